@@ -1,0 +1,5 @@
+import Benchmark
+import Lumbung
+
+let benchmarks: @Sendable () -> Void = {
+}

@@ -1,0 +1,76 @@
+// swift-tools-version: 6.1
+// Lumbung: an embeddable LMDB + zstd household store for Indonesia's social-welfare registry.
+import PackageDescription
+
+let package = Package(
+    name: "Lumbung",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Lumbung", targets: ["Lumbung"]),
+        .library(name: "LumbungSynthetic", targets: ["LumbungSynthetic"]),
+        .executable(name: "lumbung", targets: ["LumbungCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // System libraries: Debian's liblmdb-dev and libzstd-dev.
+        .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+
+        // Compiles the official region-code table into a compact generated source.
+        .executableTarget(name: "WilayahCompiler", path: "Plugins/WilayahCompilerTool"),
+        .plugin(
+            name: "WilayahTablePlugin",
+            capability: .buildTool(),
+            dependencies: ["WilayahCompiler"]
+        ),
+
+        // The storage kernel.
+        .target(
+            name: "Lumbung",
+            dependencies: [
+                "CLMDB",
+                "CZstd",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Wilayah/Data"],
+            plugins: ["WilayahTablePlugin"]
+        ),
+
+        // Deterministic synthetic households (tests, benchmarks, `lumbung generate`).
+        .target(name: "LumbungSynthetic", dependencies: ["Lumbung"]),
+
+        // The command-line adapter.
+        .executableTarget(
+            name: "LumbungCLI",
+            dependencies: [
+                "Lumbung",
+                "LumbungSynthetic",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // A small worker process the multi-process tests drive.
+        .executableTarget(name: "LumbungProbe", dependencies: ["Lumbung", "LumbungSynthetic"]),
+
+        .testTarget(name: "LumbungTests", dependencies: ["Lumbung", "LumbungSynthetic"]),
+
+        // ordo-one/benchmark suites: `swift package benchmark`.
+        .executableTarget(
+            name: "StoreBenchmarks",
+            dependencies: [
+                "Lumbung",
+                "LumbungSynthetic",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/StoreBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

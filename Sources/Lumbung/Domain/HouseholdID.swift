@@ -1,0 +1,44 @@
+/// A household's identity, assigned by the store on first insert and never reused.
+///
+/// ```swift
+/// let id = try store.write { tx in try tx.put(household) }
+/// ```
+public struct HouseholdID: RawRepresentable, Hashable, Comparable, Sendable, Codable,
+    CustomStringConvertible, ExpressibleByIntegerLiteral
+{
+    public let rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+    public init(_ rawValue: UInt64) { self.rawValue = rawValue }
+    public init(integerLiteral value: UInt64) { self.rawValue = value }
+
+    /// The largest id the on-disk indexes can hold (40 bits).
+    public static let max = HouseholdID(rawValue: (1 << 40) - 1)
+
+    /// Parses the decimal form used in files and URLs.
+    public init?(_ text: some StringProtocol) {
+        guard let value = UInt64(text), value > 0, value <= HouseholdID.max.rawValue else { return nil }
+        self.rawValue = value
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    public var description: String { String(rawValue) }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(UInt64.self) {
+            self.rawValue = value
+        } else {
+            let text = try container.decode(String.self)
+            guard let value = UInt64(text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "household id must be a positive integer")
+            }
+            self.rawValue = value
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

@@ -1,0 +1,2 @@
+import Lumbung
+print("lumbung")
