@@ -1,0 +1,226 @@
+import Foundation
+
+/// The compact, versioned binary form of a household (before compression).
+///
+/// Layout v1: version byte, flags, KK, desa code, address, status, desil, programs, time,
+/// attributes, members. A member's NIK usually repeats the household's kecamatan and the
+/// member's birth date and sex, so it is stored as only what differs.
+enum RecordCodec {
+    static let version: UInt8 = 1
+
+    // Household flags.
+    private static let hasRT: UInt64 = 1 << 0
+    private static let hasRW: UInt64 = 1 << 1
+    private static let hasDesil: UInt64 = 1 << 2
+    private static let hasTime: UInt64 = 1 << 3
+    private static let kkLocal: UInt64 = 1 << 4
+
+    // Member flags: bits 0-2 NIK form.
+    private static let nikMissing: UInt64 = 0
+    private static let nikFull: UInt64 = 1
+    private static let nikLocal: UInt64 = 2
+    private static let nikSerialOnly: UInt64 = 3
+    private static let nikInvalid: UInt64 = 4
+    private static let hasBirthDate: UInt64 = 1 << 3
+    private static let hasMarital: UInt64 = 1 << 4
+    private static let hasEducation: UInt64 = 1 << 5
+    private static let hasOccupation: UInt64 = 1 << 6
+    private static let hasDisability: UInt64 = 1 << 7
+
+    private static let tenDigits: UInt64 = 10_000_000_000
+
+    static func encode(_ household: Household, into writer: inout ByteWriter) {
+        let region = household.wilayah.packed / 10_000  // PPKKCC
+        var flags: UInt64 = 0
+        if household.rt != nil { flags |= hasRT }
+        if household.rw != nil { flags |= hasRW }
+        if household.desil != nil { flags |= hasDesil }
+        if household.updatedAt != nil { flags |= hasTime }
+        let kk = household.nomorKK.rawValue
+        if kk / tenDigits == region { flags |= kkLocal }
+
+        writer.byte(version)
+        writer.varint(flags)
+        writer.varint(flags & kkLocal != 0 ? kk % tenDigits : kk)
+        writer.varint(household.wilayah.packed)
+        writer.string(household.alamat)
+        if let rt = household.rt { writer.varint(rt) }
+        if let rw = household.rw { writer.varint(rw) }
+        writer.byte(household.status.code)
+        if let desil = household.desil { writer.byte(UInt8(desil)) }
+        writer.varint(UInt64(Program.mask(household.programs)))
+        if let time = household.updatedAt { writer.varint(UInt64(max(0, milliseconds(time)))) }
+        encode(household.attributes, into: &writer)
+        writer.varint(household.members.count)
+        for member in household.members { encode(member, region: region, into: &writer) }
+    }
+
+    private static func encode(_ member: Member, region: UInt64, into writer: inout ByteWriter) {
+        var flags: UInt64
+        var nikValue: UInt64 = 0
+        switch member.nik {
+        case .missing:
+            flags = nikMissing
+        case .invalid:
+            flags = nikInvalid
+        case .valid(let nik):
+            let raw = nik.rawValue
+            if raw / tenDigits != region {
+                flags = nikFull
+                nikValue = raw
+            } else if let birth = member.birthDate, expectedDateDigits(birth, member.sex) == (raw / 10_000) % 1_000_000 {
+                flags = nikSerialOnly
+                nikValue = raw % 10_000
+            } else {
+                flags = nikLocal
+                nikValue = raw % tenDigits
+            }
+        }
+        if member.birthDate != nil { flags |= hasBirthDate }
+        if member.maritalStatus != nil { flags |= hasMarital }
+        if member.education != nil { flags |= hasEducation }
+        if member.occupation != nil { flags |= hasOccupation }
+        if member.disability != nil { flags |= hasDisability }
+
+        writer.varint(flags)
+        if case .invalid(let raw, let reason) = member.nik {
+            writer.string(raw)
+            writer.string(reason.rawValue)
+        } else if flags & 7 != nikMissing {
+            writer.varint(nikValue)
+        }
+        writer.string(member.name)
+        writer.byte(member.sex.rawValue << 4 | member.relation.rawValue)
+        writer.byte(member.presence.rawValue)
+        if let birth = member.birthDate { writer.varint(birth.ordinal) }
+        if let marital = member.maritalStatus { writer.byte(marital.rawValue) }
+        if let education = member.education { writer.byte(education.rawValue) }
+        if let occupation = member.occupation { writer.string(occupation) }
+        if let disability = member.disability { writer.byte(disability.rawValue) }
+        encode(member.attributes, into: &writer)
+    }
+
+    private static func encode(_ attributes: Attributes, into writer: inout ByteWriter) {
+        writer.varint(attributes.count)
+        for (code, value) in attributes {
+            writer.string(code)
+            switch value {
+            case .code(let number):
+                writer.byte(0)
+                writer.zigzag(number)
+            case .number(let number):
+                writer.byte(1)
+                writer.double(number)
+            case .text(let text):
+                writer.byte(2)
+                writer.string(text)
+            }
+        }
+    }
+
+    /// DDMMYY as the NIK writes it for this birth date and sex.
+    @inline(__always)
+    static func expectedDateDigits(_ date: CalendarDate, _ sex: Sex) -> UInt64 {
+        let day = UInt64(date.day + (sex == .female ? 40 : 0))
+        return day * 10_000 + UInt64(date.month) * 100 + UInt64(date.year % 100)
+    }
+
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    static func date(milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+
+    // MARK: Decoding
+
+    static func decode(_ buffer: UnsafeRawBufferPointer, id: HouseholdID?) throws -> Household {
+        var reader = ByteReader(buffer)
+        let version = try reader.byte()
+        guard version == Self.version else {
+            throw LumbungError(
+                .recordVersion, field: "record", value: String(version),
+                rule: "this Lumbung reads record version \(Self.version); upgrade to read newer records", householdID: id)
+        }
+        let flags = try reader.varint()
+        let kkStored = try reader.varint()
+        let desa = try reader.varint()
+        guard desa < tenDigits else { throw ByteReader.corrupt("kode_wilayah") }
+        let region = desa / 10_000
+        let kk = flags & kkLocal != 0 ? region * tenDigits + kkStored : kkStored
+        let alamat = try reader.string()
+        let rt = flags & hasRT != 0 ? try reader.int() : nil
+        let rw = flags & hasRW != 0 ? try reader.int() : nil
+        guard let status = HouseholdStatus(code: try reader.byte()) else { throw ByteReader.corrupt("status") }
+        let desil = flags & hasDesil != 0 ? Int(try reader.byte()) : nil
+        let programs = Program.set(mask: UInt32(truncatingIfNeeded: try reader.varint()))
+        let time = flags & hasTime != 0 ? date(milliseconds: Int64(try reader.varint())) : nil
+        let attributes = try decodeAttributes(&reader)
+        let count = try reader.int()
+        guard count <= Household.maxMembers * 4 else { throw ByteReader.corrupt("anggota") }
+        var members: [Member] = []
+        members.reserveCapacity(count)
+        for _ in 0..<count { members.append(try decodeMember(&reader, region: region)) }
+        guard reader.isAtEnd else { throw ByteReader.corrupt("trailing bytes") }
+        return Household(
+            id: id, nomorKK: NomorKK(unchecked: kk), wilayah: KodeWilayah(unchecked: desa, level: .desa),
+            alamat: alamat, rt: rt, rw: rw, status: status, desil: desil, programs: programs,
+            attributes: attributes, members: members, updatedAt: time)
+    }
+
+    private static func decodeMember(_ reader: inout ByteReader, region: UInt64) throws -> Member {
+        let flags = try reader.varint()
+        var invalid: (String, String)?
+        var nikValue: UInt64 = 0
+        switch flags & 7 {
+        case nikMissing: break
+        case nikInvalid: invalid = (try reader.string(), try reader.string())
+        case nikFull, nikLocal, nikSerialOnly: nikValue = try reader.varint()
+        default: throw ByteReader.corrupt("nik form")
+        }
+        let name = try reader.string()
+        let packed = try reader.byte()
+        guard let sex = Sex(rawValue: packed >> 4), let relation = Relation(rawValue: packed & 0x0F),
+            let presence = Presence(rawValue: try reader.byte())
+        else { throw ByteReader.corrupt("anggota") }
+        let birth = flags & hasBirthDate != 0 ? CalendarDate(ordinal: try reader.int()) : nil
+        let marital = flags & hasMarital != 0 ? MaritalStatus(rawValue: try reader.byte()) : nil
+        let education = flags & hasEducation != 0 ? Education(rawValue: try reader.byte()) : nil
+        let occupation = flags & hasOccupation != 0 ? try reader.string() : nil
+        let disability = flags & hasDisability != 0 ? Disability(rawValue: try reader.byte()) : nil
+        let attributes = try decodeAttributes(&reader)
+
+        let nik: MemberNIK
+        switch flags & 7 {
+        case nikMissing: nik = .missing
+        case nikInvalid: nik = .invalid(invalid!.0, reason: LumbungError.Code(rawValue: invalid!.1))
+        case nikFull: nik = .valid(NIK(unchecked: nikValue))
+        case nikLocal: nik = .valid(NIK(unchecked: region * tenDigits + nikValue))
+        default:
+            guard let birth else { throw ByteReader.corrupt("nik") }
+            let date = expectedDateDigits(birth, sex)
+            nik = .valid(NIK(unchecked: region * tenDigits + date * 10_000 + nikValue))
+        }
+        return Member(
+            nik: nik, name: name, sex: sex, birthDate: birth, relation: relation, presence: presence,
+            maritalStatus: marital, education: education, occupation: occupation, disability: disability,
+            attributes: attributes)
+    }
+
+    private static func decodeAttributes(_ reader: inout ByteReader) throws -> Attributes {
+        let count = try reader.int()
+        if count == 0 { return Attributes() }
+        guard count <= 4096 else { throw ByteReader.corrupt("atribut") }
+        var entries: [Attributes.Element] = []
+        entries.reserveCapacity(count)
+        for _ in 0..<count {
+            let code = try reader.string()
+            let value: AttributeValue
+            switch try reader.byte() {
+            case 0: value = .code(try reader.zigzag())
+            case 1: value = .number(try reader.double())
+            case 2: value = .text(try reader.string())
+            default: throw ByteReader.corrupt("atribut")
+            }
+            entries.append((code, value))
+        }
+        return Attributes(sortedEntries: entries)
+    }
+}

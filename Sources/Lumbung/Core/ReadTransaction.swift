@@ -1,0 +1,139 @@
+import CLMDB
+import Foundation
+
+/// A consistent, read-only view of the store, valid inside ``Store/read(_:)`` only.
+///
+/// ```swift
+/// let household = try store.read { tx in try tx.household(nik: try NIK("3216015608900003")) }
+/// ```
+public class ReadTransaction {
+    let environment: Environment
+    let txn: Txn
+    private(set) var isValid = true
+
+    init(environment: Environment, txn: Txn) {
+        self.environment = environment
+        self.txn = txn
+    }
+
+    func invalidate() { isValid = false }
+
+    @inline(__always)
+    func ensureValid() throws {
+        guard isValid else {
+            throw LumbungError(.storeClosed, rule: "a transaction is used only inside its read or write closure")
+        }
+    }
+
+    var dbs: Environment.Databases { environment.dbs }
+
+    // MARK: Lookups
+
+    /// The household with this id, or nil.
+    public func household(id: HouseholdID) throws -> Household? {
+        try ensureValid()
+        guard let stored = try txn.get(dbs.records, Keys.record(id)) else { return nil }
+        return try decode(stored.buffer, id: id)
+    }
+
+    /// The household a member with this NIK belongs to, or nil.
+    public func household(nik: NIK) throws -> Household? {
+        guard let id = try householdID(nik: nik) else { return nil }
+        return try household(id: id)
+    }
+
+    /// The household with this KK number, or nil.
+    public func household(kk: NomorKK) throws -> Household? {
+        guard let id = try householdID(kk: kk) else { return nil }
+        return try household(id: id)
+    }
+
+    /// The id of the household that holds this NIK.
+    public func householdID(nik: NIK) throws -> HouseholdID? {
+        try ensureValid()
+        return try uniqueLookup(dbs.nik, nik.rawValue)
+    }
+
+    /// The id of the household with this KK number.
+    public func householdID(kk: NomorKK) throws -> HouseholdID? {
+        try ensureValid()
+        return try uniqueLookup(dbs.kk, kk.rawValue)
+    }
+
+    /// Whether a household with this id exists.
+    public func contains(id: HouseholdID) throws -> Bool {
+        try ensureValid()
+        return try txn.get(dbs.records, Keys.record(id)) != nil
+    }
+
+    func uniqueLookup(_ dbi: MDB_dbi, _ number: UInt64) throws -> HouseholdID? {
+        let cursor = try txn.cursor(dbi)
+        guard try cursor.seek(Keys.uniqueKey(number), dup: Keys.uniqueDupFloor(number)) else { return nil }
+        let (low, id) = Keys.splitUniqueDup(cursor.valueBytes)
+        return low == number % Keys.uniqueSplit ? id : nil
+    }
+
+    func decode(_ stored: UnsafeRawBufferPointer, id: HouseholdID) throws -> Household {
+        do {
+            return try environment.compressor.open(stored) { payload in
+                try RecordCodec.decode(payload, id: id)
+            }
+        } catch let error as LumbungError {
+            throw error.about(id)
+        }
+    }
+
+    /// The number of stored households.
+    public func householdCount() throws -> Int {
+        try ensureValid()
+        return try txn.entryCount(dbs.records)
+    }
+
+    /// Every household id in order, in batches, without decoding records.
+    public func forEachHousehold(_ body: (Household) throws -> Void) throws {
+        try ensureValid()
+        let cursor = try txn.cursor(dbs.records)
+        var found = try cursor.move(MDB_FIRST)
+        while found {
+            let id = HouseholdID(rawValue: Keys.read(cursor.keyBytes, width: 8))
+            try body(try decode(cursor.valueBytes, id: id))
+            found = try cursor.move(MDB_NEXT)
+        }
+    }
+
+    /// Pages on LMDB's free list.
+    func freePageCount() throws -> Int {
+        let cursor = try txn.cursor(0)
+        var total = 0
+        var found = try cursor.move(MDB_FIRST)
+        while found {
+            total += cursor.valueBytes.load(as: Int.self)
+            found = try cursor.move(MDB_NEXT)
+        }
+        return total
+    }
+
+    // MARK: Journal
+
+    /// Journal entries after `sequence`, oldest first.
+    public func changes(after sequence: UInt64, limit: Int = 1000) throws -> [JournalEntry] {
+        try ensureValid()
+        let cursor = try txn.cursor(dbs.journal)
+        var entries: [JournalEntry] = []
+        var found = try cursor.seek(Keys.journal(sequence &+ 1))
+        while found, entries.count < limit {
+            let seq = Keys.read(cursor.keyBytes, width: 8)
+            entries.append(try JournalEntry.decode(sequence: seq, cursor.valueBytes))
+            found = try cursor.move(MDB_NEXT)
+        }
+        return entries
+    }
+
+    /// The sequence number of the newest journal entry (0 for an empty journal).
+    public func lastSequence() throws -> UInt64 {
+        try ensureValid()
+        let cursor = try txn.cursor(dbs.journal)
+        guard try cursor.move(MDB_LAST) else { return 0 }
+        return Keys.read(cursor.keyBytes, width: 8)
+    }
+}

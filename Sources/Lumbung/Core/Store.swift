@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+
+/// A household store in one directory: an LMDB environment with records, indexes, counters and a
+/// journal.
+///
+/// Access is closure-scoped, so transactions never escape:
+///
+/// ```swift
+/// let store = try Store(path: "/var/lib/lumbung/3216")
+/// let id = try store.write { tx in try tx.put(household) }
+/// let found = try store.read { tx in try tx.household(nik: nik) }
+/// ```
+///
+/// Many readers and one writer may use a store at once, across threads and processes. Writes are
+/// durable on return. A failed write changes nothing.
+public final class Store: Sendable {
+    /// How to open a store.
+    public struct Options: Sendable {
+        /// Create the directory and databases if they do not exist.
+        public var create = true
+        /// Open for reading only (a snapshot, or a reader process).
+        public var readOnly = false
+        /// The initial map size. The map grows by doubling when full, up to ``maxMapSize``.
+        public var mapSize = 4 << 30
+        /// The most the map may grow to.
+        public var maxMapSize = 1 << 40
+        /// Who the journal names for writes that do not say.
+        public var actor = "lumbung"
+        /// Records stored before a compression dictionary is trained.
+        public var dictionaryThreshold = 2_000
+
+        public init() {}
+
+        public static var readOnly: Options {
+            var options = Options()
+            options.readOnly = true
+            options.create = false
+            return options
+        }
+    }
+
+    static let logger = Logger(label: "lumbung.store")
+
+    let environment: Environment
+    public let options: Options
+
+    /// Opens the store at `path`, creating it unless the options say otherwise.
+    public init(path: String, options: Options = Options()) throws {
+        self.options = options
+        self.environment = try Environment.open(path: path, options: options)
+    }
+
+    /// The store's directory.
+    public var path: String { environment.path }
+
+    /// Runs `body` in a read transaction: a consistent view of the store, kept short.
+    public func read<R>(_ body: (ReadTransaction) throws -> R) throws -> R {
+        try environment.withRead { txn in
+            let tx = ReadTransaction(environment: environment, txn: txn)
+            defer { tx.invalidate() }
+            return try body(tx)
+        }
+    }
+
+    /// Runs `body` in a write transaction and commits it; any error rolls everything back.
+    ///
+    /// If the map fills up, the transaction is rolled back, the map grows and `body` runs again,
+    /// so `body` must not have side effects outside the transaction.
+    public func write<R>(actor: String? = nil, _ body: (WriteTransaction) throws -> R) throws -> R {
+        try environment.withWrite { txn in
+            let tx = WriteTransaction(environment: environment, txn: txn, actor: actor ?? options.actor, dictionaryThreshold: options.dictionaryThreshold)
+            defer { tx.invalidate() }
+            let result = try body(tx)
+            try tx.finish()
+            return result
+        }
+    }
+
+    /// File and map figures: what `stats` shows about the store itself.
+    public func fileInfo() throws -> FileInfo {
+        let info = environment.info
+        let pageSize = environment.pageSize
+        let dataFile = (path as NSString).appendingPathComponent("data.mdb")
+        let attributes = try? FileManager.default.attributesOfItem(atPath: dataFile)
+        let fileSize = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        let freePages = try read { tx in try tx.freePageCount() }
+        return FileInfo(
+            fileSize: fileSize, mapSize: info.me_mapsize, pageSize: pageSize,
+            usedPages: info.me_last_pgno + 1, freePages: freePages)
+    }
+
+    public struct FileInfo: Sendable, Hashable {
+        /// Bytes of `data.mdb`.
+        public let fileSize: Int
+        /// The current map size: how far the file may grow before the map must grow.
+        public let mapSize: Int
+        public let pageSize: Int
+        /// Pages in use up to the highest one written.
+        public let usedPages: Int
+        /// Pages inside the file that are free for reuse.
+        public let freePages: Int
+        /// Bytes the file can still grow before the map must grow.
+        public var mapHeadroom: Int { mapSize - usedPages * pageSize }
+    }
+}

@@ -1,0 +1,267 @@
+import CLMDB
+import Foundation
+
+/// A write transaction, valid inside ``Store/write(actor:_:)`` only. It sees its own changes.
+///
+/// Every write keeps the indexes, counters and journal in step with the records, in the same
+/// transaction; an error rolls all of it back.
+///
+/// ```swift
+/// try store.write(actor: "operator:desa-2001") { tx in
+///     let id = try tx.put(household).id
+///     try tx.moveMember(nik: nik, to: otherID)
+/// }
+/// ```
+public final class WriteTransaction: ReadTransaction {
+    /// What a put did.
+    public enum Outcome: Sendable, Hashable {
+        case inserted, updated, unchanged
+    }
+
+    public struct PutResult: Sendable, Hashable {
+        public let id: HouseholdID
+        public let outcome: Outcome
+    }
+
+    let actor: String
+    let dictionaryThreshold: Int
+    var counters = CounterDeltas()
+    private var nextSequence: UInt64?
+    private var nextID: UInt64?
+    private var currentDictionary: UInt32??
+
+    init(environment: Environment, txn: Txn, actor: String, dictionaryThreshold: Int) {
+        self.actor = actor
+        self.dictionaryThreshold = dictionaryThreshold
+        super.init(environment: environment, txn: txn)
+    }
+
+    // MARK: Public writes
+
+    /// Inserts a household (no id) or replaces the stored one (same id), keeping every index,
+    /// counter and the journal in step. Refuses a NIK or KK that another household holds.
+    @discardableResult
+    public func put(_ household: Household, nikPolicy: NIKPolicy = .strict) throws -> PutResult {
+        try ensureValid()
+        let validated = try household.validated(policy: nikPolicy)
+        let old: Household?
+        if let id = validated.id {
+            guard let stored = try self.household(id: id) else {
+                throw LumbungError(.householdNotFound, field: "id", value: id.description, rule: "no household has this id; omit the id to insert", householdID: id)
+            }
+            old = stored
+        } else {
+            old = nil
+        }
+        return try write(validated, replacing: old, action: nil)
+    }
+
+    /// Deletes a household and returns it as it was.
+    @discardableResult
+    public func delete(id: HouseholdID) throws -> Household {
+        try ensureValid()
+        guard let old = try household(id: id) else {
+            throw LumbungError(.householdNotFound, field: "id", value: id.description, rule: "no household has this id", householdID: id)
+        }
+        try txn.delete(dbs.records, Keys.record(id))
+        try updateIndexes(old: old, new: nil)
+        counters.add(old, sign: -1)
+        try appendJournal(action: .delete, id: id, digest: [])
+        return old
+    }
+
+    /// Moves the member with `nik` into household `target`, optionally with a new relation to
+    /// its head. Both households must stay valid: the source keeps a head and one member.
+    public func moveMember(nik: NIK, to target: HouseholdID, relation: Relation? = nil) throws {
+        try ensureValid()
+        guard let sourceID = try householdID(nik: nik), let sourceOld = try household(id: sourceID) else {
+            throw LumbungError(.memberNotFound, field: "nik", value: nik.masked, rule: "no household holds this NIK")
+        }
+        guard sourceID != target else {
+            throw LumbungError(.householdInvalid, field: "tujuan", value: target.description, rule: "the member is already in this household", householdID: target)
+        }
+        guard let destinationOld = try household(id: target) else {
+            throw LumbungError(.householdNotFound, field: "tujuan", value: target.description, rule: "no household has this id", householdID: target)
+        }
+        var source = sourceOld, destination = destinationOld
+        let index = source.members.firstIndex { $0.nik.nik == nik }!
+        var member = source.members.remove(at: index)
+        if let relation { member.relation = relation }
+        destination.members.append(member)
+        // The source first, so the NIK is free when the destination takes it.
+        _ = try write(try source.validated(policy: .keepFlagged), replacing: sourceOld, action: .moveMember)
+        _ = try write(try destination.validated(policy: .keepFlagged), replacing: destinationOld, action: .moveMember)
+    }
+
+    /// Appends a store-level event to the journal (household id 0).
+    public func recordEvent(_ note: String) throws {
+        try ensureValid()
+        try appendJournal(action: .event, id: HouseholdID(rawValue: 0), digest: [], note: note)
+    }
+
+    /// Trains a new compression dictionary from a sample of the stored records. New writes use
+    /// it; old records keep naming the dictionary they were written with.
+    @discardableResult
+    public func retrainDictionary() throws -> UInt32? {
+        try ensureValid()
+        var samples: [[UInt8]] = []
+        let total = try householdCount()
+        guard total > 0 else { return nil }
+        let stride = max(1, total / 20_000)
+        let cursor = try txn.cursor(dbs.records)
+        var found = try cursor.move(MDB_FIRST)
+        var position = 0
+        while found {
+            if position % stride == 0 {
+                try environment.compressor.open(cursor.valueBytes) { samples.append(Array($0)) }
+            }
+            position += 1
+            found = try cursor.move(MDB_NEXT)
+        }
+        return try installDictionary(trainedFrom: samples)
+    }
+
+    // MARK: The write path
+
+    /// Writes a validated household over `old`. `action` nil means insert or update.
+    func write(_ validated: Household, replacing old: Household?, action: JournalEntry.Action?) throws -> PutResult {
+        var new = validated
+        if let other = try householdID(kk: new.nomorKK), other != new.id {
+            throw LumbungError(
+                .kkDuplicate, field: "nomor_kk", value: new.nomorKK.masked,
+                rule: "the KK number already belongs to household \(other)", householdID: new.id)
+        }
+        for (index, member) in new.members.enumerated() {
+            if let nik = member.nik.nik, let other = try householdID(nik: nik), other != new.id {
+                throw LumbungError(
+                    .nikDuplicate, field: "anggota[\(index)].nik", value: nik.masked,
+                    rule: "the NIK already belongs to household \(other)", householdID: new.id)
+            }
+        }
+        if var unchanged = old {
+            unchanged.updatedAt = nil
+            new.updatedAt = nil
+            if unchanged == new { return PutResult(id: old!.id!, outcome: .unchanged) }
+        }
+        let id = try new.id ?? allocateID()
+        new.id = id
+        new.updatedAt = RecordCodec.date(milliseconds: RecordCodec.milliseconds(Date()))
+        var writer = ByteWriter()
+        RecordCodec.encode(new, into: &writer)
+        let sealed = try environment.compressor.seal(writer.bytes, dictionaryID: try dictionaryID())
+        try txn.put(dbs.records, Keys.record(id), sealed, flags: old == nil ? UInt32(MDB_APPEND) : 0)
+        try updateIndexes(old: old, new: new)
+        if let old { counters.add(old, sign: -1) }
+        counters.add(new, sign: 1)
+        try appendJournal(action: action ?? (old == nil ? .insert : .update), id: id, digest: JournalEntry.digest(of: writer.bytes))
+        return PutResult(id: id, outcome: old == nil ? .inserted : .updated)
+    }
+
+    private func allocateID() throws -> HouseholdID {
+        if nextID == nil {
+            if let stored = try txn.get(dbs.meta, MetaKey.nextID) {
+                nextID = Keys.read(stored.buffer, width: 8)
+            } else {
+                nextID = 1
+            }
+        }
+        let id = nextID!
+        guard id <= HouseholdID.max.rawValue else {
+            throw LumbungError(.householdInvalid, field: "id", rule: "household ids are exhausted")
+        }
+        nextID = id + 1
+        return HouseholdID(rawValue: id)
+    }
+
+    private func appendJournal(action: JournalEntry.Action, id: HouseholdID, digest: [UInt8], note: String = "") throws {
+        if nextSequence == nil { nextSequence = try lastSequence() + 1 }
+        let sequence = nextSequence!
+        nextSequence = sequence + 1
+        let entry = JournalEntry(sequence: sequence, time: Date(), actor: actor, action: action, householdID: id, digest: digest, note: note)
+        try txn.put(dbs.journal, Keys.journal(sequence), entry.encoded(), flags: UInt32(MDB_APPEND))
+    }
+
+    // MARK: Indexes
+
+    func updateIndexes(old: Household?, new: Household?) throws {
+        let oldNIKs = Set(old?.validNIKs ?? [])
+        let newNIKs = Set(new?.validNIKs ?? [])
+        if let old {
+            for nik in oldNIKs.subtracting(newNIKs) {
+                try txn.delete(dbs.nik, Keys.uniqueKey(nik.rawValue), Keys.uniqueDup(nik.rawValue, old.id!))
+            }
+            if new?.nomorKK != old.nomorKK {
+                try txn.delete(dbs.kk, Keys.uniqueKey(old.nomorKK.rawValue), Keys.uniqueDup(old.nomorKK.rawValue, old.id!))
+            }
+        }
+        if let new {
+            for nik in newNIKs.subtracting(oldNIKs) {
+                try txn.put(dbs.nik, Keys.uniqueKey(nik.rawValue), Keys.uniqueDup(nik.rawValue, new.id!), flags: UInt32(MDB_NODUPDATA))
+            }
+            if old?.nomorKK != new.nomorKK {
+                try txn.put(dbs.kk, Keys.uniqueKey(new.nomorKK.rawValue), Keys.uniqueDup(new.nomorKK.rawValue, new.id!), flags: UInt32(MDB_NODUPDATA))
+            }
+        }
+        let oldEntries = old.map(SecondaryIndex.entries) ?? []
+        let newEntries = new.map(SecondaryIndex.entries) ?? []
+        let same = oldEntries.count == newEntries.count
+            && zip(oldEntries, newEntries).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 && $0.2 == $1.2 }
+        if same { return }
+        for (index, key, entry) in oldEntries { try txn.delete(dbs[index], key, entry) }
+        for (index, key, entry) in newEntries { try txn.put(dbs[index], key, entry, flags: UInt32(MDB_NODUPDATA)) }
+    }
+
+    // MARK: Compression dictionary
+
+    /// The dictionary new records use, or nil while the store is too small to have one.
+    func dictionaryID() throws -> UInt32? {
+        if let cached = currentDictionary { return cached }
+        let id = try txn.get(dbs.meta, MetaKey.currentDictionary).map { UInt32(Keys.read($0.buffer, width: 4)) }
+        currentDictionary = .some(id)
+        return id
+    }
+
+    /// Stores a dictionary trained from `samples`, makes it current and returns its id.
+    func installDictionary(trainedFrom samples: [[UInt8]]) throws -> UInt32? {
+        guard samples.count >= 64 else { return nil }
+        let bytes: [UInt8]
+        do {
+            bytes = try Compressor.train(samples: samples)
+        } catch {
+            Store.logger.warning("dictionary training failed; records stay raw", metadata: ["error": "\(error)"])
+            return nil
+        }
+        let digest = JournalEntry.digest(of: bytes)
+        let id = max(1, UInt32(Keys.read(UnsafeRawBufferPointer(start: digest, count: 4), width: 4)))
+        try txn.put(dbs.meta, MetaKey.dictionary(id), bytes)
+        try txn.put(dbs.meta, MetaKey.currentDictionary, Keys.be(UInt64(id), width: 4))
+        try bytes.withUnsafeBytes { try environment.compressor.register(id, bytes: $0) }
+        currentDictionary = .some(id)
+        return id
+    }
+
+    /// Trains the first dictionary once the store holds enough records, and compresses the raw
+    /// records written before it.
+    private func trainFirstDictionaryIfDue() throws {
+        guard try dictionaryID() == nil, try householdCount() >= dictionaryThreshold else { return }
+        var raw: [(key: [UInt8], payload: [UInt8])] = []
+        let cursor = try txn.cursor(dbs.records)
+        var found = try cursor.move(MDB_FIRST)
+        while found {
+            if try Compressor.dictionaryID(of: cursor.valueBytes) == nil {
+                raw.append((Array(cursor.keyBytes), Array(cursor.valueBytes.dropFirst())))
+            }
+            found = try cursor.move(MDB_NEXT)
+        }
+        guard let id = try installDictionary(trainedFrom: raw.map(\.payload)) else { return }
+        for (key, payload) in raw {
+            try txn.put(dbs.records, key, try environment.compressor.seal(payload, dictionaryID: id))
+        }
+    }
+
+    /// Flushes counters and trains the first dictionary when due; called before commit.
+    func finish() throws {
+        try counters.flush(into: txn, dbi: dbs.counters)
+        try trainFirstDictionaryIfDue()
+    }
+}

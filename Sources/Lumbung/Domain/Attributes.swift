@@ -1,0 +1,106 @@
+/// One socio-economic answer: an integer code, a number or text.
+public enum AttributeValue: Hashable, Sendable, CustomStringConvertible {
+    /// A coded answer, e.g. floor material 3.
+    case code(Int64)
+    /// A measured number, e.g. floor area 36.5.
+    case number(Double)
+    /// Free text.
+    case text(String)
+
+    public var description: String {
+        switch self {
+        case .code(let value): String(value)
+        case .number(let value): value.rounded() == value && abs(value) < 1e15 ? "\(Int64(value)).0" : "\(value)"
+        case .text(let value): value
+        }
+    }
+}
+
+/// The open set of `code -> value` answers of a questionnaire, kept sorted by code.
+///
+/// The set is open because the questionnaire changes between versions: a code the store has
+/// never seen is stored as it comes.
+///
+/// ```swift
+/// var attributes: Attributes = ["lantai": .code(3), "luas_lantai": .number(36)]
+/// attributes["sumber_air"] = .code(2)
+/// ```
+public struct Attributes: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
+    public typealias Element = (code: String, value: AttributeValue)
+
+    private(set) var entries: [Element] = []
+
+    public init() {}
+
+    public init(dictionaryLiteral elements: (String, AttributeValue)...) {
+        for (code, value) in elements { self[code] = value }
+    }
+
+    init(sortedEntries: [Element]) { self.entries = sortedEntries }
+
+    public subscript(code: String) -> AttributeValue? {
+        get {
+            index(of: code).found ? entries[index(of: code).position].value : nil
+        }
+        set {
+            let (found, position) = index(of: code)
+            switch (found, newValue) {
+            case (true, let value?): entries[position].value = value
+            case (true, nil): entries.remove(at: position)
+            case (false, let value?): entries.insert((code, value), at: position)
+            case (false, nil): break
+            }
+        }
+    }
+
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+    public var codes: [String] { entries.map(\.code) }
+    public func makeIterator() -> IndexingIterator<[Element]> { entries.makeIterator() }
+
+    private func index(of code: String) -> (found: Bool, position: Int) {
+        var low = 0, high = entries.count
+        while low < high {
+            let mid = (low + high) / 2
+            if entries[mid].code < code { low = mid + 1 } else { high = mid }
+        }
+        return (low < entries.count && entries[low].code == code, low)
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.entries.count == rhs.entries.count
+            && zip(lhs.entries, rhs.entries).allSatisfy { $0.code == $1.code && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(entries.count)
+        for entry in entries {
+            hasher.combine(entry.code)
+            hasher.combine(entry.value)
+        }
+    }
+
+    /// Checks codes are short identifiers and texts are bounded.
+    func validate(field: String) throws {
+        for (code, value) in entries {
+            guard !code.isEmpty, code.utf8.count <= 64,
+                code.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F || $0 == 0x2E || $0 == 0x2D })
+            else {
+                throw LumbungError(
+                    .attributeInvalid, field: field, value: code,
+                    rule: "an attribute code is 1-64 letters, digits, '_', '.' or '-'")
+            }
+            switch value {
+            case .text(let text) where text.utf8.count > 4096:
+                throw LumbungError(
+                    .attributeInvalid, field: "\(field).\(code)", value: String(text.prefix(20)) + "…",
+                    rule: "an attribute text is at most 4096 bytes")
+            case .number(let number) where !number.isFinite:
+                throw LumbungError(
+                    .attributeInvalid, field: "\(field).\(code)", value: "\(number)",
+                    rule: "an attribute number must be finite")
+            default: break
+            }
+        }
+    }
+}

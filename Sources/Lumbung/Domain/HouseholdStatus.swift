@@ -1,0 +1,113 @@
+/// Where a household stands in the DTKS cycle: proposed, verified, set by Kemensos, or dropped.
+///
+/// ```swift
+/// household.status = .tidakLayak(.pindah)
+/// ```
+public enum HouseholdStatus: Hashable, Sendable, CustomStringConvertible {
+    /// Proposed by the desa operator after a musdes/muskel.
+    case usulan
+    /// Verified by the kabupaten/kota.
+    case terverifikasi
+    /// Set into the register by Kemensos.
+    case ditetapkan
+    /// Dropped from the register, with the reason.
+    case tidakLayak(TidakLayakReason)
+
+    /// Every status, in index order.
+    public static let allCases: [HouseholdStatus] =
+        [.usulan, .terverifikasi, .ditetapkan] + TidakLayakReason.allCases.map { .tidakLayak($0) }
+
+    /// The one-byte code used in index keys and records. Dropped statuses sort together.
+    public var code: UInt8 {
+        switch self {
+        case .usulan: 1
+        case .terverifikasi: 2
+        case .ditetapkan: 3
+        case .tidakLayak(let reason): 0x10 | reason.rawValue
+        }
+    }
+
+    public init?(code: UInt8) {
+        switch code {
+        case 1: self = .usulan
+        case 2: self = .terverifikasi
+        case 3: self = .ditetapkan
+        default:
+            guard code & 0xF0 == 0x10, let reason = TidakLayakReason(rawValue: code & 0x0F) else { return nil }
+            self = .tidakLayak(reason)
+        }
+    }
+
+    /// `usulan`, `terverifikasi`, `ditetapkan` or `tidak_layak:REASON`.
+    public var description: String {
+        switch self {
+        case .usulan: "usulan"
+        case .terverifikasi: "terverifikasi"
+        case .ditetapkan: "ditetapkan"
+        case .tidakLayak(let reason): "tidak_layak:\(reason.name)"
+        }
+    }
+
+    /// The status name without the reason (`tidak_layak` for every dropped household).
+    public var name: String {
+        if case .tidakLayak = self { return "tidak_layak" }
+        return description
+    }
+
+    /// The reason when the household is dropped.
+    public var reason: TidakLayakReason? {
+        if case .tidakLayak(let reason) = self { return reason }
+        return nil
+    }
+
+    /// Parses `usulan`, `terverifikasi`, `ditetapkan`, `tidak_layak:mampu` (or a status name and a
+    /// separate reason).
+    public init(parsing text: some StringProtocol, reason: (some StringProtocol)? = String?.none) throws {
+        let lowered = text.lowercased().trimmedWhitespace
+        let parts = lowered.split(separator: ":", maxSplits: 1).map(String.init)
+        switch parts.first ?? "" {
+        case "usulan": self = .usulan
+        case "terverifikasi": self = .terverifikasi
+        case "ditetapkan": self = .ditetapkan
+        case "tidak_layak", "tidak layak", "tidaklayak":
+            let reasonText = parts.count > 1 ? parts[1] : reason.map { String($0) } ?? ""
+            guard let parsed = TidakLayakReason(name: reasonText) else {
+                throw LumbungError(
+                    .householdStatus, field: "alasan_tidak_layak", value: reasonText,
+                    rule: "a tidak_layak household needs a reason: one of "
+                        + TidakLayakReason.allCases.map(\.name).joined(separator: ", "))
+            }
+            self = .tidakLayak(parsed)
+        default:
+            throw LumbungError(
+                .householdStatus, field: "status", value: String(text),
+                rule: "status must be one of usulan, terverifikasi, ditetapkan, tidak_layak")
+        }
+    }
+}
+
+/// Why a household was dropped as tidak layak.
+public enum TidakLayakReason: UInt8, Sendable, Hashable, CaseIterable {
+    case mampu = 1
+    case meninggal = 2
+    case pindah = 3
+    case tidakDitemukan = 4
+    case ganda = 5
+
+    public var name: String {
+        switch self {
+        case .mampu: "mampu"
+        case .meninggal: "meninggal"
+        case .pindah: "pindah"
+        case .tidakDitemukan: "tidak_ditemukan"
+        case .ganda: "ganda"
+        }
+    }
+
+    public init?(name: some StringProtocol) {
+        let key = name.lowercased().replacingOccurrences(of: " ", with: "_")
+        guard let match = Self.allCases.first(where: { $0.name == key }) else { return nil }
+        self = match
+    }
+}
+

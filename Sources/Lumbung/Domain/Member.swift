@@ -1,0 +1,176 @@
+/// A member of a household (anggota keluarga).
+///
+/// ```swift
+/// let head = Member(nik: .valid(try NIK("3216010101800001")), name: "Budi Santoso",
+///                   sex: .male, birthDate: try CalendarDate(year: 1980, month: 1, day: 1),
+///                   relation: .kepalaKeluarga)
+/// ```
+public struct Member: Hashable, Sendable {
+    public var nik: MemberNIK
+    /// Nama lengkap.
+    public var name: String
+    public var sex: Sex
+    public var birthDate: CalendarDate?
+    /// Hubungan dengan kepala keluarga.
+    public var relation: Relation
+    /// Status keberadaan.
+    public var presence: Presence
+    public var maritalStatus: MaritalStatus?
+    /// Pendidikan tertinggi.
+    public var education: Education?
+    /// Pekerjaan utama, as written.
+    public var occupation: String?
+    public var disability: Disability?
+    public var attributes: Attributes
+
+    public init(
+        nik: MemberNIK, name: String, sex: Sex, birthDate: CalendarDate? = nil,
+        relation: Relation, presence: Presence = .tinggalBersama, maritalStatus: MaritalStatus? = nil,
+        education: Education? = nil, occupation: String? = nil, disability: Disability? = nil,
+        attributes: Attributes = [:]
+    ) {
+        self.nik = nik
+        self.name = name
+        self.sex = sex
+        self.birthDate = birthDate
+        self.relation = relation
+        self.presence = presence
+        self.maritalStatus = maritalStatus
+        self.education = education
+        self.occupation = occupation
+        self.disability = disability
+        self.attributes = attributes
+    }
+
+    /// Whether the NIK is valid, invalid (and why) or missing.
+    public var nikStatus: NIKStatus { nik.status }
+
+    /// Checks the member's own fields. Under `.keepFlagged` a bad NIK is flagged instead of refused,
+    /// and a NIK that contradicts the member's sex or birth date is flagged with that rule.
+    mutating func validate(policy: NIKPolicy) throws {
+        let trimmed = name.trimmedWhitespace
+        guard !trimmed.isEmpty, name.utf8.count <= 200 else {
+            throw LumbungError(
+                .memberInvalid, field: "nama", value: String(name.prefix(40)),
+                rule: "a name is 1-200 bytes of text")
+        }
+        if let occupation, occupation.utf8.count > 200 {
+            throw LumbungError(
+                .memberInvalid, field: "pekerjaan", value: String(occupation.prefix(40)),
+                rule: "an occupation is at most 200 bytes")
+        }
+        try attributes.validate(field: "atribut")
+        if case .valid(let parsed) = nik, let mismatch = crossCheck(parsed) {
+            nik = .invalid(parsed.text, reason: mismatch.code)
+            if policy == .strict { throw mismatch }
+        }
+        if policy == .strict {
+            switch nik {
+            case .valid: break
+            case .missing:
+                throw LumbungError(
+                    .nikMissing, field: "nik", rule:
+                        "every member needs a NIK; store members without one only with a legacy import (keep flagged NIKs)")
+            case .invalid(let raw, let reason):
+                // Re-parse to give the exact rule in the message.
+                do { _ = try NIK(raw) } catch let error as LumbungError { throw error }
+                throw LumbungError(.nikFlagged, field: "nik", value: NIK.mask(raw), rule: "flagged as \(reason)")
+            }
+        }
+        if case .invalid(let raw, let reason) = nik, raw.utf8.count > 64 {
+            nik = .invalid(String(raw.prefix(64)), reason: reason)
+        }
+    }
+
+    /// The NIK's sex and birth day/month must agree with the member's.
+    private func crossCheck(_ parsed: NIK) -> LumbungError? {
+        if parsed.sex != sex {
+            return LumbungError(
+                .nikSexMismatch, field: "nik", value: parsed.masked,
+                rule: "the NIK's day (\(parsed.sex == .female ? "+40, female" : "male")) disagrees with jenis_kelamin \(sex.letter)")
+        }
+        if let birthDate,
+            parsed.birthDay != birthDate.day || parsed.birthMonth != birthDate.month
+                || parsed.birthYearTwoDigits != birthDate.year % 100
+        {
+            return LumbungError(
+                .nikBirthDateMismatch, field: "nik", value: parsed.masked,
+                rule: "the NIK's birth date disagrees with tanggal_lahir \(birthDate)")
+        }
+        return nil
+    }
+}
+
+/// Hubungan dengan kepala keluarga (relation to the head of household).
+public enum Relation: UInt8, Sendable, Hashable, CaseIterable {
+    case kepalaKeluarga = 1, istriSuami, anak, menantu, cucu, orangTua, mertua, familiLain, lainnya
+}
+
+/// Status keberadaan (whether the member still lives in the household).
+public enum Presence: UInt8, Sendable, Hashable, CaseIterable {
+    case tinggalBersama = 1, meninggal, pindah, anggotaBaru, tidakDitemukan
+}
+
+/// Status perkawinan.
+public enum MaritalStatus: UInt8, Sendable, Hashable, CaseIterable {
+    case belumKawin = 1, kawin, ceraiHidup, ceraiMati
+}
+
+/// Pendidikan tertinggi yang ditamatkan.
+public enum Education: UInt8, Sendable, Hashable, CaseIterable {
+    case tidakSekolah = 1, sd, smp, sma, diploma, sarjana, pascasarjana
+}
+
+/// Jenis disabilitas.
+public enum Disability: UInt8, Sendable, Hashable, CaseIterable {
+    case fisik = 1, intelektual, mental, sensorik, ganda
+}
+
+/// Snake-case names used in files and APIs, shared by every coded member field.
+public protocol NamedCode: RawRepresentable<UInt8>, CaseIterable, Sendable {
+    var name: String { get }
+}
+
+extension NamedCode {
+    /// Parses a name (`kepala_keluarga`) or the numeric code (`1`).
+    public init?(name text: some StringProtocol) {
+        let key = text.trimmedWhitespace.lowercased().replacingOccurrences(of: " ", with: "_")
+        if let code = UInt8(key), let match = Self(rawValue: code) {
+            self = match
+        } else if let match = Self.allCases.first(where: { $0.name == key }) {
+            self = match
+        } else {
+            return nil
+        }
+    }
+}
+
+extension NamedCode where Self: CustomStringConvertible {
+    public var description: String { name }
+}
+
+extension Relation: NamedCode {
+    public var name: String {
+        ["kepala_keluarga", "istri_suami", "anak", "menantu", "cucu", "orang_tua", "mertua", "famili_lain", "lainnya"][Int(rawValue) - 1]
+    }
+}
+
+extension Presence: NamedCode {
+    public var name: String {
+        ["tinggal_bersama", "meninggal", "pindah", "anggota_baru", "tidak_ditemukan"][Int(rawValue) - 1]
+    }
+}
+
+extension MaritalStatus: NamedCode {
+    public var name: String { ["belum_kawin", "kawin", "cerai_hidup", "cerai_mati"][Int(rawValue) - 1] }
+}
+
+extension Education: NamedCode {
+    public var name: String {
+        ["tidak_sekolah", "sd", "smp", "sma", "diploma", "sarjana", "pascasarjana"][Int(rawValue) - 1]
+    }
+}
+
+extension Disability: NamedCode {
+    public var name: String { ["fisik", "intelektual", "mental", "sensorik", "ganda"][Int(rawValue) - 1] }
+}

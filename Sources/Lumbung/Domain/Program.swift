@@ -1,0 +1,59 @@
+/// A social-assistance program a household receives.
+public enum Program: UInt8, Sendable, Hashable, CaseIterable, Comparable, CustomStringConvertible {
+    /// Program Keluarga Harapan (conditional cash transfer).
+    case pkh = 1
+    /// Bantuan Pangan Non Tunai / Program Sembako.
+    case bpnt = 2
+    /// Penerima Bantuan Iuran Jaminan Kesehatan.
+    case pbiJK = 3
+    /// Bantuan Langsung Tunai.
+    case blt = 4
+    /// Program Indonesia Pintar.
+    case pip = 5
+    /// Asistensi Rehabilitasi Sosial.
+    case atensi = 6
+    /// Rumah Tidak Layak Huni renovation.
+    case rutilahu = 7
+
+    /// The official short name: `PKH`, `BPNT`, `PBI-JK`, `BLT`, `PIP`, `ATENSI`, `RUTILAHU`.
+    public var name: String {
+        switch self {
+        case .pkh: "PKH"
+        case .bpnt: "BPNT"
+        case .pbiJK: "PBI-JK"
+        case .blt: "BLT"
+        case .pip: "PIP"
+        case .atensi: "ATENSI"
+        case .rutilahu: "RUTILAHU"
+        }
+    }
+
+    public var description: String { name }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Parses a program name, case-insensitively (`SEMBAKO` is BPNT, `PBI` is PBI-JK).
+    public init(parsing text: some StringProtocol) throws {
+        let key = text.uppercased().replacingOccurrences(of: "_", with: "-")
+            .replacingOccurrences(of: " ", with: "")
+        switch key {
+        case "SEMBAKO": self = .bpnt
+        case "PBI", "PBIJK": self = .pbiJK
+        default:
+            guard let match = Self.allCases.first(where: { $0.name == key }) else {
+                throw LumbungError(
+                    .householdProgram, field: "program", value: String(text),
+                    rule: "program must be one of " + Self.allCases.map(\.name).joined(separator: ", "))
+            }
+            self = match
+        }
+    }
+
+    /// Encodes a set as a bitmask (bit n = raw value n).
+    static func mask(_ programs: Set<Program>) -> UInt32 {
+        programs.reduce(0) { $0 | (1 << UInt32($1.rawValue)) }
+    }
+
+    static func set(mask: UInt32) -> Set<Program> {
+        Set(allCases.filter { mask & (1 << UInt32($0.rawValue)) != 0 })
+    }
+}

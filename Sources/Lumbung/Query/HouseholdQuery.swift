@@ -1,0 +1,81 @@
+/// A filter over households: a wilayah prefix at any level, status, program, desil range and
+/// NIK status, combined with AND.
+///
+/// ```swift
+/// var query = HouseholdQuery(wilayah: try KodeWilayah("32.16.01"))
+/// query.program = .pkh
+/// query.desil = 1...4
+/// let page = try store.read { tx in try tx.find(query, limit: 50) }
+/// ```
+public struct HouseholdQuery: Hashable, Sendable {
+    public var wilayah: KodeWilayah?
+    public var status: StatusFilter?
+    public var program: Program?
+    public var desil: ClosedRange<Int>?
+    /// `invalid` or `missing`: households with at least one such member. `valid`: households whose
+    /// members all have valid NIKs.
+    public var nikStatus: NIKStatus.Kind?
+
+    public init(
+        wilayah: KodeWilayah? = nil, status: StatusFilter? = nil, program: Program? = nil,
+        desil: ClosedRange<Int>? = nil, nikStatus: NIKStatus.Kind? = nil
+    ) {
+        self.wilayah = wilayah
+        self.status = status
+        self.program = program
+        self.desil = desil
+        self.nikStatus = nikStatus
+    }
+
+    /// A status to match: one exactly, or every tidak layak reason at once.
+    public enum StatusFilter: Hashable, Sendable {
+        case exactly(HouseholdStatus)
+        case anyTidakLayak
+
+        var codes: [UInt8] {
+            switch self {
+            case .exactly(let status): [status.code]
+            case .anyTidakLayak: TidakLayakReason.allCases.map { HouseholdStatus.tidakLayak($0).code }
+            }
+        }
+
+        /// Parses `usulan`, `tidak_layak` (any reason) or `tidak_layak:pindah`.
+        public init(parsing text: String) throws {
+            let key = text.trimmedWhitespace.lowercased()
+            if ["tidak_layak", "tidak layak", "tidaklayak"].contains(key) {
+                self = .anyTidakLayak
+            } else {
+                self = .exactly(try HouseholdStatus(parsing: key))
+            }
+        }
+    }
+
+    /// Whether an index summary satisfies every filter but the wilayah (the scan range does that).
+    func matches(_ summary: IndexSummary) -> Bool {
+        if let status, !status.codes.contains(summary.status) { return false }
+        if let program, !summary.has(program) { return false }
+        if let desil {
+            guard let value = summary.desil, desil.contains(value) else { return false }
+        }
+        switch nikStatus {
+        case .invalid?: if !summary.hasInvalidNIK { return false }
+        case .missing?: if !summary.hasMissingNIK { return false }
+        case .valid?: if summary.hasInvalidNIK || summary.hasMissingNIK { return false }
+        case nil: break
+        }
+        return true
+    }
+
+    func validate() throws {
+        if let desil, desil.lowerBound < 1 || desil.upperBound > 10 {
+            throw LumbungError(.queryInvalid, field: "desil", value: "\(desil.lowerBound)-\(desil.upperBound)", rule: "desil is 1 to 10")
+        }
+    }
+}
+
+/// One page of query results and the cursor for the next.
+public struct HouseholdPage: Sendable {
+    public var households: [Household]
+    /// Pass to the next ``ReadTransaction/find(_:after:limit:)``; nil on the last page.
+    public var nextCursor: String?
+}

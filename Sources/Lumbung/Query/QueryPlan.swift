@@ -1,0 +1,211 @@
+import CLMDB
+
+/// Which index a query scans and the key ranges it covers there.
+///
+/// Every secondary index orders entries by (dimension value, desa, household id), so a query
+/// scans one index over a few contiguous ranges and filters the rest on the entry's summary.
+struct QueryPlan {
+    typealias Index = SecondaryIndex
+
+    let index: Index
+    /// Dimension values to scan, in key order (empty for the wilayah index).
+    let prefixes: [UInt8?]
+    let lower: UInt64
+    let upper: UInt64
+
+    init(index: Index, prefixes: [UInt8?], wilayah: KodeWilayah?) {
+        self.index = index
+        self.prefixes = prefixes
+        let range = wilayah?.packedRange ?? 0..<10_000_000_000
+        lower = range.lowerBound
+        upper = range.upperBound
+    }
+
+    func dbi(_ dbs: Environment.Databases) -> MDB_dbi { dbs[index] }
+
+    /// Every plan that can answer the query.
+    static func candidates(for query: HouseholdQuery) -> [QueryPlan] {
+        var plans = [QueryPlan(index: .wilayah, prefixes: [nil], wilayah: query.wilayah)]
+        if let status = query.status {
+            plans.append(QueryPlan(index: .status, prefixes: status.codes, wilayah: query.wilayah))
+        }
+        if let program = query.program {
+            plans.append(QueryPlan(index: .program, prefixes: [program.rawValue], wilayah: query.wilayah))
+        }
+        if let desil = query.desil {
+            plans.append(QueryPlan(index: .desil, prefixes: desil.map { UInt8($0) }, wilayah: query.wilayah))
+        }
+        switch query.nikStatus {
+        case .invalid?: plans.append(QueryPlan(index: .flagged, prefixes: [1], wilayah: query.wilayah))
+        case .missing?: plans.append(QueryPlan(index: .flagged, prefixes: [2], wilayah: query.wilayah))
+        default: break
+        }
+        return plans
+    }
+
+    /// The households this plan scans, from the counters.
+    func estimate(_ counts: RegionCounts) -> Int {
+        switch index {
+        case .wilayah: counts.total.households
+        case .status: prefixes.compactMap { $0.flatMap(HouseholdStatus.init(code:)) }.reduce(0) { $0 + (counts.byStatus[$1]?.households ?? 0) }
+        case .program: prefixes.compactMap { $0.flatMap(Program.init(rawValue:)) }.reduce(0) { $0 + (counts.byProgram[$1]?.households ?? 0) }
+        case .desil: prefixes.reduce(0) { $0 + (counts.byDesil[Int($1 ?? 0)]?.households ?? 0) }
+        case .flagged: counts.flaggedNIK[prefixes.first == 1 ? .invalid : .missing]?.households ?? 0
+        }
+    }
+}
+
+/// A position in a scan: the last (key, household id) returned.
+struct ScanPosition: Hashable {
+    var index: QueryPlan.Index
+    var key: [UInt8]
+    var id: UInt64
+
+    /// `v1.` + hex of index, key length, key and id.
+    var token: String {
+        var bytes: [UInt8] = [index.rawValue, UInt8(key.count)] + key
+        Keys.append(id, width: 5, to: &bytes)
+        return "v1." + bytes.map { String($0, radix: 16).leftPadded(2) }.joined()
+    }
+
+    init(index: QueryPlan.Index, key: [UInt8], id: UInt64) {
+        self.index = index
+        self.key = key
+        self.id = id
+    }
+
+    init(token: String) throws {
+        let invalid = LumbungError(.cursorInvalid, field: "cursor", value: String(token.prefix(40)), rule: "the cursor is not one this store returned")
+        guard token.hasPrefix("v1."), token.count % 2 == 1 else { throw invalid }
+        var bytes: [UInt8] = []
+        var digits = token.dropFirst(3)[...]
+        while !digits.isEmpty {
+            guard let byte = UInt8(digits.prefix(2), radix: 16) else { throw invalid }
+            bytes.append(byte)
+            digits = digits.dropFirst(2)
+        }
+        guard bytes.count >= 2, let index = QueryPlan.Index(rawValue: bytes[0]), bytes.count == 2 + Int(bytes[1]) + 5 else { throw invalid }
+        self.index = index
+        key = Array(bytes[2..<(2 + Int(bytes[1]))])
+        id = bytes.suffix(5).withUnsafeBytes { Keys.read($0, width: 5) }
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
+
+extension ReadTransaction {
+    /// Chooses the plan that scans the fewest households, by the counters.
+    func plan(for query: HouseholdQuery) throws -> QueryPlan {
+        let candidates = QueryPlan.candidates(for: query)
+        if candidates.count == 1 { return candidates[0] }
+        let counts = try self.counts(wilayah: query.wilayah)
+        return candidates.min { $0.estimate(counts) < $1.estimate(counts) }!
+    }
+
+    /// Calls `body` for each matching (id, summary) in plan order, starting after `position`,
+    /// until it returns false.
+    func scan(_ plan: QueryPlan, query: HouseholdQuery, after position: ScanPosition?, _ body: (HouseholdID, IndexSummary, [UInt8]) throws -> Bool) throws {
+        let cursor = try txn.cursor(plan.dbi(dbs))
+        for prefix in plan.prefixes {
+            let start = Keys.secondaryKey(prefix: prefix, desa: plan.lower)
+            let end = Keys.secondaryKey(prefix: prefix, desa: plan.upper)
+            var found: Bool
+            if let position, !position.key.lexicographicallyPrecedes(start) {
+                // The prefix holds the position (resume after it) or lies wholly before it (skip).
+                guard position.key.lexicographicallyPrecedes(end) else { continue }
+                found = try resume(cursor, after: position)
+            } else {
+                found = try cursor.seek(start)
+            }
+            while found {
+                let key = cursor.keyBytes
+                guard key.lexicographicallyPrecedes(end) else { break }
+                let (id, summary) = Keys.splitEntry(cursor.valueBytes)
+                if query.matches(summary) {
+                    guard try body(id, summary, Array(key)) else { return }
+                }
+                found = try cursor.move(MDB_NEXT)
+            }
+        }
+    }
+
+    /// Positions after the last returned (key, id): later ids under that key, then later keys.
+    private func resume(_ cursor: Cursor, after position: ScanPosition) throws -> Bool {
+        if try cursor.seek(position.key, dup: Keys.be(position.id + 1, width: 5) + [0, 0, 0, 0]) { return true }
+        guard try cursor.seek(position.key) else { return false }
+        return cursor.keyBytes.elementsEqual(position.key) ? try cursor.move(MDB_NEXT_NODUP) : true
+    }
+
+    /// One page of households matching `query`, in a stable order. Pass the returned cursor to
+    /// get the next page; pages stay stable while other writes happen between them.
+    public func find(_ query: HouseholdQuery, after cursor: String? = nil, limit: Int = 100) throws -> HouseholdPage {
+        try ensureValid()
+        try query.validate()
+        let limit = max(1, min(limit, 10_000))
+        let position = try cursor.map(ScanPosition.init(token:))
+        let plan: QueryPlan
+        if let position {
+            plan = QueryPlan.candidates(for: query).first { $0.index == position.index }
+                ?? { QueryPlan(index: position.index, prefixes: [], wilayah: nil) }()
+            guard !plan.prefixes.isEmpty else {
+                throw LumbungError(.cursorInvalid, field: "cursor", rule: "the cursor belongs to a different query")
+            }
+        } else {
+            plan = try self.plan(for: query)
+        }
+        var households: [Household] = []
+        var last: ScanPosition?
+        var more = false
+        try scan(plan, query: query, after: position) { id, _, key in
+            if households.count == limit {
+                more = true
+                return false
+            }
+            guard let household = try household(id: id) else { return true }
+            households.append(household)
+            last = ScanPosition(index: plan.index, key: key, id: id.rawValue)
+            return true
+        }
+        return HouseholdPage(households: households, nextCursor: more ? last?.token : nil)
+    }
+
+    /// Ids of every household matching `query`, in scan order, without decoding records.
+    public func ids(matching query: HouseholdQuery) throws -> [HouseholdID] {
+        try ensureValid()
+        try query.validate()
+        var ids: [HouseholdID] = []
+        try scan(try plan(for: query), query: query, after: nil) { id, _, _ in
+            ids.append(id)
+            return true
+        }
+        return ids
+    }
+
+    /// How many households (and their members) match `query`. A query on at most one of
+    /// status, program, desil or NIK status reads the counters; a combined one scans an index.
+    public func count(_ query: HouseholdQuery) throws -> Count {
+        try ensureValid()
+        try query.validate()
+        let dimensions = [query.status != nil, query.program != nil, query.desil != nil, query.nikStatus != nil].filter { $0 }.count
+        if dimensions == 0 || (dimensions == 1 && query.nikStatus == nil) {
+            let counts = try self.counts(wilayah: query.wilayah)
+            if dimensions == 0 { return counts.total }
+            if let status = query.status {
+                return status.codes.compactMap(HouseholdStatus.init(code:)).reduce(into: Count()) { $0 += counts.byStatus[$1] ?? .zero }
+            }
+            if let program = query.program { return counts.byProgram[program] ?? .zero }
+            if let desil = query.desil { return desil.reduce(into: Count()) { $0 += counts.byDesil[$1] ?? .zero } }
+        }
+        var total = Count()
+        try scan(try plan(for: query), query: query, after: nil) { _, summary, _ in
+            total.households += 1
+            total.members += Int(summary.members)
+            return true
+        }
+        return total
+    }
+}

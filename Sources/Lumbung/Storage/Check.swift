@@ -1,0 +1,155 @@
+import CLMDB
+
+/// What ``Store/check(limit:)`` found: every record that does not decode and every index entry
+/// or counter that does not match the records.
+public struct CheckReport: Sendable {
+    public struct Issue: Sendable, Hashable, CustomStringConvertible {
+        public enum Kind: String, Sendable, Hashable {
+            case recordCorrupt, recordInvalid, duplicateNIK, duplicateKK
+            case missingIndexEntry, extraIndexEntry, counterMismatch, journalGap
+        }
+
+        public let kind: Kind
+        public let householdID: HouseholdID?
+        public let detail: String
+
+        public var description: String {
+            "\(kind.rawValue)" + (householdID.map { " household \($0)" } ?? "") + ": \(detail)"
+        }
+    }
+
+    public var households = 0
+    public var members = 0
+    public var flaggedMembers = 0
+    /// The first issues found (up to the limit); `issueCount` counts them all.
+    public var issues: [Issue] = []
+    public var issueCount = 0
+
+    public var isClean: Bool { issueCount == 0 }
+
+    mutating func report(_ kind: Issue.Kind, _ id: HouseholdID?, _ detail: String, limit: Int) {
+        issueCount += 1
+        if issues.count < limit { issues.append(Issue(kind: kind, householdID: id, detail: detail)) }
+    }
+}
+
+extension Store {
+    /// Verifies the whole store: every record decodes and validates, and every index entry and
+    /// counter matches what the records imply. Reports each mismatch.
+    public func check(limit: Int = 1000) throws -> CheckReport {
+        try read { tx in try tx.check(limit: limit) }
+    }
+}
+
+extension ReadTransaction {
+    func check(limit: Int) throws -> CheckReport {
+        var report = CheckReport()
+        var expectedNIK: [(UInt64, UInt64)] = []  // (nik, id)
+        var expectedKK: [(UInt64, UInt64)] = []
+        var expectedSecondary: [SecondaryIndex: [[UInt8]]] = [:]
+        var counters = CounterDeltas()
+
+        let cursor = try txn.cursor(dbs.records)
+        var found = try cursor.move(MDB_FIRST)
+        while found {
+            let id = HouseholdID(rawValue: Keys.read(cursor.keyBytes, width: 8))
+            do {
+                let household = try decode(cursor.valueBytes, id: id)
+                report.households += 1
+                report.members += household.members.count
+                report.flaggedMembers += household.members.filter { $0.nik.nik == nil }.count
+                do {
+                    _ = try household.validated(policy: .keepFlagged)
+                } catch let error as LumbungError {
+                    report.report(.recordInvalid, id, error.message, limit: limit)
+                }
+                for nik in household.validNIKs { expectedNIK.append((nik.rawValue, id.rawValue)) }
+                expectedKK.append((household.nomorKK.rawValue, id.rawValue))
+                for (kind, key, entry) in SecondaryIndex.entries(household) {
+                    expectedSecondary[kind, default: []].append(key + entry)
+                }
+                counters.add(household, sign: 1)
+            } catch let error as LumbungError {
+                report.report(.recordCorrupt, id, error.message, limit: limit)
+            }
+            found = try cursor.move(MDB_NEXT)
+        }
+
+        try compareUnique(&expectedNIK, dbs.nik, name: "NIK", duplicate: .duplicateNIK, into: &report, limit: limit)
+        try compareUnique(&expectedKK, dbs.kk, name: "KK", duplicate: .duplicateKK, into: &report, limit: limit)
+        for kind in SecondaryIndex.allCases {
+            var expected = expectedSecondary[kind] ?? []
+            expected.sort { $0.lexicographicallyPrecedes($1) }
+            var actual: [[UInt8]] = []
+            let scan = try txn.cursor(dbs[kind])
+            var more = try scan.move(MDB_FIRST)
+            while more {
+                actual.append(Array(scan.keyBytes) + Array(scan.valueBytes))
+                more = try scan.move(MDB_NEXT)
+            }
+            compareSorted(expected, actual, into: &report, limit: limit) { entry, missing in
+                let id = HouseholdID(rawValue: Keys.read(UnsafeRawBufferPointer(start: entry, count: entry.count), at: entry.count - 9, width: 5))
+                return (id, "\(kind) index entry \(missing ? "missing" : "without a record")")
+            }
+        }
+        try compareCounters(counters, into: &report, limit: limit)
+        return report
+    }
+
+    private func compareUnique(_ expected: inout [(UInt64, UInt64)], _ dbi: MDB_dbi, name: String, duplicate: CheckReport.Issue.Kind, into report: inout CheckReport, limit: Int) throws {
+        expected.sort { $0 < $1 }
+        for index in expected.indices.dropFirst() where expected[index].0 == expected[index - 1].0 {
+            report.report(duplicate, HouseholdID(rawValue: expected[index].1), "\(name) also in household \(expected[index - 1].1)", limit: limit)
+        }
+        let wanted = expected.map { Keys.uniqueKey($0.0) + Keys.uniqueDup($0.0, HouseholdID(rawValue: $0.1)) }
+        var actual: [[UInt8]] = []
+        let scan = try txn.cursor(dbi)
+        var more = try scan.move(MDB_FIRST)
+        while more {
+            actual.append(Array(scan.keyBytes) + Array(scan.valueBytes))
+            more = try scan.move(MDB_NEXT)
+        }
+        compareSorted(wanted, actual, into: &report, limit: limit) { entry, missing in
+            let dup = Keys.read(UnsafeRawBufferPointer(start: entry, count: entry.count), at: 5, width: 8)
+            return (HouseholdID(rawValue: dup & ((1 << 40) - 1)), "\(name) index entry \(missing ? "missing" : "without a record")")
+        }
+    }
+
+    /// Walks two sorted lists and reports what only one side has.
+    private func compareSorted(_ expected: [[UInt8]], _ actual: [[UInt8]], into report: inout CheckReport, limit: Int, describe: ([UInt8], Bool) -> (HouseholdID, String)) {
+        var i = 0, j = 0
+        while i < expected.count || j < actual.count {
+            if j == actual.count || (i < expected.count && expected[i].lexicographicallyPrecedes(actual[j])) {
+                let (id, text) = describe(expected[i], true)
+                report.report(.missingIndexEntry, id, text, limit: limit)
+                i += 1
+            } else if i == expected.count || actual[j].lexicographicallyPrecedes(expected[i]) {
+                let (id, text) = describe(actual[j], false)
+                report.report(.extraIndexEntry, id, text, limit: limit)
+                j += 1
+            } else {
+                i += 1
+                j += 1
+            }
+        }
+    }
+
+    private func compareCounters(_ deltas: CounterDeltas, into report: inout CheckReport, limit: Int) throws {
+        var expected = deltas.expanded()
+        let scan = try txn.cursor(dbs.counters)
+        var more = try scan.move(MDB_FIRST)
+        while more {
+            let key = Array(scan.keyBytes)
+            let households = Int64(bitPattern: Keys.read(scan.valueBytes, width: 8))
+            let members = Int64(bitPattern: Keys.read(scan.valueBytes, at: 8, width: 8))
+            let want = expected.removeValue(forKey: key) ?? (0, 0)
+            if want.0 != households || want.1 != members {
+                report.report(.counterMismatch, nil, "counter \(CounterDeltas.describe(key)) is \(households)/\(members), records say \(want.0)/\(want.1)", limit: limit)
+            }
+            more = try scan.move(MDB_NEXT)
+        }
+        for (key, want) in expected where want.0 != 0 || want.1 != 0 {
+            report.report(.counterMismatch, nil, "counter \(CounterDeltas.describe(key)) is missing, records say \(want.0)/\(want.1)", limit: limit)
+        }
+    }
+}

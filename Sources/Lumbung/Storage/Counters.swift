@@ -1,0 +1,163 @@
+import CLMDB
+
+/// Household and member counts per wilayah level and dimension, kept in the write transaction.
+///
+/// A transaction adds deltas at the desa level only; the flush expands them to kecamatan,
+/// kabupaten, provinsi and national keys, so a bulk load touches each counter once.
+struct CounterDeltas {
+    private struct Delta { var households: Int64 = 0, members: Int64 = 0 }
+    private var deltas: [UInt64: Delta] = [:]
+
+    var isEmpty: Bool { deltas.isEmpty }
+
+    /// Adds (sign +1) or removes (sign -1) a household's contribution.
+    mutating func add(_ household: Household, sign: Int64) {
+        let desa = household.wilayah.packed
+        let members = Int64(household.members.count) * sign
+        bump(desa, .total, 0, sign, members)
+        bump(desa, .status, household.status.code, sign, members)
+        for program in household.programs { bump(desa, .program, program.rawValue, sign, members) }
+        if let desil = household.desil { bump(desa, .desil, UInt8(desil), sign, members) }
+        var invalid: Int64 = 0, missing: Int64 = 0
+        for member in household.members {
+            switch member.nik {
+            case .invalid: invalid += 1
+            case .missing: missing += 1
+            case .valid: break
+            }
+        }
+        if invalid > 0 { bump(desa, .flaggedNIK, 1, sign, invalid * sign) }
+        if missing > 0 { bump(desa, .flaggedNIK, 2, sign, missing * sign) }
+    }
+
+    @inline(__always)
+    private mutating func bump(_ desa: UInt64, _ dimension: CounterDimension, _ value: UInt8, _ households: Int64, _ members: Int64) {
+        let key = desa << 16 | UInt64(dimension.rawValue) << 8 | UInt64(value)
+        deltas[key, default: Delta()].households += households
+        deltas[key, default: Delta()].members += members
+    }
+
+    /// The deltas at every level, by counter key: (households, members).
+    func expanded() -> [[UInt8]: (Int64, Int64)] {
+        var expanded: [[UInt8]: (Int64, Int64)] = [:]
+        for (key, delta) in deltas where delta.households != 0 || delta.members != 0 {
+            let desa = key >> 16
+            let dimension = CounterDimension(rawValue: UInt8(truncatingIfNeeded: key >> 8))!
+            let value = UInt8(truncatingIfNeeded: key)
+            for level in 0...4 {
+                let counterKey = Keys.counter(level: level, code: WilayahLevels.truncate(desa, toLevel: level), dimension: dimension, value: value)
+                expanded[counterKey, default: (0, 0)].0 += delta.households
+                expanded[counterKey, default: (0, 0)].1 += delta.members
+            }
+        }
+        return expanded
+    }
+
+    /// A counter key in words, for check reports.
+    static func describe(_ key: [UInt8]) -> String {
+        guard key.count == 8 else { return "?" }
+        let code = key.withUnsafeBytes { Keys.read($0, at: 1, width: 5) }
+        let dimension = CounterDimension(rawValue: key[6]).map { "\($0)" } ?? "?"
+        return "level \(key[0]) wilayah \(code) \(dimension)=\(key[7])"
+    }
+
+    /// Applies the deltas at every level and clears them.
+    mutating func flush(into txn: Txn, dbi: MDB_dbi) throws {
+        guard !deltas.isEmpty else { return }
+        let expanded = self.expanded()
+        deltas.removeAll(keepingCapacity: true)
+        for (key, delta) in expanded.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            var households = delta.0, members = delta.1
+            if let stored = try txn.get(dbi, key) {
+                households += Int64(bitPattern: Keys.read(stored.buffer, width: 8))
+                members += Int64(bitPattern: Keys.read(stored.buffer, at: 8, width: 8))
+            }
+            if households == 0 && members == 0 {
+                try txn.delete(dbi, key)
+            } else {
+                try txn.put(dbi, key, Keys.be(UInt64(bitPattern: households), width: 8) + Keys.be(UInt64(bitPattern: members), width: 8))
+            }
+        }
+    }
+}
+
+/// Counts of households and of their members.
+public struct Count: Hashable, Sendable, CustomStringConvertible {
+    public var households: Int
+    public var members: Int
+
+    public init(households: Int = 0, members: Int = 0) {
+        self.households = households
+        self.members = members
+    }
+
+    public static let zero = Count()
+    public var description: String { "\(households) households, \(members) members" }
+
+    static func += (lhs: inout Count, rhs: Count) {
+        lhs.households += rhs.households
+        lhs.members += rhs.members
+    }
+}
+
+/// The counters of one wilayah (or the whole store): totals by status, program and desil.
+public struct RegionCounts: Hashable, Sendable {
+    public var wilayah: KodeWilayah?
+    public var total = Count()
+    public var byStatus: [HouseholdStatus: Count] = [:]
+    public var byProgram: [Program: Count] = [:]
+    public var byDesil: [Int: Count] = [:]
+    /// Members whose NIK is invalid or missing (households: those with at least one such member).
+    public var flaggedNIK: [NIKStatus.Kind: Count] = [:]
+
+    public init(wilayah: KodeWilayah?) { self.wilayah = wilayah }
+}
+
+/// Level arithmetic on packed 10-digit wilayah codes.
+enum WilayahLevels {
+    /// Level 0 is national, 1 provinsi, 2 kabupaten, 3 kecamatan, 4 desa.
+    static func truncate(_ desa: UInt64, toLevel level: Int) -> UInt64 {
+        switch level {
+        case 0: 0
+        case 1: desa / 100_000_000 * 100_000_000
+        case 2: desa / 1_000_000 * 1_000_000
+        case 3: desa / 10_000 * 10_000
+        default: desa
+        }
+    }
+
+    static func level(of code: KodeWilayah?) -> Int { code.map { $0.level.rawValue } ?? 0 }
+}
+
+extension ReadTransaction {
+    /// Counts for a wilayah at any level (nil: the whole store), read from the counters:
+    /// the cost does not grow with the number of households.
+    public func counts(wilayah: KodeWilayah? = nil) throws -> RegionCounts {
+        try ensureValid()
+        var result = RegionCounts(wilayah: wilayah)
+        let level = WilayahLevels.level(of: wilayah)
+        let code = wilayah?.packed ?? 0
+        var prefix: [UInt8] = [UInt8(level)]
+        Keys.append(code, width: Keys.desaWidth, to: &prefix)
+        let cursor = try txn.cursor(dbs.counters)
+        var found = try cursor.seek(prefix)
+        while found, cursor.keyBytes.starts(with: prefix) {
+            let key = cursor.keyBytes
+            let value = cursor.valueBytes
+            let count = Count(
+                households: Int(Int64(bitPattern: Keys.read(value, width: 8))),
+                members: Int(Int64(bitPattern: Keys.read(value, at: 8, width: 8))))
+            let raw = key[key.count - 1]
+            switch CounterDimension(rawValue: key[key.count - 2]) {
+            case .total: result.total = count
+            case .status: if let status = HouseholdStatus(code: raw) { result.byStatus[status] = count }
+            case .program: if let program = Program(rawValue: raw) { result.byProgram[program] = count }
+            case .desil: result.byDesil[Int(raw)] = count
+            case .flaggedNIK: result.flaggedNIK[raw == 1 ? .invalid : .missing] = count
+            case nil: break
+            }
+            found = try cursor.move(MDB_NEXT)
+        }
+        return result
+    }
+}

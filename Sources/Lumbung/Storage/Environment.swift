@@ -1,0 +1,331 @@
+import CLMDB
+import Foundation
+
+
+/// The LMDB environment behind a store: one per store directory per process.
+///
+/// It owns the named databases, the map-growth protocol and the pools of read transactions.
+/// Stores opened on the same directory (however its path is spelled) share one environment,
+/// found by the directory's device and inode.
+final class Environment: @unchecked Sendable {
+    struct Identity: Hashable { let device: UInt64, inode: UInt64 }
+
+    struct Databases {
+        var meta: MDB_dbi = 0
+        var records: MDB_dbi = 0
+        var nik: MDB_dbi = 0
+        var kk: MDB_dbi = 0
+        var wilayah: MDB_dbi = 0
+        var status: MDB_dbi = 0
+        var program: MDB_dbi = 0
+        var desil: MDB_dbi = 0
+        var flagged: MDB_dbi = 0
+        var counters: MDB_dbi = 0
+        var journal: MDB_dbi = 0
+    }
+
+    /// The on-disk format this build writes and reads.
+    static let formatVersion: UInt32 = 1
+
+    let handle: OpaquePointer
+    let path: String
+    let identity: Identity
+    let readOnly: Bool
+    let maxMapSize: Int
+    private(set) var dbs = Databases()
+    let compressor = Compressor()
+
+    /// Readers hold it shared; growing the map holds it exclusive (LMDB remaps the file).
+    private let mapLock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
+    /// Serializes writers inside this process (LMDB's own lock serializes across processes).
+    private let writerLock = NSLock()
+    private let readPool = Locked<[OpaquePointer]>([])
+
+    private static let registry = Locked<[Identity: WeakEnvironment]>([:])
+    private struct WeakEnvironment { weak var environment: Environment? }
+
+    // MARK: Opening
+
+    /// Opens (or shares) the environment for a store directory.
+    static func open(path: String, options: Store.Options) throws -> Environment {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if !manager.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+            guard options.create, !options.readOnly else {
+                throw LumbungError(.storeNotFound, value: path, rule: "no store at this path (create it with `lumbung init`)")
+            }
+            do {
+                try manager.createDirectory(at: url, withIntermediateDirectories: true)
+            } catch {
+                throw LumbungError(.storeIO, value: path, rule: "cannot create the store directory: \(error)")
+            }
+        } else if !isDirectory.boolValue {
+            throw LumbungError(.storeNotAStore, value: path, rule: "a store is a directory, this is a file")
+        }
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            throw LumbungError(.storeIO, value: path, rule: "cannot stat the store directory: \(String(cString: strerror(errno)))")
+        }
+        let identity = Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+
+        return try registry.withLock { registry in
+            if let existing = registry[identity]?.environment {
+                if existing.readOnly && !options.readOnly {
+                    throw LumbungError(
+                        .storeAlreadyOpen, value: path,
+                        rule: "this process already has the store open read-only; close it before opening it for writing")
+                }
+                return existing
+            }
+            let environment = try Environment(path: url.path, identity: identity, options: options)
+            registry[identity] = WeakEnvironment(environment: environment)
+            return environment
+        }
+    }
+
+    private init(path: String, identity: Identity, options: Store.Options) throws {
+        self.path = path
+        self.identity = identity
+        self.readOnly = options.readOnly
+        self.maxMapSize = options.maxMapSize
+        pthread_rwlock_init(mapLock, nil)
+
+        var env: OpaquePointer?
+        try LMDB.check(mdb_env_create(&env), "mdb_env_create")
+        handle = env!
+        do {
+            try LMDB.check(mdb_env_set_maxdbs(handle, 16), "maxdbs")
+            try LMDB.check(mdb_env_set_maxreaders(handle, 510), "maxreaders")
+            try LMDB.check(mdb_env_set_mapsize(handle, options.mapSize), "mapsize")
+            var flags = UInt32(MDB_NOTLS)
+            if options.readOnly { flags |= UInt32(MDB_RDONLY) }
+            try LMDB.check(mdb_env_open(handle, path, flags, 0o644), path)
+            var dead: Int32 = 0
+            mdb_reader_check(handle, &dead)
+            // Adopt a larger map another process may have set.
+            try LMDB.check(mdb_env_set_mapsize(handle, 0), "mapsize")
+            try openDatabases()
+        } catch {
+            mdb_env_close(handle)
+            pthread_rwlock_destroy(mapLock)
+            mapLock.deallocate()
+            throw error
+        }
+    }
+
+    deinit {
+        // Close under the registry lock, so no second environment opens on this file meanwhile
+        // (closing a descriptor drops the process's POSIX locks on the file).
+        Self.registry.withLock { registry in
+            readPool.withLock { pool in pool.forEach { mdb_txn_abort($0) } }
+            mdb_env_close(handle)
+            if registry[identity]?.environment == nil { registry[identity] = nil }
+        }
+        pthread_rwlock_destroy(mapLock)
+        mapLock.deallocate()
+    }
+
+    private func openDatabases() throws {
+        let create = readOnly ? 0 : UInt32(MDB_CREATE)
+        let dupFixed = UInt32(MDB_DUPSORT | MDB_DUPFIXED)
+        let body: (Txn) throws -> Void = { txn in
+            func open(_ name: String, _ flags: UInt32) throws -> MDB_dbi {
+                var dbi: MDB_dbi = 0
+                let rc = mdb_dbi_open(txn.handle, name, flags | create, &dbi)
+                if rc == MDB_NOTFOUND {
+                    throw LumbungError(.storeNotAStore, value: self.path, rule: "the store has no '\(name)' database; is it a Lumbung store?")
+                }
+                try LMDB.check(rc, "open \(name)")
+                return dbi
+            }
+            self.dbs.meta = try open("meta", 0)
+            self.dbs.records = try open("households", 0)
+            self.dbs.nik = try open("idx.nik", dupFixed)
+            self.dbs.kk = try open("idx.kk", dupFixed)
+            self.dbs.wilayah = try open("idx.wilayah", dupFixed)
+            self.dbs.status = try open("idx.status", dupFixed)
+            self.dbs.program = try open("idx.program", dupFixed)
+            self.dbs.desil = try open("idx.desil", dupFixed)
+            self.dbs.flagged = try open("idx.flagged", dupFixed)
+            self.dbs.counters = try open("counters", 0)
+            self.dbs.journal = try open("journal", 0)
+            try self.checkFormat(txn)
+            try self.loadDictionaries(txn)
+        }
+        var raw: OpaquePointer?
+        try LMDB.check(mdb_txn_begin(handle, nil, readOnly ? UInt32(MDB_RDONLY) : 0, &raw), "begin")
+        do {
+            try body(Txn(handle: raw!))
+            try LMDB.check(mdb_txn_commit(raw), "commit")
+        } catch {
+            mdb_txn_abort(raw)
+            throw error
+        }
+    }
+
+    private func checkFormat(_ txn: Txn) throws {
+        if let stored = try txn.get(dbs.meta, MetaKey.format) {
+            let version = UInt32(Keys.read(stored.buffer, width: 4))
+            if version > Self.formatVersion {
+                throw LumbungError(
+                    .storeNewerFormat, value: path,
+                    rule: "the store is format \(version); this Lumbung reads up to format \(Self.formatVersion). Upgrade Lumbung")
+            }
+        } else if try txn.entryCount(dbs.records) > 0 {
+            throw LumbungError(.storeNotAStore, value: path, rule: "records without a format version")
+        } else if !readOnly {
+            try txn.put(dbs.meta, MetaKey.format, Keys.be(UInt64(Self.formatVersion), width: 4))
+            try txn.put(dbs.meta, MetaKey.created, Keys.be(UInt64(Date().timeIntervalSince1970), width: 8))
+        }
+    }
+
+    /// Registers every stored dictionary with the compressor (they are immutable once written).
+    func loadDictionaries(_ txn: Txn) throws {
+        let cursor = try txn.cursor(dbs.meta)
+        var found = try cursor.seek(MetaKey.dictionaryPrefix)
+        while found {
+            let key = cursor.keyBytes
+            guard key.starts(with: MetaKey.dictionaryPrefix), key.count == MetaKey.dictionaryPrefix.count + 4 else { break }
+            let id = UInt32(Keys.read(key, at: MetaKey.dictionaryPrefix.count, width: 4))
+            try compressor.register(id, bytes: cursor.valueBytes)
+            found = try cursor.move(MDB_NEXT)
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in a short read transaction (pooled and renewed, never long-lived).
+    func withRead<R>(_ body: (Txn) throws -> R) throws -> R {
+        while true {
+            pthread_rwlock_rdlock(mapLock)
+            var txn = readPool.withLock { $0.popLast() }
+            var rc: Int32
+            if let pooled = txn {
+                rc = mdb_txn_renew(pooled)
+                if rc != 0 { mdb_txn_abort(pooled); txn = nil }
+            } else {
+                rc = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn)
+            }
+            if rc == MDB_MAP_RESIZED {
+                pthread_rwlock_unlock(mapLock)
+                try adoptResizedMap()
+                continue
+            }
+            guard rc == 0, let active = txn else {
+                pthread_rwlock_unlock(mapLock)
+                throw LMDB.error(rc, "begin read")
+            }
+            defer {
+                mdb_txn_reset(active)
+                let kept = readPool.withLock { pool -> Bool in
+                    guard pool.count < 32 else { return false }
+                    pool.append(active)
+                    return true
+                }
+                if !kept { mdb_txn_abort(active) }
+                pthread_rwlock_unlock(mapLock)
+            }
+            return try body(Txn(handle: active))
+        }
+    }
+
+    /// Runs `body` in a write transaction and commits it. On MDB_MAP_FULL the transaction is
+    /// aborted, the map grows with no transaction open, and `body` runs again from the start.
+    func withWrite<R>(_ body: (Txn) throws -> R) throws -> R {
+        guard !readOnly else {
+            throw LumbungError(.storeReadOnly, value: path, rule: "the store was opened read-only")
+        }
+        writerLock.lock()
+        defer { writerLock.unlock() }
+        while true {
+            var raw: OpaquePointer?
+            let rc = mdb_txn_begin(handle, nil, 0, &raw)
+            if rc == MDB_MAP_RESIZED {
+                try adoptResizedMap()
+                continue
+            }
+            try LMDB.check(rc, "begin write")
+            let txn = raw!
+            let result: R
+            do {
+                result = try body(Txn(handle: txn))
+            } catch let error as LumbungError where error.code == .storeMapFull {
+                mdb_txn_abort(txn)
+                try growMap()
+                continue
+            } catch {
+                mdb_txn_abort(txn)
+                throw error
+            }
+            // mdb_txn_commit frees the transaction whether or not it succeeds.
+            let commit = mdb_txn_commit(txn)
+            if commit == MDB_MAP_FULL {
+                try growMap()
+                continue
+            }
+            try LMDB.check(commit, "commit")
+            return result
+        }
+    }
+
+    /// Doubles the map (the caller holds no transaction).
+    private func growMap() throws {
+        pthread_rwlock_wrlock(mapLock)
+        defer { pthread_rwlock_unlock(mapLock) }
+        let current = mapSize
+        guard current < maxMapSize else {
+            throw LumbungError(
+                .storeMapFull, value: path,
+                rule: "the map reached its limit of \(maxMapSize >> 20) MiB (Store.Options.maxMapSize)")
+        }
+        let next = min(maxMapSize, max(current * 2, current + 64 << 20))
+        try LMDB.check(mdb_env_set_mapsize(handle, next), "grow map")
+        Store.logger.info("map grown", metadata: ["store": "\(path)", "from": "\(current)", "to": "\(next)"])
+    }
+
+    /// Another process grew the map: adopt its size.
+    private func adoptResizedMap() throws {
+        pthread_rwlock_wrlock(mapLock)
+        defer { pthread_rwlock_unlock(mapLock) }
+        try LMDB.check(mdb_env_set_mapsize(handle, 0), "adopt map size")
+    }
+
+    var mapSize: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        return info.me_mapsize
+    }
+
+    var info: MDB_envinfo {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        return info
+    }
+
+    var pageSize: Int {
+        var stat = MDB_stat()
+        mdb_env_stat(handle, &stat)
+        return Int(stat.ms_psize)
+    }
+
+    /// Turns MDB_NOSYNC on for a bulk load; the load syncs once at its end.
+    func setNoSync(_ on: Bool) {
+        mdb_env_set_flags(handle, UInt32(MDB_NOSYNC), on ? 1 : 0)
+    }
+
+    func sync() throws {
+        try LMDB.check(mdb_env_sync(handle, 1), "sync")
+    }
+}
+
+/// Keys in the meta database.
+enum MetaKey {
+    static let format = Array("format".utf8)
+    static let created = Array("created".utf8)
+    static let nextID = Array("next_id".utf8)
+    static let currentDictionary = Array("dict.current".utf8)
+    static let dictionaryPrefix = Array("dict/".utf8)
+
+    static func dictionary(_ id: UInt32) -> [UInt8] { dictionaryPrefix + Keys.be(UInt64(id), width: 4) }
+}

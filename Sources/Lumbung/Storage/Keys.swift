@@ -1,0 +1,137 @@
+/// Byte layouts of every key and index entry. Big-endian, so byte order is numeric order.
+enum Keys {
+    @inline(__always)
+    static func append(_ value: UInt64, width: Int, to bytes: inout [UInt8]) {
+        var shift = (width - 1) * 8
+        while shift >= 0 {
+            bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
+            shift -= 8
+        }
+    }
+
+    @inline(__always)
+    static func be(_ value: UInt64, width: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(width)
+        append(value, width: width, to: &bytes)
+        return bytes
+    }
+
+    @inline(__always)
+    static func read(_ buffer: UnsafeRawBufferPointer, at offset: Int = 0, width: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for index in offset..<(offset + width) { value = value << 8 | UInt64(buffer[index]) }
+        return value
+    }
+
+    /// Record key: the household id, 8 bytes.
+    static func record(_ id: HouseholdID) -> [UInt8] { be(id.rawValue, width: 8) }
+
+    // MARK: Unique NIK / KK index: key = first 10 digits (5 bytes), dup = last 6 digits << 40 | id.
+
+    static let uniqueSplit: UInt64 = 1_000_000
+
+    static func uniqueKey(_ number: UInt64) -> [UInt8] { be(number / uniqueSplit, width: 5) }
+
+    static func uniqueDup(_ number: UInt64, _ id: HouseholdID) -> [UInt8] {
+        be((number % uniqueSplit) << 40 | id.rawValue, width: 8)
+    }
+
+    /// The smallest dup for `number`, for MDB_GET_BOTH_RANGE.
+    static func uniqueDupFloor(_ number: UInt64) -> [UInt8] { be((number % uniqueSplit) << 40, width: 8) }
+
+    /// Splits a stored dup into (last 6 digits, id).
+    static func splitUniqueDup(_ buffer: UnsafeRawBufferPointer) -> (low: UInt64, id: HouseholdID) {
+        let value = read(buffer, width: 8)
+        return (value >> 40, HouseholdID(rawValue: value & ((1 << 40) - 1)))
+    }
+
+    // MARK: Secondary indexes: key = [dimension value]? + desa code (5 bytes), dup = id (5) + summary (4).
+
+    static let desaWidth = 5
+    static let entryWidth = 9
+
+    static func secondaryKey(prefix: UInt8?, desa: UInt64) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(6)
+        if let prefix { bytes.append(prefix) }
+        append(desa, width: desaWidth, to: &bytes)
+        return bytes
+    }
+
+    static func entry(_ id: HouseholdID, _ summary: IndexSummary) -> [UInt8] {
+        var bytes = be(id.rawValue, width: 5)
+        bytes.append(summary.status)
+        bytes.append(summary.desilAndFlags)
+        bytes.append(summary.programs)
+        bytes.append(summary.members)
+        return bytes
+    }
+
+    static func splitEntry(_ buffer: UnsafeRawBufferPointer) -> (id: HouseholdID, summary: IndexSummary) {
+        let id = HouseholdID(rawValue: read(buffer, width: 5))
+        return (id, IndexSummary(status: buffer[5], desilAndFlags: buffer[6], programs: buffer[7], members: buffer[8]))
+    }
+
+    // MARK: Counters: key = level (1) + wilayah prefix (5) + dimension (1) + value (1).
+
+    static func counter(level: Int, code: UInt64, dimension: CounterDimension, value: UInt8) -> [UInt8] {
+        var bytes: [UInt8] = [UInt8(level)]
+        append(code, width: desaWidth, to: &bytes)
+        bytes.append(dimension.rawValue)
+        bytes.append(value)
+        return bytes
+    }
+
+    // MARK: Journal: key = sequence number (8 bytes).
+
+    static func journal(_ sequence: UInt64) -> [UInt8] { be(sequence, width: 8) }
+}
+
+/// What an index entry carries so a scan can filter and count without decoding records.
+struct IndexSummary: Hashable, Sendable {
+    var status: UInt8
+    /// Low nibble: desil (0 = none). Bit 4: a member has an invalid NIK. Bit 5: a member has none.
+    var desilAndFlags: UInt8
+    /// Bit n-1 for program raw value n.
+    var programs: UInt8
+    /// Member count, capped at 255.
+    var members: UInt8
+
+    init(status: UInt8, desilAndFlags: UInt8, programs: UInt8, members: UInt8) {
+        self.status = status
+        self.desilAndFlags = desilAndFlags
+        self.programs = programs
+        self.members = members
+    }
+
+    init(_ household: Household) {
+        status = household.status.code
+        var flags = UInt8(household.desil ?? 0)
+        for member in household.members {
+            switch member.nik {
+            case .invalid: flags |= 0x10
+            case .missing: flags |= 0x20
+            case .valid: break
+            }
+        }
+        desilAndFlags = flags
+        programs = household.programs.reduce(0) { $0 | (1 << ($1.rawValue - 1)) }
+        members = UInt8(min(household.members.count, 255))
+    }
+
+    var desil: Int? { desilAndFlags & 0x0F == 0 ? nil : Int(desilAndFlags & 0x0F) }
+    var hasInvalidNIK: Bool { desilAndFlags & 0x10 != 0 }
+    var hasMissingNIK: Bool { desilAndFlags & 0x20 != 0 }
+    func has(_ program: Program) -> Bool { programs & (1 << (program.rawValue - 1)) != 0 }
+}
+
+/// The dimensions the counters keep, per wilayah level.
+enum CounterDimension: UInt8, CaseIterable {
+    case total = 0
+    case status = 1
+    case program = 2
+    case desil = 3
+    /// Members whose NIK is flagged: value 1 = invalid, 2 = missing.
+    case flaggedNIK = 4
+}

@@ -1,0 +1,167 @@
+import CLMDB
+import Foundation
+
+/// Thin, allocation-free helpers over the LMDB C API. Nothing here knows about households.
+enum LMDB {
+    /// Turns an LMDB return code into a ``LumbungError`` (MDB_MAP_FULL becomes `store.mapFull`).
+    @inline(__always)
+    static func check(_ rc: Int32, _ what: @autoclosure () -> String) throws {
+        if rc != 0 { throw error(rc, what()) }
+    }
+
+    static func error(_ rc: Int32, _ what: String) -> LumbungError {
+        let text = String(cString: mdb_strerror(rc))
+        switch rc {
+        case MDB_MAP_FULL:
+            return LumbungError(.storeMapFull, value: what, rule: "the map is full: \(text)")
+        case MDB_VERSION_MISMATCH, MDB_INVALID:
+            return LumbungError(.storeNotAStore, value: what, rule: "not an LMDB store of this version: \(text)")
+        case EACCES, EROFS:
+            return LumbungError(.storeReadOnly, value: what, rule: "permission denied: \(text)")
+        case ENOENT:
+            return LumbungError(.storeNotFound, value: what, rule: "no store there: \(text)")
+        default:
+            return LumbungError(.storeLMDB, value: what, rule: "LMDB error \(rc): \(text)")
+        }
+    }
+}
+
+/// A borrowed key or value: valid only until the transaction ends or the cursor moves.
+struct Bytes {
+    var val: MDB_val
+
+    init(_ val: MDB_val) { self.val = val }
+
+    var count: Int { val.mv_size }
+    var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: val.mv_data, count: val.mv_size) }
+    var array: [UInt8] { Array(buffer) }
+}
+
+/// Calls `body` with an MDB_val pointing at `bytes` (a stack copy for fixed-size keys).
+@inline(__always)
+func withVal<R>(_ bytes: [UInt8], _ body: (inout MDB_val) throws -> R) rethrows -> R {
+    try bytes.withUnsafeBytes { raw in
+        var val = MDB_val(mv_size: raw.count, mv_data: UnsafeMutableRawPointer(mutating: raw.baseAddress))
+        return try body(&val)
+    }
+}
+
+/// An open LMDB transaction. Not Sendable: it lives on the thread that began it.
+struct Txn {
+    let handle: OpaquePointer
+
+    func get(_ dbi: MDB_dbi, _ key: [UInt8]) throws -> Bytes? {
+        try withVal(key) { k in
+            var v = MDB_val()
+            let rc = mdb_get(handle, dbi, &k, &v)
+            if rc == MDB_NOTFOUND { return nil }
+            try LMDB.check(rc, "get")
+            return Bytes(v)
+        }
+    }
+
+    func put(_ dbi: MDB_dbi, _ key: [UInt8], _ value: [UInt8], flags: UInt32 = 0) throws {
+        try withVal(key) { k in
+            try withVal(value) { v in
+                try LMDB.check(mdb_put(handle, dbi, &k, &v, flags), "put")
+            }
+        }
+    }
+
+    /// Puts unless the exact key/value exists; returns false for MDB_KEYEXIST.
+    @discardableResult
+    func putIfAbsent(_ dbi: MDB_dbi, _ key: [UInt8], _ value: [UInt8], flags: UInt32) throws -> Bool {
+        try withVal(key) { k in
+            try withVal(value) { v in
+                let rc = mdb_put(handle, dbi, &k, &v, flags)
+                if rc == MDB_KEYEXIST { return false }
+                try LMDB.check(rc, "put")
+                return true
+            }
+        }
+    }
+
+    /// Deletes a key (or one duplicate when `value` is given); returns false if it was not there.
+    @discardableResult
+    func delete(_ dbi: MDB_dbi, _ key: [UInt8], _ value: [UInt8]? = nil) throws -> Bool {
+        try withVal(key) { k in
+            let rc: Int32
+            if let value {
+                rc = withVal(value) { v in mdb_del(handle, dbi, &k, &v) }
+            } else {
+                rc = mdb_del(handle, dbi, &k, nil)
+            }
+            if rc == MDB_NOTFOUND { return false }
+            try LMDB.check(rc, "del")
+            return true
+        }
+    }
+
+    func cursor(_ dbi: MDB_dbi) throws -> Cursor {
+        var cursor: OpaquePointer?
+        try LMDB.check(mdb_cursor_open(handle, dbi, &cursor), "cursor")
+        return Cursor(handle: cursor!)
+    }
+
+    /// Entries in the database (for DUPSORT databases, every duplicate).
+    func entryCount(_ dbi: MDB_dbi) throws -> Int {
+        var stat = MDB_stat()
+        try LMDB.check(mdb_stat(handle, dbi, &stat), "stat")
+        return stat.ms_entries
+    }
+
+    func stat(_ dbi: MDB_dbi) throws -> MDB_stat {
+        var stat = MDB_stat()
+        try LMDB.check(mdb_stat(handle, dbi, &stat), "stat")
+        return stat
+    }
+}
+
+/// An LMDB cursor. Close it before its transaction ends.
+final class Cursor {
+    let handle: OpaquePointer
+    var key = MDB_val()
+    var value = MDB_val()
+
+    init(handle: OpaquePointer) { self.handle = handle }
+    deinit { mdb_cursor_close(handle) }
+
+    /// Moves with `op`; false at the end.
+    @inline(__always)
+    func move(_ op: MDB_cursor_op) throws -> Bool {
+        let rc = mdb_cursor_get(handle, &key, &value, op)
+        if rc == MDB_NOTFOUND { return false }
+        try LMDB.check(rc, "cursor")
+        return true
+    }
+
+    /// Positions at the first key >= `target`.
+    func seek(_ target: [UInt8]) throws -> Bool {
+        try target.withUnsafeBytes { raw in
+            key = MDB_val(mv_size: raw.count, mv_data: UnsafeMutableRawPointer(mutating: raw.baseAddress))
+            return try move(MDB_SET_RANGE)
+        }
+    }
+
+    /// Positions at `target` key with the first duplicate >= `dup` (DUPSORT only).
+    func seek(_ target: [UInt8], dup: [UInt8]) throws -> Bool {
+        try target.withUnsafeBytes { k in
+            try dup.withUnsafeBytes { d in
+                key = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+                value = MDB_val(mv_size: d.count, mv_data: UnsafeMutableRawPointer(mutating: d.baseAddress))
+                return try move(MDB_GET_BOTH_RANGE)
+            }
+        }
+    }
+
+    var keyBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size) }
+    var valueBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size) }
+
+    func put(_ key: [UInt8], _ value: [UInt8], flags: UInt32) throws {
+        try withVal(key) { k in
+            try withVal(value) { v in
+                try LMDB.check(mdb_cursor_put(handle, &k, &v, flags), "cursor put")
+            }
+        }
+    }
+}
