@@ -94,11 +94,16 @@ func parseCode(_ text: String, at location: String) throws -> (level: Int, packe
 }
 
 func trimmed(_ text: String) -> String {
-    String(text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+    guard text.first?.isWhitespace == true || text.last?.isWhitespace == true else { return text }
+    return String(text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
 }
 
 /// Escapes a name for a Swift string literal; names with control characters are rejected.
 func escaped(_ name: String, at location: String) throws -> String {
+    // Almost every name needs no escaping; skip the scalar-by-scalar copy for those.
+    if !name.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x22 || $0 == 0x5C }) {
+        return name
+    }
     var out = ""
     out.reserveCapacity(name.utf8.count)
     for scalar in name.unicodeScalars {
