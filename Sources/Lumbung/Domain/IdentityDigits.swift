@@ -117,7 +117,8 @@ enum IdentityDigits {
         String(unsafeUninitializedCapacity: count) { buffer in
             var rest = value
             for index in stride(from: count - 1, through: 0, by: -1) {
-                buffer[index] = (4..<12).contains(index) ? UInt8(ascii: "*") : UInt8(ascii: "0") + UInt8(rest % 10)
+                let digit = UInt8(ascii: "0") + UInt8(rest % 10)
+                buffer[index] = (4..<12).contains(index) ? UInt8(ascii: "*") : digit
                 rest /= 10
             }
             return count
