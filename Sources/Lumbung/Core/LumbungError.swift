@@ -119,6 +119,9 @@ extension LumbungError.Code {
     public static let memberBirthDate: Self = "member.birthDate"
     public static let attributeInvalid: Self = "attribute.invalid"
 
+    // JSON text
+    public static let jsonMalformed: Self = "json.malformed"
+
     // Records on disk
     public static let recordCorrupt: Self = "record.corrupt"
     public static let recordVersion: Self = "record.version"
