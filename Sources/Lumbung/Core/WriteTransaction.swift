@@ -261,6 +261,7 @@ public final class WriteTransaction: ReadTransaction {
 
     /// Flushes counters and trains the first dictionary when due; called before commit.
     func finish() throws {
+        if let nextID { try txn.put(dbs.meta, MetaKey.nextID, Keys.be(nextID, width: 8)) }
         try counters.flush(into: txn, dbi: dbs.counters)
         try trainFirstDictionaryIfDue()
     }
