@@ -1,2 +1,68 @@
+// lumbung-probe: a worker process for the multi-process tests.
+//
+//   lumbung-probe write STORE SECONDS SEED   insert synthetic households in small transactions
+//   lumbung-probe read STORE SECONDS         check, in each read transaction, that counters,
+//                                            indexes and records agree
+//
+// Prints one result line on stdout; exits 1 on any inconsistency or error.
+import Foundation
 import Lumbung
-print("probe")
+import LumbungSynthetic
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 4, let seconds = Double(arguments[3]) else {
+    FileHandle.standardError.write(Data("usage: lumbung-probe write|read STORE SECONDS [SEED]\n".utf8))
+    exit(2)
+}
+let deadline = Date().addingTimeInterval(seconds)
+
+do {
+    let store = try Store(path: arguments[2], options: arguments[1] == "read" ? .readOnly : Store.Options())
+    switch arguments[1] {
+    case "write":
+        let seed = UInt64(arguments.count > 4 ? arguments[4] : "7") ?? 7
+        let generator = SyntheticKabupaten(kabupaten: try KodeWilayah("32.75"), seed: seed)
+        var written = 0
+        while Date() < deadline {
+            try store.write(actor: "probe") { tx in
+                for offset in 0..<10 { try tx.put(generator.household(at: written + offset)) }
+            }
+            written += 10
+        }
+        print("written \(written)")
+    case "read":
+        var rounds = 0
+        var largest = 0
+        while Date() < deadline {
+            try store.read { tx in
+                let total = try tx.householdCount()
+                let counts = try tx.counts()
+                guard counts.total.households == total else {
+                    throw ProbeFailure("counter says \(counts.total.households), records \(total)")
+                }
+                let byStatus = counts.byStatus.values.reduce(0) { $0 + $1.households }
+                guard byStatus == total else { throw ProbeFailure("status counters sum to \(byStatus), records \(total)") }
+                let ids = try tx.ids(matching: HouseholdQuery())
+                guard ids.count == total else { throw ProbeFailure("wilayah index has \(ids.count), records \(total)") }
+                if let id = ids.randomElement(), let household = try tx.household(id: id) {
+                    for nik in household.validNIKs {
+                        guard try tx.householdID(nik: nik) == id else { throw ProbeFailure("NIK index disagrees for household \(id)") }
+                    }
+                }
+                largest = max(largest, total)
+            }
+            rounds += 1
+        }
+        print("read \(rounds) rounds, up to \(largest) households")
+    default:
+        throw ProbeFailure("unknown mode \(arguments[1])")
+    }
+} catch {
+    print("fail \(error)")
+    exit(1)
+}
+
+struct ProbeFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -41,7 +41,10 @@ final class Environment: @unchecked Sendable {
     private let writerLock = NSLock()
     private let readPool = Locked<[OpaquePointer]>([])
 
-    private static let registry = Locked<[Identity: WeakEnvironment]>([:])
+    /// Open environments by file identity. Guarded by `registryLock`, which is recursive because
+    /// an environment that fails to open is deinitialized while the lock is held.
+    nonisolated(unsafe) private static var registry: [Identity: WeakEnvironment] = [:]
+    private static let registryLock = NSRecursiveLock()
     private struct WeakEnvironment { weak var environment: Environment? }
 
     // MARK: Opening
@@ -69,19 +72,19 @@ final class Environment: @unchecked Sendable {
         }
         let identity = Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
 
-        return try registry.withLock { registry in
-            if let existing = registry[identity]?.environment {
-                if existing.readOnly && !options.readOnly {
-                    throw LumbungError(
-                        .storeAlreadyOpen, value: path,
-                        rule: "this process already has the store open read-only; close it before opening it for writing")
-                }
-                return existing
+        registryLock.lock()
+        defer { registryLock.unlock() }
+        if let existing = registry[identity]?.environment {
+            if existing.readOnly && !options.readOnly {
+                throw LumbungError(
+                    .storeAlreadyOpen, value: path,
+                    rule: "this process already has the store open read-only; close it before opening it for writing")
             }
-            let environment = try Environment(path: url.path, identity: identity, options: options)
-            registry[identity] = WeakEnvironment(environment: environment)
-            return environment
+            return existing
         }
+        let environment = try Environment(path: url.path, identity: identity, options: options)
+        registry[identity] = WeakEnvironment(environment: environment)
+        return environment
     }
 
     private init(path: String, identity: Identity, options: Store.Options) throws {
@@ -106,22 +109,18 @@ final class Environment: @unchecked Sendable {
             // Adopt a larger map another process may have set.
             try LMDB.check(mdb_env_set_mapsize(handle, 0), "mapsize")
             try openDatabases()
-        } catch {
-            mdb_env_close(handle)
-            pthread_rwlock_destroy(mapLock)
-            mapLock.deallocate()
-            throw error
         }
+        // On a throw, deinit closes the environment (the object is fully initialized by then).
     }
 
     deinit {
         // Close under the registry lock, so no second environment opens on this file meanwhile
         // (closing a descriptor drops the process's POSIX locks on the file).
-        Self.registry.withLock { registry in
-            readPool.withLock { pool in pool.forEach { mdb_txn_abort($0) } }
-            mdb_env_close(handle)
-            if registry[identity]?.environment == nil { registry[identity] = nil }
-        }
+        Self.registryLock.lock()
+        readPool.withLock { pool in pool.forEach { mdb_txn_abort($0) } }
+        mdb_env_close(handle)
+        if Self.registry[identity]?.environment == nil { Self.registry[identity] = nil }
+        Self.registryLock.unlock()
         pthread_rwlock_destroy(mapLock)
         mapLock.deallocate()
     }
