@@ -54,6 +54,13 @@ do {
             rounds += 1
         }
         print("read \(rounds) rounds, up to \(largest) households")
+    case "load":
+        let count = Int(arguments[3])!
+        let generator = SyntheticKabupaten(kabupaten: try KodeWilayah("32.16"), seed: 1)
+        let households = Array(generator.households(count: count))
+        let start = Date()
+        try store.bulkLoad { loader in for household in households { try loader.add(household) } }
+        print("loaded \(count) in \(Date().timeIntervalSince(start)) s")
     default:
         throw ProbeFailure("unknown mode \(arguments[1])")
     }

@@ -100,20 +100,37 @@ enum RecordCodec {
         encode(member.attributes, into: &writer)
     }
 
+    /// Attribute codes of the DTKS questionnaire that records write as one byte instead of text.
+    /// Append-only: a code's position is part of record format 1.
+    static let knownAttributeCodes: [String] = [
+        "lantai", "dinding", "atap", "sumber_air", "penerangan", "bahan_bakar", "jamban",
+        "luas_lantai", "jumlah_kamar", "status_bangunan", "aset_motor", "aset_kulkas", "aset_tv",
+        "aset_lahan", "aset_hp", "aset_mobil", "aset_emas", "aset_ternak", "aset_ac", "aset_laptop",
+        "sumber_air_minum", "daya_listrik", "pembuangan_tinja", "kepemilikan_rumah", "luas_lahan",
+        "penghasilan", "ijazah", "partisipasi_sekolah", "kelas", "jaminan_kesehatan", "kehamilan",
+        "penyakit_kronis", "tempat_buang_air", "sumber_penerangan", "bahan_bakar_memasak",
+    ]
+    private static let knownAttributeIndex: [String: Int] = Dictionary(
+        uniqueKeysWithValues: knownAttributeCodes.enumerated().map { ($1, $0) })
+
+    /// Each attribute: a tag (known-code index + 1, or 0 then the code as text) shifted left by
+    /// two, with the value type in the low bits; then the value.
     private static func encode(_ attributes: Attributes, into writer: inout ByteWriter) {
         writer.varint(attributes.count)
         for (code, value) in attributes {
-            writer.string(code)
+            let known = knownAttributeIndex[code].map { UInt64($0 + 1) } ?? 0
+            let type: UInt64
             switch value {
-            case .code(let number):
-                writer.byte(0)
-                writer.zigzag(number)
-            case .number(let number):
-                writer.byte(1)
-                writer.double(number)
-            case .text(let text):
-                writer.byte(2)
-                writer.string(text)
+            case .code: type = 0
+            case .number: type = 1
+            case .text: type = 2
+            }
+            writer.varint(known << 2 | type)
+            if known == 0 { writer.string(code) }
+            switch value {
+            case .code(let number): writer.zigzag(number)
+            case .number(let number): writer.double(number)
+            case .text(let text): writer.string(text)
             }
         }
     }
@@ -211,9 +228,17 @@ enum RecordCodec {
         var entries: [Attributes.Element] = []
         entries.reserveCapacity(count)
         for _ in 0..<count {
-            let code = try reader.string()
+            let tag = try reader.varint()
+            let known = Int(tag >> 2)
+            let code: String
+            if known == 0 {
+                code = try reader.string()
+            } else {
+                guard known <= knownAttributeCodes.count else { throw ByteReader.corrupt("atribut") }
+                code = knownAttributeCodes[known - 1]
+            }
             let value: AttributeValue
-            switch try reader.byte() {
+            switch tag & 3 {
             case 0: value = .code(try reader.zigzag())
             case 1: value = .number(try reader.double())
             case 2: value = .text(try reader.string())

@@ -120,10 +120,17 @@ public class ReadTransaction {
         try ensureValid()
         let cursor = try txn.cursor(dbs.journal)
         var entries: [JournalEntry] = []
+        // The block holding sequence + 1 starts at or before it.
         var found = try cursor.seek(Keys.journal(sequence &+ 1))
+        if !found || Keys.read(cursor.keyBytes, width: 8) > sequence &+ 1 {
+            found = try cursor.move(found ? MDB_PREV : MDB_LAST)
+        }
         while found, entries.count < limit {
-            let seq = Keys.read(cursor.keyBytes, width: 8)
-            entries.append(try JournalEntry.decode(sequence: seq, cursor.valueBytes))
+            let first = Keys.read(cursor.keyBytes, width: 8)
+            for entry in try JournalBlock.decode(first: first, cursor.valueBytes) where entry.sequence > sequence {
+                entries.append(entry)
+                if entries.count == limit { break }
+            }
             found = try cursor.move(MDB_NEXT)
         }
         return entries
@@ -134,6 +141,7 @@ public class ReadTransaction {
         try ensureValid()
         let cursor = try txn.cursor(dbs.journal)
         guard try cursor.move(MDB_LAST) else { return 0 }
-        return Keys.read(cursor.keyBytes, width: 8)
+        var reader = ByteReader(cursor.valueBytes)
+        return Keys.read(cursor.keyBytes, width: 8) + (try reader.varint()) - 1
     }
 }

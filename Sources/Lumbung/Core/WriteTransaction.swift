@@ -27,6 +27,7 @@ public final class WriteTransaction: ReadTransaction {
     let dictionaryThreshold: Int
     var counters = CounterDeltas()
     private var nextSequence: UInt64?
+    private var journal: [JournalEntry] = []
     private var nextID: UInt64?
     private var currentDictionary: UInt32??
 
@@ -126,18 +127,7 @@ public final class WriteTransaction: ReadTransaction {
     /// Writes a validated household over `old`. `action` nil means insert or update.
     func write(_ validated: Household, replacing old: Household?, action: JournalEntry.Action?) throws -> PutResult {
         var new = validated
-        if let other = try householdID(kk: new.nomorKK), other != new.id {
-            throw LumbungError(
-                .kkDuplicate, field: "nomor_kk", value: new.nomorKK.masked,
-                rule: "the KK number already belongs to household \(other)", householdID: new.id)
-        }
-        for (index, member) in new.members.enumerated() {
-            if let nik = member.nik.nik, let other = try householdID(nik: nik), other != new.id {
-                throw LumbungError(
-                    .nikDuplicate, field: "anggota[\(index)].nik", value: nik.masked,
-                    rule: "the NIK already belongs to household \(other)", householdID: new.id)
-            }
-        }
+        try checkUnique(new)
         if var unchanged = old {
             unchanged.updatedAt = nil
             new.updatedAt = nil
@@ -157,7 +147,23 @@ public final class WriteTransaction: ReadTransaction {
         return PutResult(id: id, outcome: old == nil ? .inserted : .updated)
     }
 
-    private func allocateID() throws -> HouseholdID {
+    /// Refuses a KK or NIK that another household holds, naming it.
+    func checkUnique(_ household: Household) throws {
+        if let other = try householdID(kk: household.nomorKK), other != household.id {
+            throw LumbungError(
+                .kkDuplicate, field: "nomor_kk", value: household.nomorKK.masked,
+                rule: "the KK number already belongs to household \(other)", householdID: household.id)
+        }
+        for (index, member) in household.members.enumerated() {
+            if let nik = member.nik.nik, let other = try householdID(nik: nik), other != household.id {
+                throw LumbungError(
+                    .nikDuplicate, field: "anggota[\(index)].nik", value: nik.masked,
+                    rule: "the NIK already belongs to household \(other)", householdID: household.id)
+            }
+        }
+    }
+
+    func allocateID() throws -> HouseholdID {
         if nextID == nil {
             if let stored = try txn.get(dbs.meta, MetaKey.nextID) {
                 nextID = Keys.read(stored.buffer, width: 8)
@@ -173,12 +179,24 @@ public final class WriteTransaction: ReadTransaction {
         return HouseholdID(rawValue: id)
     }
 
-    private func appendJournal(action: JournalEntry.Action, id: HouseholdID, digest: [UInt8], note: String = "") throws {
+    func appendJournal(action: JournalEntry.Action, id: HouseholdID, digest: [UInt8], note: String = "") throws {
         if nextSequence == nil { nextSequence = try lastSequence() + 1 }
         let sequence = nextSequence!
         nextSequence = sequence + 1
-        let entry = JournalEntry(sequence: sequence, time: Date(), actor: actor, action: action, householdID: id, digest: digest, note: note)
-        try txn.put(dbs.journal, Keys.journal(sequence), entry.encoded(), flags: UInt32(MDB_APPEND))
+        journal.append(JournalEntry(sequence: sequence, time: Date(), actor: actor, action: action, householdID: id, digest: digest, note: note))
+    }
+
+    /// Writes the transaction's journal entries as blocks.
+    private func flushJournal() throws {
+        guard let first = journal.first else { return }
+        let cursor = try txn.cursor(dbs.journal)
+        var start = 0
+        while start < journal.count {
+            let end = min(start + JournalBlock.maxEntries, journal.count)
+            try cursor.put(Keys.journal(first.sequence + UInt64(start)), JournalBlock.encode(journal[start..<end]), flags: UInt32(MDB_APPEND))
+            start = end
+        }
+        journal.removeAll()
     }
 
     // MARK: Indexes
@@ -263,6 +281,7 @@ public final class WriteTransaction: ReadTransaction {
     func finish() throws {
         if let nextID { try txn.put(dbs.meta, MetaKey.nextID, Keys.be(nextID, width: 8)) }
         try counters.flush(into: txn, dbi: dbs.counters)
+        try flushJournal()
         try trainFirstDictionaryIfDue()
     }
 }
