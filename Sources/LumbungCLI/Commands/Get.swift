@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Lumbung
+
+struct Get: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show one household, found by a member's NIK, its Nomor KK or its id.",
+        discussion: """
+            Prints a readable summary (id, Nomor KK, wilayah, address, status, desil, programs and \
+            the members), or with --json the household in its JSON form. A household that does not \
+            exist exits with code 4; a malformed NIK or KK exits with code 3 and the rule it breaks.
+
+            Example:
+              lumbung get --nik 3216015608900003
+              lumbung get --id 17 --json
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: ArgumentHelp("A member's NIK (16 digits).", valueName: "nik"))
+    var nik: String?
+
+    @Option(help: ArgumentHelp("The Nomor KK (16 digits).", valueName: "kk"))
+    var kk: String?
+
+    @Option(help: ArgumentHelp("The household id.", valueName: "id"))
+    var id: HouseholdID?
+
+    @Flag(help: "Print the household as JSON.")
+    var json = false
+
+    func validate() throws {
+        let given = [nik != nil, kk != nil, id != nil].filter { $0 }.count
+        guard given == 1 else { throw ValidationError("give exactly one of --nik, --kk or --id") }
+    }
+
+    func run() throws {
+        // Parse before opening, so a bad value is reported as such.
+        let nikValue = try nik.map { try NIK($0) }
+        let kkValue = try kk.map { try NomorKK($0) }
+        let store = try storeOptions.open(readOnly: true)
+        let household = try store.read { tx -> Household? in
+            if let nikValue { return try tx.household(nik: nikValue) }
+            if let kkValue { return try tx.household(kk: kkValue) }
+            return try tx.household(id: id!)
+        }
+        guard let household else {
+            let what = nikValue.map { "NIK \($0.masked)" } ?? kkValue.map { "Nomor KK \($0.masked)" } ?? "id \(id!)"
+            throw CLIError.notFound("no household with \(what)")
+        }
+        if json {
+            Terminal.write(HouseholdJSON.encode(household, pretty: true) + [0x0A])
+        } else {
+            print(Self.summary(household), terminator: "")
+        }
+    }
+
+    static func summary(_ household: Household) -> String {
+        let wilayah = household.wilayah
+        var place = [wilayah.name, wilayah.ancestor(at: .kecamatan)?.name.map { "Kec. \($0)" }, wilayah.ancestor(at: .kabupaten)?.name]
+            .compactMap { $0 }.joined(separator: ", ")
+        if !place.isEmpty { place = "  " + place }
+        var address = household.alamat
+        if let rt = household.rt { address += String(format: "  RT %03d", rt) }
+        if let rw = household.rw { address += String(format: " RW %03d", rw) }
+
+        var fields = TextTable(columns: ["", ""])
+        fields.add(["Household", household.id.map(\.description) ?? "-"])
+        fields.add(["Nomor KK", household.nomorKK.text])
+        fields.add(["Wilayah", wilayah.dotted + place])
+        fields.add(["Alamat", address])
+        fields.add(["Status", household.status.description])
+        fields.add(["Desil", household.desil.map(String.init) ?? "-"])
+        fields.add(["Program", household.programs.isEmpty ? "-" : household.programs.sorted().map(\.name).joined(separator: ", ")])
+        if let updated = household.updatedAt {
+            fields.add(["Diperbarui", ISO8601DateFormatter().string(from: updated)])
+        }
+        var out = fields.rendered(header: false)
+        out += "\nAnggota (\(household.members.count))\n"
+        var members = TextTable(columns: ["NIK", "NAMA", "JK", "LAHIR", "HUBUNGAN", "STATUS NIK"])
+        for member in household.members {
+            members.add([
+                member.nik.text ?? "-", member.name, member.sex.letter,
+                member.birthDate?.description ?? "-", member.relation.name, member.nikStatus.description,
+            ])
+        }
+        out += members.rendered()
+        return out
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Lumbung
+
+@main
+struct Lumbung: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lumbung",
+        abstract: "Keep a DTKS household register in an embedded LMDB store.",
+        discussion: """
+            Every command works on one store directory: --store PATH, else $LUMBUNG_STORE, \
+            else ./lumbung-data. Create it with `lumbung init` or fill it with `lumbung generate`.
+
+            Standard output carries data only (tables, JSON, ids); diagnostics and progress go to \
+            standard error. Errors are one line, `error: [code] field 'value': rule`; NIKs in \
+            them are masked.
+
+            Exit codes:
+              0  ok
+              1  internal error (storage, I/O, corrupt records)
+              2  usage: a bad option or argument
+              3  invalid input: a value, file or JSON the register refuses
+                 (nik.*, kk.*, wilayah.*, household.*, member.*, attribute.*, json.*, query.*)
+              4  not found: no such household, member or store (*.notFound)
+              5  check found problems
+
+            Example:
+              lumbung generate --store /tmp/bekasi --households 10000
+              lumbung stats --store /tmp/bekasi --wilayah 32.16.01
+              lumbung find --store /tmp/bekasi --program PKH --desil-max 2 --limit 10
+            """,
+        version: "0.1.0",
+        subcommands: [
+            Init.self, Generate.self, Stats.self, Get.self, Find.self, Check.self, Put.self,
+            Delete.self, MoveMember.self,
+        ]
+    )
+
+    /// Parses, runs, and maps a thrown ``LumbungError`` to its documented exit code.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as LumbungError {
+            Terminal.error(error.message)
+            Foundation.exit(ExitCodes.code(for: error))
+        } catch let error as CLIError {
+            Terminal.error(error.message)
+            Foundation.exit(error.exitCode)
+        } catch {
+            // argument-parser exits 64 (EX_USAGE) on usage errors; Lumbung documents 2.
+            if exitCode(for: error) == .validationFailure {
+                Terminal.note(fullMessage(for: error))
+                Foundation.exit(ExitCodes.usage)
+            }
+            // Help, version, ExitCode(5) and anything else: argument-parser's own handling
+            // (other errors exit 1).
+            exit(withError: error)
+        }
+    }
+}

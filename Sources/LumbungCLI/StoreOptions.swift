@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Lumbung
+
+/// Where the store is: `--store PATH`, else `$LUMBUNG_STORE`, else `./lumbung-data`.
+struct StoreOptions: ParsableArguments {
+    static let defaultPath = "./lumbung-data"
+    static let environmentVariable = "LUMBUNG_STORE"
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The store directory (default: $LUMBUNG_STORE, else ./lumbung-data).",
+            valueName: "path"))
+    var store: String?
+
+    /// The path the options resolve to.
+    var path: String {
+        if let store, !store.isEmpty { return store }
+        if let fromEnvironment = ProcessInfo.processInfo.environment[Self.environmentVariable], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return Self.defaultPath
+    }
+
+    /// Opens an existing store (reading or writing), or creates one when `create` is set.
+    func open(create: Bool = false, readOnly: Bool = false) throws -> Store {
+        var options = Store.Options()
+        options.create = create
+        if readOnly {
+            options = .readOnly
+        }
+        return try Store(path: path, options: options)
+    }
+}
+
+/// The writer named in the journal.
+struct ActorOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Who the journal names for this write.", valueName: "name"))
+    var actor: String = "lumbung-cli"
+}
+
+extension HouseholdID: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(argument)
+    }
+}
+
+extension Relation: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(name: argument)
+    }
+
+    public static var allValueStrings: [String] { allCases.map(\.name) }
+}
+
+/// The NIK status a `find` filters on.
+enum NIKStatusChoice: String, ExpressibleByArgument, CaseIterable {
+    case valid, invalid, missing
+
+    var kind: NIKStatus.Kind {
+        switch self {
+        case .valid: .valid
+        case .invalid: .invalid
+        case .missing: .missing
+        }
+    }
+}
+
+/// Parses a kode wilayah argument; a bad code is invalid input (exit 3).
+func parseWilayah(_ text: String?) throws -> KodeWilayah? {
+    try text.map { try KodeWilayah($0) }
+}

@@ -1,2 +1,0 @@
-import Lumbung
-print("lumbung")
