@@ -1,5 +1,4 @@
 import CZstd
-import Foundation
 
 
 /// zstd dictionary compression of records.
@@ -7,8 +6,9 @@ import Foundation
 /// One CDict/DDict per dictionary per process; compression and decompression contexts are pooled
 /// so each thread borrows one at a time.
 final class Compressor: @unchecked Sendable {
-    /// zstd level for records: the dictionary does most of the work, higher levels buy little.
-    static let level: Int32 = Int32(ProcessInfo.processInfo.environment["LUMBUNG_ZSTD_LEVEL"] ?? "") ?? 9
+    /// zstd level for records. The dictionary does most of the work: on generated households
+    /// level 3 packs as tight as 5 and 6 (within 1.5%) at half their cost (BENCHMARKS.md).
+    static let level: Int32 = 3
     /// Records shorter than this are stored raw: the frame header would eat the gain.
     static let minimumSize = 48
 
@@ -145,7 +145,7 @@ final class Compressor: @unchecked Sendable {
     }
 
     /// Trains a dictionary from sample payloads.
-    static func train(samples: [[UInt8]], capacity: Int = Int(ProcessInfo.processInfo.environment["LUMBUNG_DICT_KB"] ?? "64")! * 1024) throws -> [UInt8] {
+    static func train(samples: [[UInt8]], capacity: Int = 64 * 1024) throws -> [UInt8] {
         var joined: [UInt8] = []
         joined.reserveCapacity(samples.reduce(0) { $0 + $1.count })
         var sizes: [Int] = []

@@ -113,6 +113,8 @@ enum RecordCodec {
     private static let knownAttributeIndex: [String: Int] = Dictionary(
         uniqueKeysWithValues: knownAttributeCodes.enumerated().map { ($1, $0) })
 
+    static func isKnownAttributeCode(_ code: String) -> Bool { knownAttributeIndex[code] != nil }
+
     /// Each attribute: a tag (known-code index + 1, or 0 then the code as text) shifted left by
     /// two, with the value type in the low bits; then the value.
     private static func encode(_ attributes: Attributes, into writer: inout ByteWriter) {

@@ -23,6 +23,9 @@ public final class BulkLoader {
     private var deferred = DeferredIndexes()
     private let storeWasEmpty: Bool
     private let records: Cursor
+    /// Every household of a load gets the same updated-at time (the samples the dictionary is
+    /// trained on carry it too, so it compresses to almost nothing).
+    private let time = RecordCodec.date(milliseconds: RecordCodec.milliseconds(Date()))
     public private(set) var summary = BulkLoadSummary()
 
     static let trainingSample = 10_000
@@ -41,31 +44,106 @@ public final class BulkLoader {
     /// Inserts a household (no id) or replaces one (with id), validated like
     /// ``WriteTransaction/put(_:nikPolicy:)``.
     public func add(_ household: Household) throws {
-        let validated = try household.validated(policy: nikPolicy)
-        if validated.id != nil {
-            // A replace checks and updates indexes in place, so the collected entries go first.
+        if household.id != nil {
+            // A replace checks and updates indexes in place, so what is collected goes first.
             try flushDeferred()
-            record(try transaction.put(validated, nikPolicy: .keepFlagged).outcome)
+            record(try transaction.put(household, nikPolicy: nikPolicy).outcome)
         } else if needsDictionary {
-            pending.append(validated)
+            pending.append(try household.validated(policy: nikPolicy))
             if pending.count >= Self.trainingSample { try flushPending() }
         } else {
-            try insert(validated)
+            chunk.append(household)
+            if chunk.count == Self.chunkSize { try flushChunk() }
         }
+    }
+
+    /// New households wait here so validation, encoding, compression and hashing run on every
+    /// core, while the LMDB writes stay on this thread.
+    private var chunk: [Household] = []
+    static let chunkSize = 4096
+
+    private struct Prepared {
+        var household: Household
+        var sealed: [UInt8]
+        var digest: [UInt8]
+    }
+
+    /// A chunk being prepared on other threads while this one writes the previous chunk.
+    private var inFlight: (group: DispatchGroup, results: Locked<[Result<Prepared, any Error>?]>)?
+
+    private func flushChunk() throws {
+        guard !chunk.isEmpty else { return }
+        let next = prepare(chunk)
+        chunk.removeAll(keepingCapacity: true)
+        do {
+            try drainInFlight()
+        } catch {
+            next.group.wait()
+            throw error
+        }
+        inFlight = next
+    }
+
+    /// Waits for the chunk in flight and writes it, in order.
+    private func drainInFlight() throws {
+        guard let current = inFlight else { return }
+        inFlight = nil
+        current.group.wait()
+        for result in current.results.withLock({ $0 }) {
+            try write(try result!.get())
+        }
+    }
+
+    /// Starts validating, encoding, compressing and hashing `households` on every core.
+    private func prepare(_ households: [Household]) -> (group: DispatchGroup, results: Locked<[Result<Prepared, any Error>?]>) {
+        let dictionaryID = try? transaction.dictionaryID()
+        let compressor = transaction.environment.compressor
+        let policy = nikPolicy
+        let time = self.time
+        let results = Locked([Result<Prepared, any Error>?](repeating: nil, count: households.count))
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var local: [(Int, Result<Prepared, any Error>)] = []
+                local.reserveCapacity(households.count / workers + 1)
+                var index = worker
+                while index < households.count {
+                    local.append((index, Result {
+                        var household = try households[index].validated(policy: policy)
+                        household.updatedAt = time
+                        var writer = ByteWriter()
+                        RecordCodec.encode(household, into: &writer)
+                        let sealed = try compressor.seal(writer.bytes, dictionaryID: dictionaryID ?? nil)
+                        return Prepared(household: household, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes))
+                    }))
+                    index += workers
+                }
+                results.withLock { all in for (index, result) in local { all[index] = result } }
+            }
+            group.leave()
+        }
+        return (group, results)
     }
 
     private func insert(_ validated: Household) throws {
         var household = validated
-        if !storeWasEmpty { try transaction.checkUnique(household) }
-        household.id = try transaction.allocateID()
-        household.updatedAt = RecordCodec.date(milliseconds: RecordCodec.milliseconds(Date()))
+        household.updatedAt = time
         var writer = ByteWriter()
         RecordCodec.encode(household, into: &writer)
         let sealed = try transaction.environment.compressor.seal(writer.bytes, dictionaryID: try transaction.dictionaryID())
-        try records.put(Keys.record(household.id!), sealed, flags: UInt32(MDB_APPEND))
+        try write(Prepared(household: household, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes)))
+    }
+
+    private func write(_ prepared: Prepared) throws {
+        var household = prepared.household
+        if !storeWasEmpty { try transaction.checkUnique(household) }
+        household.id = try transaction.allocateID()
+        try records.put(Keys.record(household.id!), prepared.sealed, flags: UInt32(MDB_APPEND))
         deferred.add(household)
         transaction.counters.add(household, sign: 1)
-        try transaction.appendJournal(action: .insert, id: household.id!, digest: JournalEntry.digest(of: writer.bytes))
+        try transaction.appendJournal(action: .insert, id: household.id!, digest: prepared.digest)
         summary.inserted += 1
     }
 
@@ -85,12 +163,10 @@ public final class BulkLoader {
             let samples = pending.map { household -> [UInt8] in
                 var copy = household
                 copy.id = HouseholdID(rawValue: 1)
+                copy.updatedAt = time
                 var writer = ByteWriter()
                 RecordCodec.encode(copy, into: &writer)
                 return writer.bytes
-            }
-            if ProcessInfo.processInfo.environment["LUMBUNG_DEBUG_SAMPLES"] != nil {
-                FileHandle.standardError.write(Data("samples \(samples.count) avg \(samples.reduce(0) { $0 + $1.count } / samples.count)\n".utf8))
             }
             try transaction.installDictionary(trainedFrom: samples)
         }
@@ -101,6 +177,8 @@ public final class BulkLoader {
 
     private func flushDeferred() throws {
         try flushPending()
+        try flushChunk()
+        try drainInFlight()
         try deferred.flush(into: transaction.txn, dbs: transaction.dbs)
     }
 

@@ -95,7 +95,7 @@ public class ReadTransaction {
         let cursor = try txn.cursor(dbs.records)
         var found = try cursor.move(MDB_FIRST)
         while found {
-            let id = HouseholdID(rawValue: Keys.read(cursor.keyBytes, width: 8))
+            let id = HouseholdID(rawValue: Keys.read(cursor.keyBytes, width: Keys.idWidth))
             try body(try decode(cursor.valueBytes, id: id))
             found = try cursor.move(MDB_NEXT)
         }

@@ -83,8 +83,8 @@ public struct Attributes: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     /// Checks codes are short identifiers and texts are bounded.
     func validate(field: String) throws {
         for (code, value) in entries {
-            guard !code.isEmpty, code.utf8.count <= 64,
-                code.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F || $0 == 0x2E || $0 == 0x2D })
+            guard RecordCodec.isKnownAttributeCode(code) || !code.isEmpty && code.utf8.count <= 64
+                && code.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F || $0 == 0x2E || $0 == 0x2D })
             else {
                 throw LumbungError(
                     .attributeInvalid, field: field, value: code,

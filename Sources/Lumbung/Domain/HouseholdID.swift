@@ -11,8 +11,9 @@ public struct HouseholdID: RawRepresentable, Hashable, Comparable, Sendable, Cod
     public init(_ rawValue: UInt64) { self.rawValue = rawValue }
     public init(integerLiteral value: UInt64) { self.rawValue = value }
 
-    /// The largest id the on-disk indexes can hold (40 bits).
-    public static let max = HouseholdID(rawValue: (1 << 40) - 1)
+    /// The largest id the on-disk indexes hold (32 bits: 45 times the national register, and ids
+    /// are never reused).
+    public static let max = HouseholdID(rawValue: UInt64(UInt32.max))
 
     /// Parses the decimal form used in files and URLs.
     public init?(_ text: some StringProtocol) {

@@ -110,6 +110,7 @@ extension ReadTransaction {
     /// until it returns false.
     func scan(_ plan: QueryPlan, query: HouseholdQuery, after position: ScanPosition?, _ body: (HouseholdID, IndexSummary, [UInt8]) throws -> Bool) throws {
         let cursor = try txn.cursor(plan.dbi(dbs))
+        let summaries = plan.index == .wilayah ? nil : try txn.cursor(dbs.wilayah)
         for prefix in plan.prefixes {
             let start = Keys.secondaryKey(prefix: prefix, desa: plan.lower)
             let end = Keys.secondaryKey(prefix: prefix, desa: plan.upper)
@@ -124,7 +125,8 @@ extension ReadTransaction {
             while found {
                 let key = cursor.keyBytes
                 guard key.lexicographicallyPrecedes(end) else { break }
-                let (id, summary) = Keys.splitEntry(cursor.valueBytes)
+                let (id, stored) = Keys.splitEntry(cursor.valueBytes)
+                let summary = try stored ?? self.summary(of: id, desaKey: key.suffix(Keys.desaWidth), in: summaries!)
                 if query.matches(summary) {
                     guard try body(id, summary, Array(key)) else { return }
                 }
@@ -133,9 +135,19 @@ extension ReadTransaction {
         }
     }
 
+    /// The summary a household's wilayah index entry carries.
+    private func summary(of id: HouseholdID, desaKey: UnsafeRawBufferPointer.SubSequence, in cursor: Cursor) throws -> IndexSummary {
+        let floor = Keys.entry(id, IndexSummary(status: 0, desilAndFlags: 0, programs: 0, members: 0))
+        guard try cursor.seek(Array(desaKey), dup: floor), case let (found, summary?) = Keys.splitEntry(cursor.valueBytes), found == id else {
+            throw LumbungError(.recordCorrupt, field: "idx.wilayah", value: id.description, rule: "an index entry has no wilayah entry; run check", householdID: id)
+        }
+        return summary
+    }
+
     /// Positions after the last returned (key, id): later ids under that key, then later keys.
     private func resume(_ cursor: Cursor, after position: ScanPosition) throws -> Bool {
-        if try cursor.seek(position.key, dup: Keys.be(position.id + 1, width: 5) + [0, 0, 0, 0]) { return true }
+        let next = Keys.entry(HouseholdID(rawValue: position.id + 1), position.index == .wilayah ? IndexSummary(status: 0, desilAndFlags: 0, programs: 0, members: 0) : nil)
+        if try cursor.seek(position.key, dup: next) { return true }
         guard try cursor.seek(position.key) else { return false }
         return cursor.keyBytes.elementsEqual(position.key) ? try cursor.move(MDB_NEXT_NODUP) : true
     }

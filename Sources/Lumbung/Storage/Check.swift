@@ -52,7 +52,7 @@ extension ReadTransaction {
         let cursor = try txn.cursor(dbs.records)
         var found = try cursor.move(MDB_FIRST)
         while found {
-            let id = HouseholdID(rawValue: Keys.read(cursor.keyBytes, width: 8))
+            let id = HouseholdID(rawValue: Keys.read(cursor.keyBytes, width: Keys.idWidth))
             do {
                 let household = try decode(cursor.valueBytes, id: id)
                 report.households += 1
@@ -88,7 +88,8 @@ extension ReadTransaction {
                 more = try scan.move(MDB_NEXT)
             }
             compareSorted(expected, actual, into: &report, limit: limit) { entry, missing in
-                let id = HouseholdID(rawValue: Keys.read(UnsafeRawBufferPointer(start: entry, count: entry.count), at: entry.count - 9, width: 5))
+                let keyWidth = kind == .wilayah ? Keys.desaWidth : Keys.desaWidth + 1
+                let id = HouseholdID(rawValue: Keys.read(UnsafeRawBufferPointer(start: entry, count: entry.count), at: keyWidth, width: Keys.idWidth))
                 return (id, "\(kind) index entry \(missing ? "missing" : "without a record")")
             }
         }
@@ -110,8 +111,8 @@ extension ReadTransaction {
             more = try scan.move(MDB_NEXT)
         }
         compareSorted(wanted, actual, into: &report, limit: limit) { entry, missing in
-            let dup = Keys.read(UnsafeRawBufferPointer(start: entry, count: entry.count), at: 5, width: 8)
-            return (HouseholdID(rawValue: dup & ((1 << 40) - 1)), "\(name) index entry \(missing ? "missing" : "without a record")")
+            let dup = Keys.read(UnsafeRawBufferPointer(start: entry, count: entry.count), at: Keys.uniqueKeyWidth, width: Keys.uniqueDupWidth)
+            return (HouseholdID(rawValue: dup & 0xFFFF_FFFF), "\(name) index entry \(missing ? "missing" : "without a record")")
         }
     }
 

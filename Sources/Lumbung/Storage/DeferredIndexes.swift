@@ -1,4 +1,5 @@
 import CLMDB
+import Foundation
 
 /// Index entries a bulk load collects and writes at its end, sorted, so LMDB appends them to
 /// full pages instead of inserting them one by one at random places.
@@ -38,29 +39,50 @@ struct DeferredIndexes {
         if summary.hasMissingNIK { add(.flagged, 2) }
     }
 
-    /// Sorts, refuses duplicates inside the load, and writes every entry.
+    /// Sorts (on every core), refuses duplicates inside the load, and writes every entry.
     mutating func flush(into txn: Txn, dbs: Environment.Databases) throws {
-        try writeUnique(&niks, txn: txn, dbi: dbs.nik, duplicate: .nikDuplicate, field: "nik")
-        try writeUnique(&kks, txn: txn, dbi: dbs.kk, duplicate: .kkDuplicate, field: "nomor_kk")
-        for (index, entries) in secondary {
-            var sorted = entries
-            sorted.sort { ($0.key, $0.id) < ($1.key, $1.id) }
-            let cursor = try txn.cursor(dbs[index])
-            var append = try canAppend(cursor, firstKey: keyBytes(index, sorted.first?.key ?? 0), firstValue: entryBytes(sorted.first?.id ?? 0, sorted.first?.summary ?? 0))
-            for entry in sorted {
-                let key = keyBytes(index, entry.key)
-                let value = entryBytes(entry.id, entry.summary)
-                try put(cursor, key, value, &append)
+        let sorted = Locked<(niks: [Unique], kks: [Unique], secondary: [SecondaryIndex: [Secondary]])>(([], [], [:]))
+        let (niks, kks, secondary) = (self.niks, self.kks, self.secondary)
+        self.niks = []
+        self.kks = []
+        self.secondary = [:]
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                var entries = niks
+                entries.sort { $0.number < $1.number || ($0.number == $1.number && $0.id < $1.id) }
+                sorted.withLock { $0.niks = entries }
+            } else {
+                var entries = kks
+                entries.sort { $0.number < $1.number || ($0.number == $1.number && $0.id < $1.id) }
+                var indexes: [SecondaryIndex: [Secondary]] = [:]
+                for (index, list) in secondary {
+                    indexes[index] = list.sorted { $0.key < $1.key || ($0.key == $1.key && $0.id < $1.id) }
+                }
+                sorted.withLock { $0.kks = entries; $0.secondary = indexes }
             }
         }
-        niks = []
-        kks = []
-        secondary = [:]
+        let result = sorted.withLock { $0 }
+        try writeUnique(result.niks, txn: txn, dbi: dbs.nik, duplicate: .nikDuplicate, field: "nik")
+        try writeUnique(result.kks, txn: txn, dbi: dbs.kk, duplicate: .kkDuplicate, field: "nomor_kk")
+        for (index, entries) in result.secondary {
+            guard let first = entries.first else { continue }
+            let cursor = try txn.cursor(dbs[index])
+            let keyWidth = index == .wilayah ? Keys.desaWidth : Keys.desaWidth + 1
+            let withSummary = index == .wilayah
+            let append = try canAppend(
+                cursor, firstKey: Keys.be(first.key, width: keyWidth),
+                firstValue: Keys.entry(HouseholdID(rawValue: first.id), withSummary ? IndexSummary(status: 0, desilAndFlags: 0, programs: 0, members: 0) : nil))
+            let flags = UInt32(append ? MDB_APPENDDUP : MDB_NODUPDATA)
+            for entry in entries {
+                try cursor.put(
+                    key: entry.key, keyWidth: keyWidth, value: entry.id, valueWidth: Keys.idWidth,
+                    value2: withSummary ? entry.summary : nil, flags: flags)
+            }
+        }
     }
 
-    private func writeUnique(_ entries: inout [Unique], txn: Txn, dbi: MDB_dbi, duplicate: LumbungError.Code, field: String) throws {
-        guard !entries.isEmpty else { return }
-        entries.sort { ($0.number, $0.id) < ($1.number, $1.id) }
+    private func writeUnique(_ entries: [Unique], txn: Txn, dbi: MDB_dbi, duplicate: LumbungError.Code, field: String) throws {
+        guard let first = entries.first else { return }
         for index in entries.indices.dropFirst() where entries[index].number == entries[index - 1].number {
             let entry = entries[index]
             let masked = field == "nik" ? NIK(unchecked: entry.number).masked : NomorKK(unchecked: entry.number).masked
@@ -70,10 +92,12 @@ struct DeferredIndexes {
                 householdID: HouseholdID(rawValue: entry.id))
         }
         let cursor = try txn.cursor(dbi)
-        let first = entries[0]
-        var append = try canAppend(cursor, firstKey: Keys.uniqueKey(first.number), firstValue: Keys.uniqueDup(first.number, HouseholdID(rawValue: first.id)))
+        let append = try canAppend(cursor, firstKey: Keys.uniqueKey(first.number), firstValue: Keys.uniqueDup(first.number, HouseholdID(rawValue: first.id)))
+        let flags = UInt32(append ? MDB_APPENDDUP : MDB_NODUPDATA)
         for entry in entries {
-            try put(cursor, Keys.uniqueKey(entry.number), Keys.uniqueDup(entry.number, HouseholdID(rawValue: entry.id)), &append)
+            try cursor.put(
+                key: entry.number / Keys.uniqueSplit, keyWidth: Keys.uniqueKeyWidth,
+                value: (entry.number % Keys.uniqueSplit) << 32 | entry.id, valueWidth: Keys.uniqueDupWidth, flags: flags)
         }
     }
 
@@ -85,22 +109,4 @@ struct DeferredIndexes {
         return lastKey == firstKey && lastValue.lexicographicallyPrecedes(firstValue)
     }
 
-    @inline(__always)
-    private func put(_ cursor: Cursor, _ key: [UInt8], _ value: [UInt8], _ append: inout Bool) throws {
-        if append {
-            try cursor.put(key, value, flags: UInt32(MDB_APPENDDUP))
-        } else {
-            try cursor.put(key, value, flags: UInt32(MDB_NODUPDATA))
-        }
-    }
-
-    private func keyBytes(_ index: SecondaryIndex, _ key: UInt64) -> [UInt8] {
-        index == .wilayah ? Keys.be(key, width: 5) : Keys.be(key, width: 6)
-    }
-
-    private func entryBytes(_ id: UInt64, _ summary: UInt32) -> [UInt8] {
-        var bytes = Keys.be(id, width: 5)
-        Keys.append(UInt64(summary), width: 4, to: &bytes)
-        return bytes
-    }
 }

@@ -58,11 +58,14 @@ public struct JournalEntry: Hashable, Sendable {
 /// The journal on disk: blocks of consecutive entries, keyed by the first entry's sequence number.
 ///
 /// A transaction appends its entries as blocks of at most ``maxEntries`` with one actor, so a bulk
-/// load of a million households costs about 21 bytes an entry (mostly the digest), not a B-tree
-/// node each. Block layout: count, actor, first time (ms), then per entry: time delta, action,
-/// id delta (zigzag), digest length + bytes, note.
+/// load of a million households costs about 19 bytes an entry (mostly the digest), not a B-tree
+/// node each. Two full blocks fill a 4 KiB page. Block layout: count, actor, first time (ms),
+/// then per entry: time delta, action with flags (digest present, note present), id delta
+/// (zigzag), the digest, the note.
 enum JournalBlock {
-    static let maxEntries = 80
+    static let maxEntries = 100
+    private static let hasDigest: UInt8 = 0x40
+    private static let hasNote: UInt8 = 0x80
 
     static func encode(_ entries: ArraySlice<JournalEntry>) -> [UInt8] {
         var writer = ByteWriter(capacity: entries.count * 24 + 32)
@@ -75,12 +78,14 @@ enum JournalBlock {
             let entryTime = RecordCodec.milliseconds(entry.time)
             writer.zigzag(entryTime - time)
             time = entryTime
-            writer.byte(entry.action.rawValue)
+            var tag = entry.action.rawValue
+            if entry.digest.count == JournalEntry.digestLength { tag |= hasDigest }
+            if !entry.note.isEmpty { tag |= hasNote }
+            writer.byte(tag)
             writer.zigzag(Int64(entry.householdID.rawValue) - id)
             id = Int64(entry.householdID.rawValue)
-            writer.byte(UInt8(entry.digest.count))
-            writer.bytes.append(contentsOf: entry.digest)
-            writer.string(entry.note)
+            if tag & hasDigest != 0 { writer.bytes.append(contentsOf: entry.digest) }
+            if tag & hasNote != 0 { writer.string(entry.note) }
         }
         return writer.bytes
     }
@@ -96,13 +101,14 @@ enum JournalBlock {
         entries.reserveCapacity(count)
         for index in 0..<count {
             time += try reader.zigzag()
-            guard let action = JournalEntry.Action(rawValue: try reader.byte()) else { throw ByteReader.corrupt("journal action") }
+            let tag = try reader.byte()
+            guard let action = JournalEntry.Action(rawValue: tag & 0x3F) else { throw ByteReader.corrupt("journal action") }
             id += try reader.zigzag()
-            let length = Int(try reader.byte())
+            let length = tag & hasDigest != 0 ? JournalEntry.digestLength : 0
             guard reader.offset + length <= buffer.count, id >= 0 else { throw ByteReader.corrupt("journal digest") }
             let digest = Array(buffer[reader.offset..<reader.offset + length])
             reader.offset += length
-            let note = try reader.string()
+            let note = tag & hasNote != 0 ? try reader.string() : ""
             entries.append(JournalEntry(
                 sequence: first + UInt64(index), time: RecordCodec.date(milliseconds: time), actor: actor,
                 action: action, householdID: HouseholdID(rawValue: UInt64(id)), digest: digest, note: note))

@@ -24,32 +24,39 @@ enum Keys {
         return value
     }
 
-    /// Record key: the household id, 8 bytes.
-    static func record(_ id: HouseholdID) -> [UInt8] { be(id.rawValue, width: 8) }
+    /// Record key: the household id, 4 bytes.
+    static let idWidth = 4
+    static func record(_ id: HouseholdID) -> [UInt8] { be(id.rawValue, width: idWidth) }
 
-    // MARK: Unique NIK / KK index: key = first 10 digits (5 bytes), dup = last 6 digits << 40 | id.
+    // MARK: Unique NIK / KK index: key = first 8 digits, PPKKCC DD (4 bytes);
+    // dup = last 8 digits << 32 | id (8 bytes). Few keys with many packed duplicates each keep
+    // the index near 8 bytes a NIK.
 
-    static let uniqueSplit: UInt64 = 1_000_000
+    static let uniqueSplit: UInt64 = 100_000_000
+    static let uniqueKeyWidth = 4
 
-    static func uniqueKey(_ number: UInt64) -> [UInt8] { be(number / uniqueSplit, width: 5) }
+    static func uniqueKey(_ number: UInt64) -> [UInt8] { be(number / uniqueSplit, width: uniqueKeyWidth) }
 
     static func uniqueDup(_ number: UInt64, _ id: HouseholdID) -> [UInt8] {
-        be((number % uniqueSplit) << 40 | id.rawValue, width: 8)
+        be((number % uniqueSplit) << 32 | id.rawValue, width: uniqueDupWidth)
     }
 
     /// The smallest dup for `number`, for MDB_GET_BOTH_RANGE.
-    static func uniqueDupFloor(_ number: UInt64) -> [UInt8] { be((number % uniqueSplit) << 40, width: 8) }
+    static func uniqueDupFloor(_ number: UInt64) -> [UInt8] { be((number % uniqueSplit) << 32, width: uniqueDupWidth) }
+
+    static let uniqueDupWidth = 8
 
     /// Splits a stored dup into (last 6 digits, id).
     static func splitUniqueDup(_ buffer: UnsafeRawBufferPointer) -> (low: UInt64, id: HouseholdID) {
-        let value = read(buffer, width: 8)
-        return (value >> 40, HouseholdID(rawValue: value & ((1 << 40) - 1)))
+        let value = read(buffer, width: uniqueDupWidth)
+        return (value >> 32, HouseholdID(rawValue: value & 0xFFFF_FFFF))
     }
 
-    // MARK: Secondary indexes: key = [dimension value]? + desa code (5 bytes), dup = id (5) + summary (4).
+    // MARK: Secondary indexes: key = [dimension value]? + desa code (5 bytes).
+    // The wilayah index's dup is id (4) + summary (4); the others hold the id (4) alone and
+    // borrow the summary from the wilayah index when a scan filters on more than one dimension.
 
     static let desaWidth = 5
-    static let entryWidth = 9
 
     static func secondaryKey(prefix: UInt8?, desa: UInt64) -> [UInt8] {
         var bytes: [UInt8] = []
@@ -59,8 +66,9 @@ enum Keys {
         return bytes
     }
 
-    static func entry(_ id: HouseholdID, _ summary: IndexSummary) -> [UInt8] {
-        var bytes = be(id.rawValue, width: 5)
+    static func entry(_ id: HouseholdID, _ summary: IndexSummary?) -> [UInt8] {
+        var bytes = be(id.rawValue, width: idWidth)
+        guard let summary else { return bytes }
         bytes.append(summary.status)
         bytes.append(summary.desilAndFlags)
         bytes.append(summary.programs)
@@ -68,9 +76,10 @@ enum Keys {
         return bytes
     }
 
-    static func splitEntry(_ buffer: UnsafeRawBufferPointer) -> (id: HouseholdID, summary: IndexSummary) {
-        let id = HouseholdID(rawValue: read(buffer, width: 5))
-        return (id, IndexSummary(status: buffer[5], desilAndFlags: buffer[6], programs: buffer[7], members: buffer[8]))
+    static func splitEntry(_ buffer: UnsafeRawBufferPointer) -> (id: HouseholdID, summary: IndexSummary?) {
+        let id = HouseholdID(rawValue: read(buffer, width: idWidth))
+        guard buffer.count >= idWidth + 4 else { return (id, nil) }
+        return (id, IndexSummary(status: buffer[4], desilAndFlags: buffer[5], programs: buffer[6], members: buffer[7]))
     }
 
     // MARK: Counters: key = level (1) + wilayah prefix (5) + dimension (1) + value (1).

@@ -157,6 +157,21 @@ final class Cursor {
     var keyBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size) }
     var valueBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size) }
 
+    /// Puts a key and a value given as big-endian integers of the given widths, without allocating.
+    @inline(__always)
+    func put(key: UInt64, keyWidth: Int, value: UInt64, valueWidth: Int, value2: UInt32? = nil, flags: UInt32) throws {
+        var keyBE = key.bigEndian
+        var valueBE = (value2 == nil ? value : value << 32 | UInt64(value2!)).bigEndian
+        let valueSize = value2 == nil ? valueWidth : 8
+        try withUnsafeMutableBytes(of: &keyBE) { k in
+            try withUnsafeMutableBytes(of: &valueBE) { v in
+                var kv = MDB_val(mv_size: keyWidth, mv_data: k.baseAddress! + (8 - keyWidth))
+                var vv = MDB_val(mv_size: valueSize, mv_data: v.baseAddress! + (8 - valueSize))
+                try LMDB.check(mdb_cursor_put(handle, &kv, &vv, flags), "cursor put")
+            }
+        }
+    }
+
     func put(_ key: [UInt8], _ value: [UInt8], flags: UInt32) throws {
         try withVal(key) { k in
             try withVal(value) { v in

@@ -17,10 +17,10 @@ enum SecondaryIndex: UInt8, CaseIterable, CustomStringConvertible {
     /// Every (index, key, entry) a household puts in the secondary indexes, in a fixed order.
     static func entries(_ household: Household) -> [(SecondaryIndex, [UInt8], [UInt8])] {
         let summary = IndexSummary(household)
-        let entry = Keys.entry(household.id!, summary)
+        let entry = Keys.entry(household.id!, nil)
         let desa = household.wilayah.packed
         var entries: [(SecondaryIndex, [UInt8], [UInt8])] = [
-            (.wilayah, Keys.secondaryKey(prefix: nil, desa: desa), entry),
+            (.wilayah, Keys.secondaryKey(prefix: nil, desa: desa), Keys.entry(household.id!, summary)),
             (.status, Keys.secondaryKey(prefix: summary.status, desa: desa), entry),
         ]
         for program in household.programs.sorted() {
