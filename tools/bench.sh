@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Measures Lumbung against the floor (raw LMDB + zstd in C, and SQLite) on the same 1M
+# generated households, in one session. Writes figures to stdout; see BENCHMARKS.md.
+#
+#   tools/bench.sh                  # 1,000,000 households in /tmp/lumbung-bench
+#   LUMBUNG_BENCH_HOUSEHOLDS=200000 LUMBUNG_BENCH_DIR=/tmp/b tools/bench.sh
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+floor_src="${LUMBUNG_FLOOR_SRC:-$root/../shared/bench}"
+dir="${LUMBUNG_BENCH_DIR:-/tmp/lumbung-bench}"
+n="${LUMBUNG_BENCH_HOUSEHOLDS:-1000000}"
+export LUMBUNG_BENCH_DIR="$dir" LUMBUNG_BENCH_HOUSEHOLDS="$n"
+mkdir -p "$dir"
+cd "$root"
+tools/setup.sh
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || apt-get install -y -qq libsqlite3-dev >/dev/null
+python3 -c 'import lmdb, zstandard' 2>/dev/null || pip install -q lmdb zstandard
+
+echo "== machine"; nproc; free -g | head -2; uname -srm
+swift build -c release --product lumbung >&2
+lumbung="$root/.build/release/lumbung"
+
+echo "== households: $n (Kabupaten Bekasi, seed 1)"
+"$lumbung" generate --kabupaten 32.16 --households "$n" --jsonl "$dir/households.jsonl"
+ls -l "$dir/households.jsonl"
+
+echo "== floor (../shared/bench)"
+python3 "$floor_src/build_floor.py" "$dir/households.jsonl" "$dir/floor" --sqlite
+cc -O2 "$floor_src/floor.c" -o "$dir/floor-bin" -llmdb -lzstd -lsqlite3
+"$dir/floor-bin" "$dir/floor" 1000000
+du -sb "$dir/floor.lmdb"
+
+echo "== lumbung bulk load (lumbung generate into a fresh store)"
+rm -rf "$dir/store"
+/usr/bin/time -v "$lumbung" --store "$dir/store" generate --kabupaten 32.16 --households "$n" 2>&1 \
+  | grep -E "households|Elapsed|Maximum resident" || true
+ls -l "$dir/store/data.mdb"; du -sb "$dir/store"
+"$lumbung" --store "$dir/store" stats --wilayah 32.16 | head -5
+
+echo "== lumbung benchmarks (ordo-one/benchmark, same NIK list as the floor)"
+swift package --allow-writing-to-directory "$dir" benchmark --target StoreBenchmarks --no-progress

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine lacks to build and test Lumbung: liblmdb-dev and
+# libzstd-dev (the C libraries), the zstd and lmdb-utils tools the tests drive, pkg-config.
+set -euo pipefail
+need=()
+pkg-config --exists lmdb 2>/dev/null || need+=(liblmdb-dev)
+pkg-config --exists libzstd 2>/dev/null || need+=(libzstd-dev)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+command -v zstd >/dev/null || need+=(zstd)
+command -v mdb_stat >/dev/null || need+=(lmdb-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
