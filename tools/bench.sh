@@ -20,22 +20,26 @@ echo "== machine"; nproc; free -g | head -2; uname -srm
 swift build -c release --product lumbung >&2
 lumbung="$root/.build/release/lumbung"
 
-echo "== households: $n (Kabupaten Bekasi, seed 1)"
-"$lumbung" generate --kabupaten 32.16 --households "$n" --jsonl "$dir/households.jsonl"
-ls -l "$dir/households.jsonl"
-
-echo "== floor (../shared/bench)"
-python3 "$floor_src/build_floor.py" "$dir/households.jsonl" "$dir/floor" --sqlite
+# The households file and the floor stores take minutes to build: kept between runs unless
+# LUMBUNG_BENCH_FRESH=1 (delete $dir to start over).
+if [ "${LUMBUNG_BENCH_FRESH:-0}" = 1 ] || [ ! -s "$dir/floor.niks" ]; then
+  echo "== households: $n (Kabupaten Bekasi, seed 1)"
+  "$lumbung" generate --kabupaten 32.16 --households "$n" --jsonl "$dir/households.jsonl"
+  ls -l "$dir/households.jsonl"
+  echo "== floor: build (../shared/bench)"
+  python3 "$floor_src/build_floor.py" "$dir/households.jsonl" "$dir/floor" --sqlite
+fi
+echo "== floor: lookups"
 cc -O2 "$floor_src/floor.c" -o "$dir/floor-bin" -llmdb -lzstd -lsqlite3
 "$dir/floor-bin" "$dir/floor" 1000000
-du -sb "$dir/floor.lmdb"
+echo "floor LMDB env on disk: $(du -s -B1 "$dir/floor.lmdb" | cut -f1) bytes"
 
 echo "== lumbung bulk load (lumbung generate into a fresh store)"
 rm -rf "$dir/store"
-/usr/bin/time -v "$lumbung" --store "$dir/store" generate --kabupaten 32.16 --households "$n" 2>&1 \
-  | grep -E "households|Elapsed|Maximum resident" || true
-ls -l "$dir/store/data.mdb"; du -sb "$dir/store"
-"$lumbung" --store "$dir/store" stats --wilayah 32.16 | head -5
+/usr/bin/time -v "$lumbung" generate --store "$dir/store" --kabupaten 32.16 --households "$n" 2>&1 \
+  | grep -E "done|Elapsed|Maximum resident" || true
+echo "lumbung store on disk: $(du -s -B1 "$dir/store" | cut -f1) bytes; data.mdb $(stat -c %s "$dir/store/data.mdb") bytes"
+"$lumbung" stats --store "$dir/store" --wilayah 32.16 | head -8
 
 echo "== lumbung benchmarks (ordo-one/benchmark, same NIK list as the floor)"
 swift package --allow-writing-to-directory "$dir" benchmark --target StoreBenchmarks --no-progress

@@ -54,6 +54,15 @@ do {
             rounds += 1
         }
         print("read \(rounds) rounds, up to \(largest) households")
+    case "lookup":
+        let text = try String(contentsOfFile: arguments[4], encoding: .utf8)
+        let niks = text.split(separator: "\n").prefix(Int(arguments[3])!).compactMap { try? NIK($0) }
+        let start = Date()
+        var found = 0
+        try store.read { tx in
+            for nik in niks where try tx.household(nik: nik) != nil { found += 1 }
+        }
+        print("\(Date().timeIntervalSince(start) / Double(niks.count) * 1e9) ns per lookup, \(found) found")
     case "load":
         let count = Int(arguments[3])!
         let generator = SyntheticKabupaten(kabupaten: try KodeWilayah("32.16"), seed: 1)

@@ -2,10 +2,10 @@
 ///
 /// Every household starts its own stream from `(seed, kabupaten, index)`, so any household can
 /// be generated on its own (random access, parallel generation) and always comes out the same.
-struct SplitMix64 {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private(set) var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
     /// A stream for one item of a keyed family: the keys are mixed, so neighbouring indices
     /// give unrelated streams.
@@ -23,7 +23,7 @@ struct SplitMix64 {
     }
 
     @inline(__always)
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

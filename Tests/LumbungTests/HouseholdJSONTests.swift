@@ -1,21 +1,11 @@
 import Foundation
 import Testing
+import LumbungSynthetic
 
 @testable import Lumbung
 
 // MARK: - Helpers
 
-/// A small deterministic generator (SplitMix64) so failures reproduce.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private func pad(_ value: Int, _ width: Int) -> String {
     let text = String(value)
@@ -26,7 +16,7 @@ private func pad(_ value: Int, _ width: Int) -> String {
 private struct HouseholdGenerator {
     var rng: SplitMix64
 
-    init(seed: UInt64) { rng = SplitMix64(state: seed) }
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
     mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
     mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }

@@ -1,18 +1,9 @@
 import Foundation
+import LumbungSynthetic
 @testable import Lumbung
 
-/// A small seeded PRNG so property tests are reproducible (the seed is in the failure message).
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The generator's seeded PRNG, so property tests are reproducible (the seed is in the message).
+typealias SeededRandom = SplitMix64
 
 /// A fresh directory under the temporary directory, removed at deinit.
 final class TemporaryDirectory {

@@ -240,6 +240,7 @@ public final class WriteTransaction: ReadTransaction {
     }
 
     /// Stores a dictionary trained from `samples`, makes it current and returns its id.
+    @discardableResult
     func installDictionary(trainedFrom samples: [[UInt8]]) throws -> UInt32? {
         guard samples.count >= 64 else { return nil }
         let bytes: [UInt8]
@@ -250,7 +251,7 @@ public final class WriteTransaction: ReadTransaction {
             return nil
         }
         let digest = JournalEntry.digest(of: bytes)
-        let id = max(1, UInt32(Keys.read(UnsafeRawBufferPointer(start: digest, count: 4), width: 4)))
+        let id = max(1, UInt32(digest.withUnsafeBytes { Keys.read($0, width: 4) }))
         try txn.put(dbs.meta, MetaKey.dictionary(id), bytes)
         try txn.put(dbs.meta, MetaKey.currentDictionary, Keys.be(UInt64(id), width: 4))
         try bytes.withUnsafeBytes { try environment.compressor.register(id, bytes: $0) }

@@ -89,7 +89,7 @@ extension ReadTransaction {
             }
             compareSorted(expected, actual, into: &report, limit: limit) { entry, missing in
                 let keyWidth = kind == .wilayah ? Keys.desaWidth : Keys.desaWidth + 1
-                let id = HouseholdID(rawValue: Keys.read(UnsafeRawBufferPointer(start: entry, count: entry.count), at: keyWidth, width: Keys.idWidth))
+                let id = HouseholdID(rawValue: entry.withUnsafeBytes { Keys.read($0, at: keyWidth, width: Keys.idWidth) })
                 return (id, "\(kind) index entry \(missing ? "missing" : "without a record")")
             }
         }
@@ -111,7 +111,7 @@ extension ReadTransaction {
             more = try scan.move(MDB_NEXT)
         }
         compareSorted(wanted, actual, into: &report, limit: limit) { entry, missing in
-            let dup = Keys.read(UnsafeRawBufferPointer(start: entry, count: entry.count), at: Keys.uniqueKeyWidth, width: Keys.uniqueDupWidth)
+            let dup = entry.withUnsafeBytes { Keys.read($0, at: Keys.uniqueKeyWidth, width: Keys.uniqueDupWidth) }
             return (HouseholdID(rawValue: dup & 0xFFFF_FFFF), "\(name) index entry \(missing ? "missing" : "without a record")")
         }
     }
