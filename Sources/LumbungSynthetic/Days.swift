@@ -14,36 +14,20 @@ enum Days {
     @inline(__always)
     static func years(_ years: Double) -> Int { Int(years * 365.2425) }
 
-    /// Days since 1970-01-01 (Howard Hinnant's days-from-civil).
+    /// Days since 1970-01-01 of a real date.
     static func ordinal(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        (try! CalendarDate(year: year, month: month, day: day)).daysSinceEpoch
     }
 
-    /// The civil date of an ordinal (civil-from-days).
+    /// The civil date of an ordinal.
     @inline(__always)
     static func civil(_ ordinal: Int) -> (year: Int, month: Int, day: Int) {
-        let z = ordinal + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let date = CalendarDate(daysSinceEpoch: ordinal)
+        return (date.year, date.month, date.day)
     }
 
     /// The ordinal as a ``CalendarDate``.
-    static func date(_ ordinal: Int) -> CalendarDate {
-        let (year, month, day) = civil(ordinal)
-        // The civil date always exists; the initializer only re-checks it.
-        return try! CalendarDate(year: year, month: month, day: day)
-    }
+    static func date(_ ordinal: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: ordinal) }
 
     /// Whole years between a birth ordinal and the reference day.
     @inline(__always)

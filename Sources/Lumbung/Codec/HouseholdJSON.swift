@@ -683,7 +683,7 @@ struct JSONParser {
         tooLarge("more than \(HouseholdJSON.maxStringBytes) bytes", "a string is at most \(HouseholdJSON.maxStringBytes) bytes")
     }
 
-    /// After `\u`: four hex digits, and a second `\uXXXX` for a surrogate pair.
+    /// After `\u`: four hex digits, and a second `\u` escape for a surrogate pair.
     private mutating func unicodeEscape() throws -> Unicode.Scalar {
         let high = try hex4()
         if (0xDC00...0xDFFF).contains(high) { throw malformed("a lone low surrogate in a \\u escape") }

@@ -67,6 +67,7 @@ public final class Store: Sendable {
     ///
     /// If the map fills up, the transaction is rolled back, the map grows and `body` runs again,
     /// so `body` must not have side effects outside the transaction.
+    @discardableResult
     public func write<R>(actor: String? = nil, _ body: (WriteTransaction) throws -> R) throws -> R {
         try environment.withWrite { txn in
             let tx = WriteTransaction(environment: environment, txn: txn, actor: actor ?? options.actor, dictionaryThreshold: options.dictionaryThreshold)

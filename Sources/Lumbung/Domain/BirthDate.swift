@@ -54,29 +54,33 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         }
     }
 
-    /// Days since 1850-01-01: the compact form records use.
-    var ordinal: Int {
-        // Days-from-civil (Howard Hinnant), shifted to 1850.
+    /// Days since 1970-01-01, negative before (Howard Hinnant's days-from-civil).
+    public var daysSinceEpoch: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
+        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468 + 43829  // 1850-01-01 -> 0
+        return era * 146_097 + doe - 719_468
     }
 
-    init(ordinal: Int) {
-        let z = ordinal - 43829 + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+    /// The date `days` days after 1970-01-01 (civil-from-days); always a real date.
+    public init(daysSinceEpoch days: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
         let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         self.init(uncheckedYear: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
     }
+
+    /// Days since 1850-01-01: the non-negative form records store.
+    var ordinal: Int { daysSinceEpoch + 43_829 }
+
+    init(ordinal: Int) { self.init(daysSinceEpoch: ordinal - 43_829) }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)

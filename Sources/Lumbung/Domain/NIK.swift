@@ -11,7 +11,7 @@
 /// nik.birthMonth   // 7
 /// print(nik)       // 3216********0001
 /// ```
-public struct NIK: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct NIK: IdentityNumber {
     public let rawValue: UInt64
 
     /// Parses and validates a NIK; surrounding whitespace is ignored.
@@ -45,15 +45,6 @@ public struct NIK: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         self.rawValue = rawValue
     }
 
-    /// The 16 digits.
-    public var text: String { IdentityDigits.text(rawValue) }
-
-    /// The first 4 and last 4 digits with 8 stars between: `3216********0001`.
-    public var masked: String { IdentityDigits.masked(rawValue) }
-
-    /// The masked form; a NIK is personal data.
-    public var description: String { masked }
-
     /// Jenis kelamin: women have 40 added to the birth day.
     public var sex: Sex { IdentityDigits.day(rawValue) > 40 ? .female : .male }
 
@@ -69,33 +60,10 @@ public struct NIK: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     /// The last two digits of the birth year; the century is not in the NIK.
     public var birthYearTwoDigits: Int { IdentityDigits.year(rawValue) }
 
-    /// The serial, 1...9999.
-    public var serial: Int { IdentityDigits.serial(rawValue) }
-
-    /// `PPKKCC` as a 6-digit number, e.g. 321601.
-    public var regionCode: Int { IdentityDigits.region(rawValue) }
-
     /// Masks any text for messages: first 4 and last 4 characters kept when there are at
     /// least 12, otherwise everything but the last 2 hidden.
     public static func mask(_ text: some StringProtocol) -> String {
         IdentityDigits.mask(text)
-    }
-
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            self = try NIK(text)
-        } catch let error as LumbungError {
-            throw error.at(decoder.codingPath)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(text)
     }
 }
 

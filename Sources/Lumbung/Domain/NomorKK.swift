@@ -10,7 +10,7 @@
 /// kk.issueMonth    // 3
 /// print(kk)        // 3216********0002
 /// ```
-public struct NomorKK: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct NomorKK: IdentityNumber {
     public let rawValue: UInt64
 
     /// Parses and validates a Nomor KK; surrounding whitespace is ignored.
@@ -43,15 +43,6 @@ public struct NomorKK: Hashable, Comparable, Sendable, Codable, CustomStringConv
         self.rawValue = rawValue
     }
 
-    /// The 16 digits.
-    public var text: String { IdentityDigits.text(rawValue) }
-
-    /// The first 4 and last 4 digits with 8 stars between: `3216********0002`.
-    public var masked: String { IdentityDigits.masked(rawValue) }
-
-    /// The masked form; a Nomor KK is personal data.
-    public var description: String { masked }
-
     /// Day the card was issued, 1...31.
     public var issueDay: Int { IdentityDigits.day(rawValue) }
 
@@ -60,29 +51,6 @@ public struct NomorKK: Hashable, Comparable, Sendable, Codable, CustomStringConv
 
     /// The last two digits of the issue year.
     public var issueYearTwoDigits: Int { IdentityDigits.year(rawValue) }
-
-    /// The serial, 1...9999.
-    public var serial: Int { IdentityDigits.serial(rawValue) }
-
-    /// `PPKKCC` as a 6-digit number, e.g. 321601.
-    public var regionCode: Int { IdentityDigits.region(rawValue) }
-
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            self = try NomorKK(text)
-        } catch let error as LumbungError {
-            throw error.at(decoder.codingPath)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(text)
-    }
 }
 
 extension NomorKK {
