@@ -52,6 +52,7 @@ let package = Package(
                 "Lumbung",
                 "LumbungSynthetic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Lumbung
 
 @main
@@ -38,6 +39,8 @@ struct Lumbung: ParsableCommand {
 
     /// Parses, runs, and maps a thrown ``LumbungError`` to its documented exit code.
     static func main() {
+        // Standard output carries data only: the store's log lines go to standard error.
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
         do {
             var command = try parseAsRoot()
             try command.run()
