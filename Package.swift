@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "Lumbung", targets: ["Lumbung"]),
         .library(name: "LumbungSynthetic", targets: ["LumbungSynthetic"]),
+        .library(name: "LumbungIO", targets: ["LumbungIO"]),
         .executable(name: "lumbung", targets: ["LumbungCLI"]),
     ],
     dependencies: [
@@ -45,12 +46,16 @@ let package = Package(
         // Deterministic synthetic households (tests, benchmarks, `lumbung generate`).
         .target(name: "LumbungSynthetic", dependencies: ["Lumbung"]),
 
+        // File import/export: flat CSV and JSON Lines, optionally zstd-compressed.
+        .target(name: "LumbungIO", dependencies: ["Lumbung", "CZstd"]),
+
         // The command-line adapter.
         .executableTarget(
             name: "LumbungCLI",
             dependencies: [
                 "Lumbung",
                 "LumbungSynthetic",
+                "LumbungIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -59,7 +64,7 @@ let package = Package(
         // A small worker process the multi-process tests drive.
         .executableTarget(name: "LumbungProbe", dependencies: ["Lumbung", "LumbungSynthetic"]),
 
-        .testTarget(name: "LumbungTests", dependencies: ["Lumbung", "LumbungSynthetic"]),
+        .testTarget(name: "LumbungTests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungIO"]),
 
         // ordo-one/benchmark suites: `swift package benchmark`.
         .executableTarget(
