@@ -278,4 +278,39 @@ struct StoreTests {
         #expect(report.issues.contains { $0.kind == .missingIndexEntry && $0.householdID == HouseholdID(1) })
         #expect(report.issues.contains { $0.kind == .counterMismatch })
     }
+
+    @Test func journalReadsAcrossBlocks() throws {
+        let store = try makeStore()
+        var factory = HouseholdFactory(seed: 14)
+        let households = (0..<250).map { _ in factory.household() }
+        try store.bulkLoad(actor: "import:test") { loader in for household in households { try loader.add(household) } }
+        let extra = try store.write(actor: "operator") { tx in try tx.put(factory.household()).id }
+        try store.read { (tx) throws in
+            #expect(try tx.lastSequence() == 251)
+            let all = try tx.changes(after: 0, limit: 10_000)
+            #expect(all.map(\.sequence) == Array(1...251))
+            #expect(all.prefix(250).allSatisfy { $0.actor == "import:test" && $0.action == .insert && $0.digest.count == 16 })
+            #expect(all.last?.actor == "operator" && all.last?.householdID == extra)
+            #expect(try tx.changes(after: 150, limit: 10).map(\.sequence) == Array(151...160))
+            #expect(try tx.changes(after: 99, limit: 3).map(\.sequence) == [100, 101, 102])
+            #expect(try tx.changes(after: 251).isEmpty)
+        }
+    }
+
+    @Test func bulkLoadRefusesDuplicatesInsideTheLoadAndChangesNothing() throws {
+        let store = try makeStore()
+        var factory = HouseholdFactory(seed: 15)
+        try store.write { tx in try tx.put(factory.household()) }
+        var households = (0..<120).map { _ in factory.household() }
+        households[110].members.append(households[3].members.last!)
+        households[110].members[households[110].members.count - 1].relation = .familiLain
+        #expect {
+            try store.bulkLoad { loader in for household in households { try loader.add(household) } }
+        } throws: { error in
+            guard let error = error as? LumbungError, error.code == .nikDuplicate else { return false }
+            return error.rule.contains("household")
+        }
+        #expect(try store.read { tx in try tx.householdCount() } == 1)
+        #expect(try store.check().isClean)
+    }
 }
