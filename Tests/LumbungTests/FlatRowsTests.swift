@@ -88,6 +88,8 @@ import Testing
             break
         }
         #expect(decoded == households)
+        // What the decoder accepts, the store's validation accepts.
+        for household in decoded { _ = try household.validated(policy: .strict) }
     }
 
     @Test func roundTripKeepsIDAndTimestampGroupedByID() throws {
@@ -96,12 +98,21 @@ import Testing
             households[index].id = HouseholdID(UInt64(100 + index))
             households[index].updatedAt = Date(timeIntervalSince1970: 1_790_000_000.5 + Double(index))
         }
-        // The same KK on two neighbouring households: grouping by id still separates them.
+        let (cleanHeader, cleanRows) = try Self.encode(households)
+        let clean = try FlatRowDecoder.decode(header: cleanHeader, rows: cleanRows, mapping: .lumbungByID)
+        #expect(Self.failures(clean).isEmpty, "\(Self.failures(clean).prefix(3))")
+        #expect(Self.successes(clean) == households)
+
+        // The same KK on two neighbouring households: grouping by id still separates them, and
+        // reports the second KK as a duplicate (the store keeps KKs unique).
         households[1].nomorKK = households[0].nomorKK
         let (header, rows) = try Self.encode(households)
         let results = try FlatRowDecoder.decode(header: header, rows: rows, mapping: .lumbungByID)
-        #expect(Self.failures(results).isEmpty, "\(Self.failures(results).prefix(3))")
-        #expect(Self.successes(results) == households)
+        #expect(results.count == households.count)
+        let duplicate = Self.failures(results).flatMap(\.issues)
+        #expect(duplicate.count == 1)
+        #expect(duplicate.first?.code == .kkDuplicate && duplicate.first?.column == "nomor_kk")
+        #expect(duplicate.first?.line == 2 + households[0].members.count && duplicate.first?.rule.contains("line 2") == true)
 
         // Grouped by KK the two households merge into one (and their ids then disagree).
         let byKK = try FlatRowDecoder.decode(header: header, rows: rows, mapping: .lumbungDefault)
@@ -118,6 +129,7 @@ import Testing
         let kept = try FlatRowDecoder.decode(header: header, rows: rows, options: .init(keepInvalidNIK: true))
         #expect(Self.failures(kept).isEmpty, "\(Self.failures(kept).prefix(3))")
         #expect(Self.successes(kept) == households)
+        for household in Self.successes(kept) { _ = try household.validated(policy: .keepFlagged) }
 
         let strict = try FlatRowDecoder.decode(header: header, rows: rows)
         let refused = Self.failures(strict)

@@ -16,7 +16,8 @@ import Lumbung
 /// ```
 ///
 /// Across the whole file it remembers, compactly, every NIK (`[UInt64: UInt32]`, 16 digits → line)
-/// to report `nik.duplicate`, and every finished group key to report `row.groupNotContiguous`.
+/// to report `nik.duplicate`, every finished group key to report `row.groupNotContiguous`, and,
+/// when grouping by id, every Nomor KK to report `kk.duplicate` (the store keeps KKs unique).
 ///
 /// Checks: column count (`row.columnCount`), empty group key (`row.groupKeyMissing`), household
 /// columns that differ between rows (`row.householdMismatch`), Nomor KK and NIK with the exact rule
@@ -55,6 +56,8 @@ public struct FlatRowDecoder {
     private var finishedNumericKeys: [UInt64: UInt32] = [:]
     private var finishedTextKeys: [String: UInt32] = [:]
     private var nikLines: [UInt64: UInt32] = [:]
+    /// Nomor KK → first line, kept when grouping by id (grouped by KK a repeat is `row.groupNotContiguous`).
+    private var kkLines: [UInt64: UInt32] = [:]
 
     /// Resolves the header against the mapping.
     /// - Throws: ``RowIssues`` on `headerLine` for unmapped columns and mapping errors.
@@ -226,6 +229,13 @@ public struct FlatRowDecoder {
         var nomorKK: NomorKK?
         if let text = cell(.nomorKK, cells) {
             do { nomorKK = try NomorKK(text) } catch { issue(line, .nomorKK, error, value: NIK.mask(text)) }
+            if let nomorKK, mapping.groupBy == .id {
+                if let other = kkLines[nomorKK.rawValue] {
+                    issue(line, .nomorKK, nomorKK.masked, .kkDuplicate, "the Nomor KK is already the household on line \(other)")
+                } else {
+                    kkLines[nomorKK.rawValue] = UInt32(clamping: line)
+                }
+            }
         } else {
             issue(line, .nomorKK, "", .kkLength, "is empty; a Nomor KK has 16 digits")
         }
