@@ -121,6 +121,24 @@ import Testing
         #expect(merged.contains { $0.code == .rowHouseholdMismatch && $0.column == "id" && $0.line == 2 + households[0].members.count })
     }
 
+    @Test func storeExportReadsBackWithIDsAndTimestamps() throws {
+        let directory = TemporaryDirectory("flat-rows")
+        let store = try Store(path: directory.sub("store"))
+        let households = Self.synthetic(300, dirtyNIKRate: 0.05)
+        try store.write { tx in
+            for household in households { _ = try tx.put(household, nikPolicy: .keepFlagged) }
+        }
+        var stored: [Household] = []
+        try store.read { tx in try tx.forEachHousehold { stored.append($0) } }
+        #expect(stored.count == households.count)
+        #expect(stored.allSatisfy { $0.id != nil && $0.updatedAt != nil })
+        let (header, rows) = try Self.encode(stored)
+        let results = try FlatRowDecoder.decode(
+            header: header, rows: rows, mapping: .lumbungByID, options: .init(keepInvalidNIK: true))
+        #expect(Self.failures(results).isEmpty, "\(Self.failures(results).prefix(3))")
+        #expect(Self.successes(results) == stored)
+    }
+
     @Test func flaggedNIKsAreKeptWithKeepInvalidNIK() throws {
         let households = Self.synthetic(400, dirtyNIKRate: 0.2)
         let flagged = households.filter { $0.members.contains { $0.nik.nik == nil } }
