@@ -26,7 +26,7 @@ import Lumbung
 /// (`wilayah.*`, must be a desa), status, program, desil, RT/RW, dates, coded member fields, one head
 /// (`household.noHead` / `household.manyHeads`), member count, text lengths, attribute codes.
 /// An empty `status` cell reads as `usulan`; an empty `keberadaan` as `tinggal_bersama`.
-public struct FlatRowDecoder {
+public struct FlatRowDecoder: Sendable {
     /// What the decoder accepts.
     public struct Options: Sendable, Hashable {
         /// Keep members whose NIK is invalid or missing, flagged (``MemberNIK/invalid(_:reason:)``),
@@ -45,7 +45,7 @@ public struct FlatRowDecoder {
     private let groupColumn: Int
     private let householdColumns: [Int]
 
-    private struct Group {
+    private struct Group: Sendable {
         var key: String
         var firstLine: Int
         var rows: [(line: Int, cells: [String]?)] = []
