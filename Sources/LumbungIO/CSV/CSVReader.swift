@@ -97,7 +97,7 @@ public final class CSVReader {
         self.encoding = encoding
         self.delimiter = delimiter ?? .comma
         self.delimiterKnown = delimiter != nil
-        self.buffer = [UInt8](repeating: 0, count: max(source.chunkSize, 4096) * 2)
+        self.buffer = [UInt8](repeating: 0, count: source.chunkSize * 2)
         try fill()
         // Skip a UTF-8 byte-order mark.
         while end - position < 3 && !isAtEOF { try fill() }
@@ -328,7 +328,7 @@ public final class CSVReader {
             buffer.append(contentsOf: repeatElement(0, count: buffer.count))
         }
         let n = try buffer.withUnsafeMutableBytes { raw in
-            try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[end...]))
+            try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[end..<(end + source.chunkSize)]))
         }
         if n == 0 { isAtEOF = true } else { end += n }
     }

@@ -80,8 +80,8 @@ public final class ByteSource {
     private init(input: Input, name: String, chunkSize: Int, decompress: Bool?) throws {
         self.input = input
         self.name = name
-        self.chunkSize = max(chunkSize, 16)
-        self.raw = [UInt8](repeating: 0, count: self.chunkSize)
+        self.chunkSize = max(chunkSize, 1)
+        self.raw = [UInt8](repeating: 0, count: max(chunkSize, 4))
         do {
             // Peek at the first bytes to look for the zstd magic.
             while rawCount < 4 && !rawEOF {
@@ -242,7 +242,7 @@ public final class ByteSource {
                 throw ByteSource.ioError("cannot read", name)
             }
         case .memory(let bytes, let position):
-            let n = min(buffer.count, bytes.count - position)
+            let n = min(buffer.count, chunkSize, bytes.count - position)
             if n > 0 {
                 bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + position, byteCount: n) }
             }

@@ -10,7 +10,7 @@ import Lumbung
 /// ```
 public final class ZstdDecoder {
     private let context: OpaquePointer
-    private var lastHint = 0
+    private var atBoundary = true
 
     public init() throws {
         guard let context = ZSTD_createDCtx() else {
@@ -22,7 +22,7 @@ public final class ZstdDecoder {
     deinit { ZSTD_freeDCtx(context) }
 
     /// True when the decoder stopped at the end of a complete frame (or has seen nothing yet).
-    public var isAtFrameBoundary: Bool { lastHint == 0 }
+    public var isAtFrameBoundary: Bool { atBoundary }
 
     /// Decompresses from `input[consumed...]` into `output`, advancing `consumed`.
     /// Returns the number of bytes written to `output` (0 does not mean end of stream).
@@ -36,8 +36,14 @@ public final class ZstdDecoder {
             throw LumbungError(
                 .fileZstd, rule: "zstd data is corrupt: \(String(cString: ZSTD_getErrorName(result)))")
         }
+        // 0 means a frame just ended and is flushed. A call that neither reads nor writes (no
+        // more input after a frame) returns a hint for the next frame's header: not mid-frame.
+        if result == 0 {
+            atBoundary = true
+        } else if inBuffer.pos != consumed || outBuffer.pos > 0 {
+            atBoundary = false
+        }
         consumed = inBuffer.pos
-        lastHint = result
         return outBuffer.pos
     }
 
