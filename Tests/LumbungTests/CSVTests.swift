@@ -152,13 +152,23 @@ private func written(
                 + Array("plain,\"a,b\",\"say \"\"hi\"\"\",\" lead\",\"trail \",\"two\nlines\",,é\r\n\"\"\r\n".utf8))
     }
 
+    /// Peak resident memory in MiB (Linux), for the printed summary.
+    private static func peakRSS() -> String {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return "?" }
+        return line.split(separator: " ").dropFirst().first.map { "\(Int($0)! / 1024) MiB" } ?? "?"
+    }
+
+    /// 200,000 rows by default; `LUMBUNG_CSV_ROWS=4000000 swift test -c release` for a bigger run.
     @Test func twoHundredThousandRowsStream() throws {
+        let rows = ProcessInfo.processInfo.environment["LUMBUNG_CSV_ROWS"].flatMap { Int($0) } ?? 200_000
         let directory = TemporaryDirectory()
         let path = directory.sub("big.csv.zst")
         let sink = try ByteSink(path: path)
         let writer = try CSVWriter(sink: sink, delimiter: .semicolon)
         try writer.write(["nomor_kk", "nik", "nama", "alamat", "desil"])
-        for i in 0..<200_000 {
+        for i in 0..<rows {
             try writer.write(["3216\(100_000_000_000 + i)", "3216\(200_000_000_000 + i)", "SITI \(i)", "Jl. \"Mawar\"; No \(i)", "\(i % 10 + 1)"])
         }
         try sink.close()
@@ -174,9 +184,9 @@ private func written(
             lastLine = record.line
         }
         let elapsed = clock.now - started
-        #expect(count == 200_000)
-        #expect(lastLine == 200_001)
+        #expect(count == rows)
+        #expect(lastLine == rows + 1)
         #expect(elapsed < .seconds(30), "took \(elapsed)")
-        print("CSVTests: read 200,000 rows in \(elapsed)")
+        print("CSVTests: read \(rows) rows in \(elapsed), peak RSS \(Self.peakRSS())")
     }
 }
