@@ -1,0 +1,19 @@
+import Lumbung
+
+extension LumbungError.Code {
+    // CSV text
+    /// A quoted field is never closed, or a stray character follows a closing quote.
+    public static let csvQuoting: Self = "csv.quoting"
+    /// The bytes are not valid UTF-8 (often Windows-1252 from older Excel).
+    public static let csvEncoding: Self = "csv.encoding"
+    /// A record has a different number of fields than the header.
+    public static let csvColumnCount: Self = "csv.columnCount"
+    /// The header is missing, empty or names a column twice.
+    public static let csvHeader: Self = "csv.header"
+
+    // Files
+    /// A file could not be opened, read, written or renamed.
+    public static let fileIO: Self = "file.io"
+    /// zstd data is corrupt or truncated, or a zstd context failed.
+    public static let fileZstd: Self = "file.zstd"
+}
