@@ -19,23 +19,7 @@ struct Find: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: ArgumentHelp("A kode wilayah at any level, e.g. 32.16.01.", valueName: "code"))
-    var wilayah: String?
-
-    @Option(help: ArgumentHelp("usulan, terverifikasi, ditetapkan, tidak_layak or tidak_layak:REASON.", valueName: "status"))
-    var status: String?
-
-    @Option(help: ArgumentHelp("PKH, BPNT, PBI-JK, BLT, PIP, ATENSI or RUTILAHU.", valueName: "program"))
-    var program: String?
-
-    @Option(name: .customLong("desil-min"), help: ArgumentHelp("The lowest desil, 1-10.", valueName: "n"))
-    var desilMin: Int?
-
-    @Option(name: .customLong("desil-max"), help: ArgumentHelp("The highest desil, 1-10.", valueName: "n"))
-    var desilMax: Int?
-
-    @Option(name: .customLong("nik-status"), help: "Households with an invalid or missing NIK, or with only valid ones.")
-    var nikStatus: NIKStatusChoice?
+    @OptionGroup var filters: QueryOptions
 
     @Option(help: ArgumentHelp("Households per page, 1-10000.", valueName: "n"))
     var limit: Int = 20
@@ -51,18 +35,7 @@ struct Find: ParsableCommand {
     }
 
     func run() throws {
-        var query = HouseholdQuery()
-        query.wilayah = try parseWilayah(wilayah)
-        query.status = try status.map { try HouseholdQuery.StatusFilter(parsing: $0) }
-        query.program = try program.map { try Program(parsing: $0) }
-        query.nikStatus = nikStatus?.kind
-        if desilMin != nil || desilMax != nil {
-            let low = desilMin ?? 1, high = desilMax ?? 10
-            guard low <= high else {
-                throw LumbungError(.queryInvalid, field: "desil", value: "\(low)-\(high)", rule: "--desil-min must not exceed --desil-max")
-            }
-            query.desil = low...high
-        }
+        let query = try filters.query()
         let store = try storeOptions.open(readOnly: true)
         let page = try store.read { tx in try tx.find(query, after: cursor, limit: limit) }
         if json {

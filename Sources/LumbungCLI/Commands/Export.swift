@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Lumbung
+import LumbungIO
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write households to a CSV or JSON Lines file, optionally zstd-compressed.",
+        discussion: """
+            CSV is the flat layout spreadsheets and SIKS-NG-style tools use: one row per member, \
+            the household columns repeated on each row, columns named as Lumbung's fields \
+            (nomor_kk, kode_wilayah, …, anggota.nik, …, atribut.CODE). JSON Lines holds one \
+            household per line with its members nested. A path ending in .zst is compressed \
+            (the zstd tool reads it). The format follows the extension unless --format says.
+            The file appears only when complete. Filters are those of `find`.
+
+            Example:
+              lumbung export --out bekasi.csv.zst
+              lumbung export --wilayah 32.16.01 --program PKH --out pkh.jsonl
+              lumbung export --format jsonl --out - | head
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var filters: QueryOptions
+
+    @Option(help: ArgumentHelp("The file to write; - for standard output.", valueName: "path"))
+    var out: String
+
+    @Option(help: "csv or jsonl (default: from the file name).")
+    var format: FileFormatChoice?
+
+    func run() throws {
+        guard let format = format?.format ?? FileFormat(path: out) else {
+            throw ValidationError("say --format csv or jsonl: '\(out)' ends in neither .csv nor .jsonl")
+        }
+        let store = try storeOptions.open(readOnly: true)
+        let query = try filters.query()
+        var progress = Progress(total: try store.read { tx in try tx.count(query).households })
+        let summary = try Exporter.export(from: store, matching: query, as: format, to: out) { progress.update($0) }
+        progress.finishLine()
+        Terminal.note("exported \(summary.households) households, \(summary.members) members → \(out)")
+    }
+}
+
+enum FileFormatChoice: String, ExpressibleByArgument, CaseIterable {
+    case csv, jsonl
+    var format: FileFormat { self == .csv ? .csv : .jsonl }
+}

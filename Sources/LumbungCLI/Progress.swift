@@ -1,0 +1,63 @@
+import Foundation
+
+/// Progress on standard error: a line every 100,000 households, or a `\r` bar on a terminal.
+struct Progress {
+    let total: Int
+    let start = Date()
+    private(set) var done = 0
+    private var lastDraw = Date.distantPast
+    private let interactive = Terminal.stderrIsTerminal
+    private var drewBar = false
+    static let lineEvery = 100_000
+
+    init(total: Int) { self.total = total }
+
+    var elapsed: Double { Date().timeIntervalSince(start) }
+
+    mutating func advance() { update(done + 1) }
+
+    /// Sets how many are done and draws when due.
+    mutating func update(_ count: Int) {
+        let crossed = count / Self.lineEvery > done / Self.lineEvery
+        let step = count - done
+        done = count
+        if interactive {
+            guard step > 1 || done % 256 == 0 || done == total else { return }
+            let now = Date()
+            guard now.timeIntervalSince(lastDraw) >= 0.2 || done == total else { return }
+            lastDraw = now
+            let fraction = total > 0 ? Double(done) / Double(total) : 1
+            let width = 30
+            let filled = Int(fraction * Double(width))
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            FileHandle.standardError.write(Data("\r[\(bar)] \(status())\u{1B}[K".utf8))
+            drewBar = true
+        } else if crossed {
+            Terminal.note(status())
+        }
+    }
+
+    /// Ends the `\r` bar with a newline.
+    mutating func finishLine() {
+        if drewBar {
+            FileHandle.standardError.write(Data("\n".utf8))
+            drewBar = false
+        }
+    }
+
+    private func status() -> String {
+        let seconds = elapsed
+        let rate = seconds > 0 ? Double(done) / seconds : 0
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        let percent = total > 0 ? done * 100 / total : 100
+        return "\(done)/\(total) households (\(percent)%), \(Int(rate.rounded()))/s, ETA \(Self.format(seconds: eta))"
+    }
+
+    static func format(seconds: Double) -> String {
+        if seconds < 60 { return String(format: "%.1fs", seconds) }
+        let whole = Int(seconds.rounded())
+        return whole >= 3600
+            ? String(format: "%dh%02dm%02ds", whole / 3600, whole / 60 % 60, whole % 60)
+            : String(format: "%dm%02ds", whole / 60, whole % 60)
+    }
+}

@@ -1,0 +1,109 @@
+import Lumbung
+
+/// The file formats Lumbung exports and imports.
+public enum FileFormat: String, CaseIterable, Sendable {
+    /// Flat CSV: one member per row, household columns repeated (``FlatRowEncoder``).
+    case csv
+    /// JSON Lines: one household per line, members nested (``HouseholdJSON``).
+    case jsonl
+
+    /// The format a file name implies (`.csv`, `.jsonl`, `.ndjson`, each optionally `.zst`).
+    public init?(path: String) {
+        let name = path.lowercased().hasSuffix(".zst") ? String(path.lowercased().dropLast(4)) : path.lowercased()
+        if name.hasSuffix(".csv") {
+            self = .csv
+        } else if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") {
+            self = .jsonl
+        } else {
+            return nil
+        }
+    }
+}
+
+/// Streams the households that match a query from a store to a file, page by page.
+///
+/// Each page is read in its own short read transaction (pages stay stable while writers write);
+/// the file appears under its name only when complete (``ByteSink`` renames on close). A `.zst`
+/// path is zstd-compressed.
+///
+/// ```swift
+/// let summary = try Exporter.export(from: store, matching: HouseholdQuery(program: .pkh),
+///                                   as: .csv, to: "pkh.csv.zst")
+/// ```
+public enum Exporter {
+    public struct Summary: Sendable, Hashable {
+        public var households = 0
+        public var members = 0
+    }
+
+    static let pageSize = 2_000
+
+    public static func export(
+        from store: Store, matching query: HouseholdQuery, as format: FileFormat, to path: String,
+        progress: ((Int) -> Void)? = nil
+    ) throws -> Summary {
+        let sink = try ByteSink(path: path)
+        do {
+            let summary: Summary
+            switch format {
+            case .jsonl: summary = try exportJSONLines(store, query, sink, progress)
+            case .csv: summary = try exportCSV(store, query, sink, progress)
+            }
+            try sink.close()
+            return summary
+        } catch {
+            sink.abandon()
+            throw error
+        }
+    }
+
+    /// Calls `body` with each page of matching households.
+    static func forEachPage(_ store: Store, _ query: HouseholdQuery, _ body: ([Household]) throws -> Void) throws {
+        var cursor: String?
+        repeat {
+            let page = try store.read { tx in try tx.find(query, after: cursor, limit: pageSize) }
+            try body(page.households)
+            cursor = page.nextCursor
+        } while cursor != nil
+    }
+
+    private static func exportJSONLines(_ store: Store, _ query: HouseholdQuery, _ sink: ByteSink, _ progress: ((Int) -> Void)?) throws -> Summary {
+        var summary = Summary()
+        var buffer: [UInt8] = []
+        try forEachPage(store, query) { households in
+            buffer.removeAll(keepingCapacity: true)
+            for household in households {
+                JSONLines.append(household, to: &buffer)
+                summary.households += 1
+                summary.members += household.members.count
+            }
+            try sink.write(buffer)
+            progress?(summary.households)
+        }
+        return summary
+    }
+
+    /// CSV needs its attribute columns up front, so a first pass collects the codes in use.
+    private static func exportCSV(_ store: Store, _ query: HouseholdQuery, _ sink: ByteSink, _ progress: ((Int) -> Void)?) throws -> Summary {
+        var codes = Set<String>(), memberCodes = Set<String>()
+        try forEachPage(store, query) { households in
+            for household in households {
+                codes.formUnion(household.attributes.codes)
+                for member in household.members { memberCodes.formUnion(member.attributes.codes) }
+            }
+        }
+        let encoder = FlatRowEncoder(attributeCodes: codes.sorted(), memberAttributeCodes: memberCodes.sorted())
+        let writer = try CSVWriter(sink: sink)
+        try writer.write(encoder.header)
+        var summary = Summary()
+        try forEachPage(store, query) { households in
+            for household in households {
+                for row in try encoder.rows(for: household) { try writer.write(row) }
+                summary.households += 1
+                summary.members += household.members.count
+            }
+            progress?(summary.households)
+        }
+        return summary
+    }
+}
