@@ -33,7 +33,7 @@ struct Lumbung: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Init.self, Generate.self, Stats.self, Get.self, Find.self, Check.self, Put.self,
-            Delete.self, MoveMember.self, Export.self, Match.self,
+            Delete.self, MoveMember.self, Import.self, Export.self, Match.self,
         ]
     )
 

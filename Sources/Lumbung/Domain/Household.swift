@@ -59,7 +59,7 @@ public struct Household: Hashable, Sendable {
 
     /// Checks every field and rule a stored household obeys; returns the household as it is stored
     /// (flagged NIKs marked when the policy keeps them).
-    func validated(policy: NIKPolicy) throws -> Household {
+    public func validated(policy: NIKPolicy) throws -> Household {
         var copy = self
         do {
             guard wilayah.level == .desa else {

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import Lumbung
+import LumbungIO
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load households from a CSV or JSON Lines file, validated before anything is written.",
+        discussion: """
+            FILE is flat CSV (one member per row, household columns repeated, rows grouped by KK \
+            or id; `,` or `;`, UTF-8 with or without a BOM, CRLF or LF) or JSON Lines, either \
+            optionally .zst. A mapping file (--mapping, JSON) maps other headers to Lumbung's \
+            fields; without one the headers are Lumbung's own (what `export` writes).
+
+            Every household is validated first, and every problem is reported with its line, \
+            column, value and rule: as CSV (--report, default FILE.issues.csv) and as a summary \
+            on standard error. By default nothing is written if any household fails (exit 3); \
+            --skip-invalid writes the valid ones; --dry-run only validates. The write is one \
+            transaction: a crash or kill leaves the store as it was.
+
+            Households are matched to the store by KK number (or by id, with --match-by id): \
+            --on-existing says whether they are updated (default), skipped or refused. \
+            Importing the same file twice changes nothing. --keep-invalid-nik loads a legacy \
+            register as it is: members with a missing or invalid NIK are stored flagged (find \
+            them with `find --nik-status invalid|missing`).
+
+            Example:
+              lumbung import bekasi.csv.zst
+              lumbung import siks-ng.csv --mapping siks-ng.json --skip-invalid --keep-invalid-nik
+              lumbung import update.jsonl --on-existing skip --dry-run
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: ArgumentHelp("The file to import (.csv, .jsonl, optionally .zst).", valueName: "file"))
+    var file: String
+
+    @Option(help: "csv or jsonl (default: from the file name).")
+    var format: FileFormatChoice?
+
+    @Option(help: ArgumentHelp("A JSON column-mapping file for CSV headers.", valueName: "path"))
+    var mapping: String?
+
+    @Option(name: .customLong("on-existing"), help: "What an existing household gets: update, skip or fail.")
+    var onExisting: OnExistingChoice = .update
+
+    @Option(name: .customLong("match-by"), help: "Match existing households by kk (default) or id.")
+    var matchBy: MatchByChoice = .kk
+
+    @Flag(name: .customLong("skip-invalid"), help: "Write the valid households and report the rest.")
+    var skipInvalid = false
+
+    @Flag(name: .customLong("dry-run"), help: "Validate and report; write nothing.")
+    var dryRun = false
+
+    @Flag(name: .customLong("keep-invalid-nik"), help: "Store members with a missing or invalid NIK, flagged.")
+    var keepInvalidNIK = false
+
+    @Option(help: "The CSV file's text encoding: utf8, or windows-1252 to convert old Excel files.")
+    var encoding: EncodingChoice = .utf8
+
+    @Option(help: ArgumentHelp("Where to write the issue report (CSV).", valueName: "path"))
+    var report: String?
+
+    @Option(help: ArgumentHelp("Who the journal names for this import.", valueName: "name"))
+    var actor = "import"
+
+    func run() throws {
+        var options = ImportOptions()
+        options.onExisting = onExisting.value
+        options.matchBy = matchBy == .kk ? .nomorKK : .id
+        options.skipInvalid = skipInvalid
+        options.dryRun = dryRun
+        options.keepInvalidNIK = keepInvalidNIK
+        options.encoding = encoding == .utf8 ? .utf8 : .windows1252
+        options.actor = actor
+        if let mapping {
+            options.mapping = try ColumnMapping(json: try Data(contentsOf: URL(fileURLWithPath: mapping)))
+        }
+        let store = try storeOptions.open(create: true)
+        let started = Date()
+        let summary = try Importer.run(file: file, format: format?.format, into: store, options: options)
+        if summary.report.issueCount > 0 {
+            let path = report ?? file.replacingOccurrences(of: ".zst", with: "") + ".issues.csv"
+            let sink = try ByteSink(path: path)
+            let writer = try CSVWriter(sink: sink)
+            try writer.write(IssueReport.header)
+            for row in summary.report.rows { try writer.write(row) }
+            try sink.close()
+            Terminal.note(summary.report.summary(households: summary.households))
+            Terminal.note("issue report: \(path)")
+        }
+        let seconds = Progress.format(seconds: Date().timeIntervalSince(started))
+        Terminal.note(
+            "\(summary.households) households read: \(summary.inserted) new, \(summary.updated) updated, "
+                + "\(summary.unchanged) unchanged, \(summary.skipped) skipped, \(summary.rejected) rejected"
+                + (keepInvalidNIK ? ", \(summary.flaggedMembers) members with a flagged NIK" : "") + " in \(seconds)")
+        if dryRun {
+            Terminal.note("dry run: nothing was written")
+        } else if !summary.wrote {
+            Terminal.note("nothing was written: fix the issues, or pass --skip-invalid")
+            throw ExitCode(ExitCodes.invalidInput)
+        }
+    }
+}
+
+enum OnExistingChoice: String, ExpressibleByArgument, CaseIterable {
+    case update, skip, fail
+    var value: ImportOptions.OnExisting { ImportOptions.OnExisting(rawValue: rawValue)! }
+}
+
+enum MatchByChoice: String, ExpressibleByArgument, CaseIterable {
+    case kk, id
+}
+
+enum EncodingChoice: String, ExpressibleByArgument, CaseIterable {
+    case utf8
+    case windows1252 = "windows-1252"
+}
