@@ -134,6 +134,11 @@ public protocol NamedCode: RawRepresentable<UInt8>, CaseIterable, Sendable {
 extension NamedCode {
     /// Parses a name (`kepala_keluarga`) or the numeric code (`1`).
     public init?(name text: some StringProtocol) {
+        // Fast path: the exact name, as Lumbung writes it.
+        if let match = Self.allCases.first(where: { $0.name == text }) {
+            self = match
+            return
+        }
         let key = text.trimmedWhitespace.lowercased().replacingOccurrences(of: " ", with: "_")
         if let code = UInt8(key), let match = Self(rawValue: code) {
             self = match
@@ -150,27 +155,26 @@ extension NamedCode where Self: CustomStringConvertible {
 }
 
 extension Relation: NamedCode {
-    public var name: String {
-        ["kepala_keluarga", "istri_suami", "anak", "menantu", "cucu", "orang_tua", "mertua", "famili_lain", "lainnya"][Int(rawValue) - 1]
-    }
+    private static let names = ["kepala_keluarga", "istri_suami", "anak", "menantu", "cucu", "orang_tua", "mertua", "famili_lain", "lainnya"]
+    public var name: String { Self.names[Int(rawValue) - 1] }
 }
 
 extension Presence: NamedCode {
-    public var name: String {
-        ["tinggal_bersama", "meninggal", "pindah", "anggota_baru", "tidak_ditemukan"][Int(rawValue) - 1]
-    }
+    private static let names = ["tinggal_bersama", "meninggal", "pindah", "anggota_baru", "tidak_ditemukan"]
+    public var name: String { Self.names[Int(rawValue) - 1] }
 }
 
 extension MaritalStatus: NamedCode {
-    public var name: String { ["belum_kawin", "kawin", "cerai_hidup", "cerai_mati"][Int(rawValue) - 1] }
+    private static let names = ["belum_kawin", "kawin", "cerai_hidup", "cerai_mati"]
+    public var name: String { Self.names[Int(rawValue) - 1] }
 }
 
 extension Education: NamedCode {
-    public var name: String {
-        ["tidak_sekolah", "sd", "smp", "sma", "diploma", "sarjana", "pascasarjana"][Int(rawValue) - 1]
-    }
+    private static let names = ["tidak_sekolah", "sd", "smp", "sma", "diploma", "sarjana", "pascasarjana"]
+    public var name: String { Self.names[Int(rawValue) - 1] }
 }
 
 extension Disability: NamedCode {
-    public var name: String { ["fisik", "intelektual", "mental", "sensorik", "ganda"][Int(rawValue) - 1] }
+    private static let names = ["fisik", "intelektual", "mental", "sensorik", "ganda"]
+    public var name: String { Self.names[Int(rawValue) - 1] }
 }

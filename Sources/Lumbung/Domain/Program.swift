@@ -33,6 +33,11 @@ public enum Program: UInt8, Sendable, Hashable, CaseIterable, Comparable, Custom
 
     /// Parses a program name, case-insensitively (`SEMBAKO` is BPNT, `PBI` is PBI-JK).
     public init(parsing text: some StringProtocol) throws {
+        // Fast path: the official name, as Lumbung writes it.
+        if let match = Self.allCases.first(where: { $0.name == text }) {
+            self = match
+            return
+        }
         let key = text.uppercased().replacingOccurrences(of: "_", with: "-")
             .replacingOccurrences(of: " ", with: "")
         switch key {

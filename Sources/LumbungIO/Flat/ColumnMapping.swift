@@ -177,7 +177,7 @@ public struct ColumnMapping: Codable, Sendable, Hashable {
         var seen: [FlatField: String] = [:]
         let ignored = Set(ignore)
         for name in header {
-            let key = name.trimmingCharacters(in: .whitespaces)
+            let key = name.trimmingSpaces
             if ignored.contains(name) || ignored.contains(key) {
                 fields.append(nil)
                 continue

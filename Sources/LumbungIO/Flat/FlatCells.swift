@@ -30,7 +30,7 @@ public enum FlatCells {
     public static func attribute(cell: String) -> AttributeValue? {
         if cell.isEmpty { return nil }
         if cell.first == textMarker { return .text(String(cell.dropFirst())) }
-        let trimmed = cell.trimmingCharacters(in: .whitespaces)
+        let trimmed = cell.trimmingSpaces
         if trimmed.isEmpty { return .text(cell) }
         if let code = Int64(trimmed) { return .code(code) }
         if isNumberSyntax(trimmed), let number = Double(trimmed), number.isFinite { return .number(number) }
@@ -38,7 +38,7 @@ public enum FlatCells {
     }
 
     static func looksNumeric(_ text: String) -> Bool {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces
         if trimmed.isEmpty { return false }
         return Int64(trimmed) != nil || Double(trimmed) != nil
     }
@@ -66,7 +66,7 @@ public enum FlatCells {
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (UTC).
     public static func timestamp(cell: String) -> Date? {
-        let text = cell.trimmingCharacters(in: .whitespaces)
+        let text = cell.trimmingSpaces
         let parts = text.split(separator: "T", maxSplits: 1)
         guard parts.count == 2, text.hasSuffix("Z"), let day = try? CalendarDate(parsing: parts[0]),
             parts[0].split(separator: "-").first?.count == 4

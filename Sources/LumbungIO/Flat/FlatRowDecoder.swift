@@ -95,9 +95,9 @@ public struct FlatRowDecoder: Sendable {
                 line: line, column: "", value: String(row.count), code: .rowColumnCount,
                 rule: "the row has \(row.count) cells, the header \(header.count)"))
             cells = nil
-            key = groupColumn < row.count ? row[groupColumn].trimmingCharacters(in: .whitespaces) : group?.key ?? ""
+            key = groupColumn < row.count ? row[groupColumn].trimmingSpaces : group?.key ?? ""
         } else {
-            key = row[groupColumn].trimmingCharacters(in: .whitespaces)
+            key = row[groupColumn].trimmingSpaces
         }
         if key.isEmpty {
             if cells != nil {
@@ -188,7 +188,7 @@ public struct FlatRowDecoder: Sendable {
         func name(_ field: FlatField) -> String { column[field].map { header[$0] } ?? field.name }
         func cell(_ field: FlatField, _ cells: [String]) -> String? {
             guard let index = column[field] else { return nil }
-            let text = cells[index].trimmingCharacters(in: .whitespaces)
+            let text = cells[index].trimmingSpaces
             return text.isEmpty ? nil : text
         }
         func issue(_ line: Int, _ field: FlatField, _ value: String, _ code: LumbungError.Code, _ rule: String) {
@@ -205,8 +205,8 @@ public struct FlatRowDecoder: Sendable {
         // Household columns must agree across the rows.
         for row in goodRows.dropFirst() {
             for index in householdColumns {
-                let a = first.cells[index].trimmingCharacters(in: .whitespaces)
-                let b = row.cells[index].trimmingCharacters(in: .whitespaces)
+                let a = first.cells[index].trimmingSpaces
+                let b = row.cells[index].trimmingSpaces
                 if a != b {
                     let personal = fields[index] == .nomorKK
                     issues.append(RowIssue(
@@ -285,7 +285,7 @@ public struct FlatRowDecoder: Sendable {
         var programs: Set<Program> = []
         if let text = cell(.program, cells) {
             for part in text.split(whereSeparator: { $0 == "|" || $0 == "," || $0 == ";" }) {
-                let trimmed = part.trimmingCharacters(in: .whitespaces)
+                let trimmed = part.trimmingSpaces
                 if trimmed.isEmpty { continue }
                 do { programs.insert(try Program(parsing: trimmed)) } catch { issue(line, .program, error, value: trimmed) }
             }
@@ -352,7 +352,7 @@ public struct FlatRowDecoder: Sendable {
         func name(_ field: FlatField) -> String { column[field].map { header[$0] } ?? field.name }
         func cell(_ field: FlatField) -> String? {
             guard let index = column[field] else { return nil }
-            let text = cells[index].trimmingCharacters(in: .whitespaces)
+            let text = cells[index].trimmingSpaces
             return text.isEmpty ? nil : text
         }
         func issue(_ field: FlatField, _ value: String, _ code: LumbungError.Code, _ rule: String) {
@@ -368,7 +368,7 @@ public struct FlatRowDecoder: Sendable {
         }
 
         let nameText = column[.memberNama].map { cells[$0] } ?? ""
-        if nameText.trimmingCharacters(in: .whitespaces).isEmpty || nameText.utf8.count > 200 {
+        if nameText.trimmingSpaces.isEmpty || nameText.utf8.count > 200 {
             issue(.memberNama, String(nameText.prefix(40)), .memberInvalid, "a name is 1-200 bytes of text")
         }
         var sex: Sex?
@@ -434,7 +434,7 @@ public struct FlatRowDecoder: Sendable {
                       "every member needs a NIK; import members without one only with keepInvalidNIK (legacy data)")
             }
         }
-        if let text = nik.text?.trimmingCharacters(in: .whitespaces), text.utf8.count == 16, let digits = UInt64(text) {
+        if let text = nik.text?.trimmingSpaces, text.utf8.count == 16, let digits = UInt64(text) {
             if let other = nikLines[digits] {
                 issue(.memberNIK, NIK.mask(text), .nikDuplicate, "the NIK is already on line \(other)")
             } else {
