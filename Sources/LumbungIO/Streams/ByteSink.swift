@@ -9,7 +9,7 @@ import Lumbung
 
 /// A buffered, atomic writer to a file or stdout, zstd-compressing when the path ends in `.zst`.
 ///
-/// Bytes go to `path.tmp-XXXXXXXX` next to the target; ``close()`` flushes, finishes the zstd
+/// Bytes go to `path.tmp-<random>` next to the target; ``close()`` flushes, finishes the zstd
 /// frame (level 3, content checksum), syncs and renames it onto `path`. A sink that is never
 /// closed (an error, a crash) leaves no partial file at `path`: ``abandon()`` or `deinit`
 /// removes the temporary file.
