@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+@testable import Lumbung
+
+/// An import killed with SIGKILL part-way leaves the store exactly as it was, or fully imported.
+@Suite("Killed import")
+struct KilledImportTests {
+    @Test func killNineMidImportLeavesTheStoreWhole() throws {
+        let binary = try #require(CLITests.binary, "build the lumbung product first (swift build)")
+        let directory = TemporaryDirectory("lumbung-kill")
+        let file = directory.sub("h.jsonl"), store = directory.sub("store")
+        let generate = Process()
+        generate.executableURL = URL(fileURLWithPath: binary)
+        generate.arguments = ["generate", "--households", "6000", "--jsonl", file]
+        generate.standardError = FileHandle.nullDevice
+        try generate.run()
+        generate.waitUntilExit()
+        #expect(generate.terminationStatus == 0)
+
+        for delay in [0.5, 2.5, 4.5] {  // the validation pass, then the write transaction (debug build)
+            try? FileManager.default.removeItem(atPath: store)
+            let before = try Store(path: store)
+            var factory = HouseholdFactory(seed: 5)
+            try before.write { tx in _ = try tx.put(factory.household()) }
+            let import_ = Process()
+            import_.executableURL = URL(fileURLWithPath: binary)
+            import_.arguments = ["import", file, "--store", store]
+            import_.standardError = FileHandle.nullDevice
+            import_.standardOutput = FileHandle.nullDevice
+            try import_.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(import_.processIdentifier, SIGKILL)
+            import_.waitUntilExit()
+            let count = try before.read { tx in try tx.householdCount() }
+            #expect(count == 1 || count == 6001, "after SIGKILL at \(delay) s the store holds \(count) households")
+            let report = try before.check()
+            #expect(report.isClean, "\(report.issues.prefix(3))")
+        }
+    }
+}
