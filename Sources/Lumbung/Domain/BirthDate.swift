@@ -26,6 +26,23 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Parses `YYYY-MM-DD` (also `DD-MM-YYYY` and `DD/MM/YYYY`, as Indonesian forms write it).
     public init(parsing text: some StringProtocol) throws {
+        // Fast path: exactly `YYYY-MM-DD`, as Lumbung writes it.
+        let utf8 = Array(text.utf8.prefix(11))
+        if utf8.count == 10, utf8[4] == 0x2D, utf8[7] == 0x2D {
+            func number(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for index in range {
+                    let digit = Int(utf8[index]) - 0x30
+                    guard (0...9).contains(digit) else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            if let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) {
+                try self.init(year: year, month: month, day: day)
+                return
+            }
+        }
         let parts = text.trimmedWhitespace.split(whereSeparator: { $0 == "-" || $0 == "/" })
         let numbers = parts.compactMap { Int($0) }
         guard numbers.count == 3, parts.count == 3 else {
