@@ -10,7 +10,7 @@
 /// kk.issueMonth    // 3
 /// print(kk)        // 3216********0002
 /// ```
-public struct NomorKK: IdentityNumber {
+public struct NomorKK: IdentityNumber, IdentityRules {
     public let rawValue: UInt64
 
     /// Parses and validates a Nomor KK; surrounding whitespace is ignored.
@@ -29,13 +29,7 @@ public struct NomorKK: IdentityNumber {
 
     /// Validates a Nomor KK held as a number.
     public init(validating value: UInt64) throws {
-        guard value < IdentityDigits.limit else {
-            throw NomorKK.error(.length(IdentityDigits.digitCount(value)), value: String(value))
-        }
-        if let problem = NomorKK.problem(value) {
-            throw NomorKK.error(problem, value: IdentityDigits.text(value))
-        }
-        self.rawValue = value
+        self.rawValue = try Self.checked(value)
     }
 
     /// A Nomor KK taken as is, without validation; for the store's own data.
@@ -54,21 +48,9 @@ public struct NomorKK: IdentityNumber {
 }
 
 extension NomorKK {
-    /// A valid Nomor KK's value, or `nil` when the slow path must work out what is wrong.
-    @usableFromInline
-    static func parseQuickly(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
-        guard let value = IdentityDigits.read(bytes), problem(value) == nil else { return nil }
-        return value
-    }
-
-    /// A broken rule, found without allocating; turned into a ``LumbungError`` by `error`.
-    enum Problem: Equatable {
-        case spreadsheetMangled, notDigits, length(Int)
-        case unknownProvinsi, unknownKabupaten, invalidDay, invalidMonth, invalidDate, zeroSerial
-    }
-
     /// The first rule a 16-digit value breaks.
-    static func problem(_ value: UInt64) -> Problem? {
+    @usableFromInline
+    static func problem(_ value: UInt64) -> IdentityProblem? {
         let table = WilayahTable.shared
         guard table.isKnownProvinsi(IdentityDigits.provinsi(value)) else { return .unknownProvinsi }
         guard table.isKnownKabupaten(IdentityDigits.kabupaten(value)) else { return .unknownKabupaten }
@@ -82,21 +64,8 @@ extension NomorKK {
         return nil
     }
 
-    /// The error path: trims Unicode whitespace, works out what is wrong and throws it.
     @usableFromInline
-    static func parseSlowly(_ text: String) throws -> UInt64 {
-        let trimmed = text.trimmingWhitespace
-        switch IdentityDigits.diagnose(trimmed) {
-        case .failure(.spreadsheetMangled): throw error(.spreadsheetMangled, value: trimmed)
-        case .failure(.notDigits): throw error(.notDigits, value: trimmed)
-        case .failure(.length(let count)): throw error(.length(count), value: trimmed)
-        case .success(let value):
-            if let problem = problem(value) { throw error(problem, value: trimmed) }
-            return value
-        }
-    }
-
-    static func error(_ problem: Problem, value: some StringProtocol) -> LumbungError {
+    static func error(_ problem: IdentityProblem, value: some StringProtocol) -> LumbungError {
         let masked = NIK.mask(value)
         let digits = Array(value.utf8)
         func part(_ range: Range<Int>) -> String {
