@@ -141,4 +141,14 @@ extension LumbungError.Code {
     public static let storeLMDB: Self = "store.lmdb"
     public static let storeCompression: Self = "store.compression"
     public static let storeClosed: Self = "store.closed"
+    public static let storeBusy: Self = "store.busy"
+
+    // Snapshots
+    public static let snapshotName: Self = "snapshot.name"
+    public static let snapshotNotFound: Self = "snapshot.notFound"
+    public static let snapshotExists: Self = "snapshot.exists"
+    public static let snapshotReasonRequired: Self = "snapshot.reasonRequired"
+    public static let snapshotIncomplete: Self = "snapshot.incomplete"
+    public static let snapshotCorrupt: Self = "snapshot.corrupt"
+    public static let snapshotProtected: Self = "snapshot.protected"
 }

@@ -29,6 +29,9 @@ public final class Store: Sendable {
         public var actor = "lumbung"
         /// Records stored before a compression dictionary is trained.
         public var dictionaryThreshold = 2_000
+        /// Open without LMDB's lock file (`MDB_NOLOCK`): for files no other process writes, such
+        /// as snapshots and the private copies a restore or compaction prepares.
+        var withoutLocking = false
 
         public init() {}
 

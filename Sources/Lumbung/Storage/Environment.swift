@@ -87,6 +87,24 @@ final class Environment: @unchecked Sendable {
         return environment
     }
 
+    /// Runs `body` while this process has no environment open on the store at `path`, and none
+    /// can open meanwhile (used to swap the store's file: compaction, restore).
+    static func withNoneOpen<R>(path: String, _ body: () throws -> R) throws -> R {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw LumbungError(.storeNotFound, value: path, rule: "no store at this path")
+        }
+        let identity = Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        registryLock.lock()
+        defer { registryLock.unlock() }
+        if registry[identity]?.environment != nil {
+            throw LumbungError(
+                .storeAlreadyOpen, value: path,
+                rule: "this process has the store open; close every Store on it first")
+        }
+        return try body()
+    }
+
     private init(path: String, identity: Identity, options: Store.Options) throws {
         self.path = path
         self.identity = identity
@@ -103,6 +121,7 @@ final class Environment: @unchecked Sendable {
             try LMDB.check(mdb_env_set_mapsize(handle, options.mapSize), "mapsize")
             var flags = UInt32(MDB_NOTLS)
             if options.readOnly { flags |= UInt32(MDB_RDONLY) }
+            if options.withoutLocking { flags |= UInt32(MDB_NOLOCK) }
             try LMDB.check(mdb_env_open(handle, path, flags, 0o644), path)
             var dead: Int32 = 0
             mdb_reader_check(handle, &dead)
@@ -281,6 +300,14 @@ final class Environment: @unchecked Sendable {
         let next = min(maxMapSize, max(current * 2, current + 64 << 20))
         try LMDB.check(mdb_env_set_mapsize(handle, next), "grow map")
         Store.logger.info("map grown", metadata: ["store": "\(path)", "from": "\(current)", "to": "\(next)"])
+    }
+
+    /// Runs `body` while the map cannot grow in this process (for LMDB calls that read the map
+    /// outside ``withRead(_:)``, such as `mdb_env_copy2`).
+    func withStableMap<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_rwlock_rdlock(mapLock)
+        defer { pthread_rwlock_unlock(mapLock) }
+        return try body()
     }
 
     /// Another process grew the map: adopt its size.

@@ -1,0 +1,201 @@
+import CLMDB
+import Crypto
+import Foundation
+
+/// What a snapshot holds and how to prove it: `manifest.json` next to the snapshot's `data.mdb`.
+///
+/// The content digest is SHA-256 over the canonical records in key order (each record: its
+/// 4-byte id, the 4-byte length of its decompressed binary encoding, the encoding), so it does
+/// not depend on compression, dictionaries or page layout. `files` holds each file's size and
+/// SHA-256, so any changed byte, truncation or missing file shows.
+public struct SnapshotManifest: Codable, Sendable, Hashable {
+    /// The manifest layout this build writes.
+    public static let currentFormat = 1
+
+    public var format: Int
+    public var period: String
+    /// ISO 8601, UTC, when the copy was taken.
+    public var createdAt: String
+    /// The store's on-disk format version (and so the record encoding) of the copy.
+    public var schemaVersion: Int
+    /// The newest journal entry the snapshot reflects (0 for an empty journal).
+    public var journalSequence: UInt64
+    public var households: Int
+    public var members: Int
+    /// `sha256:` and 64 hex digits.
+    public var contentDigest: String
+    public var files: [File]
+    /// Counts by status, program and desil for the whole store (`wilayah` nil) and every
+    /// provinsi, kabupaten, kecamatan and desa that holds households.
+    public var counts: [RegionEntry]
+    /// Set when this snapshot replaced an earlier one of the same period.
+    public var replaced: Replacement?
+
+    public struct File: Codable, Sendable, Hashable {
+        public var name: String
+        public var bytes: Int
+        public var sha256: String
+    }
+
+    public struct Replacement: Codable, Sendable, Hashable {
+        public var reason: String
+        public var previousCreatedAt: String
+        public var previousContentDigest: String
+    }
+
+    public struct CountPair: Codable, Sendable, Hashable {
+        public var households: Int
+        public var members: Int
+    }
+
+    /// One region's counters, as ``RegionCounts`` holds them.
+    public struct RegionEntry: Codable, Sendable, Hashable {
+        public var wilayah: String?
+        public var level: String
+        public var total: CountPair
+        public var status: [String: CountPair]
+        public var program: [String: CountPair]
+        public var desil: [String: CountPair]
+        public var nikFlagged: [String: CountPair]
+
+        init(_ counts: RegionCounts) {
+            func pair(_ count: Count) -> CountPair { CountPair(households: count.households, members: count.members) }
+            wilayah = counts.wilayah?.dotted
+            level = counts.wilayah.map { "\($0.level)" } ?? "nasional"
+            total = pair(counts.total)
+            status = Dictionary(uniqueKeysWithValues: counts.byStatus.map { ($0.key.description, pair($0.value)) })
+            program = Dictionary(uniqueKeysWithValues: counts.byProgram.map { ($0.key.name, pair($0.value)) })
+            desil = Dictionary(uniqueKeysWithValues: counts.byDesil.map { (String($0.key), pair($0.value)) })
+            nikFlagged = Dictionary(uniqueKeysWithValues: counts.flaggedNIK.map { ($0.key.rawValue, pair($0.value)) })
+        }
+    }
+
+    /// The counts of one region (nil: the whole store), if it holds households.
+    public func counts(wilayah: KodeWilayah?) -> RegionEntry? {
+        counts.first { $0.wilayah == wilayah?.dotted }
+    }
+
+    // MARK: Coding
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }()
+
+    /// The manifest as JSON text (sorted keys, so equal manifests are equal bytes).
+    public func encoded() throws -> Data {
+        var data = try Self.encoder.encode(self)
+        data.append(0x0A)
+        return data
+    }
+
+    public static func decode(_ data: Data, name: String) throws -> SnapshotManifest {
+        do {
+            return try decoder.decode(SnapshotManifest.self, from: data)
+        } catch {
+            throw LumbungError(.snapshotCorrupt, field: "manifest.json", value: name, rule: "the manifest does not parse: \(error)")
+        }
+    }
+}
+
+/// What a snapshot's records and counters say, computed from an open (copied) store.
+struct SnapshotContent: Equatable {
+    var journalSequence: UInt64
+    var households = 0
+    var members = 0
+    var contentDigest = ""
+    var counts: [SnapshotManifest.RegionEntry] = []
+    var schemaVersion = 0
+}
+
+extension ReadTransaction {
+    /// Reads the journal position, counters and content digest in this transaction.
+    func snapshotContent() throws -> SnapshotContent {
+        try ensureValid()
+        var content = SnapshotContent(journalSequence: try lastSequence())
+        if let stored = try txn.get(dbs.meta, MetaKey.format) {
+            content.schemaVersion = Int(Keys.read(stored.buffer, width: 4))
+        }
+        var hasher = SHA256()
+        let cursor = try txn.cursor(dbs.records)
+        var found = try cursor.move(MDB_FIRST)
+        while found {
+            let key = cursor.keyBytes
+            try environment.compressor.open(cursor.valueBytes) { payload in
+                hasher.update(bufferPointer: key)
+                var length = UInt32(payload.count).bigEndian
+                withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
+                hasher.update(bufferPointer: payload)
+            }
+            content.households += 1
+            found = try cursor.move(MDB_NEXT)
+        }
+        content.contentDigest = "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let regions = try allRegionCounts()
+        content.members = regions.first { $0.wilayah == nil }?.total.members ?? 0
+        content.counts = regions.map(SnapshotManifest.RegionEntry.init)
+        return content
+    }
+
+    /// Every region's counters in one pass over the counters database, national first.
+    func allRegionCounts() throws -> [RegionCounts] {
+        var result: [RegionCounts] = []
+        let cursor = try txn.cursor(dbs.counters)
+        var found = try cursor.move(MDB_FIRST)
+        var currentPrefix: UInt64 = .max
+        while found {
+            let key = cursor.keyBytes
+            guard key.count == 8 else { found = try cursor.move(MDB_NEXT); continue }
+            let prefix = Keys.read(key, width: 6)
+            if prefix != currentPrefix {
+                currentPrefix = prefix
+                let level = Int(key[0])
+                let code = Keys.read(key, at: 1, width: Keys.desaWidth)
+                let wilayah = KodeWilayah.Level(rawValue: level).map { KodeWilayah(unchecked: code, level: $0) }
+                result.append(RegionCounts(wilayah: wilayah))
+            }
+            let value = cursor.valueBytes
+            let count = Count(
+                households: Int(Int64(bitPattern: Keys.read(value, width: 8))),
+                members: Int(Int64(bitPattern: Keys.read(value, at: 8, width: 8))))
+            let raw = key[7]
+            switch CounterDimension(rawValue: key[6]) {
+            case .total: result[result.count - 1].total = count
+            case .status: if let status = HouseholdStatus(code: raw) { result[result.count - 1].byStatus[status] = count }
+            case .program: if let program = Program(rawValue: raw) { result[result.count - 1].byProgram[program] = count }
+            case .desil: result[result.count - 1].byDesil[Int(raw)] = count
+            case .flaggedNIK: result[result.count - 1].flaggedNIK[raw == 1 ? .invalid : .missing] = count
+            case nil: break
+            }
+            found = try cursor.move(MDB_NEXT)
+        }
+        return result
+    }
+}
+
+/// SHA-256 of a file, streamed in 1 MiB reads.
+enum FileDigest {
+    static func sha256(path: String) throws -> (bytes: Int, hex: String) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw LumbungError(.snapshotCorrupt, value: (path as NSString).lastPathComponent, rule: "the file is missing or unreadable")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var total = 0
+        while true {
+            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            if chunk.isEmpty { break }
+            total += chunk.count
+            hasher.update(data: chunk)
+        }
+        return (total, hasher.finalize().map { String(format: "%02x", $0) }.joined())
+    }
+}
