@@ -11,10 +11,11 @@ enum ExitCodes {
     static let checkFailed: Int32 = 5
 
     /// Domains whose errors mean the caller's input was refused.
-    static let inputDomains: Set<Substring> = ["nik", "kk", "wilayah", "household", "member", "attribute", "json", "query", "row", "csv", "import"]
+    static let inputDomains: Set<Substring> = ["nik", "kk", "wilayah", "household", "member", "attribute", "json", "query", "row", "csv", "import", "snapshot"]
 
-    /// `*.notFound` → 4; an input domain → 3; anything else (store, record) → 1.
+    /// A snapshot that does not verify → 5; `*.notFound` → 4; an input domain → 3; anything else (store, record) → 1.
     static func code(for error: LumbungError) -> Int32 {
+        if error.code == .snapshotCorrupt || error.code == .snapshotIncomplete { return checkFailed }
         if error.code.rawValue.hasSuffix(".notFound") { return notFound }
         if inputDomains.contains(error.code.domain) { return invalidInput }
         return internalError

@@ -23,7 +23,7 @@ struct Lumbung: ParsableCommand {
               3  invalid input: a value, file or JSON the register refuses
                  (nik.*, kk.*, wilayah.*, household.*, member.*, attribute.*, json.*, query.*)
               4  not found: no such household, member or store (*.notFound)
-              5  check found problems
+              5  check found problems, or a snapshot does not verify
 
             Example:
               lumbung generate --store /tmp/bekasi --households 10000
@@ -34,6 +34,7 @@ struct Lumbung: ParsableCommand {
         subcommands: [
             Init.self, Generate.self, Stats.self, Get.self, Find.self, Check.self, Put.self,
             Delete.self, MoveMember.self, Import.self, Export.self, Match.self,
+            Snapshot.self, Compact.self,
         ]
     )
 

@@ -71,3 +71,20 @@ enum NIKStatusChoice: String, ExpressibleByArgument, CaseIterable {
 func parseWilayah(_ text: String?) throws -> KodeWilayah? {
     try text.map { try KodeWilayah($0) }
 }
+
+/// `--snapshot PERIOD`: read a snapshot of the store instead of the live store.
+struct SnapshotOption: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Read the snapshot of this period (YYYY-MM, or an auto-… name) instead of the live store.",
+            valueName: "period"))
+    var snapshot: String?
+
+    /// Runs `body` with the live store (read-only) or the named snapshot.
+    func withStore<R>(_ storeOptions: StoreOptions, _ body: (Store) throws -> R) throws -> R {
+        guard let snapshot else { return try body(try storeOptions.open(readOnly: true)) }
+        let name = try SnapshotName(snapshot)
+        return try Snapshots(storePath: storeOptions.path).open(name, body)
+    }
+}

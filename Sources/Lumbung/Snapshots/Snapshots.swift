@@ -409,6 +409,11 @@ public struct Snapshots: Sendable {
         }
     }
 
+    /// The size and SHA-256 (lowercase hex) of a file, as manifests and `SHA256SUMS` state them.
+    public static func sha256(file path: String) throws -> (bytes: Int, hex: String) {
+        try FileDigest.sha256(path: path)
+    }
+
     // MARK: The area
 
     static let lockFile = ".lock"

@@ -18,9 +18,11 @@ struct Export: ParsableCommand {
               lumbung export --out bekasi.csv.zst
               lumbung export --wilayah 32.16.01 --program PKH --out pkh.jsonl
               lumbung export --format jsonl --out - | head
+              lumbung export --snapshot 2026-10 --out oktober.csv.zst
             """)
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var snapshotOption: SnapshotOption
     @OptionGroup var filters: QueryOptions
 
     @Option(help: ArgumentHelp("The file to write; - for standard output.", valueName: "path"))
@@ -33,11 +35,12 @@ struct Export: ParsableCommand {
         guard let format = format?.format ?? FileFormat(path: out) else {
             throw ValidationError("say --format csv or jsonl: '\(out)' ends in neither .csv nor .jsonl")
         }
-        let store = try storeOptions.open(readOnly: true)
         let query = try filters.query()
-        var progress = Progress(total: try store.read { tx in try tx.count(query).households })
-        let summary = try Exporter.export(from: store, matching: query, as: format, to: out) { progress.update($0) }
-        progress.finishLine()
+        let summary = try snapshotOption.withStore(storeOptions) { store in
+            var progress = Progress(total: try store.read { tx in try tx.count(query).households })
+            defer { progress.finishLine() }
+            return try Exporter.export(from: store, matching: query, as: format, to: out) { progress.update($0) }
+        }
         Terminal.note("exported \(summary.households) households, \(summary.members) members → \(out)")
     }
 }

@@ -15,9 +15,11 @@ struct Find: ParsableCommand {
             Example:
               lumbung find --wilayah 32.16.01 --program PKH --desil-max 3 --limit 50
               lumbung find --nik-status invalid --json --cursor 'AbC…'
+              lumbung find --program PKH --snapshot 2026-10
             """)
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var snapshotOption: SnapshotOption
 
     @OptionGroup var filters: QueryOptions
 
@@ -36,8 +38,9 @@ struct Find: ParsableCommand {
 
     func run() throws {
         let query = try filters.query()
-        let store = try storeOptions.open(readOnly: true)
-        let page = try store.read { tx in try tx.find(query, after: cursor, limit: limit) }
+        let page = try snapshotOption.withStore(storeOptions) { store in
+            try store.read { tx in try tx.find(query, after: cursor, limit: limit) }
+        }
         if json {
             var out: [UInt8] = []
             for household in page.households {

@@ -13,9 +13,11 @@ struct Get: ParsableCommand {
             Example:
               lumbung get --nik 3216015608900003
               lumbung get --id 17 --json
+              lumbung get --nik 3216015608900003 --snapshot 2026-10
             """)
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var snapshotOption: SnapshotOption
 
     @Option(help: ArgumentHelp("A member's NIK (16 digits).", valueName: "nik"))
     var nik: String?
@@ -38,11 +40,12 @@ struct Get: ParsableCommand {
         // Parse before opening, so a bad value is reported as such.
         let nikValue = try nik.map { try NIK($0) }
         let kkValue = try kk.map { try NomorKK($0) }
-        let store = try storeOptions.open(readOnly: true)
-        let household = try store.read { tx -> Household? in
-            if let nikValue { return try tx.household(nik: nikValue) }
-            if let kkValue { return try tx.household(kk: kkValue) }
-            return try tx.household(id: id!)
+        let household = try snapshotOption.withStore(storeOptions) { store in
+            try store.read { tx -> Household? in
+                if let nikValue { return try tx.household(nik: nikValue) }
+                if let kkValue { return try tx.household(kk: kkValue) }
+                return try tx.household(id: id!)
+            }
         }
         guard let household else {
             let what = nikValue.map { "NIK \($0.masked)" } ?? kkValue.map { "Nomor KK \($0.masked)" } ?? "id \(id!)"
