@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Times `lumbung snapshot create`, `verify` and `diff` on a 1M-household store (BENCHMARKS.md,
+# "Snapshots"). Each step is timed with /usr/bin/time -v (wall clock and peak RSS).
+#
+#   tools/bench-snapshot.sh                     # 1,000,000 households in /tmp/lumbung-snapbench
+#   LUMBUNG_BENCH_HOUSEHOLDS=100000 tools/bench-snapshot.sh
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dir="${LUMBUNG_BENCH_DIR:-/tmp/lumbung-snapbench}"
+n="${LUMBUNG_BENCH_HOUSEHOLDS:-1000000}"
+lumbung="${LUMBUNG_BIN:-$root/.build/release/lumbung}"
+[ -x "$lumbung" ] || swift build -c release --product lumbung >&2
+store="$dir/store"
+rm -rf "$dir" && mkdir -p "$dir"
+
+timed() { # label, command…
+  local label="$1"; shift
+  /usr/bin/time -v "$@" > "$dir/out.txt" 2> "$dir/time.txt" || { cat "$dir/time.txt"; exit 1; }
+  printf '%-34s %s s wall, %s KB peak RSS\n' "$label" \
+    "$(grep 'Elapsed (wall' "$dir/time.txt" | awk '{print $NF}')" \
+    "$(grep 'Maximum resident' "$dir/time.txt" | awk '{print $NF}')"
+}
+
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
+"$lumbung" generate --store "$store" --kabupaten 32.16 --households "$n" 2>&1 | tail -1
+timed "snapshot create 2026-10" "$lumbung" snapshot create 2026-10 --store "$store"
+ls -l "$store/snapshots/2026-10/data.mdb" | awk '{print "snapshot data.mdb: " $5 " bytes"}'
+timed "snapshot verify 2026-10" "$lumbung" snapshot verify 2026-10 --store "$store"
+
+# Change 1% of the households: a desil and an address each, through `import --on-existing update`.
+changes=$((n / 100))
+python3 - "$lumbung" "$store" "$changes" "$dir/changed.jsonl" <<'PY'
+import json, subprocess, sys
+lumbung, store, count, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+written = 0
+cursor = None
+with open(out, "w") as f:
+    while written < count:
+        args = [lumbung, "find", "--store", store, "--json", "--limit", str(min(10000, count - written))]
+        if cursor: args += ["--cursor", cursor]
+        run = subprocess.run(args, capture_output=True, text=True, check=True)
+        for line in run.stdout.splitlines():
+            h = json.loads(line)
+            h["desil"] = (h.get("desil") or 1) % 10 + 1
+            h["alamat"] = "Jl. Perubahan " + str(h["id"])
+            f.write(json.dumps(h, ensure_ascii=False) + "\n")
+            written += 1
+        cursor = next((l.split(": ", 1)[1] for l in run.stderr.splitlines() if l.startswith("next cursor: ")), None)
+        if not cursor: break
+print(f"changing {written} households")
+PY
+"$lumbung" import "$dir/changed.jsonl" --store "$store" --match-by id --on-existing update 2>&1 | tail -1
+timed "snapshot create 2026-11" "$lumbung" snapshot create 2026-11 --store "$store"
+timed "snapshot diff 2026-10 2026-11" "$lumbung" snapshot diff 2026-10 2026-11 --store "$store"
+head -3 "$dir/out.txt"
+timed "snapshot diff 2026-10 live" "$lumbung" snapshot diff 2026-10 live --store "$store"
+timed "snapshot verify 2026-11" "$lumbung" snapshot verify 2026-11 --store "$store"
