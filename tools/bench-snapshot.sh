@@ -55,3 +55,7 @@ timed "snapshot diff 2026-10 2026-11" "$lumbung" snapshot diff 2026-10 2026-11 -
 head -3 "$dir/out.txt"
 timed "snapshot diff 2026-10 live" "$lumbung" snapshot diff 2026-10 live --store "$store"
 timed "snapshot verify 2026-11" "$lumbung" snapshot verify 2026-11 --store "$store"
+# Disaster recovery and compaction on the same store (no other process has it open).
+timed "snapshot restore 2026-10" "$lumbung" snapshot restore 2026-10 --store "$store"
+timed "compact" "$lumbung" compact --store "$store"
+cat "$dir/out.txt"
