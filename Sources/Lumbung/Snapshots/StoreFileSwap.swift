@@ -41,15 +41,11 @@ enum StoreFileSwap {
                     .storeBusy, value: path,
                     rule: "another process has the store open\(who); stop it first, this needs the store to itself")
             }
-            defer {
-                // Closing drops this process's locks on the file (and any LMDB took meanwhile).
-                Glibc.close(fd)
-            }
-            return try withExtendedLifetime(fd) {
-                Self.lockFileDescriptor = fd
-                defer { Self.lockFileDescriptor = -1 }
-                return try body(directory)
-            }
+            // Closing drops this process's locks on the file (and any LMDB took meanwhile).
+            defer { Glibc.close(fd) }
+            Self.lockFileDescriptor = fd
+            defer { Self.lockFileDescriptor = -1 }
+            return try body(directory)
         }
     }
 
