@@ -30,6 +30,18 @@ let package = Package(
             dependencies: ["WilayahCompiler"]
         ),
 
+        // `swift package generate-fixtures`: synthetic household files via `lumbung generate`.
+        .plugin(
+            name: "GenerateFixtures",
+            capability: .command(
+                intent: .custom(
+                    verb: "generate-fixtures",
+                    description: "Write synthetic households (CSV or JSON Lines) for tests and benchmarks"),
+                permissions: [.writeToPackageDirectory(reason: "It writes the fixture files into Fixtures/ (or --output DIR).")]
+            ),
+            dependencies: ["LumbungCLI"]
+        ),
+
         // The storage kernel.
         .target(
             name: "Lumbung",
