@@ -24,10 +24,19 @@ struct Import: ParsableCommand {
             register as it is: members with a missing or invalid NIK are stored flagged (find \
             them with `find --nik-status invalid|missing`).
 
+            FILE `-` reads standard input (say --format); it is first copied to a temporary file, \
+            since validation and writing each read the input once. The summary (new, updated, \
+            unchanged, skipped, rejected) goes to standard error; standard output stays empty.
+
+            Exit codes: 0 written (or a clean --dry-run); 3 issues stopped the import or a dry \
+            run found issues (see the report), or the file is unreadable as text (e.g. \
+            Windows-1252: pass --encoding windows-1252); 1 storage or I/O error; 2 bad option.
+
             Example:
               lumbung import bekasi.csv.zst
               lumbung import siks-ng.csv --mapping siks-ng.json --skip-invalid --keep-invalid-nik
               lumbung import update.jsonl --on-existing skip --dry-run
+              lumbung export --store old --out - --format csv | lumbung import - --format csv
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -59,11 +68,17 @@ struct Import: ParsableCommand {
     @Option(help: "The CSV file's text encoding: utf8, or windows-1252 to convert old Excel files.")
     var encoding: EncodingChoice = .utf8
 
-    @Option(help: ArgumentHelp("Where to write the issue report (CSV).", valueName: "path"))
+    @Option(help: ArgumentHelp(
+        "Where to write the issue report (CSV: line,column,value,code,rule; default FILE.issues.csv, for stdin import.issues.csv).",
+        valueName: "path"))
     var report: String?
 
     @Option(help: ArgumentHelp("Who the journal names for this import.", valueName: "name"))
     var actor = "import"
+
+    func validate() throws {
+        if file == "-" && format == nil { throw ValidationError("say --format csv or jsonl when reading standard input") }
+    }
 
     func run() throws {
         var options = ImportOptions()
@@ -79,9 +94,18 @@ struct Import: ParsableCommand {
         }
         let store = try storeOptions.open(create: true)
         let started = Date()
-        let summary = try Importer.run(file: file, format: format?.format, into: store, options: options)
+        let summary: ImportSummary
+        do {
+            let input = file == "-" ? try Self.spoolStandardInput() : file
+            defer { if input != file { try? FileManager.default.removeItem(atPath: input) } }
+            summary = try Importer.run(file: input, format: format?.format, into: store, options: options)
+        } catch let error as LumbungError where error.code == .csvEncoding && encoding == .utf8 {
+            Terminal.error(error.message)
+            Terminal.note("hint: if the file comes from older Excel, read it with --encoding windows-1252")
+            throw ExitCode(ExitCodes.invalidInput)
+        }
         if summary.report.issueCount > 0 {
-            let path = report ?? file.replacingOccurrences(of: ".zst", with: "") + ".issues.csv"
+            let path = report ?? (file == "-" ? "import.issues.csv" : file.replacingOccurrences(of: ".zst", with: "") + ".issues.csv")
             let sink = try ByteSink(path: path)
             let writer = try CSVWriter(sink: sink)
             try writer.write(IssueReport.header)
@@ -97,10 +121,26 @@ struct Import: ParsableCommand {
                 + (keepInvalidNIK ? ", \(summary.flaggedMembers) members with a flagged NIK" : "") + " in \(seconds)")
         if dryRun {
             Terminal.note("dry run: nothing was written")
+            if summary.rejected > 0 { throw ExitCode(ExitCodes.invalidInput) }
         } else if !summary.wrote {
             Terminal.note("nothing was written: fix the issues, or pass --skip-invalid")
             throw ExitCode(ExitCodes.invalidInput)
         }
+    }
+}
+
+extension Import {
+    /// Copies standard input to a temporary file (the import reads its input twice).
+    static func spoolStandardInput() throws -> String {
+        let path = NSTemporaryDirectory() + "lumbung-import-\(UUID().uuidString)"
+        guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
+            throw LumbungError(.fileIO, field: path, rule: "cannot create a temporary file for standard input")
+        }
+        defer { try? out.close() }
+        while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
+            try out.write(contentsOf: chunk)
+        }
+        return path
     }
 }
 
