@@ -14,13 +14,32 @@ import Lumbung
 /// let summary = try writer.close()   // households and members written
 /// ```
 public final class HouseholdFileWriter {
+    /// Turns one household into the bytes of its CSV rows or JSON line. A value, safe to use on
+    /// several threads at once: encode batches in parallel, then ``write(encoded:households:members:)``
+    /// them in order.
+    public struct Encoder: Sendable {
+        public let format: FileFormat
+        /// The CSV layout; `nil` for JSON Lines.
+        public let flat: FlatRowEncoder?
+
+        /// Appends the household's rows (CSV) or line (JSON Lines) to `bytes`.
+        /// - Throws: ``LumbungError`` `row.attributeNotExported` for an attribute outside the CSV columns.
+        public func encode(_ household: Household, into bytes: inout [UInt8]) throws {
+            if let flat {
+                for row in try flat.rows(for: household) { CSVWriter.encode(row, into: &bytes) }
+            } else {
+                JSONLines.append(household, to: &bytes)
+            }
+        }
+    }
+
     public let format: FileFormat
+    public let encoder: Encoder
     /// Households and members written so far.
     public private(set) var summary = Exporter.Summary()
 
     private let sink: ByteSink
-    private let csv: (encoder: FlatRowEncoder, writer: CSVWriter)?
-    private var line: [UInt8] = []
+    private var bytes: [UInt8] = []
 
     /// Creates the file (as a temporary until ``close()``) and, for CSV, writes the header.
     /// - Parameters:
@@ -32,17 +51,13 @@ public final class HouseholdFileWriter {
         memberAttributeCodes: some Sequence<String> = [String]()
     ) throws {
         self.format = format
+        let flat = format == .csv ? FlatRowEncoder(attributeCodes: attributeCodes, memberAttributeCodes: memberAttributeCodes) : nil
+        encoder = Encoder(format: format, flat: flat)
         sink = try ByteSink(path: path)
-        switch format {
-        case .jsonl:
-            csv = nil
-        case .csv:
-            do {
-                let encoder = FlatRowEncoder(attributeCodes: attributeCodes, memberAttributeCodes: memberAttributeCodes)
-                let writer = try CSVWriter(sink: sink)
-                try writer.write(encoder.header)
-                csv = (encoder, writer)
-            } catch {
+        if let flat {
+            var header: [UInt8] = []
+            CSVWriter.encode(flat.header, into: &header)
+            do { try sink.write(header) } catch {
                 sink.abandon()
                 throw error
             }
@@ -51,15 +66,16 @@ public final class HouseholdFileWriter {
 
     /// Appends one household: one CSV row per member, or one JSON line.
     public func write(_ household: Household) throws {
-        if let csv {
-            for row in try csv.encoder.rows(for: household) { try csv.writer.write(row) }
-        } else {
-            line.removeAll(keepingCapacity: true)
-            JSONLines.append(household, to: &line)
-            try sink.write(line)
-        }
-        summary.households += 1
-        summary.members += household.members.count
+        bytes.removeAll(keepingCapacity: true)
+        try encoder.encode(household, into: &bytes)
+        try write(encoded: bytes, households: 1, members: household.members.count)
+    }
+
+    /// Appends households already turned into bytes by ``encoder`` (counted in the summary).
+    public func write(encoded: [UInt8], households: Int, members: Int) throws {
+        try sink.write(encoded)
+        summary.households += households
+        summary.members += members
     }
 
     /// Completes the file (flush, end the zstd frame, sync, rename) and returns what was written.
