@@ -28,7 +28,7 @@ step "stats for the kabupaten"
 
 step "get a household by id, then by the NIK of a member of household 2"
 "$lumbung" get --id 1
-nik=$("$lumbung" get --id 2 --json | grep -o '"nik":"[0-9]*"' | head -1 | cut -d'"' -f4)
+nik=$("$lumbung" get --id 2 --json | grep -o '"nik": *"[0-9]*"' | head -1 | cut -d'"' -f4)
 "$lumbung" get --nik "$nik"
 
 step "find: PKH households of desil 1-2 in kecamatan 32.16.01"
@@ -37,12 +37,13 @@ step "find: PKH households of desil 1-2 in kecamatan 32.16.01"
 step "check every record, index entry and counter"
 "$lumbung" check
 
-cat >&2 <<EOF
-
-The store is $LUMBUNG_STORE (set LUMBUNG_STORE or pass --store to use another). Go on with:
-  $lumbung --help                                   every command; each has its own --help
-  $lumbung find --nik-status invalid --json         more queries (--wilayah, --status, --program, --desil-min/max)
-  $lumbung export --program PKH --out pkh.csv.zst   write a filtered CSV or JSON Lines file
-  $lumbung match niks.txt > hasil.csv               pemadanan: check a list of NIKs
-  $lumbung import $file                  again: nothing changes (all unchanged)
-EOF
+{
+  echo
+  echo "The store is $LUMBUNG_STORE (set LUMBUNG_STORE or pass --store for another). Go on with:"
+  hint() { printf '  %-58s # %s\n' "$1" "$2"; }
+  hint "$lumbung --help" "every command; each has its own --help"
+  hint "$lumbung find --wilayah 32.16.08 --status usulan --json" "queries: --wilayah --status --program --desil-min/max"
+  hint "$lumbung export --program PKH --out pkh.csv.zst" "a filtered CSV or JSON Lines file"
+  hint "$lumbung match niks.txt > hasil.csv" "pemadanan: check a list of NIKs"
+  hint "$lumbung import $file" "again: nothing changes (all unchanged)"
+} >&2
