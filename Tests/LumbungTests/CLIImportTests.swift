@@ -303,4 +303,26 @@ struct CLIImportTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(CLIImportFixture.summary(result).contains("6 new"))
     }
+
+    @Test func aHeaderTheMappingCannotReadIsReportedAndAMappingFileReadsIt() throws {
+        let fixture = try CLIImportFixture()
+        var file = fixture.fresh
+        file.header[file.column("anggota.nama")] = "NAMA LENGKAP"
+        file.header[file.column("anggota.nik")] = "NIK"
+        let before = try fixture.fingerprint()
+        let refused = try fixture.importFile(file, name: "siks.csv")
+        #expect(refused.status == 3, "\(refused.stderr)")
+        #expect(refused.stderr.contains("does not match the column mapping"), "\(refused.stderr)")
+        let report = try fixture.report("siks.csv")
+        #expect(report.rows.contains { $0[0] == "1" && $0[1] == "NAMA LENGKAP" && $0[3] == "row.unmappedColumn" }, "\(report.rows)")
+        #expect(report.rows.contains { $0[0] == "1" && $0[1] == "anggota.nama" && $0[3] == "row.mappingInvalid" }, "\(report.rows)")
+        #expect(try fixture.fingerprint() == before)
+
+        let mapping = fixture.directory.sub("siks.json")
+        try #"{"columns": {"NAMA LENGKAP": "anggota.nama", "NIK": "anggota.nik"}, "lumbung_names": true}"#
+            .write(toFile: mapping, atomically: true, encoding: .utf8)
+        let mapped = try fixture.run(["import", fixture.directory.sub("siks.csv"), "--mapping", mapping])
+        #expect(mapped.status == 0, "\(mapped.stderr)")
+        #expect(CLIImportFixture.summary(mapped).contains("6 households read: 6 new"), "\(mapped.stderr)")
+    }
 }

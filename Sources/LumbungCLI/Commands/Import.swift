@@ -9,8 +9,17 @@ struct Import: ParsableCommand {
         discussion: """
             FILE is flat CSV (one member per row, household columns repeated, rows grouped by KK \
             or id; `,` or `;`, UTF-8 with or without a BOM, CRLF or LF) or JSON Lines, either \
-            optionally .zst. A mapping file (--mapping, JSON) maps other headers to Lumbung's \
-            fields; without one the headers are Lumbung's own (what `export` writes).
+            optionally .zst. Without --mapping the CSV headers are Lumbung's own field names, as \
+            `export` and `generate --out` write them: id, nomor_kk, kode_wilayah, alamat, rt, rw, \
+            status, alasan_tidak_layak, desil, program (names joined by |), diperbarui, \
+            atribut.CODE, anggota.nik, anggota.nama, anggota.jenis_kelamin (L/P), \
+            anggota.tanggal_lahir (YYYY-MM-DD), anggota.hubungan, anggota.keberadaan, \
+            anggota.status_kawin, anggota.pendidikan, anggota.pekerjaan, anggota.disabilitas, \
+            anggota.atribut.CODE; required: nomor_kk, kode_wilayah, anggota.nama, \
+            anggota.jenis_kelamin, anggota.hubungan. A mapping file maps other headers:
+              {"columns": {"NIK": "anggota.nik", "NAMA": "anggota.nama", …},
+               "group_by": "nomor_kk" (or "id"), "ignore": ["NO"],
+               "lumbung_names": true (headers that are field names need no entry)}
 
             Every household is validated first, and every problem is reported with its line, \
             column, value and rule: as CSV (--report, default FILE.issues.csv) and as a summary \
@@ -34,9 +43,11 @@ struct Import: ParsableCommand {
 
             Example:
               lumbung import bekasi.csv.zst
-              lumbung import siks-ng.csv --mapping siks-ng.json --skip-invalid --keep-invalid-nik
+              lumbung import siks.csv --mapping siks.json --skip-invalid
+              lumbung import lama.csv --keep-invalid-nik --encoding windows-1252
               lumbung import update.jsonl --on-existing skip --dry-run
-              lumbung export --store old --out - --format csv | lumbung import - --format csv
+              lumbung export --store a --out - --format csv |
+                lumbung import --store b - --format csv
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -99,21 +110,19 @@ struct Import: ParsableCommand {
             let input = file == "-" ? try Self.spoolStandardInput() : file
             defer { if input != file { try? FileManager.default.removeItem(atPath: input) } }
             summary = try Importer.run(file: input, format: format?.format, into: store, options: options)
+        } catch let issues as RowIssues {
+            // The header does not fit the mapping (an unmapped column, a required field missing).
+            var header = IssueReport()
+            header.add(issues)
+            try writeReport(header, households: nil)
+            Terminal.note("nothing was read: the header does not match the column mapping (see --mapping)")
+            throw ExitCode(ExitCodes.invalidInput)
         } catch let error as LumbungError where error.code == .csvEncoding && encoding == .utf8 {
             Terminal.error(error.message)
             Terminal.note("hint: if the file comes from older Excel, read it with --encoding windows-1252")
             throw ExitCode(ExitCodes.invalidInput)
         }
-        if summary.report.issueCount > 0 {
-            let path = report ?? (file == "-" ? "import.issues.csv" : file.replacingOccurrences(of: ".zst", with: "") + ".issues.csv")
-            let sink = try ByteSink(path: path)
-            let writer = try CSVWriter(sink: sink)
-            try writer.write(IssueReport.header)
-            for row in summary.report.rows { try writer.write(row) }
-            try sink.close()
-            Terminal.note(summary.report.summary(households: summary.households))
-            Terminal.note("issue report: \(path)")
-        }
+        if summary.report.issueCount > 0 { try writeReport(summary.report, households: summary.households) }
         let seconds = Progress.format(seconds: Date().timeIntervalSince(started))
         Terminal.note(
             "\(summary.households) households read: \(summary.inserted) new, \(summary.updated) updated, "
@@ -130,6 +139,18 @@ struct Import: ParsableCommand {
 }
 
 extension Import {
+    /// Writes the issue report CSV and its summary on standard error.
+    func writeReport(_ issues: IssueReport, households: Int?) throws {
+        let path = report ?? (file == "-" ? "import.issues.csv" : file.replacingOccurrences(of: ".zst", with: "") + ".issues.csv")
+        let sink = try ByteSink(path: path)
+        let writer = try CSVWriter(sink: sink)
+        try writer.write(IssueReport.header)
+        for row in issues.rows { try writer.write(row) }
+        try sink.close()
+        Terminal.note(issues.summary(households: households))
+        Terminal.note("issue report: \(path)")
+    }
+
     /// Copies standard input to a temporary file (the import reads its input twice).
     static func spoolStandardInput() throws -> String {
         let path = NSTemporaryDirectory() + "lumbung-import-\(UUID().uuidString)"
