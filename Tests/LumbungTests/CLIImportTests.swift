@@ -294,7 +294,7 @@ struct CLIImportTests {
 
     @Test func aZstdToolCompressedFileImports() throws {
         let fixture = try CLIImportFixture()
-        guard let zstd = CLIExportMatchTests.zstdTool else { return }
+        let zstd = try #require(CLIExportMatchTests.zstdTool, "tools/setup.sh installs zstd")
         let path = fixture.directory.sub("fresh.csv")
         try fixture.fresh.write(to: path)
         let compress = try CLIExportMatchTests.runTool(zstd, ["-q", "-19", path, "-o", path + ".zst"])
