@@ -10,6 +10,10 @@ let package = Package(
         .library(name: "LumbungSynthetic", targets: ["LumbungSynthetic"]),
         .library(name: "LumbungIO", targets: ["LumbungIO"]),
         .executable(name: "lumbung", targets: ["LumbungCLI"]),
+        // The same binary under its target's name, so the GenerateFixtures plugin can depend on it
+        // (SwiftPM looks a plugin's executable dependency up as a product of that name:
+        // swiftlang/swift-package-manager#8831).
+        .executable(name: "LumbungCLI", targets: ["LumbungCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
@@ -28,6 +32,18 @@ let package = Package(
             name: "WilayahTablePlugin",
             capability: .buildTool(),
             dependencies: ["WilayahCompiler"]
+        ),
+
+        // `swift package generate-fixtures`: synthetic household files via `lumbung generate`.
+        .plugin(
+            name: "GenerateFixtures",
+            capability: .command(
+                intent: .custom(
+                    verb: "generate-fixtures",
+                    description: "Write synthetic households (CSV or JSON Lines) for tests and benchmarks"),
+                permissions: [.writeToPackageDirectory(reason: "It writes the fixture files into Fixtures/ (or --output DIR).")]
+            ),
+            dependencies: ["LumbungCLI"]
         ),
 
         // The storage kernel.

@@ -20,14 +20,18 @@ echo "== machine"; nproc; free -g | head -2; uname -srm
 swift build -c release --product lumbung >&2
 lumbung="$root/.build/release/lumbung"
 
-# The households file and the floor stores take minutes to build: kept between runs unless
+# The input files (`swift package generate-fixtures`, i.e. `lumbung generate --out`, release
+# build) and the floor stores take minutes to build: kept between runs unless
 # LUMBUNG_BENCH_FRESH=1 (delete $dir to start over).
+households="$dir/32.16-$n-seed1.jsonl" households_csv="$dir/32.16-$n-seed1.csv"
 if [ "${LUMBUNG_BENCH_FRESH:-0}" = 1 ] || [ ! -s "$dir/floor.niks" ]; then
-  echo "== households: $n (Kabupaten Bekasi, seed 1)"
-  "$lumbung" generate --kabupaten 32.16 --households "$n" --jsonl "$dir/households.jsonl"
-  ls -l "$dir/households.jsonl"
+  echo "== households: $n (Kabupaten Bekasi, seed 1) as JSON Lines and CSV"
+  swift package -c release --allow-writing-to-package-directory --allow-writing-to-directory "$dir" \
+    generate-fixtures --kabupaten 32.16 --households "$n" --seed 1 --format jsonl --format csv \
+    --output "$dir" --force
+  ls -l "$households" "$households_csv"
   echo "== floor: build (../shared/bench)"
-  python3 "$floor_src/build_floor.py" "$dir/households.jsonl" "$dir/floor" --sqlite
+  python3 "$floor_src/build_floor.py" "$households" "$dir/floor" --sqlite
 fi
 echo "== floor: lookups"
 cc -O2 "$floor_src/floor.c" -o "$dir/floor-bin" -llmdb -lzstd -lsqlite3
@@ -40,6 +44,14 @@ rm -rf "$dir/store"
   | grep -E "done|Elapsed|Maximum resident" || true
 echo "lumbung store on disk: $(du -s -B1 "$dir/store" | cut -f1) bytes; data.mdb $(stat -c %s "$dir/store/data.mdb") bytes"
 "$lumbung" stats --store "$dir/store" --wilayah 32.16 | head -8
+
+echo "== lumbung generate --out CSV, and import of that CSV into a fresh store"
+/usr/bin/time -v "$lumbung" generate --kabupaten 32.16 --households "$n" --out "$dir/generated.csv" 2>&1 \
+  | grep -E "done|Elapsed|Maximum resident" || true
+rm -rf "$dir/imported"
+/usr/bin/time -v "$lumbung" import --store "$dir/imported" "$households_csv" 2>&1 \
+  | grep -E "households read|Elapsed|Maximum resident" || true
+rm -rf "$dir/imported" "$dir/generated.csv"
 
 echo "== lumbung benchmarks (ordo-one/benchmark, same NIK list as the floor)"
 swift package --allow-writing-to-directory "$dir" benchmark --target StoreBenchmarks --no-progress

@@ -27,6 +27,8 @@ struct Lumbung: ParsableCommand {
 
             Example:
               lumbung generate --store /tmp/bekasi --households 10000
+              lumbung generate --households 10000 --out bekasi.csv
+              lumbung import --store /tmp/bekasi2 bekasi.csv
               lumbung stats --store /tmp/bekasi --wilayah 32.16.01
               lumbung find --store /tmp/bekasi --program PKH --desil-max 2 --limit 10
             """,

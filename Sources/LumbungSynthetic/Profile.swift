@@ -46,6 +46,9 @@ enum Profile {
         ("aset_motor", 0.35, 0.58), ("aset_tv", 0.55, 0.42),
     ]
 
+    /// Every attribute code ``attributes(desil:size:_:)`` writes, sorted.
+    static let attributeCodes: [String] = (coded.map(\.code) + assets.map(\.code) + ["luas_lantai", "jumlah_kamar"]).sorted()
+
     /// The housing and asset answers; `wealth` is 0 (desil 1) to 1 (desil 10).
     static func attributes(desil: Int?, size: Int, _ random: inout SplitMix64) -> Attributes {
         let poor = (desil ?? 5) <= 4

@@ -27,6 +27,10 @@ public struct SyntheticKabupaten: Sendable {
     /// Households up to this index have distinct NIKs and distinct Nomor KK (3,039,696).
     public static let uniqueHouseholdLimit = IdentityScheme.nikCapacity
 
+    /// The household attribute codes every generated household holds (`atap`, …, `luas_lantai`),
+    /// sorted: the attribute columns of a flat file of generated households. Members hold none.
+    public static let attributeCodes: [String] = Profile.attributeCodes
+
     /// A generator for `kabupaten` (a kabupaten/kota-level code from the region table).
     public init(kabupaten: KodeWilayah, seed: UInt64 = 1, dirtyNIKRate: Double = 0) {
         precondition(kabupaten.level == .kabupaten, "SyntheticKabupaten needs a kabupaten/kota code, got \(kabupaten)")

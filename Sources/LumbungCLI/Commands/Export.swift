@@ -11,8 +11,20 @@ struct Export: ParsableCommand {
             the household columns repeated on each row, columns named as Lumbung's fields \
             (nomor_kk, kode_wilayah, …, anggota.nik, …, atribut.CODE). JSON Lines holds one \
             household per line with its members nested. A path ending in .zst is compressed \
-            (the zstd tool reads it). The format follows the extension unless --format says.
-            The file appears only when complete. Filters are those of `find`.
+            (the zstd tool reads it). The format follows the extension unless --format says. \
+            The file appears only when complete; FILE `-` is standard output. Filters are those \
+            of `find`. `lumbung import` reads both formats back.
+
+            CSV columns: id, nomor_kk, kode_wilayah, alamat, rt, rw, status, alasan_tidak_layak, \
+            desil, program (names joined by |), diperbarui, atribut.CODE for each attribute code \
+            in use (sorted), anggota.nik (an invalid NIK as written, a missing one empty), \
+            anggota.nama, anggota.jenis_kelamin (L/P), anggota.tanggal_lahir (YYYY-MM-DD), \
+            anggota.hubungan, anggota.keberadaan, anggota.status_kawin, anggota.pendidikan, \
+            anggota.pekerjaan, anggota.disabilitas, anggota.atribut.CODE. UTF-8, `,`, LF, no BOM.
+
+            Exit codes: 0 ok; 1 storage or I/O error (nothing is left at FILE); 2 bad option or \
+            a name that is neither .csv nor .jsonl without --format; 3 a bad filter value; \
+            4 no store.
 
             Example:
               lumbung export --out bekasi.csv.zst

@@ -1,27 +1,35 @@
 import ArgumentParser
 import Foundation
 import Lumbung
+import LumbungIO
 import LumbungSynthetic
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load a deterministic synthetic kabupaten into the store (or write it as JSON Lines).",
+        abstract: "Load a deterministic synthetic kabupaten into the store, or write it to a CSV or JSON Lines file.",
         discussion: """
             Generates realistic, valid households for one kabupaten/kota (members, NIKs, Nomor KK, \
-            desil, programs) from a seed: the same kabupaten, seed and count always give the same \
-            households. They are bulk-loaded in one transaction (all or nothing), creating the store \
-            if needed.
+            desil, programs, housing answers) from a seed: the same kabupaten, seed and count always \
+            give the same households, and the same bytes in a file. Without --out they are \
+            bulk-loaded into the store in one transaction (all or nothing), creating the store if \
+            needed.
 
-            With --jsonl FILE the households are written as JSON Lines instead (one household per \
-            line, "id" = line number, the ids a fresh store would assign) and the store is not \
-            touched; FILE `-` is standard output.
+            With --out FILE they are written to FILE instead and the store is not touched: flat CSV \
+            (.csv: one member per row, the household columns repeated; the layout `export` writes \
+            and `import` reads) or JSON Lines (.jsonl: one household per line), with .zst for zstd \
+            compression (bekasi.csv.zst). "id" holds the ids a fresh store would assign (1, 2, …). \
+            The file is written in constant memory and appears only when complete. FILE `-` is \
+            standard output (say --format). --jsonl FILE is short for --out FILE --format jsonl.
 
-            Progress and a summary go to standard error.
+            Progress and a summary go to standard error. Exit codes: 0 ok, 1 storage or I/O \
+            error, 2 bad option, 3 not a kabupaten/kota code.
 
             Example:
               lumbung generate --store /tmp/bekasi --households 100000 --seed 7
               lumbung generate --store /tmp/bandung --kabupaten 32.04
-              lumbung generate --jsonl bekasi.jsonl --households 50000
+              lumbung generate --households 50000 --out bekasi.csv
+              lumbung generate --kabupaten 32.73 --out kota-bandung.jsonl.zst
+              lumbung generate --households 10 --format csv --out - | head
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -30,19 +38,40 @@ struct Generate: ParsableCommand {
     var kabupaten: String = "32.16"
 
     @Option(help: ArgumentHelp(
-        "How many households (default: population / 10 for the kabupaten).", valueName: "n"))
+        "How many households (default: population / 10 for the kabupaten; at most \(SyntheticKabupaten.uniqueHouseholdLimit)).",
+        valueName: "n"))
     var households: Int?
 
     @Option(help: ArgumentHelp("The generator seed.", valueName: "seed"))
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Write JSON Lines to this file (`-`: stdout) instead of loading the store.", valueName: "file"))
+    @Option(help: ArgumentHelp(
+        "Write the households to this file instead of loading the store: .csv or .jsonl, optionally .zst; - for stdout.",
+        valueName: "file"))
+    var out: String?
+
+    @Option(help: "csv or jsonl for --out (default: from the file name).")
+    var format: FileFormatChoice?
+
+    @Option(help: ArgumentHelp("Same as --out FILE --format jsonl.", valueName: "file"))
     var jsonl: String?
 
     func validate() throws {
         if let households, households < 0 || households > SyntheticKabupaten.uniqueHouseholdLimit {
             throw ValidationError("--households must be 0...\(SyntheticKabupaten.uniqueHouseholdLimit)")
         }
+        if out != nil && jsonl != nil { throw ValidationError("give --out or --jsonl, not both") }
+        if format != nil && out == nil { throw ValidationError("--format goes with --out") }
+        if let out, format == nil, FileFormat(path: out) == nil {
+            throw ValidationError("say --format csv or jsonl: '\(out)' ends in neither .csv nor .jsonl (optionally .zst)")
+        }
+    }
+
+    /// The file to write and its format, if any.
+    private var target: (path: String, format: FileFormat)? {
+        if let jsonl { return (jsonl, .jsonl) }
+        guard let out, let format = format?.format ?? FileFormat(path: out) else { return nil }
+        return (out, format)
     }
 
     func run() throws {
@@ -57,8 +86,8 @@ struct Generate: ParsableCommand {
 
         var progress = Progress(total: count)
         var members = 0
-        if let jsonl {
-            try writeJSONLines(generator.households(count: count), to: jsonl, progress: &progress, members: &members)
+        if let target {
+            members = try write(generator.households(count: count), to: target.path, as: target.format, progress: &progress)
         } else {
             let store = try storeOptions.open(create: true)
             try store.bulkLoad(actor: "generate") { loader in
@@ -77,37 +106,73 @@ struct Generate: ParsableCommand {
         let rate = seconds > 0 ? Double(count) / seconds : 0
         Terminal.note(
             "done: \(count) households, \(members) members in \(Progress.format(seconds: seconds)) "
-                + "(\(Int(rate.rounded())) households/s)" + (jsonl.map { " → \($0)" } ?? " → \(storeOptions.path)"))
+                + "(\(Int(rate.rounded())) households/s) → \(target?.path ?? storeOptions.path)")
     }
 
-    private func writeJSONLines(_ households: SyntheticHouseholds, to path: String, progress: inout Progress, members: inout Int) throws {
-        let handle: FileHandle
-        if path == "-" {
-            handle = .standardOutput
-        } else {
-            guard FileManager.default.createFile(atPath: path, contents: nil),
-                  let opened = FileHandle(forWritingAtPath: path)
-            else {
-                throw CLIError.invalidInput("cannot create \(path)")
+    /// Streams the households to a file with the ids a fresh store would give them; returns the
+    /// member count. Batches are generated and encoded on every core, then written in order, so
+    /// the bytes are the same as one thread would write, in constant memory.
+    private func write(_ households: SyntheticHouseholds, to path: String, as format: FileFormat, progress: inout Progress) throws -> Int {
+        let writer = try HouseholdFileWriter(path: path, format: format, attributeCodes: SyntheticKabupaten.attributeCodes)
+        let encoder = writer.encoder
+        let parts = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let batch = 2_048
+        do {
+            var start = 0
+            while start < households.count {
+                let end = min(start + batch * parts, households.count)
+                let encoded = Self.encodeInParallel(households, start..<end, parts: parts, encoder)
+                for part in encoded {
+                    let (bytes, count, members) = try part.get()
+                    try writer.write(encoded: bytes, households: count, members: members)
+                }
+                progress.update(end)
+                start = end
             }
-            handle = opened
+            progress.finishLine()
+            return try writer.close().members
+        } catch {
+            writer.abandon()
+            throw error
         }
-        defer { if path != "-" { try? handle.close() } }
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 20 + 8192)
-        for (index, generated) in households.enumerated() {
-            var household = generated
-            household.id = HouseholdID(UInt64(index + 1))
-            HouseholdJSON.encode(household, into: &buffer)
-            buffer.append(0x0A)
-            members += household.members.count
-            if buffer.count >= 1 << 20 {
-                try handle.write(contentsOf: buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
-            progress.advance()
-        }
-        try handle.write(contentsOf: buffer)
-        progress.finishLine()
     }
+
+    /// Generates and encodes `range` split into `parts` slices, one per thread, in order.
+    private static func encodeInParallel(
+        _ households: SyntheticHouseholds, _ range: Range<Int>, parts: Int, _ encoder: HouseholdFileWriter.Encoder
+    ) -> [Result<(bytes: [UInt8], households: Int, members: Int), Error>] {
+        let results = ResultSlots<(bytes: [UInt8], households: Int, members: Int)>(count: parts)
+        let size = (range.count + parts - 1) / parts
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let slice = min(range.lowerBound + part * size, range.upperBound)..<min(range.lowerBound + (part + 1) * size, range.upperBound)
+            results[part] = Result {
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(slice.count * 1_024)
+                var members = 0
+                for index in slice {
+                    var household = households[index]
+                    household.id = HouseholdID(UInt64(index + 1))
+                    try encoder.encode(household, into: &bytes)
+                    members += household.members.count
+                }
+                return (bytes, slice.count, members)
+            }
+        }
+        return results.values
+    }
+}
+
+/// One slot per parallel task, each written by exactly one task before the results are read.
+private final class ResultSlots<Value>: @unchecked Sendable {
+    private var slots: [Result<Value, Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    subscript(index: Int) -> Result<Value, Error> {
+        get { lock.withLock { slots[index]! } }
+        set { lock.withLock { slots[index] = newValue } }
+    }
+
+    var values: [Result<Value, Error>] { lock.withLock { slots.map { $0! } } }
 }

@@ -9,8 +9,17 @@ struct Import: ParsableCommand {
         discussion: """
             FILE is flat CSV (one member per row, household columns repeated, rows grouped by KK \
             or id; `,` or `;`, UTF-8 with or without a BOM, CRLF or LF) or JSON Lines, either \
-            optionally .zst. A mapping file (--mapping, JSON) maps other headers to Lumbung's \
-            fields; without one the headers are Lumbung's own (what `export` writes).
+            optionally .zst. Without --mapping the CSV headers are Lumbung's own field names, as \
+            `export` and `generate --out` write them: id, nomor_kk, kode_wilayah, alamat, rt, rw, \
+            status, alasan_tidak_layak, desil, program (names joined by |), diperbarui, \
+            atribut.CODE, anggota.nik, anggota.nama, anggota.jenis_kelamin (L/P), \
+            anggota.tanggal_lahir (YYYY-MM-DD), anggota.hubungan, anggota.keberadaan, \
+            anggota.status_kawin, anggota.pendidikan, anggota.pekerjaan, anggota.disabilitas, \
+            anggota.atribut.CODE; required: nomor_kk, kode_wilayah, anggota.nama, \
+            anggota.jenis_kelamin, anggota.hubungan. A mapping file maps other headers:
+              {"columns": {"NIK": "anggota.nik", "NAMA": "anggota.nama", …},
+               "group_by": "nomor_kk" (or "id"), "ignore": ["NO"],
+               "lumbung_names": true (headers that are field names need no entry)}
 
             Every household is validated first, and every problem is reported with its line, \
             column, value and rule: as CSV (--report, default FILE.issues.csv) and as a summary \
@@ -24,10 +33,21 @@ struct Import: ParsableCommand {
             register as it is: members with a missing or invalid NIK are stored flagged (find \
             them with `find --nik-status invalid|missing`).
 
+            FILE `-` reads standard input (say --format); it is first copied to a temporary file, \
+            since validation and writing each read the input once. The summary (new, updated, \
+            unchanged, skipped, rejected) goes to standard error; standard output stays empty.
+
+            Exit codes: 0 written (or a clean --dry-run); 3 issues stopped the import or a dry \
+            run found issues (see the report), or the file is unreadable as text (e.g. \
+            Windows-1252: pass --encoding windows-1252); 1 storage or I/O error; 2 bad option.
+
             Example:
               lumbung import bekasi.csv.zst
-              lumbung import siks-ng.csv --mapping siks-ng.json --skip-invalid --keep-invalid-nik
+              lumbung import siks.csv --mapping siks.json --skip-invalid
+              lumbung import lama.csv --keep-invalid-nik --encoding windows-1252
               lumbung import update.jsonl --on-existing skip --dry-run
+              lumbung export --store a --out - --format csv |
+                lumbung import --store b - --format csv
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -59,11 +79,17 @@ struct Import: ParsableCommand {
     @Option(help: "The CSV file's text encoding: utf8, or windows-1252 to convert old Excel files.")
     var encoding: EncodingChoice = .utf8
 
-    @Option(help: ArgumentHelp("Where to write the issue report (CSV).", valueName: "path"))
+    @Option(help: ArgumentHelp(
+        "Where to write the issue report (CSV: line,column,value,code,rule; default FILE.issues.csv, for stdin import.issues.csv).",
+        valueName: "path"))
     var report: String?
 
     @Option(help: ArgumentHelp("Who the journal names for this import.", valueName: "name"))
     var actor = "import"
+
+    func validate() throws {
+        if file == "-" && format == nil { throw ValidationError("say --format csv or jsonl when reading standard input") }
+    }
 
     func run() throws {
         var options = ImportOptions()
@@ -79,17 +105,24 @@ struct Import: ParsableCommand {
         }
         let store = try storeOptions.open(create: true)
         let started = Date()
-        let summary = try Importer.run(file: file, format: format?.format, into: store, options: options)
-        if summary.report.issueCount > 0 {
-            let path = report ?? file.replacingOccurrences(of: ".zst", with: "") + ".issues.csv"
-            let sink = try ByteSink(path: path)
-            let writer = try CSVWriter(sink: sink)
-            try writer.write(IssueReport.header)
-            for row in summary.report.rows { try writer.write(row) }
-            try sink.close()
-            Terminal.note(summary.report.summary(households: summary.households))
-            Terminal.note("issue report: \(path)")
+        let summary: ImportSummary
+        do {
+            let input = file == "-" ? try Self.spoolStandardInput() : file
+            defer { if input != file { try? FileManager.default.removeItem(atPath: input) } }
+            summary = try Importer.run(file: input, format: format?.format, into: store, options: options)
+        } catch let issues as RowIssues {
+            // The header does not fit the mapping (an unmapped column, a required field missing).
+            var header = IssueReport()
+            header.add(issues)
+            try writeReport(header, households: nil)
+            Terminal.note("nothing was read: the header does not match the column mapping (see --mapping)")
+            throw ExitCode(ExitCodes.invalidInput)
+        } catch let error as LumbungError where error.code == .csvEncoding && encoding == .utf8 {
+            Terminal.error(error.message)
+            Terminal.note("hint: if the file comes from older Excel, read it with --encoding windows-1252")
+            throw ExitCode(ExitCodes.invalidInput)
         }
+        if summary.report.issueCount > 0 { try writeReport(summary.report, households: summary.households) }
         let seconds = Progress.format(seconds: Date().timeIntervalSince(started))
         Terminal.note(
             "\(summary.households) households read: \(summary.inserted) new, \(summary.updated) updated, "
@@ -97,10 +130,38 @@ struct Import: ParsableCommand {
                 + (keepInvalidNIK ? ", \(summary.flaggedMembers) members with a flagged NIK" : "") + " in \(seconds)")
         if dryRun {
             Terminal.note("dry run: nothing was written")
+            if summary.rejected > 0 { throw ExitCode(ExitCodes.invalidInput) }
         } else if !summary.wrote {
             Terminal.note("nothing was written: fix the issues, or pass --skip-invalid")
             throw ExitCode(ExitCodes.invalidInput)
         }
+    }
+}
+
+extension Import {
+    /// Writes the issue report CSV and its summary on standard error.
+    func writeReport(_ issues: IssueReport, households: Int?) throws {
+        let path = report ?? (file == "-" ? "import.issues.csv" : file.replacingOccurrences(of: ".zst", with: "") + ".issues.csv")
+        let sink = try ByteSink(path: path)
+        let writer = try CSVWriter(sink: sink)
+        try writer.write(IssueReport.header)
+        for row in issues.rows { try writer.write(row) }
+        try sink.close()
+        Terminal.note(issues.summary(households: households))
+        Terminal.note("issue report: \(path)")
+    }
+
+    /// Copies standard input to a temporary file (the import reads its input twice).
+    static func spoolStandardInput() throws -> String {
+        let path = NSTemporaryDirectory() + "lumbung-import-\(UUID().uuidString)"
+        guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
+            throw LumbungError(.fileIO, field: path, rule: "cannot create a temporary file for standard input")
+        }
+        defer { try? out.close() }
+        while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
+            try out.write(contentsOf: chunk)
+        }
+        return path
     }
 }
 

@@ -14,6 +14,13 @@ struct Match: ParsableCommand {
             invalid NIK is reported as invalid with the rule it breaks, not as not found. Output \
             is CSV on standard output, or JSON Lines with --json; a summary goes to standard error.
 
+            Output columns: nik (an invalid one masked), hasil, alasan (the code and rule of an \
+            invalid NIK), id, nomor_kk, kode_wilayah, status, desil, program (names joined by |); \
+            JSON Lines add "line", the input line. Blank lines are skipped.
+
+            Exit codes: 0 ok (whatever was found); 1 I/O error; 2 bad option; 3 no such column \
+            or an unreadable file (e.g. not UTF-8); 4 no store.
+
             Example:
               lumbung match niks.txt > hasil.csv
               lumbung match penerima.csv --column NIK --json

@@ -37,26 +37,42 @@ public final class CSVWriter {
 
     /// Writes one row.
     public func write<Row: Sequence>(_ row: Row) throws where Row.Element: StringProtocol {
-        var first = true
+        // The row is assembled in a reused buffer and handed to the sink in one call.
+        var line = self.line
+        self.line = []
+        defer { self.line = line }
+        line.removeAll(keepingCapacity: true)
+        Self.encode(row, delimiter: delimiter, lineEnding: lineEnding, into: &line)
+        try sink.write(line)
+        rowCount += 1
+    }
+
+    /// Appends one row's bytes, line ending included, to `line`: what ``write(_:)`` writes,
+    /// for callers that encode rows on several threads and write the bytes in order.
+    public static func encode<Row: Sequence>(
+        _ row: Row, delimiter: CSVDelimiter = .comma, lineEnding: LineEnding = .lf, into line: inout [UInt8]
+    ) where Row.Element: StringProtocol {
         var fieldCount = 0
         var lastWasEmpty = false
         for field in row {
-            if !first { try sink.write(byte: delimiter.byte) }
-            first = false
+            if fieldCount > 0 { line.append(delimiter.byte) }
             fieldCount += 1
             var text = String(field)
             lastWasEmpty = text.isEmpty
-            try text.withUTF8 { try writeField($0) }
+            text.withUTF8 { append($0, delimiter: delimiter, to: &line) }
         }
         // A lone empty field would be a blank line, which readers skip: write it as "".
-        if fieldCount == 1 && lastWasEmpty { try sink.write([0x22, 0x22] as [UInt8]) }
-        if lineEnding == .crlf { try sink.write(byte: 0x0D) }
-        try sink.write(byte: 0x0A)
-        rowCount += 1
+        if fieldCount == 1 && lastWasEmpty { line += [0x22, 0x22] }
+        if lineEnding == .crlf { line.append(0x0D) }
+        line.append(0x0A)
     }
 
     /// Whether `field` must be quoted with this writer's delimiter.
     public func needsQuotes(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        Self.needsQuotes(field, delimiter: delimiter)
+    }
+
+    static func needsQuotes(_ field: UnsafeBufferPointer<UInt8>, delimiter: CSVDelimiter) -> Bool {
         guard let first = field.first, let last = field.last else { return false }
         if first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 { return true }
         let d = delimiter.byte
@@ -64,19 +80,18 @@ public final class CSVWriter {
         return false
     }
 
-    private func writeField(_ field: UnsafeBufferPointer<UInt8>) throws {
-        guard needsQuotes(field) else {
-            try sink.write(UnsafeRawBufferPointer(field))
+    private var line: [UInt8] = []
+
+    private static func append(_ field: UnsafeBufferPointer<UInt8>, delimiter: CSVDelimiter, to line: inout [UInt8]) {
+        guard needsQuotes(field, delimiter: delimiter) else {
+            line.append(contentsOf: field)
             return
         }
-        try sink.write(byte: 0x22)
-        var start = 0
-        for (i, b) in field.enumerated() where b == 0x22 {
-            try sink.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(field)[start...i]))
-            try sink.write(byte: 0x22)
-            start = i + 1
+        line.append(0x22)
+        for b in field {
+            line.append(b)
+            if b == 0x22 { line.append(0x22) }
         }
-        try sink.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(field)[start...]))
-        try sink.write(byte: 0x22)
+        line.append(0x22)
     }
 }

@@ -42,17 +42,25 @@ public enum Exporter {
         from store: Store, matching query: HouseholdQuery, as format: FileFormat, to path: String,
         progress: ((Int) -> Void)? = nil
     ) throws -> Summary {
-        let sink = try ByteSink(path: path)
-        do {
-            let summary: Summary
-            switch format {
-            case .jsonl: summary = try exportJSONLines(store, query, sink, progress)
-            case .csv: summary = try exportCSV(store, query, sink, progress)
+        // CSV needs its attribute columns up front, so a first pass collects the codes in use.
+        var codes = Set<String>(), memberCodes = Set<String>()
+        if format == .csv {
+            try forEachPage(store, query) { households in
+                for household in households {
+                    codes.formUnion(household.attributes.codes)
+                    for member in household.members { memberCodes.formUnion(member.attributes.codes) }
+                }
             }
-            try sink.close()
-            return summary
+        }
+        let writer = try HouseholdFileWriter(path: path, format: format, attributeCodes: codes, memberAttributeCodes: memberCodes)
+        do {
+            try forEachPage(store, query) { households in
+                for household in households { try writer.write(household) }
+                progress?(writer.summary.households)
+            }
+            return try writer.close()
         } catch {
-            sink.abandon()
+            writer.abandon()
             throw error
         }
     }
@@ -65,45 +73,5 @@ public enum Exporter {
             try body(page.households)
             cursor = page.nextCursor
         } while cursor != nil
-    }
-
-    private static func exportJSONLines(_ store: Store, _ query: HouseholdQuery, _ sink: ByteSink, _ progress: ((Int) -> Void)?) throws -> Summary {
-        var summary = Summary()
-        var buffer: [UInt8] = []
-        try forEachPage(store, query) { households in
-            buffer.removeAll(keepingCapacity: true)
-            for household in households {
-                JSONLines.append(household, to: &buffer)
-                summary.households += 1
-                summary.members += household.members.count
-            }
-            try sink.write(buffer)
-            progress?(summary.households)
-        }
-        return summary
-    }
-
-    /// CSV needs its attribute columns up front, so a first pass collects the codes in use.
-    private static func exportCSV(_ store: Store, _ query: HouseholdQuery, _ sink: ByteSink, _ progress: ((Int) -> Void)?) throws -> Summary {
-        var codes = Set<String>(), memberCodes = Set<String>()
-        try forEachPage(store, query) { households in
-            for household in households {
-                codes.formUnion(household.attributes.codes)
-                for member in household.members { memberCodes.formUnion(member.attributes.codes) }
-            }
-        }
-        let encoder = FlatRowEncoder(attributeCodes: codes.sorted(), memberAttributeCodes: memberCodes.sorted())
-        let writer = try CSVWriter(sink: sink)
-        try writer.write(encoder.header)
-        var summary = Summary()
-        try forEachPage(store, query) { households in
-            for household in households {
-                for row in try encoder.rows(for: household) { try writer.write(row) }
-                summary.households += 1
-                summary.members += household.members.count
-            }
-            progress?(summary.households)
-        }
-        return summary
     }
 }
