@@ -116,12 +116,18 @@ struct SnapshotTests {
             }
         }
         writer.start()
-        while commits.withLock({ $0 }) < 20 { usleep(1000) }
+        // Bounded waits: a writer that stopped early fails the test instead of hanging it.
+        func waitFor(_ condition: () -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(60)
+            while !condition() { if Date() > deadline { return false }; usleep(1000) }
+            return true
+        }
+        #expect(waitFor { commits.withLock { $0 } >= 20 }, "the writer did not get going")
         let manifest = try store.snapshots.create(period: name("2026-11"))
         let after = commits.withLock { $0 }
-        while commits.withLock({ $0 }) < after + 20 { usleep(1000) }
+        #expect(waitFor { commits.withLock { $0 } >= after + 20 }, "the writer stalled after the snapshot")
         stop.withLock { $0 = true }
-        while !writer.isFinished { usleep(1000) }
+        #expect(waitFor { writer.isFinished })
 
         let end = try store.read { tx in try tx.lastSequence() }
         let sequence = manifest.journalSequence

@@ -217,7 +217,7 @@ public struct Snapshots: Sendable {
                 // The file digest and the content digest in parallel: they read different things.
                 let content = Locked<Result<SnapshotContent, Error>?>(nil)
                 let file = Locked<Result<(bytes: Int, hex: String), Error>?>(nil)
-                DispatchQueue.concurrentPerform(iterations: 2) { index in
+                Parallel.run(2) { index in
                     if index == 0 {
                         let result = Result { try Self.content(ofCopyAt: temporary) }
                         content.withLock { $0 = result }

@@ -46,7 +46,7 @@ struct DeferredIndexes {
         self.niks = []
         self.kks = []
         self.secondary = [:]
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
+        Parallel.run(2) { part in
             if part == 0 {
                 var entries = niks
                 entries.sort { $0.number < $1.number || ($0.number == $1.number && $0.id < $1.id) }
