@@ -1,0 +1,62 @@
+import Dispatch
+import Lumbung
+
+/// Runs store work off the event loop.
+///
+/// LMDB calls block, so they never run on a NIO event loop: reads go to a concurrent queue (many
+/// at once, each a short read transaction) and writes to one serial queue, so writes are
+/// serialized without any event loop waiting for LMDB's writer lock. A write transaction begins,
+/// runs and commits on that one queue's thread, with no `await` inside.
+///
+/// ```swift
+/// let household = try await gateway.read { tx in try tx.household(id: id) }
+/// let result = try await gateway.write(actor: "operator:2001 request=6f1c") { tx in try tx.put(household) }
+/// ```
+public struct StoreGateway: Sendable {
+    /// Where reads run.
+    public enum ReadExecution: String, Sendable, CaseIterable {
+        /// On a concurrent dispatch queue, off the event loop (the default).
+        case queue
+        /// On the calling task's thread: a point lookup is a few microseconds of mapped-memory
+        /// reads, cheaper than the hop to a queue. Writes always use the write queue.
+        case inline
+    }
+
+    public let store: Store
+    public let readExecution: ReadExecution
+    private let readQueue: DispatchQueue
+    private let writeQueue: DispatchQueue
+
+    public init(store: Store, readExecution: ReadExecution = .queue) {
+        self.store = store
+        self.readExecution = readExecution
+        self.readQueue = DispatchQueue(label: "lumbung.http.read", qos: .userInitiated, attributes: .concurrent)
+        self.writeQueue = DispatchQueue(label: "lumbung.http.write", qos: .userInitiated)
+    }
+
+    /// Runs `body` in a read transaction on the read queue.
+    public func read<R: Sendable>(_ body: @escaping @Sendable (ReadTransaction) throws -> R) async throws -> R {
+        let store = self.store
+        if readExecution == .inline { return try store.read(body) }
+        return try await withCheckedThrowingContinuation { continuation in
+            readQueue.async {
+                continuation.resume(with: Result { try store.read(body) })
+            }
+        }
+    }
+
+    /// Runs `body` in a write transaction on the serial write queue and commits it.
+    public func write<R: Sendable>(actor: String, _ body: @escaping @Sendable (WriteTransaction) throws -> R) async throws -> R {
+        let store = self.store
+        return try await withCheckedThrowingContinuation { continuation in
+            writeQueue.async {
+                continuation.resume(with: Result { try store.write(actor: actor, body) })
+            }
+        }
+    }
+
+    /// The live token a secret belongs to, or nil.
+    public func authenticate(secret: String) async throws -> AccessToken? {
+        try await read { tx in try tx.authenticate(secret: secret) }
+    }
+}
