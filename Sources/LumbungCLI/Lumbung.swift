@@ -21,8 +21,9 @@ struct Lumbung: ParsableCommand {
               1  internal error (storage, I/O, corrupt records)
               2  usage: a bad option or argument
               3  invalid input: a value, file or JSON the register refuses
-                 (nik.*, kk.*, wilayah.*, household.*, member.*, attribute.*, json.*, query.*)
-              4  not found: no such household, member or store (*.notFound)
+                 (nik.*, kk.*, wilayah.*, household.*, member.*, attribute.*, json.*, query.*,
+                 snapshot.*, token.*)
+              4  not found: no such household, member, token or store (*.notFound)
               5  check found problems, or a snapshot does not verify
 
             Example:
@@ -36,7 +37,7 @@ struct Lumbung: ParsableCommand {
         subcommands: [
             Init.self, Generate.self, Stats.self, Get.self, Find.self, Check.self, Put.self,
             Delete.self, MoveMember.self, Import.self, Export.self, Match.self,
-            Snapshot.self, Compact.self,
+            Snapshot.self, Compact.self, Token.self,
         ]
     )
 

@@ -1,5 +1,6 @@
 import Hummingbird
 import Lumbung
+import HTTPTypes
 import NIOCore
 
 /// An error as the API answers it: an RFC 9457 `application/problem+json` body carrying
@@ -61,7 +62,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case .requestMethod: return .methodNotAllowed
         case .jsonMalformed, .requestInvalid, .queryInvalid, .cursorInvalid, .tokenInvalid: return .badRequest
         case .storeReadOnly: return .serviceUnavailable
-        case .storeMapFull: return .insufficientStorage
+        case .storeMapFull: return HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
         default: break
         }
         switch code.domain {
