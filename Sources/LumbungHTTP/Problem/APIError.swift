@@ -19,7 +19,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
     public init(_ status: HTTPResponse.Status, _ error: LumbungError) {
         self.status = status
-        self.error = error
+        self.error = ScopeRules.withoutOtherHousehold(error)
     }
 
     /// The error the API answers for `error`: its own status for Lumbung's codes, 413 for an
@@ -60,13 +60,14 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case .authForbidden: return .forbidden
         case .requestTooLarge: return .contentTooLarge
         case .requestMethod: return .methodNotAllowed
-        case .jsonMalformed, .requestInvalid, .queryInvalid, .cursorInvalid, .tokenInvalid: return .badRequest
+        case .jsonMalformed, .requestInvalid, .queryInvalid, .cursorInvalid, .tokenInvalid, .snapshotName: return .badRequest
         case .storeReadOnly: return .serviceUnavailable
         case .storeMapFull: return HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
         default: break
         }
         switch code.domain {
         case "nik", "kk", "wilayah", "household", "member", "attribute": return .unprocessableContent
+        case "json", "query", "request", "token": return .badRequest
         default: return .internalServerError
         }
     }
@@ -100,3 +101,6 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
 /// `X-Request-Id`.
 let requestIDField = HTTPField.Name("X-Request-Id")!
+
+/// `X-Lumbung-Outcome`: `updated` or `unchanged` after a PUT.
+let outcomeField = HTTPField.Name("X-Lumbung-Outcome")!
