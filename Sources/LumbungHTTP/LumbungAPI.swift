@@ -1,5 +1,6 @@
 import Hummingbird
 import Lumbung
+import Prometheus
 
 /// Lumbung's HTTP API as routes you add to a Hummingbird router: `lumbung serve` does exactly
 /// this, and so can your own application.
@@ -25,6 +26,10 @@ public struct LumbungAPI<Context: LumbungRequestContext>: Sendable {
         public var maxPageSize = 1000
         /// The longest a `GET /v1/changes?wait=` long poll waits.
         public var maxLongPoll: Duration = .seconds(30)
+        /// Where `GET /metrics` reads from: the registry swift-metrics was bootstrapped with
+        /// (`MetricsSystem.bootstrap(PrometheusMetricsFactory.lumbung(registry:))`). Without
+        /// one there is no `/metrics` route.
+        public var metricsRegistry: PrometheusCollectorRegistry?
 
         public init() {}
     }
@@ -53,5 +58,10 @@ public struct LumbungAPI<Context: LumbungRequestContext>: Sendable {
         let v1 = root.group("v1").add(middleware: AuthenticationMiddleware(gateway: gateway))
         HouseholdRoutes(api: self).add(to: v1)
         StatsRoutes(api: self).add(to: v1)
+        ChangesRoutes(api: self).add(to: v1)
+        SnapshotRoutes(api: self).add(to: v1)
+        if let registry = configuration.metricsRegistry {
+            MetricsRoutes(api: self, registry: registry).add(to: root.group().add(middleware: AuthenticationMiddleware(gateway: gateway)))
+        }
     }
 }

@@ -9,13 +9,25 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
     var gateway: StoreGateway { api.gateway }
 
     func add(to group: RouterGroup<Context>) {
-        group.get("persons/:nik", use: person)
-        group.get("households", use: list)
+        addReads(to: group)
         group.post("households", use: create)
-        group.get("households/:id", use: get)
         group.put("households/:id", use: replace)
         group.delete("households/:id", use: delete)
         group.post("households/:id/members/:nik/move", use: move)
+    }
+
+    /// The read routes; under `/v1/snapshots/:period` they read that snapshot.
+    func addReads(to group: RouterGroup<Context>) {
+        group.get("persons/:nik", use: person)
+        group.get("households", use: list)
+        group.get("households/:id", use: get)
+    }
+
+    /// The live store, or the snapshot the `period` path parameter names (400 for a name that
+    /// is not one, such as `..`; 404 for one that does not exist).
+    static func source(_ context: Context) throws -> ReadSource {
+        guard let period = context.parameters.get("period") else { return .live }
+        return .snapshot(try SnapshotRoutes<Context>.name(period))
     }
 
     // MARK: Reads
@@ -25,7 +37,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         let token = try context.access.authorized(.viewer)
         _ = try RequestInput.query(request, allowed: [])
         let nik = try RequestInput.nik(try context.parameters.require("nik"))
-        let household = try await gateway.read { tx in token.visible(try tx.household(nik: nik)) }
+        let household = try await gateway.read(try Self.source(context)) { tx in token.visible(try tx.household(nik: nik)) }
         guard let household, let member = household.members.first(where: { $0.nik.nik == nik }) else {
             throw ScopeRules.memberNotFound(nik)
         }
@@ -38,7 +50,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         let token = try context.access.authorized(.viewer)
         _ = try RequestInput.query(request, allowed: [])
         let id = try RequestInput.householdID(try context.parameters.require("id"))
-        guard let household = try await gateway.read({ tx in token.visible(try tx.household(id: id)) }) else {
+        guard let household = try await gateway.read(try Self.source(context), { tx in token.visible(try tx.household(id: id)) }) else {
             throw ScopeRules.householdNotFound(id)
         }
         return JSONBody.response(HouseholdJSON.encode(household))
@@ -58,7 +70,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
                 throw APIError(.badRequest, LumbungError(.requestInvalid, field: "kk", rule: "kk finds one household; it does not combine with \(others.sorted().joined(separator: ", "))"))
             }
             let kk = try RequestInput.parse("kk", kkText) { try NomorKK($0) }
-            let found = try await gateway.read { tx in token.visible(try tx.household(kk: kk)) }
+            let found = try await gateway.read(try Self.source(context)) { tx in token.visible(try tx.household(kk: kk)) }
             return Self.page(found.map { [$0] } ?? [], next: nil)
         }
 
@@ -83,7 +95,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         if let cursor, cursor.utf8.count > 512 {
             throw APIError(.badRequest, LumbungError(.cursorInvalid, field: "cursor", rule: "not a cursor this server returned"))
         }
-        let found = try await gateway.read { [query] tx in
+        let found = try await gateway.read(try Self.source(context)) { [query] tx in
             do {
                 return try tx.find(query, after: cursor, limit: limit)
             } catch let error as LumbungError where error.code == .cursorInvalid {

@@ -5,6 +5,7 @@ import Lumbung
 struct StatsRoutes<Context: LumbungRequestContext>: Sendable {
     let api: LumbungAPI<Context>
 
+    /// Also mounted under `/v1/snapshots/:period`, where it counts that snapshot.
     func add(to group: RouterGroup<Context>) {
         group.get("stats", use: stats)
     }
@@ -16,7 +17,7 @@ struct StatsRoutes<Context: LumbungRequestContext>: Sendable {
         guard case .within(let wilayah) = token.scope.narrow(requested) else {
             throw LumbungError(.requestNotFound, field: "wilayah", value: requested?.dotted, rule: "no such wilayah in this token's scope")
         }
-        let (counts, children) = try await api.gateway.read { tx in
+        let (counts, children) = try await api.gateway.read(try HouseholdRoutes<Context>.source(context)) { tx in
             let counts = try tx.counts(wilayah: wilayah)
             var children: [(KodeWilayah, Count)] = []
             if wilayah?.level != .desa {

@@ -45,6 +45,25 @@ public struct StoreGateway: Sendable {
         }
     }
 
+    /// Runs `body` in a read transaction on the live store or on a snapshot, on the read queue.
+    public func read<R: Sendable>(_ source: ReadSource, _ body: @escaping @Sendable (ReadTransaction) throws -> R) async throws -> R {
+        switch source {
+        case .live: return try await read(body)
+        case .snapshot(let name): return try await run { store in try store.snapshots.read(name, body) }
+        }
+    }
+
+    /// Runs `body` with the store on the read queue, for work that is not one read transaction
+    /// (snapshot listings and diffs).
+    public func run<R: Sendable>(_ body: @escaping @Sendable (Store) throws -> R) async throws -> R {
+        let store = self.store
+        return try await withCheckedThrowingContinuation { continuation in
+            readQueue.async {
+                continuation.resume(with: Result { try body(store) })
+            }
+        }
+    }
+
     /// Runs `body` in a write transaction on the serial write queue and commits it.
     public func write<R: Sendable>(actor: String, _ body: @escaping @Sendable (WriteTransaction) throws -> R) async throws -> R {
         let store = self.store
@@ -59,4 +78,10 @@ public struct StoreGateway: Sendable {
     public func authenticate(secret: String) async throws -> AccessToken? {
         try await read { tx in try tx.authenticate(secret: secret) }
     }
+}
+
+/// Where a read looks: the live store, or a frozen monthly snapshot.
+public enum ReadSource: Sendable, Hashable {
+    case live
+    case snapshot(SnapshotName)
 }
