@@ -4,6 +4,8 @@ import HummingbirdTesting
 import Lumbung
 import LumbungHTTP
 import LumbungSynthetic
+import Metrics
+import Prometheus
 import NIOCore
 import Testing
 
@@ -34,6 +36,8 @@ final class APIFixture: @unchecked Sendable {
     var secrets: [String: String] = [:]
 
     init(households count: Int = 300, configuration: LumbungAPI<LumbungBasicRequestContext>.Configuration = .init()) throws {
+        var configuration = configuration
+        configuration.metricsRegistry = TestMetrics.registry
         store = try Store(path: directory.sub("store"))
         let generator = SyntheticKabupaten(kabupaten: try KodeWilayah("32.16"), seed: 7)
         try store.write(actor: "fixture") { tx in
@@ -101,4 +105,13 @@ final class APIFixture: @unchecked Sendable {
 
 extension Household {
     var json: String { HouseholdJSON.string(self) }
+}
+
+/// swift-metrics is bootstrapped once per process.
+enum TestMetrics {
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory.lumbung(registry: registry))
+        return registry
+    }()
 }
