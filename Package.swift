@@ -39,6 +39,10 @@ let package = Package(
             dependencies: ["WilayahCompiler"]
         ),
 
+        // Embeds the HTTP API's OpenAPI document into LumbungHTTP as a string.
+        .executableTarget(name: "EmbedTextTool", path: "Plugins/EmbedTextTool"),
+        .plugin(name: "EmbedTextPlugin", capability: .buildTool(), dependencies: ["EmbedTextTool"]),
+
         // `swift package generate-fixtures`: synthetic household files via `lumbung generate`.
         .plugin(
             name: "GenerateFixtures",
@@ -80,7 +84,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["OpenAPI/openapi.yaml"],
+            plugins: ["EmbedTextPlugin"]
         ),
 
         // Mounting Lumbung's router inside your own Hummingbird app (the README's example).

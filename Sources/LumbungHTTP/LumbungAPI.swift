@@ -60,9 +60,11 @@ public struct LumbungAPI<Context: LumbungRequestContext>: Sendable {
         StatsRoutes(api: self).add(to: v1)
         ChangesRoutes(api: self).add(to: v1)
         SnapshotRoutes(api: self).add(to: v1)
-        DCIRoutes(api: self).add(to: root.group().add(middleware: AuthenticationMiddleware(gateway: gateway)))
+        let authenticated = root.group().add(middleware: AuthenticationMiddleware(gateway: gateway))
+        DCIRoutes(api: self).add(to: authenticated)
+        OpenAPIRoutes().add(to: authenticated)
         if let registry = configuration.metricsRegistry {
-            MetricsRoutes(api: self, registry: registry).add(to: root.group().add(middleware: AuthenticationMiddleware(gateway: gateway)))
+            MetricsRoutes(api: self, registry: registry).add(to: authenticated)
         }
     }
 }

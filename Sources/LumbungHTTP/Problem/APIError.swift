@@ -81,7 +81,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
     /// The RFC 9457 body.
     public var problem: JSONBody {
-        var detail: [(String, JSONBody)] = [("code", .string(error.code.rawValue))]
+        var detail: [(String, JSONBody)] = [("code", .string(error.code.rawValue)), ("message", .string(error.message))]
         if let field = error.field { detail.append(("field", .string(field))) }
         if let value = error.value { detail.append(("value", .string(value))) }
         detail.append(("rule", .string(error.rule)))
