@@ -138,3 +138,30 @@ import Testing
         }
     }
 }
+
+extension FeedSnapshotMetricsTests {
+    @Test func changeFeedAsServerSentEvents() async throws {
+        let fixture = try APIFixture(households: 12)
+        let last = try fixture.store.read { tx in try tx.lastSequence() }
+        try await fixture.test { client in
+            let store = fixture.store
+            let writer = Task {
+                try await Task.sleep(for: .milliseconds(300))
+                try store.write(actor: "during-stream") { tx in try tx.recordEvent("live") }
+            }
+            let stream = try await client.call(.get, "/v1/changes?since=\(last - 2)&wait=2", headers: [.accept: "text/event-stream"])
+            try await writer.value
+            #expect(stream.status == .ok)
+            #expect(stream.contentType == "text/event-stream")
+            let ids = stream.body.split(separator: "\n").filter { $0.hasPrefix("id: ") }.map { Int($0.dropFirst(4))! }
+            #expect(ids == [Int(last) - 1, Int(last), Int(last) + 1], "\(stream.body.prefix(500))")
+            #expect(stream.body.contains("event: change\ndata: {\"sequence\":\(last + 1)"))
+            #expect(stream.body.contains("during-stream"))
+
+            // A reconnecting client resumes after Last-Event-ID.
+            let resumed = try await client.call(.get, "/v1/changes?wait=1", headers: [.accept: "text/event-stream", .init("Last-Event-ID")!: String(last)])
+            let resumedIDs = resumed.body.split(separator: "\n").filter { $0.hasPrefix("id: ") }.map { Int($0.dropFirst(4))! }
+            #expect(resumedIDs == [Int(last) + 1])
+        }
+    }
+}

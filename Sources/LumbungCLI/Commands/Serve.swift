@@ -46,6 +46,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("body-limit"), help: ArgumentHelp("The largest request body in bytes (default: $LUMBUNG_BODY_LIMIT, else 1048576).", valueName: "bytes"))
     var bodyLimit: Int?
 
+    @Option(help: ArgumentHelp("Where reads run: queue (a concurrent queue off the event loop, the default) or inline (on the event loop: a point lookup is a few microseconds of mapped memory, cheaper than the hop). Writes always run on their own serial queue.", valueName: "mode"))
+    var reads: StoreGateway.ReadExecution = .queue
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default: $LUMBUNG_LOG_LEVEL, else info).", valueName: "level"))
     var logLevel: String?
 
@@ -88,7 +91,7 @@ struct Serve: AsyncParsableCommand {
         var configuration = LumbungAPI<LumbungBasicRequestContext>.Configuration()
         configuration.bodyLimit = settings.bodyLimit
         configuration.metricsRegistry = registry
-        let api = LumbungAPI<LumbungBasicRequestContext>(store: store, configuration: configuration)
+        let api = LumbungAPI<LumbungBasicRequestContext>(gateway: StoreGateway(store: store, readExecution: reads), configuration: configuration)
 
         var logger = Logger(label: "lumbung.http")
         logger.logLevel = settings.logLevel
@@ -104,3 +107,5 @@ struct Serve: AsyncParsableCommand {
         Terminal.note("stopped; store closed")
     }
 }
+
+extension StoreGateway.ReadExecution: ExpressibleByArgument {}

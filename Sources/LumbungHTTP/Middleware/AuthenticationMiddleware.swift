@@ -3,7 +3,8 @@ import Lumbung
 
 /// Requires `Authorization: Bearer <secret>` and puts the token it names into the context.
 /// A missing header is `auth.missing`, an unknown, malformed or revoked token `auth.invalid`
-/// (both 401). The token is looked up on every request, so a revocation counts at once.
+/// (both 401). A token found is remembered for a second (``StoreGateway/authenticate(secret:)``),
+/// so a revocation counts from at most a second later.
 public struct AuthenticationMiddleware<Context: LumbungRequestContext>: RouterMiddleware {
     let gateway: StoreGateway
 
@@ -13,17 +14,20 @@ public struct AuthenticationMiddleware<Context: LumbungRequestContext>: RouterMi
         guard let header = request.headers[.authorization] else {
             throw LumbungError(.authMissing, rule: "send `Authorization: Bearer <token>` (create one with `lumbung token create`)")
         }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        // `Bearer <secret>`, the scheme in any case; parsed on bytes (no Foundation on this path).
+        let bytes = Array(header.utf8)
+        let scheme = Array("bearer ".utf8)
+        guard bytes.count > scheme.count,
+            zip(bytes.prefix(scheme.count), scheme).allSatisfy({ $0 | 0x20 == $1 | 0x20 })
+        else {
             throw LumbungError(.authInvalid, field: "Authorization", rule: "the header is `Bearer <token>`")
         }
-        let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let secret = String(decoding: bytes.dropFirst(scheme.count).drop { $0 == 0x20 }.reversed().drop { $0 == 0x20 }.reversed(), as: UTF8.self)
         guard let token = try await gateway.authenticate(secret: secret) else {
             throw LumbungError(.authInvalid, field: "Authorization", rule: "the token is unknown or revoked")
         }
         var context = context
         context.access.token = token
-        context.logger[metadataKey: "actor"] = .string(token.actor)
         return try await next(request, context)
     }
 }

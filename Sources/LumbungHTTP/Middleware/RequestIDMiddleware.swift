@@ -9,7 +9,6 @@ public struct RequestIDMiddleware<Context: LumbungRequestContext>: RouterMiddlew
         var context = context
         let id = request.headers[requestIDField].flatMap(Self.sanitized) ?? context.id
         context.access.requestID = id
-        context.logger[metadataKey: "request_id"] = .string(id)
         do {
             var response = try await next(request, context)
             response.headers[requestIDField] = id
@@ -44,7 +43,9 @@ public struct ProblemMiddleware<Context: LumbungRequestContext>: RouterMiddlewar
             problem.requestID = context.access.requestID
             if problem.status.code >= 500 {
                 // LumbungError messages mask NIKs; other errors carry no request data.
-                context.logger.error("request failed", metadata: ["error": "\(error)", "route": "\(context.endpointPath ?? "-")"])
+                context.logger.error("request failed", metadata: [
+                    "error": "\(error)", "route": "\(context.endpointPath ?? "-")", "request_id": "\(context.access.requestID)",
+                ])
             }
             throw problem
         }

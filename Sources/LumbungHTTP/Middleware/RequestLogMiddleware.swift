@@ -3,7 +3,7 @@ import Logging
 import NIOCore
 
 /// Logs one line per request: method, route pattern (`/v1/persons/{nik}`, never the path itself,
-/// which may hold a NIK), status, duration, request id and the token's actor.
+/// which may hold a NIK), status, duration and request id (add it after ``RequestIDMiddleware``).
 public struct RequestLogMiddleware<Context: LumbungRequestContext>: RouterMiddleware {
     let level: Logger.Level
 
@@ -23,6 +23,7 @@ public struct RequestLogMiddleware<Context: LumbungRequestContext>: RouterMiddle
     }
 
     private func log(_ request: Request, _ context: Context, status: Int, start: ContinuousClock.Instant) {
+        guard context.logger.logLevel <= level else { return }
         let elapsed = ContinuousClock.now - start
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         context.logger.log(level: level, "request", metadata: [
@@ -30,6 +31,7 @@ public struct RequestLogMiddleware<Context: LumbungRequestContext>: RouterMiddle
             "route": .string(context.endpointPath ?? "unmatched"),
             "status": .stringConvertible(status),
             "duration_us": .stringConvertible(micros),
+            "request_id": .string(context.access.requestID),
         ])
     }
 }

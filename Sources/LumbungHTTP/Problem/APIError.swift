@@ -104,3 +104,6 @@ let requestIDField = HTTPField.Name("X-Request-Id")!
 
 /// `X-Lumbung-Outcome`: `updated` or `unchanged` after a PUT.
 let outcomeField = HTTPField.Name("X-Lumbung-Outcome")!
+
+/// `Last-Event-ID`: where a reconnecting Server-Sent Events client resumes.
+let lastEventIDField = HTTPField.Name("Last-Event-ID")!

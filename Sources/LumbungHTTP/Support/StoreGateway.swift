@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Lumbung
 
 /// Runs store work off the event loop.
@@ -26,6 +27,7 @@ public struct StoreGateway: Sendable {
     public let readExecution: ReadExecution
     private let readQueue: DispatchQueue
     private let writeQueue: DispatchQueue
+    private let tokenCache = TokenCache()
 
     public init(store: Store, readExecution: ReadExecution = .queue) {
         self.store = store
@@ -74,14 +76,42 @@ public struct StoreGateway: Sendable {
         }
     }
 
-    /// The live token a secret belongs to, or nil.
+    /// The live token a secret belongs to, or nil. A token found is remembered for
+    /// ``tokenCacheLifetime``, so most requests skip the store; unknown secrets are never
+    /// remembered, and a revocation counts once the entry expires.
     public func authenticate(secret: String) async throws -> AccessToken? {
-        try await read { tx in try tx.authenticate(secret: secret) }
+        let now = ContinuousClock.now
+        if let token = tokenCache.withLock({ cache in cache[secret].flatMap { $0.expires > now ? $0.token : nil } }) {
+            return token
+        }
+        let token = try await read { tx in try tx.authenticate(secret: secret) }
+        if let token {
+            tokenCache.withLock { cache in
+                if cache.count >= 1024 { cache.removeAll(keepingCapacity: true) }
+                cache[secret] = (token, now + Self.tokenCacheLifetime)
+            }
+        }
+        return token
     }
+
+    /// How long an authenticated token is remembered.
+    public static var tokenCacheLifetime: Duration { .seconds(1) }
 }
 
 /// Where a read looks: the live store, or a frozen monthly snapshot.
 public enum ReadSource: Sendable, Hashable {
     case live
     case snapshot(SnapshotName)
+}
+
+/// Recently authenticated tokens by secret, behind a lock.
+private final class TokenCache: @unchecked Sendable {
+    private var entries: [String: (token: AccessToken, expires: ContinuousClock.Instant)] = [:]
+    private let lock = NSLock()
+
+    func withLock<R>(_ body: (inout [String: (token: AccessToken, expires: ContinuousClock.Instant)]) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&entries)
+    }
 }
