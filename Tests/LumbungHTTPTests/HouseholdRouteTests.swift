@@ -290,3 +290,18 @@ extension NIK {
 extension NomorKK {
     var rawValueString: String { String(format: "%016llu", rawValue) }
 }
+
+extension HouseholdRouteTests {
+    @Test func revocationCountsWithinASecond() async throws {
+        let fixture = try APIFixture(households: 5)
+        try await fixture.test { client in
+            #expect(try await client.call(.get, "/v1/stats", as: "operatorA").status == .ok)
+            let id = String(fixture.secrets["operatorA"]!.dropFirst(4).prefix(12))
+            try fixture.store.write { tx in _ = try tx.revokeToken(id: id) }
+            try await Task.sleep(for: .milliseconds(1100))
+            let refused = try await client.call(.get, "/v1/stats", as: "operatorA")
+            #expect(refused.status == .unauthorized)
+            #expect(refused.code == "auth.invalid")
+        }
+    }
+}

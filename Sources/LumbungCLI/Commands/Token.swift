@@ -101,8 +101,8 @@ struct Token: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke a token; it authenticates nothing from then on.",
             discussion: """
-                A running server refuses the token from its next request. An unknown id exits \
-                with code 4.
+                A running server refuses the token within a second (it remembers a token it \
+                found for one second). An unknown id exits with code 4.
 
                 Example:
                   lumbung token revoke 3f9a0c1b2d4e

@@ -11,11 +11,14 @@ struct MetricsRoutes<Context: LumbungRequestContext>: Sendable {
     let registry: PrometheusCollectorRegistry
 
     func add(to group: RouterGroup<Context>) {
-        let fileBytes = registry.makeGauge(name: "lumbung_store_file_bytes", help: "Bytes of data.mdb")
-        let mapBytes = registry.makeGauge(name: "lumbung_store_map_bytes", help: "The LMDB map size")
-        let households = registry.makeGauge(name: "lumbung_households", help: "Households in the store")
-        let members = registry.makeGauge(name: "lumbung_members", help: "Members in the store")
-        let journal = registry.makeGauge(name: "lumbung_journal_sequence", help: "The newest journal sequence number")
+        func gauge(_ subsystem: String?, _ name: String, _ unit: String, _ help: String) -> Prometheus.Gauge {
+            self.registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "lumbung", subsystem: subsystem, metricName: name, unitName: unit, helpText: help))
+        }
+        let fileBytes = gauge("store", "file", "bytes", "Bytes of data.mdb")
+        let mapBytes = gauge("store", "map", "bytes", "The LMDB map size")
+        let households = gauge(nil, "households", "", "Households in the store")
+        let members = gauge(nil, "members", "", "Members in the store")
+        let journal = gauge("journal", "sequence", "", "The newest journal sequence number")
         let registry = self.registry
         let gateway = api.gateway
         group.get("metrics") { request, context -> Response in
