@@ -153,7 +153,7 @@ import Testing
             #expect(created.headers[.init("X-Request-Id")!] == "req-create-1")
             let stored = try HouseholdJSON.decode(Array(created.body.utf8))
             let id = try #require(stored.id)
-            #expect(created.headers[.location] == "v1/households/\(id)")
+            #expect(created.headers[.location] == "/v1/households/\(id)")
             #expect(stored.nomorKK == fresh.nomorKK && stored.members.count == fresh.members.count)
 
             // Journaled with the token's actor and the request id.

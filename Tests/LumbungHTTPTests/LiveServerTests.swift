@@ -132,7 +132,17 @@ import Testing
         let metrics = try Self.curl("\(url)/metrics", token: secret, in: directory)
         #expect(metrics.1.contains("lumbung_households 199"))
 
-        // SIGTERM: a clean stop.
+        // SIGTERM while a long poll is in flight: the poll is answered, then the server stops.
+        let poll = Process()
+        poll.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        let pollOut = directory.sub("poll.txt")
+        poll.arguments = ["-s", "--max-time", "40", "-o", pollOut, "-w", "%{http_code}", "-H", "Authorization: Bearer \(secret)", "\(url)/v1/changes?since=100000&wait=30"]
+        let pollStatus = directory.sub("poll-status.txt")
+        FileManager.default.createFile(atPath: pollStatus, contents: nil)
+        poll.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: pollStatus))
+        try poll.run()
+        defer { if poll.isRunning { kill(poll.processIdentifier, SIGKILL) } }
+        usleep(500_000)
         kill(server.processIdentifier, SIGTERM)
         let stopping = Date()
         while server.isRunning, Date().timeIntervalSince(stopping) < 20 { usleep(20_000) }
@@ -140,6 +150,9 @@ import Testing
         if !server.isRunning {
             #expect(server.terminationReason == .exit && server.terminationStatus == 0)
         }
+        while poll.isRunning, Date().timeIntervalSince(stopping) < 25 { usleep(20_000) }
+        #expect((try? String(contentsOfFile: pollStatus, encoding: .utf8)) == "200", "the in-flight long poll is answered")
+        #expect(Date().timeIntervalSince(stopping) < 20, "a long poll does not hold the shutdown for its whole wait")
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         #expect(log.contains("stopped; store closed"))
         #expect(log.contains("route=/v1/persons/{nik}"), "requests are logged by route")

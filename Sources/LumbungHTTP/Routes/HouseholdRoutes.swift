@@ -130,7 +130,8 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
             return try tx.household(id: id)!
         }
         var headers = HTTPFields()
-        headers[.location] = "v1/households/\(stored.id!)"
+        // The request's own path, so it is right wherever the routes are mounted.
+        headers[.location] = "\(request.uri.path)/\(stored.id!)"
         return JSONBody.response(HouseholdJSON.encode(stored), status: .created, headers: headers)
     }
 
