@@ -67,10 +67,11 @@ public enum HouseholdJSON {
         swap(&writer.out, &buffer)
     }
 
-    /// One member as the same JSON object a household's `anggota` array holds.
+    /// Appends one member as the same JSON object a household's `anggota` array holds.
     ///
     /// ```swift
-    /// let bytes = HouseholdJSON.encode(member: household.members[0])   // {"nik":"3216…", …}
+    /// var bytes: [UInt8] = []
+    /// HouseholdJSON.encode(member: household.members[0], into: &bytes)   // {"nik":"3216…", …}
     /// ```
     public static func encode(member: Member, into buffer: inout [UInt8]) {
         var writer = JSONWriter(pretty: false)
