@@ -162,3 +162,27 @@ import Testing
         #expect(try Self.run(binary, ["check", "--store", store], in: directory).status == 0)
     }
 }
+
+extension LiveServerTests {
+    @Test func badSettingsAreUsageErrors() throws {
+        let binary = try #require(Self.binary, "build the lumbung product first (swift build)")
+        let directory = TemporaryDirectory("lumbung-live")
+        let store = directory.sub("store")
+        #expect(try Self.run(binary, ["init", "--store", store], in: directory).status == 0)
+        let cases: [([String], [String: String], String)] = [
+            (["--port", "70000"], [:], "port"),
+            ([], ["LUMBUNG_PORT": "http"], "LUMBUNG_PORT"),
+            ([], ["LUMBUNG_BODY_LIMIT": "12"], "body limit"),
+            (["--log-level", "loud"], [:], "log level"),
+            ([], ["LUMBUNG_LOG_LEVEL": "loud"], "log level"),
+            (["--reads", "sometimes"], [:], "reads"),
+        ]
+        for (arguments, environment, mention) in cases {
+            let result = try Self.run(binary, ["serve", "--store", store] + arguments, environment: environment, in: directory, seconds: 20)
+            #expect(result.status == 2, "\(arguments) \(environment): \(result.stderr)")
+            #expect(result.stderr.contains(mention), "\(arguments) \(environment): \(result.stderr)")
+        }
+        let missing = try Self.run(binary, ["serve", "--store", directory.sub("nothing")], in: directory, seconds: 20)
+        #expect(missing.status == 4, "\(missing.stderr)")
+    }
+}
