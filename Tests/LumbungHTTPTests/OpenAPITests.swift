@@ -32,6 +32,25 @@ import Testing
                 #expect(answer.code != "request.notFound" && answer.status != .methodNotAllowed, "\(method) \(path) is documented but does not answer: \(answer.body.prefix(200))")
             }
 
+            // Every documented query parameter is one the route takes (none is refused as unknown).
+            let documentedParameters = Dictionary(Self.queryParameters().map { ("\($0.0) \($0.1)", Set($0.2)) }) { $1 }
+            #expect(documentedParameters["GET /v1/households"] == ["kk", "wilayah", "status", "program", "desil_min", "desil_max", "cursor", "limit"])
+            #expect(documentedParameters["GET /v1/stats"] == ["wilayah"])
+            for (method, template, parameters) in Self.queryParameters() where method == "GET" {
+                let path = template
+                    .replacingOccurrences(of: "{nik}", with: nik)
+                    .replacingOccurrences(of: "{id}", with: String(fixture.households[5].id!.rawValue))
+                    .replacingOccurrences(of: "{period}", with: "2026-10")
+                for parameter in parameters {
+                    let answer = try await client.call(.get, "\(path)?\(parameter)=1", as: "adminAll")
+                    let rule = (answer.json["errors"] as? [[String: Any]])?.first?["rule"] as? String ?? ""
+                    #expect(!rule.contains("unknown query parameter"), "\(method) \(template) documents \(parameter) but refuses it")
+                }
+                guard template != "/health" else { continue }  // liveness probes may add anything
+                let unknown = try await client.call(.get, "\(path)?undocumented_parameter=1", as: "adminAll")
+                #expect(unknown.status == .badRequest, "\(template) takes a parameter the document does not name")
+            }
+
             let served = try await client.call(.get, "/openapi.yaml", as: "viewerA")
             #expect(served.status == .ok)
             #expect(served.contentType?.hasPrefix("application/yaml") == true)
@@ -42,5 +61,48 @@ import Testing
             #expect(served.body.hasPrefix("openapi: 3.1"))
             #expect(try await client.call(.get, "/openapi.yaml", as: nil).status == .unauthorized)
         }
+    }
+
+    /// The query parameters the document names for each operation: inline `{name: X, in: query`
+    /// entries and references to `components/parameters` that are query parameters.
+    static func queryParameters() -> [(String, String, [String])] {
+        let lines = OpenAPIDocument.yaml.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Query parameters defined under components/parameters.
+        var components: [String: String] = [:]
+        var current: String?
+        var inComponents = false
+        for line in lines {
+            if line == "  parameters:" { inComponents = true; continue }
+            if inComponents {
+                if line.hasPrefix("  ") && !line.hasPrefix("   ") { inComponents = false; continue }
+                if line.hasPrefix("    ") && !line.hasPrefix("     ") && line.hasSuffix(":") { current = String(line.dropFirst(4).dropLast()) }
+                if let current, line.trimmingCharacters(in: .whitespaces) == "in: query",
+                    let nameLine = lines.first(where: { $0.hasPrefix("      name: ") && lines.firstIndex(of: $0)! > lines.firstIndex(of: "    \(current):")! }) {
+                    components[current] = String(nameLine.dropFirst("      name: ".count))
+                }
+            }
+        }
+        var result: [(String, String, [String])] = []
+        var path: String?
+        var inPaths = false
+        for line in lines {
+            if !line.hasPrefix(" ") && !line.isEmpty { inPaths = line == "paths:"; continue }
+            guard inPaths else { continue }
+            if line.hasPrefix("  /"), !line.hasPrefix("   ") { path = String(line.dropFirst(2).dropLast()); continue }
+            if line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":"), let path {
+                let key = String(line.dropFirst(4).dropLast())
+                if ["get", "put", "post", "delete"].contains(key) { result.append((key.uppercased(), path, [])) }
+                continue
+            }
+            guard !result.isEmpty, result[result.count - 1].1 == path else { continue }
+            if let range = line.range(of: #"\{name: ([A-Za-z_]+), in: query"#, options: .regularExpression) {
+                let name = line[range].dropFirst("{name: ".count).prefix { $0 != "," }
+                result[result.count - 1].2.append(String(name))
+            } else if let range = line.range(of: #"#/components/parameters/[A-Za-z]+"#, options: .regularExpression),
+                let name = components[String(line[range].dropFirst("#/components/parameters/".count))] {
+                result[result.count - 1].2.append(name)
+            }
+        }
+        return result
     }
 }

@@ -29,8 +29,9 @@ public enum OpenAPIDocument {
 
 struct OpenAPIRoutes<Context: LumbungRequestContext>: Sendable {
     func add(to group: RouterGroup<Context>) {
-        group.get("openapi.yaml") { _, context -> Response in
+        group.get("openapi.yaml") { request, context -> Response in
             _ = try context.access.authenticated()
+            _ = try RequestInput.query(request, allowed: [])
             var headers = HTTPFields()
             headers[.contentType] = "application/yaml; charset=utf-8"
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
