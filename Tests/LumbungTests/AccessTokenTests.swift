@@ -77,3 +77,30 @@ import Testing
         #expect(throws: LumbungError.self) { try AccessRole(parsing: "root") }
     }
 }
+
+extension AccessTokenTests {
+    /// A restore brings back the register, not old tokens: a token revoked after the snapshot
+    /// stays revoked, and one issued after it stays valid.
+    @Test func restoreKeepsTodaysTokens() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.sub("store")
+        let (old, new): (AccessToken.Issued, AccessToken.Issued)
+        do {
+            let store = try Store(path: path)
+            old = try store.write { tx in try tx.issueToken(actor: "old", role: .admin, scope: .everything) }
+            _ = try store.snapshots.create(period: try SnapshotName("2026-10"))
+            try store.write { tx in
+                try tx.revokeToken(id: old.token.id)
+            }
+            new = try store.write { tx in try tx.issueToken(actor: "new", role: .viewer, scope: .everything) }
+        }
+        _ = try Snapshots(storePath: path).restore(try SnapshotName("2026-10"))
+        let store = try Store(path: path)
+        try store.read { (tx) throws in
+            #expect(try tx.authenticate(secret: old.secret) == nil, "the revoked token stays revoked")
+            #expect(try tx.authenticate(secret: new.secret)?.actor == "new", "the newer token survives")
+            #expect(try tx.tokens().count == 2)
+        }
+        #expect(try store.check().isClean)
+    }
+}

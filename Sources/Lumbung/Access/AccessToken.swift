@@ -219,3 +219,16 @@ extension WriteTransaction {
         return token
     }
 }
+
+extension WriteTransaction {
+    /// Replaces every stored token with `tokens`, journaling nothing: a restore keeps the tokens
+    /// of the state it replaces, so it never brings back a revoked token or drops a new one.
+    func replaceTokens(with tokens: [AccessToken]) throws {
+        try ensureValid()
+        guard let dbi = dbs.tokens else { return }
+        try LMDB.check(mdb_drop(txn.handle, dbi, 0), "clearing the token database")
+        for token in tokens {
+            try txn.put(dbi, Array(token.id.utf8), token.encoded())
+        }
+    }
+}
