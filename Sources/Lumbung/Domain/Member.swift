@@ -128,21 +128,36 @@ public enum Disability: UInt8, Sendable, Hashable, CaseIterable {
 
 /// Snake-case names used in files and APIs, shared by every coded member field.
 public protocol NamedCode: RawRepresentable<UInt8>, CaseIterable, Sendable {
-    var name: String { get }
+    /// Every case's name, in code order (code 1 first).
+    static var names: [String] { get }
 }
 
 extension NamedCode {
+    public var name: String { Self.names[Int(rawValue) - 1] }
+
+    /// Parses a name (`kepala_keluarga`) or the numeric code (`1`).
+    @inlinable
+    public init?(name text: String) {
+        // Fast path: the exact name, as Lumbung writes it (runs for every cell of an import).
+        if let index = Self.names.firstIndex(of: text), let match = Self(rawValue: UInt8(index + 1)) {
+            self = match
+        } else {
+            self.init(loosely: text)
+        }
+    }
+
     /// Parses a name (`kepala_keluarga`) or the numeric code (`1`).
     public init?(name text: some StringProtocol) {
-        // Fast path: the exact name, as Lumbung writes it.
-        if let match = Self.allCases.first(where: { $0.name == text }) {
-            self = match
-            return
-        }
+        self.init(name: String(text))
+    }
+
+    /// Case, spaces and surrounding whitespace ignored; or the numeric code.
+    @usableFromInline
+    init?(loosely text: String) {
         let key = text.trimmedWhitespace.lowercased().replacingOccurrences(of: " ", with: "_")
         if let code = UInt8(key), let match = Self(rawValue: code) {
             self = match
-        } else if let match = Self.allCases.first(where: { $0.name == key }) {
+        } else if let index = Self.names.firstIndex(of: key), let match = Self(rawValue: UInt8(index + 1)) {
             self = match
         } else {
             return nil
@@ -155,26 +170,21 @@ extension NamedCode where Self: CustomStringConvertible {
 }
 
 extension Relation: NamedCode {
-    private static let names = ["kepala_keluarga", "istri_suami", "anak", "menantu", "cucu", "orang_tua", "mertua", "famili_lain", "lainnya"]
-    public var name: String { Self.names[Int(rawValue) - 1] }
+    public static let names = ["kepala_keluarga", "istri_suami", "anak", "menantu", "cucu", "orang_tua", "mertua", "famili_lain", "lainnya"]
 }
 
 extension Presence: NamedCode {
-    private static let names = ["tinggal_bersama", "meninggal", "pindah", "anggota_baru", "tidak_ditemukan"]
-    public var name: String { Self.names[Int(rawValue) - 1] }
+    public static let names = ["tinggal_bersama", "meninggal", "pindah", "anggota_baru", "tidak_ditemukan"]
 }
 
 extension MaritalStatus: NamedCode {
-    private static let names = ["belum_kawin", "kawin", "cerai_hidup", "cerai_mati"]
-    public var name: String { Self.names[Int(rawValue) - 1] }
+    public static let names = ["belum_kawin", "kawin", "cerai_hidup", "cerai_mati"]
 }
 
 extension Education: NamedCode {
-    private static let names = ["tidak_sekolah", "sd", "smp", "sma", "diploma", "sarjana", "pascasarjana"]
-    public var name: String { Self.names[Int(rawValue) - 1] }
+    public static let names = ["tidak_sekolah", "sd", "smp", "sma", "diploma", "sarjana", "pascasarjana"]
 }
 
 extension Disability: NamedCode {
-    private static let names = ["fisik", "intelektual", "mental", "sensorik", "ganda"]
-    public var name: String { Self.names[Int(rawValue) - 1] }
+    public static let names = ["fisik", "intelektual", "mental", "sensorik", "ganda"]
 }

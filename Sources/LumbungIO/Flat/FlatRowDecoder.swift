@@ -41,23 +41,11 @@ public struct FlatRowDecoder: Sendable {
     /// The field of each column; nil for an ignored column.
     public let fields: [FlatField?]
 
-    private let column: [FlatField: Int]
-    private let groupColumn: Int
-    private let householdColumns: [Int]
-
-    private struct Group: Sendable {
-        var key: String
-        var firstLine: Int
-        var rows: [(line: Int, cells: [String]?)] = []
-        var issues: [RowIssue] = []
-    }
-
-    private var group: Group?
-    private var finishedNumericKeys: [UInt64: UInt32] = [:]
-    private var finishedTextKeys: [String: UInt32] = [:]
-    private var nikLines: [UInt64: UInt32] = [:]
-    /// Nomor KK → first line, kept when grouping by id (grouped by KK a repeat is `row.groupNotContiguous`).
-    private var kkLines: [UInt64: UInt32] = [:]
+    let grouper: FlatRowGrouper
+    let householdDecoder: FlatHouseholdDecoder
+    let fileChecks: FlatFileChecks
+    private var groups: FlatRowGrouper
+    private var checks: FlatFileChecks
 
     /// Resolves the header against the mapping.
     /// - Throws: ``RowIssues`` on `headerLine` for unmapped columns and mapping errors.
@@ -73,65 +61,27 @@ public struct FlatRowDecoder: Sendable {
         case .failure(let issues): throw issues
         }
         self.fields = fields
-        var column: [FlatField: Int] = [:]
-        for (index, field) in fields.enumerated() {
-            if let field { column[field] = index }
-        }
-        self.column = column
-        groupColumn = column[mapping.groupBy.field]!
-        householdColumns = fields.indices.filter { fields[$0]?.isHouseholdField == true }
+        func columnName(_ field: FlatField) -> String { fields.firstIndex(of: field).map { header[$0] } ?? field.name }
+        grouper = FlatRowGrouper(header: header, groupColumn: fields.firstIndex(of: mapping.groupBy.field)!, groupBy: mapping.groupBy)
+        householdDecoder = FlatHouseholdDecoder(header: header, mapping: mapping, options: options, fields: fields)
+        fileChecks = FlatFileChecks(nikColumn: columnName(.memberNIK), kkColumn: columnName(.nomorKK), groupBy: mapping.groupBy)
+        groups = grouper
+        checks = fileChecks
     }
 
     /// The number of distinct NIKs seen so far.
-    public var nikCount: Int { nikLines.count }
+    public var nikCount: Int { checks.nikCount }
 
     /// Takes the next row; returns the previous household when this row starts a new one.
     public mutating func push(line: Int, row: [String]) -> Result<Household, RowIssues>? {
-        var rowIssues: [RowIssue] = []
-        var cells: [String]? = row
-        var key: String
-        if row.count != header.count {
-            rowIssues.append(RowIssue(
-                line: line, column: "", value: String(row.count), code: .rowColumnCount,
-                rule: "the row has \(row.count) cells, the header \(header.count)"))
-            cells = nil
-            key = groupColumn < row.count ? row[groupColumn].trimmingSpaces : group?.key ?? ""
-        } else {
-            key = row[groupColumn].trimmingSpaces
-        }
-        if key.isEmpty {
-            if cells != nil {
-                rowIssues.append(RowIssue(
-                    line: line, column: header[groupColumn], value: "", code: .rowGroupKeyMissing,
-                    rule: "rows are grouped by \(mapping.groupBy.rawValue), which is empty on this row"))
-            }
-            key = group?.key ?? ""
-        }
-        var result: Result<Household, RowIssues>?
-        if group == nil || group!.key != key {
-            if let finished = group {
-                result = close(finished)
-                remember(finished)
-            }
-            var fresh = Group(key: key, firstLine: line)
-            if let earlier = firstLine(ofFinished: key) {
-                fresh.issues.append(RowIssue(
-                    line: line, column: header[groupColumn], value: maskedKey(key), code: .rowGroupNotContiguous,
-                    rule: "this household's rows already appeared from line \(earlier), before another household; sort the file by \(mapping.groupBy.rawValue)"))
-            }
-            group = fresh
-        }
-        group!.rows.append((line, cells))
-        group!.issues += rowIssues
-        return result
+        guard let group = groups.push(line: line, row: row) else { return nil }
+        return checks.check(householdDecoder.decode(group))
     }
 
     /// Ends the input: returns the last household, if any.
     public mutating func finish() -> Result<Household, RowIssues>? {
-        guard let finished = group else { return nil }
-        group = nil
-        remember(finished)
-        return close(finished)
+        guard let group = groups.finish() else { return nil }
+        return checks.check(householdDecoder.decode(group))
     }
 
     /// Decodes a whole file's rows at once (tests, small files).
@@ -150,302 +100,5 @@ public struct FlatRowDecoder: Sendable {
         }
         if let result = decoder.finish() { results.append(result) }
         return results
-    }
-
-    // MARK: Group keys
-
-    private static func numericKey(_ key: String) -> UInt64? {
-        guard key.utf8.count <= 19, key.utf8.first != UInt8(ascii: "0") || key.utf8.count == 1 else { return nil }
-        return UInt64(key)
-    }
-
-    private mutating func remember(_ finished: Group) {
-        guard !finished.key.isEmpty, firstLine(ofFinished: finished.key) == nil else { return }
-        let line = UInt32(clamping: finished.firstLine)
-        if let number = Self.numericKey(finished.key) {
-            finishedNumericKeys[number] = line
-        } else {
-            finishedTextKeys[finished.key] = line
-        }
-    }
-
-    private func firstLine(ofFinished key: String) -> Int? {
-        if key.isEmpty { return nil }
-        if let number = Self.numericKey(key) { return finishedNumericKeys[number].map(Int.init) }
-        return finishedTextKeys[key].map(Int.init)
-    }
-
-    private func maskedKey(_ key: String) -> String { mapping.groupBy == .nomorKK ? NIK.mask(key) : key }
-
-    // MARK: Decoding one household
-
-    private mutating func close(_ group: Group) -> Result<Household, RowIssues> {
-        var issues = group.issues
-        let goodRows = group.rows.compactMap { row in row.cells.map { (line: row.line, cells: $0) } }
-        guard let first = goodRows.first else {
-            return .failure(RowIssues(issues: issues, firstLine: group.firstLine))
-        }
-        func name(_ field: FlatField) -> String { column[field].map { header[$0] } ?? field.name }
-        func cell(_ field: FlatField, _ cells: [String]) -> String? {
-            guard let index = column[field] else { return nil }
-            let text = cells[index].trimmingSpaces
-            return text.isEmpty ? nil : text
-        }
-        func issue(_ line: Int, _ field: FlatField, _ value: String, _ code: LumbungError.Code, _ rule: String) {
-            issues.append(RowIssue(line: line, column: name(field), value: value, code: code, rule: rule))
-        }
-        func issue(_ line: Int, _ field: FlatField, _ error: Error, value: String) {
-            if let error = error as? LumbungError {
-                issues.append(RowIssue(line: line, column: name(field), value: error.value ?? value, code: error.code, rule: error.rule))
-            } else {
-                issue(line, field, value, .householdInvalid, "\(error)")
-            }
-        }
-
-        // Household columns must agree across the rows.
-        for row in goodRows.dropFirst() {
-            for index in householdColumns {
-                let a = first.cells[index].trimmingSpaces
-                let b = row.cells[index].trimmingSpaces
-                if a != b {
-                    let personal = fields[index] == .nomorKK
-                    issues.append(RowIssue(
-                        line: row.line, column: header[index], value: personal ? NIK.mask(b) : b,
-                        code: .rowHouseholdMismatch,
-                        rule: "household column \(header[index]) is '\(personal ? NIK.mask(b) : b)' here but '\(personal ? NIK.mask(a) : a)' on line \(first.line), the household's first row"))
-                }
-            }
-        }
-
-        // Household fields, from the first row.
-        let line = first.line, cells = first.cells
-        var id: HouseholdID?
-        if let text = cell(.id, cells) {
-            id = HouseholdID(text)
-            if id == nil {
-                issue(line, .id, text, .householdInvalid, "an id is a whole number 1 to \(HouseholdID.max.rawValue)")
-            }
-        }
-        var nomorKK: NomorKK?
-        if let text = cell(.nomorKK, cells) {
-            do { nomorKK = try NomorKK(text) } catch { issue(line, .nomorKK, error, value: NIK.mask(text)) }
-            if let nomorKK, mapping.groupBy == .id {
-                if let other = kkLines[nomorKK.rawValue] {
-                    issue(line, .nomorKK, nomorKK.masked, .kkDuplicate, "the Nomor KK is already the household on line \(other)")
-                } else {
-                    kkLines[nomorKK.rawValue] = UInt32(clamping: line)
-                }
-            }
-        } else {
-            issue(line, .nomorKK, "", .kkLength, "is empty; a Nomor KK has 16 digits")
-        }
-        var wilayah: KodeWilayah?
-        if let text = cell(.kodeWilayah, cells) {
-            do {
-                let code = try KodeWilayah(text)
-                if code.level == .desa {
-                    wilayah = code
-                } else {
-                    issue(line, .kodeWilayah, text, .wilayahLevel, "a household's wilayah is a desa/kelurahan code (PP.KK.CC.DDDD)")
-                }
-            } catch { issue(line, .kodeWilayah, error, value: text) }
-        } else {
-            issue(line, .kodeWilayah, "", .wilayahFormat, "is empty; a household needs its desa/kelurahan code")
-        }
-        let alamat = column[.alamat].map { cells[$0] } ?? ""
-        if alamat.utf8.count > 500 {
-            issue(line, .alamat, String(alamat.prefix(40)) + "…", .householdInvalid, "an address is at most 500 bytes")
-        }
-        func integer(_ field: FlatField, _ range: ClosedRange<Int>, _ code: LumbungError.Code, _ rule: String) -> Int? {
-            guard let text = cell(field, cells) else { return nil }
-            guard let value = Int(text), range.contains(value) else {
-                issue(line, field, text, code, rule)
-                return nil
-            }
-            return value
-        }
-        let rt = integer(.rt, 0...999, .householdInvalid, "RT is a whole number 0 to 999")
-        let rw = integer(.rw, 0...999, .householdInvalid, "RW is a whole number 0 to 999")
-        let desil = integer(.desil, 1...10, .householdDesil, "desil is a whole number 1 to 10")
-        var status = HouseholdStatus.usulan
-        let reasonText = cell(.alasanTidakLayak, cells)
-        if let text = cell(.status, cells) {
-            do {
-                status = try HouseholdStatus(parsing: text, reason: reasonText)
-                if status.reason == nil, let reasonText {
-                    issue(line, .alasanTidakLayak, reasonText, .householdStatus,
-                          "only a tidak_layak household has a reason; status is \(status.name)")
-                }
-            } catch let error as LumbungError {
-                issue(line, error.field == "alasan_tidak_layak" ? .alasanTidakLayak : .status, error, value: text)
-            } catch {}
-        } else if let reasonText {
-            issue(line, .alasanTidakLayak, reasonText, .householdStatus, "a reason needs status tidak_layak")
-        }
-        var programs: Set<Program> = []
-        if let text = cell(.program, cells) {
-            for part in text.split(whereSeparator: { $0 == "|" || $0 == "," || $0 == ";" }) {
-                let trimmed = part.trimmingSpaces
-                if trimmed.isEmpty { continue }
-                do { programs.insert(try Program(parsing: trimmed)) } catch { issue(line, .program, error, value: trimmed) }
-            }
-        }
-        var updatedAt: Date?
-        if let text = cell(.diperbarui, cells) {
-            updatedAt = FlatCells.timestamp(cell: text)
-            if updatedAt == nil {
-                issue(line, .diperbarui, text, .householdInvalid, "a timestamp is written YYYY-MM-DDTHH:MM:SS.fffZ (UTC)")
-            }
-        }
-        var attributes = Attributes()
-        for (index, field) in fields.enumerated() {
-            guard case .attribute(let code) = field, let value = FlatCells.attribute(cell: cells[index]) else { continue }
-            attributes[code] = check(value, line: line, column: header[index], into: &issues)
-        }
-
-        // Members, one per row.
-        var members: [Member] = []
-        var headLines: [Int] = []
-        var relationsKnown = true
-        for row in goodRows {
-            if let member = member(row.line, row.cells, &issues) { members.append(member) }
-            switch cell(.memberHubungan, row.cells).flatMap({ Relation(name: $0) }) {
-            case .kepalaKeluarga?: headLines.append(row.line)
-            case nil: relationsKnown = false
-            default: break
-            }
-        }
-        if goodRows.count > Household.maxMembers {
-            issue(line, .memberNama, String(goodRows.count), .householdTooLarge,
-                  "a household has at most \(Household.maxMembers) members")
-        }
-        if relationsKnown && headLines.isEmpty {
-            issue(line, .memberHubungan, "", .householdNoHead, "exactly one member is the kepala_keluarga; none is")
-        }
-        if headLines.count > 1 {
-            issue(headLines[1], .memberHubungan, Relation.kepalaKeluarga.name, .householdManyHeads,
-                  "exactly one member is the kepala_keluarga; \(headLines.count) are (lines \(headLines.map(String.init).joined(separator: ", ")))")
-        }
-
-        guard issues.isEmpty, let nomorKK, let wilayah else {
-            issues.sort { $0.line < $1.line }
-            return .failure(RowIssues(issues: issues, firstLine: group.firstLine))
-        }
-        return .success(Household(
-            id: id, nomorKK: nomorKK, wilayah: wilayah, alamat: alamat, rt: rt, rw: rw, status: status, desil: desil,
-            programs: programs, attributes: attributes, members: members, updatedAt: updatedAt))
-    }
-
-    private func check(_ value: AttributeValue, line: Int, column: String, into issues: inout [RowIssue]) -> AttributeValue? {
-        if case .text(let text) = value, text.utf8.count > 4096 {
-            issues.append(RowIssue(
-                line: line, column: column, value: String(text.prefix(20)) + "…", code: .attributeInvalid,
-                rule: "an attribute text is at most 4096 bytes"))
-            return nil
-        }
-        return value
-    }
-
-    /// One member from its row; nil (with issues) when a required field is unusable.
-    private mutating func member(_ line: Int, _ cells: [String], _ issues: inout [RowIssue]) -> Member? {
-        let before = issues.count
-        func name(_ field: FlatField) -> String { column[field].map { header[$0] } ?? field.name }
-        func cell(_ field: FlatField) -> String? {
-            guard let index = column[field] else { return nil }
-            let text = cells[index].trimmingSpaces
-            return text.isEmpty ? nil : text
-        }
-        func issue(_ field: FlatField, _ value: String, _ code: LumbungError.Code, _ rule: String) {
-            issues.append(RowIssue(line: line, column: name(field), value: value, code: code, rule: rule))
-        }
-        func named<T: NamedCode>(_ field: FlatField, _ type: T.Type) -> T? {
-            guard let text = cell(field) else { return nil }
-            guard let value = T(name: text) else {
-                issue(field, text, .memberInvalid, "must be one of " + T.allCases.map(\.name).joined(separator: ", "))
-                return nil
-            }
-            return value
-        }
-
-        let nameText = column[.memberNama].map { cells[$0] } ?? ""
-        if nameText.trimmingSpaces.isEmpty || nameText.utf8.count > 200 {
-            issue(.memberNama, String(nameText.prefix(40)), .memberInvalid, "a name is 1-200 bytes of text")
-        }
-        var sex: Sex?
-        if let text = cell(.memberJenisKelamin) {
-            sex = Sex(letter: text)
-            if sex == nil { issue(.memberJenisKelamin, text, .memberInvalid, "must be L (laki-laki) or P (perempuan)") }
-        } else {
-            issue(.memberJenisKelamin, "", .memberInvalid, "is empty; must be L (laki-laki) or P (perempuan)")
-        }
-        var birthDate: CalendarDate?
-        if let text = cell(.memberTanggalLahir) {
-            do { birthDate = try CalendarDate(parsing: text) } catch let error as LumbungError {
-                issue(.memberTanggalLahir, text, error.code, error.rule)
-            } catch {}
-        }
-        let relation = named(.memberHubungan, Relation.self)
-        if relation == nil && cell(.memberHubungan) == nil {
-            issue(.memberHubungan, "", .memberInvalid, "is empty; must be one of " + Relation.allCases.map(\.name).joined(separator: ", "))
-        }
-        let presence = named(.memberKeberadaan, Presence.self) ?? .tinggalBersama
-        let marital = named(.memberStatusKawin, MaritalStatus.self)
-        let education = named(.memberPendidikan, Education.self)
-        let disability = named(.memberDisabilitas, Disability.self)
-        let occupation = cell(.memberPekerjaan).map { _ in cells[column[.memberPekerjaan]!] }
-        if let occupation, occupation.utf8.count > 200 {
-            issue(.memberPekerjaan, String(occupation.prefix(40)), .memberInvalid, "an occupation is at most 200 bytes")
-        }
-        var attributes = Attributes()
-        for (index, field) in fields.enumerated() {
-            guard case .memberAttribute(let code) = field, let value = FlatCells.attribute(cell: cells[index]) else { continue }
-            attributes[code] = check(value, line: line, column: header[index], into: &issues)
-        }
-
-        // NIK: the exact rule, the cross-checks, duplicates across the file.
-        let rawNIK = column[.memberNIK].map { cells[$0] }
-        var nik = MemberNIK(parsing: rawNIK)
-        switch nik {
-        case .valid(let parsed):
-            var mismatch: (LumbungError.Code, String)?
-            if let sex, parsed.sex != sex {
-                mismatch = (.nikSexMismatch, "the NIK's day (\(parsed.sex == .female ? "+40, female" : "male")) disagrees with jenis_kelamin \(sex.letter)")
-            } else if let birthDate, parsed.birthDay != birthDate.day || parsed.birthMonth != birthDate.month
-                || parsed.birthYearTwoDigits != birthDate.year % 100
-            {
-                mismatch = (.nikBirthDateMismatch, "the NIK's birth date disagrees with tanggal_lahir \(birthDate)")
-            }
-            if let (code, rule) = mismatch {
-                if options.keepInvalidNIK {
-                    nik = .invalid(parsed.text, reason: code)
-                } else {
-                    issue(.memberNIK, parsed.masked, code, rule)
-                }
-            }
-        case .invalid(let raw, _):
-            if !options.keepInvalidNIK {
-                do { _ = try NIK(raw) } catch let error as LumbungError {
-                    issue(.memberNIK, error.value ?? NIK.mask(raw), error.code, error.rule)
-                } catch {}
-            }
-        case .missing:
-            if !options.keepInvalidNIK {
-                issue(.memberNIK, "", .nikMissing,
-                      "every member needs a NIK; import members without one only with keepInvalidNIK (legacy data)")
-            }
-        }
-        if let text = nik.text?.trimmingSpaces, text.utf8.count == 16, let digits = UInt64(text) {
-            if let other = nikLines[digits] {
-                issue(.memberNIK, NIK.mask(text), .nikDuplicate, "the NIK is already on line \(other)")
-            } else {
-                nikLines[digits] = UInt32(clamping: line)
-            }
-        }
-
-        guard issues.count == before, let sex, let relation else { return nil }
-        return Member(
-            nik: nik, name: nameText, sex: sex, birthDate: birthDate, relation: relation, presence: presence,
-            maritalStatus: marital, education: education, occupation: occupation, disability: disability,
-            attributes: attributes)
     }
 }

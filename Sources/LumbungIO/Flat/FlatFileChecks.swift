@@ -1,0 +1,55 @@
+import Lumbung
+
+/// The checks that span a whole flat file, run on decoded groups in file order: a NIK on two
+/// rows (`nik.duplicate`), and, when grouping by id, a Nomor KK on two households
+/// (`kk.duplicate`; grouped by KK a repeat is already `row.groupNotContiguous`).
+///
+/// It remembers every NIK compactly (`[UInt64: UInt32]`, 16 digits → line).
+struct FlatFileChecks: Sendable {
+    let nikColumn: String
+    let kkColumn: String
+    let groupBy: ColumnMapping.GroupKey
+    private var nikLines: [UInt64: UInt32] = [:]
+    private var kkLines: [UInt64: UInt32] = [:]
+
+    init(nikColumn: String, kkColumn: String, groupBy: ColumnMapping.GroupKey) {
+        self.nikColumn = nikColumn
+        self.kkColumn = kkColumn
+        self.groupBy = groupBy
+    }
+
+    /// The number of distinct NIKs seen so far.
+    var nikCount: Int { nikLines.count }
+
+    /// The decoded household, or its issues with any file-wide ones added.
+    mutating func check(_ decoded: FlatDecodedGroup) -> Result<Household, RowIssues> {
+        var issues: [RowIssue] = []
+        if groupBy == .id, let (kk, line) = decoded.nomorKK {
+            if let other = kkLines[kk] {
+                issues.append(RowIssue(
+                    line: line, column: kkColumn, value: NIK.mask(String(kk)), code: .kkDuplicate,
+                    rule: "the Nomor KK is already the household on line \(other)"))
+            } else {
+                kkLines[kk] = UInt32(clamping: line)
+            }
+        }
+        for (digits, line) in decoded.niks {
+            if let other = nikLines[digits] {
+                issues.append(RowIssue(
+                    line: line, column: nikColumn, value: NIK.mask(Self.sixteenDigits(digits)), code: .nikDuplicate,
+                    rule: "the NIK is already on line \(other)"))
+            } else {
+                nikLines[digits] = UInt32(clamping: line)
+            }
+        }
+        guard !issues.isEmpty else { return decoded.result }
+        if case .failure(let earlier) = decoded.result { issues = earlier.issues + issues }
+        issues.sort { $0.line < $1.line }
+        return .failure(RowIssues(issues: issues, firstLine: decoded.firstLine))
+    }
+
+    private static func sixteenDigits(_ value: UInt64) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, 16 - text.count)) + text
+    }
+}

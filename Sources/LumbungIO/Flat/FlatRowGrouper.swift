@@ -1,0 +1,103 @@
+import Lumbung
+
+/// One household's rows of a flat file, as grouped, before decoding.
+struct FlatRowGroup: Sendable {
+    var key: String
+    var firstLine: Int
+    /// Each row's line and cells; nil cells for a row with the wrong column count.
+    var rows: [(line: Int, cells: [String]?)] = []
+    /// Issues found while grouping (column count, empty or non-contiguous key).
+    var issues: [RowIssue] = []
+}
+
+/// Groups consecutive rows with the same ``ColumnMapping/groupBy`` value into households.
+///
+/// It runs in file order and is cheap, so decoding the groups can run in parallel. Across the
+/// file it remembers every finished key (compactly) to report `row.groupNotContiguous`.
+struct FlatRowGrouper: Sendable {
+    let header: [String]
+    let groupColumn: Int
+    let groupBy: ColumnMapping.GroupKey
+
+    private var group: FlatRowGroup?
+    private var finishedNumericKeys: [UInt64: UInt32] = [:]
+    private var finishedTextKeys: [String: UInt32] = [:]
+
+    init(header: [String], groupColumn: Int, groupBy: ColumnMapping.GroupKey) {
+        self.header = header
+        self.groupColumn = groupColumn
+        self.groupBy = groupBy
+    }
+
+    /// Takes the next row; returns the previous group when this row starts a new one.
+    mutating func push(line: Int, row: [String]) -> FlatRowGroup? {
+        var rowIssues: [RowIssue] = []
+        var cells: [String]? = row
+        var key: String
+        if row.count != header.count {
+            rowIssues.append(RowIssue(
+                line: line, column: "", value: String(row.count), code: .rowColumnCount,
+                rule: "the row has \(row.count) cells, the header \(header.count)"))
+            cells = nil
+            key = groupColumn < row.count ? row[groupColumn].trimmingSpaces : group?.key ?? ""
+        } else {
+            key = row[groupColumn].trimmingSpaces
+        }
+        if key.isEmpty {
+            if cells != nil {
+                rowIssues.append(RowIssue(
+                    line: line, column: header[groupColumn], value: "", code: .rowGroupKeyMissing,
+                    rule: "rows are grouped by \(groupBy.rawValue), which is empty on this row"))
+            }
+            key = group?.key ?? ""
+        }
+        var finished: FlatRowGroup?
+        if group == nil || group!.key != key {
+            if let previous = group {
+                remember(previous)
+                finished = previous
+            }
+            var fresh = FlatRowGroup(key: key, firstLine: line)
+            if let earlier = firstLine(ofFinished: key) {
+                fresh.issues.append(RowIssue(
+                    line: line, column: header[groupColumn], value: maskedKey(key), code: .rowGroupNotContiguous,
+                    rule: "this household's rows already appeared from line \(earlier), before another household; sort the file by \(groupBy.rawValue)"))
+            }
+            group = fresh
+        }
+        group!.rows.append((line, cells))
+        if !rowIssues.isEmpty { group!.issues += rowIssues }
+        return finished
+    }
+
+    /// Ends the input: returns the last group, if any.
+    mutating func finish() -> FlatRowGroup? {
+        guard let finished = group else { return nil }
+        group = nil
+        remember(finished)
+        return finished
+    }
+
+    private static func numericKey(_ key: String) -> UInt64? {
+        guard key.utf8.count <= 19, key.utf8.first != UInt8(ascii: "0") || key.utf8.count == 1 else { return nil }
+        return UInt64(key)
+    }
+
+    private mutating func remember(_ finished: FlatRowGroup) {
+        guard !finished.key.isEmpty, firstLine(ofFinished: finished.key) == nil else { return }
+        let line = UInt32(clamping: finished.firstLine)
+        if let number = Self.numericKey(finished.key) {
+            finishedNumericKeys[number] = line
+        } else {
+            finishedTextKeys[finished.key] = line
+        }
+    }
+
+    private func firstLine(ofFinished key: String) -> Int? {
+        if key.isEmpty { return nil }
+        if let number = Self.numericKey(key) { return finishedNumericKeys[number].map(Int.init) }
+        return finishedTextKeys[key].map(Int.init)
+    }
+
+    private func maskedKey(_ key: String) -> String { groupBy == .nomorKK ? NIK.mask(key) : key }
+}
