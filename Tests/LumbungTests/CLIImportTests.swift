@@ -15,8 +15,6 @@ struct CLIImportTests {
         var value: String?
         var code: String
         var rule: String
-        /// Set when the report is known to name the line or column imprecisely (the reason).
-        var knownIssue: String?
     }
 
     /// One kind of bad input, made by editing the valid households 7–12.
@@ -59,8 +57,7 @@ struct CLIImportTests {
                 file.copyPerson(from: stored.rows[0], toRow: otherRow)
                 return Expected(
                     line: line(otherRow), column: "anggota.nik", value: maskedText(stored[0, "anggota.nik"]), code: "nik.duplicate",
-                    rule: "already belongs to household 1 in the store",
-                    knownIssue: "Importer reports a NIK held in the store on the household's first line with a JSON path column (anggota[i].nik), not the member's CSV line and column")
+                    rule: "already belongs to household 1 in the store")
             case .householdColumnsDisagree:
                 file[otherRow, "alamat"] = "Jl. Lain No. 1"
                 return Expected(line: line(otherRow), column: "alamat", value: "Jl. Lain No. 1", code: "row.householdMismatch", rule: "on line \(line(family[0])), the household's first row")
@@ -104,14 +101,8 @@ struct CLIImportTests {
         if expected.code != "household.noHead" { #expect(!issue[2].isEmpty, "the value is named: \(issue)") }
         #expect(issue[4].contains(expected.rule), "rule: \(issue[4])")
         #expect(report.rows.allSatisfy { !containsFullNumber($0.joined(separator: ",")) }, "the report masks NIKs and KKs")
-        if let reason = expected.knownIssue {
-            withKnownIssue(Comment(rawValue: reason)) {
-                #expect(issue[0] == String(expected.line) && issue[1] == expected.column, "\(issue)")
-            }
-        } else {
-            #expect(issue[0] == String(expected.line), "line: \(issue)")
-            #expect(issue[1] == expected.column, "column: \(issue)")
-        }
+        #expect(issue[0] == String(expected.line), "line: \(issue)")
+        #expect(issue[1] == expected.column, "column: \(issue)")
     }
 
     @Test func skipInvalidWritesTheValidOnesAndReportsTheRest() throws {

@@ -43,12 +43,28 @@ public final class BulkLoader {
 
     /// Inserts a household (no id) or replaces one (with id), validated like
     /// ``WriteTransaction/put(_:nikPolicy:)``.
-    public func add(_ household: Household) throws {
-        if household.id != nil {
+    ///
+    /// With `keepingID`, the household is new and keeps the id it carries (and its `updatedAt`,
+    /// when set), like ``WriteTransaction/insert(keepingID:nikPolicy:)``: a copy of another
+    /// store's household. Ids in ascending order beyond the stored ones load fastest.
+    public func add(_ household: Household, keepingID: Bool = false) throws {
+        if keepingID {
+            guard household.id != nil else {
+                throw LumbungError(.householdInvalid, field: "id", rule: "an insert that keeps its id needs one")
+            }
+            try queueNew(household)
+        } else if household.id != nil {
             // A replace checks and updates indexes in place, so what is collected goes first.
             try flushDeferred()
             record(try transaction.put(household, nikPolicy: nikPolicy).outcome)
-        } else if needsDictionary {
+        } else {
+            try queueNew(household)
+        }
+    }
+
+    /// A new household (an id here means "keep it") goes to the parallel insert path.
+    private func queueNew(_ household: Household) throws {
+        if needsDictionary {
             pending.append(try household.validated(policy: nikPolicy))
             if pending.count >= Self.trainingSample { try flushPending() }
         } else {
@@ -112,7 +128,7 @@ public final class BulkLoader {
                 while index < households.count {
                     local.append((index, Result {
                         var household = try households[index].validated(policy: policy)
-                        household.updatedAt = time
+                        if household.id == nil || household.updatedAt == nil { household.updatedAt = time }
                         var writer = ByteWriter()
                         RecordCodec.encode(household, into: &writer)
                         let sealed = try compressor.seal(writer.bytes, dictionaryID: dictionaryID ?? nil)
@@ -129,7 +145,7 @@ public final class BulkLoader {
 
     private func insert(_ validated: Household) throws {
         var household = validated
-        household.updatedAt = time
+        if household.id == nil || household.updatedAt == nil { household.updatedAt = time }
         var writer = ByteWriter()
         RecordCodec.encode(household, into: &writer)
         let sealed = try transaction.environment.compressor.seal(writer.bytes, dictionaryID: try transaction.dictionaryID())
@@ -139,8 +155,13 @@ public final class BulkLoader {
     private func write(_ prepared: Prepared) throws {
         var household = prepared.household
         if !storeWasEmpty { try transaction.checkUnique(household) }
-        household.id = try transaction.allocateID()
-        try records.put(Keys.record(household.id!), prepared.sealed, flags: UInt32(MDB_APPEND))
+        var append = true
+        if let kept = household.id {
+            append = try transaction.claim(kept)
+        } else {
+            household.id = try transaction.allocateID()
+        }
+        try records.put(Keys.record(household.id!), prepared.sealed, flags: append ? UInt32(MDB_APPEND) : 0)
         deferred.add(household)
         transaction.counters.add(household, sign: 1)
         try transaction.appendJournal(action: .insert, id: household.id!, digest: prepared.digest)

@@ -66,6 +66,8 @@ public final class CSVReader {
     public let encoding: CSVTextEncoding
     /// The source's name, for messages.
     public var name: String { source.name }
+    /// How many bytes of the input were read so far, for progress.
+    public var bytesConsumed: Int { source.bytesConsumed }
     /// Records longer than this (in bytes) are an error: almost always an unclosed quote.
     public var maximumRecordSize = 64 << 20
 

@@ -8,6 +8,8 @@ struct FlatDecodedGroup: Sendable {
     var firstLine: Int
     /// Every 16-digit NIK of the rows, with its line.
     var niks: [(digits: UInt64, line: Int)] = []
+    /// Each NIK's column, when it differs per NIK (JSON Lines: `anggota[2].nik`).
+    var nikColumns: [String]?
     /// The Nomor KK, if valid, with its line.
     var nomorKK: (value: UInt64, line: Int)?
 }
