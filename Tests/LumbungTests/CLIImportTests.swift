@@ -142,6 +142,58 @@ struct CLIImportTests {
         #expect(try fixture.fingerprint() == before)
     }
 
+    @Test func aFailedImportIntoANewPathLeavesNoStoreAndAMissingFileIsNotFound() throws {
+        let fixture = try CLIImportFixture()
+        var file = fixture.fresh
+        file.setHousehold(file.householdIDs[0], "status", "entah")
+        let path = fixture.directory.sub("bad.csv")
+        try file.write(to: path)
+        let newStore = fixture.directory.sub("new-store")
+        let refused = try CLITests.run(["import", path], store: newStore, in: fixture.directory)
+        #expect(refused.status == 3, "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: newStore), "a refused import leaves no empty store behind")
+        let dryRun = try CLITests.run(["import", fixture.directory.sub("bad.csv"), "--dry-run", "--skip-invalid"], store: newStore, in: fixture.directory)
+        #expect(dryRun.status == 3)
+        #expect(!FileManager.default.fileExists(atPath: newStore), "a dry run leaves no store behind")
+
+        let missing = try CLITests.run(["import", fixture.directory.sub("nowhere.csv")], store: newStore, in: fixture.directory)
+        #expect(missing.status == 4, "\(missing.stderr)")
+        #expect(missing.stderr.contains("nowhere.csv") && missing.stderr.contains("No such file"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: newStore))
+
+        // The same file into the existing store: refused, and the store stays.
+        #expect(try fixture.importFile(file, name: "bad2.csv").status == 3)
+        #expect(FileManager.default.fileExists(atPath: fixture.store + "/data.mdb"))
+    }
+
+    @Test func aNIKMovedBetweenTwoStoredHouseholdsInOneFileIsAccepted() throws {
+        let fixture = try CLIImportFixture()
+        // Two stored households with two or more members: move a non-head member of the first
+        // to the second, and list the receiving household first in the file.
+        var file = fixture.stored
+        let families = file.householdIDs.filter { file.rows(ofHousehold: $0).count >= 2 }
+        try #require(families.count >= 2)
+        let (giver, taker) = (families[0], families[1])
+        let moving = file.rows(ofHousehold: giver).first { file[$0, "anggota.hubungan"] != "kepala_keluarga" }!
+        let nik = file[moving, "anggota.nik"]
+        let takerRows = file.rows(ofHousehold: taker)
+        let takerKK = file[takerRows[0], "nomor_kk"]
+        // The member's row takes the receiving household's columns.
+        var moved = file.rows[moving]
+        for (index, name) in file.header.enumerated() where !name.hasPrefix("anggota.") {
+            moved[index] = file.rows[takerRows[0]][index]
+        }
+        // The receiving household first, so when it is read the NIK is still the giver's in the store.
+        let rest = file.rows.indices.filter { $0 != moving && !takerRows.contains($0) }.map { file.rows[$0] }
+        file.rows = takerRows.map { file.rows[$0] } + [moved] + rest
+        let result = try fixture.importFile(file, name: "moved.csv")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(CLIImportFixture.summary(result).contains("2 updated"), "\(result.stderr)")
+        let get = try fixture.run(["get", "--nik", nik, "--json"])
+        #expect(get.status == 0 && get.stdout.contains(takerKK), "the NIK now belongs to the receiving household")
+        #expect(try fixture.run(["check"]).status == 0)
+    }
+
     @Test func onExistingUpdateSkipOrFail() throws {
         let fixture = try CLIImportFixture()
         var changed = fixture.stored

@@ -105,7 +105,13 @@ public final class BulkLoader {
         guard let current = inFlight else { return }
         inFlight = nil
         current.group.wait()
-        for result in current.results.withLock({ $0 }) {
+        // Taken out of the lock, not copied: a copy would retain every household once more.
+        let results = current.results.withLock { results in
+            let taken = results
+            results = []
+            return taken
+        }
+        for result in results {
             try write(try result!.get())
         }
     }

@@ -132,7 +132,7 @@ public final class WriteTransaction: ReadTransaction {
         var position = 0
         while found {
             if position % stride == 0 {
-                try environment.compressor.open(cursor.valueBytes) { samples.append(Array($0)) }
+                try openRecord(cursor.valueBytes) { samples.append(Array($0)) }
             }
             position += 1
             found = try cursor.move(MDB_NEXT)
@@ -281,6 +281,8 @@ public final class WriteTransaction: ReadTransaction {
     func dictionaryID() throws -> UInt32? {
         if let cached = currentDictionary { return cached }
         let id = try txn.get(dbs.meta, MetaKey.currentDictionary).map { UInt32(Keys.read($0.buffer, width: 4)) }
+        // Trained by another process since this one opened the store: load it, or records would go uncompressed.
+        if let id, !environment.compressor.hasDictionary(id) { try environment.loadDictionaries(txn) }
         currentDictionary = .some(id)
         return id
     }

@@ -375,8 +375,8 @@ public final class CSVReader {
             .csvEncoding, field: "\(source.name) line \(line + newlines), column \(column + 1)\(columnName)",
             rule: "byte 0x\(hex(byte)) at byte \(offset + 1) of the field is not valid UTF-8. The file looks like "
                 + "Windows-1252 (saved by older Excel), where it would be '\(guess)'. Convert it with "
-                + "`iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv`, or read it with the Windows-1252 "
-                + "convert option (encoding: .windows1252)")
+                + "`iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv`, or ask for the Windows-1252 "
+                + "conversion when reading it")
     }
 
     /// The offset of the first byte that does not begin or continue a valid UTF-8 sequence.

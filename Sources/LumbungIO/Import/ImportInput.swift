@@ -104,7 +104,9 @@ struct ImportInput: Sendable {
                 decoded.nomorKK = (household.nomorKK.rawValue, line)
             }
         }
-        if case .success(let household) = decoded.result {
+        // The flat decoder already checks every rule `validated` does (the bulk load validates
+        // again before writing); a JSON line is only parsed, so it is validated here.
+        if case .json = raw, case .success(let household) = decoded.result {
             do {
                 decoded.result = .success(try household.validated(policy: policy))
             } catch let error as LumbungError {

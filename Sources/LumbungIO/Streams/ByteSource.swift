@@ -260,7 +260,7 @@ public final class ByteSource {
     }
 
     static func ioError(_ what: String, _ path: String) -> LumbungError {
-        LumbungError(.fileIO, field: path, rule: "\(what): \(String(cString: strerror(errno)))")
+        LumbungError(errno == ENOENT ? .fileNotFound : .fileIO, field: path, rule: "\(what): \(String(cString: strerror(errno)))")
     }
 }
 
