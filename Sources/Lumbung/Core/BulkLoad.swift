@@ -125,9 +125,11 @@ public final class BulkLoader {
         let results = Locked([Result<Prepared, any Error>?](repeating: nil, count: households.count))
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        // One task per worker, none of which waits for another: a pool thread blocked in a
+        // wait (as in concurrentPerform) looks busy to the pool, and other work queues behind it.
+        for worker in 0..<workers {
+            group.enter()
+            DispatchQueue.global().async {
                 var local: [(Int, Result<Prepared, any Error>)] = []
                 local.reserveCapacity(households.count / workers + 1)
                 var index = worker
@@ -143,8 +145,8 @@ public final class BulkLoader {
                     index += workers
                 }
                 results.withLock { all in for (index, result) in local { all[index] = result } }
+                group.leave()
             }
-            group.leave()
         }
         return (group, results)
     }
