@@ -18,6 +18,9 @@ struct ImportRun {
     /// All or nothing: after the first rejected household nothing more is written.
     private var stopped = false
     private let bytesRead = BytesRead()
+    /// An empty store holds no NIK, KK or id to check against (what this load adds is checked by
+    /// the file-wide checks), so the lookups are skipped.
+    private var storeIsEmpty = false
 
     /// A member's NIK held by another stored household.
     private struct Conflict {
@@ -47,6 +50,7 @@ struct ImportRun {
 
     /// Reads the whole file into `loader`'s transaction.
     mutating func scan(loader: BulkLoader) throws {
+        storeIsEmpty = try loader.tx.householdCount() == 0
         let households = input.households(bytesRead: bytesRead)
         defer { households.cancel() }
         while let decoded = try households.next() {
@@ -58,6 +62,7 @@ struct ImportRun {
 
     /// Reads the whole file without writing, checking against the store in short reads.
     mutating func scan(batched read: ((ReadTransaction) throws -> Void) throws -> Void) throws {
+        try read { tx in self.storeIsEmpty = try tx.householdCount() == 0 }
         let households = input.households(bytesRead: bytesRead)
         defer { households.cancel() }
         var batch: [FlatDecodedGroup] = []
@@ -86,6 +91,10 @@ struct ImportRun {
             household = checked
         }
         let line = decoded.firstLine
+        if storeIsEmpty {
+            try accept(household, existing: nil, loader: loader)
+            return
+        }
         var issues: [RowIssue] = []
         let existing = try Importer.existingID(of: household, by: options.matchBy, in: tx, line: line, issues: &issues)
         if let existing, options.onExisting == .fail {
