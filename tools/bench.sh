@@ -45,13 +45,24 @@ rm -rf "$dir/store"
 echo "lumbung store on disk: $(du -s -B1 "$dir/store" | cut -f1) bytes; data.mdb $(stat -c %s "$dir/store/data.mdb") bytes"
 "$lumbung" stats --store "$dir/store" --wilayah 32.16 | head -8
 
-echo "== lumbung generate --out CSV, and import of that CSV into a fresh store"
-/usr/bin/time -v "$lumbung" generate --kabupaten 32.16 --households "$n" --out "$dir/generated.csv" 2>&1 \
-  | grep -E "done|Elapsed|Maximum resident" || true
-rm -rf "$dir/imported"
-/usr/bin/time -v "$lumbung" import --store "$dir/imported" "$households_csv" 2>&1 \
-  | grep -E "households read|Elapsed|Maximum resident" || true
-rm -rf "$dir/imported" "$dir/generated.csv"
+echo "== file import/export (issue 3): generate --out, import, re-import, export, round trip, match"
+timed() { /usr/bin/time -f "   %e s wall, %U s user, %M KB peak RSS" "$@"; }
+timed "$lumbung" generate --kabupaten 32.16 --households "$n" --out "$dir/generated.csv" 2>&1 | tail -1
+rm -rf "$dir/imported" "$dir/copy"
+echo "-- import of the CSV into a fresh store"
+timed "$lumbung" import --store "$dir/imported" "$households_csv" 2>&1 | grep -E "households read|wall"
+echo "-- the same file again (every household unchanged)"
+timed "$lumbung" import --store "$dir/imported" "$households_csv" 2>&1 | grep -E "households read|wall"
+echo "-- export to CSV"
+timed "$lumbung" export --store "$dir/imported" --out "$dir/export.csv" 2>&1 | tail -1
+echo "-- export | import --match-by id into a fresh store, export again: identical?"
+timed "$lumbung" import --store "$dir/copy" --match-by id "$dir/export.csv" 2>&1 | grep -E "households read|wall"
+"$lumbung" export --store "$dir/copy" --out "$dir/export2.csv" 2>/dev/null
+cmp "$dir/export.csv" "$dir/export2.csv" && echo "   identical, byte for byte"
+echo "-- match of the floor's 1,000,000 NIKs, CSV output"
+head -n 1000000 "$dir/floor.niks" > "$dir/match.txt"
+timed "$lumbung" match --store "$dir/store" "$dir/match.txt" 2>&1 >"$dir/match.out.csv" | tail -1
+rm -rf "$dir/imported" "$dir/copy" "$dir/generated.csv" "$dir/export.csv" "$dir/export2.csv" "$dir/match.out.csv"
 
 echo "== lumbung benchmarks (ordo-one/benchmark, same NIK list as the floor)"
 swift package --allow-writing-to-directory "$dir" benchmark --target StoreBenchmarks --no-progress

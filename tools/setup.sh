@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks to build and test Lumbung: liblmdb-dev and
-# libzstd-dev (the C libraries), the zstd and lmdb-utils tools the tests drive, pkg-config.
+# libzstd-dev (the C libraries), libjemalloc-dev (the CLI's malloc), the zstd and lmdb-utils tools the tests drive, pkg-config.
 set -euo pipefail
 need=()
 pkg-config --exists lmdb 2>/dev/null || need+=(liblmdb-dev)
 pkg-config --exists libzstd 2>/dev/null || need+=(libzstd-dev)
+pkg-config --exists jemalloc 2>/dev/null || need+=(libjemalloc-dev)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v zstd >/dev/null || need+=(zstd)
 command -v mdb_stat >/dev/null || need+=(lmdb-utils)

@@ -1,4 +1,5 @@
 import Foundation
+import LumbungIO
 
 /// Progress on standard error: a line every 100,000 households, or a `\r` bar on a terminal.
 struct Progress {
@@ -59,5 +60,56 @@ struct Progress {
         return whole >= 3600
             ? String(format: "%dh%02dm%02ds", whole / 3600, whole / 60 % 60, whole % 60)
             : String(format: "%dm%02ds", whole / 60, whole % 60)
+    }
+}
+
+/// Progress of an import, by input bytes (the household count is unknown until the end):
+/// a `\r` bar on a terminal, else a line every 100,000 households.
+final class ByteProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private let start = Date()
+    private let interactive = Terminal.stderrIsTerminal
+    private var lastDraw = Date.distantPast
+    private var lastLine = 0
+    private var drewBar = false
+
+    func update(_ report: ImportProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        if interactive {
+            let now = Date()
+            guard now.timeIntervalSince(lastDraw) >= 0.2 else { return }
+            lastDraw = now
+            let fraction = report.bytesTotal > 0 ? min(1, Double(report.bytesRead) / Double(report.bytesTotal)) : 0
+            let filled = Int(fraction * 30)
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: 30 - filled)
+            FileHandle.standardError.write(Data("\r[\(bar)] \(status(report))\u{1B}[K".utf8))
+            drewBar = true
+        } else if report.households / Progress.lineEvery > lastLine / Progress.lineEvery {
+            lastLine = report.households
+            Terminal.note(status(report))
+        }
+    }
+
+    func finishLine() {
+        lock.lock()
+        defer { lock.unlock() }
+        if drewBar {
+            FileHandle.standardError.write(Data("\n".utf8))
+            drewBar = false
+        }
+    }
+
+    private func status(_ report: ImportProgress) -> String {
+        let seconds = Date().timeIntervalSince(start)
+        let rate = seconds > 0 ? Double(report.households) / seconds : 0
+        let megabytes = { (bytes: Int) in String(format: "%.0f MB", Double(bytes) / 1_000_000) }
+        guard report.bytesTotal > 0 else {
+            return "\(report.households) households, \(megabytes(report.bytesRead)) read, \(Int(rate.rounded()))/s"
+        }
+        let fraction = min(1, Double(report.bytesRead) / Double(report.bytesTotal))
+        let eta = fraction > 0 ? seconds / fraction - seconds : 0
+        return "\(megabytes(report.bytesRead)) of \(megabytes(report.bytesTotal)) (\(Int(fraction * 100))%), "
+            + "\(report.households) households, \(Int(rate.rounded()))/s, ETA \(Progress.format(seconds: eta))"
     }
 }

@@ -14,6 +14,8 @@ extension LumbungError.Code {
     // Files
     /// A file could not be opened, read, written or renamed.
     public static let fileIO: Self = "file.io"
+    /// An input file does not exist.
+    public static let fileNotFound: Self = "file.notFound"
     /// zstd data is corrupt or truncated, or a zstd context failed.
     public static let fileZstd: Self = "file.zstd"
 }

@@ -15,8 +15,6 @@ struct CLIImportTests {
         var value: String?
         var code: String
         var rule: String
-        /// Set when the report is known to name the line or column imprecisely (the reason).
-        var knownIssue: String?
     }
 
     /// One kind of bad input, made by editing the valid households 7–12.
@@ -59,8 +57,7 @@ struct CLIImportTests {
                 file.copyPerson(from: stored.rows[0], toRow: otherRow)
                 return Expected(
                     line: line(otherRow), column: "anggota.nik", value: maskedText(stored[0, "anggota.nik"]), code: "nik.duplicate",
-                    rule: "already belongs to household 1 in the store",
-                    knownIssue: "Importer reports a NIK held in the store on the household's first line with a JSON path column (anggota[i].nik), not the member's CSV line and column")
+                    rule: "already belongs to household 1 in the store")
             case .householdColumnsDisagree:
                 file[otherRow, "alamat"] = "Jl. Lain No. 1"
                 return Expected(line: line(otherRow), column: "alamat", value: "Jl. Lain No. 1", code: "row.householdMismatch", rule: "on line \(line(family[0])), the household's first row")
@@ -104,14 +101,8 @@ struct CLIImportTests {
         if expected.code != "household.noHead" { #expect(!issue[2].isEmpty, "the value is named: \(issue)") }
         #expect(issue[4].contains(expected.rule), "rule: \(issue[4])")
         #expect(report.rows.allSatisfy { !containsFullNumber($0.joined(separator: ",")) }, "the report masks NIKs and KKs")
-        if let reason = expected.knownIssue {
-            withKnownIssue(Comment(rawValue: reason)) {
-                #expect(issue[0] == String(expected.line) && issue[1] == expected.column, "\(issue)")
-            }
-        } else {
-            #expect(issue[0] == String(expected.line), "line: \(issue)")
-            #expect(issue[1] == expected.column, "column: \(issue)")
-        }
+        #expect(issue[0] == String(expected.line), "line: \(issue)")
+        #expect(issue[1] == expected.column, "column: \(issue)")
     }
 
     @Test func skipInvalidWritesTheValidOnesAndReportsTheRest() throws {
@@ -149,6 +140,58 @@ struct CLIImportTests {
         #expect(dirty.status == 3, "a dry run that finds issues fails: \(dirty.stderr)")
         #expect(try fixture.report("dirty.csv").rows.count == 1)
         #expect(try fixture.fingerprint() == before)
+    }
+
+    @Test func aFailedImportIntoANewPathLeavesNoStoreAndAMissingFileIsNotFound() throws {
+        let fixture = try CLIImportFixture()
+        var file = fixture.fresh
+        file.setHousehold(file.householdIDs[0], "status", "entah")
+        let path = fixture.directory.sub("bad.csv")
+        try file.write(to: path)
+        let newStore = fixture.directory.sub("new-store")
+        let refused = try CLITests.run(["import", path], store: newStore, in: fixture.directory)
+        #expect(refused.status == 3, "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: newStore), "a refused import leaves no empty store behind")
+        let dryRun = try CLITests.run(["import", fixture.directory.sub("bad.csv"), "--dry-run", "--skip-invalid"], store: newStore, in: fixture.directory)
+        #expect(dryRun.status == 3)
+        #expect(!FileManager.default.fileExists(atPath: newStore), "a dry run leaves no store behind")
+
+        let missing = try CLITests.run(["import", fixture.directory.sub("nowhere.csv")], store: newStore, in: fixture.directory)
+        #expect(missing.status == 4, "\(missing.stderr)")
+        #expect(missing.stderr.contains("nowhere.csv") && missing.stderr.contains("No such file"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: newStore))
+
+        // The same file into the existing store: refused, and the store stays.
+        #expect(try fixture.importFile(file, name: "bad2.csv").status == 3)
+        #expect(FileManager.default.fileExists(atPath: fixture.store + "/data.mdb"))
+    }
+
+    @Test func aNIKMovedBetweenTwoStoredHouseholdsInOneFileIsAccepted() throws {
+        let fixture = try CLIImportFixture()
+        // Two stored households with two or more members: move a non-head member of the first
+        // to the second, and list the receiving household first in the file.
+        var file = fixture.stored
+        let families = file.householdIDs.filter { file.rows(ofHousehold: $0).count >= 2 }
+        try #require(families.count >= 2)
+        let (giver, taker) = (families[0], families[1])
+        let moving = file.rows(ofHousehold: giver).first { file[$0, "anggota.hubungan"] != "kepala_keluarga" }!
+        let nik = file[moving, "anggota.nik"]
+        let takerRows = file.rows(ofHousehold: taker)
+        let takerKK = file[takerRows[0], "nomor_kk"]
+        // The member's row takes the receiving household's columns.
+        var moved = file.rows[moving]
+        for (index, name) in file.header.enumerated() where !name.hasPrefix("anggota.") {
+            moved[index] = file.rows[takerRows[0]][index]
+        }
+        // The receiving household first, so when it is read the NIK is still the giver's in the store.
+        let rest = file.rows.indices.filter { $0 != moving && !takerRows.contains($0) }.map { file.rows[$0] }
+        file.rows = takerRows.map { file.rows[$0] } + [moved] + rest
+        let result = try fixture.importFile(file, name: "moved.csv")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(CLIImportFixture.summary(result).contains("2 updated"), "\(result.stderr)")
+        let get = try fixture.run(["get", "--nik", nik, "--json"])
+        #expect(get.status == 0 && get.stdout.contains(takerKK), "the NIK now belongs to the receiving household")
+        #expect(try fixture.run(["check"]).status == 0)
     }
 
     @Test func onExistingUpdateSkipOrFail() throws {

@@ -31,6 +31,50 @@ struct StoreTests {
         #expect(second == HouseholdID(2))
     }
 
+    @Test func insertKeepingIDKeepsTheIdAndTimeAndMovesTheNextIdOn() throws {
+        let store = try makeStore()
+        var factory = HouseholdFactory(seed: 11)
+        let stamp = Date(timeIntervalSince1970: 1_700_000_000)
+        func copy(_ id: UInt64) -> Household {
+            var household = factory.household()
+            household.id = HouseholdID(rawValue: id)
+            household.updatedAt = stamp
+            return household
+        }
+        // Out of order, with gaps, in one transaction and in a bulk load.
+        let (ten, three) = (copy(10), copy(3))
+        try store.write { tx in
+            try tx.insert(keepingID: ten)
+            try tx.insert(keepingID: three)
+        }
+        let (twenty, five) = (copy(20), copy(5))
+        try store.bulkLoad { loader in
+            try loader.add(twenty, keepingID: true)
+            try loader.add(five, keepingID: true)
+        }
+        try store.read { (tx) throws in
+            for original in [ten, three, twenty, five] {
+                let stored = try #require(try tx.household(id: original.id!))
+                #expect(stored.id == original.id && stored.content == original.content && stored.updatedAt == stamp,
+                        "id, content and updated-at are kept")
+            }
+            #expect(try tx.householdCount() == 4)
+        }
+        #expect(try store.check().isClean)
+        // A new household gets the id after the largest one.
+        #expect(try store.write { tx in try tx.put(factory.household()).id } == HouseholdID(rawValue: 21))
+        // A taken id is refused, naming it; nothing is written.
+        var taken = copy(5)
+        #expect {
+            try store.write { tx in try tx.insert(keepingID: taken) }
+        } throws: { error in
+            (error as? LumbungError)?.code == .householdIDTaken && (error as? LumbungError)?.value == "5"
+        }
+        taken.id = HouseholdID(rawValue: 3)
+        #expect(throws: LumbungError.self) { try store.bulkLoad { loader in try loader.add(taken, keepingID: true) } }
+        #expect(try store.read { tx in try tx.householdCount() } == 5)
+    }
+
     @Test func duplicateNIKIsRefusedNamingTheOtherHousehold() throws {
         let store = try makeStore()
         var factory = HouseholdFactory(seed: 2)

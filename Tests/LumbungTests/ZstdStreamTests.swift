@@ -121,7 +121,7 @@ private func writeFile(_ path: String, _ bytes: [UInt8], compress: Bool? = nil) 
         let notZstd = try #require(throws: LumbungError.self) { _ = try ByteSource(path: bogus) }
         #expect(notZstd.code == .fileZstd)
         let missing = try #require(throws: LumbungError.self) { _ = try ByteSource(path: directory.sub("nope")) }
-        #expect(missing.code == .fileIO)
+        #expect(missing.code == .fileNotFound)
     }
 
     @Test(.enabled(if: zstdTool != nil, "the zstd command-line tool is not installed; skipping interop"))

@@ -43,12 +43,28 @@ public final class BulkLoader {
 
     /// Inserts a household (no id) or replaces one (with id), validated like
     /// ``WriteTransaction/put(_:nikPolicy:)``.
-    public func add(_ household: Household) throws {
-        if household.id != nil {
+    ///
+    /// With `keepingID`, the household is new and keeps the id it carries (and its `updatedAt`,
+    /// when set), like ``WriteTransaction/insert(keepingID:nikPolicy:)``: a copy of another
+    /// store's household. Ids in ascending order beyond the stored ones load fastest.
+    public func add(_ household: Household, keepingID: Bool = false) throws {
+        if keepingID {
+            guard household.id != nil else {
+                throw LumbungError(.householdInvalid, field: "id", rule: "an insert that keeps its id needs one")
+            }
+            try queueNew(household)
+        } else if household.id != nil {
             // A replace checks and updates indexes in place, so what is collected goes first.
             try flushDeferred()
             record(try transaction.put(household, nikPolicy: nikPolicy).outcome)
-        } else if needsDictionary {
+        } else {
+            try queueNew(household)
+        }
+    }
+
+    /// A new household (an id here means "keep it") goes to the parallel insert path.
+    private func queueNew(_ household: Household) throws {
+        if needsDictionary {
             pending.append(try household.validated(policy: nikPolicy))
             if pending.count >= Self.trainingSample { try flushPending() }
         } else {
@@ -89,7 +105,13 @@ public final class BulkLoader {
         guard let current = inFlight else { return }
         inFlight = nil
         current.group.wait()
-        for result in current.results.withLock({ $0 }) {
+        // Taken out of the lock, not copied: a copy would retain every household once more.
+        let results = current.results.withLock { results in
+            let taken = results
+            results = []
+            return taken
+        }
+        for result in results {
             try write(try result!.get())
         }
     }
@@ -103,16 +125,18 @@ public final class BulkLoader {
         let results = Locked([Result<Prepared, any Error>?](repeating: nil, count: households.count))
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        // One task per worker, none of which waits for another: a pool thread blocked in a
+        // wait (as in concurrentPerform) looks busy to the pool, and other work queues behind it.
+        for worker in 0..<workers {
+            group.enter()
+            DispatchQueue.global().async {
                 var local: [(Int, Result<Prepared, any Error>)] = []
                 local.reserveCapacity(households.count / workers + 1)
                 var index = worker
                 while index < households.count {
                     local.append((index, Result {
                         var household = try households[index].validated(policy: policy)
-                        household.updatedAt = time
+                        if household.id == nil || household.updatedAt == nil { household.updatedAt = time }
                         var writer = ByteWriter()
                         RecordCodec.encode(household, into: &writer)
                         let sealed = try compressor.seal(writer.bytes, dictionaryID: dictionaryID ?? nil)
@@ -121,15 +145,15 @@ public final class BulkLoader {
                     index += workers
                 }
                 results.withLock { all in for (index, result) in local { all[index] = result } }
+                group.leave()
             }
-            group.leave()
         }
         return (group, results)
     }
 
     private func insert(_ validated: Household) throws {
         var household = validated
-        household.updatedAt = time
+        if household.id == nil || household.updatedAt == nil { household.updatedAt = time }
         var writer = ByteWriter()
         RecordCodec.encode(household, into: &writer)
         let sealed = try transaction.environment.compressor.seal(writer.bytes, dictionaryID: try transaction.dictionaryID())
@@ -139,8 +163,13 @@ public final class BulkLoader {
     private func write(_ prepared: Prepared) throws {
         var household = prepared.household
         if !storeWasEmpty { try transaction.checkUnique(household) }
-        household.id = try transaction.allocateID()
-        try records.put(Keys.record(household.id!), prepared.sealed, flags: UInt32(MDB_APPEND))
+        var append = true
+        if let kept = household.id {
+            append = try transaction.claim(kept)
+        } else {
+            household.id = try transaction.allocateID()
+        }
+        try records.put(Keys.record(household.id!), prepared.sealed, flags: append ? UInt32(MDB_APPEND) : 0)
         deferred.add(household)
         transaction.counters.add(household, sign: 1)
         try transaction.appendJournal(action: .insert, id: household.id!, digest: prepared.digest)

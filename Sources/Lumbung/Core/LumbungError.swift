@@ -106,6 +106,7 @@ extension LumbungError.Code {
 
     // Household and member fields
     public static let householdNotFound: Self = "household.notFound"
+    public static let householdIDTaken: Self = "household.idTaken"
     public static let householdInvalid: Self = "household.invalid"
     public static let householdNoHead: Self = "household.noHead"
     public static let householdManyHeads: Self = "household.manyHeads"

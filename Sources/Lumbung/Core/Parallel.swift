@@ -10,7 +10,8 @@ import Foundation
 /// Parallel.run(2) { part in part == 0 ? sortNIKs() : sortKKs() }
 /// ```
 enum Parallel {
-    /// Calls `body(0)`…`body(count - 1)` at once; the caller runs `body(0)`. Returns when all are done.
+    /// Calls `body(0)`…`body(count - 1)` at once; the caller runs `body(0)` (so it may take
+    /// locks the caller holds, recursive ones). Returns when all are done.
     static func run(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
         guard count > 1 else {
             if count == 1 { body(0) }

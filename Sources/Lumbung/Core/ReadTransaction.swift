@@ -73,9 +73,19 @@ public class ReadTransaction {
         return low == number % Keys.uniqueSplit ? id : nil
     }
 
+    /// Calls `body` with a stored record's payload. A dictionary this process has not seen yet
+    /// (another process trained it since the store was opened here) is loaded first: they are
+    /// immutable, and this transaction sees it.
+    func openRecord<R>(_ stored: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        if let id = try Compressor.dictionaryID(of: stored), !environment.compressor.hasDictionary(id) {
+            try environment.loadDictionaries(txn)
+        }
+        return try environment.compressor.open(stored, body)
+    }
+
     func decode(_ stored: UnsafeRawBufferPointer, id: HouseholdID) throws -> Household {
         do {
-            return try environment.compressor.open(stored) { payload in
+            return try openRecord(stored) { payload in
                 try RecordCodec.decode(payload, id: id)
             }
         } catch let error as LumbungError {

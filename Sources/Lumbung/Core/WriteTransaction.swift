@@ -57,6 +57,24 @@ public final class WriteTransaction: ReadTransaction {
         return try write(validated, replacing: old, action: nil)
     }
 
+    /// Inserts a household under the id it carries, keeping its `updatedAt` when it has one: a
+    /// copy of another store's household (from its export or a snapshot), so ids survive the trip.
+    ///
+    /// ```swift
+    /// try store.write { tx in try tx.insert(keepingID: householdFromExport) }
+    /// ```
+    /// - Throws: `household.idTaken` when the id is in use, and what ``put(_:nikPolicy:)`` throws.
+    @discardableResult
+    public func insert(keepingID household: Household, nikPolicy: NIKPolicy = .strict) throws -> PutResult {
+        try ensureValid()
+        guard let id = household.id else {
+            throw LumbungError(.householdInvalid, field: "id", rule: "an insert that keeps its id needs one")
+        }
+        let validated = try household.validated(policy: nikPolicy)
+        let append = try claim(id)
+        return try write(validated, replacing: nil, action: nil, append: append, keepingTime: true)
+    }
+
     /// Deletes a household and returns it as it was.
     @discardableResult
     public func delete(id: HouseholdID) throws -> Household {
@@ -114,7 +132,7 @@ public final class WriteTransaction: ReadTransaction {
         var position = 0
         while found {
             if position % stride == 0 {
-                try environment.compressor.open(cursor.valueBytes) { samples.append(Array($0)) }
+                try openRecord(cursor.valueBytes) { samples.append(Array($0)) }
             }
             position += 1
             found = try cursor.move(MDB_NEXT)
@@ -125,8 +143,10 @@ public final class WriteTransaction: ReadTransaction {
     // MARK: The write path
 
     /// Writes a validated household over `old`. `action` nil means insert or update.
-    func write(_ validated: Household, replacing old: Household?, action: JournalEntry.Action?) throws -> PutResult {
+    func write(_ validated: Household, replacing old: Household?, action: JournalEntry.Action?,
+               append: Bool = true, keepingTime: Bool = false) throws -> PutResult {
         var new = validated
+        let givenTime = validated.updatedAt
         try checkUnique(new)
         if var unchanged = old {
             unchanged.updatedAt = nil
@@ -135,11 +155,11 @@ public final class WriteTransaction: ReadTransaction {
         }
         let id = try new.id ?? allocateID()
         new.id = id
-        new.updatedAt = RecordCodec.date(milliseconds: RecordCodec.milliseconds(Date()))
+        new.updatedAt = keepingTime && givenTime != nil ? givenTime : RecordCodec.date(milliseconds: RecordCodec.milliseconds(Date()))
         var writer = ByteWriter()
         RecordCodec.encode(new, into: &writer)
         let sealed = try environment.compressor.seal(writer.bytes, dictionaryID: try dictionaryID())
-        try txn.put(dbs.records, Keys.record(id), sealed, flags: old == nil ? UInt32(MDB_APPEND) : 0)
+        try txn.put(dbs.records, Keys.record(id), sealed, flags: old == nil && append ? UInt32(MDB_APPEND) : 0)
         try updateIndexes(old: old, new: new)
         if let old { counters.add(old, sign: -1) }
         counters.add(new, sign: 1)
@@ -161,6 +181,32 @@ public final class WriteTransaction: ReadTransaction {
                     rule: "the NIK already belongs to household \(other)", householdID: household.id)
             }
         }
+    }
+
+    /// Claims `id` for an insert that keeps a given id (a copy from another store). Returns
+    /// whether it lies beyond every stored id, so its record can be appended.
+    /// - Throws: `household.idTaken` when a household already has it.
+    func claim(_ id: HouseholdID) throws -> Bool {
+        _ = try loadNextID()
+        if id.rawValue >= nextID! {
+            nextID = id.rawValue + 1
+            return true
+        }
+        if try contains(id: id) {
+            throw LumbungError(.householdIDTaken, field: "id", value: id.description, rule: "another household already has this id", householdID: id)
+        }
+        return false
+    }
+
+    private func loadNextID() throws -> UInt64 {
+        if nextID == nil {
+            if let stored = try txn.get(dbs.meta, MetaKey.nextID) {
+                nextID = Keys.read(stored.buffer, width: 8)
+            } else {
+                nextID = 1
+            }
+        }
+        return nextID!
     }
 
     func allocateID() throws -> HouseholdID {
@@ -235,6 +281,8 @@ public final class WriteTransaction: ReadTransaction {
     func dictionaryID() throws -> UInt32? {
         if let cached = currentDictionary { return cached }
         let id = try txn.get(dbs.meta, MetaKey.currentDictionary).map { UInt32(Keys.read($0.buffer, width: 4)) }
+        // Trained by another process since this one opened the store: load it, or records would go uncompressed.
+        if let id, !environment.compressor.hasDictionary(id) { try environment.loadDictionaries(txn) }
         currentDictionary = .some(id)
         return id
     }

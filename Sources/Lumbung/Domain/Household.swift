@@ -101,7 +101,8 @@ public struct Household: Hashable, Sendable {
             var seen: [NIK: Int] = [:]
             for index in copy.members.indices {
                 do {
-                    try copy.members[index].validate(policy: policy)
+                    // Written back only when it changed: writing would copy the members array.
+                    if let changed = try members[index].validated(policy: policy) { copy.members[index] = changed }
                 } catch let error as LumbungError {
                     throw error.prefixed(by: "anggota[\(index)]")
                 }

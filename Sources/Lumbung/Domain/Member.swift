@@ -47,6 +47,14 @@ public struct Member: Hashable, Sendable {
 
     /// Checks the member's own fields. Under `.keepFlagged` a bad NIK is flagged instead of refused,
     /// and a NIK that contradicts the member's sex or birth date is flagged with that rule.
+    /// Checks the member; returns the member to store instead when its NIK gets flagged or
+    /// shortened, nil when it is stored as it is.
+    func validated(policy: NIKPolicy) throws -> Member? {
+        var copy = self
+        try copy.validate(policy: policy)
+        return copy.nik == nik ? nil : copy
+    }
+
     mutating func validate(policy: NIKPolicy) throws {
         let trimmed = name.trimmedWhitespace
         guard !trimmed.isEmpty, name.utf8.count <= 200 else {

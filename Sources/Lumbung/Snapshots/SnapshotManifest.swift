@@ -129,7 +129,7 @@ extension ReadTransaction {
         var found = try cursor.move(MDB_FIRST)
         while found {
             let key = cursor.keyBytes
-            try environment.compressor.open(cursor.valueBytes) { payload in
+            try openRecord(cursor.valueBytes) { payload in
                 hasher.update(bufferPointer: key)
                 var length = UInt32(payload.count).bigEndian
                 withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }

@@ -215,6 +215,10 @@ public struct Snapshots: Sendable {
                 try Durable.sync(path: dataPath)
                 let created = Date()
                 // The file digest and the content digest in parallel: they read different things.
+                // The content (part 0) runs on this thread: it opens a Store, and a restore calls
+                // this holding the store registry's lock (a recursive lock, so only this thread may).
+                // That is what deadlocked under DispatchQueue.concurrentPerform, which ran part 0
+                // on another thread.
                 let content = Locked<Result<SnapshotContent, Error>?>(nil)
                 let file = Locked<Result<(bytes: Int, hex: String), Error>?>(nil)
                 Parallel.run(2) { index in

@@ -36,13 +36,15 @@ public struct CheckReport: Sendable {
 extension Store {
     /// Verifies the whole store: every record decodes and validates, and every index entry and
     /// counter matches what the records imply. Reports each mismatch.
-    public func check(limit: Int = 1000) throws -> CheckReport {
-        try read { tx in try tx.check(limit: limit) }
+    ///
+    /// - Parameter progress: called every 10,000 households with the number checked so far.
+    public func check(limit: Int = 1000, progress: ((Int) -> Void)? = nil) throws -> CheckReport {
+        try read { tx in try tx.check(limit: limit, progress: progress) }
     }
 }
 
 extension ReadTransaction {
-    func check(limit: Int) throws -> CheckReport {
+    func check(limit: Int, progress: ((Int) -> Void)? = nil) throws -> CheckReport {
         var report = CheckReport()
         var expectedNIK: [(UInt64, UInt64)] = []  // (nik, id)
         var expectedKK: [(UInt64, UInt64)] = []
@@ -56,6 +58,7 @@ extension ReadTransaction {
             do {
                 let household = try decode(cursor.valueBytes, id: id)
                 report.households += 1
+                if report.households % 10_000 == 0 { progress?(report.households) }
                 report.members += household.members.count
                 report.flaggedMembers += household.members.filter { $0.nik.nik == nil }.count
                 do {

@@ -41,6 +41,8 @@ struct DeferredIndexes {
 
     /// Sorts (on every core), refuses duplicates inside the load, and writes every entry.
     mutating func flush(into txn: Txn, dbs: Environment.Databases) throws {
+        // Replacing households one by one flushes before each: nothing to sort, no thread to start.
+        if niks.isEmpty && kks.isEmpty && secondary.isEmpty { return }
         let sorted = Locked<(niks: [Unique], kks: [Unique], secondary: [SecondaryIndex: [Secondary]])>(([], [], [:]))
         let (niks, kks, secondary) = (self.niks, self.kks, self.secondary)
         self.niks = []

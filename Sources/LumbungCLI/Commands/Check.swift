@@ -7,7 +7,7 @@ struct Check: ParsableCommand {
         discussion: """
             Decodes and validates every household and compares the NIK, KK and query indexes and \
             the counters with what the records imply. Prints the totals and each issue found; exits \
-            with code 5 when there is any.
+            with code 5 when there is any. Progress goes to standard error.
 
             Example:
               lumbung check --store /var/lib/lumbung/3216
@@ -20,7 +20,10 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let store = try storeOptions.open(readOnly: true)
-        let report = try store.check(limit: max(0, limit))
+        var progress = Progress(total: try store.read { tx in try tx.householdCount() })
+        let report = try store.check(limit: max(0, limit)) { progress.update($0) }
+        progress.update(report.households)
+        progress.finishLine()
         print("households: \(report.households)")
         print("members: \(report.members)")
         print("flagged members: \(report.flaggedMembers)")

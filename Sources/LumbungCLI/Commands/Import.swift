@@ -34,12 +34,14 @@ struct Import: ParsableCommand {
             them with `find --nik-status invalid|missing`).
 
             FILE `-` reads standard input (say --format); it is first copied to a temporary file, \
-            since validation and writing each read the input once. The summary (new, updated, \
+            since a load that must grow the store's map reads its input again. The summary (new, updated, \
             unchanged, skipped, rejected) goes to standard error; standard output stays empty.
 
             Exit codes: 0 written (or a clean --dry-run); 3 issues stopped the import or a dry \
             run found issues (see the report), or the file is unreadable as text (e.g. \
-            Windows-1252: pass --encoding windows-1252); 1 storage or I/O error; 2 bad option.
+            Windows-1252: pass --encoding windows-1252); 4 FILE does not exist; 1 storage or I/O \
+            error; 2 bad option. A store the import created is removed again when nothing was \
+            written into it. Progress (bytes read, households, rate, ETA) goes to standard error.
 
             Example:
               lumbung import bekasi.csv.zst
@@ -103,25 +105,17 @@ struct Import: ParsableCommand {
         if let mapping {
             options.mapping = try ColumnMapping(json: try Data(contentsOf: URL(fileURLWithPath: mapping)))
         }
-        let store = try storeOptions.open(create: true)
+        // A store this import creates is removed again if nothing gets written into it.
+        let storeIsNew = !FileManager.default.fileExists(atPath: (storeOptions.path as NSString).appendingPathComponent("data.mdb"))
         let started = Date()
         let summary: ImportSummary
         do {
-            let input = file == "-" ? try Self.spoolStandardInput() : file
-            defer { if input != file { try? FileManager.default.removeItem(atPath: input) } }
-            summary = try Importer.run(file: input, format: format?.format, into: store, options: options)
-        } catch let issues as RowIssues {
-            // The header does not fit the mapping (an unmapped column, a required field missing).
-            var header = IssueReport()
-            header.add(issues)
-            try writeReport(header, households: nil)
-            Terminal.note("nothing was read: the header does not match the column mapping (see --mapping)")
-            throw ExitCode(ExitCodes.invalidInput)
-        } catch let error as LumbungError where error.code == .csvEncoding && encoding == .utf8 {
-            Terminal.error(error.message)
-            Terminal.note("hint: if the file comes from older Excel, read it with --encoding windows-1252")
-            throw ExitCode(ExitCodes.invalidInput)
+            summary = try importFile(options)
+        } catch {
+            if storeIsNew { removeStore() }
+            throw try Self.explain(error, encoding: encoding) { try writeReport($0, households: nil) }
         }
+        if storeIsNew && !summary.wrote { removeStore() }
         if summary.report.issueCount > 0 { try writeReport(summary.report, households: summary.households) }
         let seconds = Progress.format(seconds: Date().timeIntervalSince(started))
         Terminal.note(
@@ -139,6 +133,44 @@ struct Import: ParsableCommand {
 }
 
 extension Import {
+    /// Runs the import with progress on standard error; the store is closed on return.
+    func importFile(_ options: ImportOptions) throws -> ImportSummary {
+        let store = try storeOptions.open(create: true)
+        var options = options
+        let progress = ByteProgress()
+        options.progress = { report in progress.update(report) }
+        defer { progress.finishLine() }
+        return try Importer.run(file: file, format: format?.format, into: store, options: options)
+    }
+
+    /// Deletes the store directory an import created and did not write into.
+    func removeStore() {
+        let directory = storeOptions.path as NSString
+        for name in ["data.mdb", "lock.mdb"] { try? FileManager.default.removeItem(atPath: directory.appendingPathComponent(name)) }
+        if (try? FileManager.default.contentsOfDirectory(atPath: storeOptions.path))?.isEmpty == true {
+            try? FileManager.default.removeItem(atPath: storeOptions.path)
+        }
+    }
+
+    /// Turns what stops an import before it reads households into an exit with a clear note.
+    static func explain(_ error: any Error, encoding: EncodingChoice, report: (IssueReport) throws -> Void) throws -> any Error {
+        switch error {
+        case let issues as RowIssues:
+            // The header does not fit the mapping (an unmapped column, a required field missing).
+            var header = IssueReport()
+            header.add(issues)
+            try report(header)
+            Terminal.note("nothing was read: the header does not match the column mapping (see --mapping)")
+            return ExitCode(ExitCodes.invalidInput)
+        case let error as LumbungError where error.code == .csvEncoding && encoding == .utf8:
+            Terminal.error(error.message)
+            Terminal.note("hint: if the file comes from older Excel, read it with --encoding windows-1252")
+            return ExitCode(ExitCodes.invalidInput)
+        default:
+            return error
+        }
+    }
+
     /// Writes the issue report CSV and its summary on standard error.
     func writeReport(_ issues: IssueReport, households: Int?) throws {
         let path = report ?? (file == "-" ? "import.issues.csv" : file.replacingOccurrences(of: ".zst", with: "") + ".issues.csv")
@@ -149,19 +181,6 @@ extension Import {
         try sink.close()
         Terminal.note(issues.summary(households: households))
         Terminal.note("issue report: \(path)")
-    }
-
-    /// Copies standard input to a temporary file (the import reads its input twice).
-    static func spoolStandardInput() throws -> String {
-        let path = NSTemporaryDirectory() + "lumbung-import-\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
-            throw LumbungError(.fileIO, field: path, rule: "cannot create a temporary file for standard input")
-        }
-        defer { try? out.close() }
-        while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
-            try out.write(contentsOf: chunk)
-        }
-        return path
     }
 }
 

@@ -66,6 +66,8 @@ public final class CSVReader {
     public let encoding: CSVTextEncoding
     /// The source's name, for messages.
     public var name: String { source.name }
+    /// How many bytes of the input were read so far, for progress.
+    public var bytesConsumed: Int { source.bytesConsumed }
     /// Records longer than this (in bytes) are an error: almost always an unclosed quote.
     public var maximumRecordSize = 64 << 20
 
@@ -373,8 +375,8 @@ public final class CSVReader {
             .csvEncoding, field: "\(source.name) line \(line + newlines), column \(column + 1)\(columnName)",
             rule: "byte 0x\(hex(byte)) at byte \(offset + 1) of the field is not valid UTF-8. The file looks like "
                 + "Windows-1252 (saved by older Excel), where it would be '\(guess)'. Convert it with "
-                + "`iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv`, or read it with the Windows-1252 "
-                + "convert option (encoding: .windows1252)")
+                + "`iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv`, or ask for the Windows-1252 "
+                + "conversion when reading it")
     }
 
     /// The offset of the first byte that does not begin or continue a valid UTF-8 sequence.

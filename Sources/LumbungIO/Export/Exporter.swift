@@ -53,9 +53,27 @@ public enum Exporter {
             }
         }
         let writer = try HouseholdFileWriter(path: path, format: format, attributeCodes: codes, memberAttributeCodes: memberCodes)
+        // Pages are read on one thread, encoded on the others, and written here, in order.
+        let encoder = writer.encoder
+        let pages = DecodePipeline<[Household], EncodedPage>(
+            batchSize: 1, depth: 8,
+            read: { emit in try forEachPage(store, query) { households in try emit(households) } },
+            decode: { households in
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(households.count * 1024)
+                do {
+                    for household in households { try encoder.encode(household, into: &bytes) }
+                } catch {
+                    return EncodedPage(bytes: .failure(error), households: 0, members: 0)
+                }
+                return EncodedPage(
+                    bytes: .success(bytes), households: households.count,
+                    members: households.reduce(0) { $0 + $1.members.count })
+            })
+        defer { pages.cancel() }
         do {
-            try forEachPage(store, query) { households in
-                for household in households { try writer.write(household) }
+            while let page = try pages.next() {
+                try writer.write(encoded: try page.bytes.get(), households: page.households, members: page.members)
                 progress?(writer.summary.households)
             }
             return try writer.close()
@@ -63,6 +81,13 @@ public enum Exporter {
             writer.abandon()
             throw error
         }
+    }
+
+    /// One page of households as file bytes.
+    struct EncodedPage: Sendable {
+        var bytes: Result<[UInt8], any Error>
+        var households: Int
+        var members: Int
     }
 
     /// Calls `body` with each page of matching households.

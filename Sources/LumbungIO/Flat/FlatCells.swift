@@ -66,6 +66,7 @@ public enum FlatCells {
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (UTC).
     public static func timestamp(cell: String) -> Date? {
+        if let date = exactTimestamp(cell) { return date }
         let text = cell.trimmingSpaces
         let parts = text.split(separator: "T", maxSplits: 1)
         guard parts.count == 2, text.hasSuffix("Z"), let day = try? CalendarDate(parsing: parts[0]),
@@ -85,5 +86,32 @@ public enum FlatCells {
         }
         let total = Int64(day.daysSinceEpoch) * 86_400_000 + Int64(hours * 3_600_000 + minutes * 60_000 + seconds * 1000 + milliseconds)
         return Date(timeIntervalSince1970: Double(total) / 1000)
+    }
+
+    /// The fast path for what Lumbung writes, `YYYY-MM-DDTHH:MM:SS.fffZ` exactly (every row of
+    /// an import has one); nil for anything else, which the general parser then reads.
+    static func exactTimestamp(_ cell: String) -> Date? {
+        cell.utf8.withContiguousStorageIfAvailable { bytes -> Date? in
+            guard bytes.count == 24, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54, bytes[13] == 0x3A,
+                bytes[16] == 0x3A, bytes[19] == 0x2E, bytes[23] == 0x5A
+            else { return nil }
+            func number(_ from: Int, _ count: Int) -> Int? {
+                var value = 0
+                for index in from..<(from + count) {
+                    let digit = Int(bytes[index]) - 0x30
+                    guard digit >= 0 && digit <= 9 else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hours = number(11, 2),
+                let minutes = number(14, 2), let seconds = number(17, 2), let milliseconds = number(20, 3),
+                hours < 24, minutes < 60, seconds < 61,
+                let date = try? CalendarDate(year: year, month: month, day: day)
+            else { return nil }
+            let total = Int64(date.daysSinceEpoch) * 86_400_000
+                + Int64(hours * 3_600_000 + minutes * 60_000 + seconds * 1000 + milliseconds)
+            return Date(timeIntervalSince1970: Double(total) / 1000)
+        } ?? nil
     }
 }

@@ -8,14 +8,15 @@ import Lumbung
 struct FlatFileChecks: Sendable {
     let nikColumn: String
     let kkColumn: String
-    let groupBy: ColumnMapping.GroupKey
+    /// Whether a Nomor KK on two households is reported here (grouping by id, and JSON Lines).
+    let checksKK: Bool
     private var nikLines: [UInt64: UInt32] = [:]
     private var kkLines: [UInt64: UInt32] = [:]
 
-    init(nikColumn: String, kkColumn: String, groupBy: ColumnMapping.GroupKey) {
+    init(nikColumn: String, kkColumn: String, checksKK: Bool) {
         self.nikColumn = nikColumn
         self.kkColumn = kkColumn
-        self.groupBy = groupBy
+        self.checksKK = checksKK
     }
 
     /// The number of distinct NIKs seen so far.
@@ -24,7 +25,7 @@ struct FlatFileChecks: Sendable {
     /// The decoded household, or its issues with any file-wide ones added.
     mutating func check(_ decoded: FlatDecodedGroup) -> Result<Household, RowIssues> {
         var issues: [RowIssue] = []
-        if groupBy == .id, let (kk, line) = decoded.nomorKK {
+        if checksKK, let (kk, line) = decoded.nomorKK {
             if let other = kkLines[kk] {
                 issues.append(RowIssue(
                     line: line, column: kkColumn, value: NIK.mask(String(kk)), code: .kkDuplicate,
@@ -33,10 +34,10 @@ struct FlatFileChecks: Sendable {
                 kkLines[kk] = UInt32(clamping: line)
             }
         }
-        for (digits, line) in decoded.niks {
+        for (position, (digits, line)) in decoded.niks.enumerated() {
             if let other = nikLines[digits] {
                 issues.append(RowIssue(
-                    line: line, column: nikColumn, value: NIK.mask(Self.sixteenDigits(digits)), code: .nikDuplicate,
+                    line: line, column: decoded.nikColumns?[position] ?? nikColumn, value: NIK.mask(Self.sixteenDigits(digits)), code: .nikDuplicate,
                     rule: "the NIK is already on line \(other)"))
             } else {
                 nikLines[digits] = UInt32(clamping: line)

@@ -8,6 +8,8 @@ struct FlatDecodedGroup: Sendable {
     var firstLine: Int
     /// Every 16-digit NIK of the rows, with its line.
     var niks: [(digits: UInt64, line: Int)] = []
+    /// Each NIK's column, when it differs per NIK (JSON Lines: `anggota[2].nik`).
+    var nikColumns: [String]?
     /// The Nomor KK, if valid, with its line.
     var nomorKK: (value: UInt64, line: Int)?
 }
@@ -20,7 +22,10 @@ struct FlatHouseholdDecoder: Sendable {
     let mapping: ColumnMapping
     let options: FlatRowDecoder.Options
     let fields: [FlatField?]
-    private let column: [FlatField: Int]
+    private let column: FieldColumns
+    /// The attribute columns (index, attribute code), household and member.
+    private let householdAttributes: [(index: Int, code: String)]
+    private let memberAttributes: [(index: Int, code: String)]
     private let householdColumns: [Int]
 
     init(header: [String], mapping: ColumnMapping, options: FlatRowDecoder.Options, fields: [FlatField?]) {
@@ -28,11 +33,13 @@ struct FlatHouseholdDecoder: Sendable {
         self.mapping = mapping
         self.options = options
         self.fields = fields
-        var column: [FlatField: Int] = [:]
-        for (index, field) in fields.enumerated() {
-            if let field { column[field] = index }
+        column = FieldColumns(fields)
+        householdAttributes = fields.enumerated().compactMap { index, field in
+            if case .attribute(let code)? = field { (index, code) } else { nil }
         }
-        self.column = column
+        memberAttributes = fields.enumerated().compactMap { index, field in
+            if case .memberAttribute(let code)? = field { (index, code) } else { nil }
+        }
         householdColumns = fields.indices.filter { fields[$0]?.isHouseholdField == true }
     }
 
@@ -68,7 +75,7 @@ struct FlatHouseholdDecoder: Sendable {
 
         // Household columns must agree across the rows.
         for row in goodRows.dropFirst() {
-            for index in householdColumns {
+            for index in householdColumns where first.cells[index] != row.cells[index] {
                 let a = first.cells[index].trimmingSpaces
                 let b = row.cells[index].trimmingSpaces
                 if a != b {
@@ -156,8 +163,8 @@ struct FlatHouseholdDecoder: Sendable {
             }
         }
         var attributes = Attributes()
-        for (index, field) in fields.enumerated() {
-            guard case .attribute(let code) = field, let value = FlatCells.attribute(cell: cells[index]) else { continue }
+        for (index, code) in householdAttributes {
+            guard let value = FlatCells.attribute(cell: cells[index]) else { continue }
             attributes[code] = check(value, line: line, column: header[index], into: &issues)
         }
 
@@ -255,8 +262,8 @@ struct FlatHouseholdDecoder: Sendable {
             issue(.memberPekerjaan, String(occupation.prefix(40)), .memberInvalid, "an occupation is at most 200 bytes")
         }
         var attributes = Attributes()
-        for (index, field) in fields.enumerated() {
-            guard case .memberAttribute(let code) = field, let value = FlatCells.attribute(cell: cells[index]) else { continue }
+        for (index, code) in memberAttributes {
+            guard let value = FlatCells.attribute(cell: cells[index]) else { continue }
             attributes[code] = check(value, line: line, column: header[index], into: &issues)
         }
 
@@ -301,5 +308,52 @@ struct FlatHouseholdDecoder: Sendable {
             nik: nik, name: nameText, sex: sex, birthDate: birthDate, relation: relation, presence: presence,
             maritalStatus: marital, education: education, occupation: occupation, disability: disability,
             attributes: attributes)
+    }
+}
+
+/// Which column holds each named field: an array lookup, not a hash of the field (every cell
+/// of an import asks). Attribute fields are not looked up this way.
+struct FieldColumns: Sendable {
+    private var slots: [Int]
+
+    init(_ fields: [FlatField?]) {
+        slots = Array(repeating: -1, count: FlatField.householdFields.count + FlatField.memberFields.count)
+        for (index, field) in fields.enumerated() {
+            if let field, let slot = Self.slot(field), slots[slot] < 0 { slots[slot] = index }
+        }
+    }
+
+    subscript(field: FlatField) -> Int? {
+        guard let slot = Self.slot(field) else { return nil }
+        let index = slots[slot]
+        return index < 0 ? nil : index
+    }
+
+    @inline(__always)
+    private static func slot(_ field: FlatField) -> Int? {
+        switch field {
+        case .id: 0
+        case .nomorKK: 1
+        case .kodeWilayah: 2
+        case .alamat: 3
+        case .rt: 4
+        case .rw: 5
+        case .status: 6
+        case .alasanTidakLayak: 7
+        case .desil: 8
+        case .program: 9
+        case .diperbarui: 10
+        case .memberNIK: 11
+        case .memberNama: 12
+        case .memberJenisKelamin: 13
+        case .memberTanggalLahir: 14
+        case .memberHubungan: 15
+        case .memberKeberadaan: 16
+        case .memberStatusKawin: 17
+        case .memberPendidikan: 18
+        case .memberPekerjaan: 19
+        case .memberDisabilitas: 20
+        case .attribute, .memberAttribute: nil
+        }
     }
 }

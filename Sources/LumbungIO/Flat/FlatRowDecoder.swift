@@ -64,7 +64,7 @@ public struct FlatRowDecoder: Sendable {
         func columnName(_ field: FlatField) -> String { fields.firstIndex(of: field).map { header[$0] } ?? field.name }
         grouper = FlatRowGrouper(header: header, groupColumn: fields.firstIndex(of: mapping.groupBy.field)!, groupBy: mapping.groupBy)
         householdDecoder = FlatHouseholdDecoder(header: header, mapping: mapping, options: options, fields: fields)
-        fileChecks = FlatFileChecks(nikColumn: columnName(.memberNIK), kkColumn: columnName(.nomorKK), groupBy: mapping.groupBy)
+        fileChecks = FlatFileChecks(nikColumn: columnName(.memberNIK), kkColumn: columnName(.nomorKK), checksKK: mapping.groupBy == .id)
         groups = grouper
         checks = fileChecks
     }

@@ -5,7 +5,8 @@ extension StringProtocol {
     @inline(__always)
     var trimmingSpaces: String {
         let string = String(self)
-        guard let first = string.utf8.first, let last = string.utf8.last else { return "" }
+        let edges = string.utf8.withContiguousStorageIfAvailable { bytes in (bytes.first, bytes.last) } ?? (string.utf8.first, string.utf8.last)
+        guard let first = edges.0, let last = edges.1 else { return "" }
         if first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 { return string }
         var view = Substring(string)
         while let head = view.first, head == " " || head == "\t" { view = view.dropFirst() }

@@ -1,3 +1,4 @@
+import Foundation
 import Lumbung
 
 /// How an import treats bad rows and households that already exist.
@@ -20,9 +21,21 @@ public struct ImportOptions: Sendable {
     public var actor = "import"
     /// Which key finds an existing household: the KK number (the default: ids are assigned by
     /// each store, so ids from another store's export mean nothing here) or the household id.
+    /// By id, a new household keeps the id it has in the file (and its `updated_at`), so an
+    /// export imported into an empty store reproduces the records exactly, ids included.
     public var matchBy = ColumnMapping.GroupKey.nomorKK
+    /// Called now and then on the importing thread with how far the import got.
+    public var progress: (@Sendable (ImportProgress) -> Void)?
 
     public init() {}
+}
+
+/// How far an import got: households read, and input bytes read of the file's size.
+public struct ImportProgress: Sendable {
+    public var households: Int
+    public var bytesRead: Int
+    /// The input file's size in bytes (compressed, for `.zst`); 0 when unknown (a pipe).
+    public var bytesTotal: Int
 }
 
 /// What an import did.
@@ -43,10 +56,11 @@ public struct ImportSummary: Sendable {
 /// Imports households from a flat CSV or JSON Lines file (optionally `.zst`), upserting by
 /// household id or KK, idempotently.
 ///
-/// A first pass validates every household (its own rules, and against the store: a NIK another
-/// household holds, a row that matches two existing households) and collects every issue. Then,
-/// unless issues stop it, a second pass writes the households in ONE transaction: a crash or
-/// kill leaves the store exactly as it was. Both passes stream, in constant memory.
+/// One pass over the file: a reader thread parses and groups rows, the cores decode households,
+/// and this thread checks each against the file so far and the store, and writes it, all in ONE
+/// transaction. All or nothing by default: after the first bad household nothing more is
+/// written, every issue is still collected, and the transaction is rolled back, so a failed,
+/// crashed or killed import leaves the store exactly as it was. Memory stays bounded.
 ///
 /// ```swift
 /// var options = ImportOptions()
@@ -58,90 +72,51 @@ public enum Importer {
         guard let format = format ?? FileFormat(path: file) else {
             throw LumbungError(.fileIO, field: "file", value: file, rule: "say the format: the name ends in neither .csv nor .jsonl")
         }
-        var summary = ImportSummary()
-        var rejected = Set<Int>()
-        var seenNIKs: [UInt64: Int] = [:]
+        // Standard input is read once, into a temporary file: a load that must grow the map
+        // reads its input again.
+        let path = file == "-" ? try spoolStandardInput() : file
+        defer { if path != file { try? FileManager.default.removeItem(atPath: path) } }
+        let input = try ImportInput(path: path, format: format, options: options)
+
+        if options.dryRun {
+            var run = ImportRun(options: options, input: input)
+            try run.scan(batched: { body in try store.read { tx in try body(tx) } })
+            return run.summary
+        }
         let policy: NIKPolicy = options.keepInvalidNIK ? .keepFlagged : .strict
+        var run = ImportRun(options: options, input: input)
+        do {
+            let counts = try store.bulkLoad(actor: options.actor, nikPolicy: policy) { loader in
+                run = ImportRun(options: options, input: input)  // a load retried after growing the map starts over
+                try run.scan(loader: loader)
+                if run.summary.rejected > 0 && !options.skipInvalid { throw RollBack() }
+            }
+            run.summary.inserted = counts.inserted
+            run.summary.updated = counts.updated
+            run.summary.unchanged = counts.unchanged
+            run.summary.wrote = true
+        } catch is RollBack {
+            run.summary.wrote = false
+        }
+        return run.summary
+    }
 
-        // Pass 1: validate everything, in batches checked against the store in short reads.
-        var batch: [(index: Int, line: Int, household: Household)] = []
-        func checkBatch() throws {
-            try store.read { tx in
-                for (index, line, household) in batch {
-                    var issues: [RowIssue] = []
-                    do {
-                        let validated = try household.validated(policy: policy)
-                        let existing = try existingID(of: validated, by: options.matchBy, in: tx, line: line, issues: &issues)
-                        if existing != nil, options.onExisting == .fail {
-                            issues.append(RowIssue(line: line, column: "nomor_kk", value: validated.nomorKK.masked, code: .importExists,
-                                                   rule: "the household already exists as \(existing!) and --on-existing is fail"))
-                        }
-                        for (position, member) in validated.members.enumerated() {
-                            guard let nik = member.nik.nik else { continue }
-                            if let other = try tx.householdID(nik: nik), other != existing {
-                                issues.append(RowIssue(line: line, column: "anggota[\(position)].nik", value: nik.masked, code: .nikDuplicate,
-                                                       rule: "the NIK already belongs to household \(other) in the store"))
-                            }
-                            if format == .jsonl {
-                                if let first = seenNIKs[nik.rawValue] {
-                                    issues.append(RowIssue(line: line, column: "anggota[\(position)].nik", value: nik.masked, code: .nikDuplicate,
-                                                           rule: "the NIK is also on line \(first) of the file"))
-                                } else {
-                                    seenNIKs[nik.rawValue] = line
-                                }
-                            }
-                        }
-                    } catch let error as LumbungError {
-                        issues.append(RowIssue(line: line, column: error.field, error: error))
-                    }
-                    if !issues.isEmpty {
-                        summary.report.add(RowIssues(issues: issues, firstLine: line))
-                        rejected.insert(index)
-                    }
-                }
-            }
-            batch.removeAll(keepingCapacity: true)
-        }
-        try forEachHousehold(in: file, format: format, options: options) { index, line, result in
-            summary.households += 1
-            switch result {
-            case .failure(let issues):
-                summary.report.add(issues)
-                rejected.insert(index)
-            case .success(let household):
-                batch.append((index, line, household))
-                if batch.count == 5_000 { try checkBatch() }
-            }
-        }
-        try checkBatch()
-        summary.rejected = rejected.count
-        if options.dryRun || (!rejected.isEmpty && !options.skipInvalid) { return summary }
+    /// Thrown inside the load to roll it back when issues stop an all-or-nothing import.
+    struct RollBack: Error {}
 
-        // Pass 2: write, in one transaction (re-run from the file if the map must grow).
-        let counts = try store.bulkLoad(actor: options.actor, nikPolicy: policy) { loader in
-            summary.skipped = 0
-            summary.flaggedMembers = 0
-            var ignored: [RowIssue] = []
-            try forEachHousehold(in: file, format: format, options: options) { index, line, result in
-                guard !rejected.contains(index), case .success(var household) = result else { return }
-                if let existing = try existingID(of: household, by: options.matchBy, in: loader.tx, line: line, issues: &ignored) {
-                    if options.onExisting == .skip {
-                        summary.skipped += 1
-                        return
-                    }
-                    household.id = existing
-                } else {
-                    household.id = nil
-                }
-                summary.flaggedMembers += household.members.filter { $0.nik.nik == nil }.count
-                try loader.add(household)
-            }
+    /// Copies standard input to a temporary file.
+    static func spoolStandardInput() throws -> String {
+        let path = NSTemporaryDirectory() + "lumbung-import-\(UUID().uuidString)"
+        guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
+            throw LumbungError(.fileIO, field: path, rule: "cannot create a temporary file for standard input")
         }
-        summary.inserted = counts.inserted
-        summary.updated = counts.updated
-        summary.unchanged = counts.unchanged
-        summary.wrote = true
-        return summary
+        defer { try? out.close() }
+        while true {
+            let data = FileHandle.standardInput.readData(ofLength: 1 << 20)
+            if data.isEmpty { break }
+            try out.write(contentsOf: data)
+        }
+        return path
     }
 
     /// The stored household this one matches. By id, a row whose KK belongs to another
@@ -156,36 +131,6 @@ public enum Importer {
             return nil
         }
         return byID ?? byKK
-    }
-
-    /// Streams the file's households in order, with their index and first line.
-    static func forEachHousehold(in file: String, format: FileFormat, options: ImportOptions,
-                                 _ body: (Int, Int, Result<Household, RowIssues>) throws -> Void) throws {
-        var index = 0
-        switch format {
-        case .jsonl:
-            let source = try ByteSource(path: file)
-            while let line = try source.nextLine() {
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                try body(index, source.lineNumber, JSONLines.decode(line: source.lineNumber, line))
-                index += 1
-            }
-        case .csv:
-            let reader = try CSVReader(path: file, delimiter: options.delimiter, encoding: options.encoding)
-            guard let header = reader.header else { return }
-            var decoder = try FlatRowDecoder(header: header, mapping: options.mapping, options: .init(keepInvalidNIK: options.keepInvalidNIK))
-            var firstLine: Int?
-            while let record = try reader.next() {
-                if let result = decoder.push(line: record.line, row: record.fields) {
-                    try body(index, firstLine ?? record.line, result)
-                    index += 1
-                    firstLine = record.line
-                } else if firstLine == nil {
-                    firstLine = record.line
-                }
-            }
-            if let result = decoder.finish() { try body(index, firstLine ?? 1, result) }
-        }
     }
 }
 

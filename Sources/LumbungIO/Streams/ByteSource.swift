@@ -34,6 +34,8 @@ public final class ByteSource {
     public private(set) var lineNumber = 0
     /// The preferred size of one chunk.
     public let chunkSize: Int
+    /// How many bytes were read from the input so far (compressed bytes for `.zst`), for progress.
+    public private(set) var bytesConsumed = 0
 
     private enum Input {
         case file(Int32, owned: Bool)
@@ -233,6 +235,12 @@ public final class ByteSource {
     }
 
     private func readRaw(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = try readInput(into: buffer)
+        bytesConsumed += n
+        return n
+    }
+
+    private func readInput(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         switch input {
         case .file(let fd, _):
             while true {
@@ -252,7 +260,7 @@ public final class ByteSource {
     }
 
     static func ioError(_ what: String, _ path: String) -> LumbungError {
-        LumbungError(.fileIO, field: path, rule: "\(what): \(String(cString: strerror(errno)))")
+        LumbungError(errno == ENOENT ? .fileNotFound : .fileIO, field: path, rule: "\(what): \(String(cString: strerror(errno)))")
     }
 }
 

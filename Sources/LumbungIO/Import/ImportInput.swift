@@ -1,0 +1,127 @@
+import Foundation
+import Lumbung
+import Synchronization
+
+/// One household as read from the file, before decoding.
+enum RawHousehold: Sendable {
+    /// A flat file's rows of one household.
+    case rows(FlatRowGroup)
+    /// A JSON Lines line and its number.
+    case json(line: Int, bytes: [UInt8])
+}
+
+/// An import's input file: its format and, for CSV, its header resolved against the mapping.
+/// Each pass over it (a load retried after the map grew reads it again) is a ``DecodePipeline``.
+struct ImportInput: Sendable {
+    let path: String
+    let format: FileFormat
+    let options: ImportOptions
+    /// The file's size in bytes, for progress (0 for a pipe).
+    let bytesTotal: Int
+    /// The flat decoder's parts, from the header (CSV only).
+    let flat: FlatRowDecoder?
+    let policy: NIKPolicy
+
+    /// Opens the file once to check it reads and that its header fits the mapping.
+    /// - Throws: ``RowIssues`` for a header the mapping cannot read; `file.*`/`csv.*` errors.
+    init(path: String, format: FileFormat, options: ImportOptions) throws {
+        self.path = path
+        self.format = format
+        self.options = options
+        policy = options.keepInvalidNIK ? .keepFlagged : .strict
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        bytesTotal = (attributes?[.type] as? FileAttributeType) == .typeRegular ? (attributes?[.size] as? Int ?? 0) : 0
+        switch format {
+        case .csv:
+            let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
+            flat = try FlatRowDecoder(
+                header: reader.header ?? [], mapping: options.mapping, options: .init(keepInvalidNIK: options.keepInvalidNIK))
+        case .jsonl:
+            _ = try ByteSource(path: path)
+            flat = nil
+        }
+    }
+
+    /// The column NIK issues name: the CSV header's NIK column (JSON Lines names each member's path).
+    var nikColumn: String { flat?.fileChecks.nikColumn ?? "anggota.nik" }
+
+    /// The checks that span the file, fresh for a pass.
+    func fileChecks() -> FlatFileChecks {
+        flat?.fileChecks ?? FlatFileChecks(nikColumn: "anggota.nik", kkColumn: "nomor_kk", checksKK: true)
+    }
+
+    /// Starts a pass: reading on a thread of its own, decoding on every core.
+    func households(bytesRead: BytesRead) -> DecodePipeline<RawHousehold, FlatDecodedGroup> {
+        let input = self
+        return DecodePipeline(
+            read: { emit in try input.read(bytesRead: bytesRead, emit) },
+            decode: { raw in input.decode(raw) })
+    }
+
+    private func read(bytesRead: BytesRead, _ emit: (RawHousehold) throws -> Void) throws {
+        var count = 0
+        switch format {
+        case .jsonl:
+            let source = try ByteSource(path: path)
+            while let line = try source.nextLine() {
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { continue }
+                try emit(.json(line: source.lineNumber, bytes: Array(line)))
+                count += 1
+                if count & 255 == 0 { bytesRead.value.store(source.bytesConsumed, ordering: .relaxed) }
+            }
+            bytesRead.value.store(source.bytesConsumed, ordering: .relaxed)
+        case .csv:
+            let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
+            var grouper = flat!.grouper
+            while let record = try reader.next() {
+                if let group = grouper.push(line: record.line, row: record.fields) {
+                    try emit(.rows(group))
+                    count += 1
+                    if count & 255 == 0 { bytesRead.value.store(reader.bytesConsumed, ordering: .relaxed) }
+                }
+            }
+            if let group = grouper.finish() { try emit(.rows(group)) }
+            bytesRead.value.store(reader.bytesConsumed, ordering: .relaxed)
+        }
+    }
+
+    /// Decodes and validates one household (any thread).
+    private func decode(_ raw: RawHousehold) -> FlatDecodedGroup {
+        var decoded: FlatDecodedGroup
+        switch raw {
+        case .rows(let group):
+            decoded = flat!.householdDecoder.decode(group)
+        case .json(let line, let bytes):
+            decoded = FlatDecodedGroup(result: JSONLines.decode(line: line, bytes), firstLine: line)
+            if case .success(let household) = decoded.result {
+                var columns: [String] = []
+                for (position, member) in household.members.enumerated() {
+                    guard let nik = member.nik.nik else { continue }
+                    decoded.niks.append((nik.rawValue, line))
+                    columns.append("anggota[\(position)].nik")
+                }
+                decoded.nikColumns = columns
+                decoded.nomorKK = (household.nomorKK.rawValue, line)
+            }
+        }
+        // The flat decoder already checks every rule `validated` does (the bulk load validates
+        // again before writing); a JSON line is only parsed, so it is validated here.
+        if case .json = raw, case .success(let household) = decoded.result {
+            do {
+                decoded.result = .success(try household.validated(policy: policy))
+            } catch let error as LumbungError {
+                decoded.result = .failure(RowIssues(issues: [RowIssue(line: decoded.firstLine, column: error.field, error: error)], firstLine: decoded.firstLine))
+            } catch {
+                decoded.result = .failure(RowIssues(
+                    issues: [RowIssue(line: decoded.firstLine, column: "", value: "", code: .householdInvalid, rule: "\(error)")],
+                    firstLine: decoded.firstLine))
+            }
+        }
+        return decoded
+    }
+}
+
+/// Input bytes read so far, shared by the reader thread and the importing thread.
+final class BytesRead: Sendable {
+    let value = Atomic<Int>(0)
+}
