@@ -9,7 +9,7 @@ import ServiceLifecycle
 ///
 /// With `Accept: text/event-stream` the answer is Server-Sent Events instead: one `change` event
 /// per entry (`id:` its sequence, `data:` the entry's JSON), as they are committed, for `wait`
-/// seconds (default and at most the configured long poll), then the stream ends and the client
+/// seconds (default and at most the configured long poll) or `limit` events, then the stream ends and the client
 /// reconnects with `Last-Event-ID` (taken as `since`), as EventSource does by itself.
 ///
 /// Journal entries name households by id and carry no wilayah, so the feed is for admin tokens
@@ -35,7 +35,7 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
         if request.headers[.accept]?.contains("text/event-stream") == true {
             let resume = request.headers[lastEventIDField].flatMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
             let seconds = parameters["wait"] == nil ? maxWait : wait
-            return events(since: resume ?? UInt64(since), for: .seconds(seconds))
+            return events(since: resume ?? UInt64(since), for: .seconds(seconds), upTo: parameters["limit"] == nil ? nil : limit)
         }
         let deadline = ContinuousClock.now + .seconds(wait)
         var (entries, last) = try await page(since: since, limit: limit)
@@ -63,17 +63,19 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
         ])
     }
 
-    /// The Server-Sent Events stream: entries after `since` as they are committed, for `duration`.
-    private func events(since: UInt64, for duration: Duration) -> Response {
+    /// The Server-Sent Events stream: entries after `since` as they are committed, for `duration`
+    /// or until `maximum` events have been sent.
+    private func events(since: UInt64, for duration: Duration, upTo maximum: Int?) -> Response {
         let gateway = api.gateway
         let body = ResponseBody { writer in
             let deadline = ContinuousClock.now + duration
             var since = since
+            var remaining = maximum ?? Int.max
             // A comment first, so the client sees the stream open at once.
             try await writer.write(ByteBuffer(string: ": lumbung change feed\n\n"))
-            while ContinuousClock.now < deadline, !Task.isShuttingDownGracefully, !Task.isCancelled {
-                let after = since
-                let entries = try await gateway.read { tx in try tx.changes(after: after, limit: 1000) }
+            while remaining > 0, ContinuousClock.now < deadline, !Task.isShuttingDownGracefully, !Task.isCancelled {
+                let after = since, count = min(remaining, 1000)
+                let entries = try await gateway.read { tx in try tx.changes(after: after, limit: count) }
                 if entries.isEmpty {
                     try? await Task.sleep(for: .milliseconds(50))
                     continue
@@ -84,6 +86,7 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
                 }
                 try await writer.write(ByteBuffer(string: text))
                 since = entries.last!.sequence
+                remaining -= entries.count
             }
             try await writer.finish(nil)
         }
