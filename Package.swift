@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Lumbung", targets: ["Lumbung"]),
         .library(name: "LumbungSynthetic", targets: ["LumbungSynthetic"]),
         .library(name: "LumbungIO", targets: ["LumbungIO"]),
+        .library(name: "LumbungHTTP", targets: ["LumbungHTTP"]),
         .executable(name: "lumbung", targets: ["LumbungCLI"]),
         // The same binary under its target's name, so the GenerateFixtures plugin can depend on it
         // (SwiftPM looks a plugin's executable dependency up as a product of that name:
@@ -20,6 +21,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
         // System libraries: Debian's liblmdb-dev and libzstd-dev.
@@ -33,6 +38,10 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["WilayahCompiler"]
         ),
+
+        // Embeds the HTTP API's OpenAPI document into LumbungHTTP as a string.
+        .executableTarget(name: "EmbedTextTool", path: "Plugins/EmbedTextTool"),
+        .plugin(name: "EmbedTextPlugin", capability: .buildTool(), dependencies: ["EmbedTextTool"]),
 
         // `swift package generate-fixtures`: synthetic household files via `lumbung generate`.
         .plugin(
@@ -65,6 +74,28 @@ let package = Package(
         // File import/export: flat CSV and JSON Lines, optionally zstd-compressed.
         .target(name: "LumbungIO", dependencies: ["Lumbung", "CZstd"]),
 
+        // The HTTP adapter: REST under /v1, DCI search, change feed, metrics (Hummingbird 2).
+        .target(
+            name: "LumbungHTTP",
+            dependencies: [
+                "Lumbung",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["OpenAPI/openapi.yaml"],
+            plugins: ["EmbedTextPlugin"]
+        ),
+
+        // Mounting Lumbung's router inside your own Hummingbird app (the README's example).
+        .executableTarget(
+            name: "EmbeddedServerExample",
+            dependencies: ["Lumbung", "LumbungHTTP", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Examples/EmbeddedServer"
+        ),
+
         // The command-line adapter.
         .executableTarget(
             name: "LumbungCLI",
@@ -72,6 +103,7 @@ let package = Package(
                 "Lumbung",
                 "LumbungSynthetic",
                 "LumbungIO",
+                "LumbungHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -84,6 +116,18 @@ let package = Package(
         .executableTarget(name: "LumbungProbe", dependencies: ["Lumbung", "LumbungSynthetic"]),
 
         .testTarget(name: "LumbungTests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungIO"]),
+        .testTarget(
+            name: "LumbungHTTPTests",
+            dependencies: [
+                "Lumbung",
+                "LumbungSynthetic",
+                "LumbungHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
 
         // ordo-one/benchmark suites: `swift package benchmark`.
         .executableTarget(

@@ -11,7 +11,7 @@ enum ExitCodes {
     static let checkFailed: Int32 = 5
 
     /// Domains whose errors mean the caller's input was refused.
-    static let inputDomains: Set<Substring> = ["nik", "kk", "wilayah", "household", "member", "attribute", "json", "query", "row", "csv", "import", "snapshot"]
+    static let inputDomains: Set<Substring> = ["nik", "kk", "wilayah", "household", "member", "attribute", "json", "query", "row", "csv", "import", "snapshot", "token"]
 
     /// A snapshot that does not verify → 5; `*.notFound` → 4; an input domain → 3; anything else (store, record) → 1.
     static func code(for error: LumbungError) -> Int32 {

@@ -4,7 +4,7 @@ import Logging
 import Lumbung
 
 @main
-struct Lumbung: ParsableCommand {
+struct Lumbung: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lumbung",
         abstract: "Keep a DTKS household register in an embedded LMDB store.",
@@ -21,8 +21,9 @@ struct Lumbung: ParsableCommand {
               1  internal error (storage, I/O, corrupt records)
               2  usage: a bad option or argument
               3  invalid input: a value, file or JSON the register refuses
-                 (nik.*, kk.*, wilayah.*, household.*, member.*, attribute.*, json.*, query.*)
-              4  not found: no such household, member or store (*.notFound)
+                 (nik.*, kk.*, wilayah.*, household.*, member.*, attribute.*, json.*, query.*,
+                 snapshot.*, token.*)
+              4  not found: no such household, member, token or store (*.notFound)
               5  check found problems, or a snapshot does not verify
 
             Example:
@@ -36,17 +37,21 @@ struct Lumbung: ParsableCommand {
         subcommands: [
             Init.self, Generate.self, Stats.self, Get.self, Find.self, Check.self, Put.self,
             Delete.self, MoveMember.self, Import.self, Export.self, Match.self,
-            Snapshot.self, Compact.self,
+            Snapshot.self, Compact.self, Token.self, Serve.self,
         ]
     )
 
     /// Parses, runs, and maps a thrown ``LumbungError`` to its documented exit code.
-    static func main() {
+    static func main() async {
         // Standard output carries data only: the store's log lines go to standard error.
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let error as LumbungError {
             Terminal.error(error.message)
             Foundation.exit(ExitCodes.code(for: error))

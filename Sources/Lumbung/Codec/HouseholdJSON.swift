@@ -67,6 +67,19 @@ public enum HouseholdJSON {
         swap(&writer.out, &buffer)
     }
 
+    /// Appends one member as the same JSON object a household's `anggota` array holds.
+    ///
+    /// ```swift
+    /// var bytes: [UInt8] = []
+    /// HouseholdJSON.encode(member: household.members[0], into: &bytes)   // {"nik":"3216…", …}
+    /// ```
+    public static func encode(member: Member, into buffer: inout [UInt8]) {
+        var writer = JSONWriter(pretty: false)
+        swap(&writer.out, &buffer)
+        writer.write(member)
+        swap(&writer.out, &buffer)
+    }
+
     /// The household as a JSON `String`; a convenience over ``encode(_:pretty:)``.
     ///
     /// ```swift
@@ -167,7 +180,7 @@ struct JSONWriter {
         endObject()
     }
 
-    private mutating func write(_ member: Member) {
+    mutating func write(_ member: Member) {
         beginObject()
         key("nik")
         if let text = member.nik.text { string(text) } else { null() }

@@ -152,4 +152,15 @@ extension LumbungError.Code {
     public static let snapshotIncomplete: Self = "snapshot.incomplete"
     public static let snapshotCorrupt: Self = "snapshot.corrupt"
     public static let snapshotProtected: Self = "snapshot.protected"
+
+    // Access tokens and requests to an adapter (HTTP)
+    public static let tokenInvalid: Self = "token.invalid"
+    public static let tokenNotFound: Self = "token.notFound"
+    public static let authMissing: Self = "auth.missing"
+    public static let authInvalid: Self = "auth.invalid"
+    public static let authForbidden: Self = "auth.forbidden"
+    public static let requestInvalid: Self = "request.invalid"
+    public static let requestTooLarge: Self = "request.tooLarge"
+    public static let requestNotFound: Self = "request.notFound"
+    public static let requestMethod: Self = "request.method"
 }

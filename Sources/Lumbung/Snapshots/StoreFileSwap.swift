@@ -208,7 +208,10 @@ extension Snapshots {
             var options = Store.Options()
             options.create = false
             options.withoutLocking = true
+            // Tokens are access control, not register data: the restored store keeps today's.
+            let tokens = try Store(path: path(of: automatic), options: Snapshots.snapshotOptions).read { tx in try tx.tokens() }
             let sequence = try Store(path: scratch, options: options).write(actor: actor) { tx in
+                try tx.replaceTokens(with: tokens)
                 try tx.recordEvent("restored snapshot \(name) (journal \(manifest.journalSequence), \(manifest.contentDigest)); the replaced state is snapshot \(automatic)")
                 return try tx.lastSequence() + 1
             }

@@ -22,6 +22,8 @@ final class Environment: @unchecked Sendable {
         var flagged: MDB_dbi = 0
         var counters: MDB_dbi = 0
         var journal: MDB_dbi = 0
+        /// Access tokens; nil in a store opened read-only that predates them.
+        var tokens: MDB_dbi?
     }
 
     /// The on-disk format this build writes and reads.
@@ -147,6 +149,7 @@ final class Environment: @unchecked Sendable {
     private func openDatabases() throws {
         let create = readOnly ? 0 : UInt32(MDB_CREATE)
         let dupFixed = UInt32(MDB_DUPSORT | MDB_DUPFIXED)
+        var dbi: MDB_dbi = 0
         let body: (Txn) throws -> Void = { txn in
             func open(_ name: String, _ flags: UInt32) throws -> MDB_dbi {
                 var dbi: MDB_dbi = 0
@@ -168,6 +171,9 @@ final class Environment: @unchecked Sendable {
             self.dbs.flagged = try open("idx.flagged", dupFixed)
             self.dbs.counters = try open("counters", 0)
             self.dbs.journal = try open("journal", 0)
+            if !self.readOnly || mdb_dbi_open(txn.handle, "tokens", 0, &dbi) == 0 {
+                self.dbs.tokens = try open("tokens", 0)
+            }
             try self.checkFormat(txn)
             try self.loadDictionaries(txn)
         }

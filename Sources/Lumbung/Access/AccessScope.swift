@@ -1,0 +1,60 @@
+/// The part of the register a token may see and change: a wilayah prefix at any level, or the
+/// whole store.
+///
+/// Scope checks are pure functions, so every adapter applies them the same way:
+///
+/// ```swift
+/// let scope = AccessScope(try KodeWilayah("32.16.01.2001"))
+/// scope.permits(household.wilayah)                    // the household is in that desa
+/// scope.narrow(try KodeWilayah("32.16"))              // .within(32.16.01.2001)
+/// scope.narrow(try KodeWilayah("32.17"))              // .disjoint: nothing to see
+/// ```
+public struct AccessScope: Hashable, Sendable, CustomStringConvertible {
+    /// The wilayah prefix, or nil for the whole store.
+    public let wilayah: KodeWilayah?
+
+    public init(_ wilayah: KodeWilayah?) { self.wilayah = wilayah }
+
+    /// The whole store.
+    public static let everything = AccessScope(nil)
+
+    /// `32.16.01.2001`, or `*` for the whole store.
+    public var description: String { wilayah?.dotted ?? "*" }
+
+    /// Parses a wilayah code, or `*` (or an empty string) for the whole store.
+    public init(parsing text: String) throws {
+        let trimmed = text.trimmedWhitespace
+        self.wilayah = trimmed.isEmpty || trimmed == "*" ? nil : try KodeWilayah(trimmed)
+    }
+
+    /// Whether a household in `wilayah` is inside the scope.
+    public func permits(_ wilayah: KodeWilayah) -> Bool {
+        guard let scope = self.wilayah else { return true }
+        return scope.contains(wilayah)
+    }
+
+    /// What a filter on `requested` (nil: no wilayah filter) may see within the scope.
+    public enum Narrowed: Hashable, Sendable {
+        /// Filter on this wilayah (nil: the whole store).
+        case within(KodeWilayah?)
+        /// The filter and the scope do not overlap: the answer is empty.
+        case disjoint
+    }
+
+    /// The intersection of a wilayah filter with the scope: the narrower of the two when one
+    /// holds the other, else nothing.
+    public func narrow(_ requested: KodeWilayah?) -> Narrowed {
+        guard let scope = wilayah else { return .within(requested) }
+        guard let requested else { return .within(scope) }
+        if scope.contains(requested) { return .within(requested) }
+        if requested.contains(scope) { return .within(scope) }
+        return .disjoint
+    }
+
+    /// Whether this scope lies inside `other` (a token may only grant what it holds).
+    public func isWithin(_ other: AccessScope) -> Bool {
+        guard let outer = other.wilayah else { return true }
+        guard let inner = wilayah else { return false }
+        return outer.contains(inner)
+    }
+}

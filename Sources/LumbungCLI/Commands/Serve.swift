@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Lumbung
+import LumbungHTTP
+import Metrics
+import Prometheus
+
+/// `lumbung serve`: the HTTP API on one store.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the store over HTTP: the REST API under /v1, the DCI search, /health, /metrics.",
+        discussion: """
+            Every route but /health needs `Authorization: Bearer <secret>` with a token from \
+            `lumbung token create`; a token sees and changes only its wilayah scope. The API is \
+            described by /openapi.yaml (served by the server itself).
+
+            Each option falls back to an environment variable, then a default:
+              --host        LUMBUNG_HOST        127.0.0.1
+              --port        LUMBUNG_PORT        8080 (0 picks a free port)
+              --store       LUMBUNG_STORE       ./lumbung-data
+              --body-limit  LUMBUNG_BODY_LIMIT  1048576 bytes (larger bodies get 413)
+              --log-level   LUMBUNG_LOG_LEVEL   info (trace, debug, info, notice, warning, error, critical)
+
+            Prints `listening on http://HOST:PORT` on standard error once it accepts connections; \
+            logs one line per request on standard error (the route pattern, never a NIK). SIGTERM \
+            or SIGINT stops it gracefully: no new connections, in-flight requests finish, the \
+            store is closed. Other processes (`lumbung import`, …) may use the store meanwhile; \
+            their commits are visible to the next request.
+
+            Example:
+              lumbung token create --actor dinsos-bekasi --role admin --scope 32.16
+              lumbung serve --store /var/lib/lumbung/3216 --host 0.0.0.0 --port 8080
+              curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/v1/stats
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: ArgumentHelp("The address to listen on (default: $LUMBUNG_HOST, else 127.0.0.1).", valueName: "host"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("The port (default: $LUMBUNG_PORT, else 8080; 0 picks a free one).", valueName: "port"))
+    var port: Int?
+
+    @Option(name: .customLong("body-limit"), help: ArgumentHelp("The largest request body in bytes (default: $LUMBUNG_BODY_LIMIT, else 1048576).", valueName: "bytes"))
+    var bodyLimit: Int?
+
+    @Option(help: ArgumentHelp("Where reads run: queue (a concurrent queue off the event loop, the default) or inline (on the event loop: a point lookup is a few microseconds of mapped memory, cheaper than the hop). Writes always run on their own serial queue.", valueName: "mode"))
+    var reads: StoreGateway.ReadExecution = .queue
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default: $LUMBUNG_LOG_LEVEL, else info).", valueName: "level"))
+    var logLevel: String?
+
+    /// The options after the environment and the defaults.
+    struct Settings: Equatable {
+        var host: String
+        var port: Int
+        var bodyLimit: Int
+        var logLevel: Logger.Level
+    }
+
+    func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        func value(_ option: String?, _ variable: String) -> String? {
+            if let option, !option.isEmpty { return option }
+            if let text = environment[variable], !text.isEmpty { return text }
+            return nil
+        }
+        let host = value(host, "LUMBUNG_HOST") ?? "127.0.0.1"
+        let portText = value(port.map(String.init), "LUMBUNG_PORT") ?? "8080"
+        guard let port = Int(portText), (0...65535).contains(port) else {
+            throw ValidationError("the port is 0 to 65535, not '\(portText)' (--port or LUMBUNG_PORT)")
+        }
+        let limitText = value(bodyLimit.map(String.init), "LUMBUNG_BODY_LIMIT") ?? "1048576"
+        guard let limit = Int(limitText), limit >= 1024 else {
+            throw ValidationError("the body limit is at least 1024 bytes, not '\(limitText)' (--body-limit or LUMBUNG_BODY_LIMIT)")
+        }
+        let levelText = value(logLevel, "LUMBUNG_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw ValidationError("the log level is trace, debug, info, notice, warning, error or critical, not '\(levelText)'")
+        }
+        return Settings(host: host, port: port, bodyLimit: limit, logLevel: level)
+    }
+
+    func run() async throws {
+        let settings = try settings()
+        let store = try storeOptions.open()
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory.lumbung(registry: registry))
+
+        var configuration = LumbungAPI<LumbungBasicRequestContext>.Configuration()
+        configuration.bodyLimit = settings.bodyLimit
+        configuration.metricsRegistry = registry
+        let api = LumbungAPI<LumbungBasicRequestContext>(gateway: StoreGateway(store: store, readExecution: reads), configuration: configuration)
+
+        var logger = Logger(label: "lumbung.http")
+        logger.logLevel = settings.logLevel
+        let app = Application(
+            router: api.router(logLevel: .info),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "lumbung"),
+            onServerRunning: { channel in
+                let address = channel.localAddress
+                Terminal.note("listening on http://\(address?.ipAddress ?? settings.host):\(address?.port ?? settings.port) (store \(store.path))")
+            },
+            logger: logger)
+        try await app.runService()
+        Terminal.note("stopped; store closed")
+    }
+}
+
+extension StoreGateway.ReadExecution: ExpressibleByArgument {}

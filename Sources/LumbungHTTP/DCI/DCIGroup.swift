@@ -1,0 +1,76 @@
+import Foundation
+import Lumbung
+
+/// A household as a DCI Social Registry `Group` record, its members as `Member`s.
+///
+/// The KK number is the group identifier (`identifier_type` `KK`), the store id a second one
+/// (`LUMBUNG_ID`); NIKs are member identifiers (`NIK`); the desil is the `poverty_score`
+/// (`poverty_score_type` `desil`); the kode wilayah, status, programs and each member's
+/// relation to the head come as `additional_attributes`.
+enum DCIGroup {
+    static func record(_ household: Household) -> JSONBody {
+        let members = household.members.map(member)
+        var fields: [(String, JSONBody)] = [
+            ("@type", .string("spdci:Group")),
+            ("group_identifier", .array([
+                identifier("KK", household.nomorKK.text),
+                identifier("LUMBUNG_ID", household.id.map { String($0.rawValue) } ?? ""),
+            ])),
+            ("group_type", .string("household")),
+            ("place", .object([
+                ("@type", .string("Place")),
+                ("address", .string(address(household))),
+            ])),
+            ("poverty_score", household.desil.map { .int($0) } ?? .null),
+            ("poverty_score_type", .string("desil")),
+            ("group_size", .int(household.members.count)),
+        ]
+        if let head = household.head { fields.append(("group_head_info", member(head))) }
+        fields.append(("member_list", .array(members)))
+        if let updated = household.updatedAt {
+            fields.append(("last_updated", .string(ISO8601DateFormatter().string(from: updated))))
+        }
+        fields.append(("additional_attributes", .array([
+            .object([("kode_wilayah", .string(household.wilayah.dotted))]),
+            .object([("status", .string(household.status.description))]),
+            .object([("program", .array(household.programs.sorted().map { .string($0.name) }))]),
+        ])))
+        return .object(fields)
+    }
+
+    static func member(_ member: Member) -> JSONBody {
+        let identifiers: [JSONBody] = member.nik.text.map { [identifier("NIK", $0)] } ?? []
+        var demographic: [(String, JSONBody)] = [
+            ("@type", .string("SRPerson")),
+            ("identifier", .array(identifiers)),
+            ("name", .object([("@type", .string("Name")), ("given_name", .string(member.name))])),
+            ("sex", .string(member.sex == .male ? "male" : "female")),
+        ]
+        if let birth = member.birthDate { demographic.append(("birth_date", .string(birth.description))) }
+        var fields: [(String, JSONBody)] = [
+            ("@type", .string("Member")),
+            ("member_identifier", .array(identifiers)),
+            ("demographic_info", .object(demographic)),
+            ("is_disabled", .bool(member.disability != nil)),
+        ]
+        if let marital = member.maritalStatus { fields.append(("marital_status", .string(marital.name))) }
+        fields.append(("additional_attributes", .array([.object([("hubungan", .string(member.relation.name))])])))
+        return .object(fields)
+    }
+
+    static func identifier(_ type: String, _ value: String) -> JSONBody {
+        .object([("@type", .string("Identifier")), ("identifier_type", .string(type)), ("identifier_value", .string(value))])
+    }
+
+    static func address(_ household: Household) -> String {
+        var parts = [household.alamat]
+        if let rt = household.rt { parts.append("RT \(rt)") }
+        if let rw = household.rw { parts.append("RW \(rw)") }
+        var region: KodeWilayah? = household.wilayah
+        while let current = region {
+            if let name = current.name { parts.append(name) }
+            region = current.level == .provinsi ? nil : current.parent
+        }
+        return parts.filter { !$0.isEmpty }.joined(separator: ", ")
+    }
+}

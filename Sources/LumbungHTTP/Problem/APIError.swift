@@ -1,0 +1,109 @@
+import Hummingbird
+import Lumbung
+import HTTPTypes
+import NIOCore
+
+/// An error as the API answers it: an RFC 9457 `application/problem+json` body carrying
+/// Lumbung's stable error code and the field, (masked) value and rule that were broken.
+///
+/// ```json
+/// {"type":"urn:lumbung:problem:nik.duplicate","title":"Conflict","status":409,
+///  "code":"nik.duplicate","detail":"[nik.duplicate] anggota[0].nik '3216********0001': …",
+///  "errors":[{"code":"nik.duplicate","field":"anggota[0].nik","value":"3216********0001","rule":"…"}],
+///  "request_id":"6f1c…"}
+/// ```
+public struct APIError: Error, HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let error: LumbungError
+    public var requestID: String?
+
+    public init(_ status: HTTPResponse.Status, _ error: LumbungError) {
+        self.status = status
+        self.error = ScopeRules.withoutOtherHousehold(error)
+    }
+
+    /// The error the API answers for `error`: its own status for Lumbung's codes, 413 for an
+    /// oversized body, the router's status for its own errors, 500 (with no detail) otherwise.
+    public init(from error: any Error) {
+        switch error {
+        case let api as APIError:
+            self = api
+        case let lumbung as LumbungError:
+            self.init(Self.status(for: lumbung), lumbung)
+        case is NIOTooManyBytesError:
+            self.init(.contentTooLarge, LumbungError(.requestTooLarge, rule: "the body is larger than the server's limit"))
+        case let http as HTTPError:
+            let code: LumbungError.Code = switch http.status {
+            case .notFound: .requestNotFound
+            case .methodNotAllowed: .requestMethod
+            case .contentTooLarge: .requestTooLarge
+            case .unauthorized: .authMissing
+            case .forbidden: .authForbidden
+            default: .requestInvalid
+            }
+            let rule = http.status == .notFound ? "no such route (see /openapi.yaml)" : (http.body ?? http.status.reasonPhrase)
+            self.init(http.status.code >= 500 ? .internalServerError : http.status, LumbungError(code, rule: rule))
+        case let http as any HTTPResponseError where http.status.code < 500:
+            self.init(http.status, LumbungError(.requestInvalid, rule: http.status.reasonPhrase))
+        default:
+            self.init(.internalServerError, LumbungError("internal", rule: "internal error; the server log has the details (request id)"))
+        }
+    }
+
+    /// The HTTP status a Lumbung error code maps to.
+    public static func status(for error: LumbungError) -> HTTPResponse.Status {
+        let code = error.code
+        if code.rawValue.hasSuffix(".notFound") { return .notFound }
+        switch code {
+        case .nikDuplicate, .kkDuplicate: return .conflict
+        case .authMissing, .authInvalid: return .unauthorized
+        case .authForbidden: return .forbidden
+        case .requestTooLarge: return .contentTooLarge
+        case .requestMethod: return .methodNotAllowed
+        case .jsonMalformed, .requestInvalid, .queryInvalid, .cursorInvalid, .tokenInvalid, .snapshotName: return .badRequest
+        case .storeReadOnly: return .serviceUnavailable
+        case .storeMapFull: return HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
+        default: break
+        }
+        switch code.domain {
+        case "nik", "kk", "wilayah", "household", "member", "attribute": return .unprocessableContent
+        case "json", "query", "request", "token": return .badRequest
+        default: return .internalServerError
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers: HTTPFields = [:]
+        if status == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="lumbung""# }
+        if let requestID { headers[requestIDField] = requestID }
+        return problem.response(status: status, contentType: "application/problem+json", headers: headers)
+    }
+
+    /// The RFC 9457 body.
+    public var problem: JSONBody {
+        var detail: [(String, JSONBody)] = [("code", .string(error.code.rawValue)), ("message", .string(error.message))]
+        if let field = error.field { detail.append(("field", .string(field))) }
+        if let value = error.value { detail.append(("value", .string(value))) }
+        detail.append(("rule", .string(error.rule)))
+        var body: [(String, JSONBody)] = [
+            ("type", .string("urn:lumbung:problem:\(error.code.rawValue)")),
+            ("title", .string(status.reasonPhrase)),
+            ("status", .int(status.code)),
+            ("code", .string(error.code.rawValue)),
+            ("detail", .string(error.message)),
+            ("errors", .array([.object(detail)])),
+        ]
+        if let id = error.householdID { body.append(("household_id", .int(Int(id.rawValue)))) }
+        if let requestID { body.append(("request_id", .string(requestID))) }
+        return .object(body)
+    }
+}
+
+/// `X-Request-Id`.
+let requestIDField = HTTPField.Name("X-Request-Id")!
+
+/// `X-Lumbung-Outcome`: `updated` or `unchanged` after a PUT.
+let outcomeField = HTTPField.Name("X-Lumbung-Outcome")!
+
+/// `Last-Event-ID`: where a reconnecting Server-Sent Events client resumes.
+let lastEventIDField = HTTPField.Name("Last-Event-ID")!

@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import Lumbung
+import ServiceLifecycle
+
+/// `GET /v1/changes?since=SEQ`: the journal as a change feed to sync from, a page at a time,
+/// optionally waiting (`wait=SECONDS`, a long poll) until something new is committed, by this
+/// server or by any other process on the store.
+///
+/// With `Accept: text/event-stream` the answer is Server-Sent Events instead: one `change` event
+/// per entry (`id:` its sequence, `data:` the entry's JSON), as they are committed, for `wait`
+/// seconds (default and at most the configured long poll) or `limit` events, then the stream ends and the client
+/// reconnects with `Last-Event-ID` (taken as `since`), as EventSource does by itself.
+///
+/// Journal entries name households by id and carry no wilayah, so the feed is for admin tokens
+/// scoped to the whole store.
+struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
+    let api: LumbungAPI<Context>
+
+    func add(to group: RouterGroup<Context>) {
+        group.get("changes", use: changes)
+    }
+
+    @Sendable func changes(_ request: Request, context: Context) async throws -> Response {
+        let token = try context.access.authorized(.admin)
+        guard token.scope.wilayah == nil else {
+            throw LumbungError(.authForbidden, field: "scope", value: token.scope.description, rule: "the change feed needs an admin token for the whole store (scope *)")
+        }
+        let parameters = try RequestInput.query(request, allowed: ["since", "limit", "wait"])
+        let since = try RequestInput.integer("since", parameters["since"], in: 0...Int.max) ?? 0
+        let limit = try RequestInput.integer("limit", parameters["limit"], in: 1...10_000) ?? 1000
+        let maxWait = Int(api.configuration.maxLongPoll.components.seconds)
+        let wait = try RequestInput.integer("wait", parameters["wait"], in: 0...maxWait) ?? 0
+
+        if request.headers[.accept]?.contains("text/event-stream") == true {
+            let resume = request.headers[lastEventIDField].flatMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+            let seconds = parameters["wait"] == nil ? maxWait : wait
+            return events(since: resume ?? UInt64(since), for: .seconds(seconds), upTo: parameters["limit"] == nil ? nil : limit)
+        }
+        let deadline = ContinuousClock.now + .seconds(wait)
+        var (entries, last) = try await page(since: since, limit: limit)
+        // Polls the store: a commit by another process (a CLI import) has no other signal here.
+        while entries.isEmpty, ContinuousClock.now < deadline, !Task.isShuttingDownGracefully, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+            (entries, last) = try await page(since: since, limit: limit)
+        }
+        return JSONBody.object([
+            ("changes", .array(entries.map(Self.json))),
+            ("next_since", .int(Int(entries.last?.sequence ?? UInt64(since)))),
+            ("last_sequence", .int(Int(last))),
+        ]).response()
+    }
+
+    static func json(_ entry: JournalEntry) -> JSONBody {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return .object([
+            ("sequence", .int(Int(entry.sequence))), ("time", .string(formatter.string(from: entry.time))),
+            ("actor", .string(entry.actor)), ("action", .string(entry.action.description)),
+            ("household_id", entry.action == .event ? .null : .int(Int(entry.householdID.rawValue))),
+            ("digest", entry.digest.isEmpty ? .null : .string(entry.digestHex)),
+            ("note", entry.note.isEmpty ? .null : .string(entry.note)),
+        ])
+    }
+
+    /// The Server-Sent Events stream: entries after `since` as they are committed, for `duration`
+    /// or until `maximum` events have been sent.
+    private func events(since: UInt64, for duration: Duration, upTo maximum: Int?) -> Response {
+        let gateway = api.gateway
+        let body = ResponseBody { writer in
+            let deadline = ContinuousClock.now + duration
+            var since = since
+            var remaining = maximum ?? Int.max
+            // A comment first, so the client sees the stream open at once.
+            try await writer.write(ByteBuffer(string: ": lumbung change feed\n\n"))
+            while remaining > 0, ContinuousClock.now < deadline, !Task.isShuttingDownGracefully, !Task.isCancelled {
+                let after = since, count = min(remaining, 1000)
+                let entries = try await gateway.read { tx in try tx.changes(after: after, limit: count) }
+                if entries.isEmpty {
+                    try? await Task.sleep(for: .milliseconds(50))
+                    continue
+                }
+                var text = ""
+                for entry in entries {
+                    text += "id: \(entry.sequence)\nevent: change\ndata: \(String(decoding: Self.json(entry).bytes, as: UTF8.self))\n\n"
+                }
+                try await writer.write(ByteBuffer(string: text))
+                since = entries.last!.sequence
+                remaining -= entries.count
+            }
+            try await writer.finish(nil)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    private func page(since: Int, limit: Int) async throws -> ([JournalEntry], UInt64) {
+        try await api.gateway.read { tx in (try tx.changes(after: UInt64(since), limit: limit), try tx.lastSequence()) }
+    }
+}

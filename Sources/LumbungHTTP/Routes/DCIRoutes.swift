@@ -1,0 +1,168 @@
+import Foundation
+import Hummingbird
+import Lumbung
+
+/// `POST /registry/sync/search`: the synchronous search of the DCI Social Registry API v1.0.0,
+/// answering `Group` records (see ``DCISearch`` for the queries and ``DCIGroup`` for the
+/// records), limited to the token's scope like every other read.
+///
+/// A body that is not JSON, or has no `header` or `message` object, is a 400 problem. A header
+/// Lumbung cannot accept gets `header.status` `rjct` with a `MsgHeaderStatusReasonCode`; each
+/// search of the batch gets its own `status` (`succ` or `rjct`) and `status_reason_code`.
+struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
+    let api: LumbungAPI<Context>
+
+    /// The most searches one message may hold.
+    static var maxBatch: Int { 100 }
+
+    func add(to group: RouterGroup<Context>) {
+        group.post("registry/sync/search", use: search)
+    }
+
+    struct Envelope: Decodable {
+        let header: DCIValue?
+        let message: DCIValue?
+    }
+
+    @Sendable func search(_ request: Request, context: Context) async throws -> Response {
+        let token = try context.access.authorized(.viewer)
+        _ = try RequestInput.query(request, allowed: [])
+        let buffer = try await RequestInput.body(request, limit: api.configuration.bodyLimit)
+        let envelope: Envelope
+        do {
+            envelope = try JSONDecoder().decode(Envelope.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw APIError(.badRequest, LumbungError(.jsonMalformed, rule: "the body is a DCI message: {\"signature\", \"header\", \"message\"} in JSON"))
+        }
+        guard let header = envelope.header, header.object != nil, let message = envelope.message, message.object != nil else {
+            throw APIError(.badRequest, LumbungError(.requestInvalid, field: "header", rule: "a DCI message has a header object and a message object"))
+        }
+        let now = Date()
+        let messageID = header["message_id"]?.string ?? ""
+        let searches = message["search_request"]?.array ?? []
+
+        func reply(status: String, reason: (String, String)? = nil, message: JSONBody?) -> Response {
+            var fields: [(String, JSONBody)] = [
+                ("version", .string("1.0.0")), ("message_id", .string(String(messageID.prefix(99)))),
+                ("message_ts", .string(Self.timestamp(now))), ("action", .string("on-search")), ("status", .string(status)),
+            ]
+            if let reason { fields += [("status_reason_code", .string(reason.0)), ("status_reason_message", .string(reason.1))] }
+            fields += [("total_count", .int(searches.count)), ("completed_count", .int(status == "succ" ? searches.count : 0))]
+            if let sender = header["sender_id"]?.string { fields.append(("receiver_id", .string(String(sender.prefix(99))))) }
+            fields += [("sender_id", .string("lumbung")), ("is_msg_encrypted", .bool(false))]
+            var body: [(String, JSONBody)] = [("header", .object(fields))]
+            if let message { body.append(("message", message)) }
+            return JSONBody.object(body).response()
+        }
+
+        // The header.
+        if let version = header["version"], version.string != "1.0.0" {
+            return reply(status: "rjct", reason: ("rjct.version.invalid", "the version is 1.0.0"), message: nil)
+        }
+        guard !messageID.isEmpty, messageID.utf8.count <= 99 else {
+            return reply(status: "rjct", reason: ("rjct.action.invalid", "header.message_id is a string of 1 to 99 characters"), message: nil)
+        }
+        guard let ts = header["message_ts"]?.string, Self.date(ts) != nil else {
+            return reply(status: "rjct", reason: ("rjct.message_ts.invalid", "header.message_ts is an ISO 8601 date-time with its time zone"), message: nil)
+        }
+        guard header["action"]?.string == "search" else {
+            return reply(status: "rjct", reason: ("rjct.action.invalid", "header.action is search"), message: nil)
+        }
+        if case .bool(true)? = header["is_msg_encrypted"] {
+            return reply(status: "rjct", reason: ("rjct.action.not_supported", "encrypted messages are not supported; send the search in the clear over TLS"), message: nil)
+        }
+        guard message["search_request"]?.array != nil, !searches.isEmpty else {
+            return reply(status: "rjct", reason: ("rjct.total_count.invalid", "message.search_request is a list of 1 or more searches"), message: nil)
+        }
+        guard searches.count <= Self.maxBatch else {
+            return reply(status: "rjct", reason: ("rjct.total_count.limit_exceeded", "at most \(Self.maxBatch) searches per message"), message: nil)
+        }
+        if let total = header["total_count"], total.integer != searches.count {
+            return reply(status: "rjct", reason: ("rjct.total_count.invalid", "header.total_count is the number of searches (\(searches.count))"), message: nil)
+        }
+
+        // Each search.
+        var responses: [JSONBody] = []
+        var seen: Set<String> = []
+        for search in searches {
+            let reference = search["reference_id"]?.string
+            var fields: [(String, JSONBody)] = [
+                ("reference_id", reference.map { .string(String($0.prefix(99))) } ?? .null),
+                ("timestamp", .string(Self.timestamp(Date()))),
+            ]
+            if let locale = search["locale"]?.string, locale.utf8.count == 3 { fields.append(("locale", .string(locale))) }
+            do throws(DCISearch.Rejection) {
+                guard let reference, !reference.isEmpty, reference.utf8.count <= 99 else {
+                    throw DCISearch.Rejection("rjct.reference_id.invalid", "reference_id is a string of 1 to 99 characters")
+                }
+                guard seen.insert(reference).inserted else {
+                    throw DCISearch.Rejection("rjct.reference_id.duplicate", "reference_id \(reference) appears twice in this message")
+                }
+                guard let timestamp = search["timestamp"]?.string, Self.date(timestamp) != nil else {
+                    throw DCISearch.Rejection("rjct.timestamp.invalid", "timestamp is an ISO 8601 date-time with its time zone")
+                }
+                let (plan, page) = try DCISearch.plan(search["search_criteria"])
+                let (records, total) = try await run(plan, page: page, token: token)
+                fields += [
+                    ("status", .string("succ")),
+                    ("data", .object([("version", .string("1.0.0")), ("reg_records", .array(records.map(DCIGroup.record)))])),
+                    ("pagination", .object([("page_size", .int(page.size)), ("page_number", .int(page.number)), ("total_count", .int(total))])),
+                ]
+            } catch {
+                fields += [("status", .string("rjct")), ("status_reason_code", .string(error.code)), ("status_reason_message", .string(error.message))]
+            }
+            responses.append(.object(fields))
+        }
+        let transaction = message["transaction_id"]?.string.map { String($0.prefix(99)) }
+        return reply(status: "succ", message: .object([
+            ("transaction_id", transaction.map { .string($0) } ?? .null),
+            ("correlation_id", .string(context.access.requestID)),
+            ("search_response", .array(responses)),
+        ]))
+    }
+
+    /// The households of one page and how many match in all, within the token's scope.
+    private func run(_ plan: DCISearch.Plan, page: DCISearch.Page, token: AccessToken) async throws(DCISearch.Rejection) -> ([Household], Int) {
+        do {
+            switch plan {
+            case .nik(let nik):
+                let found = try await api.gateway.read { tx in token.visible(try tx.household(nik: nik)) }
+                return (page.number == 1 ? found.map { [$0] } ?? [] : [], found == nil ? 0 : 1)
+            case .kk(let kk):
+                let found = try await api.gateway.read { tx in token.visible(try tx.household(kk: kk)) }
+                return (page.number == 1 ? found.map { [$0] } ?? [] : [], found == nil ? 0 : 1)
+            case .query(var query):
+                switch token.scope.narrow(query.wilayah) {
+                case .disjoint: return ([], 0)
+                case .within(let wilayah): query.wilayah = wilayah
+                }
+                return try await api.gateway.read { [query] tx in
+                    let ids = try tx.ids(matching: query)
+                    let start = min(ids.count, (page.number - 1) * page.size)
+                    let slice = ids[start..<min(ids.count, start + page.size)]
+                    return (try slice.compactMap { try tx.household(id: $0) }, ids.count)
+                }
+            }
+        } catch let rejection as DCISearch.Rejection {
+            throw rejection
+        } catch let error as LumbungError {
+            throw DCISearch.Rejection("rjct.search_criteria.invalid", error.message)
+        } catch {
+            throw DCISearch.Rejection("rjct.search_criteria.invalid", "the search failed")
+        }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: date)
+    }
+
+    /// An ISO 8601 date-time with a zone, with or without fractional seconds.
+    static func date(_ text: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        if let date = plain.date(from: text) { return date }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: text)
+    }
+}

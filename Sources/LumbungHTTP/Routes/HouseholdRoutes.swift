@@ -1,0 +1,217 @@
+import Foundation
+import Hummingbird
+import Lumbung
+
+/// `/v1/persons/{nik}` and `/v1/households…`: look-ups, filtered pages, and writes, each limited
+/// to the token's scope.
+struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
+    let api: LumbungAPI<Context>
+    var gateway: StoreGateway { api.gateway }
+
+    func add(to group: RouterGroup<Context>) {
+        addReads(to: group)
+        group.post("households", use: create)
+        group.put("households/:id", use: replace)
+        group.delete("households/:id", use: delete)
+        group.post("households/:id/members/:nik/move", use: move)
+    }
+
+    /// The read routes; under `/v1/snapshots/:period` they read that snapshot.
+    func addReads(to group: RouterGroup<Context>) {
+        group.get("persons/:nik", use: person)
+        group.get("households", use: list)
+        group.get("households/:id", use: get)
+    }
+
+    /// The live store, or the snapshot the `period` path parameter names (400 for a name that
+    /// is not one, such as `..`; 404 for one that does not exist).
+    static func source(_ context: Context) throws -> ReadSource {
+        guard let period = context.parameters.get("period") else { return .live }
+        return .snapshot(try SnapshotRoutes<Context>.name(period))
+    }
+
+    // MARK: Reads
+
+    /// The member with this NIK and their household.
+    @Sendable func person(_ request: Request, context: Context) async throws -> Response {
+        let token = try context.access.authorized(.viewer)
+        _ = try RequestInput.query(request, allowed: [])
+        let nik = try RequestInput.nik(try context.parameters.require("nik"))
+        let household = try await gateway.read(try Self.source(context)) { tx in token.visible(try tx.household(nik: nik)) }
+        guard let household, let member = household.members.first(where: { $0.nik.nik == nik }) else {
+            throw ScopeRules.memberNotFound(nik)
+        }
+        // One buffer for the whole answer: this is the hottest route.
+        var body: [UInt8] = []
+        body.reserveCapacity(4096)
+        body.append(contentsOf: #"{"anggota":"#.utf8)
+        HouseholdJSON.encode(member: member, into: &body)
+        body.append(contentsOf: #","household":"#.utf8)
+        HouseholdJSON.encode(household, into: &body)
+        body.append(UInt8(ascii: "}"))
+        return JSONBody.response(body)
+    }
+
+    @Sendable func get(_ request: Request, context: Context) async throws -> Response {
+        let token = try context.access.authorized(.viewer)
+        _ = try RequestInput.query(request, allowed: [])
+        let id = try RequestInput.householdID(try context.parameters.require("id"))
+        guard let household = try await gateway.read(try Self.source(context), { tx in token.visible(try tx.household(id: id)) }) else {
+            throw ScopeRules.householdNotFound(id)
+        }
+        return JSONBody.response(HouseholdJSON.encode(household))
+    }
+
+    static var listParameters: Set<String> { ["kk", "wilayah", "status", "program", "desil_min", "desil_max", "cursor", "limit"] }
+
+    /// A page of households matching the filters inside the token's scope.
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let token = try context.access.authorized(.viewer)
+        let parameters = try RequestInput.query(request, allowed: Self.listParameters)
+        let limit = try RequestInput.integer("limit", parameters["limit"], in: 1...api.configuration.maxPageSize) ?? api.configuration.defaultPageSize
+
+        if let kkText = parameters["kk"] {
+            let others = parameters.keys.filter { $0 != "kk" && $0 != "limit" }
+            guard others.isEmpty else {
+                throw APIError(.badRequest, LumbungError(.requestInvalid, field: "kk", rule: "kk finds one household; it does not combine with \(others.sorted().joined(separator: ", "))"))
+            }
+            let kk = try RequestInput.parse("kk", kkText) { try NomorKK($0) }
+            let found = try await gateway.read(try Self.source(context)) { tx in token.visible(try tx.household(kk: kk)) }
+            return Self.page(found.map { [$0] } ?? [], next: nil)
+        }
+
+        var query = HouseholdQuery()
+        let requested = try parameters["wilayah"].map { text in try RequestInput.parse("wilayah", text) { try KodeWilayah($0) } }
+        switch token.scope.narrow(requested) {
+        case .disjoint: return Self.page([], next: nil)
+        case .within(let wilayah): query.wilayah = wilayah
+        }
+        query.status = try parameters["status"].map { text in try RequestInput.parse("status", text) { try HouseholdQuery.StatusFilter(parsing: $0) } }
+        query.program = try parameters["program"].map { text in try RequestInput.parse("program", text) { try Program(parsing: $0) } }
+        let low = try RequestInput.integer("desil_min", parameters["desil_min"], in: 1...10)
+        let high = try RequestInput.integer("desil_max", parameters["desil_max"], in: 1...10)
+        if low != nil || high != nil {
+            let range = (low ?? 1, high ?? 10)
+            guard range.0 <= range.1 else {
+                throw APIError(.badRequest, LumbungError(.queryInvalid, field: "desil_min", value: "\(range.0)-\(range.1)", rule: "desil_min must not exceed desil_max"))
+            }
+            query.desil = range.0...range.1
+        }
+        let cursor = parameters["cursor"]
+        if let cursor, cursor.utf8.count > 512 {
+            throw APIError(.badRequest, LumbungError(.cursorInvalid, field: "cursor", rule: "not a cursor this server returned"))
+        }
+        let found = try await gateway.read(try Self.source(context)) { [query] tx in
+            do {
+                return try tx.find(query, after: cursor, limit: limit)
+            } catch let error as LumbungError where error.code == .cursorInvalid {
+                var error = error
+                error.field = "cursor"
+                throw APIError(.badRequest, error)
+            }
+        }
+        return Self.page(found.households, next: found.nextCursor)
+    }
+
+    static func page(_ households: [Household], next: String?) -> Response {
+        JSONBody.object([
+            ("households", .array(households.map { .raw(HouseholdJSON.encode($0)) })),
+            ("next_cursor", next.map { .string($0) } ?? .null),
+        ]).response()
+    }
+
+    // MARK: Writes
+
+    /// Inserts a household (its body has no id).
+    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
+        let token = try context.access.authorized(.operator)
+        _ = try RequestInput.query(request, allowed: [])
+        let household = try await RequestInput.household(request, limit: api.configuration.bodyLimit)
+        guard household.id == nil else {
+            throw APIError(.unprocessableContent, LumbungError(.householdInvalid, field: "id", value: household.id?.description, rule: "a new household has no id; PUT /v1/households/{id} replaces one"))
+        }
+        try token.requireWritable(household.wilayah)
+        let stored = try await gateway.write(actor: context.access.journalActor) { tx in
+            let id = try tx.put(household).id
+            return try tx.household(id: id)!
+        }
+        var headers = HTTPFields()
+        // The request's own path, so it is right wherever the routes are mounted.
+        headers[.location] = "\(request.uri.path)/\(stored.id!)"
+        return JSONBody.response(HouseholdJSON.encode(stored), status: .created, headers: headers)
+    }
+
+    /// Replaces a household; both its old and new wilayah must be in scope.
+    @Sendable func replace(_ request: Request, context: Context) async throws -> Response {
+        let token = try context.access.authorized(.operator)
+        _ = try RequestInput.query(request, allowed: [])
+        let id = try RequestInput.householdID(try context.parameters.require("id"))
+        var household = try await RequestInput.household(request, limit: api.configuration.bodyLimit)
+        if let bodyID = household.id, bodyID != id {
+            throw APIError(.unprocessableContent, LumbungError(.householdInvalid, field: "id", value: bodyID.description, rule: "the body's id differs from the path's \(id)"))
+        }
+        household.id = id
+        let (stored, outcome) = try await gateway.write(actor: context.access.journalActor) { [household] tx in
+            // Out of scope reads as absent first; only then is moving it out of scope refused.
+            guard token.visible(try tx.household(id: id)) != nil else { throw ScopeRules.householdNotFound(id) }
+            try token.requireWritable(household.wilayah)
+            let outcome = try tx.put(household).outcome
+            return (try tx.household(id: id)!, outcome)
+        }
+        var headers = HTTPFields()
+        headers[outcomeField] = outcome == .unchanged ? "unchanged" : "updated"
+        return JSONBody.response(HouseholdJSON.encode(stored), headers: headers)
+    }
+
+    @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
+        let token = try context.access.authorized(.operator)
+        _ = try RequestInput.query(request, allowed: [])
+        let id = try RequestInput.householdID(try context.parameters.require("id"))
+        try await gateway.write(actor: context.access.journalActor) { tx in
+            guard token.visible(try tx.household(id: id)) != nil else { throw ScopeRules.householdNotFound(id) }
+            _ = try tx.delete(id: id)
+        }
+        return Response(status: .noContent)
+    }
+
+    /// What `POST …/members/{nik}/move` takes.
+    struct MoveBody: Decodable {
+        /// The household the member moves into.
+        let tujuan: UInt64
+        /// The member's new relation to that household's head (`hubungan` names), if it changes.
+        let hubungan: String?
+    }
+
+    /// Moves a member of household `id` into the household the body names; both in scope.
+    @Sendable func move(_ request: Request, context: Context) async throws -> Response {
+        let token = try context.access.authorized(.operator)
+        _ = try RequestInput.query(request, allowed: [])
+        let sourceID = try RequestInput.householdID(try context.parameters.require("id"))
+        let nik = try RequestInput.nik(try context.parameters.require("nik"))
+        let buffer = try await RequestInput.body(request, limit: api.configuration.bodyLimit)
+        let body: MoveBody
+        do {
+            body = try JSONDecoder().decode(MoveBody.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw APIError(.badRequest, LumbungError(.jsonMalformed, rule: #"the body is {"tujuan": <household id>, "hubungan": <relation, optional>}"#))
+        }
+        guard body.tujuan > 0 else {
+            throw APIError(.unprocessableContent, LumbungError(.householdInvalid, field: "tujuan", value: String(body.tujuan), rule: "a household id is a positive integer"))
+        }
+        let relation = try body.hubungan.map { name in
+            guard let relation = Relation(name: name) else {
+                throw APIError(.unprocessableContent, LumbungError(.memberInvalid, field: "hubungan", value: String(name.prefix(64)), rule: "one of \(Relation.allCases.map(\.name).joined(separator: ", "))"))
+            }
+            return relation
+        }
+        let targetID = HouseholdID(rawValue: body.tujuan)
+        let (source, target) = try await gateway.write(actor: context.access.journalActor) { tx in
+            guard let source = token.visible(try tx.household(id: sourceID)) else { throw ScopeRules.householdNotFound(sourceID) }
+            guard source.members.contains(where: { $0.nik.nik == nik }) else { throw ScopeRules.memberNotFound(nik) }
+            guard token.visible(try tx.household(id: targetID)) != nil else { throw ScopeRules.householdNotFound(targetID, field: "tujuan") }
+            try tx.moveMember(nik: nik, to: targetID, relation: relation)
+            return (try tx.household(id: sourceID)!, try tx.household(id: targetID)!)
+        }
+        return JSONBody.object([("from", .raw(HouseholdJSON.encode(source))), ("to", .raw(HouseholdJSON.encode(target)))]).response()
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+import Lumbung
+
+/// `/v1/snapshots…`: the monthly snapshots, read-only: the list, a manifest, a diff, and the
+/// household look-ups, pages and counts of one period (mounted from ``HouseholdRoutes`` and
+/// ``StatsRoutes``). Everything is limited to the token's scope, like the live routes.
+struct SnapshotRoutes<Context: LumbungRequestContext>: Sendable {
+    let api: LumbungAPI<Context>
+
+    func add(to group: RouterGroup<Context>) {
+        group.get("snapshots", use: list)
+        group.get("snapshots/diff", use: diff)
+        group.get("snapshots/:period/manifest", use: manifest)
+        let period = group.group("snapshots/:period")
+        HouseholdRoutes(api: api).addReads(to: period)
+        StatsRoutes(api: api).add(to: period)
+    }
+
+    /// A snapshot name from the path or a query: `YYYY-MM` or `auto-…`, nothing else (so no
+    /// `../`), as 400 naming the parameter.
+    static func name(_ text: String, field: String = "period") throws -> SnapshotName {
+        try RequestInput.parse(field, text) { try SnapshotName($0) }
+    }
+
+    /// The complete snapshots, oldest first, with totals for the token's scope.
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let token = try context.access.authorized(.viewer)
+        _ = try RequestInput.query(request, allowed: [])
+        let manifests = try await api.gateway.run { store in try store.snapshots.list().compactMap(\.manifest) }
+        return JSONBody.object([("snapshots", .array(manifests.map { manifest in
+            let total = Self.scoped(manifest, token.scope).map(\.total)
+            return .object([
+                ("period", .string(manifest.period)), ("created_at", .string(manifest.createdAt)),
+                ("journal_sequence", .int(Int(manifest.journalSequence))),
+                ("households", .int(total?.households ?? 0)), ("members", .int(total?.members ?? 0)),
+                ("content_digest", .string(manifest.contentDigest)),
+            ])
+        }))]).response()
+    }
+
+    /// The manifest: whole for an unscoped token; for a scoped one, its totals and the counts of
+    /// the regions inside its scope only.
+    @Sendable func manifest(_ request: Request, context: Context) async throws -> Response {
+        let token = try context.access.authorized(.viewer)
+        _ = try RequestInput.query(request, allowed: [])
+        let name = try Self.name(try context.parameters.require("period"))
+        var manifest = try await api.gateway.run { store in try store.snapshots.manifest(name) }
+        if let scope = token.scope.wilayah {
+            let total = Self.scoped(manifest, token.scope)?.total
+            manifest.households = total?.households ?? 0
+            manifest.members = total?.members ?? 0
+            manifest.counts = manifest.counts.filter { entry in
+                guard let text = entry.wilayah, let code = try? KodeWilayah(text) else { return false }
+                return scope.contains(code)
+            }
+        }
+        return JSONBody.response(Array(try manifest.encoded()))
+    }
+
+    /// The manifest's counts for the scope's wilayah (the whole store when unscoped).
+    static func scoped(_ manifest: SnapshotManifest, _ scope: AccessScope) -> SnapshotManifest.RegionEntry? {
+        manifest.counts(wilayah: scope.wilayah)
+    }
+
+    /// What changed from one snapshot to another (or to `live`): totals and a summary per
+    /// region at `by` (default kabupaten), and with `changes=true` each household's change.
+    @Sendable func diff(_ request: Request, context: Context) async throws -> Response {
+        let token = try context.access.authorized(.viewer)
+        let parameters = try RequestInput.query(request, allowed: ["from", "to", "by", "changes", "limit"])
+        func side(_ field: String) throws -> DiffSide {
+            guard let text = parameters[field] else {
+                throw APIError(.badRequest, LumbungError(.requestInvalid, field: field, rule: "name a snapshot (YYYY-MM) or live"))
+            }
+            return text == "live" ? .live : .snapshot(try Self.name(text, field: field))
+        }
+        let from = try side("from"), to = try side("to")
+        let levels: [String: KodeWilayah.Level?] = ["nasional": nil, "provinsi": .provinsi, "kabupaten": .kabupaten, "kecamatan": .kecamatan, "desa": .desa]
+        let byText = parameters["by"] ?? "kabupaten"
+        guard let level = levels[byText] else {
+            throw APIError(.badRequest, LumbungError(.requestInvalid, field: "by", value: String(byText.prefix(32)), rule: "one of nasional, provinsi, kabupaten, kecamatan, desa"))
+        }
+        let withChanges: Bool
+        switch parameters["changes"] {
+        case nil, "false": withChanges = false
+        case "true": withChanges = true
+        case let other?: throw APIError(.badRequest, LumbungError(.requestInvalid, field: "changes", value: String(other.prefix(16)), rule: "true or false"))
+        }
+        let limit = try RequestInput.integer("limit", parameters["limit"], in: 1...10_000) ?? 1000
+
+        let diff = try await api.gateway.run { store in try store.snapshots.diff(from: from, to: to) }
+        let changes = diff.changes.filter { token.scope.permits($0.wilayah) }
+        var regions: [KodeWilayah?: [SnapshotDiff.HouseholdChange]] = [:]
+        for change in changes {
+            // A region above the scope would sum households outside it: cap at the scope.
+            var region = level.flatMap { change.wilayah.ancestor(at: $0) }
+            if let scope = token.scope.wilayah, region.map({ !scope.contains($0) }) ?? true { region = scope }
+            regions[region, default: []].append(change)
+        }
+        func summary(_ changes: [SnapshotDiff.HouseholdChange]) -> [(String, JSONBody)] {
+            [
+                ("added", .int(changes.count { $0.kind == .added })),
+                ("removed", .int(changes.count { $0.kind == .removed })),
+                ("changed", .int(changes.count { $0.kind == .changed })),
+                ("members_added", .int(changes.reduce(0) { $0 + $1.membersAdded.count })),
+                ("members_removed", .int(changes.reduce(0) { $0 + $1.membersRemoved.count })),
+            ]
+        }
+        var body: [(String, JSONBody)] = [("from", .string(from.description)), ("to", .string(to.description))]
+        body += summary(changes)
+        body.append(("regions", .array(regions.sorted { ($0.key?.packed ?? 0) < ($1.key?.packed ?? 0) }.map { region, changes in
+            .object([("wilayah", region.map { .string($0.dotted) } ?? .null), ("nama", .string(region?.name ?? "Seluruh Indonesia"))] + summary(changes))
+        })))
+        if withChanges {
+            body.append(("changes", .array(changes.prefix(limit).map { change in
+                .object([
+                    ("id", .int(Int(change.id.rawValue))), ("kind", .string(change.kind.rawValue)),
+                    ("wilayah", .string(change.wilayah.dotted)),
+                    ("fields", .array(change.fields.map { field in
+                        .object([("field", .string(field.field)), ("before", field.before.map { .string($0) } ?? .null), ("after", field.after.map { .string($0) } ?? .null)])
+                    })),
+                    ("members_added", .array(change.membersAdded.map { .string($0) })),
+                    ("members_removed", .array(change.membersRemoved.map { .string($0) })),
+                ])
+            })))
+            body.append(("changes_truncated", .bool(changes.count > limit)))
+        }
+        return JSONBody.object(body).response()
+    }
+}

@@ -1,0 +1,117 @@
+import Dispatch
+import Foundation
+import Lumbung
+
+/// Runs store work off the event loop.
+///
+/// LMDB calls block, so they never run on a NIO event loop: reads go to a concurrent queue (many
+/// at once, each a short read transaction) and writes to one serial queue, so writes are
+/// serialized without any event loop waiting for LMDB's writer lock. A write transaction begins,
+/// runs and commits on that one queue's thread, with no `await` inside.
+///
+/// ```swift
+/// let household = try await gateway.read { tx in try tx.household(id: id) }
+/// let result = try await gateway.write(actor: "operator:2001 request=6f1c") { tx in try tx.put(household) }
+/// ```
+public struct StoreGateway: Sendable {
+    /// Where reads run.
+    public enum ReadExecution: String, Sendable, CaseIterable {
+        /// On a concurrent dispatch queue, off the event loop (the default).
+        case queue
+        /// On the calling task's thread: a point lookup is a few microseconds of mapped-memory
+        /// reads, cheaper than the hop to a queue. Writes always use the write queue.
+        case inline
+    }
+
+    public let store: Store
+    public let readExecution: ReadExecution
+    private let readQueue: DispatchQueue
+    private let writeQueue: DispatchQueue
+    private let tokenCache = TokenCache()
+
+    public init(store: Store, readExecution: ReadExecution = .queue) {
+        self.store = store
+        self.readExecution = readExecution
+        self.readQueue = DispatchQueue(label: "lumbung.http.read", qos: .userInitiated, attributes: .concurrent)
+        self.writeQueue = DispatchQueue(label: "lumbung.http.write", qos: .userInitiated)
+    }
+
+    /// Runs `body` in a read transaction on the read queue.
+    public func read<R: Sendable>(_ body: @escaping @Sendable (ReadTransaction) throws -> R) async throws -> R {
+        let store = self.store
+        if readExecution == .inline { return try store.read(body) }
+        return try await withCheckedThrowingContinuation { continuation in
+            readQueue.async {
+                continuation.resume(with: Result { try store.read(body) })
+            }
+        }
+    }
+
+    /// Runs `body` in a read transaction on the live store or on a snapshot, on the read queue.
+    public func read<R: Sendable>(_ source: ReadSource, _ body: @escaping @Sendable (ReadTransaction) throws -> R) async throws -> R {
+        switch source {
+        case .live: return try await read(body)
+        case .snapshot(let name): return try await run { store in try store.snapshots.read(name, body) }
+        }
+    }
+
+    /// Runs `body` with the store on the read queue, for work that is not one read transaction
+    /// (snapshot listings and diffs).
+    public func run<R: Sendable>(_ body: @escaping @Sendable (Store) throws -> R) async throws -> R {
+        let store = self.store
+        return try await withCheckedThrowingContinuation { continuation in
+            readQueue.async {
+                continuation.resume(with: Result { try body(store) })
+            }
+        }
+    }
+
+    /// Runs `body` in a write transaction on the serial write queue and commits it.
+    public func write<R: Sendable>(actor: String, _ body: @escaping @Sendable (WriteTransaction) throws -> R) async throws -> R {
+        let store = self.store
+        return try await withCheckedThrowingContinuation { continuation in
+            writeQueue.async {
+                continuation.resume(with: Result { try store.write(actor: actor, body) })
+            }
+        }
+    }
+
+    /// The live token a secret belongs to, or nil. A token found is remembered for
+    /// ``tokenCacheLifetime``, so most requests skip the store; unknown secrets are never
+    /// remembered, and a revocation counts once the entry expires.
+    public func authenticate(secret: String) async throws -> AccessToken? {
+        let now = ContinuousClock.now
+        if let token = tokenCache.withLock({ cache in cache[secret].flatMap { $0.expires > now ? $0.token : nil } }) {
+            return token
+        }
+        let token = try await read { tx in try tx.authenticate(secret: secret) }
+        if let token {
+            tokenCache.withLock { cache in
+                if cache.count >= 1024 { cache.removeAll(keepingCapacity: true) }
+                cache[secret] = (token, now + Self.tokenCacheLifetime)
+            }
+        }
+        return token
+    }
+
+    /// How long an authenticated token is remembered.
+    public static var tokenCacheLifetime: Duration { .seconds(1) }
+}
+
+/// Where a read looks: the live store, or a frozen monthly snapshot.
+public enum ReadSource: Sendable, Hashable {
+    case live
+    case snapshot(SnapshotName)
+}
+
+/// Recently authenticated tokens by secret, behind a lock.
+private final class TokenCache: @unchecked Sendable {
+    private var entries: [String: (token: AccessToken, expires: ContinuousClock.Instant)] = [:]
+    private let lock = NSLock()
+
+    func withLock<R>(_ body: (inout [String: (token: AccessToken, expires: ContinuousClock.Instant)]) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&entries)
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Hummingbird
+import Lumbung
+import LumbungHTTP
+import Testing
+
+/// The change feed, the snapshot routes and `/metrics`.
+@Suite struct FeedSnapshotMetricsTests {
+    @Test func changeFeedPagesAndLongPolls() async throws {
+        let fixture = try APIFixture(households: 30)
+        let last = try fixture.store.read { tx in try tx.lastSequence() }
+        try await fixture.test { client in
+            let first = try await client.call(.get, "/v1/changes?since=0&limit=5")
+            #expect(first.status == .ok, "\(first.body)")
+            let entries = first.json["changes"] as? [[String: Any]] ?? []
+            #expect(entries.compactMap { $0["sequence"] as? Int } == [1, 2, 3, 4, 5])
+            #expect(entries.first?["action"] as? String == "insert")
+            #expect(entries.first?["actor"] as? String == "fixture")
+            #expect(first.json["next_since"] as? Int == 5)
+            #expect(first.json["last_sequence"] as? Int == Int(last))
+
+            // Paging through everything returns every entry once, in order.
+            var since = 0, seen: [Int] = []
+            while true {
+                let page = try await client.call(.get, "/v1/changes?since=\(since)&limit=7")
+                let sequences = (page.json["changes"] as? [[String: Any]] ?? []).compactMap { $0["sequence"] as? Int }
+                if sequences.isEmpty { break }
+                seen += sequences
+                since = page.json["next_since"] as! Int
+            }
+            #expect(seen == Array(1...Int(last)))
+
+            // Nothing new: an immediate empty page; with wait, the next commit ends the wait.
+            let empty = try await client.call(.get, "/v1/changes?since=\(last)")
+            #expect((empty.json["changes"] as? [Any])?.isEmpty == true)
+            #expect(empty.json["next_since"] as? Int == Int(last))
+
+            let store = fixture.store
+            let writer = Task {
+                try await Task.sleep(for: .milliseconds(300))
+                try store.write(actor: "cli-import") { tx in try tx.recordEvent("an import elsewhere") }
+            }
+            let start = ContinuousClock.now
+            let waited = try await client.call(.get, "/v1/changes?since=\(last)&wait=30")
+            try await writer.value
+            let elapsed = ContinuousClock.now - start
+            let news = waited.json["changes"] as? [[String: Any]] ?? []
+            #expect(news.count == 1)
+            #expect(news.first?["actor"] as? String == "cli-import")
+            #expect(news.first?["note"] as? String == "an import elsewhere")
+            #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(25), "the commit ends the wait: \(elapsed)")
+
+            #expect(try await client.call(.get, "/v1/changes?wait=31").status == .badRequest)
+            #expect(try await client.call(.get, "/v1/changes?since=-1").status == .badRequest)
+            #expect(try await client.call(.get, "/v1/changes", as: "viewerA").status == .forbidden)
+            #expect(try await client.call(.get, "/v1/changes", as: "operatorA").status == .forbidden)
+            #expect(try await client.call(.get, "/v1/changes", as: "adminKabupaten").status == .forbidden, "journal entries carry no wilayah")
+        }
+    }
+
+    @Test func snapshotRoutes() async throws {
+        let fixture = try APIFixture(households: 200)
+        let october = try SnapshotName("2026-10")
+        _ = try fixture.store.snapshots.create(period: october)
+        let a = try #require(fixture.inA.first)
+        try await fixture.test { client in
+            var changed = a
+            changed.alamat = "Jl. Baru 1"
+            #expect(try await client.call(.put, "/v1/households/\(a.id!)", as: "operatorA", body: changed.json).status == .ok)
+
+            let list = try await client.call(.get, "/v1/snapshots")
+            let snapshots = list.json["snapshots"] as? [[String: Any]] ?? []
+            #expect(snapshots.map { $0["period"] as? String } == ["2026-10"])
+            #expect(snapshots.first?["households"] as? Int == 200)
+            let scopedList = try await client.call(.get, "/v1/snapshots", as: "viewerA")
+            #expect((scopedList.json["snapshots"] as? [[String: Any]])?.first?["households"] as? Int == fixture.inA.count)
+
+            // Reads by period see October; the live store sees the change.
+            let old = try await client.call(.get, "/v1/snapshots/2026-10/households/\(a.id!)", as: "viewerA")
+            #expect(old.status == .ok, "\(old.body)")
+            #expect(try HouseholdJSON.decode(Array(old.body.utf8)).alamat == a.alamat)
+            let live = try await client.call(.get, "/v1/households/\(a.id!)", as: "viewerA")
+            #expect(try HouseholdJSON.decode(Array(live.body.utf8)).alamat == "Jl. Baru 1")
+            let nik = a.members.compactMap(\.nik.nik).first!.rawValueString
+            #expect(try await client.call(.get, "/v1/snapshots/2026-10/persons/\(nik)", as: "viewerA").status == .ok)
+            #expect(try await client.call(.get, "/v1/snapshots/2026-10/persons/\(nik)", as: "operatorB").status == .notFound)
+            let page = try await client.call(.get, "/v1/snapshots/2026-10/households?limit=1000", as: "viewerA")
+            #expect((page.json["households"] as? [Any])?.count == fixture.inA.count)
+            let stats = try await client.call(.get, "/v1/snapshots/2026-10/stats?wilayah=32.16")
+            #expect((stats.json["total"] as? [String: Any])?["households"] as? Int == 200)
+
+            // The manifest: whole for the unscoped, cut to the scope for desa A.
+            let manifest = try await client.call(.get, "/v1/snapshots/2026-10/manifest")
+            #expect(manifest.json["households"] as? Int == 200)
+            let scoped = try await client.call(.get, "/v1/snapshots/2026-10/manifest", as: "viewerA")
+            #expect(scoped.json["households"] as? Int == fixture.inA.count)
+            let regions = (scoped.json["counts"] as? [[String: Any]] ?? []).compactMap { $0["wilayah"] as? String }
+            #expect(regions == [fixture.desaA.dotted], "\(regions)")
+
+            // The diff: desa A sees its change, desa B sees none.
+            let diff = try await client.call(.get, "/v1/snapshots/diff?from=2026-10&to=live&by=desa&changes=true", as: "viewerA")
+            #expect(diff.status == .ok, "\(diff.body)")
+            #expect(diff.json["changed"] as? Int == 1)
+            let change = (diff.json["changes"] as? [[String: Any]])?.first
+            #expect(change?["id"] as? Int == Int(a.id!.rawValue))
+            #expect((change?["fields"] as? [[String: Any]])?.contains { $0["field"] as? String == "alamat" } == true)
+            let other = try await client.call(.get, "/v1/snapshots/diff?from=2026-10&to=live", as: "operatorB")
+            #expect(other.json["changed"] as? Int == 0)
+            #expect((other.json["regions"] as? [Any])?.isEmpty == true)
+
+            // Names that are not periods never reach the file system.
+            for bad in ["2026-13", "..", "..%2F..%2Fetc", "%2e%2e", "2026-10%2F..", "x%00"] {
+                let answer = try await client.call(.get, "/v1/snapshots/\(bad)/manifest")
+                #expect(answer.status == .badRequest || answer.status == .notFound, "\(bad): \(answer.status)")
+                #expect(answer.code == "snapshot.name" || answer.code == "request.notFound", "\(bad): \(answer.body)")
+            }
+            #expect(try await client.call(.get, "/v1/snapshots/diff?from=../x&to=live").code == "snapshot.name")
+            let missing = try await client.call(.get, "/v1/snapshots/2026-09/households/1")
+            #expect(missing.status == .notFound)
+            #expect(missing.code == "snapshot.notFound")
+        }
+    }
+
+    @Test func metrics() async throws {
+        let fixture = try APIFixture(households: 25)
+        try await fixture.test { client in
+            _ = try await client.call(.get, "/v1/households/1")
+            let metrics = try await client.call(.get, "/metrics")
+            #expect(metrics.status == .ok)
+            #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
+            #expect(metrics.body.contains("lumbung_households 25"))
+            #expect(metrics.body.contains("lumbung_store_file_bytes"))
+            #expect(metrics.body.contains(#"http_route="/v1/households/{id}""#), "requests by route pattern")
+            #expect(metrics.body.contains("http_server_request_duration_bucket"))
+            #expect(!metrics.body.contains("/v1/households/1\""), "never the path itself")
+            #expect(try await client.call(.get, "/metrics", as: "viewerA").status == .forbidden)
+            #expect(try await client.call(.get, "/metrics", as: nil).status == .unauthorized)
+        }
+    }
+}
+
+extension FeedSnapshotMetricsTests {
+    @Test func changeFeedAsServerSentEvents() async throws {
+        let fixture = try APIFixture(households: 12)
+        let last = try fixture.store.read { tx in try tx.lastSequence() }
+        try await fixture.test { client in
+            let store = fixture.store
+            let writer = Task {
+                try await Task.sleep(for: .milliseconds(300))
+                try store.write(actor: "during-stream") { tx in try tx.recordEvent("live") }
+            }
+            // The stream ends with its third event, the one committed while it is open.
+            let stream = try await client.call(.get, "/v1/changes?since=\(last - 2)&limit=3&wait=30", headers: [.accept: "text/event-stream"])
+            try await writer.value
+            #expect(stream.status == .ok)
+            #expect(stream.contentType == "text/event-stream")
+            let ids = stream.body.split(separator: "\n").filter { $0.hasPrefix("id: ") }.map { Int($0.dropFirst(4))! }
+            #expect(ids == [Int(last) - 1, Int(last), Int(last) + 1], "\(stream.body.prefix(500))")
+            #expect(stream.body.contains("event: change\ndata: {\"sequence\":\(last + 1)"))
+            #expect(stream.body.contains("during-stream"))
+
+            // A reconnecting client resumes after Last-Event-ID.
+            let resumed = try await client.call(.get, "/v1/changes?limit=1&wait=30", headers: [.accept: "text/event-stream", .init("Last-Event-ID")!: String(last)])
+            let resumedIDs = resumed.body.split(separator: "\n").filter { $0.hasPrefix("id: ") }.map { Int($0.dropFirst(4))! }
+            #expect(resumedIDs == [Int(last) + 1])
+        }
+    }
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Load benchmark of `lumbung serve` with wrk on loopback (BENCHMARKS.md, "HTTP server"):
+#   1. GET /health                                  (the same server's ceiling)
+#   2. GET /v1/persons/{nik} on random NIKs          (a 1M-household store by default)
+#   3. a mix of 90% persons and 10% PUT /v1/households/{id} on every connection
+#   4. reads and writes at once on separate connections (persons on most, PUT on a few), each
+#      reported apart: how reads fare while writes go on
+#
+#   tools/bench-http.sh
+#   LUMBUNG_BENCH_HOUSEHOLDS=100000 LUMBUNG_BENCH_DURATION=10s tools/bench-http.sh
+# Needs wrk (apt-get install wrk). The store is kept in $LUMBUNG_BENCH_DIR between runs.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dir="${LUMBUNG_BENCH_DIR:-/tmp/lumbung-httpbench}"
+n="${LUMBUNG_BENCH_HOUSEHOLDS:-1000000}"
+connections="${LUMBUNG_BENCH_CONNECTIONS:-64}"
+write_connections="${LUMBUNG_BENCH_WRITE_CONNECTIONS:-4}"
+duration="${LUMBUNG_BENCH_DURATION:-20s}"
+threads="${LUMBUNG_BENCH_THREADS:-2}"
+port="${LUMBUNG_BENCH_PORT:-18080}"
+lumbung="${LUMBUNG_BIN:-$root/.build/release/lumbung}"
+scripts="$root/tools/http-bench"
+command -v wrk > /dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+[ -x "$lumbung" ] || swift build -c release --product lumbung >&2
+store="$dir/store"
+mkdir -p "$dir"
+
+if [ "$(cat "$dir/households" 2>/dev/null)" != "$n" ] || [ ! -f "$store/data.mdb" ]; then
+  rm -rf "$store" "$dir/households"
+  "$lumbung" generate --store "$store" --kabupaten 32.16 --households "$n" 2>&1 | tail -1
+  "$lumbung" export --store "$store" --out "$dir/all.csv" 2>&1 | tail -1
+  python3 - "$dir/all.csv" "$dir/niks.txt" <<'PY'
+import csv, random, sys
+with open(sys.argv[1], newline="") as f:
+    niks = [row["anggota.nik"] for row in csv.DictReader(f) if len(row["anggota.nik"]) == 16]
+random.seed(1)
+with open(sys.argv[2], "w") as out:
+    out.write("\n".join(random.sample(niks, min(200_000, len(niks)))) + "\n")
+PY
+  rm -f "$dir/all.csv"
+  echo "$n" > "$dir/households"
+fi
+token="$("$lumbung" token create --store "$store" --actor bench --role admin --scope '*' 2> /dev/null)"
+
+"$lumbung" serve --store "$store" --host 127.0.0.1 --port "$port" --log-level warning --reads "${LUMBUNG_BENCH_READS:-queue}" 2> "$dir/server.log" &
+server=$!
+trap 'kill -TERM $server 2> /dev/null; wait $server 2> /dev/null || true' EXIT
+for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.1; done
+curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/households?limit=200&desil_max=10" \
+  | python3 -c 'import json,sys; [print(json.dumps(h, ensure_ascii=False, separators=(",", ":"))) for h in json.load(sys.stdin)["households"]]' \
+  > "$dir/households.jsonl"
+export TOKEN="$token" NIK_FILE="$dir/niks.txt" HOUSEHOLD_FILE="$dir/households.jsonl"
+url="http://127.0.0.1:$port"
+
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg); store: $n households, $(du -h "$store/data.mdb" | cut -f1)"
+echo "== warm-up (10s of persons, not reported)"
+wrk -t"$threads" -c"$connections" -d10s -s "$scripts/persons.lua" "$url" > /dev/null
+echo "== GET /health, $connections connections, $duration"
+wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$scripts/health.lua" "$url"
+echo "== GET /v1/persons/{nik}, random NIKs, $connections connections, $duration"
+wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$scripts/persons.lua" "$url"
+echo "== mix: 90% GET /v1/persons/{nik}, 10% PUT /v1/households/{id}, $connections connections, $duration"
+wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$scripts/mixed.lua" "$url"
+echo "== apart: persons on $((connections - write_connections)) connections and PUT /v1/households/{id} on $write_connections, at once, $duration"
+wrk -t1 -c"$write_connections" -d"$duration" --latency -s "$scripts/writes.lua" "$url" > "$dir/writes.txt" &
+writer=$!
+wrk -t"$threads" -c"$((connections - write_connections))" -d"$duration" --latency -s "$scripts/persons.lua" "$url"
+wait $writer
+echo "-- the writes of the mixed run:"
+cat "$dir/writes.txt"
+reads=$(curl -sf -H "Authorization: Bearer $token" "$url/metrics" | awk -F' ' '/^hb_requests\{http_route="\/v1\/persons\/\{nik\}",http_request_method="GET",http_response_status_code="200"\}/{print $2}')
+writes=$(curl -sf -H "Authorization: Bearer $token" "$url/metrics" | awk -F' ' '/^hb_requests\{http_route="\/v1\/households\/\{id\}",http_request_method="PUT",http_response_status_code="200"\}/{print $2}')
+echo "== server totals (all runs): persons 200s: ${reads:-?}; PUT 200s: ${writes:-?}"
+"$lumbung" token revoke --store "$store" "$(echo "$token" | cut -c5-16)" > /dev/null
