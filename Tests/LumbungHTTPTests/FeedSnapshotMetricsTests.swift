@@ -52,10 +52,78 @@ import Testing
 
             #expect(try await client.call(.get, "/v1/changes?wait=31").status == .badRequest)
             #expect(try await client.call(.get, "/v1/changes?since=-1").status == .badRequest)
-            #expect(try await client.call(.get, "/v1/changes", as: "viewerA").status == .forbidden)
-            #expect(try await client.call(.get, "/v1/changes", as: "operatorA").status == .forbidden)
-            #expect(try await client.call(.get, "/v1/changes", as: "adminKabupaten").status == .forbidden, "journal entries carry no wilayah")
         }
+    }
+
+    @Test func changeFeedIsCutToTheTokensScope() async throws {
+        let fixture = try APIFixture(households: 60)
+        let a = try #require(fixture.inA.first), b = try #require(fixture.inB.first)
+        let (desaA, desaB) = (fixture.desaA, fixture.desaB)
+        try fixture.store.write(actor: "cli") { tx in
+            try tx.recordEvent("store-level event")
+            var changedA = a
+            changedA.alamat = "Jl. A 2"
+            try tx.put(changedA)
+            var changedB = b
+            changedB.alamat = "Jl. B 2"
+            try tx.put(changedB)
+            // A's household moves to B: both sides see the move, then only B.
+            var moved = try #require(try tx.household(id: a.id!))
+            moved.wilayah = b.wilayah
+            try tx.put(moved)
+            moved.alamat = "Jl. B 3"
+            try tx.put(moved)
+        }
+        let all = try fixture.store.read { tx in try tx.changes(after: 0, limit: 10_000) }
+        let kabupaten = AccessScope(try KodeWilayah("32.16"))
+        let scopes: [(String, AccessScope)] = [("viewerA", AccessScope(desaA)), ("operatorB", AccessScope(desaB)), ("adminKabupaten", kabupaten)]
+        let movedID = Int(a.id!.rawValue)
+        let from = a.wilayah.dotted, to = b.wilayah.dotted
+        try await fixture.test { client in
+            for (token, scope) in scopes {
+                let expected: [Int] = all.filter { entry in entry.wilayah.contains { scope.permits($0) } }.map { Int($0.sequence) }
+                for limit in [3, 1000] {
+                    let seen = try await Self.feed(client, token: token, limit: limit)
+                    #expect(seen.map(\.sequence) == expected, "\(token), pages of \(limit)")
+                    #expect(seen.allSatisfy { $0.action != "event" }, "events are for the whole store")
+                }
+            }
+            let seenByA = try await Self.feed(client, token: "viewerA", limit: 1000).filter { $0.householdID == movedID }
+            let seenByB = try await Self.feed(client, token: "operatorB", limit: 1000).filter { $0.householdID == movedID }
+            #expect(seenByA.map(\.wilayah) == [[from], [from], [from, to]], "A sees it arrive, change and leave")
+            #expect(seenByB.map(\.wilayah) == [[from, to], [to]], "B sees it arrive and change")
+            let whole = try await Self.feed(client, token: "adminAll", limit: 1000)
+            #expect(whole.count == all.count)
+            #expect(whole.contains { $0.action == "event" })
+        }
+    }
+
+    /// One entry of the feed as a test reads it.
+    struct Change: Sendable, Equatable {
+        var sequence: Int
+        var action: String
+        var householdID: Int?
+        var wilayah: [String]
+    }
+
+    /// Every entry of the feed a token sees, paging with `limit`.
+    static func feed(_ client: APIFixture.Client, token: String, limit: Int) async throws -> [Change] {
+        var since = 0
+        var seen: [Change] = []
+        while true {
+            let page = try await client.call(.get, "/v1/changes?since=\(since)&limit=\(limit)", as: token)
+            #expect(page.status == .ok, "\(page.body)")
+            let json = page.json
+            for entry in json["changes"] as? [[String: Any]] ?? [] {
+                seen.append(Change(
+                    sequence: entry["sequence"] as? Int ?? -1, action: entry["action"] as? String ?? "",
+                    householdID: entry["household_id"] as? Int, wilayah: entry["kode_wilayah"] as? [String] ?? []))
+            }
+            let next = json["next_since"] as? Int ?? since
+            if next == since { break }
+            since = next
+        }
+        return seen
     }
 
     @Test func snapshotRoutes() async throws {

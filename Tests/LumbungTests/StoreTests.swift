@@ -75,6 +75,32 @@ struct StoreTests {
         #expect(try store.read { tx in try tx.householdCount() } == 5)
     }
 
+    @Test func journalEntriesNameTheDesaBeforeAndAfter() throws {
+        let store = try makeStore()
+        var factory = HouseholdFactory(seed: 12)
+        var household = factory.household()
+        let here = household.wilayah
+        var there = here
+        while there == here { there = factory.household().wilayah }
+        let id = try store.write { tx in try tx.put(household).id }
+        household.id = id
+        try store.write { tx in
+            household.alamat = "Jl. Baru 1"
+            try tx.put(household)
+            household.wilayah = there
+            try tx.put(household)
+            try tx.recordEvent("an event")
+            try tx.delete(id: id)
+        }
+        try store.bulkLoad { loader in try loader.add(factory.household()) }
+        let entries = try store.read { tx in try tx.changes(after: 0) }
+        #expect(entries.map(\.action) == [.insert, .update, .update, .event, .delete, .insert])
+        #expect(entries[0].wilayah == [here] && entries[1].wilayah == [here])
+        #expect(entries[2].wilayah == [here, there], "a move names both desa")
+        #expect(entries[3].wilayah.isEmpty && entries[4].wilayah == [there])
+        #expect(entries[5].wilayah.count == 1 && entries[5].wilayah[0].level == .desa)
+    }
+
     @Test func duplicateNIKIsRefusedNamingTheOtherHousehold() throws {
         let store = try makeStore()
         var factory = HouseholdFactory(seed: 2)

@@ -172,7 +172,7 @@ public final class BulkLoader {
         try records.put(Keys.record(household.id!), prepared.sealed, flags: append ? UInt32(MDB_APPEND) : 0)
         deferred.add(household)
         transaction.counters.add(household, sign: 1)
-        try transaction.appendJournal(action: .insert, id: household.id!, digest: prepared.digest)
+        try transaction.appendJournal(action: .insert, id: household.id!, digest: prepared.digest, wilayah: [household.wilayah])
         summary.inserted += 1
     }
 

@@ -85,7 +85,7 @@ public final class WriteTransaction: ReadTransaction {
         try txn.delete(dbs.records, Keys.record(id))
         try updateIndexes(old: old, new: nil)
         counters.add(old, sign: -1)
-        try appendJournal(action: .delete, id: id, digest: [])
+        try appendJournal(action: .delete, id: id, digest: [], wilayah: [old.wilayah])
         return old
     }
 
@@ -163,7 +163,9 @@ public final class WriteTransaction: ReadTransaction {
         try updateIndexes(old: old, new: new)
         if let old { counters.add(old, sign: -1) }
         counters.add(new, sign: 1)
-        try appendJournal(action: action ?? (old == nil ? .insert : .update), id: id, digest: JournalEntry.digest(of: writer.bytes))
+        try appendJournal(
+            action: action ?? (old == nil ? .insert : .update), id: id, digest: JournalEntry.digest(of: writer.bytes),
+            wilayah: JournalEntry.wilayah(old: old?.wilayah, new: new.wilayah))
         return PutResult(id: id, outcome: old == nil ? .inserted : .updated)
     }
 
@@ -225,11 +227,11 @@ public final class WriteTransaction: ReadTransaction {
         return HouseholdID(rawValue: id)
     }
 
-    func appendJournal(action: JournalEntry.Action, id: HouseholdID, digest: [UInt8], note: String = "") throws {
+    func appendJournal(action: JournalEntry.Action, id: HouseholdID, digest: [UInt8], note: String = "", wilayah: [KodeWilayah] = []) throws {
         if nextSequence == nil { nextSequence = try lastSequence() + 1 }
         let sequence = nextSequence!
         nextSequence = sequence + 1
-        journal.append(JournalEntry(sequence: sequence, time: Date(), actor: actor, action: action, householdID: id, digest: digest, note: note))
+        journal.append(JournalEntry(sequence: sequence, time: Date(), actor: actor, action: action, householdID: id, digest: digest, note: note, wilayah: wilayah))
     }
 
     /// Writes the transaction's journal entries as blocks.

@@ -33,8 +33,15 @@ public struct JournalEntry: Hashable, Sendable {
     public let digest: [UInt8]
     /// Free text for events (such as the reason for a replaced snapshot).
     public let note: String
+    /// The desa the household was in before the change and is in after it (one code when they
+    /// agree), so a feed can be cut to a wilayah scope; empty for events, and for entries written
+    /// before journals carried it.
+    public let wilayah: [KodeWilayah]
 
-    public init(sequence: UInt64, time: Date, actor: String, action: Action, householdID: HouseholdID, digest: [UInt8], note: String = "") {
+    public init(
+        sequence: UInt64, time: Date, actor: String, action: Action, householdID: HouseholdID, digest: [UInt8],
+        note: String = "", wilayah: [KodeWilayah] = []
+    ) {
         self.sequence = sequence
         self.time = time
         self.actor = actor
@@ -42,6 +49,17 @@ public struct JournalEntry: Hashable, Sendable {
         self.householdID = householdID
         self.digest = digest
         self.note = note
+        self.wilayah = wilayah
+    }
+
+    /// The desa codes of a change from `old` to `new` (either nil for an insert or a delete).
+    static func wilayah(old: KodeWilayah?, new: KodeWilayah?) -> [KodeWilayah] {
+        switch (old, new) {
+        case let (old?, new?): old == new ? [new] : [old, new]
+        case let (old?, nil): [old]
+        case let (nil, new?): [new]
+        case (nil, nil): []
+        }
     }
 
     /// The digest in lowercase hex.
@@ -64,6 +82,7 @@ public struct JournalEntry: Hashable, Sendable {
 /// (zigzag), the digest, the note.
 enum JournalBlock {
     static let maxEntries = 100
+    private static let hasWilayah: UInt8 = 0x20
     private static let hasDigest: UInt8 = 0x40
     private static let hasNote: UInt8 = 0x80
 
@@ -81,11 +100,19 @@ enum JournalBlock {
             var tag = entry.action.rawValue
             if entry.digest.count == JournalEntry.digestLength { tag |= hasDigest }
             if !entry.note.isEmpty { tag |= hasNote }
+            if !entry.wilayah.isEmpty { tag |= hasWilayah }
             writer.byte(tag)
             writer.zigzag(Int64(entry.householdID.rawValue) - id)
             id = Int64(entry.householdID.rawValue)
             if tag & hasDigest != 0 { writer.bytes.append(contentsOf: entry.digest) }
             if tag & hasNote != 0 { writer.string(entry.note) }
+            if tag & hasWilayah != 0 {
+                writer.varint(entry.wilayah.count)
+                for code in entry.wilayah {
+                    writer.byte(UInt8(code.level.rawValue))
+                    writer.varint(code.packed)
+                }
+            }
         }
         return writer.bytes
     }
@@ -102,16 +129,25 @@ enum JournalBlock {
         for index in 0..<count {
             time += try reader.zigzag()
             let tag = try reader.byte()
-            guard let action = JournalEntry.Action(rawValue: tag & 0x3F) else { throw ByteReader.corrupt("journal action") }
+            guard let action = JournalEntry.Action(rawValue: tag & 0x1F) else { throw ByteReader.corrupt("journal action") }
             id += try reader.zigzag()
             let length = tag & hasDigest != 0 ? JournalEntry.digestLength : 0
             guard reader.offset + length <= buffer.count, id >= 0 else { throw ByteReader.corrupt("journal digest") }
             let digest = Array(buffer[reader.offset..<reader.offset + length])
             reader.offset += length
             let note = tag & hasNote != 0 ? try reader.string() : ""
+            var wilayah: [KodeWilayah] = []
+            if tag & hasWilayah != 0 {
+                let codes = try reader.int()
+                guard codes <= 2 else { throw ByteReader.corrupt("journal wilayah") }
+                for _ in 0..<codes {
+                    guard let level = KodeWilayah.Level(rawValue: Int(try reader.byte())) else { throw ByteReader.corrupt("journal wilayah") }
+                    wilayah.append(KodeWilayah(unchecked: try reader.varint(), level: level))
+                }
+            }
             entries.append(JournalEntry(
                 sequence: first + UInt64(index), time: RecordCodec.date(milliseconds: time), actor: actor,
-                action: action, householdID: HouseholdID(rawValue: UInt64(id)), digest: digest, note: note))
+                action: action, householdID: HouseholdID(rawValue: UInt64(id)), digest: digest, note: note, wilayah: wilayah))
         }
         return entries
     }

@@ -12,8 +12,11 @@ import ServiceLifecycle
 /// seconds (default and at most the configured long poll) or `limit` events, then the stream ends and the client
 /// reconnects with `Last-Event-ID` (taken as `since`), as EventSource does by itself.
 ///
-/// Journal entries name households by id and carry no wilayah, so the feed is for admin tokens
-/// scoped to the whole store.
+/// Any token may read it, cut to its scope: an entry shows when the household was in the scope
+/// before or after the change (a household that moves out shows its move, then nothing more).
+/// Store-level events, and entries journaled before entries carried their wilayah, show only to
+/// tokens for the whole store. `next_since` is the last entry looked at, shown or not, so a
+/// scoped client never reads the same stretch twice.
 struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
     let api: LumbungAPI<Context>
 
@@ -22,10 +25,7 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
     }
 
     @Sendable func changes(_ request: Request, context: Context) async throws -> Response {
-        let token = try context.access.authorized(.admin)
-        guard token.scope.wilayah == nil else {
-            throw LumbungError(.authForbidden, field: "scope", value: token.scope.description, rule: "the change feed needs an admin token for the whole store (scope *)")
-        }
+        let scope = try context.access.authorized(.viewer).scope
         let parameters = try RequestInput.query(request, allowed: ["since", "limit", "wait"])
         let since = try RequestInput.integer("since", parameters["since"], in: 0...Int.max) ?? 0
         let limit = try RequestInput.integer("limit", parameters["limit"], in: 1...10_000) ?? 1000
@@ -35,20 +35,26 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
         if request.headers[.accept]?.contains("text/event-stream") == true {
             let resume = request.headers[lastEventIDField].flatMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
             let seconds = parameters["wait"] == nil ? maxWait : wait
-            return events(since: resume ?? UInt64(since), for: .seconds(seconds), upTo: parameters["limit"] == nil ? nil : limit)
+            return events(since: resume ?? UInt64(since), for: .seconds(seconds), upTo: parameters["limit"] == nil ? nil : limit, scope: scope)
         }
         let deadline = ContinuousClock.now + .seconds(wait)
-        var (entries, last) = try await page(since: since, limit: limit)
+        var next = UInt64(since)
+        var (entries, last) = try await page(since: next, limit: limit, scope: scope, next: &next)
         // Polls the store: a commit by another process (a CLI import) has no other signal here.
         while entries.isEmpty, ContinuousClock.now < deadline, !Task.isShuttingDownGracefully, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(50))
-            (entries, last) = try await page(since: since, limit: limit)
+            (entries, last) = try await page(since: next, limit: limit, scope: scope, next: &next)
         }
         return JSONBody.object([
             ("changes", .array(entries.map(Self.json))),
-            ("next_since", .int(Int(entries.last?.sequence ?? UInt64(since)))),
+            ("next_since", .int(Int(next))),
             ("last_sequence", .int(Int(last))),
         ]).response()
+    }
+
+    /// Whether a token with `scope` sees `entry`.
+    static func shows(_ entry: JournalEntry, to scope: AccessScope) -> Bool {
+        scope.wilayah == nil || entry.wilayah.contains { scope.permits($0) }
     }
 
     static func json(_ entry: JournalEntry) -> JSONBody {
@@ -60,12 +66,13 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
             ("household_id", entry.action == .event ? .null : .int(Int(entry.householdID.rawValue))),
             ("digest", entry.digest.isEmpty ? .null : .string(entry.digestHex)),
             ("note", entry.note.isEmpty ? .null : .string(entry.note)),
+            ("kode_wilayah", .array(entry.wilayah.map { .string($0.dotted) })),
         ])
     }
 
     /// The Server-Sent Events stream: entries after `since` as they are committed, for `duration`
     /// or until `maximum` events have been sent.
-    private func events(since: UInt64, for duration: Duration, upTo maximum: Int?) -> Response {
+    private func events(since: UInt64, for duration: Duration, upTo maximum: Int?, scope: AccessScope) -> Response {
         let gateway = api.gateway
         let body = ResponseBody { writer in
             let deadline = ContinuousClock.now + duration
@@ -75,17 +82,19 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
             try await writer.write(ByteBuffer(string: ": lumbung change feed\n\n"))
             while remaining > 0, ContinuousClock.now < deadline, !Task.isShuttingDownGracefully, !Task.isCancelled {
                 let after = since, count = min(remaining, 1000)
-                let entries = try await gateway.read { tx in try tx.changes(after: after, limit: count) }
-                if entries.isEmpty {
+                let scanned = try await gateway.read { tx in try tx.changes(after: after, limit: count) }
+                guard let lastScanned = scanned.last?.sequence else {
                     try? await Task.sleep(for: .milliseconds(50))
                     continue
                 }
+                since = lastScanned
+                let entries = scanned.filter { Self.shows($0, to: scope) }
+                if entries.isEmpty { continue }
                 var text = ""
                 for entry in entries {
                     text += "id: \(entry.sequence)\nevent: change\ndata: \(String(decoding: Self.json(entry).bytes, as: UTF8.self))\n\n"
                 }
                 try await writer.write(ByteBuffer(string: text))
-                since = entries.last!.sequence
                 remaining -= entries.count
             }
             try await writer.finish(nil)
@@ -96,7 +105,22 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
         return Response(status: .ok, headers: headers, body: body)
     }
 
-    private func page(since: Int, limit: Int) async throws -> ([JournalEntry], UInt64) {
-        try await api.gateway.read { tx in (try tx.changes(after: UInt64(since), limit: limit), try tx.lastSequence()) }
+    /// Up to `limit` entries after `since` that the scope shows; `next` becomes the last entry
+    /// looked at. A scoped read looks at up to 20 pages' worth before answering with fewer.
+    private func page(since: UInt64, limit: Int, scope: AccessScope, next: inout UInt64) async throws -> ([JournalEntry], UInt64) {
+        let (shown, scannedTo, last) = try await api.gateway.read { tx -> ([JournalEntry], UInt64, UInt64) in
+            var shown: [JournalEntry] = []
+            var after = since
+            for _ in 0..<20 {
+                let scanned = try tx.changes(after: after, limit: limit - shown.count)
+                guard let end = scanned.last?.sequence else { break }
+                after = end
+                shown += scanned.filter { Self.shows($0, to: scope) }
+                if shown.count >= limit { break }
+            }
+            return (shown, after, try tx.lastSequence())
+        }
+        next = scannedTo
+        return (shown, last)
     }
 }
