@@ -115,10 +115,13 @@ let package = Package(
         // A small worker process the multi-process tests drive.
         .executableTarget(name: "LumbungProbe", dependencies: ["Lumbung", "LumbungSynthetic"]),
 
-        .testTarget(name: "LumbungTests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungIO"]),
+        // Helpers both test targets use: temporary directories, bounded waits for child processes.
+        .target(name: "LumbungTestSupport", path: "Tests/LumbungTestSupport"),
+        .testTarget(name: "LumbungTests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungIO", "LumbungTestSupport"]),
         .testTarget(
             name: "LumbungHTTPTests",
             dependencies: [
+                "LumbungTestSupport",
                 "Lumbung",
                 "LumbungSynthetic",
                 "LumbungHTTP",

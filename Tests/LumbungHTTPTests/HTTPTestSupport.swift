@@ -1,4 +1,5 @@
 import Foundation
+@_exported import LumbungTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Lumbung
@@ -9,21 +10,11 @@ import Prometheus
 import NIOCore
 import Testing
 
-/// A fresh directory under the temporary directory, removed at deinit.
-final class TemporaryDirectory: @unchecked Sendable {
-    let path: String
-    init(_ name: String = "lumbung-http-test") {
-        path = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-    func sub(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-}
 
 /// A store of synthetic households in Kabupaten Bekasi and tokens for two desa in different
 /// kecamatan (A and B), their kabupaten and the whole store.
 final class APIFixture: @unchecked Sendable {
-    let directory = TemporaryDirectory()
+    let directory = TemporaryDirectory("lumbung-http-test")
     let store: Store
     let households: [Household]
     /// Desa A and desa B: the first household's desa, and a desa of another kecamatan.

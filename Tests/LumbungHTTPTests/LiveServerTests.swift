@@ -40,16 +40,7 @@ import Testing
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning {
-            if Date() > deadline {
-                kill(process.processIdentifier, SIGKILL)
-                Issue.record("\(arguments.joined(separator: " ")) ran over \(seconds) s and was killed")
-                break
-            }
-            usleep(2000)
-        }
-        process.waitUntilExit()
+        waitBounded(process, arguments: arguments, seconds: seconds)
         return Output(
             status: process.terminationStatus,
             stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",

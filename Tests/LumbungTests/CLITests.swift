@@ -189,18 +189,3 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: store), "--jsonl does not touch the store")
     }
 }
-
-/// Waits for a child process, but not forever: after `seconds` it is killed and the test fails,
-/// so a stuck child shows up as a failure naming its command instead of a hung test run.
-func waitBounded(_ process: Process, arguments: [String], seconds: TimeInterval = 180) {
-    let deadline = Date().addingTimeInterval(seconds)
-    while process.isRunning {
-        if Date() > deadline {
-            kill(process.processIdentifier, SIGKILL)
-            Issue.record("\(arguments.joined(separator: " ")) ran over \(Int(seconds)) s and was killed")
-            break
-        }
-        usleep(2000)
-    }
-    process.waitUntilExit()
-}

@@ -1,20 +1,11 @@
 import Foundation
+@_exported import LumbungTestSupport
 import LumbungSynthetic
 @testable import Lumbung
 
 /// The generator's seeded PRNG, so property tests are reproducible (the seed is in the message).
 typealias SeededRandom = SplitMix64
 
-/// A fresh directory under the temporary directory, removed at deinit.
-final class TemporaryDirectory {
-    let path: String
-    init(_ name: String = "lumbung-test") {
-        path = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-    func sub(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-}
 
 /// Random but valid households in a few desa of Kabupaten Bekasi (32.16), with unique NIKs and
 /// KKs drawn from counters, plus Unicode names and empty and maximal fields.

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// A fresh directory under the temporary directory, removed at deinit.
+public final class TemporaryDirectory: @unchecked Sendable {
+    public let path: String
+
+    public init(_ name: String = "lumbung-test") {
+        path = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    public func sub(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+}
+
+/// Waits for a child process, but not forever: after `seconds` it is killed and the test fails,
+/// so a stuck child shows up as a failure naming its command instead of a hung test run.
+public func waitBounded(_ process: Process, arguments: [String], seconds: TimeInterval = 180) {
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning {
+        if Date() > deadline {
+            kill(process.processIdentifier, SIGKILL)
+            Issue.record("\(arguments.joined(separator: " ")) ran over \(Int(seconds)) s and was killed")
+            break
+        }
+        usleep(2000)
+    }
+    process.waitUntilExit()
+}
