@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load benchmark of `lumbung serve` with wrk on loopback (BENCHMARKS.md, "HTTP server"):
-#   1. GET /health                                  (the same server's ceiling)
-#   2. GET /v1/persons/{nik} on random NIKs          (a 1M-household store by default)
+#   1.+2. GET /health (the same server's ceiling) and GET /v1/persons/{nik} on random NIKs of a
+#      1M-household store, alternated for $LUMBUNG_BENCH_ROUNDS rounds (3 by default) so that
+#      both see the same machine; each round's ratio, then the median round
 #   3. a mix of 90% persons and 10% PUT /v1/households/{id} on every connection
 #   4. reads and writes at once on separate connections (persons on most, PUT on a few), each
 #      reported apart: how reads fare while writes go on
@@ -16,6 +17,7 @@ n="${LUMBUNG_BENCH_HOUSEHOLDS:-1000000}"
 connections="${LUMBUNG_BENCH_CONNECTIONS:-64}"
 write_connections="${LUMBUNG_BENCH_WRITE_CONNECTIONS:-4}"
 duration="${LUMBUNG_BENCH_DURATION:-20s}"
+rounds="${LUMBUNG_BENCH_ROUNDS:-3}"
 threads="${LUMBUNG_BENCH_THREADS:-2}"
 port="${LUMBUNG_BENCH_PORT:-18080}"
 lumbung="${LUMBUNG_BIN:-$root/.build/release/lumbung}"
@@ -42,7 +44,7 @@ PY
 fi
 token="$("$lumbung" token create --store "$store" --actor bench --role admin --scope '*' 2> /dev/null)"
 
-"$lumbung" serve --store "$store" --host 127.0.0.1 --port "$port" --log-level warning --reads "${LUMBUNG_BENCH_READS:-queue}" 2> "$dir/server.log" &
+"$lumbung" serve --store "$store" --host 127.0.0.1 --port "$port" --log-level warning --reads "${LUMBUNG_BENCH_READS:-inline}" 2> "$dir/server.log" &
 server=$!
 trap 'kill -TERM $server 2> /dev/null; wait $server 2> /dev/null || true' EXIT
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.1; done
@@ -55,10 +57,20 @@ url="http://127.0.0.1:$port"
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg); store: $n households, $(du -h "$store/data.mdb" | cut -f1)"
 echo "== warm-up (10s of persons, not reported)"
 wrk -t"$threads" -c"$connections" -d10s -s "$scripts/persons.lua" "$url" > /dev/null
-echo "== GET /health, $connections connections, $duration"
-wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$scripts/health.lua" "$url"
-echo "== GET /v1/persons/{nik}, random NIKs, $connections connections, $duration"
-wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$scripts/persons.lua" "$url"
+summary="$dir/rounds.txt"
+: > "$summary"
+for round in $(seq 1 "$rounds"); do
+  for script in health persons; do
+    echo "== round $round: $([ $script = health ] && echo 'GET /health' || echo 'GET /v1/persons/{nik}, random NIKs'), $connections connections, $duration"
+    wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$scripts/$script.lua" "$url" | tee "$dir/wrk.out"
+    awk -v round="$round" -v script="$script" '/Requests\/sec/{rps=$2} / 50%/{p50=$2} / 99%/{p99=$2} END{print round, script, rps, p50, p99}' "$dir/wrk.out" >> "$summary"
+  done
+done
+echo "== health and persons by round (requests/s, p50, p99; persons as a share of the same round's /health)"
+awk '$2 == "health" {h[$1] = $3; hl[$1] = $4 " / " $5} $2 == "persons" {p[$1] = $3; pl[$1] = $4 " / " $5}
+  END {for (r in h) printf "round %s: health %.0f/s (p50/p99 %s), persons %.0f/s (p50/p99 %s): %.0f%%\n", r, h[r], hl[r], p[r], pl[r], 100 * p[r] / h[r]}' "$summary" | sort
+awk '$2 == "health" {h[$1] = $3} $2 == "persons" {p[$1] = $3} END {for (r in h) print 100 * p[r] / h[r]}' "$summary" | sort -n \
+  | awk '{v[NR] = $1} END {printf "median of %d rounds: persons at %.0f%% of /health\n", NR, v[int((NR + 1) / 2)]}'
 echo "== mix: 90% GET /v1/persons/{nik}, 10% PUT /v1/households/{id}, $connections connections, $duration"
 wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$scripts/mixed.lua" "$url"
 echo "== apart: persons on $((connections - write_connections)) connections and PUT /v1/households/{id} on $write_connections, at once, $duration"

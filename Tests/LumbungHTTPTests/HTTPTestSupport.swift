@@ -26,7 +26,11 @@ final class APIFixture: @unchecked Sendable {
     /// Secrets by name: viewerA, operatorA, operatorB, adminKabupaten, adminAll, revoked.
     var secrets: [String: String] = [:]
 
-    init(households count: Int = 300, configuration: LumbungAPI<LumbungBasicRequestContext>.Configuration = .init()) throws {
+    /// Where the API under test runs point look-ups.
+    let readExecution: StoreGateway.ReadExecution
+
+    init(households count: Int = 300, configuration: LumbungAPI<LumbungBasicRequestContext>.Configuration = .init(), readExecution: StoreGateway.ReadExecution = .inline) throws {
+        self.readExecution = readExecution
         var configuration = configuration
         configuration.metricsRegistry = TestMetrics.registry
         store = try Store(path: directory.sub("store"))
@@ -59,7 +63,7 @@ final class APIFixture: @unchecked Sendable {
     let configuration: LumbungAPI<LumbungBasicRequestContext>.Configuration
 
     var application: some ApplicationProtocol {
-        let api = LumbungAPI<LumbungBasicRequestContext>(store: store, configuration: configuration)
+        let api = LumbungAPI<LumbungBasicRequestContext>(gateway: StoreGateway(store: store, readExecution: readExecution), configuration: configuration)
         return Application(router: api.router(logLevel: .debug))
     }
 

@@ -49,8 +49,9 @@ import Testing
         }
     }
 
-    @Test func personAndHouseholdLookups() async throws {
-        let fixture = try APIFixture(households: 40)
+    @Test(arguments: StoreGateway.ReadExecution.allCases)
+    func personAndHouseholdLookups(reads: StoreGateway.ReadExecution) async throws {
+        let fixture = try APIFixture(households: 40, readExecution: reads)
         let household = fixture.households[3]
         let member = household.members.first { $0.nik.nik != nil }!
         let nik = member.nik.nik!
@@ -62,6 +63,15 @@ import Testing
             #expect(anggota?["nama"] as? String == member.name)
             let body = try JSONSerialization.data(withJSONObject: person.json["household"]!)
             #expect(try HouseholdJSON.decode(Array(body)) == household)
+
+            // Every member, first to last, is answered as exactly their object in the household.
+            for (index, each) in household.members.enumerated() {
+                guard let eachNIK = each.nik.nik else { continue }
+                let answer = try await client.call(.get, "/v1/persons/\(eachNIK.rawValueString)").json
+                let members = (answer["household"] as? [String: Any])?["anggota"] as? [[String: Any]]
+                let shown = try #require(answer["anggota"] as? [String: Any])
+                #expect(members.map { NSDictionary(dictionary: $0[index]) } == NSDictionary(dictionary: shown), "member \(index)")
+            }
 
             let byID = try await client.call(.get, "/v1/households/\(household.id!)")
             #expect(byID.status == .ok)

@@ -67,6 +67,25 @@ public enum HouseholdJSON {
         swap(&writer.out, &buffer)
     }
 
+    /// Appends the household's JSON to `buffer` and returns where each member's object lies in
+    /// it, so an answer that shows one member beside its household copies those bytes instead
+    /// of encoding the member again.
+    ///
+    /// ```swift
+    /// var out = Array(#"{"household":"#.utf8)
+    /// let ranges = HouseholdJSON.encode(household, into: &out, memberRanges: true)
+    /// out += #","anggota":"#.utf8
+    /// out.append(contentsOf: out[ranges[2]])
+    /// ```
+    public static func encode(_ household: Household, into buffer: inout [UInt8], memberRanges: Bool) -> [Range<Int>] {
+        var writer = JSONWriter(pretty: false)
+        writer.recordsMemberRanges = memberRanges
+        swap(&writer.out, &buffer)
+        writer.write(household)
+        swap(&writer.out, &buffer)
+        return writer.memberRanges
+    }
+
     /// Appends one member as the same JSON object a household's `anggota` array holds.
     ///
     /// ```swift
@@ -122,6 +141,9 @@ public enum HouseholdJSON {
 struct JSONWriter {
     var out: [UInt8] = []
     let pretty: Bool
+    /// Whether ``write(_:)-household`` notes where each member's object lies in `out`.
+    var recordsMemberRanges = false
+    private(set) var memberRanges: [Range<Int>] = []
     private var depth = 0
     private var first = true
 
@@ -174,7 +196,9 @@ struct JSONWriter {
         beginArray()
         for member in household.members {
             element()
+            let start = out.count
             write(member)
+            if recordsMemberRanges { memberRanges.append(start..<out.count) }
         }
         endArray()
         endObject()

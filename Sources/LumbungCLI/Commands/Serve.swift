@@ -46,8 +46,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("body-limit"), help: ArgumentHelp("The largest request body in bytes (default: $LUMBUNG_BODY_LIMIT, else 1048576).", valueName: "bytes"))
     var bodyLimit: Int?
 
-    @Option(help: ArgumentHelp("Where reads run: queue (a concurrent queue off the event loop, the default) or inline (on the event loop: a point lookup is a few microseconds of mapped memory, cheaper than the hop). Writes always run on their own serial queue.", valueName: "mode"))
-    var reads: StoreGateway.ReadExecution = .queue
+    @Option(help: ArgumentHelp("Where point look-ups (a NIK, an id, a KK, a token) run: inline (in the request's task, the default: a few microseconds of mapped memory, cheaper than a hop to a queue) or queue (on the read queue, for a store much larger than memory). Scans (pages, counts, snapshots, the change feed) always run on the read queue and writes on their own serial queue.", valueName: "mode"))
+    var reads: StoreGateway.ReadExecution = .inline
 
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default: $LUMBUNG_LOG_LEVEL, else info).", valueName: "level"))
     var logLevel: String?
@@ -93,7 +93,7 @@ struct Serve: AsyncParsableCommand {
         configuration.metricsRegistry = registry
         let api = LumbungAPI<LumbungBasicRequestContext>(gateway: StoreGateway(store: store, readExecution: reads), configuration: configuration)
 
-        var logger = Logger(label: "lumbung.http")
+        var logger = Logger(label: "lumbung.http") { StandardErrorLogHandler(label: $0) }
         logger.logLevel = settings.logLevel
         let app = Application(
             router: api.router(logLevel: .info),

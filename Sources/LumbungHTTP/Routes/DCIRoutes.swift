@@ -126,10 +126,10 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
         do {
             switch plan {
             case .nik(let nik):
-                let found = try await api.gateway.read { tx in token.visible(try tx.household(nik: nik)) }
+                let found = try await api.gateway.lookup { tx in token.visible(try tx.household(nik: nik)) }
                 return (page.number == 1 ? found.map { [$0] } ?? [] : [], found == nil ? 0 : 1)
             case .kk(let kk):
-                let found = try await api.gateway.read { tx in token.visible(try tx.household(kk: kk)) }
+                let found = try await api.gateway.lookup { tx in token.visible(try tx.household(kk: kk)) }
                 return (page.number == 1 ? found.map { [$0] } ?? [] : [], found == nil ? 0 : 1)
             case .query(var query):
                 switch token.scope.narrow(query.wilayah) {

@@ -2,25 +2,29 @@ import Dispatch
 import Foundation
 import Lumbung
 
-/// Runs store work off the event loop.
+/// Runs store work for the HTTP handlers.
 ///
-/// LMDB calls block, so they never run on a NIO event loop: reads go to a concurrent queue (many
-/// at once, each a short read transaction) and writes to one serial queue, so writes are
-/// serialized without any event loop waiting for LMDB's writer lock. A write transaction begins,
-/// runs and commits on that one queue's thread, with no `await` inside.
+/// LMDB calls block, so scans (pages, counts, snapshots, the change feed) go to a concurrent
+/// queue, each a short read transaction, and writes to one serial queue, so writes are
+/// serialized without any handler waiting for LMDB's writer lock. A write transaction begins,
+/// runs and commits on that one queue's thread, with no `await` inside. Point look-ups (a NIK,
+/// an id, a KK, a token) take a few microseconds of mapped memory: by default they run where
+/// the handler runs, which is cheaper than the two thread hops to a queue and back.
 ///
 /// ```swift
-/// let household = try await gateway.read { tx in try tx.household(id: id) }
+/// let household = try await gateway.lookup { tx in try tx.household(id: id) }
+/// let page = try await gateway.read { tx in try tx.households(matching: query, limit: 50) }
 /// let result = try await gateway.write(actor: "operator:2001 request=6f1c") { tx in try tx.put(household) }
 /// ```
 public struct StoreGateway: Sendable {
-    /// Where reads run.
+    /// Where point look-ups run (scans always run on the read queue).
     public enum ReadExecution: String, Sendable, CaseIterable {
-        /// On a concurrent dispatch queue, off the event loop (the default).
-        case queue
-        /// On the calling task's thread: a point lookup is a few microseconds of mapped-memory
-        /// reads, cheaper than the hop to a queue. Writes always use the write queue.
+        /// On the calling task's thread (the default): a point look-up is a few microseconds of
+        /// mapped-memory reads, cheaper than the hop to a queue and back.
         case inline
+        /// On the concurrent read queue, like scans: for a store much larger than memory,
+        /// where a look-up may wait on the disk.
+        case queue
     }
 
     public let store: Store
@@ -29,17 +33,32 @@ public struct StoreGateway: Sendable {
     private let writeQueue: DispatchQueue
     private let tokenCache = TokenCache()
 
-    public init(store: Store, readExecution: ReadExecution = .queue) {
+    public init(store: Store, readExecution: ReadExecution = .inline) {
         self.store = store
         self.readExecution = readExecution
         self.readQueue = DispatchQueue(label: "lumbung.http.read", qos: .userInitiated, attributes: .concurrent)
         self.writeQueue = DispatchQueue(label: "lumbung.http.write", qos: .userInitiated)
     }
 
+    /// Runs `body`, a point look-up, in a read transaction: inline or on the read queue, as
+    /// ``readExecution`` says.
+    public func lookup<R: Sendable>(_ body: @escaping @Sendable (ReadTransaction) throws -> R) async throws -> R {
+        if readExecution == .inline { return try store.read(body) }
+        return try await read(body)
+    }
+
+    /// Runs `body`, a point look-up, in a read transaction on the live store or on a snapshot
+    /// (snapshot reads open the snapshot's file, so they always go to the read queue).
+    public func lookup<R: Sendable>(_ source: ReadSource, _ body: @escaping @Sendable (ReadTransaction) throws -> R) async throws -> R {
+        switch source {
+        case .live: return try await lookup(body)
+        case .snapshot: return try await read(source, body)
+        }
+    }
+
     /// Runs `body` in a read transaction on the read queue.
     public func read<R: Sendable>(_ body: @escaping @Sendable (ReadTransaction) throws -> R) async throws -> R {
         let store = self.store
-        if readExecution == .inline { return try store.read(body) }
         return try await withCheckedThrowingContinuation { continuation in
             readQueue.async {
                 continuation.resume(with: Result { try store.read(body) })
@@ -84,7 +103,7 @@ public struct StoreGateway: Sendable {
         if let token = tokenCache.withLock({ cache in cache[secret].flatMap { $0.expires > now ? $0.token : nil } }) {
             return token
         }
-        let token = try await read { tx in try tx.authenticate(secret: secret) }
+        let token = try await lookup { tx in try tx.authenticate(secret: secret) }
         if let token {
             tokenCache.withLock { cache in
                 if cache.count >= 1024 { cache.removeAll(keepingCapacity: true) }
