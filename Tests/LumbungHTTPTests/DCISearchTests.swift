@@ -46,6 +46,9 @@ import Testing
         return (records, total)
     }
 
+    /// The KK of each Group record ("-" for one without).
+    static func kk(_ record: [String: Any]) -> String { DCITests.kk(record) ?? "-" }
+
     static func attribute(_ record: [String: Any], _ name: String) -> String? {
         (record["additional_attributes"] as? [[String: Any]])?.lazy.compactMap { $0[name] as? String }.first
     }
@@ -105,16 +108,16 @@ import Testing
                     Self.search("s", query: Self.expression(#"{"wilayah": {"$eq": "\#(kabupaten)"}}"#), sort: Self.sortJSON(order), pageSize: 7, pageNumber: number)
                 }
                 #expect(paged.total == everything.count, "\(order)")
-                #expect(paged.records.map(DCITests.kk) == everything.map(\.nomorKK.text), "\(order)")
+                #expect(paged.records.map(Self.kk) == everything.map(\.nomorKK.text), "\(order)")
 
                 // A filtered $or, in one page of 1000 and in pages of 5.
                 let poorOrPKH = fixture.households.filter { ($0.desil ?? 99) <= 2 || $0.programs.contains(.pkh) }
                 let expected = Self.sorted(poorOrPKH, by: order).map(\.nomorKK.text)
                 let query = Self.expression(#"{"$or": [{"desil": {"$le": 2}}, {"program": "PKH"}]}"#)
                 let whole = try await Self.one(client, Self.search("w", query: query, sort: Self.sortJSON(order)))
-                #expect(whole.records.map(DCITests.kk) == expected, "\(order)")
+                #expect(whole.records.map(Self.kk) == expected, "\(order)")
                 let pages = try await Self.allPages(client, pageSize: 5) { Self.search("p", query: query, sort: Self.sortJSON(order), pageSize: 5, pageNumber: $0) }
-                #expect(pages.records.map(DCITests.kk) == expected)
+                #expect(pages.records.map(Self.kk) == expected)
                 #expect(pages.total == expected.count)
             }
             // A page past the end is empty with the total.
@@ -124,7 +127,7 @@ import Testing
 
             // Scope: a desa A token sorts only desa A.
             let scoped = try await Self.one(client, as: "viewerA", Self.search("a", query: Self.expression(#"{"wilayah": {"$eq": "32"}}"#), sort: #"[{"attribute_name": "poverty_score", "sort_order": "desc"}]"#))
-            #expect(scoped.records.map(DCITests.kk) == Self.sorted(fixture.inA, by: [("desil", true)]).map(\.nomorKK.text))
+            #expect(scoped.records.map(Self.kk) == Self.sorted(fixture.inA, by: [("desil", true)]).map(\.nomorKK.text))
         }
     }
 
@@ -151,7 +154,7 @@ import Testing
             // KK: the household's members, paged over members.
             let byKK = try await Self.allPages(client, pageSize: 1) { Self.search("k", queryType: "idtype-value", query: #"{"type": "KK", "value": "\#(a.nomorKK.text)"}"#, entity: "Member", pageSize: 1, pageNumber: $0) }
             #expect(byKK.total == a.members.count)
-            #expect(byKK.records.map(Self.givenName) == a.members.map(\.name))
+            #expect(byKK.records.map { Self.givenName($0) ?? "-" } == a.members.map(\.name))
 
             // Expression: the members of matching households, households in sort order, in pages
             // of 7 members (pages split households).
@@ -263,7 +266,7 @@ import Testing
                 let result = try await Self.one(client, Self.search("r\(round)", query: Self.expression(condition.json), sort: #"[{"attribute_name": "id"}]"#))
                 #expect(result.status == "succ", "\(condition.json): \(result.reason ?? "")")
                 #expect(result.total == expected.count, "\(condition.json)")
-                #expect(result.records.map(DCITests.kk) == expected.map(\.nomorKK.text), "\(condition.json)")
+                #expect(result.records.map(Self.kk) == expected.map(\.nomorKK.text), "\(condition.json)")
 
                 // The same as a desa A token: the model cut to desa A.
                 let scoped = try await Self.one(client, as: "viewerA", Self.search("a\(round)", query: Self.expression(condition.json), entity: round % 2 == 0 ? "Group" : "Member"))
@@ -280,23 +283,24 @@ import Testing
     @Test func predicateOrAndNot() async throws {
         let fixture = try APIFixture(households: 300)
         let desaB = fixture.desaB.dotted
-        func expression(_ name: String, _ op: String, _ value: String) -> String {
+        @Sendable func quoted(_ text: String) -> String { "\"\(text)\"" }
+        @Sendable func expression(_ name: String, _ op: String, _ value: String) -> String {
             #"{"attribute_name": "\#(name)", "operator": "\#(op)", "attribute_value": \#(value)}"#
         }
         try await fixture.test { client in
             let cases: [(String, (Household) -> Bool)] = [
                 // (desil <= 2 or PKH) and not in desa B
-                ("[" + #"{"seq_num": 2, "expression1": \#(expression("desil", "le", "2")), "condition": "or", "expression2": \#(expression("program", "eq", "\"PKH\""))}, "#
-                    + #"{"seq_num": 1, "expression1": \#(expression("desil", "ge", "1")), "condition": "not", "expression2": \#(expression("wilayah", "eq", "\"\#(desaB)\""))}]"#,
+                ("[" + #"{"seq_num": 2, "expression1": \#(expression("desil", "le", "2")), "condition": "or", "expression2": \#(expression("program", "eq", quoted("PKH")))}, "#
+                    + #"{"seq_num": 1, "expression1": \#(expression("desil", "ge", "1")), "condition": "not", "expression2": \#(expression("wilayah", "eq", quoted(desaB)))}]"#,
                  { h in ((h.desil ?? 99) <= 2 || h.programs.contains(.pkh)) && h.desil != nil && !fixture.desaB.contains(h.wilayah) }),
                 // not status ditetapkan
-                (#"[{"seq_num": 1, "expression1": \#(expression("status", "eq", "\"ditetapkan\"")), "condition": "not"}]"#,
+                (#"[{"seq_num": 1, "expression1": \#(expression("status", "eq", quoted("ditetapkan"))), "condition": "not"}]"#,
                  { h in h.status != .ditetapkan }),
                 // status given twice in one and: both must hold (none is both), not the last one wins
-                (#"[{"seq_num": 1, "expression1": \#(expression("status", "eq", "\"usulan\"")), "condition": "and", "expression2": \#(expression("status", "eq", "\"ditetapkan\""))}]"#,
+                (#"[{"seq_num": 1, "expression1": \#(expression("status", "eq", quoted("usulan"))), "condition": "and", "expression2": \#(expression("status", "eq", quoted("ditetapkan")))}]"#,
                  { _ in false }),
                 // desil in 1..3 and BPNT
-                (#"[{"seq_num": 1, "expression1": \#(expression("desil", "in", "[1, 2, 3]")), "condition": "and", "expression2": \#(expression("program", "eq", "\"BPNT\""))}]"#,
+                (#"[{"seq_num": 1, "expression1": \#(expression("desil", "in", "[1, 2, 3]")), "condition": "and", "expression2": \#(expression("program", "eq", quoted("BPNT")))}]"#,
                  { h in (1...3).contains(h.desil ?? 0) && h.programs.contains(.bpnt) }),
             ]
             for (index, (query, holds)) in cases.enumerated() {
@@ -304,7 +308,7 @@ import Testing
                 let result = try await Self.one(client, Self.search("p\(index)", queryType: "predicate", query: query, sort: #"[{"attribute_name": "id"}]"#))
                 #expect(result.status == "succ", "\(index): \(result.reason ?? "")")
                 #expect(result.total == expected.count, "\(index)")
-                #expect(result.records.map(DCITests.kk) == expected.map(\.nomorKK.text), "\(index)")
+                #expect(result.records.map(Self.kk) == expected.map(\.nomorKK.text), "\(index)")
             }
         }
     }

@@ -129,7 +129,7 @@ extension ReadTransaction {
             total.members += Int(summary.members)
             let match = HouseholdMatch(id: id, members: Int(summary.members))
             guard !sort.isEmpty else { return collector.append(match, values: []) }
-            let record = needsRecord ? try household(id: id) : nil
+            let record: Household? = try needsRecord ? household(id: id) : nil
             let values = sort.map { item -> UInt64 in
                 switch item.key {
                 case .id: id.rawValue
@@ -163,7 +163,7 @@ extension ReadTransaction {
     /// One page of the households matching `filter` inside `region`, in `sort` order.
     public func households(matching filter: HouseholdFilter, within region: KodeWilayah? = nil, sortedBy sort: [HouseholdSort] = [], offset: Int, limit: Int) throws -> SearchPage<Household> {
         let offset = max(0, offset), limit = max(0, limit)
-        let found = try matches(filter, within: region, sortedBy: sort, prefix: offset.addingReportingOverflow(limit).partialValue)
+        let found = try matches(filter, within: region, sortedBy: sort, prefix: Self.end(offset, limit))
         let slice = found.items.dropFirst(offset).prefix(limit)
         return SearchPage(items: try slice.compactMap { try household(id: $0.id) }, total: found.total)
     }
@@ -173,18 +173,23 @@ extension ReadTransaction {
     public func members(matching filter: HouseholdFilter, within region: KodeWilayah? = nil, sortedBy sort: [HouseholdSort] = [], offset: Int, limit: Int) throws -> SearchPage<HouseholdMember> {
         let offset = max(0, offset), limit = max(0, limit)
         // Every household has at least one member, so offset + limit households cover the page.
-        let found = try matches(filter, within: region, sortedBy: sort, prefix: offset.addingReportingOverflow(limit).partialValue)
+        let found = try matches(filter, within: region, sortedBy: sort, prefix: Self.end(offset, limit))
         var items: [HouseholdMember] = []
         var start = 0
         for match in found.items {
             guard items.count < limit else { break }
             defer { start += match.members }
             guard start + match.members > offset, let household = try household(id: match.id) else { continue }
-            for index in max(0, offset - start)..<household.members.count where items.count < limit {
+            for index in min(max(0, offset - start), household.members.count)..<household.members.count where items.count < limit {
                 items.append(HouseholdMember(household: household, index: index))
             }
         }
         return SearchPage(items: items, total: found.total)
+    }
+
+    /// `offset + limit`, or `Int.max` past it.
+    static func end(_ offset: Int, _ limit: Int) -> Int {
+        offset > Int.max - limit ? Int.max : offset + limit
     }
 
     /// The desa code at the end of a secondary index key.
@@ -227,7 +232,7 @@ private struct TopMatches {
 
     mutating func finish() -> [HouseholdMatch] {
         if !sort.isEmpty { cut() }
-        return entries.map(\.match)
+        return entries.map { $0.match }
     }
 
     private mutating func cut() {

@@ -10,7 +10,7 @@ import Lumbung
 /// relation to the head come as `additional_attributes`.
 enum DCIGroup {
     static func record(_ household: Household) -> JSONBody {
-        let members = household.members.map(member)
+        let members = household.members.map { member($0) }
         var fields: [(String, JSONBody)] = [
             ("@type", .string("spdci:Group")),
             ("group_identifier", .array([

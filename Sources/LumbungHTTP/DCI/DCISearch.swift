@@ -198,7 +198,7 @@ enum DCISearch {
         var parts: [HouseholdFilter] = []
 
         var filter: HouseholdFilter {
-            let all = hasCondition || parts.isEmpty ? [.query(query)] + parts : parts
+            let all: [HouseholdFilter] = hasCondition || parts.isEmpty ? [.query(query)] + parts : parts
             return all.count == 1 ? all[0] : .all(all)
         }
 
@@ -297,7 +297,8 @@ enum DCISearch {
         for (_, item) in ordered {
             guard let first = item["expression1"] else { throw Rejection("rjct.filter.invalid", "expression1 is required") }
             let second = item["expression2"]
-            switch item["condition"].map({ $0.string }) ?? "and" {
+            let condition: String? = item["condition"] == nil ? "and" : item["condition"]?.string
+            switch condition {
             case "and"?:
                 for expression in [first, second].compactMap({ $0 }) {
                     let (name, op, value) = try parts(expression)

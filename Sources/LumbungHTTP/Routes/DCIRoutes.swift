@@ -143,16 +143,16 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
                     return (indices.map { DCIGroup.record(HouseholdMember(household: found, index: $0)) }, found.members.count)
                 }
             case .filter(let filter):
-                let within = token.scope.wilayah
+                let within = token.scope.wilayah, sort = criteria.sort
                 switch criteria.entity {
                 case .group:
                     let found = try await api.gateway.read { tx in
-                        try tx.households(matching: filter, within: within, sortedBy: criteria.sort, offset: page.offset, limit: page.size)
+                        try tx.households(matching: filter, within: within, sortedBy: sort, offset: page.offset, limit: page.size)
                     }
                     return (found.items.map(DCIGroup.record), found.total.households)
                 case .member:
                     let found = try await api.gateway.read { tx in
-                        try tx.members(matching: filter, within: within, sortedBy: criteria.sort, offset: page.offset, limit: page.size)
+                        try tx.members(matching: filter, within: within, sortedBy: sort, offset: page.offset, limit: page.size)
                     }
                     return (found.items.map(DCIGroup.record), found.total.members)
                 }
