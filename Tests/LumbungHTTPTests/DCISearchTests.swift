@@ -313,6 +313,30 @@ import Testing
         }
     }
 
+    @Test func attributeNotAndNe() async throws {
+        let fixture = try APIFixture(households: 300)
+        try await fixture.test { client in
+            let cases: [(String, (Household) -> Bool)] = [
+                // Like MongoDB: a household without a desil is "not > 3" and "≠ 3".
+                (#"{"desil": {"$not": {"$gt": 3}}}"#, { h in !((h.desil ?? 0) > 3) }),
+                (#"{"desil": {"$ne": 3}}"#, { h in h.desil != 3 }),
+                (#"{"program": {"$ne": "PKH"}, "desil": {"$le": 5}}"#, { h in !h.programs.contains(.pkh) && (h.desil ?? 99) <= 5 }),
+                (#"{"$not": [{"desil": {"$le": 5}}, {"program": "BPNT"}]}"#, { h in !((h.desil ?? 99) <= 5 && h.programs.contains(.bpnt)) }),
+                (#"{"$and": [{"status": "ditetapkan"}, {"status": "usulan"}]}"#, { _ in false }),
+                (#"{"$and": [{"program": "PKH"}, {"program": "BPNT"}]}"#, { h in h.programs.isSuperset(of: [.pkh, .bpnt]) }),
+            ]
+            for (index, (conditions, holds)) in cases.enumerated() {
+                let expected = fixture.households.filter(holds).sorted { $0.id!.rawValue < $1.id!.rawValue }
+                // As a Member collection too: the conditions stay on the household.
+                let query = Self.expression(conditions).replacingOccurrences(of: #""collection": "Group""#, with: #""collection": "\#(index % 2 == 0 ? "Group" : "Member")""#)
+                let result = try await Self.one(client, Self.search("c\(index)", query: query, sort: #"[{"attribute_name": "id"}]"#))
+                #expect(result.status == "succ", "\(conditions): \(result.reason ?? "")")
+                #expect(result.records.map(Self.kk) == expected.map(\.nomorKK.text), "\(conditions)")
+                #expect(!expected.isEmpty || index == 4, "\(conditions) selects something in the fixture")
+            }
+        }
+    }
+
     // MARK: Scope
 
     @Test func aDesaTokenNeverSeesAnotherDesa() async throws {
