@@ -5,7 +5,7 @@ import Lumbung
 /// DCI reason it is rejected with.
 ///
 /// - `idtype-value`: `{"type": "NIK"|"UIN"|"NationalID"|"KK", "value": "3216…"}`: the household
-///   holding that NIK or KK number.
+///   holding that NIK or KK number (as `Member`: the member with that NIK; the KK's members).
 /// - `expression`: `{"type": …, "value": {"expression": {"collection": "Group", "query":
 ///   {"$and": [{"wilayah": {"$eq": "32.16.01"}}, {"$or": [{"desil": {"$le": 3}}, {"program": "PKH"}]}]}}}}`.
 ///   `$and`, `$or`, `$nor` and `$not` (a list or an object of conditions) combine conditions at
@@ -23,6 +23,9 @@ import Lumbung
 /// `sort`: `[{"attribute_name": "poverty_score", "sort_order": "desc"}, …]` over `desil`
 /// (`poverty_score`), `wilayah` (`kode_wilayah`, `location`), `kk`, `id` and `updated_at`;
 /// ties fall back to the household id. Without `sort`, records come in index order.
+///
+/// The token's scope bounds every search (what lies outside is not found); encrypted messages
+/// stay refused (``DCIRoutes``).
 enum DCISearch {
     /// A rejection: the DCI reason code and a message.
     struct Rejection: Error {
