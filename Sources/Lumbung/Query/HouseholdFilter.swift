@@ -1,9 +1,9 @@
 /// A boolean combination of ``HouseholdQuery``s: AND, OR and NOT.
 ///
-/// A single query scans the cheapest index (see ``ReadTransaction/find(_:after:limit:)``); any
-/// other filter scans the wilayah index over the narrowest region it implies and evaluates the
-/// whole filter on each entry's summary, so it never decodes a record and never holds more
-/// than ids.
+/// A search scans the cheapest index of a query every match satisfies (the filter itself, or a
+/// query part of an `.all`; else the wilayah index) over the narrowest region the filter implies,
+/// and evaluates the whole filter on each entry's summary: it never decodes a record to filter
+/// and never holds more than ids.
 ///
 /// ```swift
 /// let poorOrPKH = HouseholdFilter.any([.query(HouseholdQuery(desil: 1...3)), .query(HouseholdQuery(program: .pkh))])
@@ -39,6 +39,17 @@ public indirect enum HouseholdFilter: Hashable, Sendable {
         case .query(let query): try query.validate()
         case .all(let parts), .any(let parts): for part in parts { try part.validate() }
         case .not(let inner): try inner.validate()
+        }
+    }
+
+    /// A query every match satisfies, when the filter has one: itself, or a query part of `.all`.
+    var driver: HouseholdQuery? {
+        switch self {
+        case .query(let query): return query
+        case .all(let parts):
+            for case .query(let query) in parts { return query }
+            return nil
+        case .any, .not: return nil
         }
     }
 
@@ -142,20 +153,16 @@ extension ReadTransaction {
             collector.append(match, values: values)
         }
 
-        if case .query(var query) = filter {
-            guard let narrowed = Self.intersect(query.wilayah, region) else { return SearchPage(items: [], total: total) }
-            query.wilayah = narrowed
-            try scan(try plan(for: query), query: query, after: nil) { id, summary, key in
-                try visit(id, summary, key)
-                return true
-            }
-        } else {
-            guard let narrowed = Self.intersect(filter.region, region) else { return SearchPage(items: [], total: total) }
-            let plan = QueryPlan(index: .wilayah, prefixes: [nil], wilayah: narrowed)
-            try scan(plan, query: HouseholdQuery(), after: nil) { id, summary, key in
-                if filter.matches(desa: Self.desa(ofKey: key), summary) { try visit(id, summary, key) }
-                return true
-            }
+        // The scan: the query every match satisfies, on its cheapest index over the narrowest
+        // region; the rest of the filter is checked on each entry's summary.
+        guard let narrowed = Self.intersect(filter.region, region) else { return SearchPage(items: [], total: total) }
+        var driver = filter.driver ?? HouseholdQuery()
+        driver.wilayah = narrowed
+        var isDriver = false
+        if case .query = filter { isDriver = true }
+        try scan(try plan(for: driver), query: driver, after: nil) { id, summary, key in
+            if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) { try visit(id, summary, key) }
+            return true
         }
         return SearchPage(items: collector.finish(), total: total)
     }
