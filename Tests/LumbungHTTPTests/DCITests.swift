@@ -142,9 +142,9 @@ import Testing
             let rejected = Self.results(try await client.call(.post, "/registry/sync/search", body: Self.message([
                 Self.search("dup", queryType: "idtype-value", query: Self.specIdTypeValue),
                 Self.search("dup", queryType: "idtype-value", query: Self.specIdTypeValue),
-                Self.search("sort", queryType: "expression", query: #"{"value": {"query": {"desil": {"$eq": 1}}}}"#).replacingOccurrences(of: #""response_entity": "Group","#, with: #""response_entity": "Group", "sort": [{"attribute_name": "poverty_score", "sort_order": "asc"}],"#),
+                Self.search("sort", queryType: "expression", query: #"{"value": {"query": {"desil": {"$eq": 1}}}}"#).replacingOccurrences(of: #""response_entity": "Group","#, with: #""response_entity": "Group", "sort": [{"attribute_name": "YOB", "sort_order": "asc"}],"#),
                 Self.search("page", queryType: "expression", query: #"{"value": {"query": {"desil": {"$eq": 1}}}}"#, pagination: #"{"page_size": 0}"#),
-                Self.search("or", queryType: "expression", query: #"{"value": {"query": {"$or": [{"desil": {"$eq": 1}}]}}}"#),
+                Self.search("or", queryType: "expression", query: #"{"value": {"query": {"$or": []}}}"#),
                 Self.search("type", queryType: "sql", query: #""select *""#),
                 Self.search("ts", queryType: "idtype-value", query: Self.specIdTypeValue).replacingOccurrences(of: "2026-11-23T17:20:07-04:00", with: "yesterday"),
             ])))

@@ -1,7 +1,8 @@
 import Foundation
 import Lumbung
 
-/// A household as a DCI Social Registry `Group` record, its members as `Member`s.
+/// A household as a DCI Social Registry `Group` record, its members as `Member`s (inside the
+/// group, or on their own for `response_entity` `Member`).
 ///
 /// The KK number is the group identifier (`identifier_type` `KK`), the store id a second one
 /// (`LUMBUNG_ID`); NIKs are member identifiers (`NIK`); the desil is the `poverty_score`
@@ -9,7 +10,7 @@ import Lumbung
 /// relation to the head come as `additional_attributes`.
 enum DCIGroup {
     static func record(_ household: Household) -> JSONBody {
-        let members = household.members.map(member)
+        let members = household.members.map { member($0) }
         var fields: [(String, JSONBody)] = [
             ("@type", .string("spdci:Group")),
             ("group_identifier", .array([
@@ -38,7 +39,18 @@ enum DCIGroup {
         return .object(fields)
     }
 
-    static func member(_ member: Member) -> JSONBody {
+    /// A member answered on its own (`response_entity` `Member`): the household it belongs to
+    /// comes as `additional_attributes` (`nomor_kk`, `lumbung_id`, `kode_wilayah`).
+    static func record(_ item: HouseholdMember) -> JSONBody {
+        let household = item.household
+        return member(item.member, group: [
+            .object([("nomor_kk", .string(household.nomorKK.text))]),
+            .object([("lumbung_id", .string(household.id.map { String($0.rawValue) } ?? ""))]),
+            .object([("kode_wilayah", .string(household.wilayah.dotted))]),
+        ])
+    }
+
+    static func member(_ member: Member, group: [JSONBody] = []) -> JSONBody {
         let identifiers: [JSONBody] = member.nik.text.map { [identifier("NIK", $0)] } ?? []
         var demographic: [(String, JSONBody)] = [
             ("@type", .string("SRPerson")),
@@ -54,7 +66,7 @@ enum DCIGroup {
             ("is_disabled", .bool(member.disability != nil)),
         ]
         if let marital = member.maritalStatus { fields.append(("marital_status", .string(marital.name))) }
-        fields.append(("additional_attributes", .array([.object([("hubungan", .string(member.relation.name))])])))
+        fields.append(("additional_attributes", .array([.object([("hubungan", .string(member.relation.name))])] + group)))
         return .object(fields)
     }
 

@@ -27,6 +27,11 @@ indirect enum DCIValue: Decodable, Sendable {
         return nil
     }
 
+    var number: Double? {
+        if case .number(let value) = self { return value }
+        return nil
+    }
+
     var object: [String: DCIValue]? {
         if case .object(let fields) = self { return fields }
         return nil

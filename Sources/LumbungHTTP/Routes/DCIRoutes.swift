@@ -3,8 +3,9 @@ import Hummingbird
 import Lumbung
 
 /// `POST /registry/sync/search`: the synchronous search of the DCI Social Registry API v1.0.0,
-/// answering `Group` records (see ``DCISearch`` for the queries and ``DCIGroup`` for the
-/// records), limited to the token's scope like every other read.
+/// answering `Group` or `Member` records (see ``DCISearch`` for the queries, sort and
+/// entities, ``DCIGroup`` for the records), limited to the token's scope like every other read:
+/// what lies outside it is not found.
 ///
 /// A body that is not JSON, or has no `header` or `message` object, is a 400 problem. A header
 /// Lumbung cannot accept gets `header.status` `rjct` with a `MsgHeaderStatusReasonCode`; each
@@ -101,11 +102,12 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
                 guard let timestamp = search["timestamp"]?.string, Self.date(timestamp) != nil else {
                     throw DCISearch.Rejection("rjct.timestamp.invalid", "timestamp is an ISO 8601 date-time with its time zone")
                 }
-                let (plan, page) = try DCISearch.plan(search["search_criteria"])
-                let (records, total) = try await run(plan, page: page, token: token)
+                let criteria = try DCISearch.plan(search["search_criteria"])
+                let page = criteria.page
+                let (records, total) = try await run(criteria, token: token)
                 fields += [
                     ("status", .string("succ")),
-                    ("data", .object([("version", .string("1.0.0")), ("reg_records", .array(records.map(DCIGroup.record)))])),
+                    ("data", .object([("version", .string("1.0.0")), ("reg_records", .array(records))])),
                     ("pagination", .object([("page_size", .int(page.size)), ("page_number", .int(page.number)), ("total_count", .int(total))])),
                 ]
             } catch {
@@ -121,26 +123,38 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
         ]))
     }
 
-    /// The households of one page and how many match in all, within the token's scope.
-    private func run(_ plan: DCISearch.Plan, page: DCISearch.Page, token: AccessToken) async throws(DCISearch.Rejection) -> ([Household], Int) {
+    /// The records of one page and how many match in all, within the token's scope.
+    private func run(_ criteria: DCISearch.Criteria, token: AccessToken) async throws(DCISearch.Rejection) -> ([JSONBody], Int) {
+        let page = criteria.page
         do {
-            switch plan {
+            switch criteria.plan {
             case .nik(let nik):
                 let found = try await api.gateway.lookup { tx in token.visible(try tx.household(nik: nik)) }
-                return (page.number == 1 ? found.map { [$0] } ?? [] : [], found == nil ? 0 : 1)
+                guard let found, let index = found.members.firstIndex(where: { $0.nik.nik == nik }) else { return ([], 0) }
+                let record = criteria.entity == .group ? DCIGroup.record(found) : DCIGroup.record(HouseholdMember(household: found, index: index))
+                return (page.offset == 0 ? [record] : [], 1)
             case .kk(let kk):
                 let found = try await api.gateway.lookup { tx in token.visible(try tx.household(kk: kk)) }
-                return (page.number == 1 ? found.map { [$0] } ?? [] : [], found == nil ? 0 : 1)
-            case .query(var query):
-                switch token.scope.narrow(query.wilayah) {
-                case .disjoint: return ([], 0)
-                case .within(let wilayah): query.wilayah = wilayah
+                guard let found else { return ([], 0) }
+                switch criteria.entity {
+                case .group: return (page.offset == 0 ? [DCIGroup.record(found)] : [], 1)
+                case .member:
+                    let indices = found.members.indices.dropFirst(page.offset).prefix(page.size)
+                    return (indices.map { DCIGroup.record(HouseholdMember(household: found, index: $0)) }, found.members.count)
                 }
-                return try await api.gateway.read { [query] tx in
-                    let ids = try tx.ids(matching: query)
-                    let start = min(ids.count, (page.number - 1) * page.size)
-                    let slice = ids[start..<min(ids.count, start + page.size)]
-                    return (try slice.compactMap { try tx.household(id: $0) }, ids.count)
+            case .filter(let filter):
+                let within = token.scope.wilayah, sort = criteria.sort
+                switch criteria.entity {
+                case .group:
+                    let found = try await api.gateway.read { tx in
+                        try tx.households(matching: filter, within: within, sortedBy: sort, offset: page.offset, limit: page.size)
+                    }
+                    return (found.items.map(DCIGroup.record), found.total.households)
+                case .member:
+                    let found = try await api.gateway.read { tx in
+                        try tx.members(matching: filter, within: within, sortedBy: sort, offset: page.offset, limit: page.size)
+                    }
+                    return (found.items.map(DCIGroup.record), found.total.members)
                 }
             }
         } catch let rejection as DCISearch.Rejection {

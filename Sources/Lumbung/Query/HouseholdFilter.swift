@@ -1,0 +1,255 @@
+/// A boolean combination of ``HouseholdQuery``s: AND, OR and NOT.
+///
+/// A search scans the cheapest index of a query every match satisfies (the filter itself, or a
+/// query part of an `.all`; else the wilayah index) over the narrowest region the filter implies,
+/// and evaluates the whole filter on each entry's summary: it never decodes a record to filter
+/// and never holds more than ids.
+///
+/// ```swift
+/// let poorOrPKH = HouseholdFilter.any([.query(HouseholdQuery(desil: 1...3)), .query(HouseholdQuery(program: .pkh))])
+/// let page = try store.read { tx in
+///     try tx.households(matching: poorOrPKH, within: try KodeWilayah("32.16"), sortedBy: [HouseholdSort(.desil)], offset: 0, limit: 50)
+/// }
+/// ```
+public indirect enum HouseholdFilter: Hashable, Sendable {
+    case query(HouseholdQuery)
+    /// Every part holds (an empty list: every household).
+    case all([HouseholdFilter])
+    /// At least one part holds (an empty list: no household).
+    case any([HouseholdFilter])
+    case not(HouseholdFilter)
+
+    /// Whether a household in `desa` with this index summary matches.
+    func matches(desa: KodeWilayah, _ summary: IndexSummary) -> Bool {
+        switch self {
+        case .query(let query): (query.wilayah?.contains(desa) ?? true) && query.matches(summary)
+        case .all(let parts): parts.allSatisfy { $0.matches(desa: desa, summary) }
+        case .any(let parts): parts.contains { $0.matches(desa: desa, summary) }
+        case .not(let inner): !inner.matches(desa: desa, summary)
+        }
+    }
+
+    /// Whether a decoded household matches (the same rule as on the index, for models and checks).
+    public func matches(_ household: Household) -> Bool {
+        matches(desa: household.wilayah, IndexSummary(household))
+    }
+
+    func validate() throws {
+        switch self {
+        case .query(let query): try query.validate()
+        case .all(let parts), .any(let parts): for part in parts { try part.validate() }
+        case .not(let inner): try inner.validate()
+        }
+    }
+
+    /// A query every match satisfies, when the filter has one: itself, or a query part of `.all`.
+    var driver: HouseholdQuery? {
+        switch self {
+        case .query(let query): return query
+        case .all(let parts):
+            for case .query(let query) in parts { return query }
+            return nil
+        case .any, .not: return nil
+        }
+    }
+
+    /// A wilayah every match lies in, when the filter implies one (the scan range).
+    var region: KodeWilayah? {
+        switch self {
+        case .query(let query): return query.wilayah
+        case .all(let parts):
+            // The narrowest: if the parts' regions do not nest, nothing matches and any is correct.
+            return parts.compactMap(\.region).max { $0.level < $1.level }
+        case .any(let parts):
+            let regions = parts.map(\.region)
+            guard let first = regions.first, let first, regions.allSatisfy({ $0 == first }) else { return nil }
+            return first
+        case .not: return nil
+        }
+    }
+}
+
+/// One key of a household sort order.
+///
+/// Households without a desil (or without an update time) sort as if above every value: last
+/// ascending, first descending. Ties always fall back to the household id, ascending.
+public struct HouseholdSort: Hashable, Sendable {
+    public enum Key: String, Hashable, Sendable, CaseIterable {
+        /// The store's household id.
+        case id
+        /// The desa code (kode wilayah), so households group by region in code order.
+        case wilayah
+        case desil
+        /// The nomor KK; reads each matching record, so it costs a decode per match.
+        case nomorKK
+        /// When the household last changed; reads each matching record.
+        case updatedAt
+    }
+
+    public var key: Key
+    public var descending: Bool
+
+    public init(_ key: Key, descending: Bool = false) {
+        self.key = key
+        self.descending = descending
+    }
+
+    var needsRecord: Bool { key == .nomorKK || key == .updatedAt }
+}
+
+/// A household of a search result and how many members it has.
+public struct HouseholdMatch: Hashable, Sendable {
+    public var id: HouseholdID
+    public var members: Int
+}
+
+/// A member of a search result with the household it belongs to.
+public struct HouseholdMember: Sendable {
+    public var household: Household
+    /// The member's position in `household.members`.
+    public var index: Int
+    public var member: Member { household.members[index] }
+
+    public init(household: Household, index: Int) {
+        self.household = household
+        self.index = index
+    }
+}
+
+/// One page of search results and how many households (and members) match in all.
+public struct SearchPage<Element: Sendable>: Sendable {
+    public var items: [Element]
+    public var total: Count
+}
+
+extension ReadTransaction {
+    /// The first `prefix` matches of `filter` inside `region` (nil: everywhere) in `sort` order,
+    /// and the total. Without a sort, the order is the scan's index order.
+    ///
+    /// Memory stays near `prefix` entries of (sort values, id): the scan keeps the best
+    /// `prefix` and drops the rest as it goes.
+    public func matches(_ filter: HouseholdFilter, within region: KodeWilayah? = nil, sortedBy sort: [HouseholdSort] = [], prefix: Int = .max) throws -> SearchPage<HouseholdMatch> {
+        try ensureValid()
+        try filter.validate()
+        var collector = TopMatches(sort: sort, prefix: max(0, prefix))
+        var total = Count()
+        let needsRecord = sort.contains(where: \.needsRecord)
+
+        func visit(_ id: HouseholdID, _ summary: IndexSummary, _ key: [UInt8]) throws {
+            total.households += 1
+            total.members += Int(summary.members)
+            let match = HouseholdMatch(id: id, members: Int(summary.members))
+            guard !sort.isEmpty else { return collector.append(match, values: []) }
+            let record: Household? = try needsRecord ? household(id: id) : nil
+            let values = sort.map { item -> UInt64 in
+                switch item.key {
+                case .id: id.rawValue
+                case .wilayah: Self.desa(ofKey: key).packed
+                case .desil: summary.desil.map(UInt64.init) ?? 11
+                case .nomorKK: record?.nomorKK.rawValue ?? .max
+                case .updatedAt: record?.updatedAt.map { UInt64(clamping: Int64(($0.timeIntervalSince1970 * 1000).rounded(.down))) } ?? .max
+                }
+            }
+            collector.append(match, values: values)
+        }
+
+        // The scan: the query every match satisfies, on its cheapest index over the narrowest
+        // region; the rest of the filter is checked on each entry's summary.
+        guard let narrowed = Self.intersect(filter.region, region) else { return SearchPage(items: [], total: total) }
+        var driver = filter.driver ?? HouseholdQuery()
+        driver.wilayah = narrowed
+        var isDriver = false
+        if case .query = filter { isDriver = true }
+        try scan(try plan(for: driver), query: driver, after: nil) { id, summary, key in
+            if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) { try visit(id, summary, key) }
+            return true
+        }
+        return SearchPage(items: collector.finish(), total: total)
+    }
+
+    /// One page of the households matching `filter` inside `region`, in `sort` order.
+    public func households(matching filter: HouseholdFilter, within region: KodeWilayah? = nil, sortedBy sort: [HouseholdSort] = [], offset: Int, limit: Int) throws -> SearchPage<Household> {
+        let offset = max(0, offset), limit = max(0, limit)
+        let found = try matches(filter, within: region, sortedBy: sort, prefix: Self.end(offset, limit))
+        let slice = found.items.dropFirst(offset).prefix(limit)
+        return SearchPage(items: try slice.compactMap { try household(id: $0.id) }, total: found.total)
+    }
+
+    /// One page of the members of the households matching `filter` inside `region`: households
+    /// in `sort` order, each household's members in register order. `offset` and `limit` count members.
+    public func members(matching filter: HouseholdFilter, within region: KodeWilayah? = nil, sortedBy sort: [HouseholdSort] = [], offset: Int, limit: Int) throws -> SearchPage<HouseholdMember> {
+        let offset = max(0, offset), limit = max(0, limit)
+        // Every household has at least one member, so offset + limit households cover the page.
+        let found = try matches(filter, within: region, sortedBy: sort, prefix: Self.end(offset, limit))
+        var items: [HouseholdMember] = []
+        var start = 0
+        for match in found.items {
+            guard items.count < limit else { break }
+            defer { start += match.members }
+            guard start + match.members > offset, let household = try household(id: match.id) else { continue }
+            for index in min(max(0, offset - start), household.members.count)..<household.members.count where items.count < limit {
+                items.append(HouseholdMember(household: household, index: index))
+            }
+        }
+        return SearchPage(items: items, total: found.total)
+    }
+
+    /// `offset + limit`, or `Int.max` past it.
+    static func end(_ offset: Int, _ limit: Int) -> Int {
+        offset > Int.max - limit ? Int.max : offset + limit
+    }
+
+    /// The desa code at the end of a secondary index key.
+    static func desa(ofKey key: [UInt8]) -> KodeWilayah {
+        KodeWilayah(unchecked: key.suffix(Keys.desaWidth).reduce(0) { $0 << 8 | UInt64($1) }, level: .desa)
+    }
+
+    /// The narrower of two regions (nil: everywhere), or `.none` when they do not overlap.
+    static func intersect(_ a: KodeWilayah?, _ b: KodeWilayah?) -> KodeWilayah?? {
+        guard let a else { return .some(b) }
+        guard let b else { return .some(a) }
+        if a.contains(b) { return .some(b) }
+        if b.contains(a) { return .some(a) }
+        return .none
+    }
+}
+
+/// The best `prefix` matches seen so far in sort order (or the first `prefix` in scan order
+/// without a sort), in memory proportional to `prefix`.
+private struct TopMatches {
+    let sort: [HouseholdSort]
+    let prefix: Int
+    private var entries: [(values: [UInt64], match: HouseholdMatch)] = []
+
+    init(sort: [HouseholdSort], prefix: Int) {
+        self.sort = sort
+        self.prefix = prefix
+    }
+
+    mutating func append(_ match: HouseholdMatch, values: [UInt64]) {
+        if sort.isEmpty {
+            if entries.count < prefix { entries.append((values, match)) }
+            return
+        }
+        guard prefix > 0 else { return }
+        entries.append((values, match))
+        // Sort and cut back to `prefix` once twice as many gathered: O(n log prefix) overall.
+        if entries.count >= max(2 * min(prefix, Int.max / 2), 1024) { cut() }
+    }
+
+    mutating func finish() -> [HouseholdMatch] {
+        if !sort.isEmpty { cut() }
+        return entries.map { $0.match }
+    }
+
+    private mutating func cut() {
+        let sort = self.sort
+        entries.sort { a, b in
+            for (position, item) in sort.enumerated() where a.values[position] != b.values[position] {
+                return item.descending ? a.values[position] > b.values[position] : a.values[position] < b.values[position]
+            }
+            return a.match.id.rawValue < b.match.id.rawValue
+        }
+        if entries.count > prefix { entries.removeLast(entries.count - prefix) }
+    }
+}
