@@ -1,6 +1,7 @@
 import Foundation
 @_exported import LumbungTestSupport
 import Hummingbird
+import Logging
 import HummingbirdTesting
 import Lumbung
 import LumbungHTTP
@@ -65,6 +66,20 @@ final class APIFixture: @unchecked Sendable {
     var application: some ApplicationProtocol {
         let api = LumbungAPI<LumbungBasicRequestContext>(gateway: StoreGateway(store: store, readExecution: readExecution), configuration: configuration)
         return Application(router: api.router(logLevel: .debug))
+    }
+
+    /// The application as `lumbung serve` runs it: with the persons fast path in each
+    /// connection's pipeline (when look-ups run inline).
+    var applicationWithFastPath: some ApplicationProtocol {
+        let api = LumbungAPI<LumbungBasicRequestContext>(gateway: StoreGateway(store: store, readExecution: readExecution), configuration: configuration)
+        var logger = Logger(label: "lumbung.test")
+        logger.logLevel = .warning
+        let fastPath = api.personLookupFastPath(logger: logger, serverName: "lumbung")
+        return Application(
+            router: api.router(logLevel: .debug),
+            server: .http1(configuration: .init(additionalChannelHandlers: fastPath.handlers())),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "lumbung"),
+            logger: logger)
     }
 
     /// Runs `body` against the router in process.

@@ -95,8 +95,10 @@ struct Serve: AsyncParsableCommand {
 
         var logger = Logger(label: "lumbung.http") { StandardErrorLogHandler(label: $0) }
         logger.logLevel = settings.logLevel
+        let fastPath = api.personLookupFastPath(logger: logger, requestLogLevel: .info, serverName: "lumbung")
         let app = Application(
             router: api.router(logLevel: .info),
+            server: .http1(configuration: .init(additionalChannelHandlers: fastPath.handlers())),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "lumbung"),
             onServerRunning: { channel in
                 let address = channel.localAddress

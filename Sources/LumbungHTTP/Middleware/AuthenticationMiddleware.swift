@@ -14,15 +14,9 @@ public struct AuthenticationMiddleware<Context: LumbungRequestContext>: RouterMi
         guard let header = request.headers[.authorization] else {
             throw LumbungError(.authMissing, rule: "send `Authorization: Bearer <token>` (create one with `lumbung token create`)")
         }
-        // `Bearer <secret>`, the scheme in any case; parsed on bytes (no Foundation on this path).
-        let bytes = Array(header.utf8)
-        let scheme = Array("bearer ".utf8)
-        guard bytes.count > scheme.count,
-            zip(bytes.prefix(scheme.count), scheme).allSatisfy({ $0 | 0x20 == $1 | 0x20 })
-        else {
+        guard let secret = RequestParts.bearerSecret(header) else {
             throw LumbungError(.authInvalid, field: "Authorization", rule: "the header is `Bearer <token>`")
         }
-        let secret = String(decoding: bytes.dropFirst(scheme.count).drop { $0 == 0x20 }.reversed().drop { $0 == 0x20 }.reversed(), as: UTF8.self)
         guard let token = try await gateway.authenticate(secret: secret) else {
             throw LumbungError(.authInvalid, field: "Authorization", rule: "the token is unknown or revoked")
         }

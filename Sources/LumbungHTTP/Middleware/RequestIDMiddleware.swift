@@ -7,7 +7,7 @@ public struct RequestIDMiddleware<Context: LumbungRequestContext>: RouterMiddlew
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let id = request.headers[requestIDField].flatMap(Self.sanitized) ?? context.id
+        let id = request.headers[requestIDField].flatMap(RequestParts.requestID) ?? context.id
         context.access.requestID = id
         do {
             var response = try await next(request, context)
@@ -17,16 +17,6 @@ public struct RequestIDMiddleware<Context: LumbungRequestContext>: RouterMiddlew
             error.requestID = id
             throw error
         }
-    }
-
-    static func sanitized(_ text: String) -> String? {
-        guard (1...64).contains(text.utf8.count),
-            text.utf8.allSatisfy({ byte in
-                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-            })
-        else { return nil }
-        return text
     }
 }
 

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -23,15 +24,23 @@ public struct RequestLogMiddleware<Context: LumbungRequestContext>: RouterMiddle
     }
 
     private func log(_ request: Request, _ context: Context, status: Int, start: ContinuousClock.Instant) {
-        guard context.logger.logLevel <= level else { return }
+        RequestLogLine.write(to: context.logger, level: level, method: request.method, route: context.endpointPath ?? "unmatched", status: status, start: start, requestID: context.access.requestID)
+    }
+}
+
+/// The one log line of a request, written by ``RequestLogMiddleware`` and the persons fast path.
+enum RequestLogLine {
+    /// The request's one log line, if `logger` logs at `level`.
+    static func write(to logger: Logger, level: Logger.Level, method: HTTPRequest.Method, route: String, status: Int, start: ContinuousClock.Instant, requestID: String) {
+        guard logger.logLevel <= level else { return }
         let elapsed = ContinuousClock.now - start
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        context.logger.log(level: level, "request", metadata: [
-            "method": .string(request.method.rawValue),
-            "route": .string(context.endpointPath ?? "unmatched"),
+        logger.log(level: level, "request", metadata: [
+            "method": .string(method.rawValue),
+            "route": .string(route),
             "status": .stringConvertible(status),
             "duration_us": .stringConvertible(micros),
-            "request_id": .string(context.access.requestID),
+            "request_id": .string(requestID),
         ])
     }
 }

@@ -41,17 +41,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         guard let household, let index = household.members.firstIndex(where: { $0.nik.nik == nik }) else {
             throw ScopeRules.memberNotFound(nik)
         }
-        // One buffer for the whole answer, the member's bytes copied from the household's: this
-        // is the hottest route.
-        var body: [UInt8] = []
-        body.reserveCapacity(4096)
-        body.append(contentsOf: #"{"household":"#.utf8)
-        let members = HouseholdJSON.encode(household, into: &body, memberRanges: true)
-        body.append(contentsOf: #","anggota":"#.utf8)
-        let member = Array(body[members[index]])  // a copy first: appending a slice of itself would copy the whole buffer
-        body.append(contentsOf: member)
-        body.append(UInt8(ascii: "}"))
-        return JSONBody.response(body)
+        return JSONBody.response(PersonAnswer.body(household, member: index))
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {

@@ -99,18 +99,33 @@ public struct StoreGateway: Sendable {
     /// ``tokenCacheLifetime``, so most requests skip the store; unknown secrets are never
     /// remembered, and a revocation counts once the entry expires.
     public func authenticate(secret: String) async throws -> AccessToken? {
-        let now = ContinuousClock.now
-        if let token = tokenCache.withLock({ cache in cache[secret].flatMap { $0.expires > now ? $0.token : nil } }) {
-            return token
-        }
+        if let token = remembered(secret) { return token }
         let token = try await lookup { tx in try tx.authenticate(secret: secret) }
-        if let token {
-            tokenCache.withLock { cache in
-                if cache.count >= 1024 { cache.removeAll(keepingCapacity: true) }
-                cache[secret] = (token, now + Self.tokenCacheLifetime)
-            }
-        }
+        remember(token, for: secret)
         return token
+    }
+
+    /// ``authenticate(secret:)`` on the calling thread, for callers that may block for a point
+    /// look-up (the persons fast path, which runs only with inline look-ups).
+    func authenticateNow(secret: String) throws -> AccessToken? {
+        if let token = remembered(secret) { return token }
+        let token = try store.read { tx in try tx.authenticate(secret: secret) }
+        remember(token, for: secret)
+        return token
+    }
+
+    private func remembered(_ secret: String) -> AccessToken? {
+        let now = ContinuousClock.now
+        return tokenCache.withLock { cache in cache[secret].flatMap { $0.expires > now ? $0.token : nil } }
+    }
+
+    private func remember(_ token: AccessToken?, for secret: String) {
+        guard let token else { return }
+        let expires = ContinuousClock.now + Self.tokenCacheLifetime
+        tokenCache.withLock { cache in
+            if cache.count >= 1024 { cache.removeAll(keepingCapacity: true) }
+            cache[secret] = (token, expires)
+        }
     }
 
     /// How long an authenticated token is remembered.
