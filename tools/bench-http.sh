@@ -3,6 +3,8 @@
 #   1.+2. GET /health (the same server's ceiling) and GET /v1/persons/{nik} on random NIKs of a
 #      1M-household store, alternated for $LUMBUNG_BENCH_ROUNDS rounds (3 by default) so that
 #      both see the same machine; each round's ratio, then the median round
+#   2b. persons again at a steady offered load ($LUMBUNG_BENCH_RATE a second, 20,000 unless
+#      set; each connection pauses between answer and request): its latency below the ceiling
 #   3. a mix of 90% persons and 10% PUT /v1/households/{id} on every connection
 #   4. reads and writes at once on separate connections (persons on most, PUT on a few), each
 #      reported apart: how reads fare while writes go on
@@ -71,6 +73,10 @@ awk '$2 == "health" {h[$1] = $3; hl[$1] = $4 " / " $5} $2 == "persons" {p[$1] = 
   END {for (r in h) printf "round %s: health %.0f/s (p50/p99 %s), persons %.0f/s (p50/p99 %s): %.0f%%\n", r, h[r], hl[r], p[r], pl[r], 100 * p[r] / h[r]}' "$summary" | sort
 awk '$2 == "health" {h[$1] = $3} $2 == "persons" {p[$1] = $3} END {for (r in h) print 100 * p[r] / h[r]}' "$summary" | sort -n \
   | awk '{v[NR] = $1} END {printf "median of %d rounds: persons at %.0f%% of /health\n", NR, v[int((NR + 1) / 2)]}'
+rate="${LUMBUNG_BENCH_RATE:-20000}"
+echo "== GET /v1/persons/{nik} at a steady offered load of about $rate a second on $connections connections, $duration"
+SCRIPTS_DIR="$scripts" CONNECTIONS="$connections" RATE="$rate" \
+  wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$scripts/persons-paced.lua" "$url"
 echo "== mix: 90% GET /v1/persons/{nik}, 10% PUT /v1/households/{id}, $connections connections, $duration"
 wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$scripts/mixed.lua" "$url"
 echo "== apart: persons on $((connections - write_connections)) connections and PUT /v1/households/{id} on $write_connections, at once, $duration"
