@@ -7,15 +7,7 @@ import Testing
 /// SIGTERM.
 @Suite struct LiveServerTests {
     /// The built `lumbung` binary.
-    static let binary: String? = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        var candidates = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("lumbung")]
-        for bundle in Bundle.allBundles {
-            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("lumbung"))
-        }
-        candidates.append(root.appendingPathComponent(".build/debug/lumbung"))
-        return candidates.map(\.path).first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    static var binary: String? { lumbungBinary }
 
     struct Output {
         let status: Int32

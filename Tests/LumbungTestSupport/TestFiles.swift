@@ -29,3 +29,20 @@ public func waitBounded(_ process: Process, arguments: [String], seconds: TimeIn
     }
     process.waitUntilExit()
 }
+
+/// The built `lumbung` executable the CLI and live-server tests run: next to the test bundle,
+/// or under the package's `.build` (debug, then release); nil if none is built.
+public let lumbungBinary: String? = {
+    var candidates: [URL] = []
+    let bundle = Bundle.main.bundleURL
+    candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("lumbung"))
+    candidates.append(bundle.appendingPathComponent("lumbung"))
+    for bundle in Bundle.allBundles {
+        candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("lumbung"))
+    }
+    // Tests/LumbungTestSupport/TestFiles.swift → the package root.
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    candidates.append(root.appendingPathComponent(".build/debug/lumbung"))
+    candidates.append(root.appendingPathComponent(".build/release/lumbung"))
+    return candidates.map(\.path).first { FileManager.default.isExecutableFile(atPath: $0) }
+}()

@@ -4,21 +4,8 @@ import Testing
 
 /// End-to-end tests of the `lumbung` executable on a temporary store.
 @Suite struct CLITests {
-    /// The built `lumbung` binary: next to the test bundle, or under the package's `.build`.
-    static let binary: String? = {
-        var candidates: [URL] = []
-        let bundle = Bundle.main.bundleURL
-        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("lumbung"))
-        candidates.append(bundle.appendingPathComponent("lumbung"))
-        for bundle in Bundle.allBundles {
-            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("lumbung"))
-        }
-        // Tests/LumbungTests/CLITests.swift → the package root.
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".build/debug/lumbung"))
-        candidates.append(root.appendingPathComponent(".build/release/lumbung"))
-        return candidates.map(\.path).first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    /// The built `lumbung` binary.
+    static var binary: String? { lumbungBinary }
 
     struct Result {
         let status: Int32

@@ -46,7 +46,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("body-limit"), help: ArgumentHelp("The largest request body in bytes (default: $LUMBUNG_BODY_LIMIT, else 1048576).", valueName: "bytes"))
     var bodyLimit: Int?
 
-    @Option(help: ArgumentHelp("Where point look-ups (a NIK, an id, a KK, a token) run: inline (in the request's task, the default: a few microseconds of mapped memory, cheaper than a hop to a queue) or queue (on the read queue, for a store much larger than memory). Scans (pages, counts, snapshots, the change feed) always run on the read queue and writes on their own serial queue.", valueName: "mode"))
+    @Option(help: ArgumentHelp("Where point look-ups (a NIK, an id, a KK, a token) run: inline (in the request's task, the default: a few microseconds of mapped memory, cheaper than a hop to a queue) or queue (on the read queue, for a store much larger than memory; this also turns off the fast path that answers GET /v1/persons/{nik} on the event loop). Scans (pages, counts, snapshots, the change feed) always run on the read queue and writes on their own serial queue.", valueName: "mode"))
     var reads: StoreGateway.ReadExecution = .inline
 
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default: $LUMBUNG_LOG_LEVEL, else info).", valueName: "level"))
