@@ -75,6 +75,7 @@ import Testing
         environment["LUMBUNG_PORT"] = "0"
         environment["LUMBUNG_BODY_LIMIT"] = "4096"
         environment["LUMBUNG_LOG_LEVEL"] = "debug"
+        environment["LUMBUNG_EVENT_LOOPS"] = "1"
         server.environment = environment
         let logPath = directory.sub("server.log")
         FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -158,6 +159,8 @@ extension LiveServerTests {
             ([], ["LUMBUNG_BODY_LIMIT": "12"], "body limit"),
             (["--log-level", "loud"], [:], "log level"),
             ([], ["LUMBUNG_LOG_LEVEL": "loud"], "log level"),
+            (["--event-loops", "0"], [:], "event loops"),
+            ([], ["LUMBUNG_EVENT_LOOPS": "many"], "LUMBUNG_EVENT_LOOPS"),
             (["--reads", "sometimes"], [:], "reads"),
         ]
         for (arguments, environment, mention) in cases {

@@ -5,6 +5,8 @@ import Logging
 import Lumbung
 import LumbungHTTP
 import Metrics
+import NIOCore
+import NIOPosix
 import Prometheus
 
 /// `lumbung serve`: the HTTP API on one store.
@@ -22,6 +24,7 @@ struct Serve: AsyncParsableCommand {
               --store       LUMBUNG_STORE       ./lumbung-data
               --body-limit  LUMBUNG_BODY_LIMIT  1048576 bytes (larger bodies get 413)
               --log-level   LUMBUNG_LOG_LEVEL   info (trace, debug, info, notice, warning, error, critical)
+              --event-loops LUMBUNG_EVENT_LOOPS the number of cores
 
             Prints `listening on http://HOST:PORT` on standard error once it accepts connections; \
             logs one line per request on standard error (the route pattern, never a NIK). SIGTERM \
@@ -49,6 +52,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where point look-ups (a NIK, an id, a KK, a token) run: inline (in the request's task, the default: a few microseconds of mapped memory, cheaper than a hop to a queue) or queue (on the read queue, for a store much larger than memory; this also turns off the fast path that answers GET /v1/persons/{nik} on the event loop). Scans (pages, counts, snapshots, the change feed) always run on the read queue and writes on their own serial queue.", valueName: "mode"))
     var reads: StoreGateway.ReadExecution = .inline
 
+    @Option(name: .customLong("event-loops"), help: ArgumentHelp("Threads that serve connections (default: $LUMBUNG_EVENT_LOOPS, else one per core). Fewer leave cores to other work on the machine.", valueName: "count"))
+    var eventLoops: Int?
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default: $LUMBUNG_LOG_LEVEL, else info).", valueName: "level"))
     var logLevel: String?
 
@@ -58,6 +64,7 @@ struct Serve: AsyncParsableCommand {
         var port: Int
         var bodyLimit: Int
         var logLevel: Logger.Level
+        var eventLoops: Int
     }
 
     func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
@@ -79,7 +86,11 @@ struct Serve: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
             throw ValidationError("the log level is trace, debug, info, notice, warning, error or critical, not '\(levelText)'")
         }
-        return Settings(host: host, port: port, bodyLimit: limit, logLevel: level)
+        let loopsText = value(eventLoops.map(String.init), "LUMBUNG_EVENT_LOOPS") ?? String(System.coreCount)
+        guard let loops = Int(loopsText), (1...1024).contains(loops) else {
+            throw ValidationError("the event loops are 1 to 1024, not '\(loopsText)' (--event-loops or LUMBUNG_EVENT_LOOPS)")
+        }
+        return Settings(host: host, port: port, bodyLimit: limit, logLevel: level, eventLoops: loops)
     }
 
     func run() async throws {
@@ -104,6 +115,8 @@ struct Serve: AsyncParsableCommand {
                 let address = channel.localAddress
                 Terminal.note("listening on http://\(address?.ipAddress ?? settings.host):\(address?.port ?? settings.port) (store \(store.path))")
             },
+            eventLoopGroupProvider: settings.eventLoops == System.coreCount
+                ? .singleton : .shared(MultiThreadedEventLoopGroup(numberOfThreads: settings.eventLoops)),
             logger: logger)
         try await app.runService()
         Terminal.note("stopped; store closed")
