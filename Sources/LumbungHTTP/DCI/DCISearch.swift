@@ -35,6 +35,20 @@ enum DCISearch {
             self.code = code
             self.message = String(message.prefix(999))
         }
+
+        /// Runs `body`; a rejection passes through, a ``LumbungError`` becomes a rejection with
+        /// `code` and its message, anything else one with `code` and `otherwise`.
+        static func mapping<R>(_ code: String, otherwise: String, _ body: () throws -> R) throws(Rejection) -> R {
+            do {
+                return try body()
+            } catch let rejection as Rejection {
+                throw rejection
+            } catch let error as LumbungError {
+                throw Rejection(code, error.message)
+            } catch {
+                throw Rejection(code, otherwise)
+            }
+        }
     }
 
     enum Plan {
@@ -159,18 +173,12 @@ enum DCISearch {
         guard let type = query["type"]?.string, let value = query["value"]?.identifierText else {
             throw Rejection("rjct.search_criteria.invalid", "an idtype-value query is {\"type\": \"NIK\" or \"KK\", \"value\": \"…\"}")
         }
-        do {
+        return try Rejection.mapping("rjct.search_criteria.invalid", otherwise: "the identifier value is invalid") {
             switch type.uppercased() {
             case "NIK", "UIN", "NATIONALID", "NATIONAL_ID": return .nik(try NIK(value))
             case "KK", "NOMOR_KK", "NOMORKK", "FAMILYCARD", "FAMILY_CARD": return .kk(try NomorKK(value))
             default: throw Rejection("rjct.search_criteria.invalid", "the identifier type is NIK (also UIN, NationalID) or KK")
             }
-        } catch let rejection as Rejection {
-            throw rejection
-        } catch let error as LumbungError {
-            throw Rejection("rjct.search_criteria.invalid", error.message)
-        } catch {
-            throw Rejection("rjct.search_criteria.invalid", "the identifier value is invalid")
         }
     }
 
@@ -328,7 +336,7 @@ enum DCISearch {
     /// One attribute condition.
     static func condition(_ attribute: String, _ op: String, _ value: DCIValue, into query: inout HouseholdQuery) throws(Rejection) {
         let name = String(attribute.prefix(64))
-        do {
+        try Rejection.mapping("rjct.filter.invalid", otherwise: "\(name) is invalid") {
             switch attribute {
             case "wilayah", "kode_wilayah", "location":
                 guard op == "eq", let text = value.string else { throw Rejection("rjct.filter.invalid", "\(name) takes eq and a kode wilayah") }
@@ -372,12 +380,6 @@ enum DCISearch {
             default:
                 throw Rejection("rjct.filter.invalid", "\(name) is not a filter here; use wilayah, desil (poverty_score), status or program")
             }
-        } catch let rejection as Rejection {
-            throw rejection
-        } catch let error as LumbungError {
-            throw Rejection("rjct.filter.invalid", error.message)
-        } catch {
-            throw Rejection("rjct.filter.invalid", "\(name) is invalid")
         }
     }
 
