@@ -79,6 +79,20 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The JSON writer alone (persons answers, list pages and JSON Lines exports all use it), on
+    // generated households: one household, about 1.5 KB, per iteration.
+    Benchmark("JSON: encode a household", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let households = Array(generator.households(count: 1000))
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(8192)
+        benchmark.startMeasurement()
+        for index in benchmark.scaledIterations {
+            buffer.removeAll(keepingCapacity: true)
+            HouseholdJSON.encode(households[index % households.count], into: &buffer)
+            blackHole(buffer.count)
+        }
+    }
+
     // Bulk load of the generated households into a fresh store: one transaction, all or nothing.
     // The households are generated before the measurement starts.
     Benchmark(

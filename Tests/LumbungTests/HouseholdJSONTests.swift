@@ -343,6 +343,38 @@ private func decodeError(_ text: String) -> LumbungError? {
         #expect(buffer.count == 1 + 2 * HouseholdJSON.encode(sample()).count)
     }
 
+    @Test func memberRangesPointAtEachMember() throws {
+        var generator = HouseholdGenerator(seed: 11)
+        for _ in 0..<50 {
+            let household = generator.household()
+            var buffer = Array(#"{"household":"#.utf8)
+            let ranges = HouseholdJSON.encode(household, into: &buffer, memberRanges: true)
+            #expect(Array(buffer.dropFirst(13)) == HouseholdJSON.encode(household))
+            #expect(ranges.count == household.members.count)
+            for (range, member) in zip(ranges, household.members) {
+                var alone: [UInt8] = []
+                HouseholdJSON.encode(member: member, into: &alone)
+                #expect(Array(buffer[range]) == alone)
+            }
+            let (json, inPlace) = HouseholdJSON.withEncoded(household) { (Array($0), $1) }
+            #expect(json == HouseholdJSON.encode(household))
+            #expect(inPlace.map { $0.lowerBound + 13 } == ranges.map(\.lowerBound))
+        }
+    }
+
+    /// Strings longer than the writer's first buffer, with escapes where it has to grow.
+    @Test func longStringsWithEscapesRoundTrip() throws {
+        for length in [2000, 2047, 2048, 5000, 20_000] {
+            var household = sample()
+            household.alamat = String(repeating: "Jl. \"Mawar\"\\\n\u{1}é", count: length / 12)
+            household.members[0].name = String(repeating: "\t", count: length / 10)
+            let bytes = HouseholdJSON.encode(household)
+            #expect(try HouseholdJSON.decode(bytes) == household)
+            #expect(throws: Never.self) { try JSONSerialization.jsonObject(with: Data(bytes)) }
+            #expect(try HouseholdJSON.decode(HouseholdJSON.encode(household, pretty: true)) == household)
+        }
+    }
+
     @Test func propertyRoundTrip() throws {
         var generator = HouseholdGenerator(seed: 0x4C75_6D62_756E_67)
         for index in 0..<400 {

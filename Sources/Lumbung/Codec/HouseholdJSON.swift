@@ -62,9 +62,8 @@ public enum HouseholdJSON {
     /// ```
     public static func encode(_ household: Household, into buffer: inout [UInt8], pretty: Bool = false) {
         var writer = JSONWriter(pretty: pretty)
-        swap(&writer.out, &buffer)
         writer.write(household)
-        swap(&writer.out, &buffer)
+        writer.append(to: &buffer)
     }
 
     /// Appends the household's JSON to `buffer` and returns where each member's object lies in
@@ -80,10 +79,26 @@ public enum HouseholdJSON {
     public static func encode(_ household: Household, into buffer: inout [UInt8], memberRanges: Bool) -> [Range<Int>] {
         var writer = JSONWriter(pretty: false)
         writer.recordsMemberRanges = memberRanges
-        swap(&writer.out, &buffer)
         writer.write(household)
-        swap(&writer.out, &buffer)
-        return writer.memberRanges
+        let offset = buffer.count
+        writer.append(to: &buffer)
+        return writer.memberRanges.map { ($0.lowerBound + offset)..<($0.upperBound + offset) }
+    }
+
+    /// Calls `body` with the household's JSON and where each member's object lies in it, in the
+    /// writer's own memory: for answers that copy the bytes straight into a network buffer.
+    ///
+    /// ```swift
+    /// let size = HouseholdJSON.withEncoded(household) { json, members in json.count + members[0].count }
+    /// ```
+    /// The bytes are valid only inside `body`.
+    public static func withEncoded<Result>(
+        _ household: Household, _ body: (UnsafeBufferPointer<UInt8>, [Range<Int>]) throws -> Result
+    ) rethrows -> Result {
+        var writer = JSONWriter(pretty: false)
+        writer.recordsMemberRanges = true
+        writer.write(household)
+        return try writer.withBytes { try body($0, writer.memberRanges) }
     }
 
     /// Appends one member as the same JSON object a household's `anggota` array holds.
@@ -93,10 +108,9 @@ public enum HouseholdJSON {
     /// HouseholdJSON.encode(member: household.members[0], into: &bytes)   // {"nik":"3216…", …}
     /// ```
     public static func encode(member: Member, into buffer: inout [UInt8]) {
-        var writer = JSONWriter(pretty: false)
-        swap(&writer.out, &buffer)
+        var writer = JSONWriter(pretty: false, capacity: 512)
         writer.write(member)
-        swap(&writer.out, &buffer)
+        writer.append(to: &buffer)
     }
 
     /// The household as a JSON `String`; a convenience over ``encode(_:pretty:)``.
@@ -132,299 +146,6 @@ public enum HouseholdJSON {
                 rule: "a household is a JSON object {…}, not \(document.kindName)")
         }
         return try HouseholdReader.household(entries)
-    }
-}
-
-// MARK: - Writer
-
-/// Appends JSON bytes for a household; keys are fixed ASCII, values escaped.
-struct JSONWriter {
-    var out: [UInt8] = []
-    let pretty: Bool
-    /// Whether ``write(_:)-household`` notes where each member's object lies in `out`.
-    var recordsMemberRanges = false
-    private(set) var memberRanges: [Range<Int>] = []
-    private var depth = 0
-    private var first = true
-
-    init(pretty: Bool) { self.pretty = pretty }
-
-    mutating func write(_ household: Household) {
-        beginObject()
-        if let id = household.id {
-            key("id")
-            unsigned(id.rawValue)
-        }
-        key("nomor_kk")
-        ascii(household.nomorKK.text, quoted: true)
-        key("kode_wilayah")
-        ascii(household.wilayah.dotted, quoted: true)
-        key("alamat")
-        string(household.alamat)
-        if let rt = household.rt {
-            key("rt")
-            integer(Int64(rt))
-        }
-        if let rw = household.rw {
-            key("rw")
-            integer(Int64(rw))
-        }
-        key("status")
-        string(household.status.name)
-        if let reason = household.status.reason {
-            key("alasan_tidak_layak")
-            string(reason.name)
-        }
-        if let desil = household.desil {
-            key("desil")
-            integer(Int64(desil))
-        }
-        key("program")
-        beginArray()
-        for program in household.programs.sorted() {
-            element()
-            string(program.name)
-        }
-        endArray()
-        key("atribut")
-        write(household.attributes)
-        if let updatedAt = household.updatedAt {
-            key("diperbarui")
-            timestamp(updatedAt)
-        }
-        key("anggota")
-        beginArray()
-        for member in household.members {
-            element()
-            let start = out.count
-            write(member)
-            if recordsMemberRanges { memberRanges.append(start..<out.count) }
-        }
-        endArray()
-        endObject()
-    }
-
-    mutating func write(_ member: Member) {
-        beginObject()
-        key("nik")
-        if let text = member.nik.text { string(text) } else { null() }
-        key("status_nik")
-        switch member.nik {
-        case .valid: ascii("valid", quoted: true)
-        case .invalid(_, let reason): string("invalid:\(reason.rawValue)")
-        case .missing: ascii("missing", quoted: true)
-        }
-        key("nama")
-        string(member.name)
-        key("jenis_kelamin")
-        ascii(member.sex.letter, quoted: true)
-        key("tanggal_lahir")
-        if let date = member.birthDate { ascii(date.description, quoted: true) } else { null() }
-        key("hubungan")
-        ascii(member.relation.name, quoted: true)
-        key("keberadaan")
-        ascii(member.presence.name, quoted: true)
-        key("status_kawin")
-        name(member.maritalStatus)
-        key("pendidikan")
-        name(member.education)
-        key("pekerjaan")
-        if let occupation = member.occupation { string(occupation) } else { null() }
-        key("disabilitas")
-        name(member.disability)
-        key("atribut")
-        write(member.attributes)
-        endObject()
-    }
-
-    private mutating func write(_ attributes: Attributes) {
-        beginObject()
-        for (code, value) in attributes {
-            dynamicKey(code)
-            switch value {
-            case .code(let number): integer(number)
-            case .number(let number): double(number)
-            case .text(let text): string(text)
-            }
-        }
-        endObject()
-    }
-
-    // Structure.
-
-    private mutating func beginObject() {
-        out.append(UInt8(ascii: "{"))
-        depth += 1
-        first = true
-    }
-
-    private mutating func endObject() {
-        close(UInt8(ascii: "}"))
-    }
-
-    private mutating func beginArray() {
-        out.append(UInt8(ascii: "["))
-        depth += 1
-        first = true
-    }
-
-    private mutating func endArray() {
-        close(UInt8(ascii: "]"))
-    }
-
-    private mutating func close(_ bracket: UInt8) {
-        depth -= 1
-        if pretty && !first { newline() }
-        out.append(bracket)
-        first = false
-    }
-
-    /// Separator and indentation before an array element.
-    private mutating func element() {
-        if !first { out.append(UInt8(ascii: ",")) }
-        first = false
-        if pretty { newline() }
-    }
-
-    private mutating func newline() {
-        out.append(0x0A)
-        for _ in 0..<(depth * 2) { out.append(0x20) }
-    }
-
-    /// A fixed ASCII key.
-    private mutating func key(_ name: StaticString) {
-        element()
-        out.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { out.append(contentsOf: $0) }
-        out.append(UInt8(ascii: "\""))
-        colon()
-    }
-
-    private mutating func dynamicKey(_ name: String) {
-        element()
-        string(name)
-        colon()
-    }
-
-    private mutating func colon() {
-        out.append(UInt8(ascii: ":"))
-        if pretty { out.append(0x20) }
-    }
-
-    // Values.
-
-    private mutating func null() {
-        out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])  // null
-    }
-
-    private mutating func name<T: NamedCode>(_ value: T?) {
-        if let value { ascii(value.name, quoted: true) } else { null() }
-    }
-
-    /// Text known to need no escaping (digits, codes, names).
-    private mutating func ascii(_ text: String, quoted: Bool) {
-        if quoted { out.append(UInt8(ascii: "\"")) }
-        out.append(contentsOf: text.utf8)
-        if quoted { out.append(UInt8(ascii: "\"")) }
-    }
-
-    /// A JSON string: `"` and `\` escaped, control characters as `\n`, `\t`, … or `\u00XX`.
-    mutating func string(_ text: String) {
-        out.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { bytes in
-            var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                if runStart < index {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                }
-                runStart = index + 1
-                out.append(UInt8(ascii: "\\"))
-                switch byte {
-                case 0x22: out.append(UInt8(ascii: "\""))
-                case 0x5C: out.append(UInt8(ascii: "\\"))
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x0C: out.append(UInt8(ascii: "f"))
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-                }
-            }
-            if runStart < bytes.count {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
-    mutating func integer(_ value: Int64) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        unsigned(value.magnitude)
-    }
-
-    mutating func unsigned(_ value: UInt64) {
-        if value < 10 {
-            out.append(0x30 + UInt8(value))
-            return
-        }
-        let start = out.count
-        var rest = value
-        while rest > 0 {
-            out.append(0x30 + UInt8(rest % 10))
-            rest /= 10
-        }
-        out[start...].reverse()
-    }
-
-    /// A double that reads back as a number, not a code: always with a fraction or exponent.
-    /// Swift's description is the shortest text that round-trips exactly. JSON has no infinity
-    /// or NaN (the store refuses them), so those are written as `null`.
-    mutating func double(_ value: Double) {
-        guard value.isFinite else { return null() }
-        let text = value.description
-        out.append(contentsOf: text.utf8)
-        if !text.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
-            out.append(contentsOf: [UInt8(ascii: "."), 0x30])
-        }
-    }
-
-    /// `"2026-11-23T10:15:17.123Z"`: UTC, to the millisecond.
-    mutating func timestamp(_ date: Date) {
-        let milliseconds = RecordCodec.milliseconds(date)
-        let (days, inDay) = HouseholdReader.floorDivide(milliseconds, 86_400_000)
-        let day = CalendarDate(ordinal: Int(days) + HouseholdReader.unixEpochOrdinal)
-        out.append(UInt8(ascii: "\""))
-        padded(Int64(day.year), 4)
-        out.append(UInt8(ascii: "-"))
-        padded(Int64(day.month), 2)
-        out.append(UInt8(ascii: "-"))
-        padded(Int64(day.day), 2)
-        out.append(UInt8(ascii: "T"))
-        padded(inDay / 3_600_000, 2)
-        out.append(UInt8(ascii: ":"))
-        padded(inDay / 60_000 % 60, 2)
-        out.append(UInt8(ascii: ":"))
-        padded(inDay / 1000 % 60, 2)
-        out.append(UInt8(ascii: "."))
-        padded(inDay % 1000, 3)
-        out.append(UInt8(ascii: "Z"))
-        out.append(UInt8(ascii: "\""))
-    }
-
-    private mutating func padded(_ value: Int64, _ width: Int) {
-        if value < 0 { return integer(value) }
-        var digits = 1, limit: Int64 = 10
-        while value >= limit && digits < 19 {
-            digits += 1
-            limit = limit &* 10
-        }
-        for _ in digits..<max(digits, width) { out.append(0x30) }
-        unsigned(UInt64(value))
     }
 }
 

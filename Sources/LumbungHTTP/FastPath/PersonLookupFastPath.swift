@@ -111,7 +111,7 @@ final class PersonLookupFastPath: ChannelDuplexHandler, RemovableChannelHandler 
                 let requestID = request.headerFields[requestIDField].flatMap(RequestParts.requestID) ?? RequestID().description
                 var fields: HTTPFields = [:]
                 fields[.contentType] = "application/json"
-                fields[.contentLength] = String(body.count)
+                fields[.contentLength] = String(body.readableBytes)
                 fields[requestIDField] = requestID
                 fields[.date] = dates.now()
                 if let serverName { fields[.server] = serverName }
@@ -124,7 +124,7 @@ final class PersonLookupFastPath: ChannelDuplexHandler, RemovableChannelHandler 
                     logger[metadataKey: "hb.request.id"] = .string(requestID)
                     RequestLogLine.write(to: logger, level: logLevel, method: .get, route: Self.route, status: 200, start: start, requestID: requestID)
                 }
-                return (HTTPResponse(status: .ok, headerFields: fields), ByteBuffer(bytes: body))
+                return (HTTPResponse(status: .ok, headerFields: fields), body)
             } catch {
                 return nil
             }

@@ -76,8 +76,13 @@ public indirect enum JSONBody: Sendable {
 
     /// A response with these JSON bytes.
     public static func response(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, contentType: String = "application/json", headers: HTTPFields = [:]) -> Response {
+        response(ByteBuffer(bytes: bytes), status: status, contentType: contentType, headers: headers)
+    }
+
+    /// The same, for bytes already in a buffer.
+    public static func response(_ buffer: ByteBuffer, status: HTTPResponse.Status = .ok, contentType: String = "application/json", headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = contentType
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: buffer))
     }
 }

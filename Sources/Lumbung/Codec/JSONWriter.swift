@@ -1,0 +1,417 @@
+import Foundation
+
+/// Writes the JSON of households and members (``HouseholdJSON``) into a buffer it owns.
+///
+/// Persons answers, list pages and JSON Lines exports all pass through here, so it writes into
+/// raw memory with one capacity check per value instead of `Array.append`'s uniqueness and
+/// capacity checks per byte (that took half the encoding time, measured in BENCHMARKS.md).
+///
+/// ```swift
+/// var writer = JSONWriter(pretty: false)
+/// writer.write(household)
+/// writer.append(to: &bytes)
+/// ```
+struct JSONWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written so far.
+    private(set) var count = 0
+    let pretty: Bool
+    /// Whether ``write(_:)-household`` notes where each member's object lies.
+    var recordsMemberRanges = false
+    /// Where each member's object lies in the written bytes, when ``recordsMemberRanges``.
+    private(set) var memberRanges: [Range<Int>] = []
+    private var depth = 0
+    private var first = true
+
+    init(pretty: Bool, capacity: Int = 2048) {
+        self.pretty = pretty
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Appends the bytes written so far to `buffer`.
+    func append(to buffer: inout [UInt8]) {
+        buffer.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// Calls `body` with the bytes written so far; they are valid only inside it.
+    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    // MARK: Records
+
+    mutating func write(_ household: Household) {
+        beginObject()
+        if let id = household.id {
+            key("id")
+            unsigned(id.rawValue)
+        }
+        key("nomor_kk")
+        identityNumber(household.nomorKK.rawValue)
+        key("kode_wilayah")
+        ascii(household.wilayah.dotted, quoted: true)
+        key("alamat")
+        string(household.alamat)
+        if let rt = household.rt {
+            key("rt")
+            integer(Int64(rt))
+        }
+        if let rw = household.rw {
+            key("rw")
+            integer(Int64(rw))
+        }
+        key("status")
+        ascii(household.status.name, quoted: true)
+        if let reason = household.status.reason {
+            key("alasan_tidak_layak")
+            ascii(reason.name, quoted: true)
+        }
+        if let desil = household.desil {
+            key("desil")
+            integer(Int64(desil))
+        }
+        key("program")
+        beginArray()
+        for program in household.programs.sorted() {
+            element()
+            ascii(program.name, quoted: true)
+        }
+        endArray()
+        key("atribut")
+        write(household.attributes)
+        if let updatedAt = household.updatedAt {
+            key("diperbarui")
+            timestamp(updatedAt)
+        }
+        key("anggota")
+        beginArray()
+        for index in household.members.indices {
+            element()
+            let start = count
+            write(household.members[index])
+            if recordsMemberRanges { memberRanges.append(start..<count) }
+        }
+        endArray()
+        endObject()
+    }
+
+    mutating func write(_ member: Member) {
+        beginObject()
+        switch member.nik {
+        case .valid(let nik):
+            key("nik")
+            identityNumber(nik.rawValue)
+            key("status_nik")
+            raw("\"valid\"")
+        case .invalid(let text, let reason):
+            key("nik")
+            string(text)
+            key("status_nik")
+            string("invalid:\(reason.rawValue)")
+        case .missing:
+            key("nik")
+            null()
+            key("status_nik")
+            raw("\"missing\"")
+        }
+        key("nama")
+        string(member.name)
+        key("jenis_kelamin")
+        ascii(member.sex.letter, quoted: true)
+        key("tanggal_lahir")
+        if let date = member.birthDate { calendarDate(date) } else { null() }
+        key("hubungan")
+        ascii(member.relation.name, quoted: true)
+        key("keberadaan")
+        ascii(member.presence.name, quoted: true)
+        key("status_kawin")
+        name(member.maritalStatus)
+        key("pendidikan")
+        name(member.education)
+        key("pekerjaan")
+        if let occupation = member.occupation { string(occupation) } else { null() }
+        key("disabilitas")
+        name(member.disability)
+        key("atribut")
+        write(member.attributes)
+        endObject()
+    }
+
+    private mutating func write(_ attributes: Attributes) {
+        beginObject()
+        for (code, value) in attributes {
+            element()
+            string(code)
+            colon()
+            switch value {
+            case .code(let number): integer(number)
+            case .number(let number): double(number)
+            case .text(let text): string(text)
+            }
+        }
+        endObject()
+    }
+
+    // MARK: Structure
+
+    private mutating func beginObject() {
+        byte(UInt8(ascii: "{"))
+        depth += 1
+        first = true
+    }
+
+    private mutating func endObject() {
+        close(UInt8(ascii: "}"))
+    }
+
+    private mutating func beginArray() {
+        byte(UInt8(ascii: "["))
+        depth += 1
+        first = true
+    }
+
+    private mutating func endArray() {
+        close(UInt8(ascii: "]"))
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        depth -= 1
+        if pretty && !first { newline() }
+        byte(bracket)
+        first = false
+    }
+
+    /// Separator and indentation before an array element or object entry.
+    private mutating func element() {
+        if !first { byte(UInt8(ascii: ",")) }
+        first = false
+        if pretty { newline() }
+    }
+
+    private mutating func newline() {
+        reserve(1 + depth * 2)
+        base[count] = 0x0A
+        (base + count + 1).initialize(repeating: 0x20, count: depth * 2)
+        count += 1 + depth * 2
+    }
+
+    /// A fixed ASCII key and its colon.
+    private mutating func key(_ name: StaticString) {
+        element()
+        let length = name.utf8CodeUnitCount
+        reserve(length + 3)
+        base[count] = UInt8(ascii: "\"")
+        (base + count + 1).initialize(from: name.utf8Start, count: length)
+        base[count + 1 + length] = UInt8(ascii: "\"")
+        base[count + 2 + length] = UInt8(ascii: ":")
+        count += length + 3
+        if pretty { byte(0x20) }
+    }
+
+    private mutating func colon() {
+        byte(UInt8(ascii: ":"))
+        if pretty { byte(0x20) }
+    }
+
+    // MARK: Values
+
+    private mutating func null() {
+        raw("null")
+    }
+
+    private mutating func name<T: NamedCode>(_ value: T?) {
+        if let value { ascii(value.name, quoted: true) } else { null() }
+    }
+
+    /// Fixed ASCII text, copied as it is.
+    private mutating func raw(_ text: StaticString) {
+        bytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Text known to need no escaping (digits, codes, names).
+    private mutating func ascii(_ text: String, quoted: Bool) {
+        var text = text
+        text.withUTF8 { utf8 in
+            reserve(utf8.count + 2)
+            if quoted { base[count] = UInt8(ascii: "\""); count += 1 }
+            if let source = utf8.baseAddress { (base + count).initialize(from: source, count: utf8.count) }
+            count += utf8.count
+            if quoted { base[count] = UInt8(ascii: "\""); count += 1 }
+        }
+    }
+
+    /// A JSON string: `"` and `\` escaped, control characters as `\n`, `\t`, … or `\u00XX`.
+    mutating func string(_ text: String) {
+        var text = text
+        text.withUTF8 { escaped($0) }
+    }
+
+    private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        // Room for the quotes and every byte as it is; an escape makes more room for itself.
+        reserve(utf8.count + 2)
+        base[count] = UInt8(ascii: "\"")
+        count += 1
+        for index in utf8.indices {
+            let byte = utf8[index]
+            if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
+                base[count] = byte
+                count += 1
+                continue
+            }
+            reserve(6 + utf8.count - index)
+            base[count] = UInt8(ascii: "\\")
+            count += 1
+            let letter: UInt8? =
+                switch byte {
+                case 0x22: UInt8(ascii: "\"")
+                case 0x5C: UInt8(ascii: "\\")
+                case 0x08: UInt8(ascii: "b")
+                case 0x0C: UInt8(ascii: "f")
+                case 0x0A: UInt8(ascii: "n")
+                case 0x0D: UInt8(ascii: "r")
+                case 0x09: UInt8(ascii: "t")
+                default: nil
+                }
+            if let letter {
+                base[count] = letter
+                count += 1
+            } else {
+                let hex: StaticString = "0123456789abcdef"
+                base[count] = UInt8(ascii: "u")
+                base[count + 1] = 0x30
+                base[count + 2] = 0x30
+                base[count + 3] = hex.utf8Start[Int(byte >> 4)]
+                base[count + 4] = hex.utf8Start[Int(byte & 0xF)]
+                count += 5
+            }
+        }
+        base[count] = UInt8(ascii: "\"")
+        count += 1
+    }
+
+    mutating func integer(_ value: Int64) {
+        if value < 0 { byte(UInt8(ascii: "-")) }
+        unsigned(value.magnitude)
+    }
+
+    mutating func unsigned(_ value: UInt64) {
+        var digits = 1
+        var scan = value
+        while scan >= 10 {
+            scan /= 10
+            digits += 1
+        }
+        reserve(digits)
+        var rest = value
+        var position = count + digits
+        repeat {
+            position -= 1
+            base[position] = 0x30 + UInt8(rest % 10)
+            rest /= 10
+        } while rest > 0
+        count += digits
+    }
+
+    /// A double that reads back as a number, not a code: always with a fraction or exponent.
+    /// Swift's description is the shortest text that round-trips exactly. JSON has no infinity
+    /// or NaN (the store refuses them), so those are written as `null`.
+    mutating func double(_ value: Double) {
+        guard value.isFinite else { return null() }
+        let text = value.description
+        ascii(text, quoted: false)
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+            raw(".0")
+        }
+    }
+
+    /// A NIK or KK number: `"3216015608900003"`, its 16 digits quoted.
+    private mutating func identityNumber(_ value: UInt64) {
+        byte(UInt8(ascii: "\""))
+        padded(Int64(value), IdentityDigits.count)
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// `"1987-03-09"`, as `CalendarDate.description` gives it.
+    private mutating func calendarDate(_ date: CalendarDate) {
+        byte(UInt8(ascii: "\""))
+        integer(Int64(date.year))
+        byte(UInt8(ascii: "-"))
+        padded(Int64(date.month), 2)
+        byte(UInt8(ascii: "-"))
+        padded(Int64(date.day), 2)
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// `"2026-11-23T10:15:17.123Z"`: UTC, to the millisecond.
+    mutating func timestamp(_ date: Date) {
+        let milliseconds = RecordCodec.milliseconds(date)
+        let (days, inDay) = HouseholdReader.floorDivide(milliseconds, 86_400_000)
+        let day = CalendarDate(ordinal: Int(days) + HouseholdReader.unixEpochOrdinal)
+        byte(UInt8(ascii: "\""))
+        padded(Int64(day.year), 4)
+        byte(UInt8(ascii: "-"))
+        padded(Int64(day.month), 2)
+        byte(UInt8(ascii: "-"))
+        padded(Int64(day.day), 2)
+        byte(UInt8(ascii: "T"))
+        padded(inDay / 3_600_000, 2)
+        byte(UInt8(ascii: ":"))
+        padded(inDay / 60_000 % 60, 2)
+        byte(UInt8(ascii: ":"))
+        padded(inDay / 1000 % 60, 2)
+        byte(UInt8(ascii: "."))
+        padded(inDay % 1000, 3)
+        byte(UInt8(ascii: "Z"))
+        byte(UInt8(ascii: "\""))
+    }
+
+    private mutating func padded(_ value: Int64, _ width: Int) {
+        if value < 0 { return integer(value) }
+        var digits = 1, limit: Int64 = 10
+        while value >= limit && digits < 19 {
+            digits += 1
+            limit = limit &* 10
+        }
+        if digits < width {
+            reserve(width - digits)
+            (base + count).initialize(repeating: 0x30, count: width - digits)
+            count += width - digits
+        }
+        unsigned(UInt64(value))
+    }
+
+    // MARK: Memory
+
+    @inline(__always)
+    private mutating func byte(_ value: UInt8) {
+        if count == capacity { grow(to: count + 1) }
+        base[count] = value
+        count += 1
+    }
+
+    private mutating func bytes(_ source: UnsafeBufferPointer<UInt8>) {
+        guard let start = source.baseAddress else { return }
+        reserve(source.count)
+        (base + count).initialize(from: start, count: source.count)
+        count += source.count
+    }
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    @inline(never)
+    private mutating func grow(to needed: Int) {
+        let newCapacity = max(needed, capacity * 2)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.initialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+}
