@@ -337,6 +337,37 @@ import Testing
         }
     }
 
+    /// Conditions that cannot hold together answer an empty page, not a rejection; nested
+    /// regions narrow whichever comes first.
+    @Test func conditionsThatCannotHoldTogetherMatchNothing() async throws {
+        let fixture = try APIFixture(households: 300)
+        let (a, b) = (fixture.desaA.dotted, fixture.desaB.dotted)
+        let kabupaten = String(a.prefix(5))
+        try await fixture.test { client in
+            let cases: [(String, String, (Household) -> Bool)] = [
+                ("expression", #"{"$and": [{"desil": {"$le": 2}}, {"desil": {"$ge": 5}}]}"#, { _ in false }),
+                ("expression", #"{"desil": {"$lt": 1}}"#, { _ in false }),
+                ("expression", #"{"desil": {"$gt": 10}}"#, { _ in false }),
+                ("expression", #"{"$and": [{"wilayah": "\#(a)"}, {"wilayah": "\#(b)"}]}"#, { _ in false }),
+                ("expression", #"{"$and": [{"wilayah": "\#(a)"}, {"wilayah": "\#(kabupaten)"}]}"#, { fixture.desaA.contains($0.wilayah) }),
+                ("expression", #"{"$and": [{"wilayah": "\#(kabupaten)"}, {"wilayah": "\#(a)"}]}"#, { fixture.desaA.contains($0.wilayah) }),
+                ("expression", #"{"$or": [{"desil": {"$lt": 1}}, {"desil": 1}]}"#, { $0.desil == 1 }),
+                ("expression", #"{"$not": {"desil": {"$gt": 10}}}"#, { _ in true }),
+                ("predicate", #"[{"seq_num": 1, "expression1": {"attribute_name": "poverty_score", "operator": "lt", "attribute_value": 1}}]"#, { _ in false }),
+                ("predicate", #"[{"seq_num": 1, "expression1": {"attribute_name": "wilayah", "operator": "eq", "attribute_value": "\#(a)"}, "condition": "or", "expression2": {"attribute_name": "desil", "operator": "gt", "attribute_value": 10}}]"#,
+                 { fixture.desaA.contains($0.wilayah) }),
+            ]
+            for (index, (type, query, holds)) in cases.enumerated() {
+                let expected = fixture.households.filter(holds).sorted { $0.id!.rawValue < $1.id!.rawValue }
+                let result = try await Self.one(
+                    client, Self.search("n\(index)", queryType: type, query: type == "expression" ? Self.expression(query) : query, sort: #"[{"attribute_name": "id"}]"#))
+                #expect(result.status == "succ", "\(query): \(result.reason ?? "")")
+                #expect(result.total == expected.count, "\(query)")
+                #expect(result.records.map(Self.kk) == expected.map(\.nomorKK.text), "\(query)")
+            }
+        }
+    }
+
     // MARK: Scope
 
     @Test func aDesaTokenNeverSeesAnotherDesa() async throws {

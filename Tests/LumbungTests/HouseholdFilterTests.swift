@@ -150,6 +150,9 @@ import Testing
             #expect(try tx.matches(.not(.query(HouseholdQuery(desil: 1...2))), within: elsewhere).total == .zero)
             #expect(try tx.matches(.all([]), within: try KodeWilayah("32.16")).total.households == 50)
             #expect(try tx.matches(.any([])).total == .zero)
+            #expect(try tx.matches(.all([.query(HouseholdQuery(desil: 1...10)), .none])).total == .zero)
+            #expect(try tx.matches(.not(.none), within: try KodeWilayah("32.16")).total.households == 50)
+            #expect(try tx.households(matching: .any([.none, .all([])]), offset: 0, limit: 100).items.count == 50)
             #expect(throws: LumbungError.self) { try tx.matches(.not(.query(HouseholdQuery(desil: 0...3)))) }
         }
     }

@@ -19,6 +19,20 @@ public indirect enum HouseholdFilter: Hashable, Sendable {
     case any([HouseholdFilter])
     case not(HouseholdFilter)
 
+    /// No household: conditions that cannot hold together (two regions that do not nest, desil
+    /// ranges that do not overlap) are this, and a search for it answers without a scan.
+    public static let none = HouseholdFilter.any([])
+
+    /// Whether the filter matches no household whatever the store holds, so no scan is needed.
+    var matchesNothing: Bool {
+        switch self {
+        case .query: false
+        case .all(let parts): parts.contains(where: \.matchesNothing)
+        case .any(let parts): parts.allSatisfy(\.matchesNothing)
+        case .not: false
+        }
+    }
+
     /// Whether a household in `desa` with this index summary matches.
     func matches(desa: KodeWilayah, _ summary: IndexSummary) -> Bool {
         switch self {
@@ -155,7 +169,7 @@ extension ReadTransaction {
 
         // The scan: the query every match satisfies, on its cheapest index over the narrowest
         // region; the rest of the filter is checked on each entry's summary.
-        guard let narrowed = Self.intersect(filter.region, region) else { return SearchPage(items: [], total: total) }
+        guard !filter.matchesNothing, let narrowed = Self.intersect(filter.region, region) else { return SearchPage(items: [], total: total) }
         var driver = filter.driver ?? HouseholdQuery()
         driver.wilayah = narrowed
         var isDriver = false

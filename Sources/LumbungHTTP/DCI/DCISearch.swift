@@ -207,8 +207,11 @@ enum DCISearch {
         var query = HouseholdQuery()
         var hasCondition = false
         var parts: [HouseholdFilter] = []
+        /// Two conditions that cannot both hold (regions that do not nest, desil ranges apart).
+        var contradicts = false
 
         var filter: HouseholdFilter {
+            if contradicts { return .none }
             let all: [HouseholdFilter] = hasCondition || parts.isEmpty ? [.query(query)] + parts : parts
             return all.count == 1 ? all[0] : .all(all)
         }
@@ -217,11 +220,11 @@ enum DCISearch {
             // A query holds one status and one program: a second one is a part of its own.
             if (attribute == "status" && query.status != nil) || (attribute == "program" && query.program != nil) {
                 var separate = HouseholdQuery()
-                try DCISearch.condition(attribute, op, value, into: &separate)
+                _ = try DCISearch.condition(attribute, op, value, into: &separate)
                 parts.append(.query(separate))
                 return
             }
-            try DCISearch.condition(attribute, op, value, into: &query)
+            if try !DCISearch.condition(attribute, op, value, into: &query) { contradicts = true }
             hasCondition = true
         }
 
@@ -297,8 +300,7 @@ enum DCISearch {
         func single(_ expression: DCIValue) throws(Rejection) -> HouseholdFilter {
             let (name, op, value) = try parts(expression)
             var query = HouseholdQuery()
-            try condition(name, op, value, into: &query)
-            return .query(query)
+            return try condition(name, op, value, into: &query) ? .query(query) : .none
         }
         let ordered = items.enumerated().sorted { a, b in
             let (x, y) = (a.element["seq_num"]?.number ?? Double(a.offset), b.element["seq_num"]?.number ?? Double(b.offset))
@@ -333,20 +335,25 @@ enum DCISearch {
         return conjunction.filter
     }
 
-    /// One attribute condition.
-    static func condition(_ attribute: String, _ op: String, _ value: DCIValue, into query: inout HouseholdQuery) throws(Rejection) {
+    /// One attribute condition, added to `query`; false when it cannot hold together with what
+    /// `query` already asks (the search then matches nothing).
+    static func condition(_ attribute: String, _ op: String, _ value: DCIValue, into query: inout HouseholdQuery) throws(Rejection) -> Bool {
         let name = String(attribute.prefix(64))
-        try Rejection.mapping("rjct.filter.invalid", otherwise: "\(name) is invalid") {
+        return try Rejection.mapping("rjct.filter.invalid", otherwise: "\(name) is invalid") { () throws -> Bool in
             switch attribute {
             case "wilayah", "kode_wilayah", "location":
                 guard op == "eq", let text = value.string else { throw Rejection("rjct.filter.invalid", "\(name) takes eq and a kode wilayah") }
                 let code = try KodeWilayah(text)
+                // Both must hold: the narrower of two nested regions; regions apart match nothing.
                 if let current = query.wilayah, !current.contains(code) {
-                    throw Rejection("rjct.filter.invalid", "\(name) is given twice with regions that do not overlap")
+                    guard code.contains(current) else { return false }
+                } else {
+                    query.wilayah = code
                 }
-                query.wilayah = code
+                return true
             case "desil", "poverty_score":
-                var range = query.desil ?? 1...10
+                let range = query.desil ?? 1...10
+                var low = range.lowerBound, high = range.upperBound
                 func bound(_ value: DCIValue) throws(Rejection) -> Int {
                     guard let number = value.integer, (0...11).contains(number) else { throw Rejection("rjct.filter.invalid", "\(name) is a whole number 1 to 10") }
                     return number
@@ -354,11 +361,11 @@ enum DCISearch {
                 switch op {
                 case "eq":
                     let v = try bound(value)
-                    range = try clamp(max(range.lowerBound, v), min(range.upperBound, v), name)
-                case "lt": range = try clamp(range.lowerBound, min(range.upperBound, try bound(value) - 1), name)
-                case "le", "lte": range = try clamp(range.lowerBound, min(range.upperBound, try bound(value)), name)
-                case "gt": range = try clamp(max(range.lowerBound, try bound(value) + 1), range.upperBound, name)
-                case "ge", "gte": range = try clamp(max(range.lowerBound, try bound(value)), range.upperBound, name)
+                    (low, high) = (max(low, v), min(high, v))
+                case "lt": high = min(high, try bound(value) - 1)
+                case "le", "lte": high = min(high, try bound(value))
+                case "gt": low = max(low, try bound(value) + 1)
+                case "ge", "gte": low = max(low, try bound(value))
                 case "in":
                     guard let list = value.array, !list.isEmpty else { throw Rejection("rjct.filter.invalid", "\(name) in takes a list") }
                     var values: [Int] = []
@@ -367,25 +374,26 @@ enum DCISearch {
                     guard sorted.last! - sorted.first! + 1 == sorted.count else {
                         throw Rejection("rjct.filter.invalid", "\(name) in takes consecutive values (a range)")
                     }
-                    range = try clamp(max(range.lowerBound, sorted.first!), min(range.upperBound, sorted.last!), name)
+                    (low, high) = (max(low, sorted.first!), min(high, sorted.last!))
                 default: throw Rejection("rjct.filter.invalid", "\(name) takes eq, lt, le, gt, ge or in")
                 }
-                query.desil = range
+                // Desil runs 1 to 10; a range outside it, or empty, matches no household.
+                (low, high) = (max(low, 1), min(high, 10))
+                guard low <= high else { return false }
+                query.desil = low...high
+                return true
             case "status":
                 guard op == "eq", let text = value.string else { throw Rejection("rjct.filter.invalid", "status takes eq and a status name") }
                 query.status = try HouseholdQuery.StatusFilter(parsing: text)
+                return true
             case "program":
                 guard op == "eq", let text = value.string else { throw Rejection("rjct.filter.invalid", "program takes eq and a program name") }
                 query.program = try Program(parsing: text)
+                return true
             default:
                 throw Rejection("rjct.filter.invalid", "\(name) is not a filter here; use wilayah, desil (poverty_score), status or program")
             }
         }
     }
 
-    static func clamp(_ low: Int, _ high: Int, _ name: String) throws(Rejection) -> ClosedRange<Int> {
-        let low = max(low, 1), high = min(high, 10)
-        guard low <= high else { throw Rejection("rjct.filter.invalid", "the \(name) conditions match no desil from 1 to 10") }
-        return low...high
-    }
 }
