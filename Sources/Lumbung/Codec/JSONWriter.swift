@@ -158,24 +158,15 @@ struct JSONWriter: ~Copyable {
 
     // MARK: Structure
 
-    private mutating func beginObject() {
-        byte(UInt8(ascii: "{"))
+    private mutating func beginObject() { open(UInt8(ascii: "{")) }
+    private mutating func endObject() { close(UInt8(ascii: "}")) }
+    private mutating func beginArray() { open(UInt8(ascii: "[")) }
+    private mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    private mutating func open(_ bracket: UInt8) {
+        byte(bracket)
         depth += 1
         first = true
-    }
-
-    private mutating func endObject() {
-        close(UInt8(ascii: "}"))
-    }
-
-    private mutating func beginArray() {
-        byte(UInt8(ascii: "["))
-        depth += 1
-        first = true
-    }
-
-    private mutating func endArray() {
-        close(UInt8(ascii: "]"))
     }
 
     private mutating func close(_ bracket: UInt8) {
