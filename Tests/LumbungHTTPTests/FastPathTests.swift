@@ -101,7 +101,7 @@ import Glibc
             let request = "GET /v1/stats HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(secret)\r\n\r\n"
                 + "GET /v1/persons/\(nik) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(secret)\r\n\r\n"
                 + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-            let reply = try RawHTTP.exchange(port: port, request)
+            let reply = try await RawHTTP.exchange(port: port, request)
             let stats = try #require(reply.range(of: "\"households\""))
             let person = try #require(reply.range(of: "\"anggota\""))
             let health = try #require(reply.range(of: "\"status\":\"ok\""))
@@ -116,11 +116,19 @@ import Glibc
 enum RawHTTP {
     struct Failure: Error { let step: String }
 
-    static func exchange(port: Int, _ text: String) throws -> String {
+    /// Blocks a dispatch thread, not one of Swift's few cooperative threads: the server's route
+    /// handlers need those to answer (on two cores a blocked one stalled the test).
+    static func exchange(port: Int, _ text: String) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try blockingExchange(port: port, text) }) }
+        }
+    }
+
+    private static func blockingExchange(port: Int, _ text: String) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(step: "socket") }
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
