@@ -66,7 +66,7 @@ import Testing
         case "wilayah", "kode_wilayah", "location": household.wilayah.packed
         case "kk": household.nomorKK.rawValue
         case "id": household.id!.rawValue
-        case "updated_at": household.updatedAt.map { UInt64(($0.timeIntervalSince1970 * 1000).rounded(.down)) } ?? .max
+        case "updated_at": household.updatedAt.map { UInt64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? .max
         default: fatalError(key)
         }
     }

@@ -35,7 +35,7 @@ import Testing
         case .wilayah: household.wilayah.packed
         case .desil: household.desil.map(UInt64.init) ?? 11
         case .nomorKK: household.nomorKK.rawValue
-        case .updatedAt: household.updatedAt.map { UInt64(($0.timeIntervalSince1970 * 1000).rounded(.down)) } ?? .max
+        case .updatedAt: household.updatedAt.map { UInt64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? .max
         }
     }
 

@@ -220,6 +220,7 @@ struct RecordCodecTests {
             household.id = HouseholdID(UInt64(index + 1))
             household.updatedAt = RecordCodec.date(milliseconds: 1_700_000_000_123 + Int64(index))
             if index % 7 == 0 { household.attributes = [:] }
+            if index % 5 == 0 { household.updatedAt = nil }
             if index % 11 == 0 {
                 household.alamat = String(repeating: "ä", count: 250)
                 household.attributes["teks"] = .text(String(repeating: "🌾", count: 1000))
@@ -242,6 +243,10 @@ struct RecordCodecTests {
                 }
                 #expect(decoded == household)
             }
+            // What a sorted search reads from the record's head is what the whole record holds.
+            let head = try payload.withUnsafeBytes { try RecordCodec.sortFields($0) }
+            #expect(head.nomorKK == household.nomorKK.rawValue)
+            #expect(head.updatedMilliseconds == household.updatedAt.map(RecordCodec.milliseconds))
         }
     }
 
@@ -255,6 +260,7 @@ struct RecordCodecTests {
         for cut in stride(from: 0, to: writer.bytes.count - 1, by: 3) {
             let bytes = Array(writer.bytes.prefix(cut))
             #expect(throws: LumbungError.self) { try bytes.withUnsafeBytes { try RecordCodec.decode($0, id: 1) } }
+            _ = try? bytes.withUnsafeBytes { try RecordCodec.sortFields($0) }  // must not crash
         }
         for _ in 0..<500 {
             var bytes = writer.bytes

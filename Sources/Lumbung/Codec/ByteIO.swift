@@ -92,6 +92,12 @@ struct ByteReader {
         return Double(bitPattern: UInt64(littleEndian: bits))
     }
 
+    mutating func skipString() throws {
+        let length = try int()
+        guard length <= buffer.count - offset else { throw Self.corrupt("string") }
+        offset += length
+    }
+
     mutating func string() throws -> String {
         let length = try int()
         guard length <= buffer.count - offset else { throw Self.corrupt("string") }

@@ -150,6 +150,25 @@ enum RecordCodec {
 
     // MARK: Decoding
 
+    /// The KK number and update time (milliseconds) from the head of a record, without decoding
+    /// the rest: what a search sorted by them needs of every match.
+    static func sortFields(_ buffer: UnsafeRawBufferPointer) throws -> (nomorKK: UInt64, updatedMilliseconds: Int64?) {
+        var reader = ByteReader(buffer)
+        guard try reader.byte() == Self.version else { throw ByteReader.corrupt("version") }
+        let flags = try reader.varint()
+        let kkStored = try reader.varint()
+        let desa = try reader.varint()
+        let kk = flags & kkLocal != 0 ? desa / 10_000 * tenDigits + kkStored : kkStored
+        try reader.skipString()  // alamat
+        if flags & hasRT != 0 { _ = try reader.varint() }
+        if flags & hasRW != 0 { _ = try reader.varint() }
+        _ = try reader.byte()  // status
+        if flags & hasDesil != 0 { _ = try reader.byte() }
+        _ = try reader.varint()  // programs
+        let time = flags & hasTime != 0 ? Int64(try reader.varint()) : nil
+        return (kk, time)
+    }
+
     static func decode(_ buffer: UnsafeRawBufferPointer, id: HouseholdID?) throws -> Household {
         var reader = ByteReader(buffer)
         let version = try reader.byte()

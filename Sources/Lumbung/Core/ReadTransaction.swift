@@ -83,6 +83,16 @@ public class ReadTransaction {
         return try environment.compressor.open(stored, body)
     }
 
+    /// A household's KK number and update time, read from its record's head (nil: no such id).
+    func sortFields(id: HouseholdID) throws -> (nomorKK: UInt64, updatedMilliseconds: Int64?)? {
+        guard let stored = try txn.get(dbs.records, Keys.record(id)) else { return nil }
+        do {
+            return try openRecord(stored.buffer) { try RecordCodec.sortFields($0) }
+        } catch let error as LumbungError {
+            throw error.about(id)
+        }
+    }
+
     func decode(_ stored: UnsafeRawBufferPointer, id: HouseholdID) throws -> Household {
         do {
             return try openRecord(stored) { payload in

@@ -154,14 +154,14 @@ extension ReadTransaction {
             total.members += Int(summary.members)
             let match = HouseholdMatch(id: id, members: Int(summary.members))
             guard !sort.isEmpty else { return collector.append(match, values: []) }
-            let record: Household? = try needsRecord ? household(id: id) : nil
+            let record = try needsRecord ? sortFields(id: id) : nil
             let values = sort.map { item -> UInt64 in
                 switch item.key {
                 case .id: id.rawValue
                 case .wilayah: Self.desa(ofKey: key).packed
                 case .desil: summary.desil.map(UInt64.init) ?? 11
-                case .nomorKK: record?.nomorKK.rawValue ?? .max
-                case .updatedAt: record?.updatedAt.map { UInt64(clamping: Int64(($0.timeIntervalSince1970 * 1000).rounded(.down))) } ?? .max
+                case .nomorKK: record?.nomorKK ?? .max
+                case .updatedAt: record?.updatedMilliseconds.map { UInt64(clamping: $0) } ?? .max
                 }
             }
             collector.append(match, values: values)
