@@ -98,7 +98,10 @@ let package = Package(
         // Mounting Lumbung's router inside your own Hummingbird app (the README's example).
         .executableTarget(
             name: "EmbeddedServerExample",
-            dependencies: ["Lumbung", "LumbungHTTP", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Lumbung", "LumbungHTTP", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Examples/EmbeddedServer"
         ),
 

@@ -5,6 +5,7 @@
 //   curl http://127.0.0.1:8081/lumbung/health
 //   curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8081/lumbung/v1/stats
 import Hummingbird
+import Logging
 import Lumbung
 import LumbungHTTP
 
@@ -26,7 +27,13 @@ router.get("/") { _, _ in "Your front-end here; the register is under /lumbung.\
 
 var configuration = LumbungAPI<AppContext>.Configuration()
 configuration.bodyLimit = 512 * 1024
-LumbungAPI<AppContext>(store: store, configuration: configuration).addRoutes(to: router.group("lumbung"))
+let api = LumbungAPI<AppContext>(store: store, configuration: configuration)
+api.addRoutes(to: router.group("lumbung"))
 
-let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 8081)))
+// Optional: answer the plain persons look-up on the event loop, as `lumbung serve` does.
+let logger = Logger(label: "embedded-server")
+let fastPath = api.personLookupFastPath(logger: logger, mountedAt: "lumbung")
+let app = Application(
+    router: router, server: .http1(configuration: .init(additionalChannelHandlers: fastPath.handlers())),
+    configuration: .init(address: .hostname("127.0.0.1", port: 8081)), logger: logger)
 try await app.runService()

@@ -2,8 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Lumbung
-import LumbungHTTP
+@testable import LumbungHTTP
 import Testing
 
 #if canImport(Glibc)
@@ -56,6 +57,50 @@ import Glibc
             let echoed = try await live.call(.get, "/v1/persons/\(niks[0])", headers: [HTTPField.Name("X-Request-Id")!: "trace-42"])
             #expect(echoed.headers[HTTPField.Name("X-Request-Id")!] == "trace-42")
             #expect(echoed.headers[.contentLength] == String(echoed.body.utf8.count))
+        }
+    }
+
+    /// An app that mounts the API under a path gets the fast path too, named by the mounted
+    /// route in metrics, and nothing answers at the root.
+    @Test func answersWhereTheAPIIsMounted() async throws {
+        let fixture = try APIFixture(households: 20)
+        let nik = fixture.households[0].members.compactMap { $0.nik.nik?.rawValueString }[0]
+        let api = LumbungAPI<LumbungBasicRequestContext>(gateway: StoreGateway(store: fixture.store), configuration: fixture.configuration)
+        let router = Router(context: LumbungBasicRequestContext.self)
+        api.addRoutes(to: router.group("api/lumbung"))
+        var logger = Logger(label: "lumbung.test")
+        logger.logLevel = .warning
+        let fastPath = api.personLookupFastPath(logger: logger, mountedAt: "/api/lumbung/")
+        // The fast path itself takes the mounted path and leaves the root one (other tests count
+        // fast-path answers in the same registry at the same time, so ask it directly too).
+        let answerer = try #require(fastPath.answerer)
+        func request(_ path: String) -> HTTPRequest {
+            HTTPRequest(method: .get, scheme: "http", authority: "x", path: path, headerFields: [.authorization: "Bearer \(fixture.secrets["adminAll"]!)"])
+        }
+        #expect(answerer.answer(request("/api/lumbung/v1/persons/\(nik)")) != nil)
+        #expect(answerer.answer(request("/v1/persons/\(nik)")) == nil)
+        #expect(answerer.route == "/api/lumbung/v1/persons/{nik}")
+        let app = Application(
+            router: router, server: .http1(configuration: .init(additionalChannelHandlers: fastPath.handlers())),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        try await app.test(.live) { client in
+            let live = APIFixture.Client(client: client, fixture: fixture)
+            func count(_ series: String) async throws -> Double {
+                let text = try await live.call(.get, "/api/lumbung/metrics").body
+                let line = text.split(separator: "\n").first { $0.hasPrefix(series + " ") }
+                return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+            }
+            let route = #"hb_requests{http_route="/api/lumbung/v1/persons/{nik}",http_request_method="GET",http_response_status_code="200"}"#
+            let fast = "lumbung_http_fast_path_answers"
+            let (routeBefore, fastBefore) = (try await count(route), try await count(fast))
+            for _ in 0..<3 {
+                let answer = try await live.call(.get, "/api/lumbung/v1/persons/\(nik)")
+                #expect(answer.status == .ok)
+                #expect(answer.body.contains(#""nik":"\#(nik)""#))
+            }
+            #expect(try await count(route) >= routeBefore + 3)
+            #expect(try await count(fast) >= fastBefore + 3, "the fast path answered them")
+            #expect(try await live.call(.get, "/v1/persons/\(nik)").status == .notFound)
         }
     }
 

@@ -81,26 +81,40 @@ final class PersonLookupFastPath: ChannelDuplexHandler, RemovableChannelHandler 
         let logger: Logger
         let logLevel: Logger.Level
         let serverName: String?
+        /// The route as the router names it in metrics and logs: `/v1/persons/{nik}` at the
+        /// root, `/lumbung/v1/persons/{nik}` mounted at `lumbung`.
+        let route: String
+        /// The path up to the NIK.
+        let prefix: [UInt8]
         let dates = HTTPDate()
-        let requests = Counter(label: "hb.requests", dimensions: Self.dimensions)
-        let durations = Timer(label: "http.server.request.duration", dimensions: Self.dimensions, preferredDisplayUnit: .seconds)
+        let requests: Counter
+        let durations: Timer
         /// How many requests the fast path answered itself (`lumbung_http_fast_path_answers`).
         let answered = Counter(label: "lumbung.http.fast_path.answers")
 
-        static let route = "/v1/persons/{nik}"
-        static let prefix = Array("/v1/persons/".utf8)
-        static let dimensions = [("http.route", route), ("http.request.method", "GET"), ("http.response.status_code", "200")]
+        init(gateway: StoreGateway, logger: Logger, logLevel: Logger.Level, serverName: String?, mountPath: String) {
+            self.gateway = gateway
+            self.logger = logger
+            self.logLevel = logLevel
+            self.serverName = serverName
+            let mount = mountPath.split(separator: "/").map { "/" + $0 }.joined()
+            route = mount + "/v1/persons/{nik}"
+            prefix = Array((mount + "/v1/persons/").utf8)
+            let dimensions = [("http.route", route), ("http.request.method", "GET"), ("http.response.status_code", "200")]
+            requests = Counter(label: "hb.requests", dimensions: dimensions)
+            durations = Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds)
+        }
 
         /// The answer's head and body, or nil for the router to answer.
         func answer(_ request: HTTPRequest) -> (HTTPResponse, ByteBuffer)? {
             let start = ContinuousClock.now
-            guard request.method == .get, let path = request.path, path.utf8.count == Self.prefix.count + 16,
-                path.utf8.starts(with: Self.prefix),
+            guard request.method == .get, let path = request.path, path.utf8.count == prefix.count + 16,
+                path.utf8.starts(with: prefix),
                 request.headerFields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true,
                 request.headerFields[.contentLength].map({ $0 == "0" }) ?? true,
                 request.headerFields[.transferEncoding] == nil,
                 let header = request.headerFields[.authorization], let secret = RequestParts.bearerSecret(header),
-                let nik = try? NIK(String(path.utf8.dropFirst(Self.prefix.count))!)
+                let nik = try? NIK(String(path.utf8.dropFirst(prefix.count))!)
             else { return nil }
             do {
                 guard let token = try gateway.authenticateNow(secret: secret), token.role.includes(.viewer),
@@ -122,7 +136,7 @@ final class PersonLookupFastPath: ChannelDuplexHandler, RemovableChannelHandler 
                 if logger.logLevel <= logLevel {
                     var logger = logger
                     logger[metadataKey: "hb.request.id"] = .string(requestID)
-                    RequestLogLine.write(to: logger, level: logLevel, method: .get, route: Self.route, status: 200, start: start, requestID: requestID)
+                    RequestLogLine.write(to: logger, level: logLevel, method: .get, route: route, status: 200, start: start, requestID: requestID)
                 }
                 return (HTTPResponse(status: .ok, headerFields: fields), body)
             } catch {
@@ -133,22 +147,30 @@ final class PersonLookupFastPath: ChannelDuplexHandler, RemovableChannelHandler 
 }
 
 extension LumbungAPI {
-    /// Makes the channel handlers of the persons fast path (``PersonLookupFastPath``) for a
-    /// server that runs this API at its root, as `lumbung serve` does.
+    /// Makes the channel handlers of the persons fast path (``PersonLookupFastPath``), for a
+    /// server that runs this API at its root, as `lumbung serve` does, or mounted at a path.
     ///
     /// ```swift
     /// let fastPath = api.personLookupFastPath(logger: logger, serverName: "lumbung")
     /// let app = Application(router: api.router(), server: .http1(configuration: .init(
     ///     additionalChannelHandlers: fastPath.handlers())), logger: logger)
+    ///
+    /// api.addRoutes(to: router.group("lumbung"))        // in your own app: the same path here
+    /// let mounted = api.personLookupFastPath(logger: logger, mountedAt: "lumbung")
     /// ```
     /// - Parameters:
     ///   - logger: the application's logger, for the request log line.
     ///   - requestLogLevel: the level of that line, as given to ``router(logLevel:)``.
     ///   - serverName: the `Server` header, as in the application's configuration.
-    public func personLookupFastPath(logger: Logger, requestLogLevel: Logger.Level = .info, serverName: String? = nil) -> PersonLookupFastPathHandlers {
+    ///   - mountPath: the group the routes were added to with ``addRoutes(to:)`` (`lumbung`
+    ///     or `/api/lumbung`); empty at the root.
+    public func personLookupFastPath(
+        logger: Logger, requestLogLevel: Logger.Level = .info, serverName: String? = nil, mountedAt mountPath: String = ""
+    ) -> PersonLookupFastPathHandlers {
         PersonLookupFastPathHandlers(
             answerer: gateway.readExecution == .inline
-                ? PersonLookupFastPath.Answerer(gateway: gateway, logger: logger, logLevel: requestLogLevel, serverName: serverName) : nil)
+                ? PersonLookupFastPath.Answerer(gateway: gateway, logger: logger, logLevel: requestLogLevel, serverName: serverName, mountPath: mountPath)
+                : nil)
     }
 }
 
