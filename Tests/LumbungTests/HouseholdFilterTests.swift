@@ -137,6 +137,35 @@ import Testing
         #expect(large >= 10, "enough rounds match more than the top-k's first cut (1024)")
     }
 
+    /// A sort led by KK number walks the KK index when many match and reads each match's KK
+    /// when few do; both give the model's order, ascending and descending.
+    @Test func kkOrderWithManyAndFewMatches() throws {
+        let directory = TemporaryDirectory()
+        let store = try Store(path: directory.sub("store"))
+        let generator = SyntheticKabupaten(kabupaten: try KodeWilayah("32.16"), seed: 5)
+        try store.write(actor: "test") { tx in
+            for household in generator.households(count: 600) { try tx.put(household) }
+        }
+        let households = try store.read { tx in
+            var all: [Household] = []
+            try tx.forEachHousehold { all.append($0) }
+            return all
+        }
+        let desa = try #require(Dictionary(grouping: households, by: \.wilayah).first { (2..<12).contains($0.value.count) }?.key)
+        for filter in [HouseholdFilter.all([]), .query(HouseholdQuery(wilayah: desa)), .query(HouseholdQuery(desil: 1...4))] {
+            let matching = households.filter(filter.matches)
+            for descending in [false, true] {
+                let expected = matching.sorted { descending ? $0.nomorKK.rawValue > $1.nomorKK.rawValue : $0.nomorKK.rawValue < $1.nomorKK.rawValue }
+                for prefix in [0, 1, 7, 10_000] {
+                    let found = try store.read { tx in try tx.matches(filter, sortedBy: [HouseholdSort(.nomorKK, descending: descending), HouseholdSort(.desil)], prefix: prefix) }
+                    #expect(found.items.map(\.id) == expected.prefix(prefix).map { $0.id! }, "\(filter) descending \(descending) prefix \(prefix)")
+                    #expect(found.total.households == matching.count)
+                    #expect(found.total.members == matching.reduce(0) { $0 + $1.members.count })
+                }
+            }
+        }
+    }
+
     @Test func regionsThatDoNotOverlapMatchNothing() throws {
         let directory = TemporaryDirectory()
         let store = try Store(path: directory.sub("store"))
