@@ -29,7 +29,7 @@ enum DCIGroup {
         if let head = household.head { fields.append(("group_head_info", member(head))) }
         fields.append(("member_list", .array(members)))
         if let updated = household.updatedAt {
-            fields.append(("last_updated", .string(ISO8601DateFormatter().string(from: updated))))
+            fields.append(("last_updated", .string(ISOTimestamp.seconds(updated))))
         }
         fields.append(("additional_attributes", .array([
             .object([("kode_wilayah", .string(household.wilayah.dotted))]),

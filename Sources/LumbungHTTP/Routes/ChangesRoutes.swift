@@ -58,10 +58,8 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
     }
 
     static func json(_ entry: JournalEntry) -> JSONBody {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return .object([
-            ("sequence", .int(Int(entry.sequence))), ("time", .string(formatter.string(from: entry.time))),
+        .object([
+            ("sequence", .int(Int(entry.sequence))), ("time", .string(ISOTimestamp.milliseconds(entry.time))),
             ("actor", .string(entry.actor)), ("action", .string(entry.action.description)),
             ("household_id", entry.action == .event ? .null : .int(Int(entry.householdID.rawValue))),
             ("digest", entry.digest.isEmpty ? .null : .string(entry.digestHex)),

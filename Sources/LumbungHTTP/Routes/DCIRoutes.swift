@@ -45,7 +45,7 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
         func reply(status: String, reason: (String, String)? = nil, message: JSONBody?) -> Response {
             var fields: [(String, JSONBody)] = [
                 ("version", .string("1.0.0")), ("message_id", .string(String(messageID.prefix(99)))),
-                ("message_ts", .string(Self.timestamp(now))), ("action", .string("on-search")), ("status", .string(status)),
+                ("message_ts", .string(ISOTimestamp.seconds(now))), ("action", .string("on-search")), ("status", .string(status)),
             ]
             if let reason { fields += [("status_reason_code", .string(reason.0)), ("status_reason_message", .string(reason.1))] }
             fields += [("total_count", .int(searches.count)), ("completed_count", .int(status == "succ" ? searches.count : 0))]
@@ -63,7 +63,7 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
         guard !messageID.isEmpty, messageID.utf8.count <= 99 else {
             return reply(status: "rjct", reason: ("rjct.action.invalid", "header.message_id is a string of 1 to 99 characters"), message: nil)
         }
-        guard let ts = header["message_ts"]?.string, Self.date(ts) != nil else {
+        guard let ts = header["message_ts"]?.string, ISOTimestamp.date(ts) != nil else {
             return reply(status: "rjct", reason: ("rjct.message_ts.invalid", "header.message_ts is an ISO 8601 date-time with its time zone"), message: nil)
         }
         guard header["action"]?.string == "search" else {
@@ -89,7 +89,7 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
             let reference = search["reference_id"]?.string
             var fields: [(String, JSONBody)] = [
                 ("reference_id", reference.map { .string(String($0.prefix(99))) } ?? .null),
-                ("timestamp", .string(Self.timestamp(Date()))),
+                ("timestamp", .string(ISOTimestamp.seconds(Date()))),
             ]
             if let locale = search["locale"]?.string, locale.utf8.count == 3 { fields.append(("locale", .string(locale))) }
             do throws(DCISearch.Rejection) {
@@ -99,7 +99,7 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
                 guard seen.insert(reference).inserted else {
                     throw DCISearch.Rejection("rjct.reference_id.duplicate", "reference_id \(reference) appears twice in this message")
                 }
-                guard let timestamp = search["timestamp"]?.string, Self.date(timestamp) != nil else {
+                guard let timestamp = search["timestamp"]?.string, ISOTimestamp.date(timestamp) != nil else {
                     throw DCISearch.Rejection("rjct.timestamp.invalid", "timestamp is an ISO 8601 date-time with its time zone")
                 }
                 let criteria = try DCISearch.plan(search["search_criteria"])
@@ -164,19 +164,5 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
         } catch {
             throw DCISearch.Rejection("rjct.search_criteria.invalid", "the search failed")
         }
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        return formatter.string(from: date)
-    }
-
-    /// An ISO 8601 date-time with a zone, with or without fractional seconds.
-    static func date(_ text: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        if let date = plain.date(from: text) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)
     }
 }
