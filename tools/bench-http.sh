@@ -8,6 +8,8 @@
 #   3. a mix of 90% persons and 10% PUT /v1/households/{id} on every connection
 #   4. reads and writes at once on separate connections (persons on most, PUT on a few), each
 #      reported apart: how reads fare while writes go on
+#   5. the DCI search (POST /registry/sync/search): by NIK, a desa's poorest (desil 1-3, a page
+#      of 20), a whole kecamatan sorted by KK number (a page of 50)
 #
 #   tools/bench-http.sh
 #   LUMBUNG_BENCH_HOUSEHOLDS=100000 LUMBUNG_BENCH_DURATION=10s tools/bench-http.sh
@@ -86,6 +88,10 @@ wrk -t"$threads" -c"$((connections - write_connections))" -d"$duration" --latenc
 wait $writer
 echo "-- the writes of the mixed run:"
 cat "$dir/writes.txt"
+for kind in nik desa kecamatan; do
+  echo "== DCI search: $kind, $connections connections, $duration"
+  DCI_KIND=$kind wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$scripts/dci-search.lua" "$url"
+done
 reads=$(curl -sf -H "Authorization: Bearer $token" "$url/metrics" | awk -F' ' '/^hb_requests\{http_route="\/v1\/persons\/\{nik\}",http_request_method="GET",http_response_status_code="200"\}/{print $2}')
 writes=$(curl -sf -H "Authorization: Bearer $token" "$url/metrics" | awk -F' ' '/^hb_requests\{http_route="\/v1\/households\/\{id\}",http_request_method="PUT",http_response_status_code="200"\}/{print $2}')
 echo "== server totals (all runs): persons 200s: ${reads:-?}; PUT 200s: ${writes:-?}"
