@@ -152,7 +152,7 @@ extension ReadTransaction {
         var total = Count()
         let needsRecord = sort.contains(where: \.needsRecord)
 
-        func visit(_ id: HouseholdID, _ summary: IndexSummary, _ key: [UInt8]) throws {
+        func visit(_ id: HouseholdID, _ summary: IndexSummary, _ key: UnsafeRawBufferPointer) throws {
             total.households += 1
             total.members += Int(summary.members)
             let match = HouseholdMatch(id: id, members: Int(summary.members))
@@ -260,7 +260,7 @@ extension ReadTransaction {
     }
 
     /// The desa code at the end of a secondary index key.
-    static func desa(ofKey key: [UInt8]) -> KodeWilayah {
+    static func desa(ofKey key: UnsafeRawBufferPointer) -> KodeWilayah {
         KodeWilayah(unchecked: key.suffix(Keys.desaWidth).reduce(0) { $0 << 8 | UInt64($1) }, level: .desa)
     }
 

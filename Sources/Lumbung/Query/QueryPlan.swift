@@ -106,9 +106,9 @@ extension ReadTransaction {
         return candidates.min { $0.estimate(counts) < $1.estimate(counts) }!
     }
 
-    /// Calls `body` for each matching (id, summary) in plan order, starting after `position`,
-    /// until it returns false.
-    func scan(_ plan: QueryPlan, query: HouseholdQuery, after position: ScanPosition?, _ body: (HouseholdID, IndexSummary, [UInt8]) throws -> Bool) throws {
+    /// Calls `body` for each matching (id, summary, index key) in plan order, starting after
+    /// `position`, until it returns false. The key's bytes are valid only during the call.
+    func scan(_ plan: QueryPlan, query: HouseholdQuery, after position: ScanPosition?, _ body: (HouseholdID, IndexSummary, UnsafeRawBufferPointer) throws -> Bool) throws {
         let cursor = try txn.cursor(plan.dbi(dbs))
         let summaries = plan.index == .wilayah ? nil : try txn.cursor(dbs.wilayah)
         for prefix in plan.prefixes {
@@ -126,9 +126,9 @@ extension ReadTransaction {
                 let key = cursor.keyBytes
                 guard key.lexicographicallyPrecedes(end) else { break }
                 let (id, stored) = Keys.splitEntry(cursor.valueBytes)
-                let summary = try stored ?? self.summary(of: id, desaKey: key.suffix(Keys.desaWidth), in: summaries!)
+                let summary = try stored ?? self.summary(of: id, desaKey: UnsafeRawBufferPointer(rebasing: key.suffix(Keys.desaWidth)), in: summaries!)
                 if query.matches(summary) {
-                    guard try body(id, summary, Array(key)) else { return }
+                    guard try body(id, summary, key) else { return }
                 }
                 found = try cursor.move(MDB_NEXT)
             }
@@ -136,9 +136,11 @@ extension ReadTransaction {
     }
 
     /// The summary a household's wilayah index entry carries.
-    private func summary(of id: HouseholdID, desaKey: UnsafeRawBufferPointer.SubSequence, in cursor: Cursor) throws -> IndexSummary {
-        let floor = Keys.entry(id, IndexSummary(status: 0, desilAndFlags: 0, programs: 0, members: 0))
-        guard try cursor.seek(Array(desaKey), dup: floor), case let (found, summary?) = Keys.splitEntry(cursor.valueBytes), found == id else {
+    private func summary(of id: HouseholdID, desaKey: UnsafeRawBufferPointer, in cursor: Cursor) throws -> IndexSummary {
+        // The smallest wilayah entry of this id: its 4-byte id, then a zero summary.
+        var floor = (id.rawValue << 32).bigEndian
+        let positioned = try withUnsafeBytes(of: &floor) { try cursor.seek(desaKey, dup: $0) }
+        guard positioned, case let (found, summary?) = Keys.splitEntry(cursor.valueBytes), found == id else {
             throw LumbungError(.recordCorrupt, field: "idx.wilayah", value: id.description, rule: "an index entry has no wilayah entry; run check", householdID: id)
         }
         return summary
@@ -179,7 +181,7 @@ extension ReadTransaction {
             }
             guard let household = try household(id: id) else { return true }
             households.append(household)
-            last = ScanPosition(index: plan.index, key: key, id: id.rawValue)
+            last = ScanPosition(index: plan.index, key: Array(key), id: id.rawValue)
             return true
         }
         return HouseholdPage(households: households, nextCursor: more ? last?.token : nil)

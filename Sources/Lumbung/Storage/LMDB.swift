@@ -154,6 +154,13 @@ final class Cursor {
         }
     }
 
+    /// The same without allocating: `target` and `dup` need only live for the call.
+    func seek(_ target: UnsafeRawBufferPointer, dup: UnsafeRawBufferPointer) throws -> Bool {
+        key = MDB_val(mv_size: target.count, mv_data: UnsafeMutableRawPointer(mutating: target.baseAddress))
+        value = MDB_val(mv_size: dup.count, mv_data: UnsafeMutableRawPointer(mutating: dup.baseAddress))
+        return try move(MDB_GET_BOTH_RANGE)
+    }
+
     var keyBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size) }
     var valueBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size) }
 
