@@ -85,18 +85,24 @@ import Testing
         }
     }
 
-    @Test func randomFiltersSortsAndPagesMatchTheModel() throws {
-        let directory = TemporaryDirectory()
+    /// A store of `count` generated households in Kabupaten Bekasi, and the households as stored.
+    static func generatedStore(in directory: TemporaryDirectory, households count: Int, seed: UInt64) throws -> (Store, [Household]) {
         let store = try Store(path: directory.sub("store"))
-        let generator = SyntheticKabupaten(kabupaten: try KodeWilayah("32.16"), seed: 11)
+        let generator = SyntheticKabupaten(kabupaten: try KodeWilayah("32.16"), seed: seed)
         try store.write(actor: "test") { tx in
-            for household in generator.households(count: 2500) { try tx.put(household) }
+            for household in generator.households(count: count) { try tx.put(household) }
         }
         let households = try store.read { tx in
             var all: [Household] = []
             try tx.forEachHousehold { all.append($0) }
             return all
         }
+        return (store, households)
+    }
+
+    @Test func randomFiltersSortsAndPagesMatchTheModel() throws {
+        let directory = TemporaryDirectory()
+        let (store, households) = try Self.generatedStore(in: directory, households: 2500, seed: 11)
         let seed: UInt64 = 0x4649_4C54_4552
         var random = Generator(random: SeededRandom(seed: seed), households: households)
         var large = 0
@@ -141,16 +147,7 @@ import Testing
     /// when few do; both give the model's order, ascending and descending.
     @Test func kkOrderWithManyAndFewMatches() throws {
         let directory = TemporaryDirectory()
-        let store = try Store(path: directory.sub("store"))
-        let generator = SyntheticKabupaten(kabupaten: try KodeWilayah("32.16"), seed: 5)
-        try store.write(actor: "test") { tx in
-            for household in generator.households(count: 600) { try tx.put(household) }
-        }
-        let households = try store.read { tx in
-            var all: [Household] = []
-            try tx.forEachHousehold { all.append($0) }
-            return all
-        }
+        let (store, households) = try Self.generatedStore(in: directory, households: 600, seed: 5)
         let desa = try #require(Dictionary(grouping: households, by: \.wilayah).first { (2..<12).contains($0.value.count) }?.key)
         for filter in [HouseholdFilter.all([]), .query(HouseholdQuery(wilayah: desa)), .query(HouseholdQuery(desil: 1...4))] {
             let matching = households.filter(filter.matches)
