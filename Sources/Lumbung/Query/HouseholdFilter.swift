@@ -144,7 +144,7 @@ extension ReadTransaction {
     ///
     /// Memory stays near `prefix` entries of (sort values, id): the scan keeps the best
     /// `prefix` and drops the rest as it goes. A sort led by the KK number is the exception:
-    /// it holds every match's id (12 bytes each) to find the first `prefix` in the KK index.
+    /// it holds every match's id (16 bytes each) to find the first `prefix` in the KK index.
     public func matches(_ filter: HouseholdFilter, within region: KodeWilayah? = nil, sortedBy sort: [HouseholdSort] = [], prefix: Int = .max) throws -> SearchPage<HouseholdMatch> {
         try ensureValid()
         try filter.validate()
