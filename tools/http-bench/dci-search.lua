@@ -45,12 +45,9 @@ end
 local prepared = {}
 for i, body in ipairs(bodies) do prepared[i] = wrk.format("POST", "/registry/sync/search", headers, body) end
 
-function init(args)
-  math.randomseed(os.time() * 1000 + tonumber(tostring({}):sub(8), 16) % 1000)
-end
-function request()
-  return prepared[math.random(#prepared)]
-end
+-- This script's folder, for the shared helper (wrk runs scripts from any directory).
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+dofile(here .. "random-request.lua")(prepared)
 function response(status, headers, body)
   if status ~= 200 or not body:find('"status":"succ"', 1, true) then
     io.stderr:write("unexpected answer: " .. status .. " " .. body:sub(1, 300) .. "\n")

@@ -9,9 +9,6 @@ for line in io.lines(os.getenv("NIK_FILE")) do
   if #prepared >= limit then break end
   prepared[#prepared + 1] = wrk.format("GET", "/v1/persons/" .. line, headers)
 end
-function init(args)
-  math.randomseed(os.time() * 1000 + tonumber(tostring({}):sub(8), 16) % 1000)
-end
-function request()
-  return prepared[math.random(#prepared)]
-end
+-- This script's folder, for the shared helper (wrk runs scripts from any directory).
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+dofile(here .. "random-request.lua")(prepared)

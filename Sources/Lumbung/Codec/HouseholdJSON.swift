@@ -77,12 +77,11 @@ public enum HouseholdJSON {
     /// out.append(contentsOf: out[ranges[2]])
     /// ```
     public static func encode(_ household: Household, into buffer: inout [UInt8], memberRanges: Bool) -> [Range<Int>] {
-        var writer = JSONWriter(pretty: false)
-        writer.recordsMemberRanges = memberRanges
-        writer.write(household)
         let offset = buffer.count
-        writer.append(to: &buffer)
-        return writer.memberRanges.map { ($0.lowerBound + offset)..<($0.upperBound + offset) }
+        return withEncoded(household) { json, ranges in
+            buffer.append(contentsOf: json)
+            return memberRanges ? ranges.map { ($0.lowerBound + offset)..<($0.upperBound + offset) } : []
+        }
     }
 
     /// Calls `body` with the household's JSON and where each member's object lies in it, in the

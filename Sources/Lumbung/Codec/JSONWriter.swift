@@ -248,36 +248,15 @@ struct JSONWriter: ~Copyable {
         count += 1
         for index in utf8.indices {
             let byte = utf8[index]
-            if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
+            guard JSONEscape.needed(byte) else {
                 base[count] = byte
                 count += 1
                 continue
             }
-            reserve(6 + utf8.count - index)
-            base[count] = UInt8(ascii: "\\")
-            count += 1
-            let letter: UInt8? =
-                switch byte {
-                case 0x22: UInt8(ascii: "\"")
-                case 0x5C: UInt8(ascii: "\\")
-                case 0x08: UInt8(ascii: "b")
-                case 0x0C: UInt8(ascii: "f")
-                case 0x0A: UInt8(ascii: "n")
-                case 0x0D: UInt8(ascii: "r")
-                case 0x09: UInt8(ascii: "t")
-                default: nil
-                }
-            if let letter {
-                base[count] = letter
+            reserve(JSONEscape.maxLength + utf8.count - index)
+            JSONEscape.write(byte) { escaped in
+                base[count] = escaped
                 count += 1
-            } else {
-                let hex: StaticString = "0123456789abcdef"
-                base[count] = UInt8(ascii: "u")
-                base[count + 1] = 0x30
-                base[count + 2] = 0x30
-                base[count + 3] = hex.utf8Start[Int(byte >> 4)]
-                base[count + 4] = hex.utf8Start[Int(byte & 0xF)]
-                count += 5
             }
         }
         base[count] = UInt8(ascii: "\"")
