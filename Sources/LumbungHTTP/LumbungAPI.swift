@@ -30,12 +30,17 @@ public struct LumbungAPI<Context: LumbungRequestContext>: Sendable {
         /// (`MetricsSystem.bootstrap(PrometheusMetricsFactory.lumbung(registry:))`). Without
         /// one there is no `/metrics` route.
         public var metricsRegistry: PrometheusCollectorRegistry?
+        /// How many writes a scoped token may have refused for clashes outside its scope before
+        /// its writes wait (see ``ScopeConflictGuard``).
+        public var conflictBudget = ScopeConflictGuard.Budget()
 
         public init() {}
     }
 
     public let gateway: StoreGateway
     public let configuration: Configuration
+    /// Refusals of scoped writes that clash outside the scope: journaled, counted, rate-limited.
+    public let conflicts: ScopeConflictGuard
 
     public init(store: Store, configuration: Configuration = Configuration()) {
         self.init(gateway: StoreGateway(store: store), configuration: configuration)
@@ -44,6 +49,7 @@ public struct LumbungAPI<Context: LumbungRequestContext>: Sendable {
     public init(gateway: StoreGateway, configuration: Configuration = Configuration()) {
         self.gateway = gateway
         self.configuration = configuration
+        self.conflicts = ScopeConflictGuard(budget: configuration.conflictBudget)
     }
 
     /// Adds `/health` and the authenticated `/v1/…` routes, with request ids and

@@ -84,6 +84,7 @@ import Testing
             withBMember.members.append(stranger)
             let conflict = try await client.call(.put, "/v1/households/\(a.id!)", as: "operatorA", body: withBMember.json)
             #expect(conflict.status == .conflict)
+            #expect(conflict.code == "scope.conflict")
             #expect(!conflict.body.contains("household \(b.id!)"), "\(conflict.body)")
 
             // The kabupaten admin sees B.
@@ -92,6 +93,9 @@ import Testing
         #expect(try fixture.store.read { tx in try tx.household(id: b.id!) } == b, "B unchanged")
         #expect(try fixture.store.read { tx in try tx.household(id: a.id!) } == a, "A unchanged")
         #expect(try fixture.store.read { tx in try tx.householdCount() } == countBefore)
-        #expect(try fixture.store.read { tx in try tx.lastSequence() } == sequenceBefore, "nothing journaled")
+        // Nothing journaled but the refusal of the clash with B (see ScopeOracleTests).
+        let journaled = try fixture.store.read { tx in try tx.changes(after: sequenceBefore) }
+        #expect(journaled.map(\.action) == [.event], "\(journaled)")
+        #expect(journaled.first?.note.hasPrefix("scope.conflict refused: nik.duplicate") == true)
     }
 }

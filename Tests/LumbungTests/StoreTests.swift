@@ -113,7 +113,7 @@ struct StoreTests {
             try store.write { tx in try tx.put(second) }
         } throws: { error in
             guard let error = error as? LumbungError, error.code == .nikDuplicate else { return false }
-            return error.rule.contains("household \(firstID)") && error.field == "anggota[\(second.members.count - 1)].nik"
+            return error.message.contains("household \(firstID)") && error.otherHouseholdID == firstID && error.field == "anggota[\(second.members.count - 1)].nik"
                 && !error.message.contains(first.members[0].nik.text!)
         }
         #expect(try store.read { tx in try tx.householdCount() } == 1)
@@ -130,7 +130,7 @@ struct StoreTests {
             try store.write { tx in try tx.put(second) }
         } throws: { error in
             guard let error = error as? LumbungError, error.code == .kkDuplicate else { return false }
-            return error.rule.contains("household 1") && error.field == "nomor_kk"
+            return error.message.contains("household 1") && error.otherHouseholdID == 1 && error.field == "nomor_kk"
         }
     }
 

@@ -33,16 +33,20 @@ public struct LumbungError: Error, Sendable, Hashable, CustomStringConvertible {
     public var rule: String
     /// The household the error concerns, when there is one.
     public var householdID: HouseholdID?
+    /// Another household the error points at: the one that already holds a duplicate NIK or KK.
+    /// Adapters drop it for callers that may not see that household.
+    public var otherHouseholdID: HouseholdID?
 
     public init(
         _ code: Code, field: String? = nil, value: String? = nil, rule: String,
-        householdID: HouseholdID? = nil
+        householdID: HouseholdID? = nil, otherHouseholdID: HouseholdID? = nil
     ) {
         self.code = code
         self.field = field
         self.value = value
         self.rule = rule
         self.householdID = householdID
+        self.otherHouseholdID = otherHouseholdID
     }
 
     /// A one-line message: code, field, value and rule.
@@ -52,6 +56,7 @@ public struct LumbungError: Error, Sendable, Hashable, CustomStringConvertible {
         if let field { parts.append(field) }
         if let value { parts.append("'\(value)'") }
         let subject = parts.joined(separator: " ")
+        let rule = otherHouseholdID.map { "\(self.rule) (household \($0))" } ?? self.rule
         return subject.isEmpty ? "[\(code)] \(rule)" : "[\(code)] \(subject): \(rule)"
     }
 
@@ -69,6 +74,18 @@ public struct LumbungError: Error, Sendable, Hashable, CustomStringConvertible {
         var copy = self
         if copy.householdID == nil { copy.householdID = id }
         return copy
+    }
+}
+
+extension LumbungError {
+    /// A NIK (`nik.duplicate`) or KK number (`kk.duplicate`) that `other` already holds.
+    static func heldElsewhere(
+        _ code: Code, field: String, value: String, householdID: HouseholdID?, other: HouseholdID
+    ) -> LumbungError {
+        let number = code == .kkDuplicate ? "KK number" : "NIK"
+        return LumbungError(
+            code, field: field, value: value, rule: "the \(number) already belongs to another household",
+            householdID: householdID, otherHouseholdID: other)
     }
 }
 
@@ -159,6 +176,10 @@ extension LumbungError.Code {
     public static let authMissing: Self = "auth.missing"
     public static let authInvalid: Self = "auth.invalid"
     public static let authForbidden: Self = "auth.forbidden"
+    /// A scoped write clashes with a household outside the scope (one answer whatever clashed).
+    public static let scopeConflict: Self = "scope.conflict"
+    /// A token made too many refused writes lately; it waits before writing again.
+    public static let requestRateLimited: Self = "request.rateLimited"
     public static let requestInvalid: Self = "request.invalid"
     public static let requestTooLarge: Self = "request.tooLarge"
     public static let requestNotFound: Self = "request.notFound"

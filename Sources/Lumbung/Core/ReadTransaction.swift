@@ -32,7 +32,7 @@ public class ReadTransaction {
     /// The household with this id, or nil.
     public func household(id: HouseholdID) throws -> Household? {
         try ensureValid()
-        guard let stored = try txn.get(dbs.records, Keys.record(id)) else { return nil }
+        guard id.isStorable, let stored = try txn.get(dbs.records, Keys.record(id)) else { return nil }
         return try decode(stored.buffer, id: id)
     }
 
@@ -63,7 +63,7 @@ public class ReadTransaction {
     /// Whether a household with this id exists.
     public func contains(id: HouseholdID) throws -> Bool {
         try ensureValid()
-        return try txn.get(dbs.records, Keys.record(id)) != nil
+        return try id.isStorable && txn.get(dbs.records, Keys.record(id)) != nil
     }
 
     func uniqueLookup(_ dbi: MDB_dbi, _ number: UInt64) throws -> HouseholdID? {

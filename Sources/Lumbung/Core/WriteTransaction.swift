@@ -172,23 +172,23 @@ public final class WriteTransaction: ReadTransaction {
     /// Refuses a KK or NIK that another household holds, naming it.
     func checkUnique(_ household: Household) throws {
         if let other = try householdID(kk: household.nomorKK), other != household.id {
-            throw LumbungError(
-                .kkDuplicate, field: "nomor_kk", value: household.nomorKK.masked,
-                rule: "the KK number already belongs to household \(other)", householdID: household.id)
+            throw LumbungError.heldElsewhere(.kkDuplicate, field: "nomor_kk", value: household.nomorKK.masked, householdID: household.id, other: other)
         }
         for (index, member) in household.members.enumerated() {
             if let nik = member.nik.nik, let other = try householdID(nik: nik), other != household.id {
-                throw LumbungError(
-                    .nikDuplicate, field: "anggota[\(index)].nik", value: nik.masked,
-                    rule: "the NIK already belongs to household \(other)", householdID: household.id)
+                throw LumbungError.heldElsewhere(.nikDuplicate, field: "anggota[\(index)].nik", value: nik.masked, householdID: household.id, other: other)
             }
         }
     }
 
     /// Claims `id` for an insert that keeps a given id (a copy from another store). Returns
     /// whether it lies beyond every stored id, so its record can be appended.
-    /// - Throws: `household.idTaken` when a household already has it.
+    /// - Throws: `household.idTaken` when a household already has it, `household.invalid` for
+    ///   an id the store cannot hold.
     func claim(_ id: HouseholdID) throws -> Bool {
+        guard id.isStorable else {
+            throw LumbungError(.householdInvalid, field: "id", value: id.description, rule: "a household id is 1 to \(HouseholdID.max)", householdID: id)
+        }
         _ = try loadNextID()
         if id.rawValue >= nextID! {
             nextID = id.rawValue + 1
@@ -212,15 +212,8 @@ public final class WriteTransaction: ReadTransaction {
     }
 
     func allocateID() throws -> HouseholdID {
-        if nextID == nil {
-            if let stored = try txn.get(dbs.meta, MetaKey.nextID) {
-                nextID = Keys.read(stored.buffer, width: 8)
-            } else {
-                nextID = 1
-            }
-        }
-        let id = nextID!
-        guard id <= HouseholdID.max.rawValue else {
+        let id = try loadNextID()
+        guard HouseholdID(rawValue: id).isStorable else {
             throw LumbungError(.householdInvalid, field: "id", rule: "household ids are exhausted")
         }
         nextID = id + 1

@@ -15,9 +15,13 @@ public struct HouseholdID: RawRepresentable, Hashable, Comparable, Sendable, Cod
     /// are never reused).
     public static let max = HouseholdID(rawValue: UInt64(UInt32.max))
 
+    /// Whether the store can hold this id (1 through ``max``). Any other id names no household:
+    /// look-ups answer nil and writes refuse it, so it can never reach a 4-byte key truncated.
+    public var isStorable: Bool { rawValue > 0 && rawValue <= Self.max.rawValue }
+
     /// Parses the decimal form used in files and URLs.
     public init?(_ text: some StringProtocol) {
-        guard let value = UInt64(text), value > 0, value <= HouseholdID.max.rawValue else { return nil }
+        guard let value = UInt64(text), HouseholdID(rawValue: value).isStorable else { return nil }
         self.rawValue = value
     }
 

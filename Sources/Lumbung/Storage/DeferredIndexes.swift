@@ -88,10 +88,9 @@ struct DeferredIndexes {
         for index in entries.indices.dropFirst() where entries[index].number == entries[index - 1].number {
             let entry = entries[index]
             let masked = field == "nik" ? NIK(unchecked: entry.number).masked : NomorKK(unchecked: entry.number).masked
-            throw LumbungError(
+            throw LumbungError.heldElsewhere(
                 duplicate, field: entry.member >= 0 ? "anggota[\(entry.member)].nik" : field, value: masked,
-                rule: "the \(field == "nik" ? "NIK" : "KK number") already belongs to household \(entries[index - 1].id)",
-                householdID: HouseholdID(rawValue: entry.id))
+                householdID: HouseholdID(rawValue: entry.id), other: HouseholdID(rawValue: entries[index - 1].id))
         }
         let cursor = try txn.cursor(dbi)
         let append = try canAppend(cursor, firstKey: Keys.uniqueKey(first.number), firstValue: Keys.uniqueDup(first.number, HouseholdID(rawValue: first.id)))

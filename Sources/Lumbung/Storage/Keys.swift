@@ -26,7 +26,11 @@ enum Keys {
 
     /// Record key: the household id, 4 bytes.
     static let idWidth = 4
-    static func record(_ id: HouseholdID) -> [UInt8] { be(id.rawValue, width: idWidth) }
+    static func record(_ id: HouseholdID) -> [UInt8] {
+        // A wider id would wrap onto another household's key; callers refuse such ids first.
+        precondition(id.isStorable, "household id \(id) does not fit a record key")
+        return be(id.rawValue, width: idWidth)
+    }
 
     // MARK: Unique NIK / KK index: key = first 8 digits, PPKKCC DD (4 bytes);
     // dup = last 8 digits << 32 | id (8 bytes). Few keys with many packed duplicates each keep

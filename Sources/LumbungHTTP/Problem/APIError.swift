@@ -16,10 +16,15 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let error: LumbungError
     public var requestID: String?
+    /// Seconds for a `Retry-After` header (429).
+    public var retryAfter: Int?
 
     public init(_ status: HTTPResponse.Status, _ error: LumbungError) {
         self.status = status
-        self.error = ScopeRules.withoutOtherHousehold(error)
+        // The other household of a duplicate may lie outside the caller's scope: never named.
+        var error = error
+        error.otherHouseholdID = nil
+        self.error = error
     }
 
     /// The error the API answers for `error`: its own status for Lumbung's codes, 413 for an
@@ -55,7 +60,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         let code = error.code
         if code.rawValue.hasSuffix(".notFound") { return .notFound }
         switch code {
-        case .nikDuplicate, .kkDuplicate: return .conflict
+        case .nikDuplicate, .kkDuplicate, .scopeConflict: return .conflict
+        case .requestRateLimited: return .tooManyRequests
         case .authMissing, .authInvalid: return .unauthorized
         case .authForbidden: return .forbidden
         case .requestTooLarge: return .contentTooLarge
@@ -76,6 +82,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         var headers: HTTPFields = [:]
         if status == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="lumbung""# }
         if let requestID { headers[requestIDField] = requestID }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return problem.response(status: status, contentType: "application/problem+json", headers: headers)
     }
 

@@ -25,7 +25,8 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
     }
 
     @Sendable func changes(_ request: Request, context: Context) async throws -> Response {
-        let scope = try context.access.authorized(.viewer).scope
+        let token = try context.access.authorized(.viewer)
+        let scope = token.scope
         let parameters = try RequestInput.query(request, allowed: ["since", "limit", "wait"])
         let since = try RequestInput.integer("since", parameters["since"], in: 0...Int.max) ?? 0
         let limit = try RequestInput.integer("limit", parameters["limit"], in: 1...10_000) ?? 1000
@@ -48,7 +49,8 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
         return JSONBody.object([
             ("changes", .array(entries.map(Self.json))),
             ("next_since", .int(Int(next))),
-            ("last_sequence", .int(Int(last))),
+            // The store's newest entry would tell a scoped token of changes outside its scope.
+            ("last_sequence", token.seesWholeStore ? .int(Int(last)) : .null),
         ]).response()
     }
 

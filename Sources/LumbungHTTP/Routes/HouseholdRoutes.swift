@@ -123,7 +123,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
             throw APIError(.unprocessableContent, LumbungError(.householdInvalid, field: "id", value: household.id?.description, rule: "a new household has no id; PUT /v1/households/{id} replaces one"))
         }
         try token.requireWritable(household.wilayah)
-        let stored = try await gateway.write(actor: context.access.journalActor) { tx in
+        let stored = try await api.scopedWrite(context.access, token: token) { tx in
             let id = try tx.put(household).id
             return try tx.household(id: id)!
         }
@@ -143,7 +143,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
             throw APIError(.unprocessableContent, LumbungError(.householdInvalid, field: "id", value: bodyID.description, rule: "the body's id differs from the path's \(id)"))
         }
         household.id = id
-        let (stored, outcome) = try await gateway.write(actor: context.access.journalActor) { [household] tx in
+        let (stored, outcome) = try await api.scopedWrite(context.access, token: token) { [household] tx in
             // Out of scope reads as absent first; only then is moving it out of scope refused.
             guard token.visible(try tx.household(id: id)) != nil else { throw ScopeRules.householdNotFound(id) }
             try token.requireWritable(household.wilayah)
@@ -159,7 +159,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         let token = try context.access.authorized(.operator)
         _ = try RequestInput.query(request, allowed: [])
         let id = try RequestInput.householdID(try context.parameters.require("id"))
-        try await gateway.write(actor: context.access.journalActor) { tx in
+        try await api.scopedWrite(context.access, token: token) { tx in
             guard token.visible(try tx.household(id: id)) != nil else { throw ScopeRules.householdNotFound(id) }
             _ = try tx.delete(id: id)
         }
@@ -190,14 +190,14 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         guard body.tujuan > 0 else {
             throw APIError(.unprocessableContent, LumbungError(.householdInvalid, field: "tujuan", value: String(body.tujuan), rule: "a household id is a positive integer"))
         }
+        let targetID = HouseholdID(rawValue: body.tujuan)
         let relation = try body.hubungan.map { name in
             guard let relation = Relation(name: name) else {
                 throw APIError(.unprocessableContent, LumbungError(.memberInvalid, field: "hubungan", value: String(name.prefix(64)), rule: "one of \(Relation.allCases.map(\.name).joined(separator: ", "))"))
             }
             return relation
         }
-        let targetID = HouseholdID(rawValue: body.tujuan)
-        let (source, target) = try await gateway.write(actor: context.access.journalActor) { tx in
+        let (source, target) = try await api.scopedWrite(context.access, token: token) { tx in
             guard let source = token.visible(try tx.household(id: sourceID)) else { throw ScopeRules.householdNotFound(sourceID) }
             guard source.members.contains(where: { $0.nik.nik == nik }) else { throw ScopeRules.memberNotFound(nik) }
             guard token.visible(try tx.household(id: targetID)) != nil else { throw ScopeRules.householdNotFound(targetID, field: "tujuan") }

@@ -5,7 +5,7 @@ import Prometheus
 
 /// `GET /metrics`: Prometheus text from the registry the server bootstrapped swift-metrics with
 /// (request counts and latencies by route pattern, from Hummingbird's `MetricsMiddleware`),
-/// plus the store's size and counts, read at each scrape. Admin tokens only.
+/// plus the store's size and counts, read at each scrape. Admin tokens for the whole store only: the figures are store-wide.
 struct MetricsRoutes<Context: LumbungRequestContext>: Sendable {
     let api: LumbungAPI<Context>
     let registry: PrometheusCollectorRegistry
@@ -22,7 +22,7 @@ struct MetricsRoutes<Context: LumbungRequestContext>: Sendable {
         let registry = self.registry
         let gateway = api.gateway
         group.get("metrics") { request, context -> Response in
-            _ = try context.access.authorized(.admin)
+            try context.access.authorized(.admin).requireWholeStore(for: "/metrics")
             _ = try RequestInput.query(request, allowed: [])
             let (file, total, sequence) = try await gateway.run { store in
                 let figures = try store.read { tx in (try tx.counts().total, try tx.lastSequence()) }

@@ -30,32 +30,25 @@ struct SnapshotRoutes<Context: LumbungRequestContext>: Sendable {
         let manifests = try await api.gateway.run { store in try store.snapshots.list().compactMap(\.manifest) }
         return JSONBody.object([("snapshots", .array(manifests.map { manifest in
             let total = Self.scoped(manifest, token.scope).map(\.total)
-            return .object([
+            var fields: [(String, JSONBody)] = [
                 ("period", .string(manifest.period)), ("created_at", .string(manifest.createdAt)),
-                ("journal_sequence", .int(Int(manifest.journalSequence))),
                 ("households", .int(total?.households ?? 0)), ("members", .int(total?.members ?? 0)),
-                ("content_digest", .string(manifest.contentDigest)),
-            ])
+            ]
+            if token.seesWholeStore {
+                fields += [("journal_sequence", .int(Int(manifest.journalSequence))), ("content_digest", .string(manifest.contentDigest))]
+            }
+            return .object(fields)
         }))]).response()
     }
 
     /// The manifest: whole for an unscoped token; for a scoped one, its totals and the counts of
-    /// the regions inside its scope only.
+    /// the regions inside its scope only, without the store-wide figures.
     @Sendable func manifest(_ request: Request, context: Context) async throws -> Response {
         let token = try context.access.authorized(.viewer)
         _ = try RequestInput.query(request, allowed: [])
         let name = try Self.name(try context.parameters.require("period"))
-        var manifest = try await api.gateway.run { store in try store.snapshots.manifest(name) }
-        if let scope = token.scope.wilayah {
-            let total = Self.scoped(manifest, token.scope)?.total
-            manifest.households = total?.households ?? 0
-            manifest.members = total?.members ?? 0
-            manifest.counts = manifest.counts.filter { entry in
-                guard let text = entry.wilayah, let code = try? KodeWilayah(text) else { return false }
-                return scope.contains(code)
-            }
-        }
-        return JSONBody.response(Array(try manifest.encoded()))
+        let manifest = try await api.gateway.run { store in try store.snapshots.manifest(name) }
+        return JSONBody.response(Array(try manifest.encoded(for: token.scope)))
     }
 
     /// The manifest's counts for the scope's wilayah (the whole store when unscoped).

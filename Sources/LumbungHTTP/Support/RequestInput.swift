@@ -48,12 +48,17 @@ struct RequestInput {
         try parse(field, text) { try NIK($0) }
     }
 
+    /// A household id from a path: a number that is no storable id (0, negative, beyond
+    /// ``HouseholdID/max``, however long) names no household, so it is 404 like an absent one;
+    /// anything else that is not a number is 400.
     static func householdID(_ text: String, field: String = "id") throws -> HouseholdID {
-        guard text.utf8.count <= 20, let value = UInt64(text), value > 0 else {
+        if let id = HouseholdID(text) { return id }
+        let digits = text.utf8.first == UInt8(ascii: "-") ? text.utf8.dropFirst() : text.utf8[...]
+        guard !digits.isEmpty, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
             throw APIError(.badRequest, LumbungError(
-                .requestInvalid, field: field, value: String(text.prefix(32)), rule: "a household id is a positive integer"))
+                .requestInvalid, field: field, value: String(text.prefix(32)), rule: "a household id is an integer from 1 to \(HouseholdID.max)"))
         }
-        return HouseholdID(rawValue: value)
+        throw ScopeRules.householdNotFound(field: field, value: String(text.prefix(32)))
     }
 
     /// The body, up to `limit` bytes (413 beyond, before reading it when Content-Length says so).

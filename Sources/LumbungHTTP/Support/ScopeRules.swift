@@ -22,26 +22,31 @@ extension AccessToken {
     }
 }
 
+extension AccessToken {
+    /// Whether this token sees the whole store, and so store-wide figures (file sizes, digests,
+    /// journal positions, totals).
+    var seesWholeStore: Bool { scope.wilayah == nil }
+
+    /// Refuses (403) a scoped token what only exists store-wide.
+    func requireWholeStore(for what: String) throws {
+        guard seesWholeStore else {
+            throw LumbungError(.authForbidden, field: "scope", value: scope.description, rule: "\(what) is store-wide; it needs a token for the whole store (scope *)")
+        }
+    }
+}
+
 enum ScopeRules {
     /// The 404 for a household id that is absent or out of scope: one answer for both.
     static func householdNotFound(_ id: HouseholdID, field: String = "id") -> LumbungError {
-        LumbungError(.householdNotFound, field: field, value: id.description, rule: "no household with this id in this token's scope")
+        householdNotFound(field: field, value: id.description)
+    }
+
+    static func householdNotFound(field: String, value: String) -> LumbungError {
+        LumbungError(.householdNotFound, field: field, value: value, rule: "no household with this id in this token's scope")
     }
 
     /// The 404 for a NIK that is absent or out of scope.
     static func memberNotFound(_ nik: NIK) -> LumbungError {
         LumbungError(.memberNotFound, field: "nik", value: nik.masked, rule: "no household in this token's scope holds this NIK")
-    }
-
-    /// The core names the household that already holds a NIK or KK; a scoped caller must not
-    /// learn ids outside its scope, so the name goes.
-    static func withoutOtherHousehold(_ error: LumbungError) -> LumbungError {
-        guard error.code == .nikDuplicate || error.code == .kkDuplicate,
-            error.rule.contains("already belongs to household")
-        else { return error }
-        var scrubbed = error
-        scrubbed.rule = error.code == .nikDuplicate
-            ? "the NIK already belongs to another household" : "the KK number already belongs to another household"
-        return scrubbed
     }
 }
