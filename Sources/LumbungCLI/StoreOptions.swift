@@ -89,7 +89,7 @@ struct SnapshotOption: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Read the snapshot of this period (YYYY-MM, or an auto-… name) instead of the live store.",
+            "Read the snapshot of this period (YYYY-MM, or an auto-… name) instead of the live store; a snapshot whose data.mdb no longer matches its manifest is refused (exit 5).",
             valueName: "period"))
     var snapshot: String?
 

@@ -5,8 +5,11 @@ import Testing
 /// A small tmpfs the test mounts and unmounts (root only; `mount -t tmpfs` must be permitted).
 final class SmallTmpfs {
     let path: String
+    /// Held so the mount point's directory outlives the mount (unmounted first, then removed).
+    private let directory: TemporaryDirectory
 
     init?(in directory: TemporaryDirectory, megabytes: Int) {
+        self.directory = directory
         path = directory.sub("tmpfs")
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         guard Self.command("/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", path]) == 0 else { return nil }
@@ -42,12 +45,12 @@ struct CLIStorageFullTests {
     @Test(.enabled(if: SmallTmpfs.permitted, "mounting a tmpfs is not permitted here (needs root and CAP_SYS_ADMIN); the injected-ENOSPC tests in StorageFullTests still run"))
     func generatingIntoAFullDiskExitsWithStorageFullAndTheStoreChecksClean() throws {
         let directory = TemporaryDirectory("lumbung-full")
-        let disk = try #require(SmallTmpfs(in: directory, megabytes: 4))
+        let disk = try #require(SmallTmpfs(in: directory, megabytes: 3))
         let store = disk.path + "/store"
         let first = try CLI.run(["generate", "--households", "300", "--seed", "3"], store: store, in: directory)
         try #require(first.status == 0, "\(first.stderr)")
 
-        let full = try CLI.run(["generate", "--households", "60000", "--kabupaten", "32.04", "--seed", "4"], store: store, in: directory)
+        let full = try CLI.run(["generate", "--households", "30000", "--kabupaten", "32.04", "--seed", "4"], store: store, in: directory)
         #expect(full.status == 6, "\(full.stderr)")
         #expect(full.stderr.contains("store.full") && full.stderr.contains("the disk is full") && full.stderr.contains(store), "\(full.stderr)")
         #expect(full.stderr.contains("free"), "names the space left: \(full.stderr)")
