@@ -35,7 +35,12 @@ enum SnapshotIntegrity {
             guard parts.count == 7, let device = UInt64(parts[1]), let inode = UInt64(parts[2]), let size = Int64(parts[3]),
                 let modified = Int64(parts[4]), let changed = Int64(parts[5])
             else { return nil }
-            (self.device, self.inode, self.size, self.modified, self.changed, self.sha256) = (device, inode, size, modified, changed, String(parts[6]))
+            self.device = device
+            self.inode = inode
+            self.size = size
+            self.modified = modified
+            self.changed = changed
+            self.sha256 = String(parts[6])
         }
     }
 
