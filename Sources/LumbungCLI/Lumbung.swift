@@ -18,7 +18,8 @@ struct Lumbung: AsyncParsableCommand {
 
             Exit codes:
               0  ok
-              1  internal error (storage, I/O, corrupt records)
+              1  internal error (storage, I/O, corrupt records, store.permission: this user
+                 may not read or write the store's files; see README "Permissions")
               2  usage: a bad option or argument (an empty --store or $LUMBUNG_STORE too)
               3  invalid input: a value, file or JSON the register refuses
                  (nik.*, kk.*, wilayah.*, household.*, member.*, attribute.*, json.*, query.*,
