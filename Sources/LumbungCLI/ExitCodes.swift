@@ -9,12 +9,15 @@ enum ExitCodes {
     static let invalidInput: Int32 = 3
     static let notFound: Int32 = 4
     static let checkFailed: Int32 = 5
+    static let storageFull: Int32 = 6
 
     /// Domains whose errors mean the caller's input was refused.
     static let inputDomains: Set<Substring> = ["nik", "kk", "wilayah", "household", "member", "attribute", "json", "query", "row", "csv", "import", "snapshot", "token"]
 
-    /// A snapshot that does not verify → 5; `*.notFound` → 4; an input domain → 3; anything else (store, record) → 1.
+    /// A full disk (or map) → 6; a snapshot that does not verify → 5; `*.notFound` → 4; an input
+    /// domain → 3; anything else (store, record) → 1.
     static func code(for error: LumbungError) -> Int32 {
+        if error.code == .storeFull || error.code == .storeMapFull { return storageFull }
         if error.code == .snapshotCorrupt || error.code == .snapshotIncomplete { return checkFailed }
         if error.code.rawValue.hasSuffix(".notFound") { return notFound }
         if inputDomains.contains(error.code.domain) { return invalidInput }

@@ -18,13 +18,16 @@ struct Lumbung: AsyncParsableCommand {
 
             Exit codes:
               0  ok
-              1  internal error (storage, I/O, corrupt records)
-              2  usage: a bad option or argument
+              1  internal error (storage, I/O, corrupt records, store.permission: this user
+                 may not read or write the store's files; see README "Permissions")
+              2  usage: a bad option or argument (an empty --store or $LUMBUNG_STORE too)
               3  invalid input: a value, file or JSON the register refuses
                  (nik.*, kk.*, wilayah.*, household.*, member.*, attribute.*, json.*, query.*,
                  snapshot.*, token.*)
               4  not found: no such household, member, token or store (*.notFound)
               5  check found problems, or a snapshot does not verify
+              6  storage full: the disk (or the store's map) has no room for the write
+                 (store.full, store.mapFull); the store is as it was before
 
             Example:
               lumbung generate --store /tmp/bekasi --households 10000

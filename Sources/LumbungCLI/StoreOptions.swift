@@ -3,6 +3,9 @@ import Foundation
 import Lumbung
 
 /// Where the store is: `--store PATH`, else `$LUMBUNG_STORE`, else `./lumbung-data`.
+///
+/// An empty `--store` or an empty `$LUMBUNG_STORE` (set, but to nothing) is a usage error, never
+/// a fall-back to the default: a script with an unset variable must not write elsewhere.
 struct StoreOptions: ParsableArguments {
     static let defaultPath = "./lumbung-data"
     static let environmentVariable = "LUMBUNG_STORE"
@@ -10,17 +13,26 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The store directory (default: $LUMBUNG_STORE, else ./lumbung-data).",
+            "The store directory (default: $LUMBUNG_STORE, else ./lumbung-data; neither may be empty).",
             valueName: "path"))
     var store: String?
 
     /// The path the options resolve to.
     var path: String {
-        if let store, !store.isEmpty { return store }
-        if let fromEnvironment = ProcessInfo.processInfo.environment[Self.environmentVariable], !fromEnvironment.isEmpty {
-            return fromEnvironment
+        store ?? Self.fromEnvironment ?? Self.defaultPath
+    }
+
+    private static var fromEnvironment: String? { ProcessInfo.processInfo.environment[environmentVariable] }
+
+    /// Refuses an empty path, naming where it came from (exit 2).
+    func validate() throws {
+        let source = store != nil ? "--store" : Self.fromEnvironment != nil ? "$\(Self.environmentVariable)" : nil
+        guard let source else { return }
+        do {
+            try Store.checkPath(path)
+        } catch let error as LumbungError {
+            throw ValidationError("\(source) '\(path)': \(error.rule)")
         }
-        return Self.defaultPath
     }
 
     /// Opens an existing store (reading or writing), or creates one when `create` is set.
@@ -77,7 +89,7 @@ struct SnapshotOption: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Read the snapshot of this period (YYYY-MM, or an auto-… name) instead of the live store.",
+            "Read the snapshot of this period (YYYY-MM, or an auto-… name) instead of the live store; a snapshot whose data.mdb no longer matches its manifest is refused (exit 5).",
             valueName: "period"))
     var snapshot: String?
 

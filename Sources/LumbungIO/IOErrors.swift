@@ -16,6 +16,10 @@ extension LumbungError.Code {
     public static let fileIO: Self = "file.io"
     /// An input file does not exist.
     public static let fileNotFound: Self = "file.notFound"
+    /// The file's format is neither given nor implied by its name.
+    public static let fileFormat: Self = "file.format"
+    /// The path names a directory where a file was expected.
+    public static let fileIsDirectory: Self = "file.isDirectory"
     /// zstd data is corrupt or truncated, or a zstd context failed.
     public static let fileZstd: Self = "file.zstd"
 }

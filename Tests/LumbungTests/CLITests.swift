@@ -15,14 +15,26 @@ import Testing
         var lines: [Substring] { stdout.split(separator: "\n") }
     }
 
-    /// Runs `lumbung` with `arguments` (and `--store` appended when given) and its output in files.
-    static func run(_ arguments: [String], store: String? = nil, input: String? = nil, in directory: TemporaryDirectory) throws -> Result {
+    /// Runs `lumbung` with `arguments` (and `--store` appended when given) and its output in files;
+    /// `environment` adds variables, `user` runs it as another OS user (via setpriv; needs root).
+    static func run(
+        _ arguments: [String], store: String? = nil, input: String? = nil, environment extra: [String: String] = [:],
+        user: uid_t? = nil, workingDirectory: String? = nil, in directory: TemporaryDirectory
+    ) throws -> Result {
         let binary = try #require(binary, "build the lumbung product first (swift build)")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments + (store.map { ["--store", $0] } ?? [])
+        let commandLine = arguments + (store.map { ["--store", $0] } ?? [])
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", binary] + commandLine
+        } else {
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = commandLine
+        }
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "LUMBUNG_STORE")
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let id = UUID().uuidString
         let outPath = directory.sub("out-\(id)"), errPath = directory.sub("err-\(id)")

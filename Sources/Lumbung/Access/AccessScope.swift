@@ -21,10 +21,18 @@ public struct AccessScope: Hashable, Sendable, CustomStringConvertible {
     /// `32.16.01.2001`, or `*` for the whole store.
     public var description: String { wilayah?.dotted ?? "*" }
 
-    /// Parses a wilayah code, or `*` (or an empty string) for the whole store.
+    /// Parses a wilayah code, or `*` for the whole store.
+    ///
+    /// - Throws: `token.scopeEmpty` for an empty or blank text: only an explicit `*` grants the
+    ///   whole store, so an unset shell variable never does; `wilayah.*` for a bad code.
     public init(parsing text: String) throws {
         let trimmed = text.trimmedWhitespace
-        self.wilayah = trimmed.isEmpty || trimmed == "*" ? nil : try KodeWilayah(trimmed)
+        guard !trimmed.isEmpty else {
+            throw LumbungError(
+                .tokenScopeEmpty, field: "scope", value: text,
+                rule: "a scope must not be empty: give a wilayah prefix (e.g. 32.16.01.2001), or * for the whole store")
+        }
+        self.wilayah = trimmed == "*" ? nil : try KodeWilayah(trimmed)
     }
 
     /// Whether a household in `wilayah` is inside the scope.

@@ -160,6 +160,12 @@ extension LumbungError.Code {
     public static let storeCompression: Self = "store.compression"
     public static let storeClosed: Self = "store.closed"
     public static let storeBusy: Self = "store.busy"
+    /// The file system holding the store (or a copy of it) has no room for the write.
+    public static let storeFull: Self = "store.full"
+    /// The store's path is empty or blank.
+    public static let storePath: Self = "store.path"
+    /// This process may not read (or write) the store's files.
+    public static let storePermission: Self = "store.permission"
 
     // Snapshots
     public static let snapshotName: Self = "snapshot.name"
@@ -169,10 +175,13 @@ extension LumbungError.Code {
     public static let snapshotIncomplete: Self = "snapshot.incomplete"
     public static let snapshotCorrupt: Self = "snapshot.corrupt"
     public static let snapshotProtected: Self = "snapshot.protected"
+    /// A snapshot's directory was opened for writing, as if it were a live store.
+    public static let snapshotFrozen: Self = "snapshot.frozen"
 
     // Access tokens and requests to an adapter (HTTP)
     public static let tokenInvalid: Self = "token.invalid"
     public static let tokenNotFound: Self = "token.notFound"
+    public static let tokenScopeEmpty: Self = "token.scopeEmpty"
     public static let authMissing: Self = "auth.missing"
     public static let authInvalid: Self = "auth.invalid"
     public static let authForbidden: Self = "auth.forbidden"

@@ -57,6 +57,14 @@ public final class Store: Sendable {
     /// The store's directory.
     public var path: String { environment.path }
 
+    /// Refuses an empty or blank store path (`store.path`): it would otherwise name the current
+    /// directory, or an adapter's default, without anyone having chosen it.
+    public static func checkPath(_ path: String) throws {
+        guard !path.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw LumbungError(.storePath, field: "store", value: path, rule: "the store path must not be empty; name the store directory")
+        }
+    }
+
     /// Runs `body` in a read transaction: a consistent view of the store, kept short.
     public func read<R>(_ body: (ReadTransaction) throws -> R) throws -> R {
         try environment.withRead { txn in

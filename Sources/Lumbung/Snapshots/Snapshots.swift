@@ -78,7 +78,7 @@ public struct Snapshots: Sendable {
             throw LumbungError(.storeIO, value: directory, rule: "cannot list the snapshots: \(error)")
         }
         var listings: [Listing] = []
-        for entry in entries.sorted() where entry != Self.lockFile {
+        for entry in entries.sorted() where entry != Self.lockFile && !entry.hasPrefix(SnapshotIntegrity.recordFile) {
             let full = (directory as NSString).appendingPathComponent(entry)
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
@@ -112,10 +112,18 @@ public struct Snapshots: Sendable {
 
     /// The manifest of a complete snapshot.
     public func manifest(_ name: SnapshotName) throws -> SnapshotManifest {
-        guard FileManager.default.fileExists(atPath: path(of: name)) else {
-            throw LumbungError(.snapshotNotFound, field: "period", value: name.text, rule: "no snapshot of this period (see `lumbung snapshot list`)")
-        }
+        try requireExists(name)
         return try readManifest(name)
+    }
+
+    /// Throws `snapshot.notFound` for a missing snapshot, or `store.notFound` when the store
+    /// itself is missing (that is the operator's mistake to report, not the period).
+    private func requireExists(_ name: SnapshotName) throws {
+        guard !FileManager.default.fileExists(atPath: path(of: name)) else { return }
+        guard FileManager.default.fileExists(atPath: storePath) else {
+            throw LumbungError(.storeNotFound, value: storePath, rule: "no store at this path (create it with `lumbung init`)")
+        }
+        throw LumbungError(.snapshotNotFound, field: "period", value: name.text, rule: "no snapshot of this period (see `lumbung snapshot list`)")
     }
 
     private func readManifest(_ name: SnapshotName) throws -> SnapshotManifest {
@@ -139,8 +147,10 @@ public struct Snapshots: Sendable {
     ///     try snapshot.read { tx in try tx.household(nik: nik) }
     /// }
     /// ```
+    /// The snapshot's `data.mdb` must match its manifest (`snapshot.corrupt` otherwise); the
+    /// check hashes the file only when it changed since it was last found intact.
     public func open<R>(_ name: SnapshotName, _ body: (Store) throws -> R) throws -> R {
-        _ = try manifest(name)
+        try SnapshotIntegrity.check(name, manifest: try manifest(name), in: self)
         let store = try Store(path: path(of: name), options: Self.snapshotOptions)
         return try body(store)
     }
@@ -172,7 +182,7 @@ public struct Snapshots: Sendable {
         let store = try self.store ?? Store(path: storePath, options: Self.liveOptions)
         let manifest = try write(name, replacing: reason) { destination in
             try store.environment.withStableMap {
-                try LMDB.check(mdb_env_copy2(store.environment.handle, destination, UInt32(MDB_CP_COMPACT)), "copy the store to \(destination)")
+                try StoreFileSwap.copy(store.environment, to: destination)
             }
         }
         if let replaced = manifest.replaced {
@@ -239,7 +249,11 @@ public struct Snapshots: Sendable {
                     counts: computed.counts,
                     replaced: previous.map { .init(reason: reason ?? "", previousCreatedAt: $0.createdAt, previousContentDigest: $0.contentDigest) })
                 let manifestPath = (temporary as NSString).appendingPathComponent(Self.manifestFile)
-                try Durable.write(try manifest.encoded(), to: manifestPath)
+                do {
+                    try Durable.write(try manifest.encoded(), to: manifestPath)
+                } catch {
+                    throw StorageFull.refine(error, path: manifestPath)
+                }
                 chmod(dataPath, 0o444)
                 chmod(manifestPath, 0o444)
                 try Durable.sync(path: temporary)
@@ -287,9 +301,7 @@ public struct Snapshots: Sendable {
     /// digest, journal sequence and counts from the records, and compares them with the manifest.
     public func verify(_ name: SnapshotName) throws -> Verification {
         let folder = path(of: name)
-        guard FileManager.default.fileExists(atPath: folder) else {
-            throw LumbungError(.snapshotNotFound, field: "period", value: name.text, rule: "no snapshot of this period (see `lumbung snapshot list`)")
-        }
+        try requireExists(name)
         let manifest: SnapshotManifest
         do {
             manifest = try readManifest(name)

@@ -57,7 +57,17 @@ enum StoreFileSwap {
     static func compactCopy(of source: String, to destination: String) throws {
         let store = try Store(path: source, options: Snapshots.snapshotOptions)
         try store.environment.withStableMap {
-            try LMDB.check(mdb_env_copy2(store.environment.handle, destination, UInt32(MDB_CP_COMPACT)), "copy \(source) to \(destination)")
+            try copy(store.environment, to: destination)
+        }
+    }
+
+    /// `mdb_env_copy2` with compaction into the directory `destination`; a full disk throws
+    /// `store.full` naming the copy and the size it needs (the pages in use).
+    static func copy(_ environment: Environment, to destination: String) throws {
+        do {
+            try LMDB.check(mdb_env_copy2(environment.handle, destination, UInt32(MDB_CP_COMPACT)), "copy \(environment.path) to \(destination)")
+        } catch {
+            throw StorageFull.refine(error, path: destination, needed: environment.usedBytes)
         }
     }
 

@@ -53,6 +53,7 @@ final class Environment: @unchecked Sendable {
 
     /// Opens (or shares) the environment for a store directory.
     static func open(path: String, options: Store.Options) throws -> Environment {
+        try Store.checkPath(path)
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -67,6 +68,12 @@ final class Environment: @unchecked Sendable {
             }
         } else if !isDirectory.boolValue {
             throw LumbungError(.storeNotAStore, value: path, rule: "a store is a directory, this is a file")
+        }
+        var options = options
+        if SnapshotDirectory.contains(url.path) {
+            guard options.readOnly else { throw SnapshotDirectory.frozenError(path) }
+            // Nothing ever writes a snapshot, so reading needs no lock file (and adds none to it).
+            options.withoutLocking = true
         }
         var info = stat()
         guard stat(url.path, &info) == 0 else {
@@ -84,7 +91,13 @@ final class Environment: @unchecked Sendable {
             }
             return existing
         }
-        let environment = try Environment(path: url.path, identity: identity, options: options)
+        try StorePermissions.check(directory: url.path, options: options)
+        let environment: Environment
+        do {
+            environment = try Environment(path: url.path, identity: identity, options: options)
+        } catch {
+            throw StorageFull.refine(error, path: url.path)
+        }
         registry[identity] = WeakEnvironment(environment: environment)
         return environment
     }
@@ -256,7 +269,16 @@ final class Environment: @unchecked Sendable {
 
     /// Runs `body` in a write transaction and commits it. On MDB_MAP_FULL the transaction is
     /// aborted, the map grows with no transaction open, and `body` runs again from the start.
+    /// A full disk throws `store.full` (the transaction is rolled back, the store unchanged).
     func withWrite<R>(_ body: (Txn) throws -> R) throws -> R {
+        do {
+            return try writeGrowingMap(body)
+        } catch {
+            throw StorageFull.refine(error, path: path)
+        }
+    }
+
+    private func writeGrowingMap<R>(_ body: (Txn) throws -> R) throws -> R {
         guard !readOnly else {
             throw LumbungError(.storeReadOnly, value: path, rule: "the store was opened read-only")
         }
@@ -347,8 +369,15 @@ final class Environment: @unchecked Sendable {
     }
 
     func sync() throws {
-        try LMDB.check(mdb_env_sync(handle, 1), "sync")
+        do {
+            try LMDB.check(mdb_env_sync(handle, 1), "sync")
+        } catch {
+            throw StorageFull.refine(error, path: path)
+        }
     }
+
+    /// The bytes of the pages in use: what a compacted copy needs at most.
+    var usedBytes: Int { (info.me_last_pgno + 1) * pageSize }
 }
 
 /// Keys in the meta database.

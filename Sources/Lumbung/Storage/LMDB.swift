@@ -3,7 +3,8 @@ import Foundation
 
 /// Thin, allocation-free helpers over the LMDB C API. Nothing here knows about households.
 enum LMDB {
-    /// Turns an LMDB return code into a ``LumbungError`` (MDB_MAP_FULL becomes `store.mapFull`).
+    /// Turns an LMDB return code into a ``LumbungError`` (MDB_MAP_FULL becomes `store.mapFull`,
+    /// ENOSPC `store.full`).
     @inline(__always)
     static func check(_ rc: Int32, _ what: @autoclosure () -> String) throws {
         if rc != 0 { throw error(rc, what()) }
@@ -20,6 +21,11 @@ enum LMDB {
             return LumbungError(.storeReadOnly, value: what, rule: "permission denied: \(text)")
         case ENOENT:
             return LumbungError(.storeNotFound, value: what, rule: "no store there: \(text)")
+        case ENOSPC, EDQUOT:
+            return LumbungError(.storeFull, value: what, rule: "the disk is full: \(text)")
+        case EIO:
+            // LMDB also answers a short write, as on a full disk, with EIO: StorageFull tells which.
+            return LumbungError(.storeIO, value: what, rule: "LMDB error \(rc): \(text)")
         default:
             return LumbungError(.storeLMDB, value: what, rule: "LMDB error \(rc): \(text)")
         }

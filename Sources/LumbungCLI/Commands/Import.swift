@@ -39,9 +39,11 @@ struct Import: ParsableCommand {
 
             Exit codes: 0 written (or a clean --dry-run); 3 issues stopped the import or a dry \
             run found issues (see the report), or the file is unreadable as text (e.g. \
-            Windows-1252: pass --encoding windows-1252); 4 FILE does not exist; 1 storage or I/O \
-            error; 2 bad option. A store the import created is removed again when nothing was \
-            written into it. Progress (bytes read, households, rate, ETA) goes to standard error.
+            Windows-1252: pass --encoding windows-1252); 4 FILE does not exist; 6 the disk is full \
+            (the store is as it was); 1 storage or I/O error; 2 bad option, a FILE whose format \
+            neither its name nor --format says, or a directory as FILE. A store the import \
+            created is removed again when nothing was written into it, with the directories the \
+            import created for it; a directory that was there before stays. Progress (bytes read, households, rate, ETA) goes to standard error.
 
             Example:
               lumbung import bekasi.csv.zst
@@ -89,8 +91,15 @@ struct Import: ParsableCommand {
     @Option(help: ArgumentHelp("Who the journal names for this import.", valueName: "name"))
     var actor = "import"
 
+    /// A file whose format is unknown, or a directory, is a usage error (exit 2); a missing file
+    /// is reported by run (exit 4).
     func validate() throws {
         if file == "-" && format == nil { throw ValidationError("say --format csv or jsonl when reading standard input") }
+        do {
+            _ = try Importer.checkInput(file: file, format: format?.format)
+        } catch let error as LumbungError where error.code == .fileFormat || error.code == .fileIsDirectory {
+            throw ValidationError("FILE '\(file)': \(error.rule)" + (error.code == .fileFormat ? " (or pass --format csv|jsonl)" : ""))
+        }
     }
 
     func run() throws {
@@ -106,16 +115,16 @@ struct Import: ParsableCommand {
             options.mapping = try ColumnMapping(json: try Data(contentsOf: URL(fileURLWithPath: mapping)))
         }
         // A store this import creates is removed again if nothing gets written into it.
-        let storeIsNew = !FileManager.default.fileExists(atPath: (storeOptions.path as NSString).appendingPathComponent("data.mdb"))
+        let created = CreatedStorePaths(storePath: storeOptions.path)
         let started = Date()
         let summary: ImportSummary
         do {
             summary = try importFile(options)
         } catch {
-            if storeIsNew { removeStore() }
+            if created.createsStore { created.remove() }
             throw try Self.explain(error, encoding: encoding) { try writeReport($0, households: nil) }
         }
-        if storeIsNew && !summary.wrote { removeStore() }
+        if created.createsStore && !summary.wrote { created.remove() }
         if summary.report.issueCount > 0 { try writeReport(summary.report, households: summary.households) }
         let seconds = Progress.format(seconds: Date().timeIntervalSince(started))
         Terminal.note(
@@ -141,15 +150,6 @@ extension Import {
         options.progress = { report in progress.update(report) }
         defer { progress.finishLine() }
         return try Importer.run(file: file, format: format?.format, into: store, options: options)
-    }
-
-    /// Deletes the store directory an import created and did not write into.
-    func removeStore() {
-        let directory = storeOptions.path as NSString
-        for name in ["data.mdb", "lock.mdb"] { try? FileManager.default.removeItem(atPath: directory.appendingPathComponent(name)) }
-        if (try? FileManager.default.contentsOfDirectory(atPath: storeOptions.path))?.isEmpty == true {
-            try? FileManager.default.removeItem(atPath: storeOptions.path)
-        }
     }
 
     /// Turns what stops an import before it reads households into an exit with a clear note.

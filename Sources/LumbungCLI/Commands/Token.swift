@@ -40,8 +40,19 @@ struct Token: ParsableCommand {
         @Option(help: ArgumentHelp("What the token may do: viewer, operator or admin.", valueName: "role"))
         var role: RoleChoice
 
-        @Option(help: ArgumentHelp("The wilayah prefix it may see and change (e.g. 32.16.01.2001), or * for the whole store.", valueName: "wilayah"))
+        @Option(help: ArgumentHelp(
+            "The wilayah prefix it may see and change (e.g. 32.16.01.2001), or * for the whole store (only * means that; an empty scope is refused).",
+            valueName: "wilayah"))
         var scope: String
+
+        /// An empty scope is a usage error (exit 2); a bad wilayah code is invalid input (exit 3, from run).
+        func validate() throws {
+            do {
+                _ = try AccessScope(parsing: scope)
+            } catch let error as LumbungError where error.code == .tokenScopeEmpty {
+                throw ValidationError("--scope '\(scope)': \(error.rule)")
+            } catch {}
+        }
 
         func run() throws {
             let scope = try AccessScope(parsing: scope)

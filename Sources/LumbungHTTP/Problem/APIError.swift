@@ -68,7 +68,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case .requestMethod: return .methodNotAllowed
         case .jsonMalformed, .requestInvalid, .queryInvalid, .cursorInvalid, .tokenInvalid, .snapshotName: return .badRequest
         case .storeReadOnly: return .serviceUnavailable
-        case .storeMapFull: return HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
+        case .storeMapFull, .storeFull: return HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
         default: break
         }
         switch code.domain {

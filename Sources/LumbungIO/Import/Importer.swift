@@ -69,9 +69,7 @@ public struct ImportSummary: Sendable {
 /// ```
 public enum Importer {
     public static func run(file: String, format: FileFormat? = nil, into store: Store, options: ImportOptions) throws -> ImportSummary {
-        guard let format = format ?? FileFormat(path: file) else {
-            throw LumbungError(.fileIO, field: "file", value: file, rule: "say the format: the name ends in neither .csv nor .jsonl")
-        }
+        let format = try checkInput(file: file, format: format)
         // Standard input is read once, into a temporary file: a load that must grow the map
         // reads its input again.
         let path = file == "-" ? try spoolStandardInput() : file
@@ -99,6 +97,16 @@ public enum Importer {
             run.summary.wrote = false
         }
         return run.summary
+    }
+
+    /// The input's format, given or from its name, once the input is found not to be a directory.
+    /// - Throws: `file.isDirectory`; `file.format` when neither says the format.
+    public static func checkInput(file: String, format: FileFormat?) throws -> FileFormat {
+        if file != "-" { try ByteSource.refuseDirectory(file) }
+        guard let format = format ?? FileFormat(path: file) else {
+            throw LumbungError(.fileFormat, field: "file", value: file, rule: "say the format: the name ends in neither .csv, .jsonl nor .ndjson (optionally .zst)")
+        }
+        return format
     }
 
     /// Thrown inside the load to roll it back when issues stop an all-or-nothing import.

@@ -65,6 +65,11 @@ public final class ByteSource {
         } else {
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             if fd < 0 { throw ByteSource.ioError("cannot open", path) }
+            var info = stat()
+            if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+                _ = Glibc_close(fd)
+                throw ByteSource.directoryError(path)
+            }
             input = .file(fd, owned: true)
         }
         let force = decompress ?? (path.hasSuffix(".zst") ? true : nil)
@@ -257,6 +262,17 @@ public final class ByteSource {
             input = .memory(bytes, position: position + n)
             return n
         }
+    }
+
+    /// Throws `file.isDirectory` when `path` names a directory (without opening it, so a pipe
+    /// keeps its bytes).
+    public static func refuseDirectory(_ path: String) throws {
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { throw directoryError(path) }
+    }
+
+    private static func directoryError(_ path: String) -> LumbungError {
+        LumbungError(.fileIsDirectory, field: "file", value: path, rule: "this is a directory, not a file; name a file in it")
     }
 
     static func ioError(_ what: String, _ path: String) -> LumbungError {
