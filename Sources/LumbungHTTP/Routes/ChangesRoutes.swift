@@ -33,9 +33,10 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
         let wait = try RequestInput.integer("wait", parameters["wait"], in: 0...maxWait) ?? 0
 
         if request.headers[.accept]?.contains("text/event-stream") == true {
-            let resume = request.headers[lastEventIDField].flatMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+            let resume = try RequestInput.integer(
+                lastEventIDField.canonicalName, request.headers[lastEventIDField]?.trimmingCharacters(in: .whitespaces), in: 0...Int.max)
             let seconds = parameters["wait"] == nil ? maxWait : wait
-            return events(since: resume ?? UInt64(since), for: .seconds(seconds), upTo: parameters["limit"] == nil ? nil : limit, scope: scope)
+            return events(since: UInt64(resume ?? since), for: .seconds(seconds), upTo: parameters["limit"] == nil ? nil : limit, scope: scope)
         }
         let deadline = ContinuousClock.now + .seconds(wait)
         var next = UInt64(since)
