@@ -7,10 +7,15 @@ import Testing
 /// document forbids. `tools/schemathesis.toml` holds the run's settings and the few
 /// exceptions, each with its reason.
 @Suite struct SchemathesisTests {
-    /// The `schemathesis` executable on the PATH (pip puts it next to python3).
+    /// The `schemathesis` executable: on the PATH, else where pip puts python3's scripts.
     static var executable: String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        return path.split(separator: ":").map { "\($0)/schemathesis" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        var directories = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        if let scripts = try? LiveServerTests.run(
+            "/usr/bin/env", ["python3", "-c", "import sysconfig; print(sysconfig.get_path('scripts'))"],
+            in: TemporaryDirectory("lumbung-python"), seconds: 30).stdout.trimmingCharacters(in: .whitespacesAndNewlines) {
+            directories.append(scripts)
+        }
+        return directories.map { "\($0)/schemathesis" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// `tools/schemathesis.toml` in the package.
