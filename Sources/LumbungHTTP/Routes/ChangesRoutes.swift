@@ -34,7 +34,7 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
 
         if request.headers[.accept]?.contains("text/event-stream") == true {
             let resume = try RequestInput.integer(
-                lastEventIDField.canonicalName, request.headers[lastEventIDField]?.trimmingCharacters(in: .whitespaces), in: 0...Int.max)
+                lastEventIDField.rawName, request.headers[lastEventIDField]?.trimmingCharacters(in: .whitespaces), in: 0...Int.max)
             let seconds = parameters["wait"] == nil ? maxWait : wait
             return events(since: UInt64(resume ?? since), for: .seconds(seconds), upTo: parameters["limit"] == nil ? nil : limit, scope: scope)
         }
