@@ -43,6 +43,7 @@ import Testing
         #expect(reading.closed, "a body that stops is closed")
         #expect(reading.seconds >= 1.5 && reading.seconds < 7, "after the 2 s body timeout: \(reading.seconds)")
         #expect(try await Self.healthAnswers(port: server.port))
+        #expect(!server.log.contains("request failed"), "a client's stalled body is not a server error: \(server.log)")
     }
 
     @Test func anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() async throws {

@@ -77,7 +77,8 @@ public final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChan
         case .body:
             break
         case .end:
-            enter(.responding, context: context)
+            // The fast path may have answered before the request's end arrived.
+            enter(unanswered > 0 ? .responding : .idle, context: context)
         }
         context.fireChannelRead(data)
     }
