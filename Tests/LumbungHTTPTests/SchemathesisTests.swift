@@ -23,6 +23,13 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("tools/schemathesis.toml").path
 
+    /// Whether schemathesis's output shows runtime errors, all of them the CPython crash, and no
+    /// failure.
+    static func onlyToolCrashes(in output: String) -> Bool {
+        output.contains("AST constructor recursion depth mismatch") && !output.contains("Failures:")
+            && output.components(separatedBy: "Runtime Error\n").count - 1 == output.components(separatedBy: "SystemError: AST constructor recursion depth mismatch").count - 1
+    }
+
     @Test func theServerKeepsToItsOpenAPIDocument() async throws {
         let schemathesis = try #require(Self.executable, "schemathesis is not installed: run tools/setup.sh")
         let server = try LiveServer(households: 120)
@@ -30,13 +37,23 @@ import Testing
         let snapshot = try LiveServerTests.run(server.binary, ["snapshot", "create", "2026-01", "--store", server.store], in: server.directory)
         #expect(snapshot.status == 0, "\(snapshot.stderr)")
         let junit = server.directory.sub("schemathesis.xml")
-        let run = try LiveServerTests.run(schemathesis, [
-            "--config-file", Self.configuration, "--no-color",
-            "run", "\(server.url)/openapi.yaml", "--url", server.url,
-            "--header", "Authorization: Bearer \(server.secret)",
-            "--checks", "all",
-            "--report", "junit", "--report-junit-path", junit,
-        ], in: server.directory, seconds: 300)
+        func runSchemathesis() throws -> LiveServerTests.Output {
+            try LiveServerTests.run(schemathesis, [
+                "--config-file", Self.configuration, "--no-color",
+                "run", "\(server.url)/openapi.yaml", "--url", server.url,
+                "--header", "Authorization: Bearer \(server.secret)",
+                "--checks", "all",
+                "--report", "junit", "--report-junit-path", junit,
+            ], in: server.directory, seconds: 300)
+        }
+        var run = try runSchemathesis()
+        // Python 3.11's parser may crash inside Hypothesis while it describes a strategy
+        // (`SystemError: AST constructor recursion depth mismatch`, seen with 3.11.7): a fault of
+        // the tool, reported as an error of an operation, never as a failure of the server. Only
+        // that is run again, once.
+        if run.status != 0, Self.onlyToolCrashes(in: run.stdout) {
+            run = try runSchemathesis()
+        }
         let summary = run.stdout.split(separator: "\n").suffix(80).joined(separator: "\n")
         #expect(run.status == 0, "schemathesis failed:\n\(summary)\n\(run.stderr.suffix(2000))")
         let report = (try? String(contentsOfFile: junit, encoding: .utf8)) ?? ""
