@@ -25,10 +25,10 @@ struct Serve: AsyncParsableCommand {
               --body-limit  LUMBUNG_BODY_LIMIT  1048576 bytes (larger bodies get 413)
               --log-level   LUMBUNG_LOG_LEVEL   info (trace, debug, info, notice, warning, error, critical)
               --event-loops LUMBUNG_EVENT_LOOPS the number of cores
-              --header-timeout  LUMBUNG_HEADER_TIMEOUT  10 s (a request's head must arrive in this)
-              --body-timeout    LUMBUNG_BODY_TIMEOUT    30 s (its body must arrive in this)
-              --idle-timeout    LUMBUNG_IDLE_TIMEOUT    60 s (a connection with no request is closed)
-              --max-connections LUMBUNG_MAX_CONNECTIONS 1024 (more are answered 503 and closed)
+              --header-timeout  LUMBUNG_HEADER_TIMEOUT  10 s for a request's head
+              --body-timeout    LUMBUNG_BODY_TIMEOUT    30 s for its body
+              --idle-timeout    LUMBUNG_IDLE_TIMEOUT    60 s between requests
+              --max-connections LUMBUNG_MAX_CONNECTIONS 1024
 
             A slow or silent client is cut off: a connection past one of its timeouts is closed \
             without an answer (no timeout runs while the server answers, so long polls and event \
