@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks to build and test Lumbung: liblmdb-dev and
-# libzstd-dev (the C libraries), libjemalloc-dev (the CLI's malloc), the zstd and lmdb-utils tools the tests drive, pkg-config.
+# libzstd-dev (the C libraries), libjemalloc-dev (the CLI's malloc), the zstd and lmdb-utils tools the tests drive, pkg-config,
+# and schemathesis (PyPI, pinned) for the OpenAPI conformance test.
 set -euo pipefail
 need=()
 pkg-config --exists lmdb 2>/dev/null || need+=(liblmdb-dev)
@@ -14,4 +15,9 @@ if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+# schemathesis (PyPI), which SchemathesisTests runs against the served /openapi.yaml.
+if ! schemathesis --version 2>/dev/null | grep -q "4.32.5"; then
+  echo "setup: installing schemathesis 4.32.5" >&2
+  python3 -m pip install --quiet --disable-pip-version-check schemathesis==4.32.5
 fi

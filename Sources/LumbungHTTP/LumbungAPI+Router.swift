@@ -5,7 +5,8 @@ import Lumbung
 extension LumbungAPI where Context == LumbungBasicRequestContext {
     /// A router with the whole API at its root, as `lumbung serve` runs it: request metrics and
     /// one log line per request (by route pattern, never the path, which may hold a NIK), and
-    /// problem responses for unknown routes too.
+    /// problem responses for unknown routes too, and 405 with `Allow` for a method a route does
+    /// not take.
     public func router(logLevel: Logger.Level = .info) -> Router<Context> {
         let router = Router(context: Context.self)
         router.add(middleware: RequestIDMiddleware())
@@ -13,6 +14,7 @@ extension LumbungAPI where Context == LumbungBasicRequestContext {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
         addRoutes(to: router)
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router
     }
 }

@@ -162,6 +162,10 @@ extension LiveServerTests {
             (["--event-loops", "0"], [:], "event loops"),
             ([], ["LUMBUNG_EVENT_LOOPS": "many"], "LUMBUNG_EVENT_LOOPS"),
             (["--reads", "sometimes"], [:], "reads"),
+            (["--header-timeout", "0"], [:], "--header-timeout"),
+            ([], ["LUMBUNG_BODY_TIMEOUT": "soon"], "LUMBUNG_BODY_TIMEOUT"),
+            (["--idle-timeout", "-1"], [:], "idle"),
+            ([], ["LUMBUNG_MAX_CONNECTIONS": "0"], "LUMBUNG_MAX_CONNECTIONS"),
         ]
         for (arguments, environment, mention) in cases {
             let result = try Self.run(binary, ["serve", "--store", store] + arguments, environment: environment, in: directory, seconds: 20)

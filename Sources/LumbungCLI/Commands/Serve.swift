@@ -25,6 +25,15 @@ struct Serve: AsyncParsableCommand {
               --body-limit  LUMBUNG_BODY_LIMIT  1048576 bytes (larger bodies get 413)
               --log-level   LUMBUNG_LOG_LEVEL   info (trace, debug, info, notice, warning, error, critical)
               --event-loops LUMBUNG_EVENT_LOOPS the number of cores
+              --header-timeout  LUMBUNG_HEADER_TIMEOUT  10 s for a request's head
+              --body-timeout    LUMBUNG_BODY_TIMEOUT    30 s for its body
+              --idle-timeout    LUMBUNG_IDLE_TIMEOUT    60 s between requests
+              --max-connections LUMBUNG_MAX_CONNECTIONS 1024
+
+            A slow or silent client is cut off: a connection past one of its timeouts is closed \
+            without an answer (no timeout runs while the server answers, so long polls and event \
+            streams are unaffected). A connection over --max-connections is answered at once with \
+            503 (`server.busy`, Retry-After: 1) and closed.
 
             Prints `listening on http://HOST:PORT` on standard error once it accepts connections; \
             logs one line per request on standard error (the route pattern, never a NIK). SIGTERM \
@@ -55,6 +64,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("event-loops"), help: ArgumentHelp("Threads that serve connections (default: $LUMBUNG_EVENT_LOOPS, else one per core). Fewer leave cores to other work on the machine.", valueName: "count"))
     var eventLoops: Int?
 
+    @Option(name: .customLong("header-timeout"), help: ArgumentHelp("Seconds a request's head may take to arrive, from its first byte (default: $LUMBUNG_HEADER_TIMEOUT, else 10).", valueName: "seconds"))
+    var headerTimeout: Int?
+
+    @Option(name: .customLong("body-timeout"), help: ArgumentHelp("Seconds a request's body may take to arrive, from its head (default: $LUMBUNG_BODY_TIMEOUT, else 30).", valueName: "seconds"))
+    var bodyTimeout: Int?
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a connection may wait for its next request before it is closed (default: $LUMBUNG_IDLE_TIMEOUT, else 60).", valueName: "seconds"))
+    var idleTimeout: Int?
+
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Connections held at once; more are answered 503 and closed (default: $LUMBUNG_MAX_CONNECTIONS, else 1024).", valueName: "count"))
+    var maxConnections: Int?
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default: $LUMBUNG_LOG_LEVEL, else info).", valueName: "level"))
     var logLevel: String?
 
@@ -65,6 +86,8 @@ struct Serve: AsyncParsableCommand {
         var bodyLimit: Int
         var logLevel: Logger.Level
         var eventLoops: Int
+        var timeouts: ConnectionTimeouts
+        var maxConnections: Int
     }
 
     func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
@@ -90,7 +113,19 @@ struct Serve: AsyncParsableCommand {
         guard let loops = Int(loopsText), (1...1024).contains(loops) else {
             throw ValidationError("the event loops are 1 to 1024, not '\(loopsText)' (--event-loops or LUMBUNG_EVENT_LOOPS)")
         }
-        return Settings(host: host, port: port, bodyLimit: limit, logLevel: level, eventLoops: loops)
+        func whole(_ option: Int?, _ flag: String, _ variable: String, _ fallback: Int, in range: ClosedRange<Int>, _ what: String) throws -> Int {
+            let text = value(option.map(String.init), variable) ?? String(fallback)
+            guard let number = Int(text), range.contains(number) else {
+                throw ValidationError("the \(what) is \(range.lowerBound) to \(range.upperBound), not '\(text)' (--\(flag) or \(variable))")
+            }
+            return number
+        }
+        let timeouts = ConnectionTimeouts(
+            header: .seconds(Int64(try whole(headerTimeout, "header-timeout", "LUMBUNG_HEADER_TIMEOUT", 10, in: 1...3600, "header timeout in seconds"))),
+            body: .seconds(Int64(try whole(bodyTimeout, "body-timeout", "LUMBUNG_BODY_TIMEOUT", 30, in: 1...3600, "body timeout in seconds"))),
+            idle: .seconds(Int64(try whole(idleTimeout, "idle-timeout", "LUMBUNG_IDLE_TIMEOUT", 60, in: 1...3600, "idle timeout in seconds"))))
+        let connections = try whole(maxConnections, "max-connections", "LUMBUNG_MAX_CONNECTIONS", 1024, in: 1...1_000_000, "connection limit")
+        return Settings(host: host, port: port, bodyLimit: limit, logLevel: level, eventLoops: loops, timeouts: timeouts, maxConnections: connections)
     }
 
     func run() async throws {
@@ -107,9 +142,12 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "lumbung.http") { StandardErrorLogHandler(label: $0) }
         logger.logLevel = settings.logLevel
         let fastPath = api.personLookupFastPath(logger: logger, requestLogLevel: .info, serverName: "lumbung")
+        let connectionLimit = ConnectionLimit(maximum: settings.maxConnections)
+        let timeouts = settings.timeouts
         let app = Application(
             router: api.router(logLevel: .info),
-            server: .http1(configuration: .init(additionalChannelHandlers: fastPath.handlers())),
+            // The limit first, so a refused connection reaches nothing else.
+            server: .http1(configuration: .init(additionalChannelHandlers: [connectionLimit.handler(), timeouts.handler()] + fastPath.handlers())),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "lumbung"),
             onServerRunning: { channel in
                 let address = channel.localAddress
@@ -118,7 +156,13 @@ struct Serve: AsyncParsableCommand {
             eventLoopGroupProvider: settings.eventLoops == System.coreCount
                 ? .singleton : .shared(MultiThreadedEventLoopGroup(numberOfThreads: settings.eventLoops)),
             logger: logger)
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw CLIError(
+                message: "\(settings.host):\(settings.port) is already in use by another process; stop it or choose another port (--port or LUMBUNG_PORT)",
+                exitCode: ExitCodes.usage)
+        }
         Terminal.note("stopped; store closed")
     }
 }

@@ -2,6 +2,7 @@ import Hummingbird
 import Lumbung
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 
 /// An error as the API answers it: an RFC 9457 `application/problem+json` body carrying
 /// Lumbung's stable error code and the field, (masked) value and rule that were broken.
@@ -18,6 +19,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var requestID: String?
     /// Seconds for a `Retry-After` header (429).
     public var retryAfter: Int?
+    /// For a 405: the methods the route takes, answered as `Allow`.
+    public var allowedMethods: [HTTPRequest.Method] = []
 
     public init(_ status: HTTPResponse.Status, _ error: LumbungError) {
         self.status = status
@@ -27,8 +30,20 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         self.error = error
     }
 
+    /// 405 for `method` on a route that takes `allowed`.
+    public static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: [HTTPRequest.Method]) -> APIError {
+        let names = allowed.map(\.rawValue)
+        var error = APIError(.methodNotAllowed, LumbungError(
+            .requestMethod, field: "method", value: String(method.rawValue.prefix(32)),
+            rule: "this route takes \(names.joined(separator: ", "))"))
+        error.allowedMethods = allowed
+        return error
+    }
+
     /// The error the API answers for `error`: its own status for Lumbung's codes, 413 for an
-    /// oversized body, the router's status for its own errors, 500 (with no detail) otherwise.
+    /// oversized body, 400 for a request NIO cannot parse (a malformed chunked body surfaces
+    /// while the route reads it), the router's status for its own errors, 500 (with no detail)
+    /// otherwise.
     public init(from error: any Error) {
         switch error {
         case let api as APIError:
@@ -37,6 +52,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             self.init(Self.status(for: lumbung), lumbung)
         case is NIOTooManyBytesError:
             self.init(.contentTooLarge, LumbungError(.requestTooLarge, rule: "the body is larger than the server's limit"))
+        case let parse as HTTPParserError:
+            self.init(.badRequest, LumbungError(.requestInvalid, rule: "the request is not valid HTTP/1.1 (\(parse))"))
         case let http as HTTPError:
             let code: LumbungError.Code = switch http.status {
             case .notFound: .requestNotFound
@@ -67,7 +84,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case .requestTooLarge: return .contentTooLarge
         case .requestMethod: return .methodNotAllowed
         case .jsonMalformed, .requestInvalid, .queryInvalid, .cursorInvalid, .tokenInvalid, .snapshotName: return .badRequest
-        case .storeReadOnly: return .serviceUnavailable
+        case .storeReadOnly, .serverBusy: return .serviceUnavailable
         case .storeMapFull, .storeFull: return HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
         default: break
         }
@@ -83,6 +100,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         if status == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="lumbung""# }
         if let requestID { headers[requestIDField] = requestID }
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if !allowedMethods.isEmpty { headers[.allow] = allowedMethods.map(\.rawValue).joined(separator: ", ") }
         return problem.response(status: status, contentType: "application/problem+json", headers: headers)
     }
 

@@ -33,10 +33,11 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
         let maxWait = Int(api.configuration.maxLongPoll.components.seconds)
         let wait = try RequestInput.integer("wait", parameters["wait"], in: 0...maxWait) ?? 0
 
+        let resume = try RequestInput.integer(
+            lastEventIDField.rawName, request.headers[lastEventIDField]?.trimmingCharacters(in: .whitespaces), in: 0...Int.max)
         if request.headers[.accept]?.contains("text/event-stream") == true {
-            let resume = request.headers[lastEventIDField].flatMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
             let seconds = parameters["wait"] == nil ? maxWait : wait
-            return events(since: resume ?? UInt64(since), for: .seconds(seconds), upTo: parameters["limit"] == nil ? nil : limit, scope: scope)
+            return events(since: UInt64(resume ?? since), for: .seconds(seconds), upTo: parameters["limit"] == nil ? nil : limit, scope: scope)
         }
         let deadline = ContinuousClock.now + .seconds(wait)
         var next = UInt64(since)
