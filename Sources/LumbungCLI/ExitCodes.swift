@@ -11,17 +11,16 @@ enum ExitCodes {
     static let checkFailed: Int32 = 5
     static let storageFull: Int32 = 6
 
-    /// Domains whose errors mean the caller's input was refused.
-    static let inputDomains: Set<Substring> = ["nik", "kk", "wilayah", "household", "member", "attribute", "json", "query", "row", "csv", "import", "snapshot", "token"]
-
-    /// A full disk (or map) → 6; a snapshot that does not verify → 5; `*.notFound` → 4; an input
-    /// domain → 3; anything else (store, record) → 1.
+    /// The exit code of an error: its code's kind decides.
     static func code(for error: LumbungError) -> Int32 {
-        if error.code == .storeFull || error.code == .storeMapFull { return storageFull }
-        if error.code == .snapshotCorrupt || error.code == .snapshotIncomplete { return checkFailed }
-        if error.code.rawValue.hasSuffix(".notFound") { return notFound }
-        if inputDomains.contains(error.code.domain) { return invalidInput }
-        return internalError
+        switch error.code.kind {
+        case .malformed, .invalidInput, .conflict, .unauthorized, .forbidden, .tooLarge: invalidInput
+        case .notFound: notFound
+        case .methodNotAllowed: usage
+        case .storageFull: storageFull
+        case .verificationFailed: checkFailed
+        case .rateLimited, .unavailable, .storage, .corrupt, .internal: internalError
+        }
     }
 }
 

@@ -18,13 +18,15 @@ struct Lumbung: AsyncParsableCommand {
 
             Exit codes:
               0  ok
-              1  internal error (storage, I/O, corrupt records, store.permission: this user
-                 may not read or write the store's files; see README "Permissions")
+              1  internal error: storage (I/O, store.permission: this user may not read or
+                 write the store's files; see README "Permissions"), corrupt records, a store
+                 that is busy or read-only
               2  usage: a bad option or argument (an empty --store or $LUMBUNG_STORE too)
-              3  invalid input: a value, file or JSON the register refuses
-                 (nik.*, kk.*, wilayah.*, household.*, member.*, attribute.*, json.*, query.*,
-                 snapshot.*, token.*)
-              4  not found: no such household, member, token or store (*.notFound)
+              3  invalid input: a file, JSON or value the register refuses, or a clash with
+                 what is stored (a malformed CSV or corrupt .zst, nik.*, kk.*, wilayah.*,
+                 household.*, member.*, a duplicate NIK or KK, snapshot.exists, token.*)
+              4  not found: no such household, member, token, snapshot, file or store
+            Each error code has a kind (LumbungError.Kind); the kind decides the exit code.
               5  check found problems, or a snapshot does not verify
               6  storage full: the disk (or the store's map) has no room for the write
                  (store.full, store.mapFull); the store is as it was before

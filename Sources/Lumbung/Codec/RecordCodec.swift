@@ -228,7 +228,7 @@ enum RecordCodec {
         let nik: MemberNIK
         switch flags & 7 {
         case nikMissing: nik = .missing
-        case nikInvalid: nik = .invalid(invalid!.0, reason: LumbungError.Code(rawValue: invalid!.1))
+        case nikInvalid: nik = .invalid(invalid!.0, reason: LumbungError.Code(storedNIKProblem: invalid!.1))
         case nikFull: nik = .valid(NIK(unchecked: nikValue))
         case nikLocal: nik = .valid(NIK(unchecked: region * tenDigits + nikValue))
         default:

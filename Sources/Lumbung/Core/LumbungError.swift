@@ -11,17 +11,63 @@
 /// }
 /// ```
 public struct LumbungError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// A stable, dotted result code such as `nik.invalidDate`.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible,
-        ExpressibleByStringLiteral
-    {
+    /// A stable, dotted result code such as `nik.invalidDate`, and the ``Kind`` of failure it
+    /// is. Every code is declared once, as a static constant, with its kind; adapters turn the
+    /// kind (never the code's text) into an HTTP status or an exit code.
+    ///
+    /// ```swift
+    /// extension LumbungError.Code {
+    ///     public static let csvQuoting = Self("csv.quoting", .malformed)
+    /// }
+    /// ```
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
         public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public init(stringLiteral value: String) { self.rawValue = value }
-        public var description: String { rawValue }
+        public let kind: Kind
 
-        /// The part before the first dot: `nik`, `kk`, `wilayah`, `household`, `store`, …
-        public var domain: Substring { rawValue.prefix { $0 != "." } }
+        /// Declares a code: a constant name and the kind of failure it is.
+        public init(_ rawValue: StaticString, _ kind: Kind) {
+            self.rawValue = "\(rawValue)"
+            self.kind = kind
+        }
+
+        /// A NIK problem read back from a stored record, which keeps the code's text.
+        init(storedNIKProblem text: String) {
+            self.rawValue = text
+            self.kind = .invalidInput
+        }
+
+        public var description: String { rawValue }
+        public static func == (lhs: Self, rhs: Self) -> Bool { lhs.rawValue == rhs.rawValue }
+        public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+    }
+
+    /// What kind of failure an error is: what an adapter answers for it.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// The input cannot be read as what it claims to be: malformed JSON, CSV or zstd, an
+        /// unknown parameter, a bad cursor.
+        case malformed
+        /// A well-formed value the register refuses: an invalid NIK, two heads, desil 11.
+        case invalidInput
+        case notFound
+        /// The value is fine alone but clashes with what is stored: a NIK another household holds.
+        case conflict
+        case unauthorized
+        case forbidden
+        case tooLarge
+        case methodNotAllowed
+        case rateLimited
+        /// Not now: the store is read-only or busy, the server is at its connection limit.
+        case unavailable
+        /// The disk (or the map) has no room for the write; nothing was written.
+        case storageFull
+        /// Reading or writing the store's files failed.
+        case storage
+        /// Stored data does not decode: a corrupt record, a store of an unknown format.
+        case corrupt
+        /// A snapshot does not match its manifest.
+        case verificationFailed
+        /// A bug: the details are in the log.
+        case `internal`
     }
 
     public var code: Code
@@ -90,107 +136,110 @@ extension LumbungError {
 }
 
 extension LumbungError.Code {
+    /// An error Lumbung did not expect; adapters answer it without details.
+    public static let internalError = Self("internal", .internal)
+
     // NIK (Nomor Induk Kependudukan)
-    public static let nikLength: Self = "nik.length"
-    public static let nikNotDigits: Self = "nik.notDigits"
-    public static let nikSpreadsheetMangled: Self = "nik.spreadsheetMangled"
-    public static let nikUnknownProvinsi: Self = "nik.unknownProvinsi"
-    public static let nikUnknownKabupaten: Self = "nik.unknownKabupaten"
-    public static let nikInvalidDay: Self = "nik.invalidDay"
-    public static let nikInvalidMonth: Self = "nik.invalidMonth"
-    public static let nikInvalidDate: Self = "nik.invalidDate"
-    public static let nikZeroSerial: Self = "nik.zeroSerial"
-    public static let nikMissing: Self = "nik.missing"
-    public static let nikDuplicate: Self = "nik.duplicate"
-    public static let nikFlagged: Self = "nik.flagged"
-    public static let nikSexMismatch: Self = "nik.sexMismatch"
-    public static let nikBirthDateMismatch: Self = "nik.birthDateMismatch"
+    public static let nikLength = Self("nik.length", .invalidInput)
+    public static let nikNotDigits = Self("nik.notDigits", .invalidInput)
+    public static let nikSpreadsheetMangled = Self("nik.spreadsheetMangled", .invalidInput)
+    public static let nikUnknownProvinsi = Self("nik.unknownProvinsi", .invalidInput)
+    public static let nikUnknownKabupaten = Self("nik.unknownKabupaten", .invalidInput)
+    public static let nikInvalidDay = Self("nik.invalidDay", .invalidInput)
+    public static let nikInvalidMonth = Self("nik.invalidMonth", .invalidInput)
+    public static let nikInvalidDate = Self("nik.invalidDate", .invalidInput)
+    public static let nikZeroSerial = Self("nik.zeroSerial", .invalidInput)
+    public static let nikMissing = Self("nik.missing", .invalidInput)
+    public static let nikDuplicate = Self("nik.duplicate", .conflict)
+    public static let nikFlagged = Self("nik.flagged", .invalidInput)
+    public static let nikSexMismatch = Self("nik.sexMismatch", .invalidInput)
+    public static let nikBirthDateMismatch = Self("nik.birthDateMismatch", .invalidInput)
 
     // Nomor KK (Kartu Keluarga)
-    public static let kkLength: Self = "kk.length"
-    public static let kkNotDigits: Self = "kk.notDigits"
-    public static let kkSpreadsheetMangled: Self = "kk.spreadsheetMangled"
-    public static let kkUnknownProvinsi: Self = "kk.unknownProvinsi"
-    public static let kkUnknownKabupaten: Self = "kk.unknownKabupaten"
-    public static let kkInvalidDate: Self = "kk.invalidDate"
-    public static let kkZeroSerial: Self = "kk.zeroSerial"
-    public static let kkDuplicate: Self = "kk.duplicate"
+    public static let kkLength = Self("kk.length", .invalidInput)
+    public static let kkNotDigits = Self("kk.notDigits", .invalidInput)
+    public static let kkSpreadsheetMangled = Self("kk.spreadsheetMangled", .invalidInput)
+    public static let kkUnknownProvinsi = Self("kk.unknownProvinsi", .invalidInput)
+    public static let kkUnknownKabupaten = Self("kk.unknownKabupaten", .invalidInput)
+    public static let kkInvalidDate = Self("kk.invalidDate", .invalidInput)
+    public static let kkZeroSerial = Self("kk.zeroSerial", .invalidInput)
+    public static let kkDuplicate = Self("kk.duplicate", .conflict)
 
     // Kode wilayah
-    public static let wilayahFormat: Self = "wilayah.format"
-    public static let wilayahUnknown: Self = "wilayah.unknown"
-    public static let wilayahLevel: Self = "wilayah.level"
+    public static let wilayahFormat = Self("wilayah.format", .invalidInput)
+    public static let wilayahUnknown = Self("wilayah.unknown", .invalidInput)
+    public static let wilayahLevel = Self("wilayah.level", .invalidInput)
 
     // Household and member fields
-    public static let householdNotFound: Self = "household.notFound"
-    public static let householdIDTaken: Self = "household.idTaken"
-    public static let householdInvalid: Self = "household.invalid"
-    public static let householdNoHead: Self = "household.noHead"
-    public static let householdManyHeads: Self = "household.manyHeads"
-    public static let householdNoMembers: Self = "household.noMembers"
-    public static let householdDesil: Self = "household.desil"
-    public static let householdStatus: Self = "household.status"
-    public static let householdProgram: Self = "household.program"
-    public static let householdTooLarge: Self = "household.tooLarge"
-    public static let memberNotFound: Self = "member.notFound"
-    public static let memberInvalid: Self = "member.invalid"
-    public static let memberBirthDate: Self = "member.birthDate"
-    public static let attributeInvalid: Self = "attribute.invalid"
+    public static let householdNotFound = Self("household.notFound", .notFound)
+    public static let householdIDTaken = Self("household.idTaken", .invalidInput)
+    public static let householdInvalid = Self("household.invalid", .invalidInput)
+    public static let householdNoHead = Self("household.noHead", .invalidInput)
+    public static let householdManyHeads = Self("household.manyHeads", .invalidInput)
+    public static let householdNoMembers = Self("household.noMembers", .invalidInput)
+    public static let householdDesil = Self("household.desil", .invalidInput)
+    public static let householdStatus = Self("household.status", .invalidInput)
+    public static let householdProgram = Self("household.program", .invalidInput)
+    public static let householdTooLarge = Self("household.tooLarge", .invalidInput)
+    public static let memberNotFound = Self("member.notFound", .notFound)
+    public static let memberInvalid = Self("member.invalid", .invalidInput)
+    public static let memberBirthDate = Self("member.birthDate", .invalidInput)
+    public static let attributeInvalid = Self("attribute.invalid", .invalidInput)
 
     // JSON text
-    public static let jsonMalformed: Self = "json.malformed"
+    public static let jsonMalformed = Self("json.malformed", .malformed)
 
     // Records on disk
-    public static let recordCorrupt: Self = "record.corrupt"
-    public static let recordVersion: Self = "record.version"
+    public static let recordCorrupt = Self("record.corrupt", .corrupt)
+    public static let recordVersion = Self("record.version", .corrupt)
 
     // Queries
-    public static let queryInvalid: Self = "query.invalid"
-    public static let cursorInvalid: Self = "query.cursorInvalid"
+    public static let queryInvalid = Self("query.invalid", .malformed)
+    public static let cursorInvalid = Self("query.cursorInvalid", .malformed)
 
     // The store
-    public static let storeMapFull: Self = "store.mapFull"
-    public static let storeNewerFormat: Self = "store.newerFormat"
-    public static let storeNotAStore: Self = "store.notAStore"
-    public static let storeNotFound: Self = "store.notFound"
-    public static let storeReadOnly: Self = "store.readOnly"
-    public static let storeAlreadyOpen: Self = "store.alreadyOpen"
-    public static let storeIO: Self = "store.io"
-    public static let storeLMDB: Self = "store.lmdb"
-    public static let storeCompression: Self = "store.compression"
-    public static let storeClosed: Self = "store.closed"
-    public static let storeBusy: Self = "store.busy"
+    public static let storeMapFull = Self("store.mapFull", .storageFull)
+    public static let storeNewerFormat = Self("store.newerFormat", .corrupt)
+    public static let storeNotAStore = Self("store.notAStore", .corrupt)
+    public static let storeNotFound = Self("store.notFound", .notFound)
+    public static let storeReadOnly = Self("store.readOnly", .unavailable)
+    public static let storeAlreadyOpen = Self("store.alreadyOpen", .unavailable)
+    public static let storeIO = Self("store.io", .storage)
+    public static let storeLMDB = Self("store.lmdb", .storage)
+    public static let storeCompression = Self("store.compression", .corrupt)
+    public static let storeClosed = Self("store.closed", .unavailable)
+    public static let storeBusy = Self("store.busy", .unavailable)
     /// The file system holding the store (or a copy of it) has no room for the write.
-    public static let storeFull: Self = "store.full"
+    public static let storeFull = Self("store.full", .storageFull)
     /// The store's path is empty or blank.
-    public static let storePath: Self = "store.path"
+    public static let storePath = Self("store.path", .malformed)
     /// This process may not read (or write) the store's files.
-    public static let storePermission: Self = "store.permission"
+    public static let storePermission = Self("store.permission", .storage)
 
     // Snapshots
-    public static let snapshotName: Self = "snapshot.name"
-    public static let snapshotNotFound: Self = "snapshot.notFound"
-    public static let snapshotExists: Self = "snapshot.exists"
-    public static let snapshotReasonRequired: Self = "snapshot.reasonRequired"
-    public static let snapshotIncomplete: Self = "snapshot.incomplete"
-    public static let snapshotCorrupt: Self = "snapshot.corrupt"
-    public static let snapshotProtected: Self = "snapshot.protected"
+    public static let snapshotName = Self("snapshot.name", .malformed)
+    public static let snapshotNotFound = Self("snapshot.notFound", .notFound)
+    public static let snapshotExists = Self("snapshot.exists", .conflict)
+    public static let snapshotReasonRequired = Self("snapshot.reasonRequired", .invalidInput)
+    public static let snapshotIncomplete = Self("snapshot.incomplete", .verificationFailed)
+    public static let snapshotCorrupt = Self("snapshot.corrupt", .verificationFailed)
+    public static let snapshotProtected = Self("snapshot.protected", .invalidInput)
     /// A snapshot's directory was opened for writing, as if it were a live store.
-    public static let snapshotFrozen: Self = "snapshot.frozen"
+    public static let snapshotFrozen = Self("snapshot.frozen", .invalidInput)
 
     // Access tokens and requests to an adapter (HTTP)
-    public static let tokenInvalid: Self = "token.invalid"
-    public static let tokenNotFound: Self = "token.notFound"
-    public static let tokenScopeEmpty: Self = "token.scopeEmpty"
-    public static let authMissing: Self = "auth.missing"
-    public static let authInvalid: Self = "auth.invalid"
-    public static let authForbidden: Self = "auth.forbidden"
+    public static let tokenInvalid = Self("token.invalid", .malformed)
+    public static let tokenNotFound = Self("token.notFound", .notFound)
+    public static let tokenScopeEmpty = Self("token.scopeEmpty", .malformed)
+    public static let authMissing = Self("auth.missing", .unauthorized)
+    public static let authInvalid = Self("auth.invalid", .unauthorized)
+    public static let authForbidden = Self("auth.forbidden", .forbidden)
     /// A scoped write clashes with a household outside the scope (one answer whatever clashed).
-    public static let scopeConflict: Self = "scope.conflict"
+    public static let scopeConflict = Self("scope.conflict", .conflict)
     /// A token made too many refused writes lately; it waits before writing again.
-    public static let requestRateLimited: Self = "request.rateLimited"
-    public static let requestInvalid: Self = "request.invalid"
-    public static let requestTooLarge: Self = "request.tooLarge"
-    public static let requestNotFound: Self = "request.notFound"
-    public static let requestMethod: Self = "request.method"
+    public static let requestRateLimited = Self("request.rateLimited", .rateLimited)
+    public static let requestInvalid = Self("request.invalid", .malformed)
+    public static let requestTooLarge = Self("request.tooLarge", .tooLarge)
+    public static let requestNotFound = Self("request.notFound", .notFound)
+    public static let requestMethod = Self("request.method", .methodNotAllowed)
 }

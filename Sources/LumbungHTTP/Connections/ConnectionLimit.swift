@@ -45,7 +45,7 @@ public final class ConnectionLimit: Sendable {
 
 extension LumbungError.Code {
     /// The server holds its maximum of connections (503).
-    public static let serverBusy: Self = "server.busy"
+    public static let serverBusy = Self("server.busy", .unavailable)
 }
 
 /// Holds one of a ``ConnectionLimit``'s places for its connection's life, or refuses the

@@ -22,6 +22,13 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     /// For a 405: the methods the route takes, answered as `Allow`.
     public var allowedMethods: [HTTPRequest.Method] = []
 
+    /// The answer for `error`, with the status its kind maps to (``status(for:)``).
+    public init(_ error: LumbungError) {
+        self.init(Self.status(for: error), error)
+    }
+
+    /// The answer for `error` with a status of the caller's choosing: a bad parameter is 400
+    /// whatever the register would call its value.
     public init(_ status: HTTPResponse.Status, _ error: LumbungError) {
         self.status = status
         // The other household of a duplicate may lie outside the caller's scope: never named.
@@ -33,7 +40,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     /// 405 for `method` on a route that takes `allowed`.
     public static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: [HTTPRequest.Method]) -> APIError {
         let names = allowed.map(\.rawValue)
-        var error = APIError(.methodNotAllowed, LumbungError(
+        var error = APIError(LumbungError(
             .requestMethod, field: "method", value: String(method.rawValue.prefix(32)),
             rule: "this route takes \(names.joined(separator: ", "))"))
         error.allowedMethods = allowed
@@ -68,30 +75,25 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case let http as any HTTPResponseError where http.status.code < 500:
             self.init(http.status, LumbungError(.requestInvalid, rule: http.status.reasonPhrase))
         default:
-            self.init(.internalServerError, LumbungError("internal", rule: "internal error; the server log has the details (request id)"))
+            self.init(.internalServerError, LumbungError(.internalError, rule: "internal error; the server log has the details (request id)"))
         }
     }
 
-    /// The HTTP status a Lumbung error code maps to.
+    /// The HTTP status a Lumbung error answers with: its code's kind decides.
     public static func status(for error: LumbungError) -> HTTPResponse.Status {
-        let code = error.code
-        if code.rawValue.hasSuffix(".notFound") { return .notFound }
-        switch code {
-        case .nikDuplicate, .kkDuplicate, .scopeConflict: return .conflict
-        case .requestRateLimited: return .tooManyRequests
-        case .authMissing, .authInvalid: return .unauthorized
-        case .authForbidden: return .forbidden
-        case .requestTooLarge: return .contentTooLarge
-        case .requestMethod: return .methodNotAllowed
-        case .jsonMalformed, .requestInvalid, .queryInvalid, .cursorInvalid, .tokenInvalid, .snapshotName: return .badRequest
-        case .storeReadOnly, .serverBusy: return .serviceUnavailable
-        case .storeMapFull, .storeFull: return HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
-        default: break
-        }
-        switch code.domain {
-        case "nik", "kk", "wilayah", "household", "member", "attribute": return .unprocessableContent
-        case "json", "query", "request", "token": return .badRequest
-        default: return .internalServerError
+        switch error.code.kind {
+        case .malformed: .badRequest
+        case .invalidInput: .unprocessableContent
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .tooLarge: .contentTooLarge
+        case .methodNotAllowed: .methodNotAllowed
+        case .rateLimited: .tooManyRequests
+        case .unavailable: .serviceUnavailable
+        case .storageFull: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
+        case .storage, .corrupt, .verificationFailed, .internal: .internalServerError
         }
     }
 

@@ -33,10 +33,10 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
         do {
             envelope = try JSONDecoder().decode(Envelope.self, from: Data(buffer.readableBytesView))
         } catch {
-            throw APIError(.badRequest, LumbungError(.jsonMalformed, rule: "the body is a DCI message: {\"signature\", \"header\", \"message\"} in JSON"))
+            throw APIError(LumbungError(.jsonMalformed, rule: "the body is a DCI message: {\"signature\", \"header\", \"message\"} in JSON"))
         }
         guard let header = envelope.header, header.object != nil, let message = envelope.message, message.object != nil else {
-            throw APIError(.badRequest, LumbungError(.requestInvalid, field: "header", rule: "a DCI message has a header object and a message object"))
+            throw APIError(LumbungError(.requestInvalid, field: "header", rule: "a DCI message has a header object and a message object"))
         }
         let now = Date()
         let messageID = header["message_id"]?.string ?? ""

@@ -65,7 +65,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         if let kkText = parameters["kk"] {
             let others = parameters.keys.filter { $0 != "kk" && $0 != "limit" }
             guard others.isEmpty else {
-                throw APIError(.badRequest, LumbungError(.requestInvalid, field: "kk", rule: "kk finds one household; it does not combine with \(others.sorted().joined(separator: ", "))"))
+                throw APIError(LumbungError(.requestInvalid, field: "kk", rule: "kk finds one household; it does not combine with \(others.sorted().joined(separator: ", "))"))
             }
             let kk = try RequestInput.parse("kk", kkText) { try NomorKK($0) }
             let found = try await gateway.lookup(try Self.source(context)) { tx in token.visible(try tx.household(kk: kk)) }
@@ -85,13 +85,13 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         if low != nil || high != nil {
             let range = (low ?? 1, high ?? 10)
             guard range.0 <= range.1 else {
-                throw APIError(.badRequest, LumbungError(.queryInvalid, field: "desil_min", value: "\(range.0)-\(range.1)", rule: "desil_min must not exceed desil_max"))
+                throw APIError(LumbungError(.queryInvalid, field: "desil_min", value: "\(range.0)-\(range.1)", rule: "desil_min must not exceed desil_max"))
             }
             query.desil = range.0...range.1
         }
         let cursor = parameters["cursor"]
         if let cursor, cursor.utf8.count > 512 {
-            throw APIError(.badRequest, LumbungError(.cursorInvalid, field: "cursor", rule: "not a cursor this server returned"))
+            throw APIError(LumbungError(.cursorInvalid, field: "cursor", rule: "not a cursor this server returned"))
         }
         let found = try await gateway.read(try Self.source(context)) { [query] tx in
             do {
@@ -99,7 +99,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
             } catch let error as LumbungError where error.code == .cursorInvalid {
                 var error = error
                 error.field = "cursor"
-                throw APIError(.badRequest, error)
+                throw APIError(error)
             }
         }
         return Self.page(found.households, next: found.nextCursor)
@@ -120,7 +120,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         _ = try RequestInput.query(request, allowed: [])
         let household = try await RequestInput.household(request, limit: api.configuration.bodyLimit)
         guard household.id == nil else {
-            throw APIError(.unprocessableContent, LumbungError(.householdInvalid, field: "id", value: household.id?.description, rule: "a new household has no id; PUT /v1/households/{id} replaces one"))
+            throw APIError(LumbungError(.householdInvalid, field: "id", value: household.id?.description, rule: "a new household has no id; PUT /v1/households/{id} replaces one"))
         }
         try token.requireWritable(household.wilayah)
         let stored = try await api.scopedWrite(context.access, token: token) { tx in
@@ -140,7 +140,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         let id = try RequestInput.householdID(try context.parameters.require("id"))
         var household = try await RequestInput.household(request, limit: api.configuration.bodyLimit)
         if let bodyID = household.id, bodyID != id {
-            throw APIError(.unprocessableContent, LumbungError(.householdInvalid, field: "id", value: bodyID.description, rule: "the body's id differs from the path's \(id)"))
+            throw APIError(LumbungError(.householdInvalid, field: "id", value: bodyID.description, rule: "the body's id differs from the path's \(id)"))
         }
         household.id = id
         let (stored, outcome) = try await api.scopedWrite(context.access, token: token) { [household] tx in
@@ -185,15 +185,15 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         do {
             body = try JSONDecoder().decode(MoveBody.self, from: Data(buffer.readableBytesView))
         } catch {
-            throw APIError(.badRequest, LumbungError(.jsonMalformed, rule: #"the body is {"tujuan": <household id>, "hubungan": <relation, optional>}"#))
+            throw APIError(LumbungError(.jsonMalformed, rule: #"the body is {"tujuan": <household id>, "hubungan": <relation, optional>}"#))
         }
         guard body.tujuan > 0 else {
-            throw APIError(.unprocessableContent, LumbungError(.householdInvalid, field: "tujuan", value: String(body.tujuan), rule: "a household id is a positive integer"))
+            throw APIError(LumbungError(.householdInvalid, field: "tujuan", value: String(body.tujuan), rule: "a household id is a positive integer"))
         }
         let targetID = HouseholdID(rawValue: body.tujuan)
         let relation = try body.hubungan.map { name in
             guard let relation = Relation(name: name) else {
-                throw APIError(.unprocessableContent, LumbungError(.memberInvalid, field: "hubungan", value: String(name.prefix(64)), rule: "one of \(Relation.allCases.map(\.name).joined(separator: ", "))"))
+                throw APIError(LumbungError(.memberInvalid, field: "hubungan", value: String(name.prefix(64)), rule: "one of \(Relation.allCases.map(\.name).joined(separator: ", "))"))
             }
             return relation
         }

@@ -63,7 +63,7 @@ struct SnapshotRoutes<Context: LumbungRequestContext>: Sendable {
         let parameters = try RequestInput.query(request, allowed: ["from", "to", "by", "changes", "limit"])
         func side(_ field: String) throws -> DiffSide {
             guard let text = parameters[field] else {
-                throw APIError(.badRequest, LumbungError(.requestInvalid, field: field, rule: "name a snapshot (YYYY-MM) or live"))
+                throw APIError(LumbungError(.requestInvalid, field: field, rule: "name a snapshot (YYYY-MM) or live"))
             }
             return text == "live" ? .live : .snapshot(try Self.name(text, field: field))
         }
@@ -71,13 +71,13 @@ struct SnapshotRoutes<Context: LumbungRequestContext>: Sendable {
         let levels: [String: KodeWilayah.Level?] = ["nasional": nil, "provinsi": .provinsi, "kabupaten": .kabupaten, "kecamatan": .kecamatan, "desa": .desa]
         let byText = parameters["by"] ?? "kabupaten"
         guard let level = levels[byText] else {
-            throw APIError(.badRequest, LumbungError(.requestInvalid, field: "by", value: String(byText.prefix(32)), rule: "one of nasional, provinsi, kabupaten, kecamatan, desa"))
+            throw APIError(LumbungError(.requestInvalid, field: "by", value: String(byText.prefix(32)), rule: "one of nasional, provinsi, kabupaten, kecamatan, desa"))
         }
         let withChanges: Bool
         switch parameters["changes"] {
         case nil, "false": withChanges = false
         case "true": withChanges = true
-        case let other?: throw APIError(.badRequest, LumbungError(.requestInvalid, field: "changes", value: String(other.prefix(16)), rule: "true or false"))
+        case let other?: throw APIError(LumbungError(.requestInvalid, field: "changes", value: String(other.prefix(16)), rule: "true or false"))
         }
         let limit = try RequestInput.integer("limit", parameters["limit"], in: 1...10_000) ?? 1000
 

@@ -11,12 +11,12 @@ struct RequestInput {
         for (key, value) in request.uri.queryParameters {
             let name = String(key)
             guard allowed.contains(name) else {
-                throw APIError(.badRequest, LumbungError(
+                throw APIError(LumbungError(
                     .requestInvalid, field: String(name.prefix(64)),
                     rule: "unknown query parameter; this route takes \(allowed.sorted().joined(separator: ", "))"))
             }
             guard values[name] == nil else {
-                throw APIError(.badRequest, LumbungError(.requestInvalid, field: name, rule: "give the parameter once"))
+                throw APIError(LumbungError(.requestInvalid, field: name, rule: "give the parameter once"))
             }
             values[name] = String(value)
         }
@@ -37,7 +37,7 @@ struct RequestInput {
     static func integer(_ name: String, _ text: String?, in range: ClosedRange<Int>) throws -> Int? {
         guard let text else { return nil }
         guard text.utf8.count <= 20, let value = Int(text), range.contains(value) else {
-            throw APIError(.badRequest, LumbungError(
+            throw APIError(LumbungError(
                 .requestInvalid, field: name, value: String(text.prefix(32)),
                 rule: "an integer from \(range.lowerBound) to \(range.upperBound)"))
         }
@@ -55,7 +55,7 @@ struct RequestInput {
         if let id = HouseholdID(text) { return id }
         let digits = text.utf8.first == UInt8(ascii: "-") ? text.utf8.dropFirst() : text.utf8[...]
         guard !digits.isEmpty, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
-            throw APIError(.badRequest, LumbungError(
+            throw APIError(LumbungError(
                 .requestInvalid, field: field, value: String(text.prefix(32)), rule: "a household id is an integer from 1 to \(HouseholdID.max)"))
         }
         throw ScopeRules.householdNotFound(field: field, value: String(text.prefix(32)))
@@ -74,7 +74,7 @@ struct RequestInput {
     }
 
     static func tooLarge(_ limit: Int) -> APIError {
-        APIError(.contentTooLarge, LumbungError(.requestTooLarge, rule: "the body is larger than the server's limit of \(limit) bytes"))
+        APIError(LumbungError(.requestTooLarge, rule: "the body is larger than the server's limit of \(limit) bytes"))
     }
 
     /// A household from a JSON body: malformed JSON and wrong types are 400, values the register
@@ -82,12 +82,12 @@ struct RequestInput {
     static func household(_ request: Request, limit: Int) async throws -> Household {
         let buffer = try await body(request, limit: limit)
         guard buffer.readableBytes > 0 else {
-            throw APIError(.badRequest, LumbungError(.jsonMalformed, rule: "the body is empty; send one household as JSON"))
+            throw APIError(LumbungError(.jsonMalformed, rule: "the body is empty; send one household as JSON"))
         }
         do {
             return try HouseholdJSON.decode(buffer.readableBytesView)
         } catch let error as LumbungError {
-            throw APIError(error.code.domain == "json" ? .badRequest : .unprocessableContent, error)
+            throw APIError(from: error)
         }
     }
 }

@@ -49,7 +49,7 @@ public final class ScopeConflictGuard: Sendable {
         guard let wait else { return }
         throttled.increment()
         let seconds = Int(wait.components.seconds) + 1
-        var error = APIError(.tooManyRequests, LumbungError(
+        var error = APIError(LumbungError(
             .requestRateLimited, field: "token", value: token.id,
             rule: "this token had \(budget.burst) writes refused lately for clashes outside its scope; retry in \(seconds) s"))
         error.retryAfter = seconds
@@ -97,7 +97,7 @@ extension LumbungAPI {
             }
         } catch let refusal as ScopedRefusal {
             try await conflicts.refused(refusal, by: token, actor: access.journalActor, gateway: gateway)
-            throw APIError(.conflict, refusal.answer)
+            throw APIError(refusal.answer)
         }
     }
 }

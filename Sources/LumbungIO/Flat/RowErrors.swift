@@ -3,17 +3,17 @@ import Lumbung
 extension LumbungError.Code {
     // Flat (one row per member) files
     /// A household column differs between the rows of one household.
-    public static let rowHouseholdMismatch: Self = "row.householdMismatch"
+    public static let rowHouseholdMismatch = Self("row.householdMismatch", .malformed)
     /// A row has more or fewer cells than the header.
-    public static let rowColumnCount: Self = "row.columnCount"
+    public static let rowColumnCount = Self("row.columnCount", .malformed)
     /// The rows of one household are not consecutive: its key was seen before another household.
-    public static let rowGroupNotContiguous: Self = "row.groupNotContiguous"
+    public static let rowGroupNotContiguous = Self("row.groupNotContiguous", .malformed)
     /// The column the rows are grouped by is empty on a row.
-    public static let rowGroupKeyMissing: Self = "row.groupKeyMissing"
+    public static let rowGroupKeyMissing = Self("row.groupKeyMissing", .malformed)
     /// A header column the mapping does not map (nor ignore).
-    public static let rowUnmappedColumn: Self = "row.unmappedColumn"
+    public static let rowUnmappedColumn = Self("row.unmappedColumn", .malformed)
     /// The mapping itself is wrong: an unknown field name, a field mapped twice, a required one missing.
-    public static let rowMappingInvalid: Self = "row.mappingInvalid"
+    public static let rowMappingInvalid = Self("row.mappingInvalid", .malformed)
     /// An export meets an attribute code it was not told to write (the value would be lost).
-    public static let rowAttributeNotExported: Self = "row.attributeNotExported"
+    public static let rowAttributeNotExported = Self("row.attributeNotExported", .malformed)
 }

@@ -143,6 +143,6 @@ public enum Importer {
 }
 
 extension LumbungError.Code {
-    public static let importExists: Self = "import.exists"
-    public static let importAmbiguous: Self = "import.ambiguous"
+    public static let importExists = Self("import.exists", .conflict)
+    public static let importAmbiguous = Self("import.ambiguous", .conflict)
 }
