@@ -4,7 +4,9 @@ import PackageDescription
 
 let package = Package(
     name: "Lumbung",
-    platforms: [.macOS(.v14)],
+    // Builds and is tested on Linux only (Debian 12, Swift 6.1 or later, Debian's liblmdb and
+    // libzstd through pkg-config, jemalloc for the CLI). No Apple platform is declared: none is
+    // built or tested.
     products: [
         .library(name: "Lumbung", targets: ["Lumbung"]),
         .library(name: "LumbungSynthetic", targets: ["LumbungSynthetic"]),
@@ -132,8 +134,11 @@ let package = Package(
         .executableTarget(name: "LumbungProbe", dependencies: ["Lumbung", "LumbungSynthetic"]),
 
         // Helpers both test targets use: temporary directories, bounded waits for child processes.
-        .target(name: "LumbungTestSupport", path: "Tests/LumbungTestSupport"),
-        .testTarget(name: "LumbungTests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungIO", "LumbungTestSupport"]),
+        .target(name: "LumbungTestSupport", dependencies: ["Lumbung", "LumbungSynthetic"], path: "Tests/LumbungTestSupport"),
+        // One test target a module: the core, file import/export, the CLI (through its binary), HTTP.
+        .testTarget(name: "LumbungTests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungTestSupport"]),
+        .testTarget(name: "LumbungIOTests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungIO", "LumbungTestSupport"]),
+        .testTarget(name: "LumbungCLITests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungIO", "LumbungTestSupport"]),
         .testTarget(
             name: "LumbungHTTPTests",
             dependencies: [

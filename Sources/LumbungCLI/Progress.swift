@@ -1,4 +1,5 @@
 import Foundation
+import Lumbung
 import LumbungIO
 
 /// Progress on standard error: a line every 100,000 households, or a `\r` bar on a terminal.
@@ -65,38 +66,41 @@ struct Progress {
 
 /// Progress of an import, by input bytes (the household count is unknown until the end):
 /// a `\r` bar on a terminal, else a line every 100,000 households.
-final class ByteProgress: @unchecked Sendable {
-    private let lock = NSLock()
+final class ByteProgress: Sendable {
+    private struct Drawn {
+        var lastDraw = Date.distantPast
+        var lastLine = 0
+        var drewBar = false
+    }
+
+    private let drawn = Locked(Drawn())
     private let start = Date()
     private let interactive = Terminal.stderrIsTerminal
-    private var lastDraw = Date.distantPast
-    private var lastLine = 0
-    private var drewBar = false
 
     func update(_ report: ImportProgress) {
-        lock.lock()
-        defer { lock.unlock() }
-        if interactive {
-            let now = Date()
-            guard now.timeIntervalSince(lastDraw) >= 0.2 else { return }
-            lastDraw = now
-            let fraction = report.bytesTotal > 0 ? min(1, Double(report.bytesRead) / Double(report.bytesTotal)) : 0
-            let filled = Int(fraction * 30)
-            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: 30 - filled)
-            FileHandle.standardError.write(Data("\r[\(bar)] \(status(report))\u{1B}[K".utf8))
-            drewBar = true
-        } else if report.households / Progress.lineEvery > lastLine / Progress.lineEvery {
-            lastLine = report.households
-            Terminal.note(status(report))
+        drawn.withLock { drawn in
+            if interactive {
+                let now = Date()
+                guard now.timeIntervalSince(drawn.lastDraw) >= 0.2 else { return }
+                drawn.lastDraw = now
+                let fraction = report.bytesTotal > 0 ? min(1, Double(report.bytesRead) / Double(report.bytesTotal)) : 0
+                let filled = Int(fraction * 30)
+                let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: 30 - filled)
+                FileHandle.standardError.write(Data("\r[\(bar)] \(status(report))\u{1B}[K".utf8))
+                drawn.drewBar = true
+            } else if report.households / Progress.lineEvery > drawn.lastLine / Progress.lineEvery {
+                drawn.lastLine = report.households
+                Terminal.note(status(report))
+            }
         }
     }
 
     func finishLine() {
-        lock.lock()
-        defer { lock.unlock() }
-        if drewBar {
-            FileHandle.standardError.write(Data("\n".utf8))
-            drewBar = false
+        drawn.withLock { drawn in
+            if drawn.drewBar {
+                FileHandle.standardError.write(Data("\n".utf8))
+                drawn.drewBar = false
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Lumbung
 
 /// Writes log lines to standard error in swift-log's `StreamLogHandler` format, rendering
 /// metadata only when a line is written.
@@ -33,11 +34,9 @@ struct StandardErrorLogHandler: LogHandler {
         if let error = event.error { all["error"] = "\(error)" }
         let rendered = all.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
         let text = "\(Date().formatted(.iso8601)) \(event.level) \(label):\(rendered) [\(event.source)] \(event.message)\n"
-        Self.lock.lock()
-        defer { Self.lock.unlock() }
-        FileHandle.standardError.write(Data(text.utf8))
+        Self.lines.withLock { _ in FileHandle.standardError.write(Data(text.utf8)) }
     }
 
     /// Keeps lines from several threads whole.
-    private static let lock = NSLock()
+    private static let lines = Locked(())
 }

@@ -46,3 +46,15 @@ public let lumbungBinary: String? = {
     candidates.append(root.appendingPathComponent(".build/release/lumbung"))
     return candidates.map(\.path).first { FileManager.default.isExecutableFile(atPath: $0) }
 }()
+
+/// Flips one byte of a file in place (XOR 0x5A), making it writable first: a corruption a
+/// digest must catch.
+public func flipByte(_ path: String, at offset: Int) throws {
+    chmod(path, 0o644)
+    guard let handle = FileHandle(forUpdatingAtPath: path) else { throw CocoaError(.fileNoSuchFile) }
+    defer { try? handle.close() }
+    try handle.seek(toOffset: UInt64(offset))
+    guard let byte = try handle.read(upToCount: 1)?.first else { throw CocoaError(.fileReadTooLarge) }
+    try handle.seek(toOffset: UInt64(offset))
+    try handle.write(contentsOf: Data([byte ^ 0x5A]))
+}

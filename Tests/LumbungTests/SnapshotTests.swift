@@ -14,17 +14,6 @@ private func makeStore(_ directory: TemporaryDirectory, count: Int, seed: UInt64
 
 private func name(_ text: String) -> SnapshotName { try! SnapshotName(text) }
 
-/// Flips one byte of a file in place.
-func flipByte(_ path: String, at offset: Int) throws {
-    chmod(path, 0o644)
-    let handle = try #require(FileHandle(forUpdatingAtPath: path))
-    try handle.seek(toOffset: UInt64(offset))
-    let byte = try #require(try handle.read(upToCount: 1)).first!
-    try handle.seek(toOffset: UInt64(offset))
-    try handle.write(contentsOf: Data([byte ^ 0x5A]))
-    try handle.close()
-}
-
 @Suite("Snapshot names")
 struct SnapshotNameTests {
     @Test func periodsAndAutomaticNamesParseStrictly() throws {

@@ -3,8 +3,6 @@ import Foundation
 import LumbungSynthetic
 @testable import Lumbung
 
-/// The generator's seeded PRNG, so property tests are reproducible (the seed is in the message).
-typealias SeededRandom = SplitMix64
 
 
 /// Random but valid households in a few desa of Kabupaten Bekasi (32.16), with unique NIKs and
@@ -95,15 +93,5 @@ struct HouseholdFactory {
             desil: Int.random(in: 0...10, using: &random) == 0 ? nil : Int.random(in: 1...10, using: &random),
             programs: Set(Program.allCases.filter { _ in Int.random(in: 0..<3, using: &random) == 0 }),
             attributes: attributes, members: members)
-    }
-}
-
-extension Household {
-    /// The household without store-assigned fields, for comparing content.
-    var content: Household {
-        var copy = self
-        copy.id = nil
-        copy.updatedAt = nil
-        return copy
     }
 }

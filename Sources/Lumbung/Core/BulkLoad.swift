@@ -85,7 +85,7 @@ public final class BulkLoader {
     }
 
     /// A chunk being prepared on other threads while this one writes the previous chunk.
-    private var inFlight: (group: DispatchGroup, results: Locked<[Result<Prepared, any Error>?]>)?
+    private var inFlight: (pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>)?
 
     private func flushChunk() throws {
         guard !chunk.isEmpty else { return }
@@ -94,7 +94,7 @@ public final class BulkLoader {
         do {
             try drainInFlight()
         } catch {
-            next.group.wait()
+            next.pending.wait()
             throw error
         }
         inFlight = next
@@ -104,7 +104,7 @@ public final class BulkLoader {
     private func drainInFlight() throws {
         guard let current = inFlight else { return }
         inFlight = nil
-        current.group.wait()
+        current.pending.wait()
         // Taken out of the lock, not copied: a copy would retain every household once more.
         let results = current.results.withLock { results in
             let taken = results
@@ -117,38 +117,32 @@ public final class BulkLoader {
     }
 
     /// Starts validating, encoding, compressing and hashing `households` on every core.
-    private func prepare(_ households: [Household]) -> (group: DispatchGroup, results: Locked<[Result<Prepared, any Error>?]>) {
+    private func prepare(_ households: [Household]) -> (pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>) {
         let dictionaryID = try? transaction.dictionaryID()
         let compressor = transaction.environment.compressor
         let policy = nikPolicy
         let time = self.time
         let results = Locked([Result<Prepared, any Error>?](repeating: nil, count: households.count))
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        let group = DispatchGroup()
-        // One task per worker, none of which waits for another: a pool thread blocked in a
-        // wait (as in concurrentPerform) looks busy to the pool, and other work queues behind it.
-        for worker in 0..<workers {
-            group.enter()
-            DispatchQueue.global().async {
-                var local: [(Int, Result<Prepared, any Error>)] = []
-                local.reserveCapacity(households.count / workers + 1)
-                var index = worker
-                while index < households.count {
-                    local.append((index, Result {
-                        var household = try households[index].validated(policy: policy)
-                        if household.id == nil || household.updatedAt == nil { household.updatedAt = time }
-                        var writer = ByteWriter()
-                        RecordCodec.encode(household, into: &writer)
-                        let sealed = try compressor.seal(writer.bytes, dictionaryID: dictionaryID ?? nil)
-                        return Prepared(household: household, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes))
-                    }))
-                    index += workers
-                }
-                results.withLock { all in for (index, result) in local { all[index] = result } }
-                group.leave()
+        // One task per worker, none of which waits for another.
+        let pending = Parallel.start(workers) { worker in
+            var local: [(Int, Result<Prepared, any Error>)] = []
+            local.reserveCapacity(households.count / workers + 1)
+            var index = worker
+            while index < households.count {
+                local.append((index, Result {
+                    var household = try households[index].validated(policy: policy)
+                    if household.id == nil || household.updatedAt == nil { household.updatedAt = time }
+                    var writer = ByteWriter()
+                    RecordCodec.encode(household, into: &writer)
+                    let sealed = try compressor.seal(writer.bytes, dictionaryID: dictionaryID ?? nil)
+                    return Prepared(household: household, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes))
+                }))
+                index += workers
             }
+            results.withLock { all in for (index, result) in local { all[index] = result } }
         }
-        return (group, results)
+        return (pending, results)
     }
 
     private func insert(_ validated: Household) throws {

@@ -363,19 +363,6 @@ final class Environment: @unchecked Sendable {
         return Int(stat.ms_psize)
     }
 
-    /// Turns MDB_NOSYNC on for a bulk load; the load syncs once at its end.
-    func setNoSync(_ on: Bool) {
-        mdb_env_set_flags(handle, UInt32(MDB_NOSYNC), on ? 1 : 0)
-    }
-
-    func sync() throws {
-        do {
-            try LMDB.check(mdb_env_sync(handle, 1), "sync")
-        } catch {
-            throw StorageFull.refine(error, path: path)
-        }
-    }
-
     /// The bytes of the pages in use: what a compacted copy needs at most.
     var usedBytes: Int { (info.me_last_pgno + 1) * pageSize }
 }

@@ -74,19 +74,6 @@ struct Txn {
         }
     }
 
-    /// Puts unless the exact key/value exists; returns false for MDB_KEYEXIST.
-    @discardableResult
-    func putIfAbsent(_ dbi: MDB_dbi, _ key: [UInt8], _ value: [UInt8], flags: UInt32) throws -> Bool {
-        try withVal(key) { k in
-            try withVal(value) { v in
-                let rc = mdb_put(handle, dbi, &k, &v, flags)
-                if rc == MDB_KEYEXIST { return false }
-                try LMDB.check(rc, "put")
-                return true
-            }
-        }
-    }
-
     /// Deletes a key (or one duplicate when `value` is given); returns false if it was not there.
     @discardableResult
     func delete(_ dbi: MDB_dbi, _ key: [UInt8], _ value: [UInt8]? = nil) throws -> Bool {
@@ -116,11 +103,6 @@ struct Txn {
         return stat.ms_entries
     }
 
-    func stat(_ dbi: MDB_dbi) throws -> MDB_stat {
-        var stat = MDB_stat()
-        try LMDB.check(mdb_stat(handle, dbi, &stat), "stat")
-        return stat
-    }
 }
 
 /// An LMDB cursor. Close it before its transaction ends.

@@ -141,11 +141,11 @@ struct Generate: ParsableCommand {
     private static func encodeInParallel(
         _ households: SyntheticHouseholds, _ range: Range<Int>, parts: Int, _ encoder: HouseholdFileWriter.Encoder
     ) -> [Result<(bytes: [UInt8], households: Int, members: Int), Error>] {
-        let results = ResultSlots<(bytes: [UInt8], households: Int, members: Int)>(count: parts)
+        let results = Locked([Result<(bytes: [UInt8], households: Int, members: Int), Error>?](repeating: nil, count: parts))
         let size = (range.count + parts - 1) / parts
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        Parallel.run(parts) { part in
             let slice = min(range.lowerBound + part * size, range.upperBound)..<min(range.lowerBound + (part + 1) * size, range.upperBound)
-            results[part] = Result {
+            let result = Result { () throws -> (bytes: [UInt8], households: Int, members: Int) in
                 var bytes: [UInt8] = []
                 bytes.reserveCapacity(slice.count * 1_024)
                 var members = 0
@@ -157,22 +157,8 @@ struct Generate: ParsableCommand {
                 }
                 return (bytes, slice.count, members)
             }
+            results.withLock { $0[part] = result }
         }
-        return results.values
+        return results.withLock { $0.map { $0! } }
     }
-}
-
-/// One slot per parallel task, each written by exactly one task before the results are read.
-private final class ResultSlots<Value>: @unchecked Sendable {
-    private var slots: [Result<Value, Error>?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    subscript(index: Int) -> Result<Value, Error> {
-        get { lock.withLock { slots[index]! } }
-        set { lock.withLock { slots[index] = newValue } }
-    }
-
-    var values: [Result<Value, Error>] { lock.withLock { slots.map { $0! } } }
 }

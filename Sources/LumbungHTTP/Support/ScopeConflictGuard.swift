@@ -1,7 +1,6 @@
 import Foundation
 import Lumbung
 import Metrics
-import Synchronization
 
 /// Slows and records probing through uniqueness: a scoped token whose write clashes with a
 /// household outside its scope gets one answer whatever clashed (``ScopedRefusal``), the refusal
@@ -24,7 +23,7 @@ public final class ScopeConflictGuard: Sendable {
     }
 
     public let budget: Budget
-    private let spent = Mutex<[String: Spent]>([:])
+    private let spent = Locked<[String: Spent]>([:])
     private let refusals = Counter(label: "lumbung_scope_conflicts_total")
     private let throttled = Counter(label: "lumbung_scope_conflicts_throttled_total")
 

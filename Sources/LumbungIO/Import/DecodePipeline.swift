@@ -1,4 +1,5 @@
 import Foundation
+import Lumbung
 import Synchronization
 
 /// Reads, decodes and hands back a file's households in file order, with decoding spread over
@@ -24,7 +25,7 @@ final class DecodePipeline<Item: Sendable, Decoded: Sendable>: @unchecked Sendab
         let done = DispatchSemaphore(value: 0)
     }
 
-    private let slots = Mutex<[Slot]>([])
+    private let slots = Locked<[Slot]>([])
     private let available = DispatchSemaphore(value: 0)
     private let room: DispatchSemaphore
     private let cancelled = Atomic<Bool>(false)
@@ -39,7 +40,7 @@ final class DecodePipeline<Item: Sendable, Decoded: Sendable>: @unchecked Sendab
          decode: @escaping @Sendable (Item) -> Decoded)
     {
         room = DispatchSemaphore(value: depth)
-        let thread = Thread { [self] in
+        Parallel.thread { [self] in
             var batch: [Item] = []
             batch.reserveCapacity(batchSize)
             func ship() {
@@ -50,7 +51,7 @@ final class DecodePipeline<Item: Sendable, Decoded: Sendable>: @unchecked Sendab
                 room.wait()
                 slots.withLock { $0.append(slot) }
                 available.signal()
-                DispatchQueue.global().async {
+                _ = Parallel.start(1) { _ in
                     slot.decoded = items.map(decode)
                     slot.done.signal()
                 }
@@ -74,8 +75,6 @@ final class DecodePipeline<Item: Sendable, Decoded: Sendable>: @unchecked Sendab
             slots.withLock { $0.append(end) }
             available.signal()
         }
-        thread.stackSize = 8 << 20
-        thread.start()
     }
 
     /// The next decoded item in file order; nil at the end. Rethrows what the reader threw.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Lumbung
+import Lumbung
+import LumbungSynthetic
 
 /// An import killed with SIGKILL part-way leaves the store exactly as it was, or fully imported.
 @Suite("Killed import")
@@ -23,8 +24,9 @@ struct KilledImportTests {
         for delay in [0.3, 1.5, 4.5] {
             try? FileManager.default.removeItem(atPath: store)
             let before = try Store(path: store)
-            var factory = HouseholdFactory(seed: 5)
-            try before.write { tx in _ = try tx.put(factory.household()) }
+            // A household of another kabupaten: its NIKs and KK cannot clash with the file's.
+            let other = SyntheticKabupaten(kabupaten: try KodeWilayah("32.04"), seed: 5).household(at: 0)
+            try before.write { tx in _ = try tx.put(other) }
             let import_ = Process()
             import_.executableURL = URL(fileURLWithPath: binary)
             import_.arguments = ["import", file, "--store", store]

@@ -77,8 +77,8 @@ struct ImportTests {
         let directory = TemporaryDirectory()
         let path = try exported(directory, "h.jsonl", count: 10)
         let store = try Store(path: directory.sub("target"))
-        var factory = HouseholdFactory(seed: 3)
-        var holder = factory.household()
+        // A household the exported file does not hold.
+        var holder = SyntheticKabupaten(kabupaten: try KodeWilayah("32.16"), seed: 3).household(at: 500_000)
         let firstLine = try #require(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").first)
         let imported = try JSONLines.decode(line: 1, String(firstLine)).get()
         holder.members.append(imported.members[0])
