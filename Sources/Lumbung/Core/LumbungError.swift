@@ -160,6 +160,8 @@ extension LumbungError.Code {
     public static let storeCompression: Self = "store.compression"
     public static let storeClosed: Self = "store.closed"
     public static let storeBusy: Self = "store.busy"
+    /// A write inside a write (or inside a read) on the same thread: it would wait for itself.
+    public static let storeReentrant: Self = "store.reentrant"
 
     // Snapshots
     public static let snapshotName: Self = "snapshot.name"
