@@ -9,12 +9,21 @@ extension LumbungAPI where Context == LumbungBasicRequestContext {
     /// not take.
     public func router(logLevel: Logger.Level = .info) -> Router<Context> {
         let router = Router(context: Context.self)
+        install(on: router, logLevel: logLevel)
+        return router
+    }
+}
+
+extension LumbungAPI {
+    /// Adds the middleware and the routes of ``router(logLevel:)`` to `router`, each middleware
+    /// once: at the router's root, so unknown routes get ids, log lines, metrics and problems.
+    func install(on router: Router<Context>, logLevel: Logger.Level) {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestLogMiddleware(level: logLevel))
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
-        addRoutes(to: router)
+        addEndpoints(to: router.group())
+        // After the routes: it answers 405 for a method a known path does not take.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
-        return router
     }
 }

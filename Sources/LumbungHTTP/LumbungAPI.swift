@@ -55,9 +55,14 @@ public struct LumbungAPI<Context: LumbungRequestContext>: Sendable {
     /// Adds `/health` and the authenticated `/v1/…` routes, with request ids and
     /// `application/problem+json` errors, to `router` (a router or a group of one).
     public func addRoutes(to router: some RouterMethods<Context>) {
-        let root = router.group()
+        addEndpoints(to: router.group()
             .add(middleware: RequestIDMiddleware())
-            .add(middleware: ProblemMiddleware())
+            .add(middleware: ProblemMiddleware()))
+    }
+
+    /// Adds the routes to `root`, whose requests have passed ``RequestIDMiddleware`` and
+    /// ``ProblemMiddleware`` once: in ``addRoutes(to:)``'s group, or at a router's root.
+    func addEndpoints(to root: RouterGroup<Context>) {
         root.get("health") { _, _ in
             JSONBody.object([("status", .string("ok"))]).response()
         }

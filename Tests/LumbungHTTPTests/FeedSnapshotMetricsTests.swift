@@ -8,7 +8,7 @@ import Testing
 @Suite struct FeedSnapshotMetricsTests {
     @Test func changeFeedPagesAndLongPolls() async throws {
         let fixture = try APIFixture(households: 30)
-        let last = try fixture.store.read { tx in try tx.lastSequence() }
+        let last = try await fixture.store.read { tx in try tx.lastSequence() }
         try await fixture.test { client in
             let first = try await client.call(.get, "/v1/changes?since=0&limit=5")
             #expect(first.status == .ok, "\(first.body)")
@@ -38,7 +38,7 @@ import Testing
             let store = fixture.store
             let writer = Task {
                 try await Task.sleep(for: .milliseconds(300))
-                try store.write(actor: "cli-import") { tx in try tx.recordEvent("an import elsewhere") }
+                try await store.write(actor: "cli-import") { tx in try tx.recordEvent("an import elsewhere") }
             }
             let start = ContinuousClock.now
             let waited = try await client.call(.get, "/v1/changes?since=\(last)&wait=30")
@@ -59,7 +59,7 @@ import Testing
         let fixture = try APIFixture(households: 60)
         let a = try #require(fixture.inA.first), b = try #require(fixture.inB.first)
         let (desaA, desaB) = (fixture.desaA, fixture.desaB)
-        try fixture.store.write(actor: "cli") { tx in
+        try await fixture.store.write(actor: "cli") { tx in
             try tx.recordEvent("store-level event")
             var changedA = a
             changedA.alamat = "Jl. A 2"
@@ -74,7 +74,7 @@ import Testing
             moved.alamat = "Jl. B 3"
             try tx.put(moved)
         }
-        let all = try fixture.store.read { tx in try tx.changes(after: 0, limit: 10_000) }
+        let all = try await fixture.store.read { tx in try tx.changes(after: 0, limit: 10_000) }
         let kabupaten = AccessScope(try KodeWilayah("32.16"))
         let scopes: [(String, AccessScope)] = [("viewerA", AccessScope(desaA)), ("operatorB", AccessScope(desaB)), ("adminKabupaten", kabupaten)]
         let movedID = Int(a.id!.rawValue)
@@ -210,12 +210,12 @@ import Testing
 extension FeedSnapshotMetricsTests {
     @Test func changeFeedAsServerSentEvents() async throws {
         let fixture = try APIFixture(households: 12)
-        let last = try fixture.store.read { tx in try tx.lastSequence() }
+        let last = try await fixture.store.read { tx in try tx.lastSequence() }
         try await fixture.test { client in
             let store = fixture.store
             let writer = Task {
                 try await Task.sleep(for: .milliseconds(300))
-                try store.write(actor: "during-stream") { tx in try tx.recordEvent("live") }
+                try await store.write(actor: "during-stream") { tx in try tx.recordEvent("live") }
             }
             // The stream ends with its third event, the one committed while it is open.
             let stream = try await client.call(.get, "/v1/changes?since=\(last - 2)&limit=3&wait=30", headers: [.accept: "text/event-stream"])

@@ -67,7 +67,7 @@ import Testing
         let target = fixture.inA.first!
         let valid = fixture.households[7].json
         let nik = target.members.compactMap(\.nik.nik).first!.rawValueString
-        let before = try fixture.store.read { tx in try tx.lastSequence() }
+        let before = try await fixture.store.read { tx in try tx.lastSequence() }
         let bodies = Self.mutations(of: valid, count: 400, seed: 20261123)
         let dciBodies = Self.mutations(of: DCITests.idTypeValueRequest(type: "NIK", value: nik), count: 160, seed: 77)
         try await fixture.test { client in
@@ -107,7 +107,7 @@ import Testing
         // Only valid writes may have landed; the store is consistent either way.
         let report = try fixture.store.check()
         #expect(report.isClean, "\(report.issues)")
-        let after = try fixture.store.read { tx in try tx.changes(after: before, limit: 100_000) }
+        let after = try await fixture.store.read { tx in try tx.changes(after: before, limit: 100_000) }
         #expect(after.allSatisfy { $0.actor.hasPrefix("operatorA request=") })
     }
 }

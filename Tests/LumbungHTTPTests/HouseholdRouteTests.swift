@@ -173,7 +173,7 @@ import Testing
             #expect(stored.nomorKK == fresh.nomorKK && stored.members.count == fresh.members.count)
 
             // Journaled with the token's actor and the request id.
-            let last = try fixture.store.read { tx in try tx.changes(after: 0, limit: 100_000).last! }
+            let last = try await fixture.store.read { tx in try tx.changes(after: 0, limit: 100_000).last! }
             #expect(last.actor == "operatorA request=req-create-1")
             #expect(last.householdID == id && last.action == .insert)
 
@@ -182,7 +182,7 @@ import Testing
             let replaced = try await client.call(.put, "/v1/households/\(id)", as: "operatorA", body: changed.json)
             #expect(replaced.status == .ok, "\(replaced.body)")
             #expect(replaced.headers[.init("X-Lumbung-Outcome")!] == "updated")
-            #expect(try fixture.store.read { tx in try tx.household(id: id)?.alamat } == "Jl. Kenanga No. 9")
+            #expect(try await fixture.store.read { tx in try tx.household(id: id)?.alamat } == "Jl. Kenanga No. 9")
 
             // The body's id must agree with the path's.
             var other = changed
@@ -195,7 +195,7 @@ import Testing
 
             let deleted = try await client.call(.delete, "/v1/households/\(id)", as: "operatorA")
             #expect(deleted.status == .noContent)
-            #expect(try fixture.store.read { tx in try tx.contains(id: id) } == false)
+            #expect(try await fixture.store.read { tx in try tx.contains(id: id) } == false)
             #expect(try await client.call(.delete, "/v1/households/\(id)", as: "operatorA").status == .notFound)
             #expect(try fixture.store.check().isClean)
         }
@@ -208,7 +208,7 @@ import Testing
             return configuration
         }())
         let fresh = try Self.newHousehold(2, in: fixture.desaA)
-        let before = try fixture.store.read { tx in try tx.householdCount() }
+        let before = try await fixture.store.read { tx in try tx.householdCount() }
         try await fixture.test { client in
             // A NIK that breaks a rule: 422 naming the member's field.
             var badNIK = fresh
@@ -251,7 +251,7 @@ import Testing
             #expect(tooLarge.status == .contentTooLarge)
             #expect(tooLarge.code == "request.tooLarge")
         }
-        #expect(try fixture.store.read { tx in try tx.householdCount() } == before, "nothing refused was written")
+        #expect(try await fixture.store.read { tx in try tx.householdCount() } == before, "nothing refused was written")
     }
 
     @Test func moveMember() async throws {
@@ -273,7 +273,7 @@ import Testing
 
             let moved = try await client.call(.post, "/v1/households/\(a.id!)/members/\(nik)/move", as: "operatorA", body: #"{"tujuan": \#(b.id!), "hubungan": "famili_lain"}"#)
             #expect(moved.status == .ok, "\(moved.body)")
-            let holder = try fixture.store.read { tx in try tx.householdID(nik: moving.nik.nik!) }
+            let holder = try await fixture.store.read { tx in try tx.householdID(nik: moving.nik.nik!) }
             #expect(holder == b.id)
             let person = try await client.call(.get, "/v1/persons/\(nik)", as: "viewerA")
             #expect((person.json["household"] as? [String: Any])?["id"] as? Int == Int(b.id!.rawValue))
@@ -313,7 +313,7 @@ extension HouseholdRouteTests {
         try await fixture.test { client in
             #expect(try await client.call(.get, "/v1/stats", as: "operatorA").status == .ok)
             let id = String(fixture.secrets["operatorA"]!.dropFirst(4).prefix(12))
-            try fixture.store.write { tx in _ = try tx.revokeToken(id: id) }
+            try await fixture.store.write { tx in _ = try tx.revokeToken(id: id) }
             try await Task.sleep(for: .milliseconds(1100))
             let refused = try await client.call(.get, "/v1/stats", as: "operatorA")
             #expect(refused.status == .unauthorized)

@@ -24,7 +24,7 @@ import Testing
         let target = fixture.households[2]
         let id = target.id!.rawValue
         _ = try fixture.store.snapshots.create(period: try SnapshotName("2026-10"))
-        let sequenceBefore = try fixture.store.read { tx in try tx.lastSequence() }
+        let sequenceBefore = try await fixture.store.read { tx in try tx.lastSequence() }
         let nik = try #require(target.members.compactMap(\.nik.nik).first).rawValueString
         try await fixture.test { client in
             for text in Self.strangeIDs(near: id) {
@@ -49,8 +49,8 @@ import Testing
             // Text that is not a number at all stays a bad request.
             #expect(try await client.call(.get, "/v1/households/abc").status == .badRequest)
         }
-        #expect(try fixture.store.read { tx in try tx.household(id: target.id!) } == target)
-        #expect(try fixture.store.read { tx in try tx.lastSequence() } == sequenceBefore, "nothing written")
+        #expect(try await fixture.store.read { tx in try tx.household(id: target.id!) } == target)
+        #expect(try await fixture.store.read { tx in try tx.lastSequence() } == sequenceBefore, "nothing written")
         #expect(try fixture.store.check().isClean)
     }
 
@@ -130,7 +130,7 @@ import Testing
             }
             return model
         }
-        let stored = try fixture.store.read { tx in
+        let stored = try await fixture.store.read { tx in
             var all: [UInt64: String] = [:]
             try tx.forEachHousehold { all[$0.id!.rawValue] = $0.alamat }
             return all

@@ -20,7 +20,7 @@ import Testing
         let b = try #require(fixture.inB.first)
         let bMember = try #require(b.members.first { $0.nik.nik != nil })
         let aOther = try #require(fixture.inA.first { $0.members.contains { $0.nik.nik != nil } })
-        let sequenceBefore = try fixture.store.read { tx in try tx.lastSequence() }
+        let sequenceBefore = try await fixture.store.read { tx in try tx.lastSequence() }
 
         try await fixture.test { client in
             // A new household in desa A holding a NIK of desa B, and one holding B's KK number.
@@ -78,14 +78,14 @@ import Testing
         }
 
         // Each refusal is journaled: who, when, the rule and the masked value, no full NIK.
-        let entries = try fixture.store.read { tx in try tx.changes(after: sequenceBefore, limit: 100) }
+        let entries = try await fixture.store.read { tx in try tx.changes(after: sequenceBefore, limit: 100) }
         let refusals = entries.filter { $0.action == .event && $0.note.hasPrefix("scope.conflict refused") }
         #expect(refusals.count == 3)
         #expect(refusals.allSatisfy { $0.actor.hasPrefix("operatorA request=") })
         #expect(refusals.contains { $0.note.contains("nik.duplicate") && $0.note.contains(bMember.nik.nik!.masked) })
         #expect(refusals.contains { $0.note.contains("kk.duplicate") && $0.note.contains(b.nomorKK.masked) })
         #expect(!refusals.contains { $0.note.contains(bMember.nik.nik!.rawValueString) })
-        #expect(try fixture.store.read { tx in try tx.household(id: a.id!) } == a)
+        #expect(try await fixture.store.read { tx in try tx.household(id: a.id!) } == a)
     }
 
     @Test func scopedTokensReadNoStoreWideFigures() async throws {

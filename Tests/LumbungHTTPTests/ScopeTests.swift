@@ -13,8 +13,8 @@ import Testing
         let bNIK = try #require(b.members.compactMap(\.nik.nik).first).rawValueString
         let a = try #require(fixture.inA.first)
         let aNIK = try #require(a.members.compactMap(\.nik.nik).first).rawValueString
-        let countBefore = try fixture.store.read { tx in try tx.householdCount() }
-        let sequenceBefore = try fixture.store.read { tx in try tx.lastSequence() }
+        let countBefore = try await fixture.store.read { tx in try tx.householdCount() }
+        let sequenceBefore = try await fixture.store.read { tx in try tx.lastSequence() }
         try await fixture.test { client in
             for token in ["viewerA", "operatorA"] {
                 // Reads: the same 404 as for something that does not exist.
@@ -90,11 +90,11 @@ import Testing
             // The kabupaten admin sees B.
             #expect(try await client.call(.get, "/v1/households/\(b.id!)", as: "adminKabupaten").status == .ok)
         }
-        #expect(try fixture.store.read { tx in try tx.household(id: b.id!) } == b, "B unchanged")
-        #expect(try fixture.store.read { tx in try tx.household(id: a.id!) } == a, "A unchanged")
-        #expect(try fixture.store.read { tx in try tx.householdCount() } == countBefore)
+        #expect(try await fixture.store.read { tx in try tx.household(id: b.id!) } == b, "B unchanged")
+        #expect(try await fixture.store.read { tx in try tx.household(id: a.id!) } == a, "A unchanged")
+        #expect(try await fixture.store.read { tx in try tx.householdCount() } == countBefore)
         // Nothing journaled but the refusal of the clash with B (see ScopeOracleTests).
-        let journaled = try fixture.store.read { tx in try tx.changes(after: sequenceBefore) }
+        let journaled = try await fixture.store.read { tx in try tx.changes(after: sequenceBefore) }
         #expect(journaled.map(\.action) == [.event], "\(journaled)")
         #expect(journaled.first?.note.hasPrefix("scope.conflict refused: nik.duplicate") == true)
     }

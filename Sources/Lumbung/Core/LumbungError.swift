@@ -209,6 +209,8 @@ extension LumbungError.Code {
     public static let storeCompression = Self("store.compression", .corrupt)
     public static let storeClosed = Self("store.closed", .unavailable)
     public static let storeBusy = Self("store.busy", .unavailable)
+    /// A write inside a write (or inside a read) on the same thread: it would wait for itself.
+    public static let storeReentrant = Self("store.reentrant", .internal)
     /// The file system holding the store (or a copy of it) has no room for the write.
     public static let storeFull = Self("store.full", .storageFull)
     /// The store's path is empty or blank.

@@ -14,6 +14,19 @@ import Logging
 ///
 /// Many readers and one writer may use a store at once, across threads and processes. Writes are
 /// durable on return. A failed write changes nothing.
+///
+/// From async code, `await` the same calls: the body runs on a thread the store owns (reads on a
+/// concurrent queue, writes on one serial queue), so no task waits for LMDB, and a transaction
+/// never spans an `await`:
+///
+/// ```swift
+/// let found = try await store.read { tx in try tx.household(nik: nik) }
+/// try await store.write(actor: "operator:2001") { tx in try tx.put(household) }
+/// ```
+///
+/// Transactions do not nest: a write started inside a write's (or a read's) body on the same
+/// thread would wait for itself, so it throws `store.reentrant` instead. Do the work with the
+/// outer body's transaction.
 public final class Store: Sendable {
     /// How to open a store.
     public struct Options: Sendable {
@@ -47,6 +60,10 @@ public final class Store: Sendable {
 
     let environment: Environment
     public let options: Options
+    /// Where async reads run: many at once.
+    private let readQueue = DispatchQueue(label: "lumbung.store.read", qos: .userInitiated, attributes: .concurrent)
+    /// Where async writes run, one after another, so none waits for the writer lock.
+    private let writeQueue = DispatchQueue(label: "lumbung.store.write", qos: .userInitiated)
 
     /// Opens the store at `path`, creating it unless the options say otherwise.
     public init(path: String, options: Options = Options()) throws {
@@ -86,6 +103,44 @@ public final class Store: Sendable {
             let result = try body(tx)
             try tx.finish()
             return result
+        }
+    }
+
+    // MARK: Async access
+
+    /// Runs `body` in a read transaction on the store's concurrent read queue.
+    ///
+    /// ```swift
+    /// let page = try await store.read { tx in try tx.find(query, after: nil, limit: 50) }
+    /// ```
+    public func read<R: Sendable>(_ body: @escaping @Sendable (ReadTransaction) throws -> R) async throws -> R {
+        try await run { store in try store.read(body) }
+    }
+
+    /// Runs `body` in a write transaction on the store's serial write queue and commits it, as
+    /// the synchronous `write` does (a map that fills up grows and `body` runs again).
+    ///
+    /// ```swift
+    /// let id = try await store.write(actor: "operator:2001") { tx in try tx.put(household).id }
+    /// ```
+    @discardableResult
+    public func write<R: Sendable>(actor: String? = nil, _ body: @escaping @Sendable (WriteTransaction) throws -> R) async throws -> R {
+        try await Self.run(on: writeQueue) { [self] in try write(actor: actor, body) }
+    }
+
+    /// Runs `body`, blocking store work that is not one transaction (snapshot listings and
+    /// diffs, file figures), on the store's read queue.
+    ///
+    /// ```swift
+    /// let names = try await store.run { store in try store.snapshots.list() }
+    /// ```
+    public func run<R: Sendable>(_ body: @escaping @Sendable (Store) throws -> R) async throws -> R {
+        try await Self.run(on: readQueue) { [self] in try body(self) }
+    }
+
+    private static func run<R: Sendable>(on queue: DispatchQueue, _ work: @escaping @Sendable () throws -> R) async throws -> R {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try work() }) }
         }
     }
 

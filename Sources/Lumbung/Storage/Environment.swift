@@ -234,6 +234,7 @@ final class Environment: @unchecked Sendable {
 
     /// Runs `body` in a short read transaction (pooled and renewed, never long-lived).
     func withRead<R>(_ body: (Txn) throws -> R) throws -> R {
+        let held = ThreadHolds.slot(for: self)
         while true {
             pthread_rwlock_rdlock(mapLock)
             var txn = readPool.withLock { $0.popLast() }
@@ -246,6 +247,9 @@ final class Environment: @unchecked Sendable {
             }
             if rc == MDB_MAP_RESIZED {
                 pthread_rwlock_unlock(mapLock)
+                // Adopting the new size waits for every reader; an outer transaction on this
+                // thread would be waited for forever.
+                if let held, held.pointee.reads > 0 || held.pointee.writing { throw Reentrancy.readWhileMapGrows.error(path) }
                 try adoptResizedMap()
                 continue
             }
@@ -253,7 +257,9 @@ final class Environment: @unchecked Sendable {
                 pthread_rwlock_unlock(mapLock)
                 throw LMDB.error(rc, "begin read")
             }
+            held?.pointee.reads += 1
             defer {
+                held?.pointee.reads -= 1
                 mdb_txn_reset(active)
                 let kept = readPool.withLock { pool -> Bool in
                     guard pool.count < 32 else { return false }
@@ -282,6 +288,15 @@ final class Environment: @unchecked Sendable {
         guard !readOnly else {
             throw LumbungError(.storeReadOnly, value: path, rule: "the store was opened read-only")
         }
+        // A second write on this thread would wait for itself on `writerLock`; a write inside a
+        // read would wait for itself on `mapLock` once the map must grow.
+        let held = ThreadHolds.slot(for: self)
+        if let held {
+            if held.pointee.writing { throw Reentrancy.writeInWrite.error(path) }
+            if held.pointee.reads > 0 { throw Reentrancy.writeInRead.error(path) }
+            held.pointee.writing = true
+        }
+        defer { held?.pointee.writing = false }
         writerLock.lock()
         defer { writerLock.unlock() }
         while true {
@@ -365,6 +380,68 @@ final class Environment: @unchecked Sendable {
 
     /// The bytes of the pages in use: what a compacted copy needs at most.
     var usedBytes: Int { (info.me_last_pgno + 1) * pageSize }
+}
+
+/// Calls that would wait for the calling thread itself: each is refused with `store.reentrant`.
+enum Reentrancy {
+    case writeInWrite, writeInRead, readWhileMapGrows
+
+    func error(_ path: String) -> LumbungError {
+        let rule = switch self {
+        case .writeInWrite:
+            "a write started inside a write transaction's body on the same thread would wait for itself; do the work in the outer body with its transaction (it reads too)"
+        case .writeInRead:
+            "a write started inside a read transaction's body on the same thread would wait for itself when the map grows; return from the read first, or read inside the write"
+        case .readWhileMapGrows:
+            "another process grew the map while this thread holds a transaction; a read inside another transaction's body cannot adopt it: return from the outer transaction first and retry"
+        }
+        return LumbungError(.storeReentrant, value: path, rule: rule)
+    }
+}
+
+/// What the current thread holds in each environment: its open reads and whether a write body
+/// runs. A small table per thread, behind one pthread key, so checking costs no allocation.
+enum ThreadHolds {
+    struct Entry {
+        /// The environment's address; nil for a free entry.
+        var environment: UnsafeMutableRawPointer?
+        var reads = 0
+        var writing = false
+        var idle: Bool { reads == 0 && !writing }
+    }
+
+    /// Environments one thread may use at once with checks (beyond, calls go unchecked).
+    static let capacity = 8
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { table in table?.deallocate() }
+        return key
+    }()
+
+    /// This thread's entry for `environment`, made if absent; nil when the thread's table is full.
+    @inline(__always)
+    static func slot(for environment: Environment) -> UnsafeMutablePointer<Entry>? {
+        let address = Unmanaged.passUnretained(environment).toOpaque()
+        let table: UnsafeMutablePointer<Entry>
+        if let existing = pthread_getspecific(key) {
+            table = existing.assumingMemoryBound(to: Entry.self)
+        } else {
+            table = .allocate(capacity: capacity)
+            table.initialize(repeating: Entry(), count: capacity)
+            pthread_setspecific(key, table)
+        }
+        var free: UnsafeMutablePointer<Entry>?
+        for index in 0..<capacity {
+            let entry = table + index
+            if entry.pointee.environment == address { return entry }
+            if free == nil, entry.pointee.idle { free = entry }
+        }
+        // An idle entry may name an environment since freed (its address reused): only busy
+        // entries are kept.
+        free?.pointee = Entry(environment: address)
+        return free
+    }
 }
 
 /// Keys in the meta database.

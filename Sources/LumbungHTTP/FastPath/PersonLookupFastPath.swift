@@ -75,7 +75,9 @@ final class PersonLookupFastPath: ChannelDuplexHandler, RemovableChannelHandler 
         context.write(data, promise: promise)
     }
 
-    /// Decides whether a request is the plain case and builds its answer.
+    /// Decides whether a request is the plain case and builds its answer, with the router's
+    /// own steps: ``BearerAuthentication``, ``PersonLookup``, ``RequestIDs``,
+    /// ``RequestMetrics`` and ``RequestLogLine``.
     struct Answerer: Sendable {
         let gateway: StoreGateway
         let logger: Logger
@@ -87,8 +89,8 @@ final class PersonLookupFastPath: ChannelDuplexHandler, RemovableChannelHandler 
         /// The path up to the NIK.
         let prefix: [UInt8]
         let dates = HTTPDate()
-        let requests: Counter
-        let durations: Timer
+        /// The route's metrics for a 200, made once.
+        let metrics: RequestMetrics
         /// How many requests the fast path answered itself (`lumbung_http_fast_path_answers`).
         let answered = Counter(label: "lumbung.http.fast_path.answers")
 
@@ -100,12 +102,11 @@ final class PersonLookupFastPath: ChannelDuplexHandler, RemovableChannelHandler 
             let mount = mountPath.split(separator: "/").map { "/" + $0 }.joined()
             route = mount + "/v1/persons/{nik}"
             prefix = Array((mount + "/v1/persons/").utf8)
-            let dimensions = [("http.route", route), ("http.request.method", "GET"), ("http.response.status_code", "200")]
-            requests = Counter(label: "hb.requests", dimensions: dimensions)
-            durations = Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds)
+            metrics = RequestMetrics(route: route, method: .get, status: .ok)
         }
 
-        /// The answer's head and body, or nil for the router to answer.
+        /// The answer's head and body, or nil for the router to answer (anything but the plain
+        /// successful case: the router then answers it as always).
         func answer(_ request: HTTPRequest) -> (HTTPResponse, ByteBuffer)? {
             let start = ContinuousClock.now
             guard request.method == .get, let path = request.path, path.utf8.count == prefix.count + 16,
@@ -113,26 +114,22 @@ final class PersonLookupFastPath: ChannelDuplexHandler, RemovableChannelHandler 
                 request.headerFields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true,
                 request.headerFields[.contentLength].map({ $0 == "0" }) ?? true,
                 request.headerFields[.transferEncoding] == nil,
-                let header = request.headerFields[.authorization], let secret = RequestParts.bearerSecret(header),
                 let nik = try? NIK(String(path.utf8.dropFirst(prefix.count))!)
             else { return nil }
             do {
-                guard let token = try gateway.authenticateNow(secret: secret), token.role.includes(.viewer),
-                    let household = try gateway.store.read({ tx in token.visible(try tx.household(nik: nik)) }),
-                    let index = household.members.firstIndex(where: { $0.nik.nik == nik })
-                else { return nil }
-                let body = PersonAnswer.body(household, member: index)
-                let requestID = request.headerFields[requestIDField].flatMap(RequestParts.requestID) ?? RequestID().description
+                let secret = try BearerAuthentication.secret(request.headerFields[.authorization])
+                let token = try BearerAuthentication.known(try gateway.authenticateNow(secret: secret)).authorized(PersonLookup.role)
+                guard let body = try gateway.lookupNow({ tx in try PersonLookup.body(nik, token: token, in: tx) }) else { return nil }
+                let requestID = RequestIDs.id(request.headerFields)
                 var fields: HTTPFields = [:]
                 fields[.contentType] = "application/json"
                 fields[.contentLength] = String(body.readableBytes)
                 fields[requestIDField] = requestID
                 fields[.date] = dates.now()
                 if let serverName { fields[.server] = serverName }
-                requests.increment()
                 answered.increment()
                 let elapsed = (ContinuousClock.now - start).components
-                durations.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+                metrics.record(nanoseconds: UInt64(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000))
                 if logger.logLevel <= logLevel {
                     var logger = logger
                     logger[metadataKey: "hb.request.id"] = .string(requestID)

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// Gives each request an id: the caller's `X-Request-Id` when it is 1–64 characters of
@@ -7,7 +8,7 @@ public struct RequestIDMiddleware<Context: LumbungRequestContext>: RouterMiddlew
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let id = request.headers[requestIDField].flatMap(RequestParts.requestID) ?? context.id
+        let id = RequestIDs.id(request.headers, generated: context.id)
         context.access.requestID = id
         do {
             var response = try await next(request, context)
@@ -17,6 +18,16 @@ public struct RequestIDMiddleware<Context: LumbungRequestContext>: RouterMiddlew
             error.requestID = id
             throw error
         }
+    }
+}
+
+/// A request's id, for ``RequestIDMiddleware`` and the persons fast path.
+enum RequestIDs {
+    /// The caller's `X-Request-Id` when it is sane, else `generated` (Hummingbird's id: the
+    /// context's for a routed request, a fresh ``RequestID`` on the fast path).
+    @inline(__always)
+    static func id(_ fields: HTTPFields, generated: @autoclosure () -> String = RequestID().description) -> String {
+        fields[requestIDField].flatMap(RequestParts.requestID) ?? generated()
     }
 }
 

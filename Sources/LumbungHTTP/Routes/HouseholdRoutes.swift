@@ -34,14 +34,13 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
 
     /// The member with this NIK and their household.
     @Sendable func person(_ request: Request, context: Context) async throws -> Response {
-        let token = try context.access.authorized(.viewer)
+        let token = try context.access.authorized(PersonLookup.role)
         _ = try RequestInput.query(request, allowed: [])
         let nik = try RequestInput.nik(try context.parameters.require("nik"))
-        let household = try await gateway.lookup(try Self.source(context)) { tx in token.visible(try tx.household(nik: nik)) }
-        guard let household, let index = household.members.firstIndex(where: { $0.nik.nik == nik }) else {
+        guard let body = try await gateway.lookup(try Self.source(context), { tx in try PersonLookup.body(nik, token: token, in: tx) }) else {
             throw ScopeRules.memberNotFound(nik)
         }
-        return JSONBody.response(PersonAnswer.body(household, member: index))
+        return JSONBody.response(body)
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {

@@ -1,15 +1,14 @@
-import Dispatch
 import Foundation
 import Lumbung
 
-/// Runs store work for the HTTP handlers.
+/// Where the HTTP handlers' store work runs: the scheduling policy on top of the store's async
+/// API (`try await store.read { }` and `store.write { }`).
 ///
-/// LMDB calls block, so scans (pages, counts, snapshots, the change feed) go to a concurrent
-/// queue, each a short read transaction, and writes to one serial queue, so writes are
-/// serialized without any handler waiting for LMDB's writer lock. A write transaction begins,
-/// runs and commits on that one queue's thread, with no `await` inside. Point look-ups (a NIK,
+/// Scans (pages, counts, snapshots, the change feed) go to the store's read queue and writes to
+/// its serial write queue (so no handler waits for LMDB's writer lock). Point look-ups (a NIK,
 /// an id, a KK, a token) take a few microseconds of mapped memory: by default they run where
-/// the handler runs, which is cheaper than the two thread hops to a queue and back.
+/// the handler runs, which is cheaper than the two thread hops to a queue and back. Tokens
+/// found are remembered for a second.
 ///
 /// ```swift
 /// let household = try await gateway.lookup { tx in try tx.household(id: id) }
@@ -29,22 +28,18 @@ public struct StoreGateway: Sendable {
 
     public let store: Store
     public let readExecution: ReadExecution
-    private let readQueue: DispatchQueue
-    private let writeQueue: DispatchQueue
     private let tokenCache = TokenCache()
 
     public init(store: Store, readExecution: ReadExecution = .inline) {
         self.store = store
         self.readExecution = readExecution
-        self.readQueue = DispatchQueue(label: "lumbung.http.read", qos: .userInitiated, attributes: .concurrent)
-        self.writeQueue = DispatchQueue(label: "lumbung.http.write", qos: .userInitiated)
     }
 
     /// Runs `body`, a point look-up, in a read transaction: inline or on the read queue, as
     /// ``readExecution`` says.
     public func lookup<R: Sendable>(_ body: @escaping @Sendable (ReadTransaction) throws -> R) async throws -> R {
-        if readExecution == .inline { return try store.read(body) }
-        return try await read(body)
+        if readExecution == .inline { return try lookupNow(body) }
+        return try await store.read(body)
     }
 
     /// Runs `body`, a point look-up, in a read transaction on the live store or on a snapshot
@@ -56,43 +51,34 @@ public struct StoreGateway: Sendable {
         }
     }
 
+    /// Runs `body` in a read transaction on the calling thread, for callers that may block for
+    /// a point look-up (inline look-ups, the persons fast path).
+    func lookupNow<R>(_ body: (ReadTransaction) throws -> R) throws -> R {
+        try store.read(body)
+    }
+
     /// Runs `body` in a read transaction on the read queue.
     public func read<R: Sendable>(_ body: @escaping @Sendable (ReadTransaction) throws -> R) async throws -> R {
-        let store = self.store
-        return try await withCheckedThrowingContinuation { continuation in
-            readQueue.async {
-                continuation.resume(with: Result { try store.read(body) })
-            }
-        }
+        try await store.read(body)
     }
 
     /// Runs `body` in a read transaction on the live store or on a snapshot, on the read queue.
     public func read<R: Sendable>(_ source: ReadSource, _ body: @escaping @Sendable (ReadTransaction) throws -> R) async throws -> R {
         switch source {
-        case .live: return try await read(body)
-        case .snapshot(let name): return try await run { store in try store.snapshots.read(name, body) }
+        case .live: return try await store.read(body)
+        case .snapshot(let name): return try await store.run { store in try store.snapshots.read(name, body) }
         }
     }
 
     /// Runs `body` with the store on the read queue, for work that is not one read transaction
     /// (snapshot listings and diffs).
     public func run<R: Sendable>(_ body: @escaping @Sendable (Store) throws -> R) async throws -> R {
-        let store = self.store
-        return try await withCheckedThrowingContinuation { continuation in
-            readQueue.async {
-                continuation.resume(with: Result { try body(store) })
-            }
-        }
+        try await store.run(body)
     }
 
     /// Runs `body` in a write transaction on the serial write queue and commits it.
     public func write<R: Sendable>(actor: String, _ body: @escaping @Sendable (WriteTransaction) throws -> R) async throws -> R {
-        let store = self.store
-        return try await withCheckedThrowingContinuation { continuation in
-            writeQueue.async {
-                continuation.resume(with: Result { try store.write(actor: actor, body) })
-            }
-        }
+        try await store.write(actor: actor, body)
     }
 
     /// The live token a secret belongs to, or nil. A token found is remembered for
@@ -109,7 +95,7 @@ public struct StoreGateway: Sendable {
     /// look-up (the persons fast path, which runs only with inline look-ups).
     func authenticateNow(secret: String) throws -> AccessToken? {
         if let token = remembered(secret) { return token }
-        let token = try store.read { tx in try tx.authenticate(secret: secret) }
+        let token = try lookupNow { tx in try tx.authenticate(secret: secret) }
         remember(token, for: secret)
         return token
     }
