@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Lumbung
 
 /// Writes log lines to standard error in swift-log's `StreamLogHandler` format, rendering
 /// metadata only when a line is written.
@@ -32,7 +33,7 @@ struct StandardErrorLogHandler: LogHandler {
         if let explicit = event.metadata { all.merge(explicit) { _, new in new } }
         if let error = event.error { all["error"] = "\(error)" }
         let rendered = all.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
-        let text = "\(Date().formatted(.iso8601)) \(event.level) \(label):\(rendered) [\(event.source)] \(event.message)\n"
+        let text = "\(Timestamp.now.text(.seconds)) \(event.level) \(label):\(rendered) [\(event.source)] \(event.message)\n"
         Self.lock.lock()
         defer { Self.lock.unlock() }
         FileHandle.standardError.write(Data(text.utf8))

@@ -59,7 +59,7 @@ public struct LumbungAPI<Context: LumbungRequestContext>: Sendable {
             .add(middleware: RequestIDMiddleware())
             .add(middleware: ProblemMiddleware())
         root.get("health") { _, _ in
-            JSONBody.object([("status", .string("ok"))]).response()
+            JSONValue.object([("status", .string("ok"))]).response()
         }
         let v1 = root.group("v1").add(middleware: AuthenticationMiddleware(gateway: gateway))
         HouseholdRoutes(api: self).add(to: v1)
