@@ -33,7 +33,7 @@ struct StandardErrorLogHandler: LogHandler {
         if let explicit = event.metadata { all.merge(explicit) { _, new in new } }
         if let error = event.error { all["error"] = "\(error)" }
         let rendered = all.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
-        let text = "\(Date().formatted(.iso8601)) \(event.level) \(label):\(rendered) [\(event.source)] \(event.message)\n"
+        let text = "\(Timestamp.now.text(.seconds)) \(event.level) \(label):\(rendered) [\(event.source)] \(event.message)\n"
         Self.lines.withLock { _ in FileHandle.standardError.write(Data(text.utf8)) }
     }
 

@@ -64,7 +64,7 @@ public struct LumbungAPI<Context: LumbungRequestContext>: Sendable {
     /// ``ProblemMiddleware`` once: in ``addRoutes(to:)``'s group, or at a router's root.
     func addEndpoints(to root: RouterGroup<Context>) {
         root.get("health") { _, _ in
-            JSONBody.object([("status", .string("ok"))]).response()
+            JSONValue.object([("status", .string("ok"))]).response()
         }
         let v1 = root.group("v1").add(middleware: AuthenticationMiddleware(gateway: gateway))
         HouseholdRoutes(api: self).add(to: v1)

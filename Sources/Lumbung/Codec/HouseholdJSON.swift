@@ -150,15 +150,15 @@ public enum HouseholdJSON {
 
 // MARK: - Parser
 
-/// One parsed JSON value. Numbers keep their text so integers and doubles are told apart
+/// One parsed JSON value (the decoder's tree; answers are built with ``JSONValue``). Numbers keep their text so integers and doubles are told apart
 /// exactly and range errors can name the value.
-enum JSONValue {
+enum JSONTree {
     case null
     case bool(Bool)
     case number(String, integral: Bool)
     case string(String)
-    case array([JSONValue])
-    case object([(key: String, value: JSONValue)])
+    case array([JSONTree])
+    case object([(key: String, value: JSONTree)])
 
     /// `a string`, `a number`, … for messages.
     var kindName: String {
@@ -198,7 +198,7 @@ struct JSONParser {
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    mutating func parseDocument() throws -> JSONValue {
+    mutating func parseDocument() throws -> JSONTree {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
         skipWhitespace()
         let value = try parseValue(depth: 0)
@@ -251,7 +251,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseValue(depth: Int) throws -> JSONValue {
+    private mutating func parseValue(depth: Int) throws -> JSONTree {
         guard let byte = peek else { throw malformed("unexpected end of input; expected a value") }
         switch byte {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
@@ -280,10 +280,10 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseObject(depth: Int) throws -> JSONValue {
+    private mutating func parseObject(depth: Int) throws -> JSONTree {
         try checkDepth(depth)
         position += 1
-        var entries: [(key: String, value: JSONValue)] = []
+        var entries: [(key: String, value: JSONTree)] = []
         var seen: Set<String> = []
         skipWhitespace()
         if peek == UInt8(ascii: "}") {
@@ -323,10 +323,10 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseArray(depth: Int) throws -> JSONValue {
+    private mutating func parseArray(depth: Int) throws -> JSONTree {
         try checkDepth(depth)
         position += 1
-        var values: [JSONValue] = []
+        var values: [JSONTree] = []
         skipWhitespace()
         if peek == UInt8(ascii: "]") {
             position += 1
@@ -352,7 +352,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseNumber() throws -> JSONValue {
+    private mutating func parseNumber() throws -> JSONTree {
         let start = position
         func isDigit(_ byte: UInt8?) -> Bool { byte.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
         if peek == UInt8(ascii: "-") { position += 1 }
@@ -492,9 +492,9 @@ private struct Fields {
     let path: String
     /// The code for unknown keys, wrong types and missing fields in this object.
     let code: LumbungError.Code
-    private let entries: [(key: String, value: JSONValue)]
+    private let entries: [(key: String, value: JSONTree)]
 
-    init(_ entries: [(key: String, value: JSONValue)], path: String, code: LumbungError.Code, allowed: [String], noun: String) throws {
+    init(_ entries: [(key: String, value: JSONTree)], path: String, code: LumbungError.Code, allowed: [String], noun: String) throws {
         self.entries = entries
         self.path = path
         self.code = code
@@ -508,7 +508,7 @@ private struct Fields {
     func field(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// The value, or nil when the key is absent or null.
-    func value(_ key: String) -> JSONValue? {
+    func value(_ key: String) -> JSONTree? {
         guard let value = entries.first(where: { $0.key == key })?.value else { return nil }
         if case .null = value { return nil }
         return value
@@ -518,7 +518,7 @@ private struct Fields {
         LumbungError(code ?? self.code, field: field(key), rule: "is required")
     }
 
-    func wrongType(_ key: String, _ value: JSONValue, expected: String, code: LumbungError.Code? = nil) -> LumbungError {
+    func wrongType(_ key: String, _ value: JSONTree, expected: String, code: LumbungError.Code? = nil) -> LumbungError {
         LumbungError(
             code ?? self.code, field: field(key), value: value.summary(masked: key == "nik" || key == "nomor_kk"),
             rule: "must be \(expected), not \(value.kindName)")
@@ -550,13 +550,13 @@ private struct Fields {
         try integer(key, code: code).map { Int($0) }
     }
 
-    func array(_ key: String, code: LumbungError.Code? = nil) throws -> [JSONValue]? {
+    func array(_ key: String, code: LumbungError.Code? = nil) throws -> [JSONTree]? {
         guard let value = value(key) else { return nil }
         guard case .array(let values) = value else { throw wrongType(key, value, expected: "an array", code: code) }
         return values
     }
 
-    func object(_ key: String, code: LumbungError.Code? = nil) throws -> [(key: String, value: JSONValue)]? {
+    func object(_ key: String, code: LumbungError.Code? = nil) throws -> [(key: String, value: JSONTree)]? {
         guard let value = value(key) else { return nil }
         guard case .object(let entries) = value else { throw wrongType(key, value, expected: "an object", code: code) }
         return entries
@@ -583,24 +583,12 @@ enum HouseholdReader {
         "status_kawin", "pendidikan", "pekerjaan", "disabilitas", "atribut",
     ]
 
-    /// `CalendarDate.ordinal` of 1970-01-01.
-    static let unixEpochOrdinal = 43829
-
     /// A value cut to 40 characters for messages.
     static func clip(_ text: String) -> String {
         text.count > 40 ? String(text.prefix(40)) + "…" : text
     }
 
-    static func floorDivide(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
-        var quotient = value / divisor, remainder = value % divisor
-        if remainder < 0 {
-            quotient -= 1
-            remainder += divisor
-        }
-        return (quotient, remainder)
-    }
-
-    static func household(_ entries: [(key: String, value: JSONValue)]) throws -> Household {
+    static func household(_ entries: [(key: String, value: JSONTree)]) throws -> Household {
         let fields = try Fields(entries, path: "", code: .householdInvalid, allowed: householdKeys, noun: "household")
         var id: HouseholdID?
         if let raw = try fields.integer("id") {
@@ -686,7 +674,7 @@ enum HouseholdReader {
         return status
     }
 
-    private static func member(_ entries: [(key: String, value: JSONValue)], path: String) throws -> Member {
+    private static func member(_ entries: [(key: String, value: JSONTree)], path: String) throws -> Member {
         let fields = try Fields(entries, path: path, code: .memberInvalid, allowed: memberKeys, noun: "member")
         let nik = MemberNIK(parsing: try fields.string("nik"))
         let name = try fields.requiredString("nama")
@@ -717,7 +705,7 @@ enum HouseholdReader {
     }
 
     /// Integer → `.code`, fraction or exponent → `.number`, string → `.text`.
-    private static func attributes(_ entries: [(key: String, value: JSONValue)], path: String) throws -> Attributes {
+    private static func attributes(_ entries: [(key: String, value: JSONTree)], path: String) throws -> Attributes {
         var result: [Attributes.Element] = []
         result.reserveCapacity(entries.count)
         for (code, value) in entries {
@@ -747,76 +735,13 @@ enum HouseholdReader {
         return Attributes(sortedEntries: result)
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS[.fff]` then `Z` or `±HH:MM`; fraction digits past milliseconds are
-    /// dropped.
+    /// `diperbarui`, in any form ``Timestamp/init(parsing:)`` reads.
     static func timestamp(_ text: String) throws -> Date {
-        let bytes = Array(text.utf8)
-        var position = 0
-        func fail() -> LumbungError {
-            LumbungError(
+        guard let time = Timestamp(parsing: text) else {
+            throw LumbungError(
                 .householdInvalid, field: "diperbarui", value: clip(text),
                 rule: "must be an ISO 8601 UTC time such as 2026-11-23T10:15:17.123Z")
         }
-        func number(_ width: Int) throws -> Int64 {
-            guard position + width <= bytes.count else { throw fail() }
-            var value: Int64 = 0
-            for _ in 0..<width {
-                let digit = bytes[position] &- 0x30
-                guard digit < 10 else { throw fail() }
-                value = value * 10 + Int64(digit)
-                position += 1
-            }
-            return value
-        }
-        func expect(_ characters: String) throws {
-            guard position < bytes.count, characters.utf8.contains(bytes[position]) else { throw fail() }
-            position += 1
-        }
-        let year = try number(4)
-        try expect("-")
-        let month = try number(2)
-        try expect("-")
-        let day = try number(2)
-        try expect("Tt")
-        let hour = try number(2)
-        try expect(":")
-        let minute = try number(2)
-        try expect(":")
-        let second = try number(2)
-        var millisecond: Int64 = 0
-        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
-            position += 1
-            var digits = 0
-            while position < bytes.count, bytes[position] &- 0x30 < 10 {
-                if digits < 3 { millisecond = millisecond * 10 + Int64(bytes[position] - 0x30) }
-                digits += 1
-                position += 1
-            }
-            guard digits > 0 else { throw fail() }
-            for _ in digits..<max(digits, 3) { millisecond *= 10 }
-        }
-        var offsetMinutes: Int64 = 0
-        guard position < bytes.count else { throw fail() }
-        switch bytes[position] {
-        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
-            position += 1
-        case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            let sign: Int64 = bytes[position] == UInt8(ascii: "-") ? -1 : 1
-            position += 1
-            let offsetHour = try number(2)
-            try expect(":")
-            let offsetMinute = try number(2)
-            guard offsetHour <= 23, offsetMinute <= 59 else { throw fail() }
-            offsetMinutes = sign * (offsetHour * 60 + offsetMinute)
-        default:
-            throw fail()
-        }
-        guard position == bytes.count, (1...12).contains(month),
-            (1...Int64(CalendarDate.days(inMonth: Int(month), year: Int(year)))).contains(day),
-            hour <= 23, minute <= 59, second <= 59
-        else { throw fail() }
-        let days = Int64(CalendarDate(uncheckedYear: Int(year), month: Int(month), day: Int(day)).ordinal - unixEpochOrdinal)
-        let milliseconds = days * 86_400_000 + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millisecond
-        return RecordCodec.date(milliseconds: milliseconds)
+        return time.date
     }
 }

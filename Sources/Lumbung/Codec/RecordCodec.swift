@@ -144,9 +144,9 @@ enum RecordCodec {
         return day * 10_000 + UInt64(date.month) * 100 + UInt64(date.year % 100)
     }
 
-    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func milliseconds(_ date: Date) -> Int64 { Timestamp(date).milliseconds }
 
-    static func date(milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+    static func date(milliseconds: Int64) -> Date { Timestamp(milliseconds: milliseconds).date }
 
     // MARK: Decoding
 

@@ -92,10 +92,14 @@ public struct SnapshotDiff: Sendable {
     }
 
     /// Totals per region at `level`, regions in code order (nil level: one national row).
-    public func regions(at level: KodeWilayah.Level?) -> [RegionSummary] {
+    ///
+    /// With a `scope`, only the changes it permits count, and a region above the scope is
+    /// capped at the scope (it would otherwise sum households outside it).
+    public func regions(at level: KodeWilayah.Level?, within scope: AccessScope = .everything) -> [RegionSummary] {
         var byRegion: [KodeWilayah?: RegionSummary] = [:]
-        for change in changes {
-            let region = level.flatMap { change.wilayah.ancestor(at: $0) }
+        for change in changes where scope.permits(change.wilayah) {
+            var region = level.flatMap { change.wilayah.ancestor(at: $0) }
+            if let scope = scope.wilayah, region.map({ !scope.contains($0) }) ?? true { region = scope }
             var summary = byRegion[region] ?? RegionSummary(wilayah: region)
             switch change.kind {
             case .added: summary.added += 1

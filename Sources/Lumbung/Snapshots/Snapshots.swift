@@ -242,7 +242,7 @@ public struct Snapshots: Sendable {
                 }
                 let computed = try content.withLock { $0! }.get(), digest = try file.withLock { $0! }.get()
                 let manifest = SnapshotManifest(
-                    format: SnapshotManifest.currentFormat, period: name.text, createdAt: Self.timestamp(created),
+                    format: SnapshotManifest.currentFormat, period: name.text, createdAt: Timestamp(created).description,
                     schemaVersion: computed.schemaVersion, journalSequence: computed.journalSequence,
                     households: computed.households, members: computed.members, contentDigest: computed.contentDigest,
                     files: [.init(name: Self.dataFile, bytes: digest.bytes, sha256: digest.hex)],
@@ -278,12 +278,6 @@ public struct Snapshots: Sendable {
     static func content(ofCopyAt path: String) throws -> SnapshotContent {
         let copy = try Store(path: path, options: snapshotOptions)
         return try copy.read { tx in try tx.snapshotContent() }
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
     }
 
     // MARK: Verifying

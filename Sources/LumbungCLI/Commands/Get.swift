@@ -76,7 +76,7 @@ struct Get: ParsableCommand {
         fields.add(["Desil", household.desil.map(String.init) ?? "-"])
         fields.add(["Program", household.programs.isEmpty ? "-" : household.programs.sorted().map(\.name).joined(separator: ", ")])
         if let updated = household.updatedAt {
-            fields.add(["Diperbarui", ISO8601DateFormatter().string(from: updated)])
+            fields.add(["Diperbarui", Timestamp(updated).text(.seconds)])
         }
         var out = fields.rendered(header: false)
         out += "\nAnggota (\(household.members.count))\n"

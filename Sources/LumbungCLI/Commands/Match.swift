@@ -85,6 +85,6 @@ struct Match: ParsableCommand {
 
     private func jsonLine(_ row: Matcher.Row) -> String {
         let fields = zip(Matcher.header, Matcher.cells(row)).map { ($0, JSONValue.string($1)) }
-        return JSONValue.object([("line", .int(row.line))] + fields).rendered + "\n"
+        return JSONValue.object([("line", .int(row.line))] + fields).text + "\n"
     }
 }

@@ -34,57 +34,23 @@ struct Stats: ParsableCommand {
 
     func run() throws {
         let region = try parseWilayah(wilayah)
-        let (counts, children, file) = try snapshotOption.withStore(storeOptions) { store in
-            let (counts, children) = try store.read { tx -> (RegionCounts, [(KodeWilayah, Count)]) in
-                let counts = try tx.counts(wilayah: region)
-                var children: [(KodeWilayah, Count)] = []
-                if region?.level != .desa {
-                    for child in WilayahTable.shared.children(of: region) {
-                        let total = try tx.counts(wilayah: child).total
-                        if total.households != 0 || total.members != 0 { children.append((child, total)) }
-                    }
-                }
-                return (counts, children)
-            }
-            return (counts, children, try store.fileInfo())
+        let (report, file) = try snapshotOption.withStore(storeOptions) { store in
+            (try store.read { tx in try tx.statsReport(wilayah: region) }, try store.fileInfo())
         }
-        let title = region.map { $0.name ?? "" } ?? "Seluruh Indonesia"
         if json {
-            var object = Self.json(counts, title: title, children: children)
-            if case .object(var entries) = object {
-                entries.append(("file", Self.json(file)))
-                object = .object(entries)
-            }
-            print(object.rendered)
+            print(report.json(file: file).text)
         } else {
-            print(Self.table(counts, title: title, children: children), terminator: "")
+            print(Self.table(report), terminator: "")
             print("\n" + Self.table(file), terminator: "")
         }
     }
 
-    // MARK: Rows
-
-    static func statusRows(_ counts: RegionCounts) -> [(String, Count)] {
-        HouseholdStatus.allCases.compactMap { status in counts.byStatus[status].map { (status.description, $0) } }
-    }
-
-    static func programRows(_ counts: RegionCounts) -> [(String, Count)] {
-        Program.allCases.compactMap { program in counts.byProgram[program].map { (program.name, $0) } }
-    }
-
-    static func desilRows(_ counts: RegionCounts) -> [(String, Count)] {
-        counts.byDesil.keys.sorted().map { (String($0), counts.byDesil[$0]!) }
-    }
-
-    static func flaggedRows(_ counts: RegionCounts) -> [(String, Count)] {
-        NIKStatus.Kind.allCases.compactMap { kind in counts.flaggedNIK[kind].map { (kind.rawValue, $0) } }
-    }
-
     // MARK: Table
 
-    static func table(_ counts: RegionCounts, title: String, children: [(KodeWilayah, Count)]) -> String {
+    static func table(_ report: StatsReport) -> String {
+        let counts = report.counts
         var out = ""
-        out += (counts.wilayah.map { "\($0.dotted)  " } ?? "") + title + "\n"
+        out += (counts.wilayah.map { "\($0.dotted)  " } ?? "") + report.title + "\n"
         var table = TextTable(columns: ["", "households", "members"], rightAligned: [1, 2])
         table.add(["Total", String(counts.total.households), String(counts.total.members)])
         func section(_ name: String, _ rows: [(String, Count)]) {
@@ -94,14 +60,14 @@ struct Stats: ParsableCommand {
                 table.add(["  " + label, String(count.households), String(count.members)])
             }
         }
-        section("Status", statusRows(counts))
-        section("Program", programRows(counts))
-        section("Desil", desilRows(counts))
-        section("NIK flagged", flaggedRows(counts))
+        section("Status", report.statusRows)
+        section("Program", report.programRows)
+        section("Desil", report.desilRows)
+        section("NIK flagged", report.flaggedRows)
         out += table.rendered()
-        if !children.isEmpty {
+        if !report.children.isEmpty {
             var regions = TextTable(columns: ["wilayah", "nama", "households", "members"], rightAligned: [2, 3])
-            for (child, count) in children {
+            for (child, count) in report.children {
                 regions.add([child.dotted, child.name ?? "", String(count.households), String(count.members)])
             }
             out += "\n" + regions.rendered()
@@ -121,35 +87,5 @@ struct Stats: ParsableCommand {
         table.add(["  map size", mib(file.mapSize)])
         table.add(["  map headroom", mib(file.mapHeadroom)])
         return table.rendered(header: true)
-    }
-
-    static func json(_ file: Store.FileInfo) -> JSONValue {
-        .object([
-            ("bytes", .int(file.fileSize)), ("page_size", .int(file.pageSize)),
-            ("used_pages", .int(file.usedPages)), ("free_pages", .int(file.freePages)),
-            ("map_size", .int(file.mapSize)), ("map_headroom", .int(file.mapHeadroom)),
-        ])
-    }
-
-    // MARK: JSON
-
-    static func json(_ counts: RegionCounts, title: String, children: [(KodeWilayah, Count)]) -> JSONValue {
-        func count(_ c: Count) -> JSONValue { .object([("households", .int(c.households)), ("members", .int(c.members))]) }
-        func group(_ rows: [(String, Count)]) -> JSONValue { .object(rows.map { ($0.0, count($0.1)) }) }
-        return .object([
-            ("wilayah", counts.wilayah.map { .string($0.dotted) } ?? .null),
-            ("nama", .string(title)),
-            ("total", count(counts.total)),
-            ("status", group(statusRows(counts))),
-            ("program", group(programRows(counts))),
-            ("desil", group(desilRows(counts))),
-            ("nik_flagged", group(flaggedRows(counts))),
-            ("children", .array(children.map { child, total in
-                .object([
-                    ("wilayah", .string(child.dotted)), ("nama", .string(child.name ?? "")),
-                    ("households", .int(total.households)), ("members", .int(total.members)),
-                ])
-            })),
-        ])
     }
 }

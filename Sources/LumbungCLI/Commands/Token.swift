@@ -84,16 +84,15 @@ struct Token: ParsableCommand {
         func run() throws {
             let store = try storeOptions.open(readOnly: true)
             let tokens = try store.read { tx in try tx.tokens() }
-            let formatter = ISO8601DateFormatter()
             if json {
                 for token in tokens {
                     let row: JSONValue = .object([
                         ("id", .string(token.id)), ("actor", .string(token.actor)),
                         ("role", .string(token.role.rawValue)), ("scope", .string(token.scope.description)),
-                        ("created", .string(formatter.string(from: token.created))),
-                        ("revoked", token.revoked.map { .string(formatter.string(from: $0)) } ?? .null),
+                        ("created", .time(Timestamp(token.created), .seconds)),
+                        ("revoked", token.revoked.map { .time(Timestamp($0), .seconds) } ?? .null),
                     ])
-                    print(row.rendered)
+                    print(row.text)
                 }
                 return
             }
@@ -101,7 +100,7 @@ struct Token: ParsableCommand {
             for token in tokens {
                 table.add([
                     token.id, token.actor, token.role.rawValue, token.scope.description,
-                    formatter.string(from: token.created), token.revoked.map { formatter.string(from: $0) } ?? "-",
+                    Timestamp(token.created).text(.seconds), token.revoked.map { Timestamp($0).text(.seconds) } ?? "-",
                 ])
             }
             print(table.rendered(), terminator: "")

@@ -9,9 +9,9 @@ import Lumbung
 /// (`poverty_score_type` `desil`); the kode wilayah, status, programs and each member's
 /// relation to the head come as `additional_attributes`.
 enum DCIGroup {
-    static func record(_ household: Household) -> JSONBody {
+    static func record(_ household: Household) -> JSONValue {
         let members = household.members.map { member($0) }
-        var fields: [(String, JSONBody)] = [
+        var fields: [(String, JSONValue)] = [
             ("@type", .string("spdci:Group")),
             ("group_identifier", .array([
                 identifier("KK", household.nomorKK.text),
@@ -29,7 +29,7 @@ enum DCIGroup {
         if let head = household.head { fields.append(("group_head_info", member(head))) }
         fields.append(("member_list", .array(members)))
         if let updated = household.updatedAt {
-            fields.append(("last_updated", .string(ISOTimestamp.seconds(updated))))
+            fields.append(("last_updated", .time(Timestamp(updated), .seconds)))
         }
         fields.append(("additional_attributes", .array([
             .object([("kode_wilayah", .string(household.wilayah.dotted))]),
@@ -41,7 +41,7 @@ enum DCIGroup {
 
     /// A member answered on its own (`response_entity` `Member`): the household it belongs to
     /// comes as `additional_attributes` (`nomor_kk`, `lumbung_id`, `kode_wilayah`).
-    static func record(_ item: HouseholdMember) -> JSONBody {
+    static func record(_ item: HouseholdMember) -> JSONValue {
         let household = item.household
         return member(item.member, group: [
             .object([("nomor_kk", .string(household.nomorKK.text))]),
@@ -50,16 +50,16 @@ enum DCIGroup {
         ])
     }
 
-    static func member(_ member: Member, group: [JSONBody] = []) -> JSONBody {
-        let identifiers: [JSONBody] = member.nik.text.map { [identifier("NIK", $0)] } ?? []
-        var demographic: [(String, JSONBody)] = [
+    static func member(_ member: Member, group: [JSONValue] = []) -> JSONValue {
+        let identifiers: [JSONValue] = member.nik.text.map { [identifier("NIK", $0)] } ?? []
+        var demographic: [(String, JSONValue)] = [
             ("@type", .string("SRPerson")),
             ("identifier", .array(identifiers)),
             ("name", .object([("@type", .string("Name")), ("given_name", .string(member.name))])),
             ("sex", .string(member.sex == .male ? "male" : "female")),
         ]
         if let birth = member.birthDate { demographic.append(("birth_date", .string(birth.description))) }
-        var fields: [(String, JSONBody)] = [
+        var fields: [(String, JSONValue)] = [
             ("@type", .string("Member")),
             ("member_identifier", .array(identifiers)),
             ("demographic_info", .object(demographic)),
@@ -70,7 +70,7 @@ enum DCIGroup {
         return .object(fields)
     }
 
-    static func identifier(_ type: String, _ value: String) -> JSONBody {
+    static func identifier(_ type: String, _ value: String) -> JSONValue {
         .object([("@type", .string("Identifier")), ("identifier_type", .string(type)), ("identifier_value", .string(value))])
     }
 

@@ -107,12 +107,12 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     /// The RFC 9457 body.
-    public var problem: JSONBody {
-        var detail: [(String, JSONBody)] = [("code", .string(error.code.rawValue)), ("message", .string(error.message))]
+    public var problem: JSONValue {
+        var detail: [(String, JSONValue)] = [("code", .string(error.code.rawValue)), ("message", .string(error.message))]
         if let field = error.field { detail.append(("field", .string(field))) }
         if let value = error.value { detail.append(("value", .string(value))) }
         detail.append(("rule", .string(error.rule)))
-        var body: [(String, JSONBody)] = [
+        var body: [(String, JSONValue)] = [
             ("type", .string("urn:lumbung:problem:\(error.code.rawValue)")),
             ("title", .string(status.reasonPhrase)),
             ("status", .int(status.code)),

@@ -47,7 +47,7 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
             try? await Task.sleep(for: .milliseconds(50))
             (entries, last) = try await page(since: next, limit: limit, scope: scope, next: &next)
         }
-        return JSONBody.object([
+        return JSONValue.object([
             ("changes", .array(entries.map(Self.json))),
             ("next_since", .int(Int(next))),
             // The store's newest entry would tell a scoped token of changes outside its scope.
@@ -60,9 +60,9 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
         scope.wilayah == nil || entry.wilayah.contains { scope.permits($0) }
     }
 
-    static func json(_ entry: JournalEntry) -> JSONBody {
+    static func json(_ entry: JournalEntry) -> JSONValue {
         .object([
-            ("sequence", .int(Int(entry.sequence))), ("time", .string(ISOTimestamp.milliseconds(entry.time))),
+            ("sequence", .int(Int(entry.sequence))), ("time", .time(Timestamp(entry.time))),
             ("actor", .string(entry.actor)), ("action", .string(entry.action.description)),
             ("household_id", entry.action == .event ? .null : .int(Int(entry.householdID.rawValue))),
             ("digest", entry.digest.isEmpty ? .null : .string(entry.digestHex)),

@@ -42,18 +42,18 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
         let messageID = header["message_id"]?.string ?? ""
         let searches = message["search_request"]?.array ?? []
 
-        func reply(status: String, reason: (String, String)? = nil, message: JSONBody?) -> Response {
-            var fields: [(String, JSONBody)] = [
+        func reply(status: String, reason: (String, String)? = nil, message: JSONValue?) -> Response {
+            var fields: [(String, JSONValue)] = [
                 ("version", .string("1.0.0")), ("message_id", .string(String(messageID.prefix(99)))),
-                ("message_ts", .string(ISOTimestamp.seconds(now))), ("action", .string("on-search")), ("status", .string(status)),
+                ("message_ts", .time(Timestamp(now), .seconds)), ("action", .string("on-search")), ("status", .string(status)),
             ]
             if let reason { fields += [("status_reason_code", .string(reason.0)), ("status_reason_message", .string(reason.1))] }
             fields += [("total_count", .int(searches.count)), ("completed_count", .int(status == "succ" ? searches.count : 0))]
             if let sender = header["sender_id"]?.string { fields.append(("receiver_id", .string(String(sender.prefix(99))))) }
             fields += [("sender_id", .string("lumbung")), ("is_msg_encrypted", .bool(false))]
-            var body: [(String, JSONBody)] = [("header", .object(fields))]
+            var body: [(String, JSONValue)] = [("header", .object(fields))]
             if let message { body.append(("message", message)) }
-            return JSONBody.object(body).response()
+            return JSONValue.object(body).response()
         }
 
         // The header.
@@ -63,7 +63,7 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
         guard !messageID.isEmpty, messageID.utf8.count <= 99 else {
             return reply(status: "rjct", reason: ("rjct.action.invalid", "header.message_id is a string of 1 to 99 characters"), message: nil)
         }
-        guard let ts = header["message_ts"]?.string, ISOTimestamp.date(ts) != nil else {
+        guard let ts = header["message_ts"]?.string, Timestamp(parsing: ts) != nil else {
             return reply(status: "rjct", reason: ("rjct.message_ts.invalid", "header.message_ts is an ISO 8601 date-time with its time zone"), message: nil)
         }
         guard header["action"]?.string == "search" else {
@@ -83,13 +83,13 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
         }
 
         // Each search.
-        var responses: [JSONBody] = []
+        var responses: [JSONValue] = []
         var seen: Set<String> = []
         for search in searches {
             let reference = search["reference_id"]?.string
-            var fields: [(String, JSONBody)] = [
+            var fields: [(String, JSONValue)] = [
                 ("reference_id", reference.map { .string(String($0.prefix(99))) } ?? .null),
-                ("timestamp", .string(ISOTimestamp.seconds(Date()))),
+                ("timestamp", .time(.now, .seconds)),
             ]
             if let locale = search["locale"]?.string, locale.utf8.count == 3 { fields.append(("locale", .string(locale))) }
             do throws(DCISearch.Rejection) {
@@ -99,7 +99,7 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
                 guard seen.insert(reference).inserted else {
                     throw DCISearch.Rejection("rjct.reference_id.duplicate", "reference_id \(reference) appears twice in this message")
                 }
-                guard let timestamp = search["timestamp"]?.string, ISOTimestamp.date(timestamp) != nil else {
+                guard let timestamp = search["timestamp"]?.string, Timestamp(parsing: timestamp) != nil else {
                     throw DCISearch.Rejection("rjct.timestamp.invalid", "timestamp is an ISO 8601 date-time with its time zone")
                 }
                 let criteria = try DCISearch.plan(search["search_criteria"])
@@ -124,7 +124,7 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
     }
 
     /// The records of one page and how many match in all, within the token's scope.
-    private func run(_ criteria: DCISearch.Criteria, token: AccessToken) async throws(DCISearch.Rejection) -> ([JSONBody], Int) {
+    private func run(_ criteria: DCISearch.Criteria, token: AccessToken) async throws(DCISearch.Rejection) -> ([JSONValue], Int) {
         let page = criteria.page
         do {
             switch criteria.plan {

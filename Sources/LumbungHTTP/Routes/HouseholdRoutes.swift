@@ -105,7 +105,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
     }
 
     static func page(_ households: [Household], next: String?) -> Response {
-        JSONBody.object([
+        JSONValue.object([
             ("households", .array(households.map { .raw(HouseholdJSON.encode($0)) })),
             ("next_cursor", next.map { .string($0) } ?? .null),
         ]).response()
@@ -203,6 +203,6 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
             try tx.moveMember(nik: nik, to: targetID, relation: relation)
             return (try tx.household(id: sourceID)!, try tx.household(id: targetID)!)
         }
-        return JSONBody.object([("from", .raw(HouseholdJSON.encode(source))), ("to", .raw(HouseholdJSON.encode(target)))]).response()
+        return JSONValue.object([("from", .raw(HouseholdJSON.encode(source))), ("to", .raw(HouseholdJSON.encode(target)))]).response()
     }
 }

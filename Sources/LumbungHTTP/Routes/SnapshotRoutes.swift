@@ -28,9 +28,9 @@ struct SnapshotRoutes<Context: LumbungRequestContext>: Sendable {
         let token = try context.access.authorized(.viewer)
         _ = try RequestInput.query(request, allowed: [])
         let manifests = try await api.gateway.run { store in try store.snapshots.list().compactMap(\.manifest) }
-        return JSONBody.object([("snapshots", .array(manifests.map { manifest in
+        return JSONValue.object([("snapshots", .array(manifests.map { manifest in
             let total = Self.scoped(manifest, token.scope).map(\.total)
-            var fields: [(String, JSONBody)] = [
+            var fields: [(String, JSONValue)] = [
                 ("period", .string(manifest.period)), ("created_at", .string(manifest.createdAt)),
                 ("households", .int(total?.households ?? 0)), ("members", .int(total?.members ?? 0)),
             ]
@@ -82,42 +82,6 @@ struct SnapshotRoutes<Context: LumbungRequestContext>: Sendable {
         let limit = try RequestInput.integer("limit", parameters["limit"], in: 1...10_000) ?? 1000
 
         let diff = try await api.gateway.run { store in try store.snapshots.diff(from: from, to: to) }
-        let changes = diff.changes.filter { token.scope.permits($0.wilayah) }
-        var regions: [KodeWilayah?: [SnapshotDiff.HouseholdChange]] = [:]
-        for change in changes {
-            // A region above the scope would sum households outside it: cap at the scope.
-            var region = level.flatMap { change.wilayah.ancestor(at: $0) }
-            if let scope = token.scope.wilayah, region.map({ !scope.contains($0) }) ?? true { region = scope }
-            regions[region, default: []].append(change)
-        }
-        func summary(_ changes: [SnapshotDiff.HouseholdChange]) -> [(String, JSONBody)] {
-            [
-                ("added", .int(changes.count { $0.kind == .added })),
-                ("removed", .int(changes.count { $0.kind == .removed })),
-                ("changed", .int(changes.count { $0.kind == .changed })),
-                ("members_added", .int(changes.reduce(0) { $0 + $1.membersAdded.count })),
-                ("members_removed", .int(changes.reduce(0) { $0 + $1.membersRemoved.count })),
-            ]
-        }
-        var body: [(String, JSONBody)] = [("from", .string(from.description)), ("to", .string(to.description))]
-        body += summary(changes)
-        body.append(("regions", .array(regions.sorted { ($0.key?.packed ?? 0) < ($1.key?.packed ?? 0) }.map { region, changes in
-            .object([("wilayah", region.map { .string($0.dotted) } ?? .null), ("nama", .string(region?.name ?? "Seluruh Indonesia"))] + summary(changes))
-        })))
-        if withChanges {
-            body.append(("changes", .array(changes.prefix(limit).map { change in
-                .object([
-                    ("id", .int(Int(change.id.rawValue))), ("kind", .string(change.kind.rawValue)),
-                    ("wilayah", .string(change.wilayah.dotted)),
-                    ("fields", .array(change.fields.map { field in
-                        .object([("field", .string(field.field)), ("before", field.before.map { .string($0) } ?? .null), ("after", field.after.map { .string($0) } ?? .null)])
-                    })),
-                    ("members_added", .array(change.membersAdded.map { .string($0) })),
-                    ("members_removed", .array(change.membersRemoved.map { .string($0) })),
-                ])
-            })))
-            body.append(("changes_truncated", .bool(changes.count > limit)))
-        }
-        return JSONBody.object(body).response()
+        return diff.json(level: level, scope: token.scope, changes: withChanges ? limit : nil).response()
     }
 }

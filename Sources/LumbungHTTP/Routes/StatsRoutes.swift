@@ -17,39 +17,9 @@ struct StatsRoutes<Context: LumbungRequestContext>: Sendable {
         guard case .within(let wilayah) = token.scope.narrow(requested) else {
             throw LumbungError(.requestNotFound, field: "wilayah", value: requested?.dotted, rule: "no such wilayah in this token's scope")
         }
-        let (counts, children) = try await api.gateway.read(try HouseholdRoutes<Context>.source(context)) { tx in
-            let counts = try tx.counts(wilayah: wilayah)
-            var children: [(KodeWilayah, Count)] = []
-            if wilayah?.level != .desa {
-                for child in WilayahTable.shared.children(of: wilayah) {
-                    let total = try tx.counts(wilayah: child).total
-                    if total.households != 0 || total.members != 0 { children.append((child, total)) }
-                }
-            }
-            return (counts, children)
+        let report = try await api.gateway.read(try HouseholdRoutes<Context>.source(context)) { tx in
+            try tx.statsReport(wilayah: wilayah)
         }
-        return Self.json(counts, children: children).response()
-    }
-
-    static func json(_ counts: RegionCounts, children: [(KodeWilayah, Count)]) -> JSONBody {
-        func count(_ c: Count) -> JSONBody { .object([("households", .int(c.households)), ("members", .int(c.members))]) }
-        func group<Key>(_ keys: [Key], _ values: [Key: Count], _ name: (Key) -> String) -> JSONBody {
-            .object(keys.compactMap { key in values[key].map { (name(key), count($0)) } })
-        }
-        return .object([
-            ("wilayah", counts.wilayah.map { .string($0.dotted) } ?? .null),
-            ("nama", .string(counts.wilayah.map { $0.name ?? "" } ?? "Seluruh Indonesia")),
-            ("total", count(counts.total)),
-            ("status", group(HouseholdStatus.allCases, counts.byStatus, \.description)),
-            ("program", group(Program.allCases, counts.byProgram, \.name)),
-            ("desil", group(counts.byDesil.keys.sorted(), counts.byDesil, { String($0) })),
-            ("nik_flagged", group(NIKStatus.Kind.allCases, counts.flaggedNIK, \.rawValue)),
-            ("children", .array(children.map { child, total in
-                .object([
-                    ("wilayah", .string(child.dotted)), ("nama", .string(child.name ?? "")),
-                    ("households", .int(total.households)), ("members", .int(total.members)),
-                ])
-            })),
-        ])
+        return report.json().response()
     }
 }

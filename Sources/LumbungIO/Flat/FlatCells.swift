@@ -47,71 +47,14 @@ public enum FlatCells {
         text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2B || $0 == 0x2D || $0 == 0x65 || $0 == 0x45 }
     }
 
-    /// `2026-11-23T10:15:17.123Z`: UTC, to the millisecond (as ``HouseholdJSON`` writes it).
+    /// `2026-11-23T10:15:17.123Z`: a ``Timestamp``, as ``HouseholdJSON`` writes it.
     public static func timestamp(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        var days = milliseconds / 86_400_000
-        var inDay = milliseconds % 86_400_000
-        if inDay < 0 {
-            days -= 1
-            inDay += 86_400_000
-        }
-        let day = CalendarDate(daysSinceEpoch: Int(days))
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(day)T\(pad(inDay / 3_600_000, 2)):\(pad(inDay / 60_000 % 60, 2)):\(pad(inDay / 1000 % 60, 2)).\(pad(inDay % 1000, 3))Z"
+        Timestamp(date).description
     }
 
-    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (UTC).
+    /// The time a cell holds (any form ``Timestamp/init(parsing:)`` reads, spaces around it
+    /// ignored); nil when it holds none.
     public static func timestamp(cell: String) -> Date? {
-        if let date = exactTimestamp(cell) { return date }
-        let text = cell.trimmingSpaces
-        let parts = text.split(separator: "T", maxSplits: 1)
-        guard parts.count == 2, text.hasSuffix("Z"), let day = try? CalendarDate(parsing: parts[0]),
-            parts[0].split(separator: "-").first?.count == 4
-        else { return nil }
-        let clock = parts[1].dropLast().split(separator: ":")
-        guard clock.count == 3, let hours = Int(clock[0]), let minutes = Int(clock[1]), (0..<24).contains(hours),
-            (0..<60).contains(minutes)
-        else { return nil }
-        let secondParts = clock[2].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let seconds = Int(secondParts[0]), (0..<61).contains(seconds) else { return nil }
-        var milliseconds = 0
-        if secondParts.count == 2 {
-            let fraction = secondParts[1].prefix(3)
-            guard !fraction.isEmpty, let value = Int(fraction), secondParts[1].allSatisfy(\.isNumber) else { return nil }
-            milliseconds = value * [1, 100, 10, 1][fraction.count]
-        }
-        let total = Int64(day.daysSinceEpoch) * 86_400_000 + Int64(hours * 3_600_000 + minutes * 60_000 + seconds * 1000 + milliseconds)
-        return Date(timeIntervalSince1970: Double(total) / 1000)
-    }
-
-    /// The fast path for what Lumbung writes, `YYYY-MM-DDTHH:MM:SS.fffZ` exactly (every row of
-    /// an import has one); nil for anything else, which the general parser then reads.
-    static func exactTimestamp(_ cell: String) -> Date? {
-        cell.utf8.withContiguousStorageIfAvailable { bytes -> Date? in
-            guard bytes.count == 24, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54, bytes[13] == 0x3A,
-                bytes[16] == 0x3A, bytes[19] == 0x2E, bytes[23] == 0x5A
-            else { return nil }
-            func number(_ from: Int, _ count: Int) -> Int? {
-                var value = 0
-                for index in from..<(from + count) {
-                    let digit = Int(bytes[index]) - 0x30
-                    guard digit >= 0 && digit <= 9 else { return nil }
-                    value = value * 10 + digit
-                }
-                return value
-            }
-            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hours = number(11, 2),
-                let minutes = number(14, 2), let seconds = number(17, 2), let milliseconds = number(20, 3),
-                hours < 24, minutes < 60, seconds < 61,
-                let date = try? CalendarDate(year: year, month: month, day: day)
-            else { return nil }
-            let total = Int64(date.daysSinceEpoch) * 86_400_000
-                + Int64(hours * 3_600_000 + minutes * 60_000 + seconds * 1000 + milliseconds)
-            return Date(timeIntervalSince1970: Double(total) / 1000)
-        } ?? nil
+        (Timestamp(parsing: cell) ?? Timestamp(parsing: cell.trimmingSpaces))?.date
     }
 }

@@ -12,12 +12,13 @@ struct SnapshotDiffCommand: ParsableCommand {
             wilayah at the --by level (default kabupaten). --changes lists every household change \
             and field instead (before and after values; member keys are NIKs as written).
 
-            --format table (default), json or csv. JSON: {"from", "to", "compared", "added", \
-            "removed", "changed", "members_added", "members_removed", "fields": {field: n}, \
+            --format table (default), json or csv. JSON (the shape GET /v1/snapshots/diff answers): \
+            {"from", "to", "added", "removed", "changed", "members_added", "members_removed", \
             "regions": [{"wilayah", "nama", "added", "removed", "changed", "members_added", \
-            "members_removed"}], "changes": [{"id", "change", "wilayah", "fields": [{"field", \
-            "before", "after"}], "members_added", "members_removed"}] (with --changes)}. CSV: the \
-            region rows, or with --changes one row per change: id,change,wilayah,field,before,after.
+            "members_removed"}], "changes": [{"id", "kind", "wilayah", "fields": [{"field", \
+            "before", "after"}], "members_added", "members_removed"}], "changes_truncated" (with \
+            --changes)}. CSV: the region rows, or with --changes one row per change: \
+            id,change,wilayah,field,before,after.
 
             Example:
               lumbung snapshot diff 2026-10 2026-11
@@ -63,13 +64,9 @@ struct SnapshotDiffCommand: ParsableCommand {
         let diff = try snapshots.diff(from: a, to: b)
         switch format {
         case .table: print(Self.table(diff, level: by.level, changes: changes), terminator: "")
-        case .json: print(Self.json(diff, level: by.level, changes: changes).rendered)
+        case .json: print(diff.json(level: by.level, changes: changes ? Int.max : nil).text)
         case .csv: print(Self.csv(diff, level: by.level, changes: changes), terminator: "")
         }
-    }
-
-    static func regionName(_ wilayah: KodeWilayah?) -> String {
-        wilayah.map { $0.name ?? "" } ?? "Seluruh Indonesia"
     }
 
     static func table(_ diff: SnapshotDiff, level: KodeWilayah.Level?, changes: Bool) -> String {
@@ -88,7 +85,7 @@ struct SnapshotDiffCommand: ParsableCommand {
             var table = TextTable(columns: ["WILAYAH", "NAMA", "ADDED", "REMOVED", "CHANGED", "MEMBERS ADDED", "MEMBERS REMOVED"], rightAligned: [2, 3, 4, 5, 6])
             for region in regions {
                 table.add([
-                    region.wilayah?.dotted ?? "-", regionName(region.wilayah), String(region.added), String(region.removed),
+                    region.wilayah?.dotted ?? "-", StatsReport.regionName(region.wilayah), String(region.added), String(region.removed),
                     String(region.changed), String(region.membersAdded), String(region.membersRemoved),
                 ])
             }
@@ -118,38 +115,6 @@ struct SnapshotDiffCommand: ParsableCommand {
         return rows
     }
 
-    static func json(_ diff: SnapshotDiff, level: KodeWilayah.Level?, changes: Bool) -> JSONValue {
-        func optional(_ text: String?) -> JSONValue { text.map { .string($0) } ?? .null }
-        var entries: [(String, JSONValue)] = [
-            ("from", .string(diff.from.description)), ("to", .string(diff.to.description)),
-            ("compared", .int(diff.householdsCompared)),
-            ("added", .int(diff.added)), ("removed", .int(diff.removed)), ("changed", .int(diff.changed)),
-            ("members_added", .int(diff.membersAdded)), ("members_removed", .int(diff.membersRemoved)),
-            ("fields", .object(diff.fieldCounts.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
-            ("regions", .array(diff.regions(at: level).map { region in
-                .object([
-                    ("wilayah", optional(region.wilayah?.dotted)), ("nama", .string(regionName(region.wilayah))),
-                    ("added", .int(region.added)), ("removed", .int(region.removed)), ("changed", .int(region.changed)),
-                    ("members_added", .int(region.membersAdded)), ("members_removed", .int(region.membersRemoved)),
-                ])
-            })),
-        ]
-        if changes {
-            entries.append(("changes", .array(diff.changes.map { change in
-                .object([
-                    ("id", .int(Int(change.id.rawValue))), ("change", .string(change.kind.rawValue)),
-                    ("wilayah", .string(change.wilayah.dotted)),
-                    ("fields", .array(change.fields.map { field in
-                        .object([("field", .string(field.field)), ("before", optional(field.before)), ("after", optional(field.after))])
-                    })),
-                    ("members_added", .array(change.membersAdded.map { .string($0) })),
-                    ("members_removed", .array(change.membersRemoved.map { .string($0) })),
-                ])
-            })))
-        }
-        return .object(entries)
-    }
-
     static func csv(_ diff: SnapshotDiff, level: KodeWilayah.Level?, changes: Bool) -> String {
         func line(_ cells: [String]) -> String {
             cells.map { cell in
@@ -167,7 +132,7 @@ struct SnapshotDiffCommand: ParsableCommand {
         var out = line(["wilayah", "nama", "added", "removed", "changed", "members_added", "members_removed"])
         for region in diff.regions(at: level) {
             out += line([
-                region.wilayah?.dotted ?? "", regionName(region.wilayah), String(region.added), String(region.removed),
+                region.wilayah?.dotted ?? "", StatsReport.regionName(region.wilayah), String(region.added), String(region.removed),
                 String(region.changed), String(region.membersAdded), String(region.membersRemoved),
             ])
         }

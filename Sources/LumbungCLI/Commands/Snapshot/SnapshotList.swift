@@ -36,7 +36,7 @@ struct SnapshotList: ParsableCommand {
                     entries.append(("reason", .string(reason)))
                 }
                 return .object(entries)
-            }).rendered)
+            }).text)
             return
         }
         var table = TextTable(columns: ["PERIOD", "CREATED", "JOURNAL", "HOUSEHOLDS", "MEMBERS", "BYTES"], rightAligned: [2, 3, 4, 5])

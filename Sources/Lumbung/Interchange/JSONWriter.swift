@@ -1,6 +1,7 @@
 import Foundation
 
-/// Writes the JSON of households and members (``HouseholdJSON``) into a buffer it owns.
+/// Writes JSON into a buffer it owns: households and members (``HouseholdJSON``) and every other
+/// answer and report (``JSONValue``), so there is one escaping, one number and one time format.
 ///
 /// Persons answers, list pages and JSON Lines exports all pass through here, so it writes into
 /// raw memory with one capacity check per value instead of `Array.append`'s uniqueness and
@@ -85,7 +86,7 @@ struct JSONWriter: ~Copyable {
         write(household.attributes)
         if let updatedAt = household.updatedAt {
             key("diperbarui")
-            timestamp(updatedAt)
+            timestamp(Timestamp(updatedAt))
         }
         key("anggota")
         beginArray()
@@ -154,6 +155,37 @@ struct JSONWriter: ~Copyable {
             }
         }
         endObject()
+    }
+
+    // MARK: Values built by callers
+
+    /// Any ``JSONValue``: the writer behind answers, reports and the CLI's JSON.
+    mutating func write(_ value: JSONValue) {
+        switch value {
+        case .object(let entries):
+            beginObject()
+            for (name, value) in entries {
+                element()
+                string(name)
+                colon()
+                write(value)
+            }
+            endObject()
+        case .array(let values):
+            beginArray()
+            for value in values {
+                element()
+                write(value)
+            }
+            endArray()
+        case .string(let text): string(text)
+        case .int(let number): integer(Int64(number))
+        case .double(let number): double(number)
+        case .bool(let flag): if flag { raw("true") } else { raw("false") }
+        case .null: null()
+        case .time(let time, let precision): timestamp(time, precision)
+        case .raw(let json): json.withUnsafeBufferPointer { bytes($0) }
+        }
     }
 
     // MARK: Structure
@@ -316,27 +348,14 @@ struct JSONWriter: ~Copyable {
         byte(UInt8(ascii: "\""))
     }
 
-    /// `"2026-11-23T10:15:17.123Z"`: UTC, to the millisecond.
-    mutating func timestamp(_ date: Date) {
-        let milliseconds = RecordCodec.milliseconds(date)
-        let (days, inDay) = HouseholdReader.floorDivide(milliseconds, 86_400_000)
-        let day = CalendarDate(ordinal: Int(days) + HouseholdReader.unixEpochOrdinal)
-        byte(UInt8(ascii: "\""))
-        padded(Int64(day.year), 4)
-        byte(UInt8(ascii: "-"))
-        padded(Int64(day.month), 2)
-        byte(UInt8(ascii: "-"))
-        padded(Int64(day.day), 2)
-        byte(UInt8(ascii: "T"))
-        padded(inDay / 3_600_000, 2)
-        byte(UInt8(ascii: ":"))
-        padded(inDay / 60_000 % 60, 2)
-        byte(UInt8(ascii: ":"))
-        padded(inDay / 1000 % 60, 2)
-        byte(UInt8(ascii: "."))
-        padded(inDay % 1000, 3)
-        byte(UInt8(ascii: "Z"))
-        byte(UInt8(ascii: "\""))
+    /// `"2026-11-23T10:15:17.123Z"`: UTC, to the millisecond, as ``Timestamp`` writes it.
+    mutating func timestamp(_ time: Timestamp, _ precision: Timestamp.Precision = .milliseconds) {
+        reserve(Timestamp.maxLength + 2)
+        base[count] = UInt8(ascii: "\"")
+        count += 1
+        count += time.write(precision, into: base + count)
+        base[count] = UInt8(ascii: "\"")
+        count += 1
     }
 
     private mutating func padded(_ value: Int64, _ width: Int) {

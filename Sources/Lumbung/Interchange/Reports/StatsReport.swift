@@ -1,0 +1,94 @@
+/// The counts of one region and of the regions one level down that hold households: what
+/// `lumbung stats` prints and `GET /v1/stats` answers, built once for both.
+///
+/// ```swift
+/// let report = try store.read { tx in try tx.statsReport(wilayah: try KodeWilayah("32.16")) }
+/// report.json().text    // {"wilayah":"32.16","nama":"…","total":{"households":…},…}
+/// ```
+public struct StatsReport: Sendable {
+    public let counts: RegionCounts
+    /// The regions one level down with at least one household or member (none for a desa).
+    public let children: [(wilayah: KodeWilayah, total: Count)]
+
+    public init(counts: RegionCounts, children: [(wilayah: KodeWilayah, total: Count)]) {
+        self.counts = counts
+        self.children = children
+    }
+
+    /// The region's name; `Seluruh Indonesia` for the whole store.
+    public var title: String { Self.regionName(counts.wilayah) }
+
+    /// A region's name for reports: its own name, empty when unknown, `Seluruh Indonesia` for none.
+    public static func regionName(_ wilayah: KodeWilayah?) -> String {
+        wilayah.map { $0.name ?? "" } ?? "Seluruh Indonesia"
+    }
+
+    // MARK: Rows, in the order tables and JSON list them
+
+    public var statusRows: [(String, Count)] {
+        HouseholdStatus.allCases.compactMap { status in counts.byStatus[status].map { (status.description, $0) } }
+    }
+
+    public var programRows: [(String, Count)] {
+        Program.allCases.compactMap { program in counts.byProgram[program].map { (program.name, $0) } }
+    }
+
+    public var desilRows: [(String, Count)] {
+        counts.byDesil.keys.sorted().map { (String($0), counts.byDesil[$0]!) }
+    }
+
+    public var flaggedRows: [(String, Count)] {
+        NIKStatus.Kind.allCases.compactMap { kind in counts.flaggedNIK[kind].map { (kind.rawValue, $0) } }
+    }
+
+    // MARK: JSON
+
+    /// `{"wilayah", "nama", "total", "status", "program", "desil", "nik_flagged", "children"}`,
+    /// then `"file"` when `file` is given (the CLI shows the store file; the API does not).
+    public func json(file: Store.FileInfo? = nil) -> JSONValue {
+        func count(_ c: Count) -> JSONValue { .object([("households", .int(c.households)), ("members", .int(c.members))]) }
+        func group(_ rows: [(String, Count)]) -> JSONValue { .object(rows.map { ($0.0, count($0.1)) }) }
+        var entries: [(String, JSONValue)] = [
+            ("wilayah", .optional(counts.wilayah?.dotted)),
+            ("nama", .string(title)),
+            ("total", count(counts.total)),
+            ("status", group(statusRows)),
+            ("program", group(programRows)),
+            ("desil", group(desilRows)),
+            ("nik_flagged", group(flaggedRows)),
+            ("children", .array(children.map { child, total in
+                .object([
+                    ("wilayah", .string(child.dotted)), ("nama", .string(child.name ?? "")),
+                    ("households", .int(total.households)), ("members", .int(total.members)),
+                ])
+            })),
+        ]
+        if let file { entries.append(("file", Self.json(file))) }
+        return .object(entries)
+    }
+
+    /// `{"bytes", "page_size", "used_pages", "free_pages", "map_size", "map_headroom"}`.
+    public static func json(_ file: Store.FileInfo) -> JSONValue {
+        .object([
+            ("bytes", .int(file.fileSize)), ("page_size", .int(file.pageSize)),
+            ("used_pages", .int(file.usedPages)), ("free_pages", .int(file.freePages)),
+            ("map_size", .int(file.mapSize)), ("map_headroom", .int(file.mapHeadroom)),
+        ])
+    }
+}
+
+extension ReadTransaction {
+    /// The counts of `wilayah` (the whole store when nil) and of its child regions that hold
+    /// households, from the counters.
+    public func statsReport(wilayah: KodeWilayah?) throws -> StatsReport {
+        let counts = try counts(wilayah: wilayah)
+        var children: [(wilayah: KodeWilayah, total: Count)] = []
+        if wilayah?.level != .desa {
+            for child in WilayahTable.shared.children(of: wilayah) {
+                let total = try self.counts(wilayah: child).total
+                if total.households != 0 || total.members != 0 { children.append((child, total)) }
+            }
+        }
+        return StatsReport(counts: counts, children: children)
+    }
+}
