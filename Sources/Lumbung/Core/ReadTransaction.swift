@@ -109,7 +109,7 @@ public class ReadTransaction {
         return try txn.entryCount(dbs.records)
     }
 
-    /// Every household id in order, in batches, without decoding records.
+    /// Every household in id order, decoded.
     public func forEachHousehold(_ body: (Household) throws -> Void) throws {
         try ensureValid()
         let cursor = try txn.cursor(dbs.records)
