@@ -10,7 +10,7 @@ struct DimensionTests {
     /// The obvious reading of a household, written without the declaration.
     enum Model {
         /// The values a household holds in a dimension (empty: none).
-        static func values(_ dimension: Dimension, _ household: Household) -> Set<UInt8> {
+        static func values(_ dimension: IndexDimension, _ household: Household) -> Set<UInt8> {
             switch dimension {
             case .wilayah: [0]
             case .status: [household.status.code]
@@ -28,13 +28,13 @@ struct DimensionTests {
         }
 
         /// The members a counter of `value` counts.
-        static func members(_ dimension: Dimension, _ value: UInt8, _ household: Household) -> Int {
+        static func members(_ dimension: IndexDimension, _ value: UInt8, _ household: Household) -> Int {
             guard dimension == .nikStatus else { return household.members.count }
             return household.members.filter { value == 1 ? $0.nikStatus.kind == .invalid : $0.nikStatus.kind == .missing }.count
         }
 
         /// Every value a dimension may hold.
-        static func domain(_ dimension: Dimension) -> [UInt8] {
+        static func domain(_ dimension: IndexDimension) -> [UInt8] {
             switch dimension {
             case .wilayah: [0]
             case .status: HouseholdStatus.allCases.map(\.code)
@@ -45,7 +45,7 @@ struct DimensionTests {
         }
 
         /// A query for one value of a dimension (0: households with none, where a query can say so).
-        static func query(_ dimension: Dimension, _ value: UInt8) -> HouseholdQuery? {
+        static func query(_ dimension: IndexDimension, _ value: UInt8) -> HouseholdQuery? {
             switch (dimension, value) {
             case (.wilayah, _): HouseholdQuery()
             case (.status, 0), (.program, 0), (.desil, 0): nil
@@ -65,24 +65,24 @@ struct DimensionTests {
             var household = factory.household(flaggedRate: 0.3)
             household.id = HouseholdID(rawValue: 7)
             let contribution = Contribution(household)
-            var found: [Dimension: [UInt8]] = [:]
+            var found: [IndexDimension: [UInt8]] = [:]
             contribution.forEachValue { found[$0, default: []].append($1) }
             var deltas = CounterDeltas()
             deltas.add(household, sign: 1)
             let counters = deltas.expanded()
-            for dimension in Dimension.allCases {
+            for dimension in IndexDimension.allCases {
                 let expected = Model.values(dimension, household)
                 #expect(found[dimension] ?? [] == expected.sorted(), "\(dimension) of \(household)")
                 // Index entries: one per value, keyed (value, desa); the primary one carries the summary.
-                let entries = Dimension.entries(household).filter { $0.0 == dimension }
+                let entries = IndexDimension.entries(household).filter { $0.0 == dimension }
                 #expect(entries.map { $0.1 } == expected.sorted().map { Keys.secondaryKey(prefix: dimension.isPrimary ? nil : $0, desa: household.wilayah.packed) })
                 #expect(entries.allSatisfy { $0.2.count == (dimension.isPrimary ? 8 : 4) })
                 // Counters at the desa and national levels.
                 for value in Model.domain(dimension) {
                     let want: (Int64, Int64) = expected.contains(value) ? (1, Int64(Model.members(dimension, value, household))) : (0, 0)
                     for (level, code) in [(4, household.wilayah.packed), (0, UInt64(0))] {
-                        let got = counters[Keys.counter(level: level, code: code, dimension: dimension.counterCode, value: value)] ?? (0, 0)
-                        #expect(got == want, "\(dimension)=\(value) level \(level)")
+                        let got = counters[Keys.counter(level: level, code: code, dimension: dimension, value: value)] ?? (0, 0)
+                        #expect(got.0 == want.0 && got.1 == want.1, "\(dimension)=\(value) level \(level)")
                     }
                 }
                 // Summary matching: a query for a value matches exactly the households holding it.
@@ -128,7 +128,7 @@ struct DimensionTests {
             var households: [Household] = []
             try tx.forEachHousehold { households.append($0) }
             let regions: [KodeWilayah?] = [nil, factory.desa[0].ancestor(at: .kecamatan), factory.desa[1]]
-            for dimension in Dimension.allCases {
+            for dimension in IndexDimension.allCases {
                 // The index holds, under each value, exactly the households the model gives it.
                 var indexed: [UInt8: Set<HouseholdID>] = [:]
                 let cursor = try tx.txn.cursor(tx.dbs[dimension])
@@ -186,8 +186,8 @@ struct DimensionTests {
             #expect(Program.mask(summaryByte: Program.summaryByte(program.bit)) == program.bit)
             #expect(Program.set(mask: program.bit) == [program])
         }
-        #expect(Dimension.allCases.map(\.rawValue) == Array(1...UInt8(Dimension.allCases.count)), "raw values run without gaps")
-        #expect(Set(Dimension.allCases.map(\.counterCode)).count == Dimension.allCases.count)
-        #expect(Set(Dimension.allCases.map(\.databaseName)).count == Dimension.allCases.count)
+        #expect(IndexDimension.allCases.map(\.rawValue) == Array(1...UInt8(IndexDimension.allCases.count)), "raw values run without gaps")
+        #expect(Set(IndexDimension.allCases.map(\.counterCode)).count == IndexDimension.allCases.count)
+        #expect(Set(IndexDimension.allCases.map(\.databaseName)).count == IndexDimension.allCases.count)
     }
 }

@@ -44,8 +44,12 @@ struct FormatFixtureTests {
         _ = dir
         try store.read { tx in
             var digests: [HouseholdID: [UInt8]] = [:]
-            for entry in try tx.changes(after: 0, limit: 100_000) where entry.action == .insert || entry.action == .update {
-                digests[entry.householdID] = entry.digest
+            for entry in try tx.changes(after: 0, limit: 100_000) {
+                switch entry.action {
+                case .insert, .update: digests[entry.householdID] = entry.digest
+                case .delete: digests[entry.householdID] = nil
+                case .moveMember, .event: break
+                }
             }
             var checked = 0
             try tx.forEachHousehold { household in

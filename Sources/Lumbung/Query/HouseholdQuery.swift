@@ -32,7 +32,7 @@ public struct HouseholdQuery: Hashable, Sendable {
         case exactly(HouseholdStatus)
         case anyTidakLayak
 
-        /// The status codes it accepts, as a ``Dimension`` value bitmask.
+        /// The status codes it accepts, as a ``IndexDimension`` value bitmask.
         var mask: UInt64 {
             switch self {
             case .exactly(let status): 1 << UInt64(status.code)
@@ -56,7 +56,7 @@ public struct HouseholdQuery: Hashable, Sendable {
     /// Whether an index summary satisfies every filter but the wilayah (the scan range does that).
     func matches(_ summary: IndexSummary) -> Bool {
         var matched = true
-        Dimension.forEach { dimension in
+        IndexDimension.forEach { dimension in
             if matched, let accepted = dimension.accepted(by: self), dimension.matchValues(summary) & accepted == 0 { matched = false }
         }
         return matched

@@ -5,10 +5,10 @@ import CLMDB
 /// Every secondary index orders entries by (dimension value, desa, household id), so a query
 /// scans one index over a few contiguous ranges and filters the rest on the entry's summary.
 struct QueryPlan {
-    typealias Index = Dimension
+    typealias Index = IndexDimension
 
     let index: Index
-    /// Dimension values to scan, in key order (empty for the wilayah index).
+    /// IndexDimension values to scan, in key order (empty for the wilayah index).
     let prefixes: [UInt8?]
     let lower: UInt64
     let upper: UInt64
@@ -27,9 +27,9 @@ struct QueryPlan {
     /// dimension the query asks for values of (not for "none": that has no entries).
     static func candidates(for query: HouseholdQuery) -> [QueryPlan] {
         var plans = [QueryPlan(index: .wilayah, prefixes: [nil], wilayah: query.wilayah)]
-        for dimension in Dimension.allCases {
+        for dimension in IndexDimension.allCases {
             guard let accepted = dimension.accepted(by: query), accepted & 1 == 0 else { continue }
-            plans.append(QueryPlan(index: dimension, prefixes: Dimension.values(in: accepted), wilayah: query.wilayah))
+            plans.append(QueryPlan(index: dimension, prefixes: IndexDimension.values(in: accepted), wilayah: query.wilayah))
         }
         return plans
     }
@@ -191,12 +191,12 @@ extension ReadTransaction {
         try query.validate()
         // The counters answer a query on at most one dimension, if they count households'
         // members and each household counts under at most one of the values asked for.
-        let filters = Dimension.allCases.compactMap { dimension in dimension.accepted(by: query).map { (dimension, $0) } }
+        let filters = IndexDimension.allCases.compactMap { dimension in dimension.accepted(by: query).map { (dimension, $0) } }
         if filters.isEmpty { return try counts(wilayah: query.wilayah).total }
         if filters.count == 1, case let (dimension, accepted)? = filters.first, accepted & 1 == 0, dimension.countsHouseholdMembers,
            dimension.isSingleValued || accepted.nonzeroBitCount == 1 {
             let counts = try self.counts(wilayah: query.wilayah)
-            return Dimension.values(in: accepted).reduce(into: Count()) { $0 += counts.count(dimension, value: $1) }
+            return IndexDimension.values(in: accepted).reduce(into: Count()) { $0 += counts.count(dimension, value: $1) }
         }
         var total = Count()
         try scan(try plan(for: query), query: query, after: nil) { _, summary, _ in

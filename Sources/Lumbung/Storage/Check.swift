@@ -48,7 +48,7 @@ extension ReadTransaction {
         var report = CheckReport()
         var expectedNIK: [(UInt64, UInt64)] = []  // (nik, id)
         var expectedKK: [(UInt64, UInt64)] = []
-        var expectedSecondary: [Dimension: [[UInt8]]] = [:]
+        var expectedSecondary: [IndexDimension: [[UInt8]]] = [:]
         var counters = CounterDeltas()
 
         let cursor = try txn.cursor(dbs.records)
@@ -68,7 +68,7 @@ extension ReadTransaction {
                 }
                 for nik in household.validNIKs { expectedNIK.append((nik.rawValue, id.rawValue)) }
                 expectedKK.append((household.nomorKK.rawValue, id.rawValue))
-                for (kind, key, entry) in Dimension.entries(household) {
+                for (kind, key, entry) in IndexDimension.entries(household) {
                     expectedSecondary[kind, default: []].append(key + entry)
                 }
                 counters.add(household, sign: 1)
@@ -80,7 +80,7 @@ extension ReadTransaction {
 
         try compareUnique(&expectedNIK, dbs.nik, name: "NIK", duplicate: .duplicateNIK, into: &report, limit: limit)
         try compareUnique(&expectedKK, dbs.kk, name: "KK", duplicate: .duplicateKK, into: &report, limit: limit)
-        for kind in Dimension.allCases {
+        for kind in IndexDimension.allCases {
             var expected = expectedSecondary[kind] ?? []
             expected.sort { $0.lexicographicallyPrecedes($1) }
             var actual: [[UInt8]] = []

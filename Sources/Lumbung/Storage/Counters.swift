@@ -17,13 +17,13 @@ struct CounterDeltas {
 
     mutating func add(_ contribution: Contribution, sign: Int64) {
         contribution.forEachValue { dimension, value in
-            bump(contribution.desa, dimension.counterCode, value, sign, dimension.members(value: value, of: contribution) * sign)
+            bump(contribution.desa, dimension, value, sign, dimension.members(value: value, of: contribution) * sign)
         }
     }
 
     @inline(__always)
-    private mutating func bump(_ desa: UInt64, _ dimension: UInt8, _ value: UInt8, _ households: Int64, _ members: Int64) {
-        let key = desa << 16 | UInt64(dimension) << 8 | UInt64(value)
+    private mutating func bump(_ desa: UInt64, _ dimension: IndexDimension, _ value: UInt8, _ households: Int64, _ members: Int64) {
+        let key = desa << 16 | UInt64(dimension.rawValue) << 8 | UInt64(value)
         deltas[key, default: Delta()].households += households
         deltas[key, default: Delta()].members += members
     }
@@ -33,7 +33,7 @@ struct CounterDeltas {
         var expanded: [[UInt8]: (Int64, Int64)] = [:]
         for (key, delta) in deltas where delta.households != 0 || delta.members != 0 {
             let desa = key >> 16
-            let dimension = UInt8(truncatingIfNeeded: key >> 8)
+            let dimension = IndexDimension(rawValue: UInt8(truncatingIfNeeded: key >> 8))!
             let value = UInt8(truncatingIfNeeded: key)
             for level in 0...4 {
                 let counterKey = Keys.counter(level: level, code: WilayahLevels.truncate(desa, toLevel: level), dimension: dimension, value: value)
@@ -48,7 +48,7 @@ struct CounterDeltas {
     static func describe(_ key: [UInt8]) -> String {
         guard key.count == 8 else { return "?" }
         let code = key.withUnsafeBytes { Keys.read($0, at: 1, width: 5) }
-        let dimension = Dimension(counterCode: key[6])?.counterName ?? "?"
+        let dimension = IndexDimension(counterCode: key[6])?.counterName ?? "?"
         return "level \(key[0]) wilayah \(code) \(dimension)=\(key[7])"
     }
 
@@ -107,11 +107,11 @@ public struct RegionCounts: Hashable, Sendable {
     public var flaggedNIK: [NIKStatus.Kind: Count] { counts(.nikStatus, NIKStatus.Kind.init(flagValue:)) }
 
     /// The counter of one value of a dimension (zero when none is stored).
-    func count(_ dimension: Dimension, value: UInt8) -> Count {
+    func count(_ dimension: IndexDimension, value: UInt8) -> Count {
         counters[UInt16(dimension.counterCode) << 8 | UInt16(value)] ?? .zero
     }
 
-    private func counts<Key: Hashable>(_ dimension: Dimension, _ key: (UInt8) -> Key?) -> [Key: Count] {
+    private func counts<Key: Hashable>(_ dimension: IndexDimension, _ key: (UInt8) -> Key?) -> [Key: Count] {
         var result: [Key: Count] = [:]
         for (code, count) in counters where UInt8(code >> 8) == dimension.counterCode {
             if let key = key(UInt8(truncatingIfNeeded: code)) { result[key] = count }

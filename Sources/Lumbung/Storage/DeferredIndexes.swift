@@ -9,9 +9,9 @@ struct DeferredIndexes {
 
     private var niks: [Unique] = []
     private var kks: [Unique] = []
-    /// By ``Dimension`` raw value.
+    /// By ``IndexDimension`` raw value.
     private var secondary = Self.noSecondary
-    private static let noSecondary = [[Secondary]](repeating: [], count: Int(Dimension.allCases.map(\.rawValue).max()!) + 1)
+    private static let noSecondary = [[Secondary]](repeating: [], count: Int(IndexDimension.allCases.map(\.rawValue).max()!) + 1)
 
     var isEmpty: Bool { kks.isEmpty }
 
@@ -60,7 +60,7 @@ struct DeferredIndexes {
         let result = sorted.withLock { $0 }
         try writeUnique(result.niks, txn: txn, dbi: dbs.nik, duplicate: .nikDuplicate, field: "nik")
         try writeUnique(result.kks, txn: txn, dbi: dbs.kk, duplicate: .kkDuplicate, field: "nomor_kk")
-        for dimension in Dimension.allCases {
+        for dimension in IndexDimension.allCases {
             let entries = result.secondary[Int(dimension.rawValue)]
             guard let first = entries.first else { continue }
             let cursor = try txn.cursor(dbs[dimension])

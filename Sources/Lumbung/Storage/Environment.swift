@@ -15,8 +15,8 @@ final class Environment: @unchecked Sendable {
         var records: MDB_dbi = 0
         var nik: MDB_dbi = 0
         var kk: MDB_dbi = 0
-        /// The secondary indexes, by ``Dimension`` raw value.
-        var secondary = [MDB_dbi](repeating: 0, count: Int(Dimension.allCases.map(\.rawValue).max()!) + 1)
+        /// The secondary indexes, by ``IndexDimension`` raw value.
+        var secondary = [MDB_dbi](repeating: 0, count: Int(IndexDimension.allCases.map(\.rawValue).max()!) + 1)
         var counters: MDB_dbi = 0
         var journal: MDB_dbi = 0
         /// Access tokens; nil in a store opened read-only that predates them.
@@ -161,7 +161,7 @@ final class Environment: @unchecked Sendable {
             self.dbs.records = try open("households", 0)
             self.dbs.nik = try open("idx.nik", dupFixed)
             self.dbs.kk = try open("idx.kk", dupFixed)
-            for dimension in Dimension.allCases {
+            for dimension in IndexDimension.allCases {
                 self.dbs.secondary[Int(dimension.rawValue)] = try open(dimension.databaseName, dupFixed)
             }
             self.dbs.counters = try open("counters", 0)

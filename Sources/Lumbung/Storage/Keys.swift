@@ -89,10 +89,10 @@ enum Keys {
 
     // MARK: Counters: key = level (1) + wilayah prefix (5) + dimension (1) + value (1).
 
-    static func counter(level: Int, code: UInt64, dimension: UInt8, value: UInt8) -> [UInt8] {
+    static func counter(level: Int, code: UInt64, dimension: IndexDimension, value: UInt8) -> [UInt8] {
         var bytes: [UInt8] = [UInt8(level)]
         append(code, width: desaWidth, to: &bytes)
-        bytes.append(dimension)
+        bytes.append(dimension.counterCode)
         bytes.append(value)
         return bytes
     }
@@ -104,7 +104,7 @@ enum Keys {
 
 /// What an index entry carries so a scan can filter and count without decoding records:
 /// (status, desil and NIK flags, programs, members), one byte each, in this order on disk.
-/// ``Contribution`` builds it from a household; ``Dimension/values(_:)`` reads it.
+/// ``Contribution`` builds it from a household; ``IndexDimension/values(_:)`` reads it.
 struct IndexSummary: Hashable, Sendable {
     var status: UInt8
     /// Low nibble: desil (0 = none). Bits 4 and 5: ``NIKStatus/Kind/summaryFlag`` (a member

@@ -16,9 +16,9 @@ import CLMDB
 ///
 /// ```swift
 /// var query = HouseholdQuery(program: .pkh)
-/// Dimension.program.accepted(by: query)    // Program.pkh.bit: index values [1]
+/// IndexDimension.program.accepted(by: query)    // Program.pkh.bit: index values [1]
 /// ```
-enum Dimension: UInt8, CaseIterable, CustomStringConvertible {
+enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
     case wilayah = 1, status, program, desil, nikStatus
 
     // MARK: Storage
@@ -44,6 +44,9 @@ enum Dimension: UInt8, CaseIterable, CustomStringConvertible {
         case .nikStatus: 4
         }
     }
+
+    /// The dimension whose counters are the totals.
+    static let total = IndexDimension.wilayah
 
     /// The index's name in check reports.
     var description: String {
@@ -75,7 +78,7 @@ enum Dimension: UInt8, CaseIterable, CustomStringConvertible {
         case .wilayah: 1
         case .status: 1 << UInt64(summary.status & 0x3F)
         case .program: UInt64(Program.mask(summaryByte: summary.programs))
-        case .desil: summary.desil.map { 1 << UInt64($0) } ?? 0
+        case .desil: summary.desil.map { UInt64(1) << UInt64($0) } ?? 0
         case .nikStatus: NIKStatus.Kind.mask(summaryFlags: summary.desilAndFlags)
         }
     }
@@ -113,7 +116,7 @@ enum Dimension: UInt8, CaseIterable, CustomStringConvertible {
         case .status: query.status.map(\.mask)
         case .program: query.program.map { UInt64($0.bit) }
         case .desil: query.desil.map { Self.mask(values: $0) }
-        case .nikStatus: query.nikStatus.map { kind in kind.flagValue.map { 1 << UInt64($0) } ?? 1 }
+        case .nikStatus: query.nikStatus.map { kind in kind.flagValue.map { UInt64(1) << UInt64($0) } ?? 1 }
         }
     }
 
@@ -136,9 +139,9 @@ enum Dimension: UInt8, CaseIterable, CustomStringConvertible {
 
     /// Every dimension in raw-value order, without allocating (hot paths call this per entry).
     @inline(__always)
-    static func forEach(_ body: (Dimension) throws -> Void) rethrows {
-        var raw = Dimension.wilayah.rawValue
-        while let dimension = Dimension(rawValue: raw) {
+    static func forEach(_ body: (IndexDimension) throws -> Void) rethrows {
+        var raw = IndexDimension.wilayah.rawValue
+        while let dimension = IndexDimension(rawValue: raw) {
             try body(dimension)
             raw += 1
         }
@@ -209,8 +212,8 @@ struct Contribution {
     /// Calls `body` with every (dimension, value) the household has an index entry and a counter
     /// for, dimension by dimension, values ascending (key order); the primary index's value is 0.
     @inline(__always)
-    func forEachValue(_ body: (Dimension, UInt8) throws -> Void) rethrows {
-        try Dimension.forEach { dimension in
+    func forEachValue(_ body: (IndexDimension, UInt8) throws -> Void) rethrows {
+        try IndexDimension.forEach { dimension in
             var bits = dimension.isPrimary ? 1 : dimension.values(summary) & ~1
             while bits != 0 {
                 try body(dimension, UInt8(bits.trailingZeroBitCount))
@@ -220,12 +223,12 @@ struct Contribution {
     }
 }
 
-extension Dimension {
+extension IndexDimension {
     /// Every (index, key, entry) a household puts in the secondary indexes, in a fixed order.
-    static func entries(_ household: Household) -> [(Dimension, [UInt8], [UInt8])] {
+    static func entries(_ household: Household) -> [(IndexDimension, [UInt8], [UInt8])] {
         let contribution = Contribution(household)
         let id = household.id!
-        var entries: [(Dimension, [UInt8], [UInt8])] = []
+        var entries: [(IndexDimension, [UInt8], [UInt8])] = []
         contribution.forEachValue { dimension, value in
             entries.append((
                 dimension, Keys.secondaryKey(prefix: dimension.isPrimary ? nil : value, desa: contribution.desa),
@@ -259,5 +262,5 @@ extension NIKStatus.Kind {
 }
 
 extension Environment.Databases {
-    subscript(dimension: Dimension) -> MDB_dbi { secondary[Int(dimension.rawValue)] }
+    subscript(dimension: IndexDimension) -> MDB_dbi { secondary[Int(dimension.rawValue)] }
 }
