@@ -164,8 +164,9 @@ public final class BulkLoader {
             household.id = try transaction.allocateID()
         }
         try records.put(Keys.record(household.id!), prepared.sealed, flags: append ? UInt32(MDB_APPEND) : 0)
-        deferred.add(household)
-        transaction.counters.add(household, sign: 1)
+        let contribution = Contribution(household)
+        deferred.add(household, contribution)
+        transaction.counters.add(contribution, sign: 1)
         try transaction.appendJournal(action: .insert, id: household.id!, digest: prepared.digest, wilayah: [household.wilayah])
         summary.inserted += 1
     }

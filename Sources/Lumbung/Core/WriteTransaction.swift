@@ -261,8 +261,8 @@ public final class WriteTransaction: ReadTransaction {
                 try txn.put(dbs.kk, Keys.uniqueKey(new.nomorKK.rawValue), Keys.uniqueDup(new.nomorKK.rawValue, new.id!), flags: UInt32(MDB_NODUPDATA))
             }
         }
-        let oldEntries = old.map(SecondaryIndex.entries) ?? []
-        let newEntries = new.map(SecondaryIndex.entries) ?? []
+        let oldEntries = old.map(IndexDimension.entries) ?? []
+        let newEntries = new.map(IndexDimension.entries) ?? []
         let same = oldEntries.count == newEntries.count
             && zip(oldEntries, newEntries).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 && $0.2 == $1.2 }
         if same { return }

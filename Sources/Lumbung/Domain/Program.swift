@@ -53,12 +53,23 @@ public enum Program: UInt8, Sendable, Hashable, CaseIterable, Comparable, Custom
         }
     }
 
+    /// The program's bit in a program bitmask: bit n for raw value n (bit 0 unused). Records
+    /// store the mask; index summaries store it in a byte (``summaryByte(_:)``).
+    var bit: UInt32 { 1 << UInt32(rawValue) }
+
     /// Encodes a set as a bitmask (bit n = raw value n).
     static func mask(_ programs: Set<Program>) -> UInt32 {
-        programs.reduce(0) { $0 | (1 << UInt32($1.rawValue)) }
+        programs.reduce(0) { $0 | $1.bit }
     }
 
     static func set(mask: UInt32) -> Set<Program> {
-        Set(allCases.filter { mask & (1 << UInt32($0.rawValue)) != 0 })
+        Set(allCases.filter { mask & $0.bit != 0 })
     }
+
+    /// A mask as an index summary stores it: shifted down past the unused bit 0, so seven
+    /// programs fit a byte (bit n-1 for raw value n).
+    static func summaryByte(_ mask: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: mask >> 1) }
+
+    /// The mask a summary byte holds.
+    static func mask(summaryByte byte: UInt8) -> UInt32 { UInt32(byte) << 1 }
 }

@@ -32,12 +32,15 @@ public struct HouseholdQuery: Hashable, Sendable {
         case exactly(HouseholdStatus)
         case anyTidakLayak
 
-        var codes: [UInt8] {
+        /// The status codes it accepts, as a ``IndexDimension`` value bitmask.
+        var mask: UInt64 {
             switch self {
-            case .exactly(let status): [status.code]
-            case .anyTidakLayak: TidakLayakReason.allCases.map { HouseholdStatus.tidakLayak($0).code }
+            case .exactly(let status): 1 << UInt64(status.code)
+            case .anyTidakLayak: Self.tidakLayakMask
             }
         }
+
+        private static let tidakLayakMask = TidakLayakReason.allCases.reduce(UInt64(0)) { $0 | 1 << UInt64(HouseholdStatus.tidakLayak($1).code) }
 
         /// Parses `usulan`, `tidak_layak` (any reason) or `tidak_layak:pindah`.
         public init(parsing text: String) throws {
@@ -52,18 +55,11 @@ public struct HouseholdQuery: Hashable, Sendable {
 
     /// Whether an index summary satisfies every filter but the wilayah (the scan range does that).
     func matches(_ summary: IndexSummary) -> Bool {
-        if let status, !status.codes.contains(summary.status) { return false }
-        if let program, !summary.has(program) { return false }
-        if let desil {
-            guard let value = summary.desil, desil.contains(value) else { return false }
+        var matched = true
+        IndexDimension.forEach { dimension in
+            if matched, let accepted = dimension.accepted(by: self), dimension.matchValues(summary) & accepted == 0 { matched = false }
         }
-        switch nikStatus {
-        case .invalid?: if !summary.hasInvalidNIK { return false }
-        case .missing?: if !summary.hasMissingNIK { return false }
-        case .valid?: if summary.hasInvalidNIK || summary.hasMissingNIK { return false }
-        case nil: break
-        }
-        return true
+        return matched
     }
 
     func validate() throws {

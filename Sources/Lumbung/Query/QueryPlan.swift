@@ -5,10 +5,10 @@ import CLMDB
 /// Every secondary index orders entries by (dimension value, desa, household id), so a query
 /// scans one index over a few contiguous ranges and filters the rest on the entry's summary.
 struct QueryPlan {
-    typealias Index = SecondaryIndex
+    typealias Index = IndexDimension
 
     let index: Index
-    /// Dimension values to scan, in key order (empty for the wilayah index).
+    /// IndexDimension values to scan, in key order (empty for the wilayah index).
     let prefixes: [UInt8?]
     let lower: UInt64
     let upper: UInt64
@@ -23,35 +23,20 @@ struct QueryPlan {
 
     func dbi(_ dbs: Environment.Databases) -> MDB_dbi { dbs[index] }
 
-    /// Every plan that can answer the query.
+    /// Every plan that can answer the query: the wilayah index, then the index of each
+    /// dimension the query asks for values of (not for "none": that has no entries).
     static func candidates(for query: HouseholdQuery) -> [QueryPlan] {
         var plans = [QueryPlan(index: .wilayah, prefixes: [nil], wilayah: query.wilayah)]
-        if let status = query.status {
-            plans.append(QueryPlan(index: .status, prefixes: status.codes, wilayah: query.wilayah))
-        }
-        if let program = query.program {
-            plans.append(QueryPlan(index: .program, prefixes: [program.rawValue], wilayah: query.wilayah))
-        }
-        if let desil = query.desil {
-            plans.append(QueryPlan(index: .desil, prefixes: desil.map { UInt8($0) }, wilayah: query.wilayah))
-        }
-        switch query.nikStatus {
-        case .invalid?: plans.append(QueryPlan(index: .flagged, prefixes: [1], wilayah: query.wilayah))
-        case .missing?: plans.append(QueryPlan(index: .flagged, prefixes: [2], wilayah: query.wilayah))
-        default: break
+        for dimension in IndexDimension.allCases {
+            guard let accepted = dimension.accepted(by: query), accepted & 1 == 0 else { continue }
+            plans.append(QueryPlan(index: dimension, prefixes: IndexDimension.values(in: accepted), wilayah: query.wilayah))
         }
         return plans
     }
 
     /// The households this plan scans, from the counters.
     func estimate(_ counts: RegionCounts) -> Int {
-        switch index {
-        case .wilayah: counts.total.households
-        case .status: prefixes.compactMap { $0.flatMap(HouseholdStatus.init(code:)) }.reduce(0) { $0 + (counts.byStatus[$1]?.households ?? 0) }
-        case .program: prefixes.compactMap { $0.flatMap(Program.init(rawValue:)) }.reduce(0) { $0 + (counts.byProgram[$1]?.households ?? 0) }
-        case .desil: prefixes.reduce(0) { $0 + (counts.byDesil[Int($1 ?? 0)]?.households ?? 0) }
-        case .flagged: counts.flaggedNIK[prefixes.first == 1 ? .invalid : .missing]?.households ?? 0
-        }
+        prefixes.reduce(0) { $0 + counts.count(index, value: $1 ?? 0).households }
     }
 }
 
@@ -110,7 +95,7 @@ extension ReadTransaction {
     /// `position`, until it returns false. The key's bytes are valid only during the call.
     func scan(_ plan: QueryPlan, query: HouseholdQuery, after position: ScanPosition?, _ body: (HouseholdID, IndexSummary, UnsafeRawBufferPointer) throws -> Bool) throws {
         let cursor = try txn.cursor(plan.dbi(dbs))
-        let summaries = plan.index == .wilayah ? nil : try txn.cursor(dbs.wilayah)
+        let summaries = plan.index.isPrimary ? nil : try txn.cursor(dbs[.wilayah])
         for prefix in plan.prefixes {
             let start = Keys.secondaryKey(prefix: prefix, desa: plan.lower)
             let end = Keys.secondaryKey(prefix: prefix, desa: plan.upper)
@@ -148,7 +133,7 @@ extension ReadTransaction {
 
     /// Positions after the last returned (key, id): later ids under that key, then later keys.
     private func resume(_ cursor: Cursor, after position: ScanPosition) throws -> Bool {
-        let next = Keys.entry(HouseholdID(rawValue: position.id + 1), position.index == .wilayah ? IndexSummary(status: 0, desilAndFlags: 0, programs: 0, members: 0) : nil)
+        let next = Keys.entry(HouseholdID(rawValue: position.id + 1), position.index.isPrimary ? .floor : nil)
         if try cursor.seek(position.key, dup: next) { return true }
         guard try cursor.seek(position.key) else { return false }
         return cursor.keyBytes.elementsEqual(position.key) ? try cursor.move(MDB_NEXT_NODUP) : true
@@ -200,19 +185,18 @@ extension ReadTransaction {
     }
 
     /// How many households (and their members) match `query`. A query on at most one of
-    /// status, program, desil or NIK status reads the counters; a combined one scans an index.
+    /// status, program or desil reads the counters; a combined one (or one on NIK status) scans an index.
     public func count(_ query: HouseholdQuery) throws -> Count {
         try ensureValid()
         try query.validate()
-        let dimensions = [query.status != nil, query.program != nil, query.desil != nil, query.nikStatus != nil].filter { $0 }.count
-        if dimensions == 0 || (dimensions == 1 && query.nikStatus == nil) {
+        // The counters answer a query on at most one dimension, if they count households'
+        // members and each household counts under at most one of the values asked for.
+        let filters = IndexDimension.allCases.compactMap { dimension in dimension.accepted(by: query).map { (dimension, $0) } }
+        if filters.isEmpty { return try counts(wilayah: query.wilayah).total }
+        if filters.count == 1, case let (dimension, accepted)? = filters.first, accepted & 1 == 0, dimension.countsHouseholdMembers,
+           dimension.isSingleValued || accepted.nonzeroBitCount == 1 {
             let counts = try self.counts(wilayah: query.wilayah)
-            if dimensions == 0 { return counts.total }
-            if let status = query.status {
-                return status.codes.compactMap(HouseholdStatus.init(code:)).reduce(into: Count()) { $0 += counts.byStatus[$1] ?? .zero }
-            }
-            if let program = query.program { return counts.byProgram[program] ?? .zero }
-            if let desil = query.desil { return desil.reduce(into: Count()) { $0 += counts.byDesil[$1] ?? .zero } }
+            return IndexDimension.values(in: accepted).reduce(into: Count()) { $0 += counts.count(dimension, value: $1) }
         }
         var total = Count()
         try scan(try plan(for: query), query: query, after: nil) { _, summary, _ in

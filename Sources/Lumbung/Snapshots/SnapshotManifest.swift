@@ -162,19 +162,7 @@ extension ReadTransaction {
                 let wilayah = KodeWilayah.Level(rawValue: level).map { KodeWilayah(unchecked: code, level: $0) }
                 result.append(RegionCounts(wilayah: wilayah))
             }
-            let value = cursor.valueBytes
-            let count = Count(
-                households: Int(Int64(bitPattern: Keys.read(value, width: 8))),
-                members: Int(Int64(bitPattern: Keys.read(value, at: 8, width: 8))))
-            let raw = key[7]
-            switch CounterDimension(rawValue: key[6]) {
-            case .total: result[result.count - 1].total = count
-            case .status: if let status = HouseholdStatus(code: raw) { result[result.count - 1].byStatus[status] = count }
-            case .program: if let program = Program(rawValue: raw) { result[result.count - 1].byProgram[program] = count }
-            case .desil: result[result.count - 1].byDesil[Int(raw)] = count
-            case .flaggedNIK: result[result.count - 1].flaggedNIK[raw == 1 ? .invalid : .missing] = count
-            case nil: break
-            }
+            result[result.count - 1].read(cursor)
             found = try cursor.move(MDB_NEXT)
         }
         return result

@@ -48,7 +48,7 @@ extension ReadTransaction {
         var report = CheckReport()
         var expectedNIK: [(UInt64, UInt64)] = []  // (nik, id)
         var expectedKK: [(UInt64, UInt64)] = []
-        var expectedSecondary: [SecondaryIndex: [[UInt8]]] = [:]
+        var expectedSecondary: [IndexDimension: [[UInt8]]] = [:]
         var counters = CounterDeltas()
 
         let cursor = try txn.cursor(dbs.records)
@@ -68,7 +68,7 @@ extension ReadTransaction {
                 }
                 for nik in household.validNIKs { expectedNIK.append((nik.rawValue, id.rawValue)) }
                 expectedKK.append((household.nomorKK.rawValue, id.rawValue))
-                for (kind, key, entry) in SecondaryIndex.entries(household) {
+                for (kind, key, entry) in IndexDimension.entries(household) {
                     expectedSecondary[kind, default: []].append(key + entry)
                 }
                 counters.add(household, sign: 1)
@@ -80,7 +80,7 @@ extension ReadTransaction {
 
         try compareUnique(&expectedNIK, dbs.nik, name: "NIK", duplicate: .duplicateNIK, into: &report, limit: limit)
         try compareUnique(&expectedKK, dbs.kk, name: "KK", duplicate: .duplicateKK, into: &report, limit: limit)
-        for kind in SecondaryIndex.allCases {
+        for kind in IndexDimension.allCases {
             var expected = expectedSecondary[kind] ?? []
             expected.sort { $0.lexicographicallyPrecedes($1) }
             var actual: [[UInt8]] = []
@@ -91,8 +91,7 @@ extension ReadTransaction {
                 more = try scan.move(MDB_NEXT)
             }
             compareSorted(expected, actual, into: &report, limit: limit) { entry, missing in
-                let keyWidth = kind == .wilayah ? Keys.desaWidth : Keys.desaWidth + 1
-                let id = HouseholdID(rawValue: entry.withUnsafeBytes { Keys.read($0, at: keyWidth, width: Keys.idWidth) })
+                let id = HouseholdID(rawValue: entry.withUnsafeBytes { Keys.read($0, at: kind.keyWidth, width: Keys.idWidth) })
                 return (id, "\(kind) index entry \(missing ? "missing" : "without a record")")
             }
         }

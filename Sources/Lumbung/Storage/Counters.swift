@@ -12,26 +12,17 @@ struct CounterDeltas {
 
     /// Adds (sign +1) or removes (sign -1) a household's contribution.
     mutating func add(_ household: Household, sign: Int64) {
-        let desa = household.wilayah.packed
-        let members = Int64(household.members.count) * sign
-        bump(desa, .total, 0, sign, members)
-        bump(desa, .status, household.status.code, sign, members)
-        for program in household.programs { bump(desa, .program, program.rawValue, sign, members) }
-        if let desil = household.desil { bump(desa, .desil, UInt8(desil), sign, members) }
-        var invalid: Int64 = 0, missing: Int64 = 0
-        for member in household.members {
-            switch member.nik {
-            case .invalid: invalid += 1
-            case .missing: missing += 1
-            case .valid: break
-            }
+        add(Contribution(household), sign: sign)
+    }
+
+    mutating func add(_ contribution: Contribution, sign: Int64) {
+        contribution.forEachValue { dimension, value in
+            bump(contribution.desa, dimension, value, sign, dimension.members(value: value, of: contribution) * sign)
         }
-        if invalid > 0 { bump(desa, .flaggedNIK, 1, sign, invalid * sign) }
-        if missing > 0 { bump(desa, .flaggedNIK, 2, sign, missing * sign) }
     }
 
     @inline(__always)
-    private mutating func bump(_ desa: UInt64, _ dimension: CounterDimension, _ value: UInt8, _ households: Int64, _ members: Int64) {
+    private mutating func bump(_ desa: UInt64, _ dimension: IndexDimension, _ value: UInt8, _ households: Int64, _ members: Int64) {
         let key = desa << 16 | UInt64(dimension.rawValue) << 8 | UInt64(value)
         deltas[key, default: Delta()].households += households
         deltas[key, default: Delta()].members += members
@@ -42,7 +33,7 @@ struct CounterDeltas {
         var expanded: [[UInt8]: (Int64, Int64)] = [:]
         for (key, delta) in deltas where delta.households != 0 || delta.members != 0 {
             let desa = key >> 16
-            let dimension = CounterDimension(rawValue: UInt8(truncatingIfNeeded: key >> 8))!
+            let dimension = IndexDimension(rawValue: UInt8(truncatingIfNeeded: key >> 8))!
             let value = UInt8(truncatingIfNeeded: key)
             for level in 0...4 {
                 let counterKey = Keys.counter(level: level, code: WilayahLevels.truncate(desa, toLevel: level), dimension: dimension, value: value)
@@ -57,7 +48,7 @@ struct CounterDeltas {
     static func describe(_ key: [UInt8]) -> String {
         guard key.count == 8 else { return "?" }
         let code = key.withUnsafeBytes { Keys.read($0, at: 1, width: 5) }
-        let dimension = CounterDimension(rawValue: key[6]).map { "\($0)" } ?? "?"
+        let dimension = IndexDimension(counterCode: key[6])?.counterName ?? "?"
         return "level \(key[0]) wilayah \(code) \(dimension)=\(key[7])"
     }
 
@@ -103,14 +94,38 @@ public struct Count: Hashable, Sendable, CustomStringConvertible {
 /// The counters of one wilayah (or the whole store): totals by status, program and desil.
 public struct RegionCounts: Hashable, Sendable {
     public var wilayah: KodeWilayah?
-    public var total = Count()
-    public var byStatus: [HouseholdStatus: Count] = [:]
-    public var byProgram: [Program: Count] = [:]
-    public var byDesil: [Int: Count] = [:]
-    /// Members whose NIK is invalid or missing (households: those with at least one such member).
-    public var flaggedNIK: [NIKStatus.Kind: Count] = [:]
+    /// Every counter read, by counter code << 8 | value.
+    private var counters: [UInt16: Count] = [:]
 
     public init(wilayah: KodeWilayah?) { self.wilayah = wilayah }
+
+    public var total: Count { count(.wilayah, value: 0) }
+    public var byStatus: [HouseholdStatus: Count] { counts(.status, HouseholdStatus.init(code:)) }
+    public var byProgram: [Program: Count] { counts(.program, Program.init(rawValue:)) }
+    public var byDesil: [Int: Count] { counts(.desil) { Int($0) } }
+    /// Members whose NIK is invalid or missing (households: those with at least one such member).
+    public var flaggedNIK: [NIKStatus.Kind: Count] { counts(.nikStatus, NIKStatus.Kind.init(flagValue:)) }
+
+    /// The counter of one value of a dimension (zero when none is stored).
+    func count(_ dimension: IndexDimension, value: UInt8) -> Count {
+        counters[UInt16(dimension.counterCode) << 8 | UInt16(value)] ?? .zero
+    }
+
+    private func counts<Key: Hashable>(_ dimension: IndexDimension, _ key: (UInt8) -> Key?) -> [Key: Count] {
+        var result: [Key: Count] = [:]
+        for (code, count) in counters where UInt8(code >> 8) == dimension.counterCode {
+            if let key = key(UInt8(truncatingIfNeeded: code)) { result[key] = count }
+        }
+        return result
+    }
+
+    /// Adds the counter under a counters-database cursor (key: level, wilayah, code, value).
+    mutating func read(_ cursor: Cursor) {
+        let key = cursor.keyBytes, value = cursor.valueBytes
+        counters[UInt16(key[key.count - 2]) << 8 | UInt16(key[key.count - 1])] = Count(
+            households: Int(Int64(bitPattern: Keys.read(value, width: 8))),
+            members: Int(Int64(bitPattern: Keys.read(value, at: 8, width: 8))))
+    }
 }
 
 /// Level arithmetic on packed 10-digit wilayah codes.
@@ -142,20 +157,7 @@ extension ReadTransaction {
         let cursor = try txn.cursor(dbs.counters)
         var found = try cursor.seek(prefix)
         while found, cursor.keyBytes.starts(with: prefix) {
-            let key = cursor.keyBytes
-            let value = cursor.valueBytes
-            let count = Count(
-                households: Int(Int64(bitPattern: Keys.read(value, width: 8))),
-                members: Int(Int64(bitPattern: Keys.read(value, at: 8, width: 8))))
-            let raw = key[key.count - 1]
-            switch CounterDimension(rawValue: key[key.count - 2]) {
-            case .total: result.total = count
-            case .status: if let status = HouseholdStatus(code: raw) { result.byStatus[status] = count }
-            case .program: if let program = Program(rawValue: raw) { result.byProgram[program] = count }
-            case .desil: result.byDesil[Int(raw)] = count
-            case .flaggedNIK: result.flaggedNIK[raw == 1 ? .invalid : .missing] = count
-            case nil: break
-            }
+            result.read(cursor)
             found = try cursor.move(MDB_NEXT)
         }
         return result

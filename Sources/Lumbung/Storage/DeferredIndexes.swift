@@ -9,7 +9,9 @@ struct DeferredIndexes {
 
     private var niks: [Unique] = []
     private var kks: [Unique] = []
-    private var secondary: [SecondaryIndex: [Secondary]] = [:]
+    /// By ``IndexDimension`` raw value.
+    private var secondary = Self.noSecondary
+    private static let noSecondary = [[Secondary]](repeating: [], count: Int(IndexDimension.allCases.map(\.rawValue).max()!) + 1)
 
     var isEmpty: Bool { kks.isEmpty }
 
@@ -18,36 +20,29 @@ struct DeferredIndexes {
         kks.reserveCapacity(households)
     }
 
-    mutating func add(_ household: Household) {
+    mutating func add(_ household: Household, _ contribution: Contribution) {
         let id = household.id!.rawValue
         for (index, member) in household.members.enumerated() {
             if let nik = member.nik.nik { niks.append(Unique(number: nik.rawValue, id: id, member: Int32(index))) }
         }
         kks.append(Unique(number: household.nomorKK.rawValue, id: id, member: -1))
-        let summary = IndexSummary(household)
-        let packed = UInt32(summary.status) << 24 | UInt32(summary.desilAndFlags) << 16 | UInt32(summary.programs) << 8 | UInt32(summary.members)
-        let desa = household.wilayah.packed
-        func add(_ index: SecondaryIndex, _ prefix: UInt8?) {
-            let key = prefix.map { UInt64($0) << 40 | desa } ?? desa
-            secondary[index, default: []].append(Secondary(key: key, id: id, summary: packed))
+        let packed = contribution.summary.packed
+        let desa = contribution.desa
+        contribution.forEachValue { dimension, value in
+            let key = dimension.isPrimary ? desa : UInt64(value) << Keys.secondaryValueShift | desa
+            secondary[Int(dimension.rawValue)].append(Secondary(key: key, id: id, summary: packed))
         }
-        add(.wilayah, nil)
-        add(.status, summary.status)
-        for program in household.programs { add(.program, program.rawValue) }
-        if let desil = household.desil { add(.desil, UInt8(desil)) }
-        if summary.hasInvalidNIK { add(.flagged, 1) }
-        if summary.hasMissingNIK { add(.flagged, 2) }
     }
 
     /// Sorts (on every core), refuses duplicates inside the load, and writes every entry.
     mutating func flush(into txn: Txn, dbs: Environment.Databases) throws {
         // Replacing households one by one flushes before each: nothing to sort, no thread to start.
-        if niks.isEmpty && kks.isEmpty && secondary.isEmpty { return }
-        let sorted = Locked<(niks: [Unique], kks: [Unique], secondary: [SecondaryIndex: [Secondary]])>(([], [], [:]))
+        if niks.isEmpty && kks.isEmpty && secondary.allSatisfy(\.isEmpty) { return }
+        let sorted = Locked<(niks: [Unique], kks: [Unique], secondary: [[Secondary]])>(([], [], []))
         let (niks, kks, secondary) = (self.niks, self.kks, self.secondary)
         self.niks = []
         self.kks = []
-        self.secondary = [:]
+        self.secondary = Self.noSecondary
         Parallel.run(2) { part in
             if part == 0 {
                 var entries = niks
@@ -56,9 +51,8 @@ struct DeferredIndexes {
             } else {
                 var entries = kks
                 entries.sort { $0.number < $1.number || ($0.number == $1.number && $0.id < $1.id) }
-                var indexes: [SecondaryIndex: [Secondary]] = [:]
-                for (index, list) in secondary {
-                    indexes[index] = list.sorted { $0.key < $1.key || ($0.key == $1.key && $0.id < $1.id) }
+                let indexes = secondary.map { list in
+                    list.sorted { $0.key < $1.key || ($0.key == $1.key && $0.id < $1.id) }
                 }
                 sorted.withLock { $0.kks = entries; $0.secondary = indexes }
             }
@@ -66,14 +60,15 @@ struct DeferredIndexes {
         let result = sorted.withLock { $0 }
         try writeUnique(result.niks, txn: txn, dbi: dbs.nik, duplicate: .nikDuplicate, field: "nik")
         try writeUnique(result.kks, txn: txn, dbi: dbs.kk, duplicate: .kkDuplicate, field: "nomor_kk")
-        for (index, entries) in result.secondary {
+        for dimension in IndexDimension.allCases {
+            let entries = result.secondary[Int(dimension.rawValue)]
             guard let first = entries.first else { continue }
-            let cursor = try txn.cursor(dbs[index])
-            let keyWidth = index == .wilayah ? Keys.desaWidth : Keys.desaWidth + 1
-            let withSummary = index == .wilayah
+            let cursor = try txn.cursor(dbs[dimension])
+            let keyWidth = dimension.keyWidth
+            let withSummary = dimension.isPrimary
             let append = try canAppend(
                 cursor, firstKey: Keys.be(first.key, width: keyWidth),
-                firstValue: Keys.entry(HouseholdID(rawValue: first.id), withSummary ? IndexSummary(status: 0, desilAndFlags: 0, programs: 0, members: 0) : nil))
+                firstValue: Keys.entry(HouseholdID(rawValue: first.id), withSummary ? .floor : nil))
             let flags = UInt32(append ? MDB_APPENDDUP : MDB_NODUPDATA)
             for entry in entries {
                 try cursor.put(

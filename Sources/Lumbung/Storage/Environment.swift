@@ -15,11 +15,8 @@ final class Environment: @unchecked Sendable {
         var records: MDB_dbi = 0
         var nik: MDB_dbi = 0
         var kk: MDB_dbi = 0
-        var wilayah: MDB_dbi = 0
-        var status: MDB_dbi = 0
-        var program: MDB_dbi = 0
-        var desil: MDB_dbi = 0
-        var flagged: MDB_dbi = 0
+        /// The secondary indexes, by ``IndexDimension`` raw value.
+        var secondary = [MDB_dbi](repeating: 0, count: Int(IndexDimension.allCases.map(\.rawValue).max()!) + 1)
         var counters: MDB_dbi = 0
         var journal: MDB_dbi = 0
         /// Access tokens; nil in a store opened read-only that predates them.
@@ -177,11 +174,9 @@ final class Environment: @unchecked Sendable {
             self.dbs.records = try open("households", 0)
             self.dbs.nik = try open("idx.nik", dupFixed)
             self.dbs.kk = try open("idx.kk", dupFixed)
-            self.dbs.wilayah = try open("idx.wilayah", dupFixed)
-            self.dbs.status = try open("idx.status", dupFixed)
-            self.dbs.program = try open("idx.program", dupFixed)
-            self.dbs.desil = try open("idx.desil", dupFixed)
-            self.dbs.flagged = try open("idx.flagged", dupFixed)
+            for dimension in IndexDimension.allCases {
+                self.dbs.secondary[Int(dimension.rawValue)] = try open(dimension.databaseName, dupFixed)
+            }
             self.dbs.counters = try open("counters", 0)
             self.dbs.journal = try open("journal", 0)
             if !self.readOnly || mdb_dbi_open(txn.handle, "tokens", 0, &dbi) == 0 {

@@ -50,7 +50,7 @@ enum Keys {
 
     static let uniqueDupWidth = 8
 
-    /// Splits a stored dup into (last 6 digits, id).
+    /// Splits a stored dup into (last 8 digits, id).
     static func splitUniqueDup(_ buffer: UnsafeRawBufferPointer) -> (low: UInt64, id: HouseholdID) {
         let value = read(buffer, width: uniqueDupWidth)
         return (value >> 32, HouseholdID(rawValue: value & 0xFFFF_FFFF))
@@ -70,28 +70,29 @@ enum Keys {
         return bytes
     }
 
+    static let summaryWidth = 4
+
     static func entry(_ id: HouseholdID, _ summary: IndexSummary?) -> [UInt8] {
         var bytes = be(id.rawValue, width: idWidth)
-        guard let summary else { return bytes }
-        bytes.append(summary.status)
-        bytes.append(summary.desilAndFlags)
-        bytes.append(summary.programs)
-        bytes.append(summary.members)
+        if let summary { append(UInt64(summary.packed), width: summaryWidth, to: &bytes) }
         return bytes
     }
 
     static func splitEntry(_ buffer: UnsafeRawBufferPointer) -> (id: HouseholdID, summary: IndexSummary?) {
         let id = HouseholdID(rawValue: read(buffer, width: idWidth))
-        guard buffer.count >= idWidth + 4 else { return (id, nil) }
-        return (id, IndexSummary(status: buffer[4], desilAndFlags: buffer[5], programs: buffer[6], members: buffer[7]))
+        guard buffer.count >= idWidth + summaryWidth else { return (id, nil) }
+        return (id, IndexSummary(packed: UInt32(read(buffer, at: idWidth, width: summaryWidth))))
     }
+
+    /// Where a secondary index key's value byte goes in a key packed into an integer.
+    static let secondaryValueShift = UInt64(desaWidth * 8)
 
     // MARK: Counters: key = level (1) + wilayah prefix (5) + dimension (1) + value (1).
 
-    static func counter(level: Int, code: UInt64, dimension: CounterDimension, value: UInt8) -> [UInt8] {
+    static func counter(level: Int, code: UInt64, dimension: IndexDimension, value: UInt8) -> [UInt8] {
         var bytes: [UInt8] = [UInt8(level)]
         append(code, width: desaWidth, to: &bytes)
-        bytes.append(dimension.rawValue)
+        bytes.append(dimension.counterCode)
         bytes.append(value)
         return bytes
     }
@@ -101,12 +102,15 @@ enum Keys {
     static func journal(_ sequence: UInt64) -> [UInt8] { be(sequence, width: 8) }
 }
 
-/// What an index entry carries so a scan can filter and count without decoding records.
+/// What an index entry carries so a scan can filter and count without decoding records:
+/// (status, desil and NIK flags, programs, members), one byte each, in this order on disk.
+/// ``Contribution`` builds it from a household; ``IndexDimension/values(_:)`` reads it.
 struct IndexSummary: Hashable, Sendable {
     var status: UInt8
-    /// Low nibble: desil (0 = none). Bit 4: a member has an invalid NIK. Bit 5: a member has none.
+    /// Low nibble: desil (0 = none). Bits 4 and 5: ``NIKStatus/Kind/summaryFlag`` (a member
+    /// has an invalid NIK, a member has none).
     var desilAndFlags: UInt8
-    /// Bit n-1 for program raw value n.
+    /// ``Program/summaryByte(_:)``: bit n-1 for program raw value n.
     var programs: UInt8
     /// Member count, capped at 255.
     var members: UInt8
@@ -118,33 +122,19 @@ struct IndexSummary: Hashable, Sendable {
         self.members = members
     }
 
-    init(_ household: Household) {
-        status = household.status.code
-        var flags = UInt8(household.desil ?? 0)
-        for member in household.members {
-            switch member.nik {
-            case .invalid: flags |= 0x10
-            case .missing: flags |= 0x20
-            case .valid: break
-            }
-        }
-        desilAndFlags = flags
-        programs = household.programs.reduce(0) { $0 | (1 << ($1.rawValue - 1)) }
-        members = UInt8(min(household.members.count, 255))
+    /// The four bytes as one big-endian integer, as an index entry stores them.
+    init(packed: UInt32) {
+        self.init(
+            status: UInt8(truncatingIfNeeded: packed >> 24), desilAndFlags: UInt8(truncatingIfNeeded: packed >> 16),
+            programs: UInt8(truncatingIfNeeded: packed >> 8), members: UInt8(truncatingIfNeeded: packed))
     }
 
-    var desil: Int? { desilAndFlags & 0x0F == 0 ? nil : Int(desilAndFlags & 0x0F) }
-    var hasInvalidNIK: Bool { desilAndFlags & 0x10 != 0 }
-    var hasMissingNIK: Bool { desilAndFlags & 0x20 != 0 }
-    func has(_ program: Program) -> Bool { programs & (1 << (program.rawValue - 1)) != 0 }
-}
+    init(_ household: Household) { self = Contribution(household).summary }
 
-/// The dimensions the counters keep, per wilayah level.
-enum CounterDimension: UInt8, CaseIterable {
-    case total = 0
-    case status = 1
-    case program = 2
-    case desil = 3
-    /// Members whose NIK is flagged: value 1 = invalid, 2 = missing.
-    case flaggedNIK = 4
+    var packed: UInt32 { UInt32(status) << 24 | UInt32(desilAndFlags) << 16 | UInt32(programs) << 8 | UInt32(members) }
+
+    /// The smallest summary: with an id, the first possible entry of that id.
+    static let floor = IndexSummary(packed: 0)
+
+    var desil: Int? { desilAndFlags & 0x0F == 0 ? nil : Int(desilAndFlags & 0x0F) }
 }
