@@ -72,16 +72,18 @@ extension Household {
             problems.append(LumbungError(.householdNoMembers, field: "anggota", rule: "a household has at least one member"))
         } else {
             if let problem = Self.memberCountProblem(members.count) { problems.append(problem) }
-            let heads = headIndices
-            if heads.isEmpty {
+            // Counted without an array: this runs for every household written or imported.
+            var headCount = 0
+            for member in members where member.relation == .kepalaKeluarga { headCount += 1 }
+            if headCount == 0 {
                 problems.append(LumbungError(.householdNoHead, field: "anggota", rule: "exactly one member is the kepala_keluarga; none is"))
-            } else if heads.count > 1 {
+            } else if headCount > 1 {
+                let heads = headIndices
                 problems.append(LumbungError(
                     .householdManyHeads, field: "anggota", value: heads.map { "anggota[\($0)]" }.joined(separator: ", "),
                     rule: "exactly one member is the kepala_keluarga; \(heads.count) are"))
             }
         }
-        var seen: [NIK: Int] = [:]
         for index in members.indices {
             let before = problems.count
             // Written back only when it changed: writing would copy the members array.
@@ -90,14 +92,13 @@ extension Household {
                 let path = "anggota[\(index)]"
                 for position in before..<problems.count { problems[position] = problems[position].prefixed(by: path) }
             }
-            if let nik = copy.members[index].nik.nik {
-                if let first = seen[nik] {
-                    problems.append(LumbungError(
-                        .nikDuplicate, field: "anggota[\(index)].nik", value: nik.masked,
-                        rule: "the NIK is already anggota[\(first)] of this household"))
-                } else {
-                    seen[nik] = index
-                }
+            // A scan of the earlier members, not a dictionary: a household has a few members (at most 60).
+            if let nik = copy.members[index].nik.nik,
+                let first = copy.members[..<index].firstIndex(where: { $0.nik.nik == nik })
+            {
+                problems.append(LumbungError(
+                    .nikDuplicate, field: "anggota[\(index)].nik", value: nik.masked,
+                    rule: "the NIK is already anggota[\(first)] of this household"))
             }
         }
         if id != nil {
