@@ -567,7 +567,7 @@ private struct Fields {
         guard let match = T(name: text) else {
             throw LumbungError(
                 code, field: field(key), value: HouseholdReader.clip(text),
-                rule: "must be one of " + T.allCases.map(\.name).joined(separator: ", "))
+                rule: T.rule)
         }
         return match
     }
@@ -595,7 +595,7 @@ enum HouseholdReader {
             guard raw >= 1, UInt64(raw) <= HouseholdID.max.rawValue else {
                 throw LumbungError(
                     .householdInvalid, field: "id", value: String(raw),
-                    rule: "an id is 1 to \(HouseholdID.max.rawValue)")
+                    rule: HouseholdID.rule)
             }
             id = HouseholdID(UInt64(raw))
         }
@@ -625,11 +625,7 @@ enum HouseholdReader {
                 updatedAt = try timestamp(text)
             }
             guard let memberValues = try fields.array("anggota") else { throw fields.missing("anggota") }
-            guard memberValues.count <= Household.maxMembers else {
-                throw LumbungError(
-                    .householdTooLarge, field: "anggota", value: String(memberValues.count),
-                    rule: "a household has at most \(Household.maxMembers) members")
-            }
+            if let problem = Household.memberCountProblem(memberValues.count) { throw problem }
             var members: [Member] = []
             members.reserveCapacity(memberValues.count)
             for (index, value) in memberValues.enumerated() {
@@ -669,7 +665,7 @@ enum HouseholdReader {
         if status.reason == nil, let reasonText {
             throw LumbungError(
                 .householdStatus, field: "alasan_tidak_layak", value: clip(reasonText),
-                rule: "only a tidak_layak household has a reason; status is \(status.name)")
+                rule: status.strayReasonRule)
         }
         return status
     }
@@ -682,7 +678,7 @@ enum HouseholdReader {
         guard let sex = Sex(letter: sexText) else {
             throw LumbungError(
                 .memberInvalid, field: fields.field("jenis_kelamin"), value: clip(sexText),
-                rule: "must be L (laki-laki) or P (perempuan)")
+                rule: Sex.rule)
         }
         var birthDate: CalendarDate?
         if let text = try fields.string("tanggal_lahir") {

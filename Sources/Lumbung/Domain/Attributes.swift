@@ -80,25 +80,45 @@ public struct Attributes: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         }
     }
 
-    /// Checks codes are short identifiers and texts are bounded.
-    func validate(field: String) throws {
-        for (code, value) in entries {
-            guard RecordCodec.isKnownAttributeCode(code) || !code.isEmpty && code.utf8.count <= 64
-                && code.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F || $0 == 0x2E || $0 == 0x2D })
-            else {
-                throw LumbungError(
-                    .attributeInvalid, field: field, value: code,
-                    rule: "an attribute code is 1-64 letters, digits, '_', '.' or '-'")
+    /// The most bytes an attribute code holds.
+    public static let maxCodeBytes = 64
+    /// The most bytes an attribute text holds.
+    public static let maxTextBytes = 4096
+
+    /// The error for a code that is not a short identifier (letters, digits, `_`, `.`, `-`);
+    /// nil for a good one. Codes Lumbung knows always pass.
+    ///
+    /// ```swift
+    /// Attributes.codeProblem("luas lantai", field: "atribut")?.code   // .attributeInvalid
+    /// ```
+    public static func codeProblem(_ code: String, field: String) -> LumbungError? {
+        if RecordCodec.isKnownAttributeCode(code) || isIdentifier(code) { return nil }
+        return LumbungError(
+            .attributeInvalid, field: field, value: code,
+            rule: "an attribute code is 1-\(maxCodeBytes) letters, digits, '_', '.' or '-'")
+    }
+
+    private static func isIdentifier(_ code: String) -> Bool {
+        !code.isEmpty && code.utf8.count <= maxCodeBytes
+            && code.utf8.allSatisfy {
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
+                    || $0 == 0x5F || $0 == 0x2E || $0 == 0x2D
             }
+    }
+
+    /// Adds a problem for each code that is not a short identifier and each value out of bounds.
+    func check(field: String, into problems: inout [LumbungError]) {
+        for (code, value) in entries {
+            if let problem = Self.codeProblem(code, field: field) { problems.append(problem) }
             switch value {
-            case .text(let text) where text.utf8.count > 4096:
-                throw LumbungError(
+            case .text(let text) where text.utf8.count > Self.maxTextBytes:
+                problems.append(LumbungError(
                     .attributeInvalid, field: "\(field).\(code)", value: String(text.prefix(20)) + "…",
-                    rule: "an attribute text is at most 4096 bytes")
+                    rule: "an attribute text is at most \(Self.maxTextBytes) bytes"))
             case .number(let number) where !number.isFinite:
-                throw LumbungError(
+                problems.append(LumbungError(
                     .attributeInvalid, field: "\(field).\(code)", value: "\(number)",
-                    rule: "an attribute number must be finite")
+                    rule: "an attribute number must be finite"))
             default: break
             }
         }

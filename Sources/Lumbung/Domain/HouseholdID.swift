@@ -19,6 +19,9 @@ public struct HouseholdID: RawRepresentable, Hashable, Comparable, Sendable, Cod
     /// look-ups answer nil and writes refuse it, so it can never reach a 4-byte key truncated.
     public var isStorable: Bool { rawValue > 0 && rawValue <= Self.max.rawValue }
 
+    /// What an id in a file or request must be.
+    public static let rule = "an id is a whole number 1 to \(max.rawValue)"
+
     /// Parses the decimal form used in files and URLs.
     public init?(_ text: some StringProtocol) {
         guard let value = UInt64(text), HouseholdID(rawValue: value).isStorable else { return nil }

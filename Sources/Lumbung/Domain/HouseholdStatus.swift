@@ -60,6 +60,9 @@ public enum HouseholdStatus: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// The rule a reason given with this status breaks (only `tidak_layak` takes one).
+    public var strayReasonRule: String { "only a tidak_layak household has a reason; status is \(name)" }
+
     /// Parses `usulan`, `terverifikasi`, `ditetapkan`, `tidak_layak:mampu` (or a status name and a
     /// separate reason).
     public init(parsing text: some StringProtocol, reason: (some StringProtocol)? = String?.none) throws {

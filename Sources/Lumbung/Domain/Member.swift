@@ -45,49 +45,52 @@ public struct Member: Hashable, Sendable {
     /// Whether the NIK is valid, invalid (and why) or missing.
     public var nikStatus: NIKStatus { nik.status }
 
-    /// Checks the member's own fields. Under `.keepFlagged` a bad NIK is flagged instead of refused,
-    /// and a NIK that contradicts the member's sex or birth date is flagged with that rule.
-    /// Checks the member; returns the member to store instead when its NIK gets flagged or
-    /// shortened, nil when it is stored as it is.
-    func validated(policy: NIKPolicy) throws -> Member? {
-        var copy = self
-        try copy.validate(policy: policy)
-        return copy.nik == nik ? nil : copy
-    }
+    /// The most bytes a name (`nama`) holds.
+    public static let maxNameBytes = 200
+    /// The most bytes an occupation (`pekerjaan`) holds.
+    public static let maxOccupationBytes = 200
 
-    mutating func validate(policy: NIKPolicy) throws {
-        let trimmed = name.trimmedWhitespace
-        guard !trimmed.isEmpty, name.utf8.count <= 200 else {
-            throw LumbungError(
+    /// Checks the member's own fields, adding each problem (field paths relative to the member)
+    /// to `problems`. Under `.keepFlagged` a bad NIK is flagged instead of refused, and a NIK that
+    /// contradicts the member's sex or birth date is flagged with that rule. Returns the member
+    /// to store instead when its NIK gets flagged or shortened, nil when it is stored as it is.
+    func checked(policy: NIKPolicy, into problems: inout [LumbungError]) -> Member? {
+        if name.trimmedWhitespace.isEmpty || name.utf8.count > Self.maxNameBytes {
+            problems.append(LumbungError(
                 .memberInvalid, field: "nama", value: String(name.prefix(40)),
-                rule: "a name is 1-200 bytes of text")
+                rule: "a name is 1-\(Self.maxNameBytes) bytes of text"))
         }
-        if let occupation, occupation.utf8.count > 200 {
-            throw LumbungError(
+        if let occupation, occupation.utf8.count > Self.maxOccupationBytes {
+            problems.append(LumbungError(
                 .memberInvalid, field: "pekerjaan", value: String(occupation.prefix(40)),
-                rule: "an occupation is at most 200 bytes")
+                rule: "an occupation is at most \(Self.maxOccupationBytes) bytes"))
         }
-        try attributes.validate(field: "atribut")
+        attributes.check(field: "atribut", into: &problems)
+        var stored = nik
         if case .valid(let parsed) = nik, let mismatch = crossCheck(parsed) {
-            nik = .invalid(parsed.text, reason: mismatch.code)
-            if policy == .strict { throw mismatch }
-        }
-        if policy == .strict {
+            stored = .invalid(parsed.text, reason: mismatch.code)
+            if policy == .strict { problems.append(mismatch) }
+        } else if policy == .strict {
             switch nik {
             case .valid: break
             case .missing:
-                throw LumbungError(
+                problems.append(LumbungError(
                     .nikMissing, field: "nik", rule:
-                        "every member needs a NIK; store members without one only with a legacy import (keep flagged NIKs)")
+                        "every member needs a NIK; store members without one only with a legacy import (keep flagged NIKs)"))
             case .invalid(let raw, let reason):
                 // Re-parse to give the exact rule in the message.
-                do { _ = try NIK(raw) } catch let error as LumbungError { throw error }
-                throw LumbungError(.nikFlagged, field: "nik", value: NIK.mask(raw), rule: "flagged as \(reason)")
+                let exact: LumbungError?
+                do { _ = try NIK(raw); exact = nil } catch { exact = error as? LumbungError }
+                problems.append(exact ?? LumbungError(.nikFlagged, field: "nik", value: NIK.mask(raw), rule: "flagged as \(reason)"))
             }
         }
-        if case .invalid(let raw, let reason) = nik, raw.utf8.count > 64 {
-            nik = .invalid(String(raw.prefix(64)), reason: reason)
+        if case .invalid(let raw, let reason) = stored, raw.utf8.count > MemberNIK.maxStoredLength {
+            stored = .invalid(String(raw.prefix(MemberNIK.maxStoredLength)), reason: reason)
         }
+        guard stored != nik else { return nil }
+        var copy = self
+        copy.nik = stored
+        return copy
     }
 
     /// The NIK's sex and birth day/month must agree with the member's.
@@ -142,6 +145,9 @@ public protocol NamedCode: RawRepresentable<UInt8>, CaseIterable, Sendable {
 
 extension NamedCode {
     public var name: String { Self.names[Int(rawValue) - 1] }
+
+    /// What a coded field must hold: `must be one of kepala_keluarga, istri_suami, …`.
+    public static var rule: String { "must be one of " + names.joined(separator: ", ") }
 
     /// Parses a name (`kepala_keluarga`) or the numeric code (`1`).
     @inlinable

@@ -13,6 +13,9 @@ public enum MemberNIK: Hashable, Sendable {
     case invalid(String, reason: LumbungError.Code)
     case missing
 
+    /// The most characters of an invalid NIK kept as written (a longer one is cut).
+    public static let maxStoredLength = 64
+
     /// Classifies a NIK as written; never throws.
     public init(parsing text: String?) {
         guard let text, !text.trimmedWhitespace.isEmpty, text.trimmedWhitespace != "-" else {
@@ -22,9 +25,9 @@ public enum MemberNIK: Hashable, Sendable {
         do {
             self = .valid(try NIK(text))
         } catch let error as LumbungError {
-            self = .invalid(String(text.prefix(64)), reason: error.code)
+            self = .invalid(String(text.prefix(Self.maxStoredLength)), reason: error.code)
         } catch {
-            self = .invalid(String(text.prefix(64)), reason: .nikNotDigits)
+            self = .invalid(String(text.prefix(Self.maxStoredLength)), reason: .nikNotDigits)
         }
     }
 

@@ -6,6 +6,9 @@ public enum Sex: UInt8, Sendable, Hashable, CaseIterable, Codable {
     /// The letter Dukcapil forms use: `L` (laki-laki) or `P` (perempuan).
     public var letter: String { self == .male ? "L" : "P" }
 
+    /// What a sex cell or field must hold.
+    public static let rule = "must be L (laki-laki) or P (perempuan)"
+
     public init?(letter: some StringProtocol) {
         switch letter.uppercased() {
         case "L", "LAKI-LAKI", "1", "M", "MALE": self = .male

@@ -199,10 +199,8 @@ public struct ColumnMapping: Codable, Sendable, Hashable {
             }
             switch field {
             case .attribute(let code), .memberAttribute(let code):
-                if !Self.isAttributeCode(code) {
-                    issues.append(RowIssue(
-                        line: line, column: name, value: code, code: .attributeInvalid,
-                        rule: "an attribute code is 1-64 letters, digits, '_', '.' or '-'"))
+                if let problem = Attributes.codeProblem(code, field: field.name) {
+                    issues.append(RowIssue(line: line, column: name, error: problem))
                 }
             default: break
             }
@@ -224,13 +222,5 @@ public struct ColumnMapping: Codable, Sendable, Hashable {
                     : "a column must map to \(required.name), a required field"))
         }
         return issues.isEmpty ? .success(fields) : .failure(RowIssues(issues: issues, firstLine: line))
-    }
-
-    static func isAttributeCode(_ code: String) -> Bool {
-        !code.isEmpty && code.utf8.count <= 64
-            && code.utf8.allSatisfy {
-                ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
-                    || $0 == 0x5F || $0 == 0x2E || $0 == 0x2D
-            }
     }
 }

@@ -14,9 +14,10 @@ struct FlatDecodedGroup: Sendable {
     var nomorKK: (value: UInt64, line: Int)?
 }
 
-/// Decodes one household from its grouped flat rows: every field with its exact rule, the
-/// household columns agreeing across rows, one head. It holds no state, so groups decode in
-/// parallel.
+/// Decodes one household from its grouped flat rows: it parses each cell (digits, dates, names),
+/// checks the household columns agree across rows, then runs the core's one validation
+/// (``Household/checked(policy:)``) and places each problem on the line and column its field
+/// path came from. It holds no state, so groups decode in parallel.
 struct FlatHouseholdDecoder: Sendable {
     let header: [String]
     let mapping: ColumnMapping
@@ -56,7 +57,6 @@ struct FlatHouseholdDecoder: Sendable {
         guard let first = goodRows.first else {
             return .failure(RowIssues(issues: issues, firstLine: group.firstLine))
         }
-        func name(_ field: FlatField) -> String { column[field].map { header[$0] } ?? field.name }
         func cell(_ field: FlatField, _ cells: [String]) -> String? {
             guard let index = column[field] else { return nil }
             let text = cells[index].trimmingSpaces
@@ -88,13 +88,13 @@ struct FlatHouseholdDecoder: Sendable {
             }
         }
 
-        // Household fields, from the first row.
+        // Household fields, from the first row: each cell parsed here, the rules checked below.
         let line = first.line, cells = first.cells
         var id: HouseholdID?
         if let text = cell(.id, cells) {
             id = HouseholdID(text)
             if id == nil {
-                issue(line, .id, text, .householdInvalid, "an id is a whole number 1 to \(HouseholdID.max.rawValue)")
+                issue(line, .id, text, .householdInvalid, HouseholdID.rule)
             }
         }
         var nomorKK: NomorKK?
@@ -106,40 +106,29 @@ struct FlatHouseholdDecoder: Sendable {
         }
         var wilayah: KodeWilayah?
         if let text = cell(.kodeWilayah, cells) {
-            do {
-                let code = try KodeWilayah(text)
-                if code.level == .desa {
-                    wilayah = code
-                } else {
-                    issue(line, .kodeWilayah, text, .wilayahLevel, "a household's wilayah is a desa/kelurahan code (PP.KK.CC.DDDD)")
-                }
-            } catch { issue(line, .kodeWilayah, error, value: text) }
+            do { wilayah = try KodeWilayah(text) } catch { issue(line, .kodeWilayah, error, value: text) }
         } else {
             issue(line, .kodeWilayah, "", .wilayahFormat, "is empty; a household needs its desa/kelurahan code")
         }
         let alamat = column[.alamat].map { cells[$0] } ?? ""
-        if alamat.utf8.count > 500 {
-            issue(line, .alamat, String(alamat.prefix(40)) + "…", .householdInvalid, "an address is at most 500 bytes")
-        }
-        func integer(_ field: FlatField, _ range: ClosedRange<Int>, _ code: LumbungError.Code, _ rule: String) -> Int? {
+        func integer(_ field: FlatField, _ rule: WholeNumberRule) -> Int? {
             guard let text = cell(field, cells) else { return nil }
-            guard let value = Int(text), range.contains(value) else {
-                issue(line, field, text, code, rule)
+            guard let value = Int(text) else {
+                issue(line, field, text, rule.code, "is not a whole number; \(rule.rule)")
                 return nil
             }
             return value
         }
-        let rt = integer(.rt, 0...999, .householdInvalid, "RT is a whole number 0 to 999")
-        let rw = integer(.rw, 0...999, .householdInvalid, "RW is a whole number 0 to 999")
-        let desil = integer(.desil, 1...10, .householdDesil, "desil is a whole number 1 to 10")
+        let rt = integer(.rt, Household.rtRule)
+        let rw = integer(.rw, Household.rwRule)
+        let desil = integer(.desil, Household.desilRule)
         var status = HouseholdStatus.usulan
         let reasonText = cell(.alasanTidakLayak, cells)
         if let text = cell(.status, cells) {
             do {
                 status = try HouseholdStatus(parsing: text, reason: reasonText)
                 if status.reason == nil, let reasonText {
-                    issue(line, .alasanTidakLayak, reasonText, .householdStatus,
-                          "only a tidak_layak household has a reason; status is \(status.name)")
+                    issue(line, .alasanTidakLayak, reasonText, .householdStatus, status.strayReasonRule)
                 }
             } catch let error as LumbungError {
                 issue(line, error.field == "alasan_tidak_layak" ? .alasanTidakLayak : .status, error, value: text)
@@ -164,57 +153,95 @@ struct FlatHouseholdDecoder: Sendable {
         }
         var attributes = Attributes()
         for (index, code) in householdAttributes {
-            guard let value = FlatCells.attribute(cell: cells[index]) else { continue }
-            attributes[code] = check(value, line: line, column: header[index], into: &issues)
+            if let value = FlatCells.attribute(cell: cells[index]) { attributes[code] = value }
         }
 
-        // Members, one per row.
+        // Members, one per row. A cell that did not parse leaves a stand-in that breaks no rule.
         var members: [Member] = []
-        var headLines: [Int] = []
+        members.reserveCapacity(goodRows.count)
         var relationsKnown = true
         for row in goodRows {
-            if let member = member(row.line, row.cells, &issues, &decoded) { members.append(member) }
-            switch cell(.memberHubungan, row.cells).flatMap({ Relation(name: $0) }) {
-            case .kepalaKeluarga?: headLines.append(row.line)
-            case nil: relationsKnown = false
-            default: break
-            }
-        }
-        if goodRows.count > Household.maxMembers {
-            issue(line, .memberNama, String(goodRows.count), .householdTooLarge,
-                  "a household has at most \(Household.maxMembers) members")
-        }
-        if relationsKnown && headLines.isEmpty {
-            issue(line, .memberHubungan, "", .householdNoHead, "exactly one member is the kepala_keluarga; none is")
-        }
-        if headLines.count > 1 {
-            issue(headLines[1], .memberHubungan, Relation.kepalaKeluarga.name, .householdManyHeads,
-                  "exactly one member is the kepala_keluarga; \(headLines.count) are (lines \(headLines.map(String.init).joined(separator: ", ")))")
+            let (member, relationKnown) = member(row.line, row.cells, &issues, &decoded)
+            members.append(member)
+            relationsKnown = relationsKnown && relationKnown
         }
 
-        guard issues.isEmpty, let nomorKK, let wilayah else {
+        // Every rule, from the core's one validation; each problem placed on its line and column.
+        let household = Household(
+            id: id, nomorKK: nomorKK ?? NomorKK(unchecked: 0), wilayah: wilayah ?? KodeWilayah(unchecked: 0, level: .desa),
+            alamat: alamat, rt: rt, rw: rw, status: status, desil: desil, programs: programs, attributes: attributes,
+            members: members, updatedAt: updatedAt)
+        let check = household.checked(policy: options.keepInvalidNIK ? .keepFlagged : .strict)
+        for problem in check.problems {
+            switch problem.code {
+            // A NIK twice in the household is the file-wide check's: it names the other line.
+            case .nikDuplicate: continue
+            // A relation that did not parse may be the head.
+            case .householdNoHead where !relationsKnown: continue
+            default: issues.append(self.issue(for: problem, in: household, rows: goodRows))
+            }
+        }
+
+        guard issues.isEmpty, nomorKK != nil, wilayah != nil else {
             issues.sort { $0.line < $1.line }
             return .failure(RowIssues(issues: issues, firstLine: group.firstLine))
         }
-        return .success(Household(
-            id: id, nomorKK: nomorKK, wilayah: wilayah, alamat: alamat, rt: rt, rw: rw, status: status, desil: desil,
-            programs: programs, attributes: attributes, members: members, updatedAt: updatedAt))
+        return .success(check.stored)
     }
 
-    private func check(_ value: AttributeValue, line: Int, column: String, into issues: inout [RowIssue]) -> AttributeValue? {
-        if case .text(let text) = value, text.utf8.count > 4096 {
-            issues.append(RowIssue(
-                line: line, column: column, value: String(text.prefix(20)) + "…", code: .attributeInvalid,
-                rule: "an attribute text is at most 4096 bytes"))
-            return nil
+    /// The column a field shows in: the header's name for it, or the Lumbung name.
+    private func name(_ field: FlatField) -> String {
+        if let index = column[field] { return header[index] }
+        switch field {
+        case .attribute(let code): return householdAttributes.first { $0.code == code }.map { header[$0.index] } ?? field.name
+        case .memberAttribute(let code): return memberAttributes.first { $0.code == code }.map { header[$0.index] } ?? field.name
+        default: return field.name
         }
-        return value
     }
 
-    /// One member from its row; nil (with issues) when a required field is unusable.
-    private func member(_ line: Int, _ cells: [String], _ issues: inout [RowIssue], _ decoded: inout FlatDecodedGroup) -> Member? {
-        let before = issues.count
-        func name(_ field: FlatField) -> String { column[field].map { header[$0] } ?? field.name }
+    /// A core problem placed by its field path: `anggota[2].nik` on member 2's row and its NIK
+    /// column, `alamat` on the household's first row. A problem about the members together
+    /// (`anggota`) shows in the column that decides it.
+    private func issue(for problem: LumbungError, in household: Household, rows: [(line: Int, cells: [String])]) -> RowIssue {
+        var path = Substring(problem.field ?? "")
+        var row = rows[0]
+        var member = false
+        if path.hasPrefix("anggota["), let close = path.firstIndex(of: "]"),
+            let index = Int(path[path.index(path.startIndex, offsetBy: 8)..<close]), rows.indices.contains(index)
+        {
+            row = rows[index]
+            path = path[path.index(after: close)...].drop { $0 == "." }
+            member = true
+        }
+        if path == "anggota" {
+            switch problem.code {
+            case .householdManyHeads:
+                let heads = household.headIndices
+                return RowIssue(
+                    line: rows[heads[1]].line, column: name(.memberHubungan), value: Relation.kepalaKeluarga.name,
+                    code: problem.code, rule: problem.rule + " (lines \(heads.map { String(rows[$0].line) }.joined(separator: ", ")))")
+            case .householdTooLarge:
+                return RowIssue(line: row.line, column: name(.memberNama), error: problem)
+            default:
+                return RowIssue(line: row.line, column: name(.memberHubungan), error: problem)
+            }
+        }
+        guard let field = FlatField(name: member ? "anggota." + path : String(path)) else {
+            return RowIssue(line: row.line, column: String(path), error: problem)
+        }
+        switch field {
+        // Values the report shows as written in the cell.
+        case .kodeWilayah, .rt, .rw, .desil:
+            let value = column[field].map { row.cells[$0].trimmingSpaces } ?? problem.value ?? ""
+            return RowIssue(line: row.line, column: name(field), value: value, code: problem.code, rule: problem.rule)
+        default:
+            return RowIssue(line: row.line, column: name(field), error: problem)
+        }
+    }
+
+    /// One member from its row, and whether its relation was read. A cell that does not parse is
+    /// an issue and leaves a stand-in: a sex that agrees with the NIK, the relation `lainnya`.
+    private func member(_ line: Int, _ cells: [String], _ issues: inout [RowIssue], _ decoded: inout FlatDecodedGroup) -> (Member, relationKnown: Bool) {
         func cell(_ field: FlatField) -> String? {
             guard let index = column[field] else { return nil }
             let text = cells[index].trimmingSpaces
@@ -226,22 +253,23 @@ struct FlatHouseholdDecoder: Sendable {
         func named<T: NamedCode>(_ field: FlatField, _ type: T.Type) -> T? {
             guard let text = cell(field) else { return nil }
             guard let value = T(name: text) else {
-                issue(field, text, .memberInvalid, "must be one of " + T.allCases.map(\.name).joined(separator: ", "))
+                issue(field, text, .memberInvalid, T.rule)
                 return nil
             }
             return value
         }
 
-        let nameText = column[.memberNama].map { cells[$0] } ?? ""
-        if nameText.trimmingSpaces.isEmpty || nameText.utf8.count > 200 {
-            issue(.memberNama, String(nameText.prefix(40)), .memberInvalid, "a name is 1-200 bytes of text")
+        let nik = MemberNIK(parsing: column[.memberNIK].map { cells[$0] })
+        if let text = nik.text?.trimmingSpaces, text.utf8.count == 16, let digits = UInt64(text) {
+            decoded.niks.append((digits, line))
         }
+        let nameText = column[.memberNama].map { cells[$0] } ?? ""
         var sex: Sex?
         if let text = cell(.memberJenisKelamin) {
             sex = Sex(letter: text)
-            if sex == nil { issue(.memberJenisKelamin, text, .memberInvalid, "must be L (laki-laki) or P (perempuan)") }
+            if sex == nil { issue(.memberJenisKelamin, text, .memberInvalid, Sex.rule) }
         } else {
-            issue(.memberJenisKelamin, "", .memberInvalid, "is empty; must be L (laki-laki) or P (perempuan)")
+            issue(.memberJenisKelamin, "", .memberInvalid, "is empty; " + Sex.rule)
         }
         var birthDate: CalendarDate?
         if let text = cell(.memberTanggalLahir) {
@@ -251,63 +279,22 @@ struct FlatHouseholdDecoder: Sendable {
         }
         let relation = named(.memberHubungan, Relation.self)
         if relation == nil && cell(.memberHubungan) == nil {
-            issue(.memberHubungan, "", .memberInvalid, "is empty; must be one of " + Relation.allCases.map(\.name).joined(separator: ", "))
+            issue(.memberHubungan, "", .memberInvalid, "is empty; " + Relation.rule)
         }
         let presence = named(.memberKeberadaan, Presence.self) ?? .tinggalBersama
         let marital = named(.memberStatusKawin, MaritalStatus.self)
         let education = named(.memberPendidikan, Education.self)
         let disability = named(.memberDisabilitas, Disability.self)
         let occupation = cell(.memberPekerjaan).map { _ in cells[column[.memberPekerjaan]!] }
-        if let occupation, occupation.utf8.count > 200 {
-            issue(.memberPekerjaan, String(occupation.prefix(40)), .memberInvalid, "an occupation is at most 200 bytes")
-        }
         var attributes = Attributes()
         for (index, code) in memberAttributes {
-            guard let value = FlatCells.attribute(cell: cells[index]) else { continue }
-            attributes[code] = check(value, line: line, column: header[index], into: &issues)
+            if let value = FlatCells.attribute(cell: cells[index]) { attributes[code] = value }
         }
-
-        // NIK: the exact rule, the cross-checks, duplicates across the file.
-        let rawNIK = column[.memberNIK].map { cells[$0] }
-        var nik = MemberNIK(parsing: rawNIK)
-        switch nik {
-        case .valid(let parsed):
-            var mismatch: (LumbungError.Code, String)?
-            if let sex, parsed.sex != sex {
-                mismatch = (.nikSexMismatch, "the NIK's day (\(parsed.sex == .female ? "+40, female" : "male")) disagrees with jenis_kelamin \(sex.letter)")
-            } else if let birthDate, parsed.birthDay != birthDate.day || parsed.birthMonth != birthDate.month
-                || parsed.birthYearTwoDigits != birthDate.year % 100
-            {
-                mismatch = (.nikBirthDateMismatch, "the NIK's birth date disagrees with tanggal_lahir \(birthDate)")
-            }
-            if let (code, rule) = mismatch {
-                if options.keepInvalidNIK {
-                    nik = .invalid(parsed.text, reason: code)
-                } else {
-                    issue(.memberNIK, parsed.masked, code, rule)
-                }
-            }
-        case .invalid(let raw, _):
-            if !options.keepInvalidNIK {
-                do { _ = try NIK(raw) } catch let error as LumbungError {
-                    issue(.memberNIK, error.value ?? NIK.mask(raw), error.code, error.rule)
-                } catch {}
-            }
-        case .missing:
-            if !options.keepInvalidNIK {
-                issue(.memberNIK, "", .nikMissing,
-                      "every member needs a NIK; import members without one only with keepInvalidNIK (legacy data)")
-            }
-        }
-        if let text = nik.text?.trimmingSpaces, text.utf8.count == 16, let digits = UInt64(text) {
-            decoded.niks.append((digits, line))
-        }
-
-        guard issues.count == before, let sex, let relation else { return nil }
-        return Member(
-            nik: nik, name: nameText, sex: sex, birthDate: birthDate, relation: relation, presence: presence,
-            maritalStatus: marital, education: education, occupation: occupation, disability: disability,
+        let member = Member(
+            nik: nik, name: nameText, sex: sex ?? nik.nik?.sex ?? .male, birthDate: birthDate, relation: relation ?? .lainnya,
+            presence: presence, maritalStatus: marital, education: education, occupation: occupation, disability: disability,
             attributes: attributes)
+        return (member, relation != nil)
     }
 }
 

@@ -104,18 +104,14 @@ struct ImportInput: Sendable {
                 decoded.nomorKK = (household.nomorKK.rawValue, line)
             }
         }
-        // The flat decoder already checks every rule `validated` does (the bulk load validates
-        // again before writing); a JSON line is only parsed, so it is validated here.
+        // The flat decoder runs the core's validation itself; a JSON line is only parsed, so it
+        // is validated here, every problem named by its JSON path.
         if case .json = raw, case .success(let household) = decoded.result {
-            do {
-                decoded.result = .success(try household.validated(policy: policy))
-            } catch let error as LumbungError {
-                decoded.result = .failure(RowIssues(issues: [RowIssue(line: decoded.firstLine, column: error.field, error: error)], firstLine: decoded.firstLine))
-            } catch {
-                decoded.result = .failure(RowIssues(
-                    issues: [RowIssue(line: decoded.firstLine, column: "", value: "", code: .householdInvalid, rule: "\(error)")],
-                    firstLine: decoded.firstLine))
-            }
+            let check = household.checked(policy: policy)
+            decoded.result = check.problems.isEmpty
+                ? .success(check.stored)
+                : .failure(RowIssues(
+                    issues: check.problems.map { RowIssue(line: decoded.firstLine, error: $0) }, firstLine: decoded.firstLine))
         }
         return decoded
     }
