@@ -62,69 +62,32 @@ public struct NIK: IdentityNumber, IdentityRules {
 }
 
 extension NIK {
-    /// The first rule a 16-digit value breaks, in the documented order.
+    @usableFromInline static var noun: String { "NIK" }
+    @usableFromInline static var reentered: String { "the NIKs" }
+    @usableFromInline static var field: String { "nik" }
+    @usableFromInline static var dayMayCarryForty: Bool { true }
+
     @usableFromInline
-    static func problem(_ value: UInt64) -> IdentityProblem? {
-        let table = WilayahTable.shared
-        guard table.isKnownProvinsi(IdentityDigits.provinsi(value)) else { return .unknownProvinsi }
-        guard table.isKnownKabupaten(IdentityDigits.kabupaten(value)) else { return .unknownKabupaten }
-        var day = IdentityDigits.day(value)
-        if day > 40 { day -= 40 }
-        guard day >= 1 && day <= 31 else { return .invalidDay }
-        let month = IdentityDigits.month(value)
-        guard month >= 1 && month <= 12 else { return .invalidMonth }
-        guard IdentityDigits.isCalendarDate(day: day, month: month, yearTwoDigits: IdentityDigits.year(value))
-        else { return .invalidDate }
-        guard IdentityDigits.serial(value) != 0 else { return .zeroSerial }
-        return nil
+    static func code(_ problem: IdentityProblem) -> LumbungError.Code {
+        switch problem {
+        case .spreadsheetMangled: .nikSpreadsheetMangled
+        case .notDigits: .nikNotDigits
+        case .length: .nikLength
+        case .unknownProvinsi: .nikUnknownProvinsi
+        case .unknownKabupaten: .nikUnknownKabupaten
+        case .invalidDay: .nikInvalidDay
+        case .invalidMonth: .nikInvalidMonth
+        case .invalidDate: .nikInvalidDate
+        case .zeroSerial: .nikZeroSerial
+        }
     }
 
     @usableFromInline
-    static func error(_ problem: IdentityProblem, value: some StringProtocol) -> LumbungError {
-        let masked = mask(value)
-        let digits = Array(value.utf8)
-        func part(_ range: Range<Int>) -> String {
-            String(decoding: digits[range.clamped(to: 0..<digits.count)], as: UTF8.self)
-        }
-        let (code, rule): (LumbungError.Code, String)
+    static func dateRule(_ problem: IdentityProblem) -> String {
         switch problem {
-        case .spreadsheetMangled:
-            (code, rule) = (
-                .nikSpreadsheetMangled,
-                "a spreadsheet turned this NIK into a number in scientific notation and lost its "
-                    + "last digits; format the column as text and enter or export the NIKs again"
-            )
-        case .notDigits:
-            (code, rule) = (.nikNotDigits, "must contain only the digits 0-9")
-        case .length(let count):
-            (code, rule) = (
-                .nikLength,
-                count == 0 ? "is empty; a NIK has 16 digits" : "must have 16 digits, has \(count)"
-            )
-        case .unknownProvinsi:
-            (code, rule) = (
-                .nikUnknownProvinsi, "provinsi \(part(0..<2)) (digits 1-2) is not in the kode wilayah table"
-            )
-        case .unknownKabupaten:
-            (code, rule) = (
-                .nikUnknownKabupaten,
-                "kabupaten/kota \(part(0..<2)).\(part(2..<4)) (digits 1-4) is not in the kode wilayah table"
-            )
-        // The date rules do not repeat the digits: they are the masked part of the NIK.
-        case .invalidDay:
-            (code, rule) = (
-                .nikInvalidDay, "the birth day (digits 7-8) must be 01-31 for men or 41-71 for women"
-            )
-        case .invalidMonth:
-            (code, rule) = (.nikInvalidMonth, "the birth month (digits 9-10) must be 01-12")
-        case .invalidDate:
-            (code, rule) = (
-                .nikInvalidDate,
-                "the birth date (digits 7-12) does not exist on the calendar, e.g. 31 February"
-            )
-        case .zeroSerial:
-            (code, rule) = (.nikZeroSerial, "the serial (digits 13-16) must not be 0000")
+        case .invalidDay: "the birth day (digits 7-8) must be 01-31 for men or 41-71 for women"
+        case .invalidMonth: "the birth month (digits 9-10) must be 01-12"
+        default: "the birth date (digits 7-12) does not exist on the calendar, e.g. 31 February"
         }
-        return LumbungError(code, field: "nik", value: masked, rule: rule)
     }
 }

@@ -48,66 +48,31 @@ public struct NomorKK: IdentityNumber, IdentityRules {
 }
 
 extension NomorKK {
-    /// The first rule a 16-digit value breaks.
+    @usableFromInline static var noun: String { "Nomor KK" }
+    @usableFromInline static var reentered: String { "the numbers" }
+    @usableFromInline static var field: String { "nomor_kk" }
+    @usableFromInline static var dayMayCarryForty: Bool { false }
+
     @usableFromInline
-    static func problem(_ value: UInt64) -> IdentityProblem? {
-        let table = WilayahTable.shared
-        guard table.isKnownProvinsi(IdentityDigits.provinsi(value)) else { return .unknownProvinsi }
-        guard table.isKnownKabupaten(IdentityDigits.kabupaten(value)) else { return .unknownKabupaten }
-        let day = IdentityDigits.day(value)
-        guard day >= 1 && day <= 31 else { return .invalidDay }
-        let month = IdentityDigits.month(value)
-        guard month >= 1 && month <= 12 else { return .invalidMonth }
-        guard IdentityDigits.isCalendarDate(day: day, month: month, yearTwoDigits: IdentityDigits.year(value))
-        else { return .invalidDate }
-        guard IdentityDigits.serial(value) != 0 else { return .zeroSerial }
-        return nil
+    static func code(_ problem: IdentityProblem) -> LumbungError.Code {
+        switch problem {
+        case .spreadsheetMangled: .kkSpreadsheetMangled
+        case .notDigits: .kkNotDigits
+        case .length: .kkLength
+        case .unknownProvinsi: .kkUnknownProvinsi
+        case .unknownKabupaten: .kkUnknownKabupaten
+        // One code for every date rule (there is no +40 on a KK); the rule says which part.
+        case .invalidDay, .invalidMonth, .invalidDate: .kkInvalidDate
+        case .zeroSerial: .kkZeroSerial
+        }
     }
 
     @usableFromInline
-    static func error(_ problem: IdentityProblem, value: some StringProtocol) -> LumbungError {
-        let masked = NIK.mask(value)
-        let digits = Array(value.utf8)
-        func part(_ range: Range<Int>) -> String {
-            String(decoding: digits[range.clamped(to: 0..<digits.count)], as: UTF8.self)
-        }
-        let (code, rule): (LumbungError.Code, String)
+    static func dateRule(_ problem: IdentityProblem) -> String {
         switch problem {
-        case .spreadsheetMangled:
-            (code, rule) = (
-                .kkSpreadsheetMangled,
-                "a spreadsheet turned this Nomor KK into a number in scientific notation and lost "
-                    + "its last digits; format the column as text and enter or export the numbers again"
-            )
-        case .notDigits:
-            (code, rule) = (.kkNotDigits, "must contain only the digits 0-9")
-        case .length(let count):
-            (code, rule) = (
-                .kkLength,
-                count == 0 ? "is empty; a Nomor KK has 16 digits" : "must have 16 digits, has \(count)"
-            )
-        case .unknownProvinsi:
-            (code, rule) = (
-                .kkUnknownProvinsi, "provinsi \(part(0..<2)) (digits 1-2) is not in the kode wilayah table"
-            )
-        case .unknownKabupaten:
-            (code, rule) = (
-                .kkUnknownKabupaten,
-                "kabupaten/kota \(part(0..<2)).\(part(2..<4)) (digits 1-4) is not in the kode wilayah table"
-            )
-        // One code for every date rule (there is no +40 on a KK); the rule says which part.
-        case .invalidDay:
-            (code, rule) = (.kkInvalidDate, "the issue day (digits 7-8) must be 01-31; a Nomor KK has no +40")
-        case .invalidMonth:
-            (code, rule) = (.kkInvalidDate, "the issue month (digits 9-10) must be 01-12")
-        case .invalidDate:
-            (code, rule) = (
-                .kkInvalidDate,
-                "the issue date (digits 7-12) does not exist on the calendar, e.g. 31 February"
-            )
-        case .zeroSerial:
-            (code, rule) = (.kkZeroSerial, "the serial (digits 13-16) must not be 0000")
+        case .invalidDay: "the issue day (digits 7-8) must be 01-31; a Nomor KK has no +40"
+        case .invalidMonth: "the issue month (digits 9-10) must be 01-12"
+        default: "the issue date (digits 7-12) does not exist on the calendar, e.g. 31 February"
         }
-        return LumbungError(code, field: "nomor_kk", value: masked, rule: rule)
     }
 }
