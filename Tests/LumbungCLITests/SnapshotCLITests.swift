@@ -108,6 +108,11 @@ struct SnapshotCLITests {
         #expect(Set(csv.lines.dropFirst().map { $0.split(separator: ",")[0] }) == ["3", "4", "9"])
         let table = try CLI.run(["snapshot", "diff", "2026-10", "live", "--by", "kecamatan"], store: store, in: directory)
         #expect(table.status == 0 && table.stdout.contains("3 removed"))
+        // --by takes the core's level names; another is a usage error that lists them.
+        let badLevel = try CLI.run(["snapshot", "diff", "2026-10", "live", "--by", "kota"], store: store, in: directory)
+        #expect(badLevel.status == 2 && badLevel.stderr.contains("nasional") && badLevel.stderr.contains("desa"), "\(badLevel.stderr)")
+        let national = try CLI.run(["snapshot", "diff", "2026-10", "live", "--by", "nasional", "--format", "csv"], store: store, in: directory)
+        #expect(national.status == 0 && national.lines.count == 2 && national.lines[1].hasPrefix(",Seluruh Indonesia,0,3,"), "\(national.stdout)")
 
         let restore = try CLI.run(["snapshot", "restore", "2026-10"], store: store, in: directory)
         #expect(restore.status == 0, "\(restore.stderr)")

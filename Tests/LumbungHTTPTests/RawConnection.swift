@@ -57,14 +57,16 @@ final class RawConnection: @unchecked Sendable {
     /// Reads until the server closes the connection, `seconds` pass, or (with `until`) the text
     /// read so far contains it. Blocks a dispatch thread, never one of Swift's few cooperative
     /// threads, which the server's tasks in this process may need.
+    /// The wait starts at the call, not when a dispatch thread takes it up (on a loaded machine
+    /// that came seconds later, and a close the server made meanwhile read as immediate).
     func read(for seconds: Double, until marker: String? = nil) async -> Reading {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: self.blockingRead(for: seconds, until: marker)) }
+        let start = Date()
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.blockingRead(for: seconds, until: marker, from: start)) }
         }
     }
 
-    private func blockingRead(for seconds: Double, until marker: String?) -> Reading {
-        let start = Date()
+    private func blockingRead(for seconds: Double, until marker: String?, from start: Date) -> Reading {
         var reply: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while Date().timeIntervalSince(start) < seconds {
