@@ -565,7 +565,9 @@ private struct Fields {
 
     func named<T: NamedCode>(_ key: String, _ type: T.Type) throws -> T? {
         guard let text = try string(key) else { return nil }
-        return try T(parsing: text, field: field(key), code: code)
+        // The path is built only for an error: this runs for every coded field of an import.
+        guard let match = T(name: text) else { throw T.unknownName(text, field: field(key), code: code) }
+        return match
     }
 }
 

@@ -172,10 +172,13 @@ extension NamedCode {
     /// try Relation(parsing: "boss", field: "hubungan", code: .memberInvalid)  // throws: must be one of kepala_keluarga, …
     /// ```
     public init(parsing text: String, field: String, code: LumbungError.Code) throws {
-        guard let match = Self(name: text) else {
-            throw LumbungError(code, field: field, value: HouseholdReader.clip(text), rule: Self.rule)
-        }
+        guard let match = Self(name: text) else { throw Self.unknownName(text, field: field, code: code) }
         self = match
+    }
+
+    /// The error for a text that names no case: `code`, `field`, the value cut to 40 characters, ``rule``.
+    public static func unknownName(_ text: String, field: String, code: LumbungError.Code) -> LumbungError {
+        LumbungError(code, field: field, value: HouseholdReader.clip(text), rule: rule)
     }
 
     /// Case, spaces and surrounding whitespace ignored; or the numeric code.
