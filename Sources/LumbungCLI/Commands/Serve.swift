@@ -20,7 +20,7 @@ struct Serve: AsyncParsableCommand {
 
             Each option falls back to an environment variable, then a default:
               --host        LUMBUNG_HOST        127.0.0.1
-              --port        LUMBUNG_PORT        8080 (0 picks a free port)
+              --port        \(portSetting.variable)        \(portSetting.fallback) (0 picks a free port)
               --store       LUMBUNG_STORE       ./lumbung-data
               --body-limit  LUMBUNG_BODY_LIMIT  1048576 bytes (larger bodies get 413)
               --log-level   LUMBUNG_LOG_LEVEL   info (trace, debug, info, notice, warning, error, critical)
@@ -52,7 +52,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The address to listen on (default: $LUMBUNG_HOST, else 127.0.0.1).", valueName: "host"))
     var host: String?
 
-    @Option(help: ArgumentHelp("The port (default: $LUMBUNG_PORT, else 8080; 0 picks a free one).", valueName: "port"))
+    @Option(help: Serve.portSetting.help("The port", note: "0 picks a free one", valueName: "port"))
     var port: Int?
 
     @Option(name: .customLong("body-limit"), help: ArgumentHelp("The largest request body in bytes (default: $LUMBUNG_BODY_LIMIT, else 1048576).", valueName: "bytes"))
@@ -86,12 +86,13 @@ struct Serve: AsyncParsableCommand {
         /// What the value is, in the refusal: `the header timeout in seconds is 1 to 3600, not …`.
         let what: String
 
-        /// `text (default: $VARIABLE, else FALLBACK).`
-        func help(_ text: String, valueName: String) -> ArgumentHelp {
-            ArgumentHelp("\(text) (default: $\(variable), else \(fallback)).", valueName: valueName)
+        /// `text (default: $VARIABLE, else FALLBACK; note).`
+        func help(_ text: String, note: String? = nil, valueName: String) -> ArgumentHelp {
+            ArgumentHelp("\(text) (default: $\(variable), else \(fallback)\(note.map { "; " + $0 } ?? "")).", valueName: valueName)
         }
     }
 
+    static let portSetting = WholeSetting(flag: "port", variable: "LUMBUNG_PORT", fallback: 8080, range: 0...65535, what: "port")
     static let headerTimeoutSetting = WholeSetting(flag: "header-timeout", variable: "LUMBUNG_HEADER_TIMEOUT", fallback: 10, range: 1...3600, what: "header timeout in seconds")
     static let bodyTimeoutSetting = WholeSetting(flag: "body-timeout", variable: "LUMBUNG_BODY_TIMEOUT", fallback: 30, range: 1...3600, what: "body timeout in seconds")
     static let idleTimeoutSetting = WholeSetting(flag: "idle-timeout", variable: "LUMBUNG_IDLE_TIMEOUT", fallback: 60, range: 1...3600, what: "idle timeout in seconds")
@@ -117,11 +118,15 @@ struct Serve: AsyncParsableCommand {
             if let text = environment[variable], !text.isEmpty { return text }
             return nil
         }
-        let host = value(host, "LUMBUNG_HOST") ?? "127.0.0.1"
-        let portText = value(port.map(String.init), "LUMBUNG_PORT") ?? "8080"
-        guard let port = Int(portText), (0...65535).contains(port) else {
-            throw ValidationError("the port is 0 to 65535, not '\(portText)' (--port or LUMBUNG_PORT)")
+        func whole(_ option: Int?, _ setting: WholeSetting) throws -> Int {
+            let text = value(option.map(String.init), setting.variable) ?? String(setting.fallback)
+            guard let number = Int(text), setting.range.contains(number) else {
+                throw ValidationError("the \(setting.what) is \(setting.range.lowerBound) to \(setting.range.upperBound), not '\(text)' (--\(setting.flag) or \(setting.variable))")
+            }
+            return number
         }
+        let host = value(host, "LUMBUNG_HOST") ?? "127.0.0.1"
+        let port = try whole(port, Self.portSetting)
         let limitText = value(bodyLimit.map(String.init), "LUMBUNG_BODY_LIMIT") ?? "1048576"
         guard let limit = Int(limitText), limit >= 1024 else {
             throw ValidationError("the body limit is at least 1024 bytes, not '\(limitText)' (--body-limit or LUMBUNG_BODY_LIMIT)")
@@ -133,13 +138,6 @@ struct Serve: AsyncParsableCommand {
         let loopsText = value(eventLoops.map(String.init), "LUMBUNG_EVENT_LOOPS") ?? String(System.coreCount)
         guard let loops = Int(loopsText), (1...1024).contains(loops) else {
             throw ValidationError("the event loops are 1 to 1024, not '\(loopsText)' (--event-loops or LUMBUNG_EVENT_LOOPS)")
-        }
-        func whole(_ option: Int?, _ setting: WholeSetting) throws -> Int {
-            let text = value(option.map(String.init), setting.variable) ?? String(setting.fallback)
-            guard let number = Int(text), setting.range.contains(number) else {
-                throw ValidationError("the \(setting.what) is \(setting.range.lowerBound) to \(setting.range.upperBound), not '\(text)' (--\(setting.flag) or \(setting.variable))")
-            }
-            return number
         }
         let timeouts = ConnectionTimeouts(
             header: .seconds(Int64(try whole(headerTimeout, Self.headerTimeoutSetting))),
