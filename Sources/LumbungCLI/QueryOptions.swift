@@ -6,16 +6,16 @@ struct QueryOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A kode wilayah at any level, e.g. 32.16.01.", valueName: "code"))
     var wilayah: String?
 
-    @Option(help: ArgumentHelp("usulan, terverifikasi, ditetapkan, tidak_layak or tidak_layak:REASON.", valueName: "status"))
+    @Option(help: ArgumentHelp(listed(HouseholdStatus.names + ["tidak_layak:REASON"]) + ".", valueName: "status"))
     var status: String?
 
-    @Option(help: ArgumentHelp("PKH, BPNT, PBI-JK, BLT, PIP, ATENSI or RUTILAHU.", valueName: "program"))
+    @Option(help: ArgumentHelp(listed(Program.allCases.map(\.name)) + ".", valueName: "program"))
     var program: String?
 
-    @Option(name: .customLong("desil-min"), help: ArgumentHelp("The lowest desil, 1-10.", valueName: "n"))
+    @Option(name: .customLong("desil-min"), help: ArgumentHelp("The lowest desil, \(desilRange).", valueName: "n"))
     var desilMin: Int?
 
-    @Option(name: .customLong("desil-max"), help: ArgumentHelp("The highest desil, 1-10.", valueName: "n"))
+    @Option(name: .customLong("desil-max"), help: ArgumentHelp("The highest desil, \(desilRange).", valueName: "n"))
     var desilMax: Int?
 
     @Option(name: .customLong("nik-status"), help: "Households with an invalid or missing NIK, or with only valid ones.")
@@ -38,3 +38,11 @@ struct QueryOptions: ParsableArguments {
         return query
     }
 }
+
+/// `a, b or c`, for help text that lists the core's names.
+private func listed(_ names: [String]) -> String {
+    names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
+}
+
+/// `1-10`, from the core's desil rule.
+private let desilRange = "\(Household.desilRule.range.lowerBound)-\(Household.desilRule.range.upperBound)"

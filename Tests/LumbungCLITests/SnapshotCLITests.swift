@@ -25,8 +25,12 @@ struct SnapshotCLITests {
         let (directory, store) = try CLI.generatedStore()
         #expect(try CLI.run(["snapshot", "create", "2026-10"], store: store, in: directory).status == 0)
         let list = try CLI.run(["snapshot", "list", "--json"], store: store, in: directory)
-        let listed = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        // The shape GET /v1/snapshots answers a whole-store token, then the incomplete ones.
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any])
+        let listed = try #require(body["snapshots"] as? [[String: Any]])
         #expect(listed.count == 1 && listed[0]["period"] as? String == "2026-10" && listed[0]["households"] as? Int == 300)
+        #expect((listed[0]["content_digest"] as? String)?.hasPrefix("sha256:") == true && listed[0]["journal_sequence"] is Int)
+        #expect((body["incomplete"] as? [Any])?.isEmpty == true)
         let show = try CLI.run(["snapshot", "show", "2026-10", "--json"], store: store, in: directory)
         #expect(show.status == 0 && show.stdout.contains("\"content_digest\""))
         #expect(try CLI.run(["snapshot", "verify", "2026-10"], store: store, in: directory).status == 0)
@@ -104,6 +108,11 @@ struct SnapshotCLITests {
         #expect(Set(csv.lines.dropFirst().map { $0.split(separator: ",")[0] }) == ["3", "4", "9"])
         let table = try CLI.run(["snapshot", "diff", "2026-10", "live", "--by", "kecamatan"], store: store, in: directory)
         #expect(table.status == 0 && table.stdout.contains("3 removed"))
+        // --by takes the core's level names; another is a usage error that lists them.
+        let badLevel = try CLI.run(["snapshot", "diff", "2026-10", "live", "--by", "kota"], store: store, in: directory)
+        #expect(badLevel.status == 2 && badLevel.stderr.contains("nasional") && badLevel.stderr.contains("desa"), "\(badLevel.stderr)")
+        let national = try CLI.run(["snapshot", "diff", "2026-10", "live", "--by", "nasional", "--format", "csv"], store: store, in: directory)
+        #expect(national.status == 0 && national.lines.count == 2 && national.lines[1].hasPrefix(",Seluruh Indonesia,0,3,"), "\(national.stdout)")
 
         let restore = try CLI.run(["snapshot", "restore", "2026-10"], store: store, in: directory)
         #expect(restore.status == 0, "\(restore.stderr)")
@@ -121,7 +130,7 @@ struct SnapshotCLITests {
         let prune = try CLI.run(["snapshot", "prune", "--keep", "1"], store: store, in: directory)
         #expect(prune.status == 0 && prune.stderr.contains("--force"))
         let list = try CLI.run(["snapshot", "list", "--json"], store: store, in: directory)
-        let before = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [Any]).count
+        let before = try #require((try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any])?["snapshots"] as? [Any]).count
         let forced = try CLI.run(["snapshot", "prune", "--keep", "1", "--force"], store: store, in: directory)
         #expect(forced.stdout.split(separator: "\n").count == before - 1)
     }

@@ -146,52 +146,12 @@ import Glibc
             let request = "GET /v1/stats HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(secret)\r\n\r\n"
                 + "GET /v1/persons/\(nik) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(secret)\r\n\r\n"
                 + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-            let reply = try await RawHTTP.exchange(port: port, request)
+            let reply = try await RawConnection.exchange(port: port, request)
             let stats = try #require(reply.range(of: "\"households\""))
             let person = try #require(reply.range(of: "\"anggota\""))
             let health = try #require(reply.range(of: "\"status\":\"ok\""))
             #expect(stats.lowerBound < person.lowerBound && person.lowerBound < health.lowerBound, "\(reply.prefix(300))")
             #expect(reply.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
         }
-    }
-}
-
-/// A plain TCP exchange with a server on 127.0.0.1, for what an HTTP client library will not
-/// send (several requests in one write).
-enum RawHTTP {
-    struct Failure: Error { let step: String }
-
-    /// Blocks a dispatch thread, not one of Swift's few cooperative threads: the server's route
-    /// handlers need those to answer (on two cores a blocked one stalled the test).
-    static func exchange(port: Int, _ text: String) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try blockingExchange(port: port, text) }) }
-        }
-    }
-
-    private static func blockingExchange(port: Int, _ text: String) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(step: "socket") }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw Failure(step: "connect") }
-        let bytes = Array(text.utf8)
-        guard send(fd, bytes, bytes.count, 0) == bytes.count else { throw Failure(step: "send") }
-        var reply: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            if count <= 0 { break }
-            reply += buffer[0..<count]
-        }
-        return String(decoding: reply, as: UTF8.self)
     }
 }

@@ -175,6 +175,17 @@ import Testing
             let other = try await client.call(.get, "/v1/snapshots/diff?from=2026-10&to=live", as: "operatorB")
             #expect(other.json["changed"] as? Int == 0)
             #expect((other.json["regions"] as? [Any])?.isEmpty == true)
+            // `by` takes the core's level names (SnapshotDiff.Grouping) and names itself when wrong.
+            let badLevel = try await client.call(.get, "/v1/snapshots/diff?from=2026-10&to=live&by=kota")
+            #expect(badLevel.status == .badRequest && badLevel.code == "request.invalid", "\(badLevel.body)")
+            let problem = (badLevel.json["errors"] as? [[String: Any]])?.first
+            #expect(problem?["field"] as? String == "by" && problem?["value"] as? String == "kota")
+            #expect(problem?["rule"] as? String == SnapshotDiff.Grouping.rule)
+            for name in ["nasional", "provinsi", "kabupaten", "kecamatan", "desa"] {
+                #expect(try await client.call(.get, "/v1/snapshots/diff?from=2026-10&to=live&by=\(name)").status == .ok, "\(name)")
+            }
+            let national = try await client.call(.get, "/v1/snapshots/diff?from=2026-10&to=live&by=nasional")
+            #expect((national.json["regions"] as? [[String: Any]])?.map { $0["wilayah"] is NSNull } == [true])
 
             // Names that are not periods never reach the file system.
             for bad in ["2026-13", "..", "..%2F..%2Fetc", "%2e%2e", "2026-10%2F..", "x%00"] {

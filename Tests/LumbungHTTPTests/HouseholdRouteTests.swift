@@ -270,6 +270,12 @@ import Testing
             #expect(badBody.status == .badRequest)
             let badRelation = try await client.call(.post, "/v1/households/\(a.id!)/members/\(nik)/move", as: "operatorA", body: #"{"tujuan": \#(b.id!), "hubungan": "boss"}"#)
             #expect(badRelation.status == .unprocessableContent)
+            // The core's parse and message for a relation, as a household's JSON gets them.
+            let relationProblem = (badRelation.json["errors"] as? [[String: Any]])?.first
+            #expect(relationProblem?["field"] as? String == "hubungan" && relationProblem?["value"] as? String == "boss")
+            #expect(relationProblem?["rule"] as? String == Relation.rule && badRelation.code == "member.invalid")
+            let zero = try await client.call(.post, "/v1/households/\(a.id!)/members/\(nik)/move", as: "operatorA", body: #"{"tujuan": 0}"#)
+            #expect(zero.status == .unprocessableContent && (zero.json["errors"] as? [[String: Any]])?.first?["rule"] as? String == HouseholdID.rule)
 
             let moved = try await client.call(.post, "/v1/households/\(a.id!)/members/\(nik)/move", as: "operatorA", body: #"{"tujuan": \#(b.id!), "hubungan": "famili_lain"}"#)
             #expect(moved.status == .ok, "\(moved.body)")

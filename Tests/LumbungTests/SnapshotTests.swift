@@ -221,6 +221,69 @@ struct SnapshotTests {
         #expect(try store.snapshots.list().count == 1)
     }
 
+    /// A scoped reader's manifest and list keep every key but the store-wide ones, with counts
+    /// cut to the scope; the whole store's manifest is the stored one, byte for byte.
+    @Test func aScopedReaderSeesNoStoreWideFigure() throws {
+        let directory = TemporaryDirectory()
+        let path = try makeStore(directory, count: 200)
+        let store = try Store(path: path)
+        try store.snapshots.create(period: name("2026-10"))
+        try store.write { tx in _ = try tx.delete(id: HouseholdID(rawValue: 7)) }
+        let manifest = try store.snapshots.create(period: name("2026-10"), replacing: "koreksi")
+        let stored = try Data(contentsOf: URL(fileURLWithPath: store.snapshots.path(of: name("2026-10")) + "/manifest.json"))
+        #expect(try manifest.encoded(for: .everything) == stored && manifest.encoded() == stored)
+        #expect(try SnapshotManifest.decode(stored, name: "2026-10") == manifest)
+
+        func object(_ data: Data) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+        let whole = try object(stored)
+        let kecamatan = try #require(manifest.counts.first { $0.level == "kecamatan" })
+        let scope = AccessScope(try KodeWilayah(try #require(kecamatan.wilayah)))
+        let scopedData = try manifest.encoded(for: scope)
+        let scoped = try object(scopedData)
+        let storeWide: Set<String> = ["content_digest", "files", "journal_sequence"]
+        #expect(Set(whole.keys).isSuperset(of: storeWide))
+        #expect(Set(scoped.keys) == Set(whole.keys).subtracting(storeWide))
+        let replaced = try #require(scoped["replaced"] as? [String: Any])
+        #expect(Set(replaced.keys) == Set(try #require(whole["replaced"] as? [String: Any]).keys).subtracting(["previous_content_digest"]))
+        #expect(replaced["reason"] as? String == "koreksi")
+        #expect(scoped["households"] as? Int == kecamatan.total.households && scoped["members"] as? Int == kecamatan.total.members)
+        let regions = (scoped["counts"] as? [[String: Any]] ?? []).compactMap { $0["wilayah"] as? String }
+        #expect(!regions.isEmpty && regions.allSatisfy { $0.hasPrefix(kecamatan.wilayah!) })
+        // Pretty printed, sorted keys, a trailing newline, like the stored manifest.
+        let text = String(decoding: scopedData, as: UTF8.self)
+        #expect(text.hasSuffix("}\n") && text.contains("\n  \"counts\" : ["))
+        let order = ["counts", "created_at", "format", "households", "members", "period", "replaced", "schema_version"]
+        let positions = order.compactMap { text.range(of: "\n  \"\($0)\"")?.lowerBound }
+        #expect(positions.count == order.count && positions == positions.sorted())
+
+        let listed = try object(Data(SnapshotListReport(try store.snapshots.list()).json(scope: scope).text.utf8))
+        let entry = try #require((listed["snapshots"] as? [[String: Any]])?.first)
+        #expect(Set(entry.keys) == ["period", "created_at", "households", "members"])
+        #expect(entry["households"] as? Int == kecamatan.total.households)
+        let wholeList = try object(Data(SnapshotListReport(try store.snapshots.list()).json().text.utf8))
+        let wholeEntry = try #require((wholeList["snapshots"] as? [[String: Any]])?.first)
+        #expect(wholeEntry["content_digest"] as? String == manifest.contentDigest && wholeEntry["journal_sequence"] as? Int == Int(manifest.journalSequence))
+        #expect(wholeEntry["households"] as? Int == 199)
+    }
+
+    @Test func diffGroupingNamesAreTheLevelsAndNasional() throws {
+        #expect(SnapshotDiff.Grouping.allCases.map(\.rawValue) == ["nasional", "provinsi", "kabupaten", "kecamatan", "desa"])
+        for grouping in SnapshotDiff.Grouping.allCases {
+            #expect(try SnapshotDiff.Grouping(parsing: grouping.rawValue) == grouping)
+        }
+        #expect(try SnapshotDiff.Grouping(parsing: "kecamatan").level == .kecamatan)
+        #expect(SnapshotDiff.Grouping.nasional.level == nil && SnapshotDiff.Grouping.default.level == .kabupaten)
+        for bad in ["", "Desa", "kota", "nasional "] {
+            #expect { try SnapshotDiff.Grouping(parsing: bad) } throws: { error in
+                guard let error = error as? LumbungError else { return false }
+                return error.code == .requestInvalid && error.field == "by" && (bad.isEmpty || error.value == bad)
+                    && error.rule == "one of nasional, provinsi, kabupaten, kecamatan, desa"
+            }
+        }
+    }
+
     @Test func aFailedSnapshotLeavesNothingThatLooksComplete() throws {
         let directory = TemporaryDirectory()
         let path = try makeStore(directory, count: 100)
@@ -235,6 +298,13 @@ struct SnapshotTests {
         try FileManager.default.createDirectory(atPath: (area as NSString).appendingPathComponent("2026-12"), withIntermediateDirectories: true)
         let listings = try store.snapshots.list()
         #expect(listings.count == 3)
+        // The list report: complete snapshots only, the rest under "incomplete" when asked for.
+        let report = SnapshotListReport(listings)
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(report.json(incomplete: true).text.utf8)) as? [String: Any])
+        #expect((shown["snapshots"] as? [[String: Any]])?.map { $0["period"] as? String } == ["2026-10"])
+        let incomplete = (shown["incomplete"] as? [[String: Any]] ?? []).compactMap { $0["directory"] as? String }
+        #expect(Set(incomplete) == [".tmp-2026-11-999999-deadbeef", "2026-12"])
+        #expect(!report.json().text.contains("incomplete") && !report.json().text.contains("deadbeef"))
         #expect(listings.filter { $0.manifest != nil }.map(\.directoryName) == ["2026-10"])
         #expect(try store.snapshots.names() == [name("2026-10")])
         #expect { try store.snapshots.read(name("2026-12")) { _ in } } throws: { ($0 as? LumbungError)?.code == .snapshotIncomplete }

@@ -18,6 +18,10 @@ public struct AccessScope: Hashable, Sendable, CustomStringConvertible {
     /// The whole store.
     public static let everything = AccessScope(nil)
 
+    /// Whether the scope is the whole store, and so may see store-wide figures (file sizes,
+    /// digests, journal positions): they tell of changes outside any narrower scope.
+    public var seesWholeStore: Bool { wilayah == nil }
+
     /// `32.16.01.2001`, or `*` for the whole store.
     public var description: String { wilayah?.dotted ?? "*" }
 

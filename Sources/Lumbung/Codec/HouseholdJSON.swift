@@ -30,8 +30,9 @@ import Foundation
 ///
 /// A member's NIK is never refused here: it is classified with ``MemberNIK/init(parsing:)``
 /// (`status_nik` is ignored on input) and the store's write path applies its ``NIKPolicy``.
-/// Ranges the store checks on write (desil 1-10, RT/RW 0-999, attribute codes, one head) are
-/// left to it, so any household the store holds reads back unchanged.
+/// The rules the store checks on write (ranges, lengths, attribute codes, one head: see
+/// ``Household/checked(policy:)`` in `Domain/HouseholdValidation.swift`, where the limits live)
+/// are left to it, so any household the store holds reads back unchanged.
 public enum HouseholdJSON {
     /// The deepest nesting of arrays and objects accepted (a household needs 4).
     public static let maxDepth = 8
@@ -564,11 +565,8 @@ private struct Fields {
 
     func named<T: NamedCode>(_ key: String, _ type: T.Type) throws -> T? {
         guard let text = try string(key) else { return nil }
-        guard let match = T(name: text) else {
-            throw LumbungError(
-                code, field: field(key), value: HouseholdReader.clip(text),
-                rule: T.rule)
-        }
+        // The path is built only for an error: this runs for every coded field of an import.
+        guard let match = T(name: text) else { throw T.unknownName(text, field: field(key), code: code) }
         return match
     }
 }

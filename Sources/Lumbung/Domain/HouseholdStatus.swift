@@ -54,6 +54,15 @@ public enum HouseholdStatus: Hashable, Sendable, CustomStringConvertible {
         return description
     }
 
+    /// The status names without reasons, in index order: `usulan`, `terverifikasi`, `ditetapkan`,
+    /// `tidak_layak`.
+    public static let names: [String] = allCases.reduce(into: []) { names, status in
+        if !names.contains(status.name) { names.append(status.name) }
+    }
+
+    /// What a status must be: `status must be one of usulan, terverifikasi, ditetapkan, tidak_layak`.
+    public static var rule: String { "status must be one of " + names.joined(separator: ", ") }
+
     /// The reason when the household is dropped.
     public var reason: TidakLayakReason? {
         if case .tidakLayak(let reason) = self { return reason }
@@ -84,7 +93,7 @@ public enum HouseholdStatus: Hashable, Sendable, CustomStringConvertible {
         default:
             throw LumbungError(
                 .householdStatus, field: "status", value: String(text),
-                rule: "status must be one of usulan, terverifikasi, ditetapkan, tidak_layak")
+                rule: Self.rule)
         }
     }
 }

@@ -165,6 +165,22 @@ extension NamedCode {
         self.init(name: String(text))
     }
 
+    /// Parses a name or code like ``init(name:)``, or throws `code` naming `field`, the value
+    /// (cut to 40 characters) and ``rule``.
+    ///
+    /// ```swift
+    /// try Relation(parsing: "boss", field: "hubungan", code: .memberInvalid)  // throws: must be one of kepala_keluarga, …
+    /// ```
+    public init(parsing text: String, field: String, code: LumbungError.Code) throws {
+        guard let match = Self(name: text) else { throw Self.unknownName(text, field: field, code: code) }
+        self = match
+    }
+
+    /// The error for a text that names no case: `code`, `field`, the value cut to 40 characters, ``rule``.
+    public static func unknownName(_ text: String, field: String, code: LumbungError.Code) -> LumbungError {
+        LumbungError(code, field: field, value: HouseholdReader.clip(text), rule: rule)
+    }
+
     /// Case, spaces and surrounding whitespace ignored; or the numeric code.
     @usableFromInline
     init?(loosely text: String) {

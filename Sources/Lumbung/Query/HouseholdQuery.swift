@@ -63,8 +63,9 @@ public struct HouseholdQuery: Hashable, Sendable {
     }
 
     func validate() throws {
-        if let desil, desil.lowerBound < 1 || desil.upperBound > 10 {
-            throw LumbungError(.queryInvalid, field: "desil", value: "\(desil.lowerBound)-\(desil.upperBound)", rule: "desil is 1 to 10")
+        let desils = Household.desilRule.range
+        if let desil, desil.lowerBound < desils.lowerBound || desil.upperBound > desils.upperBound {
+            throw LumbungError(.queryInvalid, field: "desil", value: "\(desil.lowerBound)-\(desil.upperBound)", rule: Household.desilRule.rule)
         }
     }
 }

@@ -41,6 +41,16 @@ public struct SnapshotManifest: Codable, Sendable, Hashable {
         public var reason: String
         public var previousCreatedAt: String
         public var previousContentDigest: String
+
+        /// Every field; the replaced copy's digest only for the whole store (as the manifest's own).
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(reason, forKey: .reason)
+            try container.encode(previousCreatedAt, forKey: .previousCreatedAt)
+            if SnapshotManifest.seesWholeStore(encoder) {
+                try container.encode(previousContentDigest, forKey: .previousContentDigest)
+            }
+        }
     }
 
     public struct CountPair: Codable, Sendable, Hashable {
@@ -61,7 +71,7 @@ public struct SnapshotManifest: Codable, Sendable, Hashable {
         init(_ counts: RegionCounts) {
             func pair(_ count: Count) -> CountPair { CountPair(households: count.households, members: count.members) }
             wilayah = counts.wilayah?.dotted
-            level = counts.wilayah.map { "\($0.level)" } ?? "nasional"
+            level = SnapshotDiff.Grouping(counts.wilayah?.level).rawValue
             total = pair(counts.total)
             status = Dictionary(uniqueKeysWithValues: counts.byStatus.map { ($0.key.description, pair($0.value)) })
             program = Dictionary(uniqueKeysWithValues: counts.byProgram.map { ($0.key.name, pair($0.value)) })
@@ -90,11 +100,39 @@ public struct SnapshotManifest: Codable, Sendable, Hashable {
         return decoder
     }()
 
+    /// The scope a manifest is encoded for, in the encoder's `userInfo` (absent: the whole store).
+    static let scopeKey = CodingUserInfoKey(rawValue: "lumbung.snapshotManifest.scope")!
+
+    /// Whether an encoding is for a reader who sees the whole store, and so the store-wide fields.
+    static func seesWholeStore(_ encoder: any Encoder) -> Bool {
+        (encoder.userInfo[scopeKey] as? AccessScope ?? .everything).seesWholeStore
+    }
+
     /// The manifest as JSON text (sorted keys, so equal manifests are equal bytes).
     public func encoded() throws -> Data {
         var data = try Self.encoder.encode(self)
         data.append(0x0A)
         return data
+    }
+
+    /// Every field; the store-wide ones (`journal_sequence`, `content_digest`, `files`: a digest,
+    /// a size or a journal position of everything tells of changes outside any narrower scope)
+    /// only when encoding for the whole store (``scopeKey``).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(format, forKey: .format)
+        try container.encode(period, forKey: .period)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(schemaVersion, forKey: .schemaVersion)
+        try container.encode(households, forKey: .households)
+        try container.encode(members, forKey: .members)
+        try container.encode(counts, forKey: .counts)
+        try container.encodeIfPresent(replaced, forKey: .replaced)
+        if Self.seesWholeStore(encoder) {
+            try container.encode(journalSequence, forKey: .journalSequence)
+            try container.encode(contentDigest, forKey: .contentDigest)
+            try container.encode(files, forKey: .files)
+        }
     }
 
     public static func decode(_ data: Data, name: String) throws -> SnapshotManifest {

@@ -354,7 +354,7 @@ public struct Snapshots: Sendable {
             let stated = Dictionary(manifest.counts.map { ($0.wilayah ?? "", $0) }, uniquingKeysWith: { a, _ in a })
             let actual = Dictionary(content.counts.map { ($0.wilayah ?? "", $0) }, uniquingKeysWith: { a, _ in a })
             let differing = Set(stated.keys).union(actual.keys).filter { stated[$0] != actual[$0] }.sorted()
-            report.problems.append("the counts of \(differing.count) region(s) differ from the manifest: " + differing.prefix(5).map { $0.isEmpty ? "nasional" : $0 }.joined(separator: ", "))
+            report.problems.append("the counts of \(differing.count) region(s) differ from the manifest: " + differing.prefix(5).map { $0.isEmpty ? SnapshotDiff.Grouping.nasional.rawValue : $0 }.joined(separator: ", "))
         }
         return report
     }

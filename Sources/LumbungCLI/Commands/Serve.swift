@@ -20,15 +20,15 @@ struct Serve: AsyncParsableCommand {
 
             Each option falls back to an environment variable, then a default:
               --host        LUMBUNG_HOST        127.0.0.1
-              --port        LUMBUNG_PORT        8080 (0 picks a free port)
+              --port        \(portSetting.variable)        \(portSetting.fallback) (0 picks a free port)
               --store       LUMBUNG_STORE       ./lumbung-data
               --body-limit  LUMBUNG_BODY_LIMIT  1048576 bytes (larger bodies get 413)
               --log-level   LUMBUNG_LOG_LEVEL   info (trace, debug, info, notice, warning, error, critical)
               --event-loops LUMBUNG_EVENT_LOOPS the number of cores
-              --header-timeout  LUMBUNG_HEADER_TIMEOUT  10 s for a request's head
-              --body-timeout    LUMBUNG_BODY_TIMEOUT    30 s for its body
-              --idle-timeout    LUMBUNG_IDLE_TIMEOUT    60 s between requests
-              --max-connections LUMBUNG_MAX_CONNECTIONS 1024
+              --header-timeout  \(headerTimeoutSetting.variable)  \(headerTimeoutSetting.fallback) s for a request's head
+              --body-timeout    \(bodyTimeoutSetting.variable)    \(bodyTimeoutSetting.fallback) s for its body
+              --idle-timeout    \(idleTimeoutSetting.variable)    \(idleTimeoutSetting.fallback) s between requests
+              --max-connections \(maxConnectionsSetting.variable) \(maxConnectionsSetting.fallback)
 
             A slow or silent client is cut off: a connection past one of its timeouts is closed \
             without an answer (no timeout runs while the server answers, so long polls and event \
@@ -52,7 +52,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The address to listen on (default: $LUMBUNG_HOST, else 127.0.0.1).", valueName: "host"))
     var host: String?
 
-    @Option(help: ArgumentHelp("The port (default: $LUMBUNG_PORT, else 8080; 0 picks a free one).", valueName: "port"))
+    @Option(help: Serve.portSetting.help("The port", note: "0 picks a free one", valueName: "port"))
     var port: Int?
 
     @Option(name: .customLong("body-limit"), help: ArgumentHelp("The largest request body in bytes (default: $LUMBUNG_BODY_LIMIT, else 1048576).", valueName: "bytes"))
@@ -64,17 +64,39 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("event-loops"), help: ArgumentHelp("Threads that serve connections (default: $LUMBUNG_EVENT_LOOPS, else one per core). Fewer leave cores to other work on the machine.", valueName: "count"))
     var eventLoops: Int?
 
-    @Option(name: .customLong("header-timeout"), help: ArgumentHelp("Seconds a request's head may take to arrive, from its first byte (default: $LUMBUNG_HEADER_TIMEOUT, else 10).", valueName: "seconds"))
+    @Option(name: .customLong(Serve.headerTimeoutSetting.flag), help: Serve.headerTimeoutSetting.help("Seconds a request's head may take to arrive, from its first byte", valueName: "seconds"))
     var headerTimeout: Int?
 
-    @Option(name: .customLong("body-timeout"), help: ArgumentHelp("Seconds a request's body may take to arrive, from its head (default: $LUMBUNG_BODY_TIMEOUT, else 30).", valueName: "seconds"))
+    @Option(name: .customLong(Serve.bodyTimeoutSetting.flag), help: Serve.bodyTimeoutSetting.help("Seconds a request's body may take to arrive, from its head", valueName: "seconds"))
     var bodyTimeout: Int?
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a connection may wait for its next request before it is closed (default: $LUMBUNG_IDLE_TIMEOUT, else 60).", valueName: "seconds"))
+    @Option(name: .customLong(Serve.idleTimeoutSetting.flag), help: Serve.idleTimeoutSetting.help("Seconds a connection may wait for its next request before it is closed", valueName: "seconds"))
     var idleTimeout: Int?
 
-    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Connections held at once; more are answered 503 and closed (default: $LUMBUNG_MAX_CONNECTIONS, else 1024).", valueName: "count"))
+    @Option(name: .customLong(Serve.maxConnectionsSetting.flag), help: Serve.maxConnectionsSetting.help("Connections held at once; more are answered 503 and closed", valueName: "count"))
     var maxConnections: Int?
+
+    /// A whole-number option's flag, environment variable, default and range: its help text and
+    /// ``settings(environment:)`` both read them here.
+    struct WholeSetting: Sendable {
+        let flag: String
+        let variable: String
+        let fallback: Int
+        let range: ClosedRange<Int>
+        /// What the value is, in the refusal: `the header timeout in seconds is 1 to 3600, not …`.
+        let what: String
+
+        /// `text (default: $VARIABLE, else FALLBACK; note).`
+        func help(_ text: String, note: String? = nil, valueName: String) -> ArgumentHelp {
+            ArgumentHelp("\(text) (default: $\(variable), else \(fallback)\(note.map { "; " + $0 } ?? "")).", valueName: valueName)
+        }
+    }
+
+    static let portSetting = WholeSetting(flag: "port", variable: "LUMBUNG_PORT", fallback: 8080, range: 0...65535, what: "port")
+    static let headerTimeoutSetting = WholeSetting(flag: "header-timeout", variable: "LUMBUNG_HEADER_TIMEOUT", fallback: 10, range: 1...3600, what: "header timeout in seconds")
+    static let bodyTimeoutSetting = WholeSetting(flag: "body-timeout", variable: "LUMBUNG_BODY_TIMEOUT", fallback: 30, range: 1...3600, what: "body timeout in seconds")
+    static let idleTimeoutSetting = WholeSetting(flag: "idle-timeout", variable: "LUMBUNG_IDLE_TIMEOUT", fallback: 60, range: 1...3600, what: "idle timeout in seconds")
+    static let maxConnectionsSetting = WholeSetting(flag: "max-connections", variable: "LUMBUNG_MAX_CONNECTIONS", fallback: 1024, range: 1...1_000_000, what: "connection limit")
 
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default: $LUMBUNG_LOG_LEVEL, else info).", valueName: "level"))
     var logLevel: String?
@@ -96,11 +118,15 @@ struct Serve: AsyncParsableCommand {
             if let text = environment[variable], !text.isEmpty { return text }
             return nil
         }
-        let host = value(host, "LUMBUNG_HOST") ?? "127.0.0.1"
-        let portText = value(port.map(String.init), "LUMBUNG_PORT") ?? "8080"
-        guard let port = Int(portText), (0...65535).contains(port) else {
-            throw ValidationError("the port is 0 to 65535, not '\(portText)' (--port or LUMBUNG_PORT)")
+        func whole(_ option: Int?, _ setting: WholeSetting) throws -> Int {
+            let text = value(option.map(String.init), setting.variable) ?? String(setting.fallback)
+            guard let number = Int(text), setting.range.contains(number) else {
+                throw ValidationError("the \(setting.what) is \(setting.range.lowerBound) to \(setting.range.upperBound), not '\(text)' (--\(setting.flag) or \(setting.variable))")
+            }
+            return number
         }
+        let host = value(host, "LUMBUNG_HOST") ?? "127.0.0.1"
+        let port = try whole(port, Self.portSetting)
         let limitText = value(bodyLimit.map(String.init), "LUMBUNG_BODY_LIMIT") ?? "1048576"
         guard let limit = Int(limitText), limit >= 1024 else {
             throw ValidationError("the body limit is at least 1024 bytes, not '\(limitText)' (--body-limit or LUMBUNG_BODY_LIMIT)")
@@ -113,18 +139,11 @@ struct Serve: AsyncParsableCommand {
         guard let loops = Int(loopsText), (1...1024).contains(loops) else {
             throw ValidationError("the event loops are 1 to 1024, not '\(loopsText)' (--event-loops or LUMBUNG_EVENT_LOOPS)")
         }
-        func whole(_ option: Int?, _ flag: String, _ variable: String, _ fallback: Int, in range: ClosedRange<Int>, _ what: String) throws -> Int {
-            let text = value(option.map(String.init), variable) ?? String(fallback)
-            guard let number = Int(text), range.contains(number) else {
-                throw ValidationError("the \(what) is \(range.lowerBound) to \(range.upperBound), not '\(text)' (--\(flag) or \(variable))")
-            }
-            return number
-        }
         let timeouts = ConnectionTimeouts(
-            header: .seconds(Int64(try whole(headerTimeout, "header-timeout", "LUMBUNG_HEADER_TIMEOUT", 10, in: 1...3600, "header timeout in seconds"))),
-            body: .seconds(Int64(try whole(bodyTimeout, "body-timeout", "LUMBUNG_BODY_TIMEOUT", 30, in: 1...3600, "body timeout in seconds"))),
-            idle: .seconds(Int64(try whole(idleTimeout, "idle-timeout", "LUMBUNG_IDLE_TIMEOUT", 60, in: 1...3600, "idle timeout in seconds"))))
-        let connections = try whole(maxConnections, "max-connections", "LUMBUNG_MAX_CONNECTIONS", 1024, in: 1...1_000_000, "connection limit")
+            header: .seconds(Int64(try whole(headerTimeout, Self.headerTimeoutSetting))),
+            body: .seconds(Int64(try whole(bodyTimeout, Self.bodyTimeoutSetting))),
+            idle: .seconds(Int64(try whole(idleTimeout, Self.idleTimeoutSetting))))
+        let connections = try whole(maxConnections, Self.maxConnectionsSetting)
         return Settings(host: host, port: port, bodyLimit: limit, logLevel: level, eventLoops: loops, timeouts: timeouts, maxConnections: connections)
     }
 

@@ -352,10 +352,14 @@ enum DCISearch {
                 }
                 return true
             case "desil", "poverty_score":
-                let range = query.desil ?? 1...10
+                let desils = Household.desilRule.range
+                let range = query.desil ?? desils
                 var low = range.lowerBound, high = range.upperBound
                 func bound(_ value: DCIValue) throws(Rejection) -> Int {
-                    guard let number = value.integer, (0...11).contains(number) else { throw Rejection("rjct.filter.invalid", "\(name) is a whole number 1 to 10") }
+                    // One past each end is taken (lt 11, gt 0), and clamped below.
+                    guard let number = value.integer, (desils.lowerBound - 1...desils.upperBound + 1).contains(number) else {
+                        throw Rejection("rjct.filter.invalid", "\(name) is a whole number \(desils.lowerBound) to \(desils.upperBound)")
+                    }
                     return number
                 }
                 switch op {
@@ -377,8 +381,8 @@ enum DCISearch {
                     (low, high) = (max(low, sorted.first!), min(high, sorted.last!))
                 default: throw Rejection("rjct.filter.invalid", "\(name) takes eq, lt, le, gt, ge or in")
                 }
-                // Desil runs 1 to 10; a range outside it, or empty, matches no household.
-                (low, high) = (max(low, 1), min(high, 10))
+                // A range outside the desils, or empty, matches no household.
+                (low, high) = (max(low, desils.lowerBound), min(high, desils.upperBound))
                 guard low <= high else { return false }
                 query.desil = low...high
                 return true

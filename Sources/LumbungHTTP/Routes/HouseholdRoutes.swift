@@ -187,15 +187,10 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
             throw APIError(LumbungError(.jsonMalformed, rule: #"the body is {"tujuan": <household id>, "hubungan": <relation, optional>}"#))
         }
         guard body.tujuan > 0 else {
-            throw APIError(LumbungError(.householdInvalid, field: "tujuan", value: String(body.tujuan), rule: "a household id is a positive integer"))
+            throw APIError(LumbungError(.householdInvalid, field: "tujuan", value: String(body.tujuan), rule: HouseholdID.rule))
         }
         let targetID = HouseholdID(rawValue: body.tujuan)
-        let relation = try body.hubungan.map { name in
-            guard let relation = Relation(name: name) else {
-                throw APIError(LumbungError(.memberInvalid, field: "hubungan", value: String(name.prefix(64)), rule: "one of \(Relation.allCases.map(\.name).joined(separator: ", "))"))
-            }
-            return relation
-        }
+        let relation = try body.hubungan.map { try Relation(parsing: $0, field: "hubungan", code: .memberInvalid) }
         let (source, target) = try await api.scopedWrite(context.access, token: token) { tx in
             guard let source = token.visible(try tx.household(id: sourceID)) else { throw ScopeRules.householdNotFound(sourceID) }
             guard source.members.contains(where: { $0.nik.nik == nik }) else { throw ScopeRules.memberNotFound(nik) }

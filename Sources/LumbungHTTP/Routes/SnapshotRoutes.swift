@@ -27,18 +27,8 @@ struct SnapshotRoutes<Context: LumbungRequestContext>: Sendable {
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let token = try context.access.authorized(.viewer)
         _ = try RequestInput.query(request, allowed: [])
-        let manifests = try await api.gateway.run { store in try store.snapshots.list().compactMap(\.manifest) }
-        return JSONValue.object([("snapshots", .array(manifests.map { manifest in
-            let total = Self.scoped(manifest, token.scope).map(\.total)
-            var fields: [(String, JSONValue)] = [
-                ("period", .string(manifest.period)), ("created_at", .string(manifest.createdAt)),
-                ("households", .int(total?.households ?? 0)), ("members", .int(total?.members ?? 0)),
-            ]
-            if token.seesWholeStore {
-                fields += [("journal_sequence", .int(Int(manifest.journalSequence))), ("content_digest", .string(manifest.contentDigest))]
-            }
-            return .object(fields)
-        }))]).response()
+        let listings = try await api.gateway.run { store in try store.snapshots.list() }
+        return SnapshotListReport(listings).json(scope: token.scope).response()
     }
 
     /// The manifest: whole for an unscoped token; for a scoped one, its totals and the counts of
@@ -49,11 +39,6 @@ struct SnapshotRoutes<Context: LumbungRequestContext>: Sendable {
         let name = try Self.name(try context.parameters.require("period"))
         let manifest = try await api.gateway.run { store in try store.snapshots.manifest(name) }
         return JSONBody.response(Array(try manifest.encoded(for: token.scope)))
-    }
-
-    /// The manifest's counts for the scope's wilayah (the whole store when unscoped).
-    static func scoped(_ manifest: SnapshotManifest, _ scope: AccessScope) -> SnapshotManifest.RegionEntry? {
-        manifest.counts(wilayah: scope.wilayah)
     }
 
     /// What changed from one snapshot to another (or to `live`): totals and a summary per
@@ -68,11 +53,7 @@ struct SnapshotRoutes<Context: LumbungRequestContext>: Sendable {
             return text == "live" ? .live : .snapshot(try Self.name(text, field: field))
         }
         let from = try side("from"), to = try side("to")
-        let levels: [String: KodeWilayah.Level?] = ["nasional": nil, "provinsi": .provinsi, "kabupaten": .kabupaten, "kecamatan": .kecamatan, "desa": .desa]
-        let byText = parameters["by"] ?? "kabupaten"
-        guard let level = levels[byText] else {
-            throw APIError(LumbungError(.requestInvalid, field: "by", value: String(byText.prefix(32)), rule: "one of nasional, provinsi, kabupaten, kecamatan, desa"))
-        }
+        let grouping = try parameters["by"].map { text in try RequestInput.parse("by", text, SnapshotDiff.Grouping.init(parsing:)) } ?? .default
         let withChanges: Bool
         switch parameters["changes"] {
         case nil, "false": withChanges = false
@@ -82,6 +63,6 @@ struct SnapshotRoutes<Context: LumbungRequestContext>: Sendable {
         let limit = try RequestInput.integer("limit", parameters["limit"], in: 1...10_000) ?? 1000
 
         let diff = try await api.gateway.run { store in try store.snapshots.diff(from: from, to: to) }
-        return diff.json(level: level, scope: token.scope, changes: withChanges ? limit : nil).response()
+        return diff.json(level: grouping.level, scope: token.scope, changes: withChanges ? limit : nil).response()
     }
 }

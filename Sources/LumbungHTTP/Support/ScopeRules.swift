@@ -23,9 +23,8 @@ extension AccessToken {
 }
 
 extension AccessToken {
-    /// Whether this token sees the whole store, and so store-wide figures (file sizes, digests,
-    /// journal positions, totals).
-    var seesWholeStore: Bool { scope.wilayah == nil }
+    /// Whether this token sees the whole store, and so store-wide figures (``AccessScope/seesWholeStore``).
+    var seesWholeStore: Bool { scope.seesWholeStore }
 
     /// Refuses (403) a scoped token what only exists store-wide.
     func requireWholeStore(for what: String) throws {

@@ -41,3 +41,46 @@ extension SnapshotDiff {
         return .object(body)
     }
 }
+
+extension SnapshotDiff {
+    /// The wilayah level a diff is summed at, by name: `nasional` (one total for everything) or a
+    /// ``KodeWilayah/Level`` (`provinsi`, `kabupaten`, `kecamatan`, `desa`). The names of
+    /// `lumbung snapshot diff --by` and `GET /v1/snapshots/diff?by=`, and a manifest's `level`.
+    ///
+    /// ```swift
+    /// try SnapshotDiff.Grouping(parsing: "kecamatan").level   // .kecamatan
+    /// SnapshotDiff.Grouping.rule                              // "one of nasional, provinsi, …"
+    /// ```
+    public struct Grouping: RawRepresentable, CaseIterable, Hashable, Sendable {
+        /// The level, nil for `nasional`.
+        public let level: KodeWilayah.Level?
+
+        public init(_ level: KodeWilayah.Level?) { self.level = level }
+
+        /// The summary's level when none is asked for.
+        public static let `default` = Grouping(.kabupaten)
+        /// The one total for everything.
+        public static let nasional = Grouping(nil)
+
+        public static var allCases: [Grouping] { [nasional] + KodeWilayah.Level.allCases.map(Grouping.init) }
+
+        /// `nasional`, or the level's case name.
+        public var rawValue: String { level.map { "\($0)" } ?? "nasional" }
+
+        public init?(rawValue: String) {
+            guard let match = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+            self = match
+        }
+
+        /// What `by` must hold: `one of nasional, provinsi, kabupaten, kecamatan, desa`.
+        public static var rule: String { "one of " + allCases.map(\.rawValue).joined(separator: ", ") }
+
+        /// Parses a name, or throws `request.invalid` naming the field `by`, the value and ``rule``.
+        public init(parsing text: String) throws {
+            guard let grouping = Self(rawValue: text) else {
+                throw LumbungError(.requestInvalid, field: "by", value: String(text.prefix(32)), rule: Self.rule)
+            }
+            self = grouping
+        }
+    }
+}

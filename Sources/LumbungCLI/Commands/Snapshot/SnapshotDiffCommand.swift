@@ -28,19 +28,6 @@ struct SnapshotDiffCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
-    enum Level: String, ExpressibleByArgument, CaseIterable {
-        case nasional, provinsi, kabupaten, kecamatan, desa
-        var level: KodeWilayah.Level? {
-            switch self {
-            case .nasional: nil
-            case .provinsi: .provinsi
-            case .kabupaten: .kabupaten
-            case .kecamatan: .kecamatan
-            case .desa: .desa
-            }
-        }
-    }
-
     @OptionGroup var storeOptions: StoreOptions
 
     @Argument(help: ArgumentHelp("The older state: a period or `live`.", valueName: "a"))
@@ -53,7 +40,7 @@ struct SnapshotDiffCommand: ParsableCommand {
     var format: Format = .table
 
     @Option(help: "The wilayah level of the summary.")
-    var by: Level = .kabupaten
+    var by: SnapshotDiff.Grouping = .default
 
     @Flag(help: "List every changed household and field instead of the summary.")
     var changes = false
@@ -139,3 +126,6 @@ struct SnapshotDiffCommand: ParsableCommand {
         return out
     }
 }
+
+/// `--by`: the names and their parse are the core's.
+extension SnapshotDiff.Grouping: ExpressibleByArgument {}

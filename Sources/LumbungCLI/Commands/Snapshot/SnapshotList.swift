@@ -9,8 +9,9 @@ struct SnapshotList: ParsableCommand {
             One row per snapshot: period, creation time, journal sequence, households, members, \
             size. Directories that are not complete snapshots (being written, or left by a failed \
             or killed one) are listed as INCOMPLETE with the reason; they are never used. --json \
-            prints one array of {"period", "complete", "created_at", "journal_sequence", \
-            "households", "members", "bytes", "reason"}.
+            prints the shape GET /v1/snapshots answers, {"snapshots": [{"period", "created_at", \
+            "households", "members", "journal_sequence", "content_digest"}]}, then \
+            "incomplete": [{"directory", "reason"}].
 
             Example:
               lumbung snapshot list
@@ -24,19 +25,7 @@ struct SnapshotList: ParsableCommand {
     func run() throws {
         let listings = try Snapshots(storePath: storeOptions.path).list()
         if json {
-            print(JSONValue.array(listings.map { listing in
-                var entries: [(String, JSONValue)] = [("period", .string(listing.name?.text ?? listing.directoryName)), ("complete", .bool(listing.manifest != nil))]
-                if let manifest = listing.manifest {
-                    entries += [
-                        ("created_at", .string(manifest.createdAt)), ("journal_sequence", .int(Int(manifest.journalSequence))),
-                        ("households", .int(manifest.households)), ("members", .int(manifest.members)),
-                        ("bytes", .int(manifest.files.reduce(0) { $0 + $1.bytes })),
-                    ]
-                } else if case .incomplete(let reason) = listing.state {
-                    entries.append(("reason", .string(reason)))
-                }
-                return .object(entries)
-            }).text)
+            print(SnapshotListReport(listings).json(incomplete: true).text)
             return
         }
         var table = TextTable(columns: ["PERIOD", "CREATED", "JOURNAL", "HOUSEHOLDS", "MEMBERS", "BYTES"], rightAligned: [2, 3, 4, 5])
