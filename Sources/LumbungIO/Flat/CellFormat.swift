@@ -106,12 +106,19 @@ public enum CellFormat: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Year, month and day as the layout writes them; nil when the text is not in the layout.
+    /// Reads the text's bytes in place (a date column's every cell comes here).
     static func parts(_ text: String, _ layout: DateLayout) -> (Int, Int, Int)? {
-        let utf8 = Array(text.utf8)
-        func number(_ slice: ArraySlice<UInt8>) -> Int? {
-            guard !slice.isEmpty, slice.count <= 9 else { return nil }
+        var text = text
+        return text.withUTF8 { bytes in parts(bytes, layout) }
+    }
+
+    private static func parts(_ bytes: UnsafeBufferPointer<UInt8>, _ layout: DateLayout) -> (Int, Int, Int)? {
+        /// The digits in `range` as a number; nil for an empty range, a non-digit or too many.
+        func number(_ range: Range<Int>) -> Int? {
+            guard !range.isEmpty, range.count <= 9 else { return nil }
             var value = 0
-            for byte in slice {
+            for index in range {
+                let byte = bytes[index]
                 guard byte >= 0x30 && byte <= 0x39 else { return nil }
                 value = value * 10 + Int(byte - 0x30)
             }
@@ -120,21 +127,22 @@ public enum CellFormat: Hashable, Sendable, CustomStringConvertible {
         switch layout {
         case .iso, .dayMonthYear:
             let separator: UInt8 = if case .dayMonthYear(let given) = layout { given } else { UInt8(ascii: "-") }
-            let pieces = utf8.split(separator: separator, omittingEmptySubsequences: false)
-            guard pieces.count == 3 else { return nil }
-            let (yearPiece, dayPiece) = layout == .iso ? (pieces[0], pieces[2]) : (pieces[2], pieces[0])
-            guard yearPiece.count == 4, (1...2).contains(pieces[1].count), (1...2).contains(dayPiece.count),
-                let year = number(yearPiece), let month = number(pieces[1]), let day = number(dayPiece)
+            guard let first = bytes.firstIndex(of: separator), let second = bytes[(first + 1)...].firstIndex(of: separator)
+            else { return nil }
+            let (head, monthPiece, tail) = (0..<first, (first + 1)..<second, (second + 1)..<bytes.count)
+            let (yearPiece, dayPiece) = layout == .iso ? (head, tail) : (tail, head)
+            guard yearPiece.count == 4, (1...2).contains(monthPiece.count), (1...2).contains(dayPiece.count),
+                let year = number(yearPiece), let month = number(monthPiece), let day = number(dayPiece)
             else { return nil }
             return (year, month, day)
         case .compact:
-            guard utf8.count == 8, let year = number(utf8[0..<4]), let month = number(utf8[4..<6]), let day = number(utf8[6..<8])
+            guard bytes.count == 8, let year = number(0..<4), let month = number(4..<6), let day = number(6..<8)
             else { return nil }
             return (year, month, day)
         case .excelSerial:
             // A serial may carry the time of day as a fraction: `32896.5`.
-            let whole = utf8.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
-            guard let serial = number(whole[0]), whole.count == 1 || whole[1].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let point = bytes.firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
+            guard let serial = number(0..<point), bytes[min(point + 1, bytes.count)...].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
                 serial >= 1, serial != 60
             else { return nil }
             // Excel counts 1900-02-29, which never was (serial 60): serials after it are one day ahead.
