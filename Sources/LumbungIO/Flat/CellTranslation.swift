@@ -51,6 +51,8 @@ struct RowTranslator: Sendable {
 
     /// Translates one row; a cell its format cannot read becomes empty and an issue on `line`.
     func translate(_ cells: inout [String], line: Int, names: [String], issues: inout [RowIssue]) {
+        // One copy of the row (it is shared with the group), with room for the constants.
+        if !constantCells.isEmpty { cells.reserveCapacity(cells.count + constantCells.count) }
         for (index, translation) in translations {
             switch translation.translate(cells[index]) {
             case .success(let value):
