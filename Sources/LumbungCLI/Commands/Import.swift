@@ -19,13 +19,15 @@ struct Import: ParsableCommand {
             anggota.jenis_kelamin, anggota.hubungan. A mapping file maps other headers and \
             translates the file's own values (the README's "Column mappings" lists every key):
               {"code_lists": {"hub": {"1": "kepala_keluarga", "2": "istri_suami"}},
-               "columns": [{"header": "NIK", "field": "anggota.nik"},
-                           {"header": "STATUS", "field": "status", "values": {"aktif": "ditetapkan"}},
-                           {"header": "HUB", "field": "anggota.hubungan", "code_list": "hub"},
-                           {"header": "TGL", "field": "anggota.tanggal_lahir", "format": "DD-MM-YYYY"},
-                           {"header": "PKH", "field": "atribut.pkh", "format": "boolean"},
-                           {"header": "RT", "field": "rt", "default": "0"},
-                           {"field": "kode_wilayah", "constant": "32.16.01.2001"}],
+               "columns": [
+                 {"header": "NIK", "field": "anggota.nik"},
+                 {"header": "STATUS", "field": "status",
+                  "values": {"aktif": "ditetapkan"}, "default": "usulan"},
+                 {"header": "HUB", "field": "anggota.hubungan", "code_list": "hub"},
+                 {"header": "TGL", "field": "anggota.tanggal_lahir",
+                  "format": "DD-MM-YYYY"},
+                 {"header": "PKH", "field": "atribut.pkh", "format": "boolean"},
+                 {"field": "kode_wilayah", "constant": "32.16.01.2001"}],
                "group_by": "nomor_kk" (or "id"), "ignore": ["NO"],
                "lumbung_names": true (headers that are field names need no entry)}
             ("columns" may also be {"HEADER": "field" or {"field": …, "values": …}}.) The mapping \
