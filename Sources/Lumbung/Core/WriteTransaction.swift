@@ -148,11 +148,7 @@ public final class WriteTransaction: ReadTransaction {
         var new = validated
         let givenTime = validated.updatedAt
         try checkUnique(new)
-        if var unchanged = old {
-            unchanged.updatedAt = nil
-            new.updatedAt = nil
-            if unchanged == new { return PutResult(id: old!.id!, outcome: .unchanged) }
-        }
+        if let old, new.isUnchanged(from: old) { return PutResult(id: old.id!, outcome: .unchanged) }
         let id = try new.id ?? allocateID()
         new.id = id
         new.updatedAt = keepingTime && givenTime != nil ? givenTime : RecordCodec.date(milliseconds: RecordCodec.milliseconds(Date()))

@@ -57,3 +57,20 @@ public struct Household: Hashable, Sendable {
     /// The valid NIKs of the members, in member order.
     public var validNIKs: [NIK] { members.compactMap(\.nik.nik) }
 }
+
+extension Household {
+    /// Whether writing this household over `stored` changes nothing: the same id and content,
+    /// the update time aside. The one rule for "unchanged", used by writes and dry runs.
+    ///
+    /// ```swift
+    /// var copy = stored; copy.updatedAt = nil
+    /// copy.isUnchanged(from: stored)   // true
+    /// ```
+    public func isUnchanged(from stored: Household) -> Bool {
+        var old = stored
+        var new = self
+        old.updatedAt = nil
+        new.updatedAt = nil
+        return old == new
+    }
+}

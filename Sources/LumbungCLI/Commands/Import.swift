@@ -16,15 +16,29 @@ struct Import: ParsableCommand {
             anggota.tanggal_lahir (YYYY-MM-DD), anggota.hubungan, anggota.keberadaan, \
             anggota.status_kawin, anggota.pendidikan, anggota.pekerjaan, anggota.disabilitas, \
             anggota.atribut.CODE; required: nomor_kk, kode_wilayah, anggota.nama, \
-            anggota.jenis_kelamin, anggota.hubungan. A mapping file maps other headers:
-              {"columns": {"NIK": "anggota.nik", "NAMA": "anggota.nama", …},
+            anggota.jenis_kelamin, anggota.hubungan. A mapping file maps other headers and \
+            translates the file's own values (the README's "Column mappings" lists every key):
+              {"code_lists": {"hub": {"1": "kepala_keluarga", "2": "istri_suami"}},
+               "columns": [
+                 {"header": "NIK", "field": "anggota.nik"},
+                 {"header": "STATUS", "field": "status",
+                  "values": {"aktif": "ditetapkan"}, "default": "usulan"},
+                 {"header": "HUB", "field": "anggota.hubungan", "code_list": "hub"},
+                 {"header": "TGL", "field": "anggota.tanggal_lahir",
+                  "format": "DD-MM-YYYY"},
+                 {"header": "PKH", "field": "atribut.pkh", "format": "boolean"},
+                 {"field": "kode_wilayah", "constant": "32.16.01.2001"}],
                "group_by": "nomor_kk" (or "id"), "ignore": ["NO"],
                "lumbung_names": true (headers that are field names need no entry)}
+            ("columns" may also be {"HEADER": "field" or {"field": …, "values": …}}.) The mapping \
+            is checked when loaded: an error names its JSON path, e.g. columns[1].values["aktif"].
 
             Every household is validated first, and every problem is reported with its line, \
-            column, value and rule: as CSV (--report, default FILE.issues.csv) and as a summary \
-            on standard error. By default nothing is written if any household fails (exit 3); \
-            --skip-invalid writes the valid ones; --dry-run only validates. The write is one \
+            column, value and rule: as CSV (--report, default FILE.issues.csv), grouped by column, \
+            value and rule with a count and the first lines (FILE.issues-summary.csv: one row \
+            for 10,000 rows with one unmapped value), and as a summary on standard error. By default nothing is written if any household fails (exit 3); \
+            --skip-invalid writes the valid ones; --dry-run only validates, and counts what the \
+            import would do (new, updated, unchanged, skipped, rejected). The write is one \
             transaction: a crash or kill leaves the store as it was.
 
             Households are matched to the store by KK number (or by id, with --match-by id): \
@@ -132,7 +146,8 @@ struct Import: ParsableCommand {
                 + "\(summary.unchanged) unchanged, \(summary.skipped) skipped, \(summary.rejected) rejected"
                 + (keepInvalidNIK ? ", \(summary.flaggedMembers) members with a flagged NIK" : "") + " in \(seconds)")
         if dryRun {
-            Terminal.note("dry run: nothing was written")
+            Terminal.note("dry run: nothing was written"
+                + (summary.rejected > 0 && !skipInvalid ? "; the rejected households would stop the import (or pass --skip-invalid)" : ""))
             if summary.rejected > 0 { throw ExitCode(ExitCodes.invalidInput) }
         } else if !summary.wrote {
             Terminal.note("nothing was written: fix the issues, or pass --skip-invalid")
@@ -171,16 +186,29 @@ extension Import {
         }
     }
 
-    /// Writes the issue report CSV and its summary on standard error.
+    /// Writes the issue report CSV (one row per issue), the grouped summary CSV next to it (one
+    /// row per column, value and rule), and both summaries on standard error.
     func writeReport(_ issues: IssueReport, households: Int?) throws {
         let path = report ?? (file == "-" ? "import.issues.csv" : file.replacingOccurrences(of: ".zst", with: "") + ".issues.csv")
+        try Self.writeCSV(path: path, header: IssueReport.header, rows: issues.rows)
+        let summaryPath = Self.summaryPath(forReport: path)
+        try Self.writeCSV(path: summaryPath, header: IssueReport.groupHeader, rows: issues.groupRows)
+        Terminal.note(issues.summary(households: households))
+        Terminal.note(issues.groupedSummary())
+        Terminal.note("issue report: \(path) (every issue); grouped: \(summaryPath)")
+    }
+
+    /// `bad.csv.issues.csv` → `bad.csv.issues-summary.csv`.
+    static func summaryPath(forReport path: String) -> String {
+        (path.hasSuffix(".csv") ? String(path.dropLast(4)) : path) + "-summary.csv"
+    }
+
+    private static func writeCSV(path: String, header: [String], rows: [[String]]) throws {
         let sink = try ByteSink(path: path)
         let writer = try CSVWriter(sink: sink)
-        try writer.write(IssueReport.header)
-        for row in issues.rows { try writer.write(row) }
+        try writer.write(header)
+        for row in rows { try writer.write(row) }
         try sink.close()
-        Terminal.note(issues.summary(households: households))
-        Terminal.note("issue report: \(path)")
     }
 }
 

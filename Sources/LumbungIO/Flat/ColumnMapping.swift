@@ -87,15 +87,21 @@ public enum FlatField: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Maps the header names of a flat CSV (one row per member) to Lumbung fields, and says which
-/// field groups rows into households.
+/// Maps the header names of a flat CSV (one row per member) to Lumbung fields, translates a
+/// file's own vocabulary into Lumbung's values, and says which field groups rows into households.
 ///
-/// Read from JSON:
+/// Read from a JSON file (README, "Column mappings", lists every key):
 /// ```json
-/// {"columns": {"NO_KK": "nomor_kk", "KODE_WILAYAH": "kode_wilayah", "NAMA": "anggota.nama",
-///              "NIK": "anggota.nik", "LANTAI": "atribut.lantai", "CACAT": "anggota.atribut.cacat"},
+/// {"code_lists": {"hubungan_bps": {"1": "kepala_keluarga", "2": "istri_suami", "3": "anak"}},
+///  "columns": [
+///    {"header": "NO_KK", "field": "nomor_kk"},
+///    {"header": "STATUS", "field": "status", "values": {"aktif": "ditetapkan"}, "default": "usulan"},
+///    {"header": "HUB", "field": "anggota.hubungan", "code_list": "hubungan_bps", "values": {"Istri": "istri_suami"}},
+///    {"header": "TGL_LAHIR", "field": "anggota.tanggal_lahir", "format": "DD-MM-YYYY"},
+///    {"field": "kode_wilayah", "constant": "32.16.01.2001"}],
 ///  "group_by": "nomor_kk", "ignore": ["NO_URUT"]}
 /// ```
+/// (`"columns"` may also be an object, `{"NO_KK": "nomor_kk", "STATUS": {"field": "status", …}}`.)
 /// ```swift
 /// let mapping = try ColumnMapping(json: Data(contentsOf: url))
 /// let decoder = try FlatRowDecoder(header: header, mapping: mapping)
@@ -103,7 +109,7 @@ public enum FlatField: Hashable, Sendable, CustomStringConvertible {
 /// A header column that is neither mapped nor ignored is an error (`row.unmappedColumn`), unless
 /// ``acceptsLumbungNames`` is set and the header is itself a Lumbung field name
 /// (``FlatField/name``), as in ``lumbungDefault``.
-public struct ColumnMapping: Codable, Sendable, Hashable {
+public struct ColumnMapping: Sendable, Hashable {
     /// Which field identifies a household's rows.
     public enum GroupKey: String, Codable, Sendable, Hashable {
         case id
@@ -112,53 +118,68 @@ public struct ColumnMapping: Codable, Sendable, Hashable {
         var field: FlatField { self == .id ? .id : .nomorKK }
     }
 
-    /// Source header name → Lumbung field name (``FlatField/name``).
-    public var columns: [String: String]
+    /// One mapped column: the Lumbung field it holds and how its cells are read.
+    ///
+    /// A cell is trimmed; an empty one takes ``defaultValue``; otherwise it is looked up in
+    /// ``values`` (then the code list); a cell found in neither is read in ``format``, or passed
+    /// on as it is (so Lumbung's own values still read). Every Lumbung value the column names is
+    /// checked against the field's rule when the mapping is loaded.
+    /// ```swift
+    /// let status: ColumnMapping.Column = "status"   // a plain rename
+    /// let relation = ColumnMapping.Column(field: "anggota.hubungan", values: ["Istri": "istri_suami"])
+    /// ```
+    public struct Column: Hashable, Sendable, ExpressibleByStringLiteral {
+        /// The Lumbung field name (``FlatField/name``).
+        public var field: String
+        /// The file's cell text → Lumbung's value for it (`""` leaves an optional field empty).
+        public var values: [String: String]
+        /// A code list of ``ColumnMapping/codeLists``; ``values`` win over it.
+        public var codeList: String?
+        /// The Lumbung value of an empty cell (or of every row, when the file lacks the column).
+        public var defaultValue: String?
+        /// How a date or yes/no cell is written.
+        public var format: CellFormat?
+
+        public init(
+            field: String, values: [String: String] = [:], codeList: String? = nil, defaultValue: String? = nil,
+            format: CellFormat? = nil
+        ) {
+            self.field = field
+            self.values = values
+            self.codeList = codeList
+            self.defaultValue = defaultValue
+            self.format = format
+        }
+
+        public init(stringLiteral field: String) { self.init(field: field) }
+
+        /// Whether the column's cells are read as anything but themselves.
+        var translates: Bool { !values.isEmpty || codeList != nil || defaultValue != nil || format != nil }
+    }
+
+    /// Source header name → its column.
+    public var columns: [String: Column]
+    /// Values for fields the file has no column for: field name → Lumbung value
+    /// (`{"field": "status", "constant": "usulan"}` in the file).
+    public var constants: [String: String]
+    /// Value maps defined once and named by columns (`code_list`): name → file value → Lumbung value.
+    public var codeLists: [String: [String: String]]
     public var groupBy: GroupKey
     /// Source columns that are read past.
     public var ignore: [String]
     /// Whether a header that is a Lumbung field name maps to that field without being listed.
     public var acceptsLumbungNames: Bool
 
-    enum CodingKeys: String, CodingKey {
-        case columns
-        case groupBy = "group_by"
-        case ignore
-        case acceptsLumbungNames = "lumbung_names"
-    }
-
     public init(
-        columns: [String: String] = [:], groupBy: GroupKey = .nomorKK, ignore: [String] = [],
-        acceptsLumbungNames: Bool = false
+        columns: [String: Column] = [:], constants: [String: String] = [:], codeLists: [String: [String: String]] = [:],
+        groupBy: GroupKey = .nomorKK, ignore: [String] = [], acceptsLumbungNames: Bool = false
     ) {
         self.columns = columns
+        self.constants = constants
+        self.codeLists = codeLists
         self.groupBy = groupBy
         self.ignore = ignore
         self.acceptsLumbungNames = acceptsLumbungNames
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        columns = try container.decodeIfPresent([String: String].self, forKey: .columns) ?? [:]
-        groupBy = try container.decodeIfPresent(GroupKey.self, forKey: .groupBy) ?? .nomorKK
-        ignore = try container.decodeIfPresent([String].self, forKey: .ignore) ?? []
-        acceptsLumbungNames = try container.decodeIfPresent(Bool.self, forKey: .acceptsLumbungNames) ?? false
-    }
-
-    /// Reads a mapping from its JSON file's bytes.
-    ///
-    /// ```swift
-    /// let mapping = try ColumnMapping(json: Data(#"{"columns":{"NIK":"anggota.nik"}}"#.utf8))
-    /// ```
-    /// - Throws: ``LumbungError`` `row.mappingInvalid` when the JSON is not a mapping.
-    public init(json: Data) throws {
-        do {
-            self = try JSONDecoder().decode(ColumnMapping.self, from: json)
-        } catch {
-            throw LumbungError(
-                .rowMappingInvalid, field: "mapping", value: nil,
-                rule: "the column mapping is not {\"columns\": {HEADER: field}, \"group_by\": \"id\"|\"nomor_kk\", \"ignore\": [HEADER]}: \(error)")
-        }
     }
 
     /// Lumbung's own flat layout: every header is the field's name (`id`, `nomor_kk`, …,
@@ -169,51 +190,99 @@ public struct ColumnMapping: Codable, Sendable, Hashable {
     /// The same layout, grouped by household `id` (for exports of stored households).
     public static let lumbungByID = ColumnMapping(groupBy: .id, acceptsLumbungNames: true)
 
-    /// Resolves a header: the field of each column (nil when ignored) or every problem found, each
-    /// an issue on `line`.
+    /// Resolves a header: the field of each column (nil when ignored), then one per constant
+    /// (and per defaulted column the file lacks), or every problem found, each an issue on `line`.
     public func resolve(header: [String], line: Int = 1) -> Result<[FlatField?], RowIssues> {
-        var issues: [RowIssue] = []
+        resolved(header: header, line: line).map(\.fields)
+    }
+
+    /// A header resolved: each column's field and name, how cells translate, the constant cells.
+    struct Resolved: Sendable {
+        /// One per header column, then one per constant.
         var fields: [FlatField?] = []
+        /// The names issues give the columns: the header's, then each constant's field name.
+        var names: [String] = []
+        /// The header columns whose cells translate, by index.
+        var translations: [(index: Int, translation: CellTranslation)] = []
+        /// The cells appended to every row for the constants, in ``fields`` order.
+        var constantCells: [String] = []
+    }
+
+    func resolved(header: [String], line: Int = 1) -> Result<Resolved, RowIssues> {
+        var issues: [RowIssue] = []
+        var resolved = Resolved()
         var seen: [FlatField: String] = [:]
         let ignored = Set(ignore)
+        func add(_ field: FlatField, name: String, at column: String) {
+            if let other = seen[field] {
+                issues.append(RowIssue(
+                    line: line, column: column, value: field.name, code: .rowMappingInvalid,
+                    rule: "the field is already mapped from column \(other)"))
+            }
+            seen[field] = name
+        }
+        var used = Set<String>()
         for name in header {
             let key = name.trimmingSpaces
+            resolved.names.append(name)
             if ignored.contains(name) || ignored.contains(key) {
-                fields.append(nil)
+                resolved.fields.append(nil)
                 continue
             }
-            let target = columns[name] ?? columns[key] ?? (acceptsLumbungNames ? key : nil)
+            let declared = columns[name].map { (name, $0) } ?? columns[key].map { (key, $0) }
+            let target = declared?.1.field ?? (acceptsLumbungNames ? key : nil)
             guard let target else {
                 issues.append(RowIssue(
                     line: line, column: name, value: name, code: .rowUnmappedColumn,
                     rule: "the column is not in the mapping; map it to a field or list it in \"ignore\""))
-                fields.append(nil)
+                resolved.fields.append(nil)
                 continue
             }
+            if let declared { used.insert(declared.0) }
             guard let field = FlatField(name: target) else {
                 issues.append(RowIssue(
-                    line: line, column: name, value: target, code: acceptsLumbungNames && columns[name] == nil ? .rowUnmappedColumn : .rowMappingInvalid,
-                    rule: "not a Lumbung field: use id, nomor_kk, kode_wilayah, alamat, rt, rw, status, alasan_tidak_layak, desil, program, diperbarui, atribut.<code> or anggota.<field>"))
-                fields.append(nil)
+                    line: line, column: name, value: target, code: acceptsLumbungNames && declared == nil ? .rowUnmappedColumn : .rowMappingInvalid,
+                    rule: FlatField.unknownFieldRule))
+                resolved.fields.append(nil)
                 continue
             }
-            switch field {
-            case .attribute(let code), .memberAttribute(let code):
-                if let problem = Attributes.codeProblem(code, field: field.name) {
-                    issues.append(RowIssue(line: line, column: name, error: problem))
+            if let problem = field.attributeCodeProblem {
+                issues.append(RowIssue(line: line, column: name, error: problem))
+            }
+            add(field, name: name, at: name)
+            if let (key, column) = declared, column.translates {
+                let problems = column.valueProblems(field: field, at: "columns[\(Self.quoted(key))]", codeLists: codeLists)
+                issues += problems.map { RowIssue(line: line, error: $0) }
+                if problems.isEmpty {
+                    resolved.translations.append((resolved.fields.count, CellTranslation(column, field: field, codeLists: codeLists)))
                 }
-            default: break
             }
-            if let other = seen[field] {
-                issues.append(RowIssue(
-                    line: line, column: name, value: field.name, code: .rowMappingInvalid,
-                    rule: "the field is already mapped from column \(other)"))
-            }
-            seen[field] = name
-            fields.append(field)
+            resolved.fields.append(field)
         }
-        for required in [groupBy.field, .nomorKK, .kodeWilayah, .memberNama, .memberJenisKelamin, .memberHubungan]
-        where seen[required] == nil {
+        // Constants, and defaulted columns the file lacks, are columns of their own at the end.
+        var fixed = constants.sorted { $0.key < $1.key }.map { (field: $0.key, value: $0.value) }
+        fixed += columns.filter { !used.contains($0.key) && !header.contains($0.key) && $0.value.defaultValue != nil }
+            .sorted { $0.key < $1.key }.map { (field: $0.value.field, value: $0.value.defaultValue!) }
+        for (name, value) in fixed {
+            guard let field = FlatField(name: name) else {
+                issues.append(RowIssue(line: line, column: name, value: name, code: .rowMappingInvalid, rule: FlatField.unknownFieldRule))
+                continue
+            }
+            let path = "constants[\(Self.quoted(name))]"
+            issues += (field.attributeCodeProblem.map { [$0.atPath(path)] } ?? []).map { RowIssue(line: line, error: $0) }
+            issues += Column.targetProblems(field: field, value, at: path).map { RowIssue(line: line, error: $0) }
+            if field == groupBy.field {
+                issues.append(RowIssue(
+                    line: line, column: name, value: value, code: .rowMappingInvalid,
+                    rule: "rows are grouped by \(name), so it needs a column of the file, not a constant"))
+                continue
+            }
+            add(field, name: "\(name) (constant)", at: name)
+            resolved.names.append(name)
+            resolved.fields.append(field)
+            resolved.constantCells.append(value)
+        }
+        for required in FlatField.required(groupBy: groupBy) where seen[required] == nil {
             if issues.contains(where: { $0.value == required.name && $0.code == .rowMappingInvalid }) { continue }
             issues.append(RowIssue(
                 line: line, column: required.name, value: "", code: .rowMappingInvalid,
@@ -221,6 +290,6 @@ public struct ColumnMapping: Codable, Sendable, Hashable {
                     ? "rows are grouped by \(required.name), so a column must map to it"
                     : "a column must map to \(required.name), a required field"))
         }
-        return issues.isEmpty ? .success(fields) : .failure(RowIssues(issues: issues, firstLine: line))
+        return issues.isEmpty ? .success(resolved) : .failure(RowIssues(issues: issues, firstLine: line))
     }
 }

@@ -52,6 +52,14 @@ public enum FlatCells {
         Timestamp(date).description
     }
 
+    /// What a timestamp cell must hold.
+    public static let timestampRule = "a timestamp is written YYYY-MM-DDTHH:MM:SS.fffZ (UTC)"
+
+    /// The program names of a `program` cell: split at `|`, `,` or `;`, trimmed, empty ones dropped.
+    static func programNames(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == "|" || $0 == "," || $0 == ";" }).map(\.trimmingSpaces).filter { !$0.isEmpty }
+    }
+
     /// The time a cell holds (any form ``Timestamp/init(parsing:)`` reads, spaces around it
     /// ignored); nil when it holds none.
     public static func timestamp(cell: String) -> Date? {

@@ -28,9 +28,13 @@ struct FlatHouseholdDecoder: Sendable {
     private let householdAttributes: [(index: Int, code: String)]
     private let memberAttributes: [(index: Int, code: String)]
     private let householdColumns: [Int]
+    /// The mapping's value translations and constants; nil when it has none.
+    private let translator: RowTranslator?
 
-    init(header: [String], mapping: ColumnMapping, options: FlatRowDecoder.Options, fields: [FlatField?]) {
+    /// `header` names every column issues can name: the file's header, then one per constant.
+    init(header: [String], mapping: ColumnMapping, options: FlatRowDecoder.Options, fields: [FlatField?], translator: RowTranslator? = nil) {
         self.header = header
+        self.translator = translator
         self.mapping = mapping
         self.options = options
         self.fields = fields
@@ -53,7 +57,12 @@ struct FlatHouseholdDecoder: Sendable {
 
     private func decodeHousehold(_ group: FlatRowGroup, _ decoded: inout FlatDecodedGroup) -> Result<Household, RowIssues> {
         var issues = group.issues
-        let goodRows = group.rows.compactMap { row in row.cells.map { (line: row.line, cells: $0) } }
+        var goodRows = group.rows.compactMap { row in row.cells.map { (line: row.line, cells: $0) } }
+        if let translator {
+            for index in goodRows.indices {
+                translator.translate(&goodRows[index].cells, line: goodRows[index].line, names: header, issues: &issues)
+            }
+        }
         guard let first = goodRows.first else {
             return .failure(RowIssues(issues: issues, firstLine: group.firstLine))
         }
@@ -138,9 +147,7 @@ struct FlatHouseholdDecoder: Sendable {
         }
         var programs: Set<Program> = []
         if let text = cell(.program, cells) {
-            for part in text.split(whereSeparator: { $0 == "|" || $0 == "," || $0 == ";" }) {
-                let trimmed = part.trimmingSpaces
-                if trimmed.isEmpty { continue }
+            for trimmed in FlatCells.programNames(text) {
                 do { programs.insert(try Program(parsing: trimmed)) } catch { issue(line, .program, error, value: trimmed) }
             }
         }
@@ -148,7 +155,7 @@ struct FlatHouseholdDecoder: Sendable {
         if let text = cell(.diperbarui, cells) {
             updatedAt = FlatCells.timestamp(cell: text)
             if updatedAt == nil {
-                issue(line, .diperbarui, text, .householdInvalid, "a timestamp is written YYYY-MM-DDTHH:MM:SS.fffZ (UTC)")
+                issue(line, .diperbarui, text, .householdInvalid, FlatCells.timestampRule)
             }
         }
         var attributes = Attributes()

@@ -38,7 +38,7 @@ public struct FlatRowDecoder: Sendable {
     public let header: [String]
     public let mapping: ColumnMapping
     public let options: Options
-    /// The field of each column; nil for an ignored column.
+    /// The field of each column (nil for an ignored column), then one per constant of the mapping.
     public let fields: [FlatField?]
 
     let grouper: FlatRowGrouper
@@ -55,15 +55,17 @@ public struct FlatRowDecoder: Sendable {
         self.header = header
         self.mapping = mapping
         self.options = options
-        let fields: [FlatField?]
-        switch mapping.resolve(header: header, line: headerLine) {
-        case .success(let resolved): fields = resolved
+        let resolved: ColumnMapping.Resolved
+        switch mapping.resolved(header: header, line: headerLine) {
+        case .success(let result): resolved = result
         case .failure(let issues): throw issues
         }
+        let fields = resolved.fields
         self.fields = fields
-        func columnName(_ field: FlatField) -> String { fields.firstIndex(of: field).map { header[$0] } ?? field.name }
+        func columnName(_ field: FlatField) -> String { fields.firstIndex(of: field).map { resolved.names[$0] } ?? field.name }
         grouper = FlatRowGrouper(header: header, groupColumn: fields.firstIndex(of: mapping.groupBy.field)!, groupBy: mapping.groupBy)
-        householdDecoder = FlatHouseholdDecoder(header: header, mapping: mapping, options: options, fields: fields)
+        householdDecoder = FlatHouseholdDecoder(
+            header: resolved.names, mapping: mapping, options: options, fields: fields, translator: RowTranslator(resolved))
         fileChecks = FlatFileChecks(nikColumn: columnName(.memberNIK), kkColumn: columnName(.nomorKK), checksKK: mapping.groupBy == .id)
         groups = grouper
         checks = fileChecks

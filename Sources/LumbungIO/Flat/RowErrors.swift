@@ -14,6 +14,8 @@ extension LumbungError.Code {
     public static let rowUnmappedColumn = Self("row.unmappedColumn", .malformed)
     /// The mapping itself is wrong: an unknown field name, a field mapped twice, a required one missing.
     public static let rowMappingInvalid = Self("row.mappingInvalid", .malformed)
+    /// A cell is not in the format its mapped column declares (a date, a yes/no).
+    public static let rowValueFormat = Self("row.valueFormat", .malformed)
     /// An export meets an attribute code it was not told to write (the value would be lost).
     public static let rowAttributeNotExported = Self("row.attributeNotExported", .malformed)
 }

@@ -92,7 +92,7 @@ struct ImportRun {
         }
         let line = decoded.firstLine
         if storeIsEmpty {
-            try accept(household, existing: nil, loader: loader)
+            try accept(household, existing: nil, tx: tx, loader: loader)
             return
         }
         var issues: [RowIssue] = []
@@ -114,7 +114,7 @@ struct ImportRun {
         } else if !conflicts.isEmpty {
             waiting.append(Waiting(household: household, existing: existing, firstLine: line, conflicts: conflicts))
         } else {
-            try accept(household, existing: existing, loader: loader)
+            try accept(household, existing: existing, tx: tx, loader: loader)
         }
     }
 
@@ -125,21 +125,25 @@ struct ImportRun {
         for entry in settling {
             let standing = entry.conflicts.filter { !updatedByFile.contains($0.holder) }
             if standing.isEmpty {
-                try accept(entry.household, existing: entry.existing, loader: loader)
+                try accept(entry.household, existing: entry.existing, tx: tx, loader: loader)
             } else {
                 reject(RowIssues(issues: standing.map(\.issue), firstLine: entry.firstLine))
             }
         }
     }
 
-    private mutating func accept(_ household: Household, existing: HouseholdID?, loader: BulkLoader?) throws {
+    private mutating func accept(_ household: Household, existing: HouseholdID?, tx: ReadTransaction, loader: BulkLoader?) throws {
         if existing != nil && options.onExisting == .skip {
             summary.skipped += 1
             return
         }
         if let existing { updatedByFile.insert(existing) }
         summary.flaggedMembers += household.members.reduce(0) { $0 + ($1.nik.nik == nil ? 1 : 0) }
-        guard let loader, !stopped else { return }
+        guard let loader else {
+            try countWouldWrite(household, existing: existing, tx: tx)
+            return
+        }
+        guard !stopped else { return }
         var copy = household
         if let existing {
             copy.id = existing
@@ -150,6 +154,17 @@ struct ImportRun {
             copy.id = nil
             try loader.add(copy)
         }
+    }
+
+    /// A dry run counts what the write would do: new, updated, or unchanged (by the store's own rule).
+    private mutating func countWouldWrite(_ household: Household, existing: HouseholdID?, tx: ReadTransaction) throws {
+        guard let existing, let stored = try tx.household(id: existing) else {
+            summary.inserted += 1
+            return
+        }
+        var copy = household
+        copy.id = existing
+        if copy.isUnchanged(from: stored) { summary.unchanged += 1 } else { summary.updated += 1 }
     }
 
     private mutating func reject(_ issues: RowIssues) {
