@@ -220,7 +220,11 @@ import Testing
 
 extension FeedSnapshotMetricsTests {
     @Test func changeFeedAsServerSentEvents() async throws {
-        let fixture = try APIFixture(households: 12)
+        // A long wait allowed: the stream ends at its third event, however late a loaded
+        // machine commits it (the default 30 s was too short with a compiler on both cores).
+        var configuration = LumbungAPI<LumbungBasicRequestContext>.Configuration()
+        configuration.maxLongPoll = .seconds(600)
+        let fixture = try APIFixture(households: 12, configuration: configuration)
         let last = try await fixture.store.read { tx in try tx.lastSequence() }
         try await fixture.test { client in
             let store = fixture.store
@@ -229,7 +233,7 @@ extension FeedSnapshotMetricsTests {
                 try await store.write(actor: "during-stream") { tx in try tx.recordEvent("live") }
             }
             // The stream ends with its third event, the one committed while it is open.
-            let stream = try await client.call(.get, "/v1/changes?since=\(last - 2)&limit=3&wait=30", headers: [.accept: "text/event-stream"])
+            let stream = try await client.call(.get, "/v1/changes?since=\(last - 2)&limit=3&wait=600", headers: [.accept: "text/event-stream"])
             try await writer.value
             #expect(stream.status == .ok)
             #expect(stream.contentType == "text/event-stream")
@@ -239,7 +243,7 @@ extension FeedSnapshotMetricsTests {
             #expect(stream.body.contains("during-stream"))
 
             // A reconnecting client resumes after Last-Event-ID.
-            let resumed = try await client.call(.get, "/v1/changes?limit=1&wait=30", headers: [.accept: "text/event-stream", .init("Last-Event-ID")!: String(last)])
+            let resumed = try await client.call(.get, "/v1/changes?limit=1&wait=600", headers: [.accept: "text/event-stream", .init("Last-Event-ID")!: String(last)])
             let resumedIDs = resumed.body.split(separator: "\n").filter { $0.hasPrefix("id: ") }.map { Int($0.dropFirst(4))! }
             #expect(resumedIDs == [Int(last) + 1])
         }
