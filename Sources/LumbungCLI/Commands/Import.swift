@@ -123,7 +123,7 @@ struct Import: ParsableCommand {
         options.skipInvalid = skipInvalid
         options.dryRun = dryRun
         options.keepInvalidNIK = keepInvalidNIK
-        options.encoding = encoding == .utf8 ? .utf8 : .windows1252
+        options.encoding = encoding.value
         options.actor = actor
         if let mapping {
             options.mapping = try ColumnMapping(json: try Data(contentsOf: URL(fileURLWithPath: mapping)))
@@ -224,4 +224,6 @@ enum MatchByChoice: String, ExpressibleByArgument, CaseIterable {
 enum EncodingChoice: String, ExpressibleByArgument, CaseIterable {
     case utf8
     case windows1252 = "windows-1252"
+
+    var value: CSVTextEncoding { self == .utf8 ? .utf8 : .windows1252 }
 }
