@@ -25,6 +25,12 @@ struct CLIMappingInferTests {
         return compressed
     }
 
+    /// Fills the blanks of the mapping at `path` into `output`.
+    func fill(_ path: String, to output: String, answers: [String: String], constants: [String: String]) throws {
+        let json = try Data(contentsOf: URL(fileURLWithPath: path))
+        try fillMappingBlanks(json, answers: answers, constants: constants).write(to: URL(fileURLWithPath: output))
+    }
+
     func infer(_ arguments: [String], in example: CLIMappingTests.Example) throws -> CLITests.Result {
         try CLITests.run(["mapping", "infer"] + arguments, store: nil, in: example.directory)
     }
@@ -52,7 +58,7 @@ struct CLIMappingInferTests {
 
         // Filled in as the operator would, it imports the file.
         let filled = example.directory.sub("filled.json")
-        try MappingInferenceFill.fill(proposed, to: filled, answers: [
+        try fill(proposed, to: filled, answers: [
             "aktif": "ditetapkan", "nonaktif-mampu": "tidak_layak:mampu", "Istri": "istri_suami",
             "S1": "sarjana", "D3": "diploma", "SLTA": "sma",
         ], constants: ["kode_wilayah": "32.16.01.2001"])
@@ -82,7 +88,7 @@ struct CLIMappingInferTests {
         #expect(try infer([csv, "--out", proposed, "--rows", "3"], in: example).status == 0)
         let filled = example.directory.sub("filled.json")
         // The first three rows (one household) are all it read: its four blanks are filled, not the constant.
-        try MappingInferenceFill.fill(proposed, to: filled, answers: ["aktif": "ditetapkan", "Istri": "istri_suami", "S1": "sarjana", "D3": "diploma"], constants: [:])
+        try fill(proposed, to: filled, answers: ["aktif": "ditetapkan", "Istri": "istri_suami", "S1": "sarjana", "D3": "diploma"], constants: [:])
         let refused = try example.run(["import", csv, "--mapping", filled])
         #expect(refused.status == 3)
         #expect(refused.stderr.contains(#"columns[10].constant '': kode_wilayah: is required, so it cannot be empty"#), "\(refused.stderr)")
@@ -94,24 +100,5 @@ struct CLIMappingInferTests {
         let unreadable = try infer([latin], in: example)
         #expect(unreadable.status == 3 && unreadable.stderr.contains("--encoding windows-1252"), "\(unreadable.stderr)")
         #expect(try infer([latin, "--encoding", "windows-1252"], in: example).status == 0)
-    }
-}
-
-/// Fills a proposed mapping's blanks as an operator would.
-enum MappingInferenceFill {
-    static func fill(_ path: String, to output: String, answers: [String: String], constants: [String: String]) throws {
-        var tree = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
-        var columns = try #require(tree["columns"] as? [[String: Any]])
-        for index in columns.indices {
-            if var fillIn = columns[index]["fill_in"] as? [String: String] {
-                for key in fillIn.keys { fillIn[key] = answers[key] ?? fillIn[key] }
-                columns[index]["fill_in"] = fillIn
-            }
-            if let field = columns[index]["field"] as? String, let value = constants[field], columns[index]["constant"] != nil {
-                columns[index]["constant"] = value
-            }
-        }
-        tree["columns"] = columns
-        try JSONSerialization.data(withJSONObject: tree).write(to: URL(fileURLWithPath: output))
     }
 }

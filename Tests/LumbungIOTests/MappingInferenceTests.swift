@@ -139,7 +139,7 @@ struct MappingInferenceTests {
         #expect(refused?.rule.contains("fill in the Lumbung value") == true && refused?.rule.contains("status must be one of usulan") == true)
         #expect(refused?.rule.contains("columns[10].constant") == true, "the missing kode wilayah is named too: \(String(describing: refused))")
 
-        let filled = try Self.fill(proposal.mappingFile, with: [
+        let filled = try fillMappingBlanks(Data(proposal.mappingFile), answers: [
             "aktif": "ditetapkan", "nonaktif-mampu": "tidak_layak:mampu", "Istri": "istri_suami",
             "S1": "sarjana", "D3": "diploma", "SLTA": "sma",
         ], constants: ["kode_wilayah": "32.16.01.2001"])
@@ -150,27 +150,9 @@ struct MappingInferenceTests {
         #expect(mapping.ignore == ["NO", "DISABILITAS", "PUNYA_KIP"])
 
         // A wrong fill-in is checked like a value map's target, at its own path.
-        let wrong = try Self.fill(proposal.mappingFile, with: ["aktif": "aktif"], constants: [:])
+        let wrong = try fillMappingBlanks(Data(proposal.mappingFile), answers: ["aktif": "aktif"], constants: [:])
         let error = #expect(throws: LumbungError.self) { try ColumnMapping(json: wrong) }
         #expect(error?.field == #"columns[3].fill_in["aktif"]"# && error?.value == "aktif" && error?.rule.hasPrefix("status must be one of") == true)
-    }
-
-    /// Fills a proposal's blanks as an operator would: each `fill_in` entry from `answers` (left
-    /// as it is when not answered), each empty constant from `constants`.
-    static func fill(_ bytes: [UInt8], with answers: [String: String], constants: [String: String]) throws -> Data {
-        var tree = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
-        var columns = try #require(tree["columns"] as? [[String: Any]])
-        for index in columns.indices {
-            if var fillIn = columns[index]["fill_in"] as? [String: String] {
-                for key in fillIn.keys { fillIn[key] = answers[key] ?? fillIn[key] }
-                columns[index]["fill_in"] = fillIn
-            }
-            if let field = columns[index]["field"] as? String, let value = constants[field], columns[index]["constant"] != nil {
-                columns[index]["constant"] = value
-            }
-        }
-        tree["columns"] = columns
-        return try JSONSerialization.data(withJSONObject: tree)
     }
 
     // MARK: Bounded sample

@@ -31,7 +31,8 @@ struct Import: ParsableCommand {
                "group_by": "nomor_kk" (or "id"), "ignore": ["NO"],
                "lumbung_names": true (headers that are field names need no entry)}
             ("columns" may also be {"HEADER": "field" or {"field": …, "values": …}}.) The mapping \
-            is checked when loaded: an error names its JSON path, e.g. columns[1].values["aktif"].
+            is checked when loaded: an error names its JSON path, e.g. columns[1].values["aktif"]. \
+            `lumbung mapping infer FILE` proposes a mapping from the file itself.
 
             Every household is validated first, and every problem is reported with its line, \
             column, value and rule: as CSV (--report, default FILE.issues.csv), grouped by column, \
