@@ -31,7 +31,8 @@ struct Import: ParsableCommand {
                "group_by": "nomor_kk" (or "id"), "ignore": ["NO"],
                "lumbung_names": true (headers that are field names need no entry)}
             ("columns" may also be {"HEADER": "field" or {"field": …, "values": …}}.) The mapping \
-            is checked when loaded: an error names its JSON path, e.g. columns[1].values["aktif"].
+            is checked when loaded: an error names its JSON path, e.g. columns[1].values["aktif"]. \
+            `lumbung mapping infer FILE` proposes a mapping from the file itself.
 
             Every household is validated first, and every problem is reported with its line, \
             column, value and rule: as CSV (--report, default FILE.issues.csv), grouped by column, \
@@ -123,7 +124,7 @@ struct Import: ParsableCommand {
         options.skipInvalid = skipInvalid
         options.dryRun = dryRun
         options.keepInvalidNIK = keepInvalidNIK
-        options.encoding = encoding == .utf8 ? .utf8 : .windows1252
+        options.encoding = encoding.value
         options.actor = actor
         if let mapping {
             options.mapping = try ColumnMapping(json: try Data(contentsOf: URL(fileURLWithPath: mapping)))
@@ -224,4 +225,6 @@ enum MatchByChoice: String, ExpressibleByArgument, CaseIterable {
 enum EncodingChoice: String, ExpressibleByArgument, CaseIterable {
     case utf8
     case windows1252 = "windows-1252"
+
+    var value: CSVTextEncoding { self == .utf8 ? .utf8 : .windows1252 }
 }

@@ -79,8 +79,8 @@ indirect enum MappingJSON: Decodable {
 struct MappingReader {
     private(set) var problems: [LumbungError] = []
 
-    static let topKeys = ["code_lists", "columns", "group_by", "ignore", "lumbung_names"]
-    static let columnKeys = ["header", "field", "values", "code_list", "default", "constant", "format"]
+    static let topKeys = ["code_lists", "columns", "group_by", "ignore", "lumbung_names", "notes"]
+    static let columnKeys = ["header", "field", "values", "code_list", "default", "constant", "format", "fill_in", "seen"]
 
     mutating func mapping(_ tree: MappingJSON) -> ColumnMapping {
         var mapping = ColumnMapping()
@@ -103,6 +103,14 @@ struct MappingReader {
                 mapping.ignore = items.enumerated().compactMap { string($1, at: "ignore[\($0)]") }
             } else {
                 fail("ignore", ignore.kind, "must be an array of header names")
+            }
+        }
+        if let notes = top["notes"] {
+            // What `mapping infer` tells the operator; read past.
+            if case .array(let items) = notes {
+                for (index, item) in items.enumerated() { _ = string(item, at: "notes[\(index)]") }
+            } else {
+                fail("notes", notes.kind, "must be an array of strings")
             }
         }
         if let names = top["lumbung_names"] {
@@ -148,7 +156,7 @@ struct MappingReader {
                 fail(path + ".constant", nil, "a constant is for a field the file has no column for: give it no header, in the columns array")
                 return
             }
-            if let extra = ["values", "code_list", "default", "format"].first(where: { spec[$0] != nil }) {
+            if let extra = ["values", "code_list", "default", "format", "fill_in", "seen"].first(where: { spec[$0] != nil }) {
                 fail(path + "." + extra, nil, "a constant column takes only \"field\" and \"constant\"")
             }
             guard let value = scalar(constant, at: path + ".constant") else { return }
@@ -175,6 +183,14 @@ struct MappingReader {
             if column.format == nil { fail(path + ".format", name, "a format is one of " + CellFormat.names.joined(separator: ", ")) }
         }
         report(column.valueProblems(field: field, at: path, codeLists: mapping.codeLists))
+        if let fillIn = spec["fill_in"] { filledIn(fillIn, field: field, at: path, into: &column) }
+        if let seen = spec["seen"], let counts = object(seen, at: path + ".seen") {
+            // The sample's counts `mapping infer` wrote; read past.
+            for (key, count) in counts.sorted(by: { $0.key < $1.key }) {
+                if case .integer = count { continue }
+                fail("\(path).seen[\(ColumnMapping.quoted(key))]", count.kind, "must be a number: how often the sample held the value")
+            }
+        }
         if let list = column.codeList, let entries = mapping.codeLists[list] {
             // A code list's values are checked against each field that uses it.
             for (code, value) in entries.sorted(by: { $0.key < $1.key }) {
@@ -190,6 +206,25 @@ struct MappingReader {
             fail(path + ".header", header, "the header is mapped twice")
         }
         mapping.columns[header] = column
+    }
+
+    /// `"fill_in"`: the cells `mapping infer` could not place, each to be given its Lumbung value.
+    /// A filled entry reads like one of `"values"`; one left `""` is refused, naming its path.
+    private mutating func filledIn(_ tree: MappingJSON, field: FlatField, at path: String, into column: inout ColumnMapping.Column) {
+        guard let entries = valueMap(tree, at: path + ".fill_in") else { return }
+        for (key, target) in entries.sorted(by: { $0.key < $1.key }) {
+            let place = path + ".fill_in[\(ColumnMapping.quoted(key))]"
+            if target.isEmpty {
+                // The field's own rule for a value it does not know says what the target may be.
+                let choices = field.problem(inCell: "\u{FFFD}").map { "; \($0.rule.hasPrefix(field.name) ? "" : field.name + " ")\($0.rule)" } ?? ""
+                fail(place, target, "fill in the Lumbung value for this cell, or move it to \"values\" with \"\" to leave the field empty" + choices)
+            } else if column.values[key] != nil {
+                fail(place, key, "the cell is in \"values\" too: give it once")
+            } else {
+                report(ColumnMapping.Column.targetProblems(field: field, target, at: place))
+                column.values[key] = target
+            }
+        }
     }
 
     @discardableResult
