@@ -114,6 +114,14 @@ struct ShippedMappingTests {
     /// The answers an operator gives the shipped BPS mapping's `fill_in` blanks for the sample.
     static let bpsAnswers = ["6": "orang_tua", "8": "lainnya", "1": "tidak_sekolah"]
 
+    /// The shipped BPS mapping with ``bpsAnswers`` filled in, written into `place`; its path.
+    static func filledBPSMapping(in place: Place) throws -> String {
+        let filled = place.directory.sub("bps.mapping.json")
+        let shipped = try Data(contentsOf: URL(fileURLWithPath: folder + "/bps-susenas.mapping.json"))
+        try fillMappingBlanks(shipped, answers: bpsAnswers, constants: [:]).write(to: URL(fileURLWithPath: filled))
+        return filled
+    }
+
     /// As shipped, the BPS mapping is refused, naming its first undecided code; nothing is read.
     @Test func theBPSMappingIsRefusedUntilItsUndecidedCodesAreFilledIn() throws {
         let place = Place()
@@ -132,9 +140,7 @@ struct ShippedMappingTests {
     @Test func theBPSSampleImportsWithItsShippedMappingFilledIn() throws {
         let place = Place()
         let store = place.store("store")
-        let filled = place.directory.sub("bps.mapping.json")
-        let shipped = try Data(contentsOf: URL(fileURLWithPath: Self.folder + "/bps-susenas.mapping.json"))
-        try fillMappingBlanks(shipped, answers: Self.bpsAnswers, constants: [:]).write(to: URL(fileURLWithPath: filled))
+        let filled = try Self.filledBPSMapping(in: place)
 
         let imported = try place.run(["import", Self.folder + "/bps-susenas.csv", "--mapping", filled], store: store)
         #expect(imported.status == 0, "\(imported.stderr)")
@@ -166,9 +172,7 @@ struct ShippedMappingTests {
     @Test func aBPSCodeLeftOutOfTheListIsRefusedNotGuessed() throws {
         let place = Place()
         let store = place.store("store")
-        let filled = place.directory.sub("bps.mapping.json")
-        let shipped = try Data(contentsOf: URL(fileURLWithPath: Self.folder + "/bps-susenas.mapping.json"))
-        try fillMappingBlanks(shipped, answers: Self.bpsAnswers, constants: [:]).write(to: URL(fileURLWithPath: filled))
+        let filled = try Self.filledBPSMapping(in: place)
         var lines = try String(contentsOfFile: Self.folder + "/bps-susenas.csv", encoding: .utf8).split(separator: "\n").map(String.init)
         lines[1] = lines[1].replacingOccurrences(of: ",8,0", with: ",8,9")  // Budi: CACAT 9
         let csv = place.directory.sub("bps.csv")
