@@ -63,8 +63,8 @@ struct ShippedMappingTests {
         let tree = try Self.json("lumbung.mapping.json")
         let columns = try Self.columns("lumbung.mapping.json")
         let layout = (FlatField.householdFields + FlatField.memberFields).map(\.name)
-        #expect(columns.map { $0["header"] as? String } == layout)
-        #expect(columns.map { $0["field"] as? String } == layout, "every header maps to itself")
+        #expect(columns.map { $0["header"] as? String ?? "" } == layout)
+        #expect(columns.map { $0["field"] as? String ?? "" } == layout, "every header maps to itself")
         #expect(columns.allSatisfy { Set($0.keys) == ["header", "field"] }, "a rename only, nothing translated")
         #expect(tree["group_by"] as? String == "nomor_kk" && tree["lumbung_names"] as? Bool == true)
 
