@@ -193,6 +193,11 @@ struct ShippedMappingTests {
         #expect((relation["fill_in"] as? [String: String]).map { Set($0.keys) } == Set(ForeignVocabulary.bpsRelationNotes.keys))
         let marital = try Self.column("bps-susenas.mapping.json", header: "STA_KAWIN")
         #expect(lists[marital["code_list"] as? String ?? ""] == ForeignVocabulary.bpsMaritalCodes)
+
+        // The register example (Examples/Mapping) uses the same BPS relation codes.
+        let example = try Data(contentsOf: URL(fileURLWithPath: CLIMappingTests.examples + "/register-lama.mapping.json"))
+        let exampleLists = try #require((try JSONSerialization.jsonObject(with: example) as? [String: Any])?["code_lists"] as? [String: [String: String]])
+        #expect(exampleLists["hubungan_bps"] == ForeignVocabulary.bpsRelationCodes)
     }
 
     /// Every code-list target is a Lumbung name (or `""`), never a number: the loader would accept
