@@ -11,7 +11,7 @@ old="$1" new="$2" dir="${3:-/tmp/lumbung-instructions}"
 command -v valgrind > /dev/null || { echo "valgrind is needed: apt-get install valgrind" >&2; exit 1; }
 mkdir -p "$dir"
 # valgrind cannot read the release binaries' debug info: count stripped copies.
-objcopy --strip-debug "$old" "$dir/old"; objcopy --strip-debug "$new" "$dir/new"
+objcopy --strip-debug "$old" "$dir/old.bin"; objcopy --strip-debug "$new" "$dir/new.bin"
 [ -f "$dir/s1m/data.mdb" ] || "$old" generate --households 1000000 --seed 1 --store "$dir/s1m" > /dev/null 2>&1
 [ -s "$dir/h50k.csv" ] || "$old" generate --kabupaten 32.16 --households 50000 --seed 1 --out "$dir/h50k.csv" > /dev/null 2>&1
 [ -s "$dir/h10k.csv" ] || "$old" generate --kabupaten 32.16 --households 10000 --seed 1 --out "$dir/h10k.csv" > /dev/null 2>&1
@@ -20,7 +20,7 @@ objcopy --strip-debug "$old" "$dir/old"; objcopy --strip-debug "$new" "$dir/new"
 
 count() { # which binary, label, arguments…
   local bin="$1" label="$2"; shift 2
-  valgrind --tool=callgrind --callgrind-out-file="$dir/$bin.$label.out" "$dir/$bin" "$@" > /dev/null 2> "$dir/$bin.$label.log"
+  valgrind --tool=callgrind --callgrind-out-file="$dir/$bin.$label.out" "$dir/$bin.bin" "$@" > /dev/null 2> "$dir/$bin.$label.log"
   grep -E '^(summary|totals):' "$dir/$bin.$label.out" | head -1 | awk '{print $2}'
 }
 run() { # which binary: the commands, each on its own fresh copies
