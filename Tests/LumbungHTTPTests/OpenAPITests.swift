@@ -63,6 +63,31 @@ import Testing
         }
     }
 
+    /// The document restates the core's coded names as enums for clients; each must be the
+    /// core's list exactly, so a name added or renamed in its one home fails here until the
+    /// document follows.
+    @Test func codedEnumsAreTheCoresNames() throws {
+        func enums(_ key: String) -> [[String]] {
+            let pattern = key + #": \{type: string, enum: \[([^\]]*)\]"#
+            let regex = try! NSRegularExpression(pattern: pattern)
+            let text = OpenAPIDocument.yaml
+            return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { match in
+                text[Range(match.range(at: 1), in: text)!].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            }
+        }
+        let expected: [(String, [String])] = [
+            ("hubungan", Relation.allCases.map(\.name)),
+            ("jenis_kelamin", Sex.allCases.map(\.letter)),
+            ("status_nik", NIKStatus.Kind.allCases.map(\.rawValue)),
+            ("name: by, in: query, schema", SnapshotDiff.Grouping.allCases.map(\.rawValue)),
+        ]
+        for (key, names) in expected {
+            let found = enums(key)
+            #expect(!found.isEmpty, "no enum for \(key) in openapi.yaml")
+            for list in found { #expect(list == names, "openapi.yaml's \(key) enum is not the core's list") }
+        }
+    }
+
     /// The query parameters the document names for each operation: inline `{name: X, in: query`
     /// entries and references to `components/parameters` that are query parameters.
     static func queryParameters() -> [(String, String, [String])] {
