@@ -44,6 +44,27 @@ struct MappingValuesTests {
         }
     }
 
+    /// Case does not count: a cell written in another case finds its key, unless the keys that
+    /// differ only in case map to different values; then only an exact spelling maps.
+    @Test func valueMapsIgnoreCaseAsTheModelSays() throws {
+        var random = Seeded(state: 29)
+        let words = ["Istri", "ISTRI", "istri", "Ya", "YA", "S1", "s1", "aktif", "Kepala Keluarga"]
+        for _ in 0..<300 {
+            var values: [String: String] = [:]
+            for word in words where Bool.random(using: &random) { values[word] = ["a", "b", "v-" + word].randomElement(using: &random)! }
+            let column = ColumnMapping.Column(field: "atribut.x", values: values)
+            let translation = CellTranslation(column, field: .attribute("x"), codeLists: [:])
+            for _ in 0..<20 {
+                let word = words.randomElement(using: &random)!
+                let cell = String(word.map { Bool.random(using: &random) ? Character($0.uppercased()) : Character($0.lowercased()) })
+                // The model: as written; else every key equal but for case, if they agree.
+                let folded = Set(values.filter { $0.key.lowercased() == cell.lowercased() }.map(\.value))
+                let expected = values[cell] ?? (folded.count == 1 ? folded.first! : cell)
+                #expect(try translation.translate(cell).get() == expected, "cell '\(cell)' values \(values)")
+            }
+        }
+    }
+
     /// Dates written every supported way read back as the same day; the Excel serial is checked
     /// against Foundation's calendar (days since 1899-12-30 for dates after February 1900).
     @Test func dateFormatsReadEveryDayAsTheModelSays() throws {

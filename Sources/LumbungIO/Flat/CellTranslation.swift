@@ -6,11 +6,16 @@ import Lumbung
 /// ```swift
 /// let status = CellTranslation(.init(field: "status", values: ["aktif": "ditetapkan"]), field: .status, codeLists: [:])
 /// status.translate("aktif")   // .success("ditetapkan")
+/// status.translate("AKTIF")   // .success("ditetapkan"): case does not count
 /// status.translate("usulan")  // .success("usulan"): not in the map, passed on
 /// ```
 struct CellTranslation: Sendable {
     /// The file's cell text (trimmed) → Lumbung's value; the column's `values` win over its code list.
     let lookup: [String: String]
+    /// The same keys lowercased, for a cell whose case differs from every key (`ISTRI` for
+    /// `Istri`). A lowercased key whose spellings map to different values is left out: only an
+    /// exact spelling reaches those.
+    let foldedLookup: [String: String]
     let defaultValue: String?
     let format: CellFormat?
 
@@ -20,6 +25,12 @@ struct CellTranslation: Sendable {
         var trimmed: [String: String] = [:]
         for (key, value) in lookup { trimmed[key.trimmingSpaces] = value }
         self.lookup = trimmed
+        var folded: [String: String?] = [:]
+        for (key, value) in trimmed {
+            let fold = key.lowercased()
+            if let seen = folded[fold] { folded[fold] = seen == value ? seen : .some(nil) } else { folded[fold] = value }
+        }
+        foldedLookup = folded.compactMapValues { $0 }
         defaultValue = column.defaultValue
         format = column.format
     }
@@ -30,7 +41,9 @@ struct CellTranslation: Sendable {
     func translate(_ cell: String) -> Result<String, LumbungError> {
         let text = cell.trimmingSpaces
         if text.isEmpty { return .success(defaultValue ?? text) }
-        if let mapped = lookup[text] { return .success(mapped) }
+        if let mapped = lookup[text] ?? (foldedLookup.isEmpty ? nil : foldedLookup[text.lowercased()]) {
+            return .success(mapped)
+        }
         guard let format else { return .success(cell) }
         return format.read(text)
     }
