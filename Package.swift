@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
     ],
     targets: [
         // System libraries: Debian's liblmdb-dev and libzstd-dev.
@@ -79,6 +80,20 @@ let package = Package(
         // File import/export: flat CSV and JSON Lines, optionally zstd-compressed.
         .target(name: "LumbungIO", dependencies: ["Lumbung", "CZstd"]),
 
+        // Publishing snapshots into PostgreSQL for national queries and BI (`lumbung publish`):
+        // its own target, so the core and LumbungIO never depend on postgres-nio.
+        .target(
+            name: "LumbungPublish",
+            dependencies: [
+                "Lumbung",
+                "LumbungIO",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
         // The HTTP adapter: REST under /v1, DCI search, change feed, metrics (Hummingbird 2).
         .target(
             name: "LumbungHTTP",
@@ -117,6 +132,7 @@ let package = Package(
                 "LumbungSynthetic",
                 "LumbungIO",
                 "LumbungHTTP",
+                "LumbungPublish",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

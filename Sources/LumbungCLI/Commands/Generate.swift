@@ -6,11 +6,14 @@ import LumbungSynthetic
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load a deterministic synthetic kabupaten into the store, or write it to a CSV or JSON Lines file.",
+        abstract: "Load deterministic synthetic households (a kabupaten, a provinsi or the nation) into the store, or write them to a CSV or JSON Lines file.",
         discussion: """
             Generates realistic, valid households for one kabupaten/kota (members, NIKs, Nomor KK, \
             desil, programs, housing answers) from a seed: the same kabupaten, seed and count always \
-            give the same households, and the same bytes in a file. Without --out they are \
+            give the same households, and the same bytes in a file. --wilayah 32 spreads them over \
+            every kabupaten/kota of a provinsi, --wilayah ID over the nation's, in proportion to \
+            population (largest-remainder apportionment), kabupaten after kabupaten; NIK and Nomor \
+            KK stay unique throughout (both begin with the kecamatan code). Without --out they are \
             bulk-loaded into the store in one transaction (all or nothing), creating the store if \
             needed.
 
@@ -22,23 +25,30 @@ struct Generate: ParsableCommand {
             standard output (say --format). --jsonl FILE is short for --out FILE --format jsonl.
 
             Progress and a summary go to standard error. Exit codes: 0 ok, 1 storage or I/O \
-            error, 2 bad option, 3 not a kabupaten/kota code.
+            error, 2 bad option, 3 not a region code generate takes.
 
             Example:
               lumbung generate --store /tmp/bekasi --households 100000 --seed 7
               lumbung generate --store /tmp/bandung --kabupaten 32.04
               lumbung generate --households 50000 --out bekasi.csv
               lumbung generate --kabupaten 32.73 --out kota-bandung.jsonl.zst
+              lumbung generate --wilayah 32 --households 1000000 --out jawa-barat.csv.zst
+              lumbung generate --wilayah ID --households 100000 --store /tmp/nasional
               lumbung generate --households 10 --format csv --out - | head
             """)
 
     @OptionGroup var storeOptions: StoreOptions
 
     @Option(help: ArgumentHelp("The kabupaten/kota code, e.g. 32.16 (Kabupaten Bekasi).", valueName: "code"))
-    var kabupaten: String = "32.16"
+    var kabupaten: String?
 
     @Option(help: ArgumentHelp(
-        "How many households (default: population / 10 for the kabupaten; at most \(SyntheticKabupaten.uniqueHouseholdLimit)).",
+        "A provinsi (32), a kabupaten/kota (32.16) or \(Self.nation) for the nation: the households are spread over its kabupaten by population.",
+        valueName: "code"))
+    var wilayah: String?
+
+    @Option(help: ArgumentHelp(
+        "How many households in all (default: population / 10 of the region; at most \(SyntheticKabupaten.uniqueHouseholdLimit)).",
         valueName: "n"))
     var households: Int?
 
@@ -56,7 +66,11 @@ struct Generate: ParsableCommand {
     @Option(help: ArgumentHelp("Same as --out FILE --format jsonl.", valueName: "file"))
     var jsonl: String?
 
+    /// The `--wilayah` value for the whole nation.
+    static let nation = "ID"
+
     func validate() throws {
+        if kabupaten != nil && wilayah != nil { throw ValidationError("give --kabupaten or --wilayah, not both") }
         if let households, households < 0 || households > SyntheticKabupaten.uniqueHouseholdLimit {
             throw ValidationError("--households must be 0...\(SyntheticKabupaten.uniqueHouseholdLimit)")
         }
@@ -75,25 +89,22 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
-        let code = try KodeWilayah(kabupaten)
-        guard code.level == .kabupaten else {
-            throw LumbungError(.wilayahLevel, field: "kabupaten", value: code.dotted, rule: "generate needs a kabupaten/kota code such as 32.16")
-        }
-        let count = households ?? SyntheticKabupaten.defaultHouseholdCount(for: code)
-        let generator = SyntheticKabupaten(kabupaten: code, seed: seed)
-        let name = code.name ?? code.dotted
-        Terminal.note("generating \(count) households for \(code.dotted) \(name), seed \(seed)")
+        let code = try region()
+        let count = try households ?? SyntheticRegion.defaultHouseholdCount(for: code)
+        let generator = try SyntheticRegion(wilayah: code, households: count, seed: seed).households
+        let name = code.map { "\($0.dotted) \($0.name ?? "")" } ?? "the nation"
+        Terminal.note("generating \(count) households for \(name) (\(generator.region.shares.count) kabupaten/kota), seed \(seed)")
 
         var progress = Progress(total: count)
         var members = 0
         if let target {
-            members = try write(generator.households(count: count), to: target.path, as: target.format, progress: &progress)
+            members = try write(generator, to: target.path, as: target.format, progress: &progress)
         } else {
             let store = try storeOptions.open(create: true)
             try store.bulkLoad(actor: "generate") { loader in
                 progress = Progress(total: count)  // a retried load starts again
                 members = 0
-                for household in generator.households(count: count) {
+                for household in generator {
                     try loader.add(household)
                     members += household.members.count
                     progress.advance()
@@ -109,10 +120,21 @@ struct Generate: ParsableCommand {
                 + "(\(Int(rate.rounded())) households/s) → \(target?.path ?? storeOptions.path)")
     }
 
+    /// The region of `--wilayah` or `--kabupaten` (default 32.16); nil for the nation.
+    private func region() throws -> KodeWilayah? {
+        if let wilayah, wilayah.uppercased() == Self.nation { return nil }
+        let code = try KodeWilayah(wilayah ?? kabupaten ?? "32.16")
+        if wilayah == nil, code.level != .kabupaten {
+            throw LumbungError(.wilayahLevel, field: "kabupaten", value: code.dotted, rule: "generate --kabupaten needs a kabupaten/kota code such as 32.16 (--wilayah takes a provinsi)")
+        }
+        _ = try SyntheticRegion.kabupaten(of: code)  // a kecamatan or desa fails here, before any work
+        return code
+    }
+
     /// Streams the households to a file with the ids a fresh store would give them; returns the
     /// member count. Batches are generated and encoded on every core, then written in order, so
     /// the bytes are the same as one thread would write, in constant memory.
-    private func write(_ households: SyntheticHouseholds, to path: String, as format: FileFormat, progress: inout Progress) throws -> Int {
+    private func write(_ households: SyntheticRegionHouseholds, to path: String, as format: FileFormat, progress: inout Progress) throws -> Int {
         let writer = try HouseholdFileWriter(path: path, format: format, attributeCodes: SyntheticKabupaten.attributeCodes)
         let encoder = writer.encoder
         let parts = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -139,7 +161,7 @@ struct Generate: ParsableCommand {
 
     /// Generates and encodes `range` split into `parts` slices, one per thread, in order.
     private static func encodeInParallel(
-        _ households: SyntheticHouseholds, _ range: Range<Int>, parts: Int, _ encoder: HouseholdFileWriter.Encoder
+        _ households: SyntheticRegionHouseholds, _ range: Range<Int>, parts: Int, _ encoder: HouseholdFileWriter.Encoder
     ) -> [Result<(bytes: [UInt8], households: Int, members: Int), Error>] {
         let results = Locked([Result<(bytes: [UInt8], households: Int, members: Int), Error>?](repeating: nil, count: parts))
         let size = (range.count + parts - 1) / parts

@@ -1,0 +1,250 @@
+import Foundation
+import Lumbung
+import Testing
+
+/// The national roll-up through the real binary: many kabupaten from the generator, the DuckDB
+/// query set over their snapshot packages, and `lumbung publish` into a real PostgreSQL 15.
+@Suite(.serialized) struct NationalTests {
+    static let period = "2026-11"
+    /// The package root, for tools/national.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// A store of one generated kabupaten with a snapshot of `period`.
+    static func kabupatenStore(_ code: String, households: Int, in directory: TemporaryDirectory) throws -> String {
+        let store = directory.sub("store-\(code)")
+        let generate = try CLITests.run(["generate", "--kabupaten", code, "--households", String(households), "--seed", "3"], store: store, in: directory)
+        try #require(generate.status == 0, "\(generate.stderr)")
+        return store
+    }
+
+    static func snapshot(_ store: String, replacing: Bool = false, in directory: TemporaryDirectory) throws -> SnapshotManifest {
+        let arguments = ["snapshot", "create", period] + (replacing ? ["--replace", "--reason", "test"] : [])
+        let create = try CLITests.run(arguments, store: store, in: directory)
+        try #require(create.status == 0, "\(create.stderr)")
+        return try manifest(store)
+    }
+
+    static func manifest(_ store: String) throws -> SnapshotManifest {
+        let path = "\(store)/snapshots/\(period)/manifest.json"
+        return try SnapshotManifest.decode(try Data(contentsOf: URL(fileURLWithPath: path)), name: period)
+    }
+
+    // MARK: Generator
+
+    @Test func generateOverAProvinceLoadsUniqueIdentitiesIntoOneStore() throws {
+        let directory = TemporaryDirectory("lumbung-national")
+        let store = directory.sub("jabar")
+        // The store refuses a repeated NIK or Nomor KK, so a complete bulk load proves uniqueness.
+        let result = try CLITests.run(["generate", "--wilayah", "32", "--households", "3000", "--seed", "4"], store: store, in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("27 kabupaten/kota"), "\(result.stderr)")
+        let manifest = try Self.snapshot(store, in: directory)
+        #expect(manifest.households == 3000)
+        let kabupaten = manifest.counts.filter { $0.level == "kabupaten" }
+        #expect(kabupaten.count == 27)
+        #expect(kabupaten.allSatisfy { $0.wilayah!.hasPrefix("32.") })
+        // Kabupaten Bogor (32.01) is the most populous: it gets the largest share.
+        #expect(kabupaten.max { $0.total.households < $1.total.households }?.wilayah == "32.01")
+        // The same region, seed and count give the same bytes.
+        let first = try CLITests.run(["generate", "--wilayah", "32", "--households", "500", "--out", "-", "--format", "csv"], in: directory)
+        let second = try CLITests.run(["generate", "--wilayah", "32", "--households", "500", "--out", "-", "--format", "csv"], in: directory)
+        #expect(first.status == 0 && first.stdout == second.stdout && !first.stdout.isEmpty)
+        // A kecamatan is not a region to spread over; --kabupaten and --wilayah together are refused.
+        #expect(try CLITests.run(["generate", "--wilayah", "32.16.01", "--households", "5"], store: directory.sub("x"), in: directory).status == 3)
+        #expect(try CLITests.run(["generate", "--wilayah", "32", "--kabupaten", "32.16"], store: directory.sub("y"), in: directory).status == 2)
+    }
+
+    // MARK: DuckDB
+
+    @Test func duckDBQuerySetAgreesWithTheManifestsAndFindsDataGanda() throws {
+        let directory = TemporaryDirectory("lumbung-national")
+        let stores = [
+            try Self.kabupatenStore("32.16", households: 300, in: directory),
+            try Self.kabupatenStore("32.73", households: 200, in: directory),
+            try Self.kabupatenStore("11.01", households: 150, in: directory),
+        ]
+        // Plant data ganda: household 1 of Bekasi, moved into a Kota Bandung desa, also stored there.
+        let export = try CLITests.run(["export", "--format", "jsonl", "--out", "-"], store: stores[0], in: directory)
+        try #require(export.status == 0, "\(export.stderr)")
+        var planted = try #require(try JSONSerialization.jsonObject(with: Data(export.lines[0].utf8)) as? [String: Any])
+        let bandungLine = try CLITests.run(["export", "--format", "jsonl", "--out", "-"], store: stores[1], in: directory).lines[0]
+        let bandung = try #require(try JSONSerialization.jsonObject(with: Data(bandungLine.utf8)) as? [String: Any])
+        try #require(planted["kode_wilayah"] != nil && planted["id"] != nil)
+        planted["kode_wilayah"] = bandung["kode_wilayah"]
+        planted.removeValue(forKey: "id")
+        let plantedNIKs = try #require(planted["anggota"] as? [[String: Any]]).compactMap { $0["nik"] as? String }.sorted()
+        try #require(!plantedNIKs.isEmpty)
+        let file = directory.sub("planted.json")
+        try JSONSerialization.data(withJSONObject: planted).write(to: URL(fileURLWithPath: file))
+        let put = try CLITests.run(["put", file], store: stores[1], in: directory)
+        try #require(put.status == 0, "\(put.stderr)")
+
+        var manifests: [SnapshotManifest] = []
+        var packages: [String] = []
+        for store in stores {
+            manifests.append(try Self.snapshot(store, in: directory))
+            let package = store + "-package"
+            let result = try CLITests.run(["snapshot", "export", Self.period, "--out", package], store: store, in: directory)
+            try #require(result.status == 0, "\(result.stderr)")
+            packages.append(package)
+        }
+
+        // DuckDB is required: .ci/run installs it. A missing module fails here (exit 1), not skips.
+        let runner = Process()
+        runner.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        runner.arguments = ["python3", "\(Self.root)/tools/national/national.py", "--json"] + packages
+        let pipe = Pipe(), errors = Pipe()
+        runner.standardOutput = pipe
+        runner.standardError = errors
+        try runner.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        runner.waitUntilExit()
+        try #require(runner.terminationStatus == 0, "the DuckDB query set failed (pip install duckdb): \(errorText)")
+        let results = try #require(try JSONSerialization.jsonObject(with: output) as? [String: [[String: Any]]])
+
+        /// A query's rows as key → (households, members).
+        func table(_ name: String) throws -> [String: SnapshotManifest.CountPair] {
+            let rows = try #require(results[name], "no \(name) in the output")
+            var table: [String: SnapshotManifest.CountPair] = [:]
+            for row in rows {
+                let key = try #require(row["key"].map { "\($0)" })
+                table[key] = SnapshotManifest.CountPair(households: (row["households"] as! NSNumber).intValue, members: (row["members"] as! NSNumber).intValue)
+            }
+            return table
+        }
+        /// The manifests' maps summed over the shards.
+        func summed(_ pick: (SnapshotManifest) -> [String: SnapshotManifest.CountPair]) -> [String: SnapshotManifest.CountPair] {
+            var total: [String: SnapshotManifest.CountPair] = [:]
+            for manifest in manifests {
+                for (key, pair) in pick(manifest) {
+                    let old = total[key] ?? .init(households: 0, members: 0)
+                    total[key] = .init(households: old.households + pair.households, members: old.members + pair.members)
+                }
+            }
+            return total
+        }
+        func regions(_ level: String) -> (SnapshotManifest) -> [String: SnapshotManifest.CountPair] {
+            { manifest in Dictionary(uniqueKeysWithValues: manifest.counts.filter { $0.level == level }.map { ($0.wilayah!, $0.total) }) }
+        }
+        let whole = { (manifest: SnapshotManifest) in manifest.counts(wilayah: nil)! }
+
+        #expect(try table("national") == ["nasional": .init(households: manifests.reduce(0) { $0 + $1.households }, members: manifests.reduce(0) { $0 + $1.members })])
+        #expect(try table("national")["nasional"]?.households == 651)
+        #expect(try table("by_provinsi") == summed(regions("provinsi")))
+        #expect(try table("by_provinsi").keys.sorted() == ["11", "32"])
+        #expect(try table("by_kabupaten") == summed(regions("kabupaten")))
+        #expect(try table("by_status") == summed { whole($0).status })
+        #expect(try table("by_program") == summed { whole($0).program })
+        #expect(try table("by_desil") == summed { whole($0).desil })
+
+        let ganda = try #require(results["data_ganda"])
+        #expect(ganda.map { $0["nik"] as? String ?? "" } == plantedNIKs, "exactly the planted household's NIKs are in two kabupaten")
+        #expect(ganda.allSatisfy { $0["kabupaten"] as? String == "32.16 32.73" })
+    }
+
+    // MARK: PostgreSQL
+
+    /// Households, members and the recorded digest of one (kabupaten, period) in PostgreSQL.
+    static func published(_ cluster: PostgresCluster, _ kabupaten: String) throws -> (households: Int, members: Int, digest: String) {
+        let households = try cluster.query("SELECT count(*) FROM lumbung_household WHERE kabupaten = '\(kabupaten)' AND period = '\(period)'")
+        let members = try cluster.query("SELECT count(*) FROM lumbung_member WHERE kabupaten = '\(kabupaten)' AND period = '\(period)'")
+        let digest = try cluster.query("SELECT content_digest FROM lumbung_publication WHERE kabupaten = '\(kabupaten)' AND period = '\(period)'")
+        return (Int(households) ?? -1, Int(members) ?? -1, digest)
+    }
+
+    @Test func publishIntoPostgresAgreesWithTheManifestAndARerunReplaces() throws {
+        let cluster = try PostgresCluster()
+        let directory = TemporaryDirectory("lumbung-national")
+        let bekasi = try Self.kabupatenStore("32.16", households: 400, in: directory)
+        let aceh = try Self.kabupatenStore("11.01", households: 150, in: directory)
+        let manifests = [try Self.snapshot(bekasi, in: directory), try Self.snapshot(aceh, in: directory)]
+        for (store, manifest) in zip([bekasi, aceh], manifests) {
+            let result = try CLITests.run(["publish", "--postgres", cluster.url, Self.period], store: store, in: directory)
+            try #require(result.status == 0, "\(result.stderr)")
+            let kabupaten = manifest.counts.first { $0.level == "kabupaten" }!.wilayah!
+            #expect(result.stdout.contains("\(kabupaten)\t\(Self.period)\t\(manifest.households) households\t\(manifest.members) members"), "\(result.stdout)")
+            let published = try Self.published(cluster, kabupaten)
+            #expect(published.households == manifest.households && published.members == manifest.members)
+            #expect(published.digest == manifest.contentDigest)
+        }
+        // National queries across the partitions agree with the manifests.
+        let byStatus = try cluster.query("SELECT status || coalesce(':' || alasan_tidak_layak, ''), count(*) FROM lumbung_household WHERE period = '\(Self.period)' GROUP BY 1 ORDER BY 1")
+        var expected: [String: Int] = [:]
+        for manifest in manifests { for (key, pair) in manifest.counts(wilayah: nil)!.status { expected[key, default: 0] += pair.households } }
+        #expect(byStatus == expected.keys.sorted().map { "\($0)|\(expected[$0]!)" }.joined(separator: "\n"))
+        let pkh = try cluster.query("SELECT count(*) FROM lumbung_household WHERE 'PKH' = ANY(program)")
+        #expect(Int(pkh) == manifests.reduce(0) { $0 + ($1.counts(wilayah: nil)!.program["PKH"]?.households ?? 0) })
+        // A member row round-trips: the NIK, name and household of Bekasi's household 1.
+        let get = try CLITests.run(["get", "--id", "1", "--json"], store: bekasi, in: directory)
+        let household = try #require(try JSONSerialization.jsonObject(with: Data(get.stdout.utf8)) as? [String: Any])
+        let head = try #require((household["anggota"] as? [[String: Any]])?.first)
+        let row = try cluster.query("SELECT nik, nama FROM lumbung_member WHERE kabupaten = '32.16' AND household_id = 1 AND urutan = 0")
+        #expect(row == "\(head["nik"] as! String)|\(head["nama"] as! String)")
+
+        // A rerun is idempotent: the partition is replaced, not appended to.
+        let rerun = try CLITests.run(["publish", "--postgres", cluster.url, Self.period], store: bekasi, in: directory)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(try Self.published(cluster, "32.16").households == manifests[0].households)
+        #expect(try cluster.query("SELECT count(*) FROM lumbung_publication") == "2")
+        // A snapshot that does not exist, or a server that is not there, fails and changes nothing.
+        #expect(try CLITests.run(["publish", "--postgres", cluster.url, "2026-01"], store: bekasi, in: directory).status == 4)
+        let refused = try CLITests.run(["publish", "--postgres", "postgresql://nobody@/x?host=\(directory.path)&port=1", Self.period], store: bekasi, in: directory)
+        #expect(refused.status == 1 && refused.stderr.contains("publish.postgres"), "\(refused.stderr)")
+    }
+
+    @Test func aKilledPublishLeavesThePreviousPartition() throws {
+        let cluster = try PostgresCluster()
+        let directory = TemporaryDirectory("lumbung-national")
+        let store = try Self.kabupatenStore("32.16", households: 20_000, in: directory)
+        let before = try Self.snapshot(store, in: directory)
+        let first = try CLITests.run(["publish", "--postgres", cluster.url, Self.period], store: store, in: directory)
+        try #require(first.status == 0, "\(first.stderr)")
+
+        // A new snapshot of the period, one household fewer.
+        #expect(try CLITests.run(["delete", "--id", "7"], store: store, in: directory).status == 0)
+        let after = try Self.snapshot(store, replacing: true, in: directory)
+        #expect(after.households == before.households - 1 && after.contentDigest != before.contentDigest)
+
+        // Start publishing it and SIGKILL the process while its COPY runs.
+        let binary = try #require(lumbungBinary)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["publish", "--postgres", cluster.url, Self.period, "--store", store]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var killedDuringCopy = false
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < deadline {
+            let copying = try cluster.query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY %_load%' AND state = 'active'")
+            if copying != "0" {
+                kill(process.processIdentifier, SIGKILL)
+                killedDuringCopy = true
+                break
+            }
+            usleep(5_000)
+        }
+        waitBounded(process, arguments: process.arguments ?? [])
+        try #require(killedDuringCopy, "the publish ended before it could be killed mid-COPY")
+        #expect(process.terminationReason == .uncaughtSignal)
+
+        // The server rolls the dead session's transaction back: the previous partition stands.
+        let deadlineGone = Date().addingTimeInterval(30)
+        while try cluster.query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY %'  AND pid <> pg_backend_pid()") != "0", Date() < deadlineGone {
+            usleep(50_000)
+        }
+        let standing = try Self.published(cluster, "32.16")
+        #expect(standing.households == before.households && standing.members == before.members)
+        #expect(standing.digest == before.contentDigest)
+        #expect(try cluster.query("SELECT count(*) FROM pg_tables WHERE tablename LIKE '%\\_load'") == "0", "no staging table is left")
+
+        // A rerun succeeds and replaces it.
+        let rerun = try CLITests.run(["publish", "--postgres", cluster.url, Self.period], store: store, in: directory)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let replaced = try Self.published(cluster, "32.16")
+        #expect(replaced.households == after.households && replaced.members == after.members)
+        #expect(replaced.digest == after.contentDigest)
+        #expect(try cluster.query("SELECT count(*) FROM lumbung_household WHERE id = 7") == "0")
+    }
+}
