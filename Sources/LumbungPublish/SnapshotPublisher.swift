@@ -105,7 +105,7 @@ public enum SnapshotPublisher {
             try await connection.copyFrom(table: staging, logger: logger) { writer in
                 var cursor: String?
                 repeat {
-                    let page = try store.read { tx in try tx.find(query, after: cursor, limit: pageSize) }
+                    let page = try Self.page(store, query, after: cursor)
                     var bytes: [UInt8] = []
                     bytes.reserveCapacity(page.households.count * (table == PublishSchema.household ? 256 : 1_024))
                     for household in page.households {
@@ -126,6 +126,11 @@ public enum SnapshotPublisher {
             }
         }
         return partition
+    }
+
+    /// One page of the snapshot, read on the calling thread (a short read transaction).
+    private static func page(_ store: Store, _ query: HouseholdQuery, after cursor: String?) throws -> HouseholdPage {
+        try store.read { tx in try tx.find(query, after: cursor, limit: pageSize) }
     }
 
     private static func run(_ sql: String, on connection: PostgresConnection, _ logger: Logger) async throws {

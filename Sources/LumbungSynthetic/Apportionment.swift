@@ -6,7 +6,7 @@ public enum Apportionment {
     /// is deterministic. All weights zero (or none positive): everything to the first region.
     ///
     /// ```swift
-    /// Apportionment.largestRemainder(total: 10, weights: [5, 3, 2, 1])   // [5, 3, 1, 1]
+    /// Apportionment.largestRemainder(total: 10, weights: [5, 3, 2, 1])   // [4, 3, 2, 1]
     /// ```
     public static func largestRemainder(total: Int, weights: [Int]) -> [Int] {
         precondition(total >= 0, "total must not be negative")

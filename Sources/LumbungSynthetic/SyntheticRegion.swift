@@ -12,7 +12,7 @@ import Lumbung
 ///
 /// ```swift
 /// let jawaBarat = try SyntheticRegion(wilayah: try KodeWilayah("32"), households: 100_000, seed: 7)
-/// jawaBarat.shares.first   // (32.01, 9_474): Kabupaten Bogor's part
+/// jawaBarat.shares.first?.kabupaten   // 32.01, Kabupaten Bogor: the first by code
 /// for household in jawaBarat.households { … }   // streamed, kabupaten after kabupaten
 /// ```
 public struct SyntheticRegion: Sendable {

@@ -40,7 +40,7 @@ import Testing
                 }
             }
         }
-        #expect(Apportionment.largestRemainder(total: 10, weights: [5, 3, 2, 1]) == [5, 3, 1, 1])
+        #expect(Apportionment.largestRemainder(total: 10, weights: [5, 3, 2, 1]) == [4, 3, 2, 1])
         #expect(Apportionment.largestRemainder(total: 3, weights: [0, 0]) == [3, 0])
     }
 
