@@ -15,13 +15,8 @@ pg=/usr/lib/postgresql/15/bin
 rm -rf "$dir" && mkdir -p "$dir/pg" "$dir/sock"
 store="$dir/store" port=54329
 
-timed() { # label, command…
-  local label="$1"; shift
-  /usr/bin/time -v "$@" > "$dir/out.txt" 2> "$dir/time.txt" || { cat "$dir/time.txt"; exit 1; }
-  printf '%-34s %s s wall, %s KB peak RSS\n' "$label" \
-    "$(grep 'Elapsed (wall' "$dir/time.txt" | awk '{print $NF}')" \
-    "$(grep 'Maximum resident' "$dir/time.txt" | awk '{print $NF}')"
-}
+# shellcheck source=tools/timed.sh
+. "$root/tools/timed.sh"
 
 # postgres refuses root: the cluster belongs to nobody.
 as_owner() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; else "$@"; fi; }

@@ -13,13 +13,8 @@ lumbung="${LUMBUNG_BIN:-$root/.build/release/lumbung}"
 store="$dir/store"
 rm -rf "$dir" && mkdir -p "$dir"
 
-timed() { # label, command…
-  local label="$1"; shift
-  /usr/bin/time -v "$@" > "$dir/out.txt" 2> "$dir/time.txt" || { cat "$dir/time.txt"; exit 1; }
-  printf '%-34s %s s wall, %s KB peak RSS\n' "$label" \
-    "$(grep 'Elapsed (wall' "$dir/time.txt" | awk '{print $NF}')" \
-    "$(grep 'Maximum resident' "$dir/time.txt" | awk '{print $NF}')"
-}
+# shellcheck source=tools/timed.sh
+. "$root/tools/timed.sh"
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$lumbung" generate --store "$store" --kabupaten 32.16 --households "$n" 2>&1 | tail -1
