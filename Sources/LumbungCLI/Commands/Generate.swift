@@ -39,7 +39,7 @@ struct Generate: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: ArgumentHelp("The kabupaten/kota code, e.g. 32.16 (Kabupaten Bekasi).", valueName: "code"))
+    @Option(help: ArgumentHelp("One kabupaten/kota code (default 32.16, Kabupaten Bekasi); --wilayah also takes a provinsi or the nation.", valueName: "code"))
     var kabupaten: String?
 
     @Option(help: ArgumentHelp(

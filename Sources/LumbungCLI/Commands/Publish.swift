@@ -18,8 +18,9 @@ struct Publish: AsyncParsableCommand {
             URL: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, or a Unix socket directory: \
             postgresql://USER@/DATABASE?host=/run/postgresql. TLS is not negotiated.
 
-            Exit codes: 0 published, 1 PostgreSQL refused (publish.postgres) or storage error, \
-            2 bad option or URL, 4 no such snapshot, 5 the snapshot does not verify.
+            Exit codes: 0 published, 1 PostgreSQL refused or unreachable (publish.postgres), a \
+            snapshot that does not verify (snapshot.corrupt) or a storage error, 2 bad option, \
+            3 a URL that does not parse (publish.url), 4 no such snapshot or store.
 
             Example:
               lumbung publish --store /srv/lumbung/3216 --postgres postgres://bi@db.internal/dtks 2026-11
