@@ -164,6 +164,7 @@ public struct SnapshotDiff: Sendable {
             if before != after { change.fields.append(FieldChange(field: name, before: before, after: after)) }
         }
         field("nomor_kk", old.nomorKK.text, new.nomorKK.text)
+        field("id_sumber", old.sourceID?.text, new.sourceID?.text)
         field("kode_wilayah", old.wilayah.dotted, new.wilayah.dotted)
         field("alamat", old.alamat, new.alamat)
         field("rt", old.rt.map(String.init), new.rt.map(String.init))
