@@ -78,7 +78,6 @@ import Testing
         let expected: [(String, [String])] = [
             ("hubungan", Relation.allCases.map(\.name)),
             ("jenis_kelamin", Sex.allCases.map(\.letter)),
-            ("status_nik", NIKStatus.Kind.allCases.map(\.rawValue)),
             ("name: by, in: query, schema", SnapshotDiff.Grouping.allCases.map(\.rawValue)),
         ]
         for (key, names) in expected {
@@ -86,6 +85,12 @@ import Testing
             #expect(!found.isEmpty, "no enum for \(key) in openapi.yaml")
             for list in found { #expect(list == names, "openapi.yaml's \(key) enum is not the core's list") }
         }
+        // status_nik is a kind, after `invalid` the rule's code, after `missing` a placeholder's reason.
+        let kinds = NIKStatus.Kind.allCases.map(\.rawValue)
+        #expect(kinds == ["valid", "invalid", "missing"], "a new kind needs its place in the status_nik pattern")
+        let reasons = NIKPlaceholder.allCases.map(\.name).joined(separator: "|")
+        #expect(OpenAPIDocument.yaml.contains("status_nik: {type: string, pattern: '^(valid|invalid:[A-Za-z.]+|missing(:(\(reasons)))?)$'"),
+                "openapi.yaml's status_nik pattern is not the core's kinds and reasons")
     }
 
     /// The query parameters the document names for each operation: inline `{name: X, in: query`

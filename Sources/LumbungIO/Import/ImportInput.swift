@@ -45,6 +45,9 @@ struct ImportInput: Sendable {
     /// The column NIK issues name: the CSV header's NIK column (JSON Lines names each member's path).
     var nikColumn: String { flat?.fileChecks.nikColumn ?? "anggota.nik" }
 
+    /// The column source-id issues name: the CSV header's, or the JSON key.
+    var sourceIDColumn: String { flat?.fileChecks.sourceIDColumn ?? FlatField.sourceID.name }
+
     /// The checks that span the file, fresh for a pass.
     func fileChecks() -> FlatFileChecks {
         flat?.fileChecks ?? FlatFileChecks(
