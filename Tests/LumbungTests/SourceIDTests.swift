@@ -21,7 +21,7 @@ struct SourceIDTests {
                 return error.code == .sourceIDInvalid && error.field == "id_sumber" && error.rule == SourceID.rule
             }
         }
-        #expect(try SourceID("abc") != SourceID("ABC"), "case counts")
+        #expect(try SourceID("abc") != (try SourceID("ABC")), "case counts")
     }
 
     @Test func placeholdersAreMissingNIKsWithTheirReasonAndOtherDigitsStayInvalid() {
@@ -205,7 +205,7 @@ struct SourceIDTests {
             return household
         }
         try store.bulkLoad { loader in for household in batch { try loader.add(household) } }
-        #expect(try store.read { tx in try tx.householdID(sourceID: SourceID("DTKS-299")) } == 300)
+        #expect(try store.read { tx in try tx.householdID(sourceID: try SourceID("DTKS-299")) } == 300)
 
         batch = (0..<200).map { index in
             var household = factory.household()
@@ -225,7 +225,7 @@ struct SourceIDTests {
         } throws: { ($0 as? LumbungError)?.code == .sourceIDDuplicate && ($0 as? LumbungError)?.otherHouseholdID == 8 }
         try store.read { tx in
             #expect(try tx.householdCount() == 300)
-            #expect(try tx.householdID(sourceID: SourceID("NEW-1")) == nil)
+            #expect(try tx.householdID(sourceID: try SourceID("NEW-1")) == nil)
         }
         #expect(try store.check().isClean)
     }

@@ -216,7 +216,8 @@ public struct SnapshotDiff: Sendable {
 
     /// A member's identity across versions: the NIK as written, else name and birth date.
     static func memberKey(_ member: Member) -> String {
-        if let text = member.nik.text, !text.isEmpty { return text }
+        // A placeholder is shared by many members, so it keys none: the name and birth date do.
+        if member.nik.status.kind != .missing, let text = member.nik.text, !text.isEmpty { return text }
         return member.name + "/" + (member.birthDate?.description ?? "-")
     }
 }
