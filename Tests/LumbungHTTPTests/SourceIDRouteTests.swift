@@ -86,7 +86,8 @@ import Testing
             ]))
             let results = DCITests.results(answer)
             #expect(results.map(\.status) == ["succ", "succ", "rjct"], "\(answer.body)")
-            #expect(results[0].total == 1 && DCITests.kk(try #require(results[0].records.first)) == a.nomorKK.text)
+            let record = try #require(results[0].records.first)
+            #expect(results[0].total == 1 && DCITests.kk(record) == a.nomorKK.text)
             let identifiers = results[0].records.first?["group_identifier"] as? [[String: Any]] ?? []
             #expect(identifiers.contains { $0["identifier_type"] as? String == "SOURCE_ID" && $0["identifier_value"] as? String == "DTKS-A 001" })
             #expect(results[1].total == 0 && results[1].records.isEmpty)

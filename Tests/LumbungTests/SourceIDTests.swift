@@ -178,7 +178,7 @@ struct SourceIDTests {
     /// none; the index has one entry per held id (check verifies it entry by entry).
     static func compare(_ store: Store, _ model: [HouseholdID: Household], pool: Int, seed: UInt64) throws {
         let held = Dictionary(uniqueKeysWithValues: model.compactMap { id, household in household.sourceID.map { ($0, id) } })
-        try store.read { tx in
+        try store.read { (tx) throws in
             for (sourceID, id) in held {
                 #expect(try tx.householdID(sourceID: sourceID) == id, "seed \(seed): \(sourceID)")
                 #expect(try tx.household(sourceID: sourceID)?.id == id)
@@ -223,7 +223,7 @@ struct SourceIDTests {
         #expect {
             try store.bulkLoad { loader in try loader.add(again) }
         } throws: { ($0 as? LumbungError)?.code == .sourceIDDuplicate && ($0 as? LumbungError)?.otherHouseholdID == 8 }
-        try store.read { tx in
+        try store.read { (tx) throws in
             #expect(try tx.householdCount() == 300)
             #expect(try tx.householdID(sourceID: try SourceID("NEW-1")) == nil)
         }
