@@ -20,7 +20,7 @@ struct DimensionTests {
                 Set(household.members.compactMap {
                     switch $0.nik {
                     case .invalid: UInt8(1)
-                    case .missing: UInt8(2)
+                    case .missing, .placeholder: UInt8(2)
                     case .valid: nil
                     }
                 })

@@ -9,7 +9,7 @@ import Foundation
 /// let typed = try HouseholdJSON.decode(#"{"nomor_kk": …}"#.utf8)
 /// ```
 ///
-/// Keys are Indonesian snake_case: `id`, `nomor_kk`, `kode_wilayah`, `alamat`, `rt`, `rw`,
+/// Keys are Indonesian snake_case: `id`, `nomor_kk`, `id_sumber` (``SourceID``), `kode_wilayah`, `alamat`, `rt`, `rw`,
 /// `status`, `alasan_tidak_layak`, `desil`, `program`, `atribut`, `diperbarui`, `anggota`; a
 /// member has `nik`, `status_nik`, `nama`, `jenis_kelamin`, `tanggal_lahir`, `hubungan`,
 /// `keberadaan`, `status_kawin`, `pendidikan`, `pekerjaan`, `disabilitas`, `atribut`.
@@ -573,7 +573,7 @@ private struct Fields {
 
 enum HouseholdReader {
     static let householdKeys = [
-        "id", "nomor_kk", "kode_wilayah", "alamat", "rt", "rw", "status", "alasan_tidak_layak", "desil",
+        "id", "nomor_kk", "id_sumber", "kode_wilayah", "alamat", "rt", "rw", "status", "alasan_tidak_layak", "desil",
         "program", "atribut", "diperbarui", "anggota",
     ]
     static let memberKeys = [
@@ -599,6 +599,7 @@ enum HouseholdReader {
         }
         do {
             let nomorKK = try NomorKK(try fields.requiredString("nomor_kk"))
+            let sourceID = try fields.string("id_sumber", code: .sourceIDInvalid).map { try SourceID($0) }
             let wilayah = try KodeWilayah(try fields.requiredString("kode_wilayah"))
             let alamat = try fields.requiredString("alamat")
             let rt = try fields.int("rt")
@@ -637,7 +638,8 @@ enum HouseholdReader {
             }
             return Household(
                 id: id, nomorKK: nomorKK, wilayah: wilayah, alamat: alamat, rt: rt, rw: rw, status: status,
-                desil: desil, programs: programs, attributes: attributes, members: members, updatedAt: updatedAt)
+                desil: desil, programs: programs, attributes: attributes, members: members, updatedAt: updatedAt,
+                sourceID: sourceID)
         } catch let error as LumbungError {
             throw error.about(id)
         }

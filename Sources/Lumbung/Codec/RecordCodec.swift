@@ -3,7 +3,8 @@ import Foundation
 /// The compact, versioned binary form of a household (before compression).
 ///
 /// Layout v1: version byte, flags, KK, desa code, address, status, desil, programs, time,
-/// attributes, members. A member's NIK usually repeats the household's kecamatan and the
+/// attributes, source id (flag bit 5), members. New fields come behind new flag bits, so every
+/// older record still decodes as it was. A member's NIK usually repeats the household's kecamatan and the
 /// member's birth date and sex, so it is stored as only what differs.
 enum RecordCodec {
     static let version: UInt8 = 1
@@ -14,6 +15,7 @@ enum RecordCodec {
     private static let hasDesil: UInt64 = 1 << 2
     private static let hasTime: UInt64 = 1 << 3
     private static let kkLocal: UInt64 = 1 << 4
+    private static let hasSourceID: UInt64 = 1 << 5
 
     // Member flags: bits 0-2 NIK form.
     private static let nikMissing: UInt64 = 0
@@ -21,6 +23,8 @@ enum RecordCodec {
     private static let nikLocal: UInt64 = 2
     private static let nikSerialOnly: UInt64 = 3
     private static let nikInvalid: UInt64 = 4
+    /// `999999999999999` and a reason digit: the byte after the flags is the digit.
+    private static let nikPlaceholder: UInt64 = 5
     private static let hasBirthDate: UInt64 = 1 << 3
     private static let hasMarital: UInt64 = 1 << 4
     private static let hasEducation: UInt64 = 1 << 5
@@ -38,6 +42,7 @@ enum RecordCodec {
         if household.updatedAt != nil { flags |= hasTime }
         let kk = household.nomorKK.rawValue
         if kk / tenDigits == region { flags |= kkLocal }
+        if household.sourceID != nil { flags |= hasSourceID }
 
         writer.byte(version)
         writer.varint(flags)
@@ -51,6 +56,7 @@ enum RecordCodec {
         writer.varint(UInt64(Program.mask(household.programs)))
         if let time = household.updatedAt { writer.varint(UInt64(max(0, milliseconds(time)))) }
         encode(household.attributes, into: &writer)
+        if let sourceID = household.sourceID { writer.string(sourceID.text) }
         writer.varint(household.members.count)
         for member in household.members { encode(member, region: region, into: &writer) }
     }
@@ -63,6 +69,8 @@ enum RecordCodec {
             flags = nikMissing
         case .invalid:
             flags = nikInvalid
+        case .placeholder:
+            flags = nikPlaceholder
         case .valid(let nik):
             let raw = nik.rawValue
             if raw / tenDigits != region {
@@ -86,6 +94,8 @@ enum RecordCodec {
         if case .invalid(let raw, let reason) = member.nik {
             writer.string(raw)
             writer.string(reason.rawValue)
+        } else if case .placeholder(let reason) = member.nik {
+            writer.byte(reason.rawValue)
         } else if flags & 7 != nikMissing {
             writer.varint(nikValue)
         }
@@ -191,6 +201,7 @@ enum RecordCodec {
         let programs = Program.set(mask: UInt32(truncatingIfNeeded: try reader.varint()))
         let time = flags & hasTime != 0 ? date(milliseconds: Int64(try reader.varint())) : nil
         let attributes = try decodeAttributes(&reader)
+        let sourceID = flags & hasSourceID != 0 ? SourceID(unchecked: try reader.string()) : nil
         let count = try reader.int()
         guard count <= Household.maxMembers * 4 else { throw ByteReader.corrupt("anggota") }
         var members: [Member] = []
@@ -200,16 +211,20 @@ enum RecordCodec {
         return Household(
             id: id, nomorKK: NomorKK(unchecked: kk), wilayah: KodeWilayah(unchecked: desa, level: .desa),
             alamat: alamat, rt: rt, rw: rw, status: status, desil: desil, programs: programs,
-            attributes: attributes, members: members, updatedAt: time)
+            attributes: attributes, members: members, updatedAt: time, sourceID: sourceID)
     }
 
     private static func decodeMember(_ reader: inout ByteReader, region: UInt64) throws -> Member {
         let flags = try reader.varint()
         var invalid: (String, String)?
         var nikValue: UInt64 = 0
+        var placeholder: NIKPlaceholder?
         switch flags & 7 {
         case nikMissing: break
         case nikInvalid: invalid = (try reader.string(), try reader.string())
+        case nikPlaceholder:
+            guard let reason = NIKPlaceholder(rawValue: try reader.byte()) else { throw ByteReader.corrupt("nik placeholder") }
+            placeholder = reason
         case nikFull, nikLocal, nikSerialOnly: nikValue = try reader.varint()
         default: throw ByteReader.corrupt("nik form")
         }
@@ -228,6 +243,7 @@ enum RecordCodec {
         let nik: MemberNIK
         switch flags & 7 {
         case nikMissing: nik = .missing
+        case nikPlaceholder: nik = .placeholder(placeholder!)
         case nikInvalid: nik = .invalid(invalid!.0, reason: LumbungError.Code(storedNIKProblem: invalid!.1))
         case nikFull: nik = .valid(NIK(unchecked: nikValue))
         case nikLocal: nik = .valid(NIK(unchecked: region * tenDigits + nikValue))

@@ -13,6 +13,8 @@ public struct Household: Hashable, Sendable {
     /// Assigned by the store on first insert; nil for a household not stored yet.
     public var id: HouseholdID?
     public var nomorKK: NomorKK
+    /// The household's id in the register it came from (ID DTKS, IDSEN, …); unique in the store.
+    public var sourceID: SourceID?
     /// The desa/kelurahan the household lives in.
     public var wilayah: KodeWilayah
     public var alamat: String
@@ -32,7 +34,7 @@ public struct Household: Hashable, Sendable {
         id: HouseholdID? = nil, nomorKK: NomorKK, wilayah: KodeWilayah, alamat: String,
         rt: Int? = nil, rw: Int? = nil, status: HouseholdStatus = .usulan, desil: Int? = nil,
         programs: Set<Program> = [], attributes: Attributes = [:], members: [Member],
-        updatedAt: Date? = nil
+        updatedAt: Date? = nil, sourceID: SourceID? = nil
     ) {
         self.id = id
         self.nomorKK = nomorKK
@@ -46,6 +48,7 @@ public struct Household: Hashable, Sendable {
         self.attributes = attributes
         self.members = members
         self.updatedAt = updatedAt
+        self.sourceID = sourceID
     }
 
     /// The head of household (kepala keluarga).

@@ -73,7 +73,7 @@ public struct Member: Hashable, Sendable {
         } else if policy == .strict {
             switch nik {
             case .valid: break
-            case .missing:
+            case .missing, .placeholder:
                 problems.append(LumbungError(
                     .nikMissing, field: "nik", rule:
                         "every member needs a NIK; store members without one only with a legacy import (keep flagged NIKs)"))

@@ -53,6 +53,10 @@ struct JSONWriter: ~Copyable {
         }
         key("nomor_kk")
         identityNumber(household.nomorKK.rawValue)
+        if let sourceID = household.sourceID {
+            key("id_sumber")
+            string(sourceID.text)
+        }
         key("kode_wilayah")
         ascii(household.wilayah.dotted, quoted: true)
         key("alamat")
@@ -118,6 +122,11 @@ struct JSONWriter: ~Copyable {
             null()
             key("status_nik")
             raw("\"missing\"")
+        case .placeholder(let reason):
+            key("nik")
+            ascii(reason.written, quoted: true)
+            key("status_nik")
+            ascii(member.nik.status.description, quoted: true)
         }
         key("nama")
         string(member.name)

@@ -164,6 +164,7 @@ public struct SnapshotDiff: Sendable {
             if before != after { change.fields.append(FieldChange(field: name, before: before, after: after)) }
         }
         field("nomor_kk", old.nomorKK.text, new.nomorKK.text)
+        field("id_sumber", old.sourceID?.text, new.sourceID?.text)
         field("kode_wilayah", old.wilayah.dotted, new.wilayah.dotted)
         field("alamat", old.alamat, new.alamat)
         field("rt", old.rt.map(String.init), new.rt.map(String.init))
@@ -215,7 +216,8 @@ public struct SnapshotDiff: Sendable {
 
     /// A member's identity across versions: the NIK as written, else name and birth date.
     static func memberKey(_ member: Member) -> String {
-        if let text = member.nik.text, !text.isEmpty { return text }
+        // A placeholder is shared by many members, so it keys none: the name and birth date do.
+        if member.nik.status.kind != .missing, let text = member.nik.text, !text.isEmpty { return text }
         return member.name + "/" + (member.birthDate?.description ?? "-")
     }
 }

@@ -193,7 +193,7 @@ struct Contribution {
         for member in household.members {
             switch member.nik {
             case .invalid: invalid += 1
-            case .missing: missing += 1
+            case .missing, .placeholder: missing += 1
             case .valid: break
             }
         }

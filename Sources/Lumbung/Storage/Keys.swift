@@ -56,6 +56,13 @@ enum Keys {
         return (value >> 32, HouseholdID(rawValue: value & 0xFFFF_FFFF))
     }
 
+    // MARK: Unique source-id index `idx.source`: key = the source id's UTF-8 bytes (at most
+    // 256, inside LMDB's 511), value = household id (4 bytes).
+
+    static let sourceIndexName = "idx.source"
+
+    static func sourceID(_ sourceID: SourceID) -> [UInt8] { Array(sourceID.text.utf8) }
+
     // MARK: Secondary indexes: key = [dimension value]? + desa code (5 bytes).
     // The wilayah index's dup is id (4) + summary (4); the others hold the id (4) alone and
     // borrow the summary from the wilayah index when a scan filters on more than one dimension.

@@ -4,7 +4,7 @@ import Lumbung
 
 struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show one household, found by a member's NIK, its Nomor KK or its id.",
+        abstract: "Show one household, found by a member's NIK, its Nomor KK, its source id or its id.",
         discussion: """
             Prints a readable summary (id, Nomor KK, wilayah, address, status, desil, programs and \
             the members), or with --json the household in its JSON form. A household that does not \
@@ -13,6 +13,7 @@ struct Get: ParsableCommand {
             Example:
               lumbung get --nik 3216015608900003
               lumbung get --id 17 --json
+              lumbung get --source-id DTKS-3216-000123
               lumbung get --nik 3216015608900003 --snapshot 2026-10
             """)
 
@@ -25,6 +26,9 @@ struct Get: ParsableCommand {
     @Option(help: ArgumentHelp("The Nomor KK (16 digits).", valueName: "kk"))
     var kk: String?
 
+    @Option(name: .customLong("source-id"), help: ArgumentHelp("The household's id in its source register (id_sumber).", valueName: "id"))
+    var sourceID: String?
+
     @Option(help: ArgumentHelp("The household id.", valueName: "id"))
     var id: HouseholdID?
 
@@ -32,23 +36,26 @@ struct Get: ParsableCommand {
     var json = false
 
     func validate() throws {
-        let given = [nik != nil, kk != nil, id != nil].filter { $0 }.count
-        guard given == 1 else { throw ValidationError("give exactly one of --nik, --kk or --id") }
+        let given = [nik != nil, kk != nil, sourceID != nil, id != nil].filter { $0 }.count
+        guard given == 1 else { throw ValidationError("give exactly one of --nik, --kk, --source-id or --id") }
     }
 
     func run() throws {
         // Parse before opening, so a bad value is reported as such.
         let nikValue = try nik.map { try NIK($0) }
         let kkValue = try kk.map { try NomorKK($0) }
+        let sourceIDValue = try sourceID.map { try SourceID($0, field: "source-id") }
         let household = try snapshotOption.withStore(storeOptions) { store in
             try store.read { tx -> Household? in
                 if let nikValue { return try tx.household(nik: nikValue) }
                 if let kkValue { return try tx.household(kk: kkValue) }
+                if let sourceIDValue { return try tx.household(sourceID: sourceIDValue) }
                 return try tx.household(id: id!)
             }
         }
         guard let household else {
-            let what = nikValue.map { "NIK \($0.masked)" } ?? kkValue.map { "Nomor KK \($0.masked)" } ?? "id \(id!)"
+            let what = nikValue.map { "NIK \($0.masked)" } ?? kkValue.map { "Nomor KK \($0.masked)" }
+                ?? sourceIDValue.map { "source id \($0.text)" } ?? "id \(id!)"
             throw CLIError.notFound("no household with \(what)")
         }
         if json {
@@ -70,6 +77,7 @@ struct Get: ParsableCommand {
         var fields = TextTable(columns: ["", ""])
         fields.add(["Household", household.id.map(\.description) ?? "-"])
         fields.add(["Nomor KK", household.nomorKK.text])
+        if let sourceID = household.sourceID { fields.add(["ID sumber", sourceID.text]) }
         fields.add(["Wilayah", wilayah.dotted + place])
         fields.add(["Alamat", address])
         fields.add(["Status", household.status.description])

@@ -12,6 +12,8 @@ struct FlatDecodedGroup: Sendable {
     var nikColumns: [String]?
     /// The Nomor KK, if valid, with its line.
     var nomorKK: (value: UInt64, line: Int)?
+    /// The household's source id and its line, for the file-wide check.
+    var sourceID: (value: SourceID, line: Int)?
 }
 
 /// Decodes one household from its grouped flat rows: it parses each cell (digits, dates, names),
@@ -113,6 +115,11 @@ struct FlatHouseholdDecoder: Sendable {
         } else {
             issue(line, .nomorKK, "", .kkLength, "is empty; a Nomor KK has 16 digits")
         }
+        var sourceID: SourceID?
+        if let text = cell(.sourceID, cells) {
+            do { sourceID = try SourceID(text) } catch { issue(line, .sourceID, error, value: text) }
+            if let sourceID { decoded.sourceID = (sourceID, line) }
+        }
         var wilayah: KodeWilayah?
         if let text = cell(.kodeWilayah, cells) {
             do { wilayah = try KodeWilayah(text) } catch { issue(line, .kodeWilayah, error, value: text) }
@@ -177,7 +184,7 @@ struct FlatHouseholdDecoder: Sendable {
         let household = Household(
             id: id, nomorKK: nomorKK ?? NomorKK(unchecked: 0), wilayah: wilayah ?? KodeWilayah(unchecked: 0, level: .desa),
             alamat: alamat, rt: rt, rw: rw, status: status, desil: desil, programs: programs, attributes: attributes,
-            members: members, updatedAt: updatedAt)
+            members: members, updatedAt: updatedAt, sourceID: sourceID)
         let check = household.checked(policy: options.keepInvalidNIK ? .keepFlagged : .strict)
         for problem in check.problems {
             switch problem.code {
@@ -267,7 +274,8 @@ struct FlatHouseholdDecoder: Sendable {
         }
 
         let nik = MemberNIK(parsing: column[.memberNIK].map { cells[$0] })
-        if let text = nik.text?.trimmingSpaces, text.utf8.count == 16, let digits = UInt64(text) {
+        // A placeholder is no one's NIK: many members may carry the same one.
+        if nik.status.kind != .missing, let text = nik.text?.trimmingSpaces, text.utf8.count == 16, let digits = UInt64(text) {
             decoded.niks.append((digits, line))
         }
         let nameText = column[.memberNama].map { cells[$0] } ?? ""
@@ -347,6 +355,7 @@ struct FieldColumns: Sendable {
         case .memberPendidikan: 18
         case .memberPekerjaan: 19
         case .memberDisabilitas: 20
+        case .sourceID: 21
         case .attribute, .memberAttribute: nil
         }
     }

@@ -12,7 +12,8 @@ import Lumbung
 /// var rows = [encoder.header]
 /// for household in households { rows += try encoder.rows(for: household) }
 /// ```
-/// Values: NIK and Nomor KK as 16 digits (an invalid NIK as written, a missing one empty), dates
+/// Values: NIK and Nomor KK as 16 digits (an invalid NIK or a placeholder as written, a missing
+/// one empty), dates
 /// `YYYY-MM-DD`, coded member fields by name (`kepala_keluarga`), programs joined by `|`,
 /// attributes as ``FlatCells/attribute(_:)`` writes them. The header is ``ColumnMapping/lumbungDefault``'s.
 public struct FlatRowEncoder: Sendable {
@@ -91,6 +92,7 @@ public struct FlatRowEncoder: Sendable {
         row.reserveCapacity(fields.count)
         row.append(household.id.map { String($0.rawValue) } ?? "")
         row.append(household.nomorKK.text)
+        row.append(household.sourceID?.text ?? "")
         row.append(household.wilayah.dotted)
         row.append(household.alamat)
         row.append(household.rt.map(String.init) ?? "")

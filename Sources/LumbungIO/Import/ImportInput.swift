@@ -45,9 +45,13 @@ struct ImportInput: Sendable {
     /// The column NIK issues name: the CSV header's NIK column (JSON Lines names each member's path).
     var nikColumn: String { flat?.fileChecks.nikColumn ?? "anggota.nik" }
 
+    /// The column source-id issues name: the CSV header's, or the JSON key.
+    var sourceIDColumn: String { flat?.fileChecks.sourceIDColumn ?? FlatField.sourceID.name }
+
     /// The checks that span the file, fresh for a pass.
     func fileChecks() -> FlatFileChecks {
-        flat?.fileChecks ?? FlatFileChecks(nikColumn: "anggota.nik", kkColumn: "nomor_kk", checksKK: true)
+        flat?.fileChecks ?? FlatFileChecks(
+            nikColumn: "anggota.nik", kkColumn: "nomor_kk", sourceIDColumn: FlatField.sourceID.name, checksKK: true, checksSourceID: true)
     }
 
     /// Starts a pass: reading on a thread of its own, decoding on every core.
@@ -102,6 +106,7 @@ struct ImportInput: Sendable {
                 }
                 decoded.nikColumns = columns
                 decoded.nomorKK = (household.nomorKK.rawValue, line)
+                decoded.sourceID = household.sourceID.map { ($0, line) }
             }
         }
         // The flat decoder runs the core's validation itself; a JSON line is only parsed, so it

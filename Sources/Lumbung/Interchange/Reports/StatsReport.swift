@@ -43,10 +43,15 @@ public struct StatsReport: Sendable {
 
     // MARK: JSON
 
+    /// A count as the reports write it: `{"households": …, "members": …}`.
+    public static func json(_ count: Count) -> JSONValue {
+        .object([("households", .int(count.households)), ("members", .int(count.members))])
+    }
+
     /// `{"wilayah", "nama", "total", "status", "program", "desil", "nik_flagged", "children"}`,
     /// then `"file"` when `file` is given (the CLI shows the store file; the API does not).
     public func json(file: Store.FileInfo? = nil) -> JSONValue {
-        func count(_ c: Count) -> JSONValue { .object([("households", .int(c.households)), ("members", .int(c.members))]) }
+        func count(_ c: Count) -> JSONValue { Self.json(c) }
         func group(_ rows: [(String, Count)]) -> JSONValue { .object(rows.map { ($0.0, count($0.1)) }) }
         var entries: [(String, JSONValue)] = [
             ("wilayah", .optional(counts.wilayah?.dotted)),
