@@ -145,7 +145,7 @@ let package = Package(
         // Helpers both test targets use: temporary directories, bounded waits for child processes.
         .target(name: "LumbungTestSupport", dependencies: ["Lumbung", "LumbungSynthetic"], path: "Tests/LumbungTestSupport"),
         // One test target a module: the core, file import/export, the CLI (through its binary), HTTP.
-        .testTarget(name: "LumbungTests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungTestSupport"]),
+        .testTarget(name: "LumbungTests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungIO", "LumbungTestSupport"]),
         .testTarget(name: "LumbungIOTests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungIO", "LumbungTestSupport"]),
         .testTarget(name: "LumbungCLITests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungIO", "LumbungTestSupport"]),
         .testTarget(

@@ -1,7 +1,7 @@
 import Foundation
 import Lumbung
-import XMLCoder
-import ZIPFoundation
+internal import XMLCoder
+internal import ZIPFoundation
 
 /// The small parts of an .xlsx that say where things are: the package relationships, the
 /// workbook's sheet list (in workbook order) and its relationships. Decoded whole with XMLCoder:
@@ -80,7 +80,6 @@ struct WorkbookParts {
 
     private static func decode<T: Decodable>(_ data: Data, part: String, file: String) throws -> T {
         let decoder = XMLDecoder()
-        decoder.shouldProcessNamespaces = true
         do { return try decoder.decode(T.self, from: data) } catch {
             throw LumbungError(.xlsxCorrupt, field: part, value: file, rule: "the part is not the XML an .xlsx has (\(error))")
         }
@@ -116,8 +115,25 @@ private struct WorkbookXML: Decodable {
 
     struct SheetXML: Decodable {
         var name: String
-        /// `r:id` (its namespace prefix removed by the decoder).
+        /// `r:id`, whatever the relationships namespace's prefix is.
         var id: String
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: AnyKey.self)
+            name = try container.decode(String.self, forKey: AnyKey("name"))
+            guard let key = container.allKeys.first(where: { $0.stringValue.hasSuffix(":id") }) else {
+                throw DecodingError.keyNotFound(AnyKey("r:id"), .init(codingPath: decoder.codingPath, debugDescription: "a sheet without r:id"))
+            }
+            id = try container.decode(String.self, forKey: key)
+        }
+    }
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     var sheets: Sheets

@@ -1,6 +1,6 @@
 import Foundation
 import Lumbung
-import ZIPFoundation
+internal import ZIPFoundation
 
 /// One row of a worksheet: the sheet's row number and its cells as text, column A first.
 public struct XLSXRow: Sendable, Hashable {

@@ -1,6 +1,6 @@
 import Foundation
 import Lumbung
-import ZIPFoundation
+internal import ZIPFoundation
 
 /// Writes rows of text to an `.xlsx` workbook, streaming.
 ///
