@@ -73,8 +73,12 @@ public final class XLSXWriter {
                 bytes.append(contentsOf: text ? emptyTextCell : emptyCell)
                 continue
             }
-            bytes.append(contentsOf: text ? textCellOpen : cellOpen)
-            cell.withUTF8 { appendEscaped($0, to: &bytes) }
+            cell.withUTF8 { utf8 in
+                // xml:space="preserve" only where it matters: a leading or trailing space, tab or line end.
+                let spaced = isSpace(utf8[0]) || isSpace(utf8[utf8.count - 1])
+                bytes.append(contentsOf: text ? (spaced ? textCellOpenPreserving : textCellOpen) : (spaced ? cellOpenPreserving : cellOpen))
+                appendEscaped(utf8, to: &bytes)
+            }
             bytes.append(contentsOf: cellClose)
         }
         bytes.append(contentsOf: rowClose)
@@ -110,6 +114,13 @@ public final class XLSXWriter {
                 try archive.addEntry(with: "xl/worksheets/sheet\(index + 1).xml", fileURL: URL(fileURLWithPath: file),
                                      compressionMethod: .deflate, bufferSize: 1 << 20)
             }
+            // Durable before it takes the name, as ByteSink's files are.
+            let fd = open(zipPath, O_RDONLY | O_CLOEXEC)
+            let synced = fd >= 0 && fsync(fd) == 0
+            if fd >= 0 { _ = Glibc_close(fd) }
+            guard synced else {
+                throw LumbungError(.fileIO, field: "out", value: path, rule: "cannot sync the finished workbook (errno \(errno))")
+            }
             guard rename(zipPath, path) == 0 else {
                 throw LumbungError(.fileIO, field: "out", value: path, rule: "cannot rename the finished workbook onto the path (errno \(errno))")
             }
@@ -138,7 +149,7 @@ public final class XLSXWriter {
 
     private func startSheet() throws {
         let file = folder + "/sheet\(sheetFiles.count + 1).xml"
-        let sink = try ByteSink(path: file, compress: false)
+        let sink = try ByteSink(path: file, compress: false, durable: false)
         sheet = sink
         sheetFiles.append(file)
         try sink.write(Self.worksheetStart(textColumns: textColumns))
@@ -169,8 +180,11 @@ public final class XLSXWriter {
     // Cells carry no `r`: each follows the one before it, so an empty cell is written, not skipped.
     private static let emptyCell = Array("<c/>".utf8)
     private static let emptyTextCell = Array("<c s=\"1\"/>".utf8)
-    private static let cellOpen = Array("<c t=\"inlineStr\"><is><t xml:space=\"preserve\">".utf8)
-    private static let textCellOpen = Array("<c s=\"1\" t=\"inlineStr\"><is><t xml:space=\"preserve\">".utf8)
+    private static let cellOpen = Array("<c t=\"inlineStr\"><is><t>".utf8)
+    private static let textCellOpen = Array("<c s=\"1\" t=\"inlineStr\"><is><t>".utf8)
+    private static let cellOpenPreserving = Array("<c t=\"inlineStr\"><is><t xml:space=\"preserve\">".utf8)
+    private static let textCellOpenPreserving = Array("<c s=\"1\" t=\"inlineStr\"><is><t xml:space=\"preserve\">".utf8)
+    @inline(__always) private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
     private static let cellClose = Array("</t></is></c>".utf8)
     private static let worksheetEnd = "</sheetData></worksheet>"
 
