@@ -67,17 +67,21 @@ struct Import: ParsableCommand {
               lumbung import siks.csv --mapping siks.json --skip-invalid
               lumbung import lama.csv --keep-invalid-nik --encoding windows-1252
               lumbung import update.jsonl --on-existing skip --dry-run
+              lumbung import dinsos.xlsx --sheet Keluarga --mapping siks.json
               lumbung export --store a --out - --format csv |
                 lumbung import --store b - --format csv
             """)
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Argument(help: ArgumentHelp("The file to import (.csv, .jsonl, optionally .zst).", valueName: "file"))
+    @Argument(help: ArgumentHelp("The file to import (.csv, .jsonl, optionally .zst; .xlsx).", valueName: "file"))
     var file: String
 
-    @Option(help: "csv or jsonl (default: from the file name).")
+    @Option(help: "csv, jsonl or xlsx (default: from the file name).")
     var format: FileFormatChoice?
+
+    @Option(help: ArgumentHelp("The .xlsx sheet to read (default: the first).", valueName: "name"))
+    var sheet: String?
 
     @Option(help: ArgumentHelp("A JSON column-mapping file for CSV headers.", valueName: "path"))
     var mapping: String?
@@ -111,11 +115,11 @@ struct Import: ParsableCommand {
     /// A file whose format is unknown, or a directory, is a usage error (exit 2); a missing file
     /// is reported by run (exit 4).
     func validate() throws {
-        if file == "-" && format == nil { throw ValidationError("say --format csv or jsonl when reading standard input") }
+        if file == "-" && format == nil { throw ValidationError("say --format csv, jsonl or xlsx when reading standard input") }
         do {
             _ = try Importer.checkInput(file: file, format: format?.format)
         } catch let error as LumbungError where error.code == .fileFormat || error.code == .fileIsDirectory {
-            throw ValidationError("FILE '\(file)': \(error.rule)" + (error.code == .fileFormat ? " (or pass --format csv|jsonl)" : ""))
+            throw ValidationError("FILE '\(file)': \(error.rule)" + (error.code == .fileFormat ? " (or pass --format csv|jsonl|xlsx)" : ""))
         }
     }
 
@@ -127,6 +131,7 @@ struct Import: ParsableCommand {
         options.dryRun = dryRun
         options.keepInvalidNIK = keepInvalidNIK
         options.encoding = encoding.value
+        options.sheet = sheet
         options.actor = actor
         if let mapping {
             options.mapping = try ColumnMapping(json: try Data(contentsOf: URL(fileURLWithPath: mapping)))

@@ -18,6 +18,8 @@ public struct ImportOptions: Sendable {
     public var mapping = ColumnMapping.lumbungDefault
     public var encoding = CSVTextEncoding.utf8
     public var delimiter: CSVDelimiter?
+    /// The .xlsx sheet to read (by name); `nil` reads the first sheet in workbook order.
+    public var sheet: String?
     public var actor = "import"
     /// Which key finds an existing household: the KK number (the default: ids are assigned by
     /// each store, so ids from another store's export mean nothing here), the household id, or
@@ -105,7 +107,7 @@ public enum Importer {
     public static func checkInput(file: String, format: FileFormat?) throws -> FileFormat {
         if file != "-" { try ByteSource.refuseDirectory(file) }
         guard let format = format ?? FileFormat(path: file) else {
-            throw LumbungError(.fileFormat, field: "file", value: file, rule: "say the format: the name ends in neither .csv, .jsonl nor .ndjson (optionally .zst)")
+            throw LumbungError(.fileFormat, field: "file", value: file, rule: "say the format: the name ends in neither .csv, .jsonl nor .ndjson (optionally .zst), nor .xlsx")
         }
         return format
     }
