@@ -10,7 +10,7 @@ import Foundation
 /// ```
 ///
 /// Keys are Indonesian snake_case: `id`, `nomor_kk`, `kode_wilayah`, `alamat`, `rt`, `rw`,
-/// `status`, `alasan_tidak_layak`, `desil`, `program`, `atribut`, `diperbarui`, `anggota`; a
+/// `status`, `alasan_tidak_layak`, `desil`, `desil_versi`, `program`, `atribut`, `diperbarui`, `anggota`; a
 /// member has `nik`, `status_nik`, `nama`, `jenis_kelamin`, `tanggal_lahir`, `hubungan`,
 /// `keberadaan`, `status_kawin`, `pendidikan`, `pekerjaan`, `disabilitas`, `atribut`.
 ///
@@ -574,7 +574,7 @@ private struct Fields {
 enum HouseholdReader {
     static let householdKeys = [
         "id", "nomor_kk", "kode_wilayah", "alamat", "rt", "rw", "status", "alasan_tidak_layak", "desil",
-        "program", "atribut", "diperbarui", "anggota",
+        "desil_versi", "program", "atribut", "diperbarui", "anggota",
     ]
     static let memberKeys = [
         "nik", "status_nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan", "keberadaan",
@@ -604,6 +604,7 @@ enum HouseholdReader {
             let rt = try fields.int("rt")
             let rw = try fields.int("rw")
             let desil = try fields.int("desil", code: .householdDesil)
+            let desilVersion = try fields.string(DesilVersion.field, code: .householdDesil).map(DesilVersion.init(parsing:))
             let status = try self.status(fields)
             var programs: Set<Program> = []
             for (index, value) in (try fields.array("program", code: .householdProgram) ?? []).enumerated() {
@@ -637,7 +638,8 @@ enum HouseholdReader {
             }
             return Household(
                 id: id, nomorKK: nomorKK, wilayah: wilayah, alamat: alamat, rt: rt, rw: rw, status: status,
-                desil: desil, programs: programs, attributes: attributes, members: members, updatedAt: updatedAt)
+                desil: desil, desilVersion: desilVersion, programs: programs, attributes: attributes, members: members,
+                updatedAt: updatedAt)
         } catch let error as LumbungError {
             throw error.about(id)
         }

@@ -14,6 +14,9 @@ enum RecordCodec {
     private static let hasDesil: UInt64 = 1 << 2
     private static let hasTime: UInt64 = 1 << 3
     private static let kkLocal: UInt64 = 1 << 4
+    // Bit 5: has source id (branch sourceid), written before the desil version.
+    /// The desil's ranking version (days), after the attributes, before the member count.
+    private static let hasDesilVersion: UInt64 = 1 << 6
 
     // Member flags: bits 0-2 NIK form.
     private static let nikMissing: UInt64 = 0
@@ -36,6 +39,7 @@ enum RecordCodec {
         if household.rw != nil { flags |= hasRW }
         if household.desil != nil { flags |= hasDesil }
         if household.updatedAt != nil { flags |= hasTime }
+        if household.desilVersion != nil { flags |= hasDesilVersion }
         let kk = household.nomorKK.rawValue
         if kk / tenDigits == region { flags |= kkLocal }
 
@@ -51,6 +55,7 @@ enum RecordCodec {
         writer.varint(UInt64(Program.mask(household.programs)))
         if let time = household.updatedAt { writer.varint(UInt64(max(0, milliseconds(time)))) }
         encode(household.attributes, into: &writer)
+        if let version = household.desilVersion { writer.varint(version.ordinal) }
         writer.varint(household.members.count)
         for member in household.members { encode(member, region: region, into: &writer) }
     }
@@ -169,6 +174,16 @@ enum RecordCodec {
         return (kk, time)
     }
 
+    /// The KK number and desa code from the head of a record, without decoding the rest.
+    static func identity(_ buffer: UnsafeRawBufferPointer) throws -> (nomorKK: UInt64, desa: UInt64) {
+        var reader = ByteReader(buffer)
+        guard try reader.byte() == Self.version else { throw ByteReader.corrupt("version") }
+        let flags = try reader.varint()
+        let kkStored = try reader.varint()
+        let desa = try reader.varint()
+        return (flags & kkLocal != 0 ? desa / 10_000 * tenDigits + kkStored : kkStored, desa)
+    }
+
     static func decode(_ buffer: UnsafeRawBufferPointer, id: HouseholdID?) throws -> Household {
         var reader = ByteReader(buffer)
         let version = try reader.byte()
@@ -191,6 +206,7 @@ enum RecordCodec {
         let programs = Program.set(mask: UInt32(truncatingIfNeeded: try reader.varint()))
         let time = flags & hasTime != 0 ? date(milliseconds: Int64(try reader.varint())) : nil
         let attributes = try decodeAttributes(&reader)
+        let desilVersion = flags & hasDesilVersion != 0 ? DesilVersion(ordinal: try reader.int()) : nil
         let count = try reader.int()
         guard count <= Household.maxMembers * 4 else { throw ByteReader.corrupt("anggota") }
         var members: [Member] = []
@@ -199,8 +215,8 @@ enum RecordCodec {
         guard reader.isAtEnd else { throw ByteReader.corrupt("trailing bytes") }
         return Household(
             id: id, nomorKK: NomorKK(unchecked: kk), wilayah: KodeWilayah(unchecked: desa, level: .desa),
-            alamat: alamat, rt: rt, rw: rw, status: status, desil: desil, programs: programs,
-            attributes: attributes, members: members, updatedAt: time)
+            alamat: alamat, rt: rt, rw: rw, status: status, desil: desil, desilVersion: desilVersion,
+            programs: programs, attributes: attributes, members: members, updatedAt: time)
     }
 
     private static func decodeMember(_ reader: inout ByteReader, region: UInt64) throws -> Member {

@@ -75,6 +75,10 @@ struct JSONWriter: ~Copyable {
             key("desil")
             integer(Int64(desil))
         }
+        if let version = household.desilVersion {
+            key("desil_versi")
+            ascii(version.description, quoted: true)
+        }
         key("program")
         beginArray()
         for program in household.programs.sorted() {

@@ -21,6 +21,27 @@ struct CounterDeltas {
         }
     }
 
+    /// Moves a household's counters from `old` to `new` when only its summary's values changed
+    /// (same desa, same members: a new desil), touching only the dimensions that changed.
+    mutating func replaceValues(_ old: Contribution, with new: Contribution) {
+        guard old.desa == new.desa, old.members == new.members else {
+            add(old, sign: -1)
+            add(new, sign: 1)
+            return
+        }
+        IndexDimension.forEach { dimension in
+            guard !dimension.isPrimary else { return }
+            let before = dimension.values(old.summary) & ~1, after = dimension.values(new.summary) & ~1
+            guard before != after else { return }
+            for value in IndexDimension.values(in: before) {
+                bump(old.desa, dimension, value, -1, -dimension.members(value: value, of: old))
+            }
+            for value in IndexDimension.values(in: after) {
+                bump(new.desa, dimension, value, 1, dimension.members(value: value, of: new))
+            }
+        }
+    }
+
     @inline(__always)
     private mutating func bump(_ desa: UInt64, _ dimension: IndexDimension, _ value: UInt8, _ households: Int64, _ members: Int64) {
         let key = desa << 16 | UInt64(dimension.rawValue) << 8 | UInt64(value)

@@ -21,6 +21,9 @@ final class Environment: @unchecked Sendable {
         var journal: MDB_dbi = 0
         /// Access tokens; nil in a store opened read-only that predates them.
         var tokens: MDB_dbi?
+        /// Each household's desil by ranking version (``DesilHistory``); nil in a store opened
+        /// read-only that predates it.
+        var desilHistory: MDB_dbi?
     }
 
     /// The on-disk format this build writes and reads.
@@ -181,6 +184,9 @@ final class Environment: @unchecked Sendable {
             self.dbs.journal = try open("journal", 0)
             if !self.readOnly || mdb_dbi_open(txn.handle, "tokens", 0, &dbi) == 0 {
                 self.dbs.tokens = try open("tokens", 0)
+            }
+            if !self.readOnly || mdb_dbi_open(txn.handle, DesilHistory.databaseName, 0, &dbi) == 0 {
+                self.dbs.desilHistory = try open(DesilHistory.databaseName, 0)
             }
             try self.checkFormat(txn)
             try self.loadDictionaries(txn)
