@@ -45,3 +45,12 @@ public struct DesilVersion: Hashable, Comparable, Sendable, CustomStringConverti
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.date < rhs.date }
 }
+
+extension Household {
+    /// The desil as tables show it: `3 (2026-01-23)`, `3` when typed without a version, `-`
+    /// without a desil.
+    public var desilLabel: String {
+        guard let desil else { return "-" }
+        return desilVersion.map { "\(desil) (\($0))" } ?? String(desil)
+    }
+}

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import Lumbung
+import LumbungIO
+
+struct DesilImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Set households' desil from a BPS ranking, with the ranking's version.",
+        discussion: """
+            FILE is a CSV (optionally .zst) with a key column and a desil column (1-10). The key \
+            is the Nomor KK (column nomor_kk, --by kk, the default) or the head's NIK (column nik \
+            or anggota.nik, --by nik: the member must be the kepala keluarga). --mapping maps \
+            other headers and values to them (a column mapping's "columns" with fields nomor_kk, \
+            anggota.nik and desil; README, "Column mappings").
+
+            All or nothing: a refused row (a bad cell, a household named twice, a NIK that is not \
+            the head's, a ranking older than a household's current one) stops the import and \
+            nothing is written. Every refused row is in the issue report (line, column, value, \
+            code, rule). A key no household has is reported too (code household.notFound) but \
+            does not stop the import: a ranking may cover more than this store. Importing the \
+            same ranking again changes nothing.
+
+            Households in the store that the ranking leaves out keep their desil and its version; \
+            they are counted per desa and, with --absent, listed (id, nomor_kk, kode_wilayah).
+
+            Exit codes: 0 written (or a clean dry run); 3 rows refused, or a bad header; 4 no \
+            store or file.
+
+            Example:
+              lumbung desil import desil.csv --version 2026-01-23 --absent absen.csv
+              lumbung desil import bps.csv --version 2026-01-23 --mapping bps-desil.json --by nik
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: ArgumentHelp("The ranking (.csv, optionally .zst); - for standard input.", valueName: "file"))
+    var file: String
+
+    @Option(help: ArgumentHelp("The ranking's version: its date, YYYY-MM-DD.", valueName: "date"))
+    var version: String
+
+    @Option(help: "What names a household: kk (Nomor KK) or nik (the head's NIK).")
+    var by: DesilKeyChoice = .kk
+
+    @Option(help: ArgumentHelp("A JSON column-mapping file for the ranking's headers and values.", valueName: "path"))
+    var mapping: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Check and report; write nothing.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("Where to list the households the ranking leaves out (CSV).", valueName: "path"))
+    var absent: String?
+
+    @Option(help: ArgumentHelp(
+        "Where to write the issue report (CSV: line,column,value,code,rule; default FILE.issues.csv).", valueName: "path"))
+    var report: String?
+
+    @Option(help: ArgumentHelp("Who the journal names for this import.", valueName: "name"))
+    var actor = "desil-import"
+
+    @Flag(help: "Print the summary as one JSON object.")
+    var json = false
+
+    func validate() throws {
+        do {
+            _ = try DesilVersion(parsing: version)
+        } catch let error as LumbungError {
+            throw ValidationError("--version '\(version)': \(error.rule)")
+        }
+    }
+
+    func run() throws {
+        var options = DesilImportOptions(version: try DesilVersion(parsing: version))
+        options.by = by.value
+        options.dryRun = dryRun
+        options.absentFile = absent
+        options.actor = actor
+        if let mapping {
+            options.mapping = try ColumnMapping(json: try Data(contentsOf: URL(fileURLWithPath: mapping)))
+        }
+        let store = try storeOptions.open()
+        let summary = try DesilImporter.run(file: file, into: store, options: options)
+        if summary.report.issueCount > 0 { try writeReport(summary.report) }
+        if json {
+            print(Self.json(summary, version: options.version).text)
+        } else {
+            print(Self.text(summary, version: options.version), terminator: "")
+        }
+        if dryRun {
+            Terminal.note("dry run: nothing was written" + (summary.refused > 0 ? "; the refused rows would stop the import" : ""))
+            if summary.refused > 0 { throw ExitCode(ExitCodes.invalidInput) }
+        } else if !summary.wrote {
+            Terminal.note("nothing was written: fix the refused rows")
+            throw ExitCode(ExitCodes.invalidInput)
+        }
+    }
+
+    private func writeReport(_ issues: IssueReport) throws {
+        let path = report ?? (file == "-" ? "desil.issues.csv" : file.replacingOccurrences(of: ".zst", with: "") + ".issues.csv")
+        let sink = try ByteSink(path: path)
+        let writer = try CSVWriter(sink: sink)
+        try writer.write(IssueReport.header)
+        for row in issues.rows { try writer.write(row) }
+        try sink.close()
+        Terminal.note(issues.groupedSummary())
+        Terminal.note("issue report: \(path)")
+    }
+
+    static func json(_ summary: DesilImportSummary, version: DesilVersion) -> JSONValue {
+        .object([
+            ("desil_versi", .string(version.description)),
+            ("rows", .int(summary.rows)), ("updated", .int(summary.updated)), ("unchanged", .int(summary.unchanged)),
+            ("refused", .int(summary.refused)), ("unknown", .int(summary.unknown)), ("absent", .int(summary.absent)),
+            ("absent_by_wilayah", .object(summary.absentByWilayah.sorted { $0.key.dotted < $1.key.dotted }.map { ($0.key.dotted, .int($0.value)) })),
+            ("wrote", .bool(summary.wrote)),
+        ])
+    }
+
+    static func text(_ summary: DesilImportSummary, version: DesilVersion) -> String {
+        var out = "desil \(version): \(summary.rows) rows, \(summary.updated) updated, \(summary.unchanged) unchanged, "
+            + "\(summary.refused) refused, \(summary.unknown) unknown key\(summary.unknown == 1 ? "" : "s"), "
+            + "\(summary.absent) stored household\(summary.absent == 1 ? "" : "s") absent from the ranking (desil kept)\n"
+        if !summary.absentByWilayah.isEmpty {
+            var table = TextTable(columns: ["absent", "wilayah", "nama"], rightAligned: [0])
+            for (wilayah, count) in summary.absentByWilayah.sorted(by: { $0.key.dotted < $1.key.dotted }) {
+                table.add([String(count), wilayah.dotted, wilayah.name ?? ""])
+            }
+            out += table.rendered()
+        }
+        return out
+    }
+}
+
+enum DesilKeyChoice: String, ExpressibleByArgument, CaseIterable {
+    case kk, nik
+    var value: DesilImportOptions.Key { DesilImportOptions.Key(rawValue: rawValue)! }
+}
