@@ -29,6 +29,8 @@ enum RecordCodec {
     private static let hasEducation: UInt64 = 1 << 5
     private static let hasOccupation: UInt64 = 1 << 6
     private static let hasDisability: UInt64 = 1 << 7
+    /// A Dukcapil result: status byte and reason, after every other member field.
+    private static let hasDukcapil: UInt64 = 1 << 8
 
     private static let tenDigits: UInt64 = 10_000_000_000
 
@@ -86,6 +88,7 @@ enum RecordCodec {
         if member.education != nil { flags |= hasEducation }
         if member.occupation != nil { flags |= hasOccupation }
         if member.disability != nil { flags |= hasDisability }
+        if member.dukcapil != nil { flags |= hasDukcapil }
 
         writer.varint(flags)
         if case .invalid(let raw, let reason) = member.nik {
@@ -103,6 +106,10 @@ enum RecordCodec {
         if let occupation = member.occupation { writer.string(occupation) }
         if let disability = member.disability { writer.byte(disability.rawValue) }
         encode(member.attributes, into: &writer)
+        if let result = member.dukcapil {
+            writer.byte(result.status.rawValue)
+            writer.string(result.reason ?? "")
+        }
     }
 
     /// Attribute codes of the DTKS questionnaire that records write as one byte instead of text.
@@ -184,6 +191,34 @@ enum RecordCodec {
         return (flags & kkLocal != 0 ? desa / 10_000 * tenDigits + kkStored : kkStored, desa)
     }
 
+    /// The desa code and desil version of a record, skipping what lies between (a snapshot
+    /// manifest counts households by version).
+    static func desilVersion(_ buffer: UnsafeRawBufferPointer) throws -> (desa: UInt64, version: DesilVersion?) {
+        var reader = ByteReader(buffer)
+        guard try reader.byte() == Self.version else { throw ByteReader.corrupt("version") }
+        let flags = try reader.varint()
+        _ = try reader.varint()  // KK
+        let desa = try reader.varint()
+        guard flags & hasDesilVersion != 0 else { return (desa, nil) }
+        try reader.skipString()  // alamat
+        if flags & hasRT != 0 { _ = try reader.varint() }
+        if flags & hasRW != 0 { _ = try reader.varint() }
+        _ = try reader.byte()  // status
+        if flags & hasDesil != 0 { _ = try reader.byte() }
+        _ = try reader.varint()  // programs
+        if flags & hasTime != 0 { _ = try reader.varint() }
+        for _ in 0..<(try reader.int()) {
+            let tag = try reader.varint()
+            if tag >> 2 == 0 { try reader.skipString() }
+            switch tag & 3 {
+            case 0: _ = try reader.zigzag()
+            case 1: _ = try reader.double()
+            default: try reader.skipString()
+            }
+        }
+        return (desa, DesilVersion(ordinal: try reader.int()))
+    }
+
     static func decode(_ buffer: UnsafeRawBufferPointer, id: HouseholdID?) throws -> Household {
         var reader = ByteReader(buffer)
         let version = try reader.byte()
@@ -240,6 +275,12 @@ enum RecordCodec {
         let occupation = flags & hasOccupation != 0 ? try reader.string() : nil
         let disability = flags & hasDisability != 0 ? Disability(rawValue: try reader.byte()) : nil
         let attributes = try decodeAttributes(&reader)
+        var dukcapil: DukcapilResult?
+        if flags & hasDukcapil != 0 {
+            guard let status = DukcapilStatus(rawValue: try reader.byte()) else { throw ByteReader.corrupt("status_dukcapil") }
+            let reason = try reader.string()
+            dukcapil = DukcapilResult(status: status, reason: reason.isEmpty ? nil : reason)
+        }
 
         let nik: MemberNIK
         switch flags & 7 {
@@ -255,7 +296,7 @@ enum RecordCodec {
         return Member(
             nik: nik, name: name, sex: sex, birthDate: birth, relation: relation, presence: presence,
             maritalStatus: marital, education: education, occupation: occupation, disability: disability,
-            attributes: attributes)
+            attributes: attributes, dukcapil: dukcapil)
     }
 
     private static func decodeAttributes(_ reader: inout ByteReader) throws -> Attributes {

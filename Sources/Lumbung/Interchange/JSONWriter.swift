@@ -143,6 +143,13 @@ struct JSONWriter: ~Copyable {
         name(member.disability)
         key("atribut")
         write(member.attributes)
+        // Only with a result: a member never matched (belum_dipadankan) writes what it always did.
+        if let result = member.dukcapil {
+            key(DukcapilResult.statusField)
+            ascii(result.status.name, quoted: true)
+            key(DukcapilResult.reasonField)
+            if let reason = result.reason { string(reason) } else { null() }
+        }
         endObject()
     }
 

@@ -21,10 +21,12 @@ struct CounterDeltas {
         }
     }
 
-    /// Moves a household's counters from `old` to `new` when only its summary's values changed
-    /// (same desa, same members: a new desil), touching only the dimensions that changed.
+    /// Moves a household's counters from `old` to `new`, touching only the dimensions whose
+    /// values changed when the desa and every member count stay (a new desil).
     mutating func replaceValues(_ old: Contribution, with new: Contribution) {
-        guard old.desa == new.desa, old.members == new.members else {
+        guard old.desa == new.desa, old.members == new.members, old.invalidNIKs == new.invalidNIKs,
+            old.missingNIKs == new.missingNIKs, old.dukcapilMembers == new.dukcapilMembers
+        else {
             add(old, sign: -1)
             add(new, sign: 1)
             return
@@ -126,6 +128,8 @@ public struct RegionCounts: Hashable, Sendable {
     public var byDesil: [Int: Count] { counts(.desil) { Int($0) } }
     /// Members whose NIK is invalid or missing (households: those with at least one such member).
     public var flaggedNIK: [NIKStatus.Kind: Count] { counts(.nikStatus, NIKStatus.Kind.init(flagValue:)) }
+    /// Members by Dukcapil status (households: those with at least one such member).
+    public var byDukcapil: [DukcapilStatus: Count] { counts(.dukcapil, DukcapilStatus.init(rawValue:)) }
 
     /// The counter of one value of a dimension (zero when none is stored).
     func count(_ dimension: IndexDimension, value: UInt8) -> Count {

@@ -103,11 +103,12 @@ struct Get: ParsableCommand {
         }
         var out = fields.rendered(header: false)
         out += "\nAnggota (\(household.members.count))\n"
-        var members = TextTable(columns: ["NIK", "NAMA", "JK", "LAHIR", "HUBUNGAN", "STATUS NIK"])
+        var members = TextTable(columns: ["NIK", "NAMA", "JK", "LAHIR", "HUBUNGAN", "STATUS NIK", "DUKCAPIL"])
         for member in household.members {
             members.add([
                 member.nik.text ?? "-", member.name, member.sex.letter,
                 member.birthDate?.description ?? "-", member.relation.name, member.nikStatus.description,
+                member.dukcapil.map { $0.reason.map { reason in "\($0.status.name): \(reason)" } ?? $0.status.name } ?? DukcapilResult.pendingName,
             ])
         }
         out += members.rendered()

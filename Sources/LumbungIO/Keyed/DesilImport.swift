@@ -107,7 +107,7 @@ public enum DesilImporter {
         }
         func flush() throws {
             for refusal in try ranking.apply(batch) {
-                let column = refusal.error.code == .desilOlderVersion ? desilName : keyName
+                let column = refusal.error.code == .desilOlderVersion ? DesilVersion.field : keyName
                 var error = refusal.error
                 if error.field == "id" || error.field == "nik" { error.value = shown[refusal.line] ?? error.value }
                 refuse(refusal.line, column, error)

@@ -118,15 +118,20 @@ struct DesilImport: ParsableCommand {
     }
 
     static func text(_ summary: DesilImportSummary, version: DesilVersion) -> String {
-        var out = "desil \(version): \(summary.rows) rows, \(summary.updated) updated, \(summary.unchanged) unchanged, "
+        let would = summary.wrote ? "" : "would be "
+        var out = "desil \(version): \(summary.rows) rows, \(summary.updated) \(would)updated, \(summary.unchanged) unchanged, "
             + "\(summary.refused) refused, \(summary.unknown) unknown key\(summary.unknown == 1 ? "" : "s"), "
             + "\(summary.absent) stored household\(summary.absent == 1 ? "" : "s") absent from the ranking (desil kept)\n"
         if !summary.absentByWilayah.isEmpty {
+            // The desas with most absent households; --json and --absent have them all.
+            let shown = 20
             var table = TextTable(columns: ["absent", "wilayah", "nama"], rightAligned: [0])
-            for (wilayah, count) in summary.absentByWilayah.sorted(by: { $0.key.dotted < $1.key.dotted }) {
+            let sorted = summary.absentByWilayah.sorted { ($0.value, $1.key.dotted) > ($1.value, $0.key.dotted) }
+            for (wilayah, count) in sorted.prefix(shown) {
                 table.add([String(count), wilayah.dotted, wilayah.name ?? ""])
             }
             out += table.rendered()
+            if sorted.count > shown { out += "… and \(sorted.count - shown) more desa (--json or --absent FILE list them all)\n" }
         }
         return out
     }
