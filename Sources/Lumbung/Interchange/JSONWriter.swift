@@ -145,9 +145,9 @@ struct JSONWriter: ~Copyable {
         write(member.attributes)
         // Only with a result: a member never matched (belum_dipadankan) writes what it always did.
         if let result = member.dukcapil {
-            key(DukcapilResult.statusField)
+            key("status_dukcapil")
             ascii(result.status.name, quoted: true)
-            key(DukcapilResult.reasonField)
+            key("alasan_dukcapil")
             if let reason = result.reason { string(reason) } else { null() }
         }
         endObject()

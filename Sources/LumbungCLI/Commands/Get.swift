@@ -81,6 +81,13 @@ struct Get: ParsableCommand {
         return table.rendered()
     }
 
+    /// `padan`, `tidak_padan: REASON`, or `belum_dipadankan`.
+    static func dukcapil(_ member: Member) -> String {
+        guard let result = member.dukcapil else { return DukcapilResult.pendingName }
+        guard let reason = result.reason else { return result.status.name }
+        return result.status.name + ": " + reason
+    }
+
     static func summary(_ household: Household) -> String {
         let wilayah = household.wilayah
         var place = [wilayah.name, wilayah.ancestor(at: .kecamatan)?.name.map { "Kec. \($0)" }, wilayah.ancestor(at: .kabupaten)?.name]
@@ -108,7 +115,7 @@ struct Get: ParsableCommand {
             members.add([
                 member.nik.text ?? "-", member.name, member.sex.letter,
                 member.birthDate?.description ?? "-", member.relation.name, member.nikStatus.description,
-                member.dukcapil.map { $0.reason.map { reason in "\($0.status.name): \(reason)" } ?? $0.status.name } ?? DukcapilResult.pendingName,
+                Self.dukcapil(member),
             ])
         }
         out += members.rendered()
