@@ -103,6 +103,12 @@ struct CLIDesilTests {
         #expect(desil["10"]?["households"] ?? 0 >= 5)
         let check = try CLITests.run(["check"], store: store, in: directory)
         #expect(check.status == 0, "indexes, counters and records agree: \(check.stdout)\(check.stderr)")
+
+        // The snapshot manifest names the versions it holds: households per version, per wilayah.
+        #expect(try CLITests.run(["snapshot", "create", "2026-11"], store: store, in: directory).status == 0)
+        let manifest = try CLIDesilTests.json(try CLITests.run(["snapshot", "show", "2026-11", "--json"], store: store, in: directory))
+        let national = try #require((manifest["counts"] as? [[String: Any]])?.first { $0["wilayah"] == nil })
+        #expect(national["desil_versi"] as? [String: Int] == ["2026-01-23": ranked.count - 5, "2026-07-01": 5])
     }
 
     @Test func everyBadRowIsReportedAndTheStoreIsLeftAsItWas() throws {
@@ -175,5 +181,93 @@ struct CLIDesilTests {
         let missing = try CLITests.run(["desil", "import", file, "--version", "2026-01-23"], store: store, in: directory)
         #expect(missing.status == 3, "without the mapping no column holds the key: \(missing.stderr)")
         #expect(missing.stderr.contains("nomor_kk"))
+    }
+}
+
+/// `lumbung dukcapil import`, `stats`, `find --dukcapil` and snapshot manifests end to end.
+@Suite("CLI Dukcapil results")
+struct CLIDukcapilTests {
+    typealias Stored = CLIDesilTests.Stored
+
+    @Test func resultsAreSetCountedAndFound() throws {
+        let (directory, store) = try CLITests.generatedStore()
+        let all = try CLIDesilTests.households(store, in: directory)
+        let mapping = directory.sub("dukcapil.json"), file = directory.sub("hasil.csv")
+        try CLIDesilTests.write("""
+            {"columns": {"NIK": "anggota.nik", "HASIL": {"field": "anggota.status_dukcapil",
+              "values": {"DATA PADAN": "padan", "NIK TIDAK DITEMUKAN": "tidak_padan", "MENINGGAL": "meninggal"}}}}
+            """, mapping)
+        // Heads 0-9 padan, 10-12 tidak padan, 13 meninggal, a member of 0 ganda; an unknown NIK.
+        var rows = ["NIK,HASIL"]
+        rows += all[0..<10].map { "\($0.head),DATA PADAN" }
+        rows += all[10..<13].map { "\($0.head),NIK TIDAK DITEMUKAN" }
+        rows.append("\(all[13].head),MENINGGAL")
+        let withOther = try #require(all.first { $0.other != nil })
+        rows.append("\(withOther.other!),ganda")
+        rows.append("3216010101900099,DATA PADAN")
+        try CLIDesilTests.write(rows.joined(separator: "\n") + "\n", file)
+
+        let result = try CLITests.run(["dukcapil", "import", file, "--mapping", mapping, "--json"], store: store, in: directory)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let summary = try CLIDesilTests.json(result)
+        #expect(summary["updated"] as? Int == 15)
+        #expect(summary["unknown"] as? Int == 1)
+        #expect(try String(contentsOfFile: file + ".issues.csv", encoding: .utf8).contains("3216********0099,member.notFound,"))
+
+        let household = try CLIDesilTests.household(all[10].id, store, in: directory)
+        let head = try #require((household["anggota"] as? [[String: Any]])?.first { $0["nik"] as? String == all[10].head })
+        #expect(head["status_dukcapil"] as? String == "tidak_padan")
+        #expect(head["alasan_dukcapil"] as? String == "NIK TIDAK DITEMUKAN", "Dukcapil's wording is the reason")
+
+        let stats = try CLIDesilTests.json(try CLITests.run(["stats", "--json"], store: store, in: directory))
+        let counts = try #require(stats["status_dukcapil"] as? [String: [String: Int]])
+        let padanHouseholds = Set(all[0..<10].map(\.id)).count
+        #expect(counts["padan"]?["members"] == 10 && counts["padan"]?["households"] == padanHouseholds)
+        #expect(counts["tidak_padan"]?["members"] == 3)
+        #expect(counts["meninggal"]?["members"] == 1)
+        #expect(counts["ganda"]?["members"] == 1)
+
+        let found = try CLITests.run(["find", "--dukcapil", "tidak_padan", "--json"], store: store, in: directory)
+        #expect(found.status == 0, "\(found.stderr)")
+        let ids = try found.lines.map { line in try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["id"] as? Int) }
+        #expect(Set(ids) == Set(all[10..<13].map(\.id)))
+        let bad = try CLITests.run(["find", "--dukcapil", "maybe"], store: store, in: directory)
+        #expect(bad.status == 3 && bad.stderr.contains("belum_dipadankan"), "\(bad.stderr)")
+
+        // The snapshot manifest counts them per wilayah.
+        let snapshot = try CLITests.run(["snapshot", "create", "2026-11"], store: store, in: directory)
+        #expect(snapshot.status == 0, "\(snapshot.stderr)")
+        let show = try CLITests.run(["snapshot", "show", "2026-11", "--json"], store: store, in: directory)
+        #expect(show.stdout.contains("\"dukcapil\""), "\(show.stdout.prefix(400))")
+        let check = try CLITests.run(["check"], store: store, in: directory)
+        #expect(check.status == 0, "\(check.stdout)")
+    }
+
+    @Test func aBadRowStopsTheImportAndEveryOneIsReported() throws {
+        let (directory, store) = try CLITests.generatedStore()
+        let all = try CLIDesilTests.households(store, in: directory)
+        let before = try CLIDesilTests.export(store, in: directory)
+        let file = directory.sub("bad.csv")
+        try CLIDesilTests.write("""
+            nik,status_dukcapil,alasan_dukcapil
+            \(all[0].head),padan,
+            \(all[1].head),tidak_padan,
+            \(all[2].head),padan,salah
+            \(all[3].head),mungkin,
+            12345,padan,
+            \(all[0].head),ganda,
+
+            """, file)
+        let result = try CLITests.run(["dukcapil", "import", file], store: store, in: directory)
+        #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+        let issues = try String(contentsOfFile: file + ".issues.csv", encoding: .utf8)
+        #expect(issues.contains("3,alasan_dukcapil,,member.dukcapil,tidak_padan needs the reason Dukcapil gave"), "\(issues)")
+        #expect(issues.contains("4,alasan_dukcapil,salah,member.dukcapil,only tidak_padan takes a reason"))
+        #expect(issues.contains("5,status_dukcapil,mungkin,member.dukcapil,must be one of belum_dipadankan, padan, tidak_padan, ganda, meninggal"))
+        #expect(issues.contains("6,nik,**345,member.dukcapil,"), "\(issues)")
+        #expect(issues.contains("7,nik,\(all[0].head.prefix(4))********\(all[0].head.suffix(4)),member.dukcapil,the file gives this NIK more than once"))
+        #expect(try CLIDesilTests.export(store, in: directory) == before, "nothing written")
+        let dry = try CLITests.run(["dukcapil", "import", file, "--dry-run"], store: store, in: directory)
+        #expect(dry.status == 3)
     }
 }
