@@ -126,6 +126,7 @@ struct DimensionTests {
                 household.status = HouseholdStatus.allCases.randomElement(using: &random)!
                 household.programs = Set(Program.allCases.filter { _ in Bool.random(using: &random) })
                 household.desil = Bool.random(using: &random) ? Int.random(in: 1...10, using: &random) : nil
+                if household.desil == nil { household.desilVersion = nil }  // a version needs a desil
                 household.members[0].nik = [.missing, household.members[0].nik].randomElement(using: &random)!
                 try tx.put(household, nikPolicy: .keepFlagged)
             }

@@ -87,7 +87,11 @@ public enum DukcapilImporter {
             for (pending, row) in zip(batch, rows) {
                 switch row.outcome {
                 case .invalid:
-                    refuse(pending.line, nikName, LumbungError(.memberDukcapil, field: nikName, value: row.nik, rule: row.reason ?? ""))
+                    // The NIK's own rule and code (the match gives them as text).
+                    var error = LumbungError(.memberDukcapil, field: nikName, rule: row.reason ?? "")
+                    do { _ = try NIK(pending.nik) } catch let parsed as LumbungError { error = parsed }
+                    error.value = row.nik
+                    refuse(pending.line, nikName, error)
                 case .notFound:
                     summary.unknown += 1
                     summary.report.add(RowIssue(
