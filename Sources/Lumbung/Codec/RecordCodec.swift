@@ -166,47 +166,44 @@ enum RecordCodec {
     /// the rest: what a search sorted by them needs of every match.
     static func sortFields(_ buffer: UnsafeRawBufferPointer) throws -> (nomorKK: UInt64, updatedMilliseconds: Int64?) {
         var reader = ByteReader(buffer)
+        let head = try readHead(&reader)
+        return (head.nomorKK, try skipScalars(&reader, flags: head.flags))
+    }
+
+    /// The KK number and desa code from the head of a record, without decoding the rest.
+    static func identity(_ buffer: UnsafeRawBufferPointer) throws -> (nomorKK: UInt64, desa: UInt64) {
+        var reader = ByteReader(buffer)
+        let head = try readHead(&reader)
+        return (head.nomorKK, head.desa)
+    }
+
+    /// The version byte, flags, KK and desa code that open every record.
+    private static func readHead(_ reader: inout ByteReader) throws -> (flags: UInt64, nomorKK: UInt64, desa: UInt64) {
         guard try reader.byte() == Self.version else { throw ByteReader.corrupt("version") }
         let flags = try reader.varint()
         let kkStored = try reader.varint()
         let desa = try reader.varint()
-        let kk = flags & kkLocal != 0 ? desa / 10_000 * tenDigits + kkStored : kkStored
+        return (flags, flags & kkLocal != 0 ? desa / 10_000 * tenDigits + kkStored : kkStored, desa)
+    }
+
+    /// Reads past the address, RT/RW, status, desil and programs; returns the update time.
+    private static func skipScalars(_ reader: inout ByteReader, flags: UInt64) throws -> Int64? {
         try reader.skipString()  // alamat
         if flags & hasRT != 0 { _ = try reader.varint() }
         if flags & hasRW != 0 { _ = try reader.varint() }
         _ = try reader.byte()  // status
         if flags & hasDesil != 0 { _ = try reader.byte() }
         _ = try reader.varint()  // programs
-        let time = flags & hasTime != 0 ? Int64(try reader.varint()) : nil
-        return (kk, time)
-    }
-
-    /// The KK number and desa code from the head of a record, without decoding the rest.
-    static func identity(_ buffer: UnsafeRawBufferPointer) throws -> (nomorKK: UInt64, desa: UInt64) {
-        var reader = ByteReader(buffer)
-        guard try reader.byte() == Self.version else { throw ByteReader.corrupt("version") }
-        let flags = try reader.varint()
-        let kkStored = try reader.varint()
-        let desa = try reader.varint()
-        return (flags & kkLocal != 0 ? desa / 10_000 * tenDigits + kkStored : kkStored, desa)
+        return flags & hasTime != 0 ? Int64(try reader.varint()) : nil
     }
 
     /// The desa code and desil version of a record, skipping what lies between (a snapshot
     /// manifest counts households by version).
     static func desilVersion(_ buffer: UnsafeRawBufferPointer) throws -> (desa: UInt64, version: DesilVersion?) {
         var reader = ByteReader(buffer)
-        guard try reader.byte() == Self.version else { throw ByteReader.corrupt("version") }
-        let flags = try reader.varint()
-        _ = try reader.varint()  // KK
-        let desa = try reader.varint()
-        guard flags & hasDesilVersion != 0 else { return (desa, nil) }
-        try reader.skipString()  // alamat
-        if flags & hasRT != 0 { _ = try reader.varint() }
-        if flags & hasRW != 0 { _ = try reader.varint() }
-        _ = try reader.byte()  // status
-        if flags & hasDesil != 0 { _ = try reader.byte() }
-        _ = try reader.varint()  // programs
-        if flags & hasTime != 0 { _ = try reader.varint() }
+        let head = try readHead(&reader)
+        guard head.flags & hasDesilVersion != 0 else { return (head.desa, nil) }
+        _ = try skipScalars(&reader, flags: head.flags)
         for _ in 0..<(try reader.int()) {
             let tag = try reader.varint()
             if tag >> 2 == 0 { try reader.skipString() }
@@ -216,7 +213,7 @@ enum RecordCodec {
             default: try reader.skipString()
             }
         }
-        return (desa, DesilVersion(ordinal: try reader.int()))
+        return (head.desa, DesilVersion(ordinal: try reader.int()))
     }
 
     static func decode(_ buffer: UnsafeRawBufferPointer, id: HouseholdID?) throws -> Household {

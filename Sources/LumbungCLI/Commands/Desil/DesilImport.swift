@@ -43,24 +43,13 @@ struct DesilImport: ParsableCommand {
     @Option(help: "What names a household: kk (Nomor KK) or nik (the head's NIK).")
     var by: DesilKeyChoice = .kk
 
-    @Option(help: ArgumentHelp("A JSON column-mapping file for the ranking's headers and values.", valueName: "path"))
-    var mapping: String?
-
-    @Flag(name: .customLong("dry-run"), help: "Check and report; write nothing.")
-    var dryRun = false
+    @OptionGroup var keyed: KeyedImportOptions
 
     @Option(help: ArgumentHelp("Where to list the households the ranking leaves out (CSV).", valueName: "path"))
     var absent: String?
 
-    @Option(help: ArgumentHelp(
-        "Where to write the issue report (CSV: line,column,value,code,rule; default FILE.issues.csv).", valueName: "path"))
-    var report: String?
-
     @Option(help: ArgumentHelp("Who the journal names for this import.", valueName: "name"))
     var actor = "desil-import"
-
-    @Flag(help: "Print the summary as one JSON object.")
-    var json = false
 
     func validate() throws {
         do {
@@ -73,38 +62,19 @@ struct DesilImport: ParsableCommand {
     func run() throws {
         var options = DesilImportOptions(version: try DesilVersion(parsing: version))
         options.by = by.value
-        options.dryRun = dryRun
+        options.dryRun = keyed.dryRun
         options.absentFile = absent
         options.actor = actor
-        if let mapping {
-            options.mapping = try ColumnMapping(json: try Data(contentsOf: URL(fileURLWithPath: mapping)))
-        }
+        options.mapping = try keyed.columnMapping()
         let store = try storeOptions.open()
         let summary = try DesilImporter.run(file: file, into: store, options: options)
-        if summary.report.issueCount > 0 { try writeReport(summary.report) }
-        if json {
+        try keyed.writeReport(summary.report, file: file, stdin: "desil.issues.csv")
+        if keyed.json {
             print(Self.json(summary, version: options.version).text)
         } else {
             print(Self.text(summary, version: options.version), terminator: "")
         }
-        if dryRun {
-            Terminal.note("dry run: nothing was written" + (summary.refused > 0 ? "; the refused rows would stop the import" : ""))
-            if summary.refused > 0 { throw ExitCode(ExitCodes.invalidInput) }
-        } else if !summary.wrote {
-            Terminal.note("nothing was written: fix the refused rows")
-            throw ExitCode(ExitCodes.invalidInput)
-        }
-    }
-
-    private func writeReport(_ issues: IssueReport) throws {
-        let path = report ?? (file == "-" ? "desil.issues.csv" : file.replacingOccurrences(of: ".zst", with: "") + ".issues.csv")
-        let sink = try ByteSink(path: path)
-        let writer = try CSVWriter(sink: sink)
-        try writer.write(IssueReport.header)
-        for row in issues.rows { try writer.write(row) }
-        try sink.close()
-        Terminal.note(issues.groupedSummary())
-        Terminal.note("issue report: \(path)")
+        try keyed.finish(wrote: summary.wrote, refused: summary.refused)
     }
 
     static func json(_ summary: DesilImportSummary, version: DesilVersion) -> JSONValue {

@@ -45,42 +45,20 @@ struct DukcapilImport: ParsableCommand {
     @Argument(help: ArgumentHelp("The Dukcapil response (.csv, optionally .zst); - for standard input.", valueName: "file"))
     var file: String
 
-    @Option(help: ArgumentHelp("A JSON column-mapping file for the file's headers and wording.", valueName: "path"))
-    var mapping: String?
-
-    @Flag(name: .customLong("dry-run"), help: "Check and report; write nothing.")
-    var dryRun = false
-
-    @Option(help: ArgumentHelp(
-        "Where to write the issue report (CSV: line,column,value,code,rule; default FILE.issues.csv).", valueName: "path"))
-    var report: String?
+    @OptionGroup var keyed: KeyedImportOptions
 
     @Option(help: ArgumentHelp("Who the journal names for this import.", valueName: "name"))
     var actor = "dukcapil-import"
 
-    @Flag(help: "Print the summary as one JSON object.")
-    var json = false
-
     func run() throws {
         var options = DukcapilImportOptions()
-        options.dryRun = dryRun
+        options.dryRun = keyed.dryRun
         options.actor = actor
-        if let mapping {
-            options.mapping = try ColumnMapping(json: try Data(contentsOf: URL(fileURLWithPath: mapping)))
-        }
+        options.mapping = try keyed.columnMapping()
         let store = try storeOptions.open()
         let summary = try DukcapilImporter.run(file: file, into: store, options: options)
-        if summary.report.issueCount > 0 {
-            let path = report ?? (file == "-" ? "dukcapil.issues.csv" : file.replacingOccurrences(of: ".zst", with: "") + ".issues.csv")
-            let sink = try ByteSink(path: path)
-            let writer = try CSVWriter(sink: sink)
-            try writer.write(IssueReport.header)
-            for row in summary.report.rows { try writer.write(row) }
-            try sink.close()
-            Terminal.note(summary.report.groupedSummary())
-            Terminal.note("issue report: \(path)")
-        }
-        if json {
+        try keyed.writeReport(summary.report, file: file, stdin: "dukcapil.issues.csv")
+        if keyed.json {
             print(JSONValue.object([
                 ("rows", .int(summary.rows)), ("updated", .int(summary.updated)), ("unchanged", .int(summary.unchanged)),
                 ("refused", .int(summary.refused)), ("unknown", .int(summary.unknown)),
@@ -92,12 +70,6 @@ struct DukcapilImport: ParsableCommand {
             print("dukcapil: \(summary.rows) rows, \(summary.updated) members \(would)updated, \(summary.unchanged) unchanged, "
                 + "\(summary.refused) refused, \(summary.unknown) unknown NIK\(summary.unknown == 1 ? "" : "s")")
         }
-        if dryRun {
-            Terminal.note("dry run: nothing was written" + (summary.refused > 0 ? "; the refused rows would stop the import" : ""))
-            if summary.refused > 0 { throw ExitCode(ExitCodes.invalidInput) }
-        } else if !summary.wrote {
-            Terminal.note("nothing was written: fix the refused rows")
-            throw ExitCode(ExitCodes.invalidInput)
-        }
+        try keyed.finish(wrote: summary.wrote, refused: summary.refused)
     }
 }
