@@ -96,6 +96,7 @@ struct StorePropertyTests {
                 household.status = HouseholdStatus.allCases.randomElement(using: &random)!
                 household.programs = Set(Program.allCases.filter { _ in Bool.random(using: &random) })
                 household.desil = Bool.random(using: &random) ? Int.random(in: 1...10, using: &random) : nil
+                if household.desil == nil { household.desilVersion = nil }  // a version needs a desil
                 if Bool.random(using: &random) { household.wilayah = factory.desa.randomElement(using: &random)! }
                 if Bool.random(using: &random) {
                     household.members.append(factory.member(household.wilayah, relation: .anak, flagged: Bool.random(using: &random)))
