@@ -103,8 +103,3 @@ extension Member {
     /// The member's Dukcapil status name (`belum_dipadankan` without a result).
     public var dukcapilName: String { dukcapil?.status.name ?? DukcapilResult.pendingName }
 }
-
-extension LumbungError.Code {
-    /// A Dukcapil status or reason the register refuses.
-    public static let memberDukcapil = Self("member.dukcapil", .invalidInput)
-}
