@@ -189,6 +189,8 @@ extension LumbungError.Code {
     public static let memberNotFound = Self("member.notFound", .notFound)
     public static let memberInvalid = Self("member.invalid", .invalidInput)
     public static let memberBirthDate = Self("member.birthDate", .invalidInput)
+    /// A Dukcapil status or reason the register refuses (``DukcapilResult``).
+    public static let memberDukcapil = Self("member.dukcapil", .invalidInput)
     public static let attributeInvalid = Self("attribute.invalid", .invalidInput)
 
     // JSON text

@@ -83,6 +83,7 @@ public final class WriteTransaction: ReadTransaction {
             throw LumbungError(.householdNotFound, field: "id", value: id.description, rule: "no household has this id", householdID: id)
         }
         try txn.delete(dbs.records, Keys.record(id))
+        if let history = dbs.desilHistory { try DesilHistory.delete(txn, dbi: history, id: id) }
         try updateIndexes(old: old, new: nil)
         counters.add(old, sign: -1)
         try appendJournal(action: .delete, id: id, digest: [], wilayah: [old.wilayah])

@@ -23,6 +23,8 @@ public struct Household: Hashable, Sendable {
     public var status: HouseholdStatus
     /// Desil kesejahteraan, 1 (poorest tenth) to 10.
     public var desil: Int?
+    /// The ranking ``desil`` came from (nil: typed, or no desil). See ``DesilVersion``.
+    public var desilVersion: DesilVersion?
     public var programs: Set<Program>
     /// Socio-economic answers (floor, walls, roof, water, lighting, assets, …).
     public var attributes: Attributes
@@ -33,7 +35,7 @@ public struct Household: Hashable, Sendable {
     public init(
         id: HouseholdID? = nil, nomorKK: NomorKK, wilayah: KodeWilayah, alamat: String,
         rt: Int? = nil, rw: Int? = nil, status: HouseholdStatus = .usulan, desil: Int? = nil,
-        programs: Set<Program> = [], attributes: Attributes = [:], members: [Member],
+        desilVersion: DesilVersion? = nil, programs: Set<Program> = [], attributes: Attributes = [:], members: [Member],
         updatedAt: Date? = nil, sourceID: SourceID? = nil
     ) {
         self.id = id
@@ -44,6 +46,7 @@ public struct Household: Hashable, Sendable {
         self.rw = rw
         self.status = status
         self.desil = desil
+        self.desilVersion = desilVersion
         self.programs = programs
         self.attributes = attributes
         self.members = members

@@ -79,6 +79,10 @@ struct JSONWriter: ~Copyable {
             key("desil")
             integer(Int64(desil))
         }
+        if let version = household.desilVersion {
+            key("desil_versi")
+            ascii(version.description, quoted: true)
+        }
         key("program")
         beginArray()
         for program in household.programs.sorted() {
@@ -148,6 +152,13 @@ struct JSONWriter: ~Copyable {
         name(member.disability)
         key("atribut")
         write(member.attributes)
+        // Only with a result: a member never matched (belum_dipadankan) writes what it always did.
+        if let result = member.dukcapil {
+            key("status_dukcapil")
+            ascii(result.status.name, quoted: true)
+            key("alasan_dukcapil")
+            if let reason = result.reason { string(reason) } else { null() }
+        }
         endObject()
     }
 

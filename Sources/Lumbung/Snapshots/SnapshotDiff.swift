@@ -171,6 +171,7 @@ public struct SnapshotDiff: Sendable {
         field("rw", old.rw.map(String.init), new.rw.map(String.init))
         field("status", old.status.description, new.status.description)
         field("desil", old.desil.map(String.init), new.desil.map(String.init))
+        field(DesilVersion.field, old.desilVersion?.description, new.desilVersion?.description)
         field("program", programs(old.programs), programs(new.programs))
         attributes("atribut", old.attributes, new.attributes, into: &change.fields)
 
@@ -192,6 +193,8 @@ public struct SnapshotDiff: Sendable {
             field(prefix + "pendidikan", before.education?.name, member.education?.name)
             field(prefix + "pekerjaan", before.occupation, member.occupation)
             field(prefix + "disabilitas", before.disability?.name, member.disability?.name)
+            field(prefix + DukcapilResult.statusField, before.dukcapilName, member.dukcapilName)
+            field(prefix + DukcapilResult.reasonField, before.dukcapil?.reason, member.dukcapil?.reason)
             attributes(prefix + "atribut", before.attributes, member.attributes, into: &change.fields)
         }
         if change.fields.isEmpty && change.membersAdded.isEmpty && change.membersRemoved.isEmpty {

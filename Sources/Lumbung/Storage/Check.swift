@@ -86,7 +86,7 @@ extension ReadTransaction {
         for kind in IndexDimension.allCases {
             var expected = expectedSecondary[kind] ?? []
             expected.sort()
-            let actual = try packedEntries(dbs[kind])
+            let actual = dbs.lacks(kind) ? [] : try packedEntries(dbs[kind])
             compareSorted(expected, actual, into: &report, limit: limit) { entry, missing in
                 let id = HouseholdID(rawValue: entry.read(at: kind.keyWidth, width: Keys.idWidth))
                 return (id, "\(kind) index entry \(missing ? "missing" : "without a record")")

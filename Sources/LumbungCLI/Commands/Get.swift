@@ -6,14 +6,16 @@ struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show one household, found by a member's NIK, its Nomor KK, its source id or its id.",
         discussion: """
-            Prints a readable summary (id, Nomor KK, wilayah, address, status, desil, programs and \
-            the members), or with --json the household in its JSON form. A household that does not \
+            Prints a readable summary (id, Nomor KK, wilayah, address, status, desil with its \
+            ranking version, programs and the members), or with --json the household in its JSON \
+            form. --desil-history prints the desil each imported ranking gave it instead. A household that does not \
             exist exits with code 4; a malformed NIK or KK exits with code 3 and the rule it breaks.
 
             Example:
               lumbung get --nik 3216015608900003
               lumbung get --id 17 --json
               lumbung get --source-id DTKS-3216-000123
+              lumbung get --kk 3216010101200001 --desil-history
               lumbung get --nik 3216015608900003 --snapshot 2026-10
             """)
 
@@ -35,6 +37,9 @@ struct Get: ParsableCommand {
     @Flag(help: "Print the household as JSON.")
     var json = false
 
+    @Flag(name: .customLong("desil-history"), help: "Print the household's desil by ranking version instead (oldest first).")
+    var desilHistory = false
+
     func validate() throws {
         let given = [nik != nil, kk != nil, sourceID != nil, id != nil].filter { $0 }.count
         guard given == 1 else { throw ValidationError("give exactly one of --nik, --kk, --source-id or --id") }
@@ -45,12 +50,19 @@ struct Get: ParsableCommand {
         let nikValue = try nik.map { try NIK($0) }
         let kkValue = try kk.map { try NomorKK($0) }
         let sourceIDValue = try sourceID.map { try SourceID($0, field: "source-id") }
-        let household = try snapshotOption.withStore(storeOptions) { store in
-            try store.read { tx -> Household? in
-                if let nikValue { return try tx.household(nik: nikValue) }
-                if let kkValue { return try tx.household(kk: kkValue) }
-                if let sourceIDValue { return try tx.household(sourceID: sourceIDValue) }
-                return try tx.household(id: id!)
+        let (household, history) = try snapshotOption.withStore(storeOptions) { store in
+            try store.read { tx -> (Household?, [DesilHistoryEntry]) in
+                let household: Household?
+                if let nikValue {
+                    household = try tx.household(nik: nikValue)
+                } else if let kkValue {
+                    household = try tx.household(kk: kkValue)
+                } else if let sourceIDValue {
+                    household = try tx.household(sourceID: sourceIDValue)
+                } else {
+                    household = try tx.household(id: id!)
+                }
+                return (household, try household?.id.map { try tx.desilHistory(id: $0) } ?? [])
             }
         }
         guard let household else {
@@ -58,11 +70,30 @@ struct Get: ParsableCommand {
                 ?? sourceIDValue.map { "source id \($0.text)" } ?? "id \(id!)"
             throw CLIError.notFound("no household with \(what)")
         }
-        if json {
+        if desilHistory {
+            print(Self.history(history, json: json), terminator: "")
+        } else if json {
             Terminal.write(HouseholdJSON.encode(household, pretty: true) + [0x0A])
         } else {
             print(Self.summary(household), terminator: "")
         }
+    }
+
+    /// The desil history as a table, or a JSON array of `{"desil_versi", "desil"}`.
+    static func history(_ entries: [DesilHistoryEntry], json: Bool) -> String {
+        if json {
+            return JSONValue.array(entries.map { .object([(DesilVersion.field, .string($0.version.description)), ("desil", .int($0.desil))]) }).text + "\n"
+        }
+        var table = TextTable(columns: ["DESIL VERSI", "DESIL"], rightAligned: [1])
+        for entry in entries { table.add([entry.version.description, String(entry.desil)]) }
+        return table.rendered()
+    }
+
+    /// `padan`, `tidak_padan: REASON`, or `belum_dipadankan`.
+    static func dukcapil(_ member: Member) -> String {
+        guard let result = member.dukcapil else { return DukcapilResult.pendingName }
+        guard let reason = result.reason else { return result.status.name }
+        return result.status.name + ": " + reason
     }
 
     static func summary(_ household: Household) -> String {
@@ -81,18 +112,19 @@ struct Get: ParsableCommand {
         fields.add(["Wilayah", wilayah.dotted + place])
         fields.add(["Alamat", address])
         fields.add(["Status", household.status.description])
-        fields.add(["Desil", household.desil.map(String.init) ?? "-"])
+        fields.add(["Desil", household.desilLabel])
         fields.add(["Program", household.programs.isEmpty ? "-" : household.programs.sorted().map(\.name).joined(separator: ", ")])
         if let updated = household.updatedAt {
             fields.add(["Diperbarui", Timestamp(updated).text(.seconds)])
         }
         var out = fields.rendered(header: false)
         out += "\nAnggota (\(household.members.count))\n"
-        var members = TextTable(columns: ["NIK", "NAMA", "JK", "LAHIR", "HUBUNGAN", "STATUS NIK"])
+        var members = TextTable(columns: ["NIK", "NAMA", "JK", "LAHIR", "HUBUNGAN", "STATUS NIK", "DUKCAPIL"])
         for member in household.members {
             members.add([
                 member.nik.text ?? "-", member.name, member.sex.letter,
                 member.birthDate?.description ?? "-", member.relation.name, member.nikStatus.description,
+                Self.dukcapil(member),
             ])
         }
         out += members.rendered()

@@ -86,6 +86,7 @@ struct Stats: ParsableCommand {
         section("Program", report.programRows)
         section("Desil", report.desilRows)
         section("NIK flagged", report.flaggedRows)
+        section("Dukcapil (members)", report.dukcapilRows)
         out += table.rendered()
         if !report.children.isEmpty {
             var regions = TextTable(columns: ["wilayah", "nama", "households", "members"], rightAligned: [2, 3])

@@ -32,11 +32,14 @@ enum DCIGroup {
         if let updated = household.updatedAt {
             fields.append(("last_updated", .time(Timestamp(updated), .seconds)))
         }
-        fields.append(("additional_attributes", .array([
+        var attributes: [JSONValue] = [
             .object([("kode_wilayah", .string(household.wilayah.dotted))]),
             .object([("status", .string(household.status.description))]),
             .object([("program", .array(household.programs.sorted().map { .string($0.name) }))]),
-        ])))
+        ]
+        // The ranking the poverty_score (desil) came from, when it came from one.
+        if let version = household.desilVersion { attributes.append(.object([(DesilVersion.field, .string(version.description))])) }
+        fields.append(("additional_attributes", .array(attributes)))
         return .object(fields)
     }
 

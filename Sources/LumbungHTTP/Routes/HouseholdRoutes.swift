@@ -54,7 +54,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
     }
 
     static var listParameters: Set<String> {
-        ["kk", "source_id", "wilayah", "status", "program", "desil_min", "desil_max", "cursor", "limit"]
+        ["kk", "source_id", "wilayah", "status", "program", "desil_min", "desil_max", "dukcapil", "cursor", "limit"]
     }
 
     /// A page of households matching the filters inside the token's scope.
@@ -89,6 +89,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         }
         query.status = try parameters["status"].map { text in try RequestInput.parse("status", text) { try HouseholdQuery.StatusFilter(parsing: $0) } }
         query.program = try parameters["program"].map { text in try RequestInput.parse("program", text) { try Program(parsing: $0) } }
+        query.dukcapil = try parameters["dukcapil"].map { text in try RequestInput.parse("dukcapil", text) { try DukcapilFilter(parsing: $0, field: "dukcapil") } }
         let low = try RequestInput.integer("desil_min", parameters["desil_min"], in: 1...10)
         let high = try RequestInput.integer("desil_max", parameters["desil_max"], in: 1...10)
         if low != nil || high != nil {

@@ -72,7 +72,7 @@ extension LumbungError {
 extension FlatField {
     /// What a field name in a mapping must be.
     static let unknownFieldRule =
-        "not a Lumbung field: use id, nomor_kk, id_sumber, kode_wilayah, alamat, rt, rw, status, alasan_tidak_layak, desil, program, diperbarui, atribut.<code> or anggota.<field>"
+        "not a Lumbung field: use " + FlatField.householdFields.map(\.name).joined(separator: ", ") + ", atribut.<code> or anggota.<field>"
 
     /// The fields every flat file must give (a column, or a constant).
     static func required(groupBy: ColumnMapping.GroupKey) -> [FlatField] {
@@ -120,6 +120,9 @@ extension FlatField {
         case .rt: return whole(Household.rtRule)
         case .rw: return whole(Household.rwRule)
         case .desil: return whole(Household.desilRule)
+        case .desilVersi: return thrown { _ = try DesilVersion(parsing: text) }
+        case .memberStatusDukcapil: return thrown { _ = try DukcapilFilter(parsing: text) }
+        case .memberAlasanDukcapil: return nil
         case .status:
             // `tidak_layak` alone takes its reason from the alasan_tidak_layak column.
             let problem = thrown { _ = try HouseholdStatus(parsing: text) }

@@ -10,20 +10,20 @@ import Lumbung
 /// FlatField(name: "atribut.lantai")    // .attribute("lantai")
 /// ```
 public enum FlatField: Hashable, Sendable, CustomStringConvertible {
-    case id, nomorKK, sourceID, kodeWilayah, alamat, rt, rw, status, alasanTidakLayak, desil, program, diperbarui
+    case id, nomorKK, sourceID, kodeWilayah, alamat, rt, rw, status, alasanTidakLayak, desil, desilVersi, program, diperbarui
     case attribute(String)
     case memberNIK, memberNama, memberJenisKelamin, memberTanggalLahir, memberHubungan, memberKeberadaan
-    case memberStatusKawin, memberPendidikan, memberPekerjaan, memberDisabilitas
+    case memberStatusKawin, memberPendidikan, memberPekerjaan, memberDisabilitas, memberStatusDukcapil, memberAlasanDukcapil
     case memberAttribute(String)
 
     /// The household fields, in export order.
     public static let householdFields: [FlatField] = [
-        .id, .nomorKK, .sourceID, .kodeWilayah, .alamat, .rt, .rw, .status, .alasanTidakLayak, .desil, .program, .diperbarui,
+        .id, .nomorKK, .sourceID, .kodeWilayah, .alamat, .rt, .rw, .status, .alasanTidakLayak, .desil, .desilVersi, .program, .diperbarui,
     ]
     /// The member fields, in export order.
     public static let memberFields: [FlatField] = [
         .memberNIK, .memberNama, .memberJenisKelamin, .memberTanggalLahir, .memberHubungan, .memberKeberadaan,
-        .memberStatusKawin, .memberPendidikan, .memberPekerjaan, .memberDisabilitas,
+        .memberStatusKawin, .memberPendidikan, .memberPekerjaan, .memberDisabilitas, .memberStatusDukcapil, .memberAlasanDukcapil,
     ]
 
     private static let byName: [String: FlatField] = {
@@ -58,6 +58,7 @@ public enum FlatField: Hashable, Sendable, CustomStringConvertible {
         case .status: "status"
         case .alasanTidakLayak: "alasan_tidak_layak"
         case .desil: "desil"
+        case .desilVersi: DesilVersion.field
         case .program: "program"
         case .diperbarui: "diperbarui"
         case .attribute(let code): "atribut.\(code)"
@@ -71,6 +72,8 @@ public enum FlatField: Hashable, Sendable, CustomStringConvertible {
         case .memberPendidikan: "anggota.pendidikan"
         case .memberPekerjaan: "anggota.pekerjaan"
         case .memberDisabilitas: "anggota.disabilitas"
+        case .memberStatusDukcapil: "anggota." + DukcapilResult.statusField
+        case .memberAlasanDukcapil: "anggota." + DukcapilResult.reasonField
         case .memberAttribute(let code): "anggota.atribut.\(code)"
         }
     }
@@ -81,7 +84,8 @@ public enum FlatField: Hashable, Sendable, CustomStringConvertible {
     public var isHouseholdField: Bool {
         switch self {
         case .memberNIK, .memberNama, .memberJenisKelamin, .memberTanggalLahir, .memberHubungan, .memberKeberadaan,
-            .memberStatusKawin, .memberPendidikan, .memberPekerjaan, .memberDisabilitas, .memberAttribute:
+            .memberStatusKawin, .memberPendidikan, .memberPekerjaan, .memberDisabilitas, .memberStatusDukcapil,
+            .memberAlasanDukcapil, .memberAttribute:
             false
         default: true
         }

@@ -80,6 +80,8 @@ public struct FlatRowEncoder: Sendable {
             row.append(member.education?.name ?? "")
             row.append(member.occupation ?? "")
             row.append(member.disability?.name ?? "")
+            row.append(member.dukcapil?.status.name ?? "")
+            row.append(member.dukcapil?.reason ?? "")
             for code in memberAttributeCodes {
                 row.append(member.attributes[code].map(FlatCells.attribute) ?? "")
             }
@@ -100,6 +102,7 @@ public struct FlatRowEncoder: Sendable {
         row.append(household.status.name)
         row.append(household.status.reason?.name ?? "")
         row.append(household.desil.map(String.init) ?? "")
+        row.append(household.desilVersion?.description ?? "")
         row.append(household.programs.sorted().map(\.name).joined(separator: "|"))
         row.append(household.updatedAt.map(FlatCells.timestamp) ?? "")
         for code in attributeCodes {
