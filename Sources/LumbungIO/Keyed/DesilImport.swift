@@ -9,7 +9,7 @@ public struct DesilImportOptions: Sendable {
         case kk
         /// The head's NIK (column `nik` or `anggota.nik`): the member must be the kepala keluarga.
         case nik
-        /// The household's source id (column `source_id`).
+        /// The household's source id (column `id_sumber`), through its unique index.
         case sourceID = "source-id"
     }
 
@@ -87,8 +87,7 @@ public enum DesilImporter {
         switch key {
         case .kk: .nomorKK
         case .nik: .memberNIK
-        // LEAD (merging branch sourceid): the source id's flat field (`source_id`).
-        case .sourceID: .id
+        case .sourceID: .sourceID
         }
     }
 
@@ -174,9 +173,7 @@ public enum DesilImporter {
             let nik = try NIK(text)
             return (try tx.householdID(nik: nik), nik)
         case .sourceID:
-            // LEAD (merging branch sourceid): `return (try tx.householdID(sourceID: text), nil)`
-            // through its unique index `idx.source`. Until then no store has source ids.
-            throw LumbungError(.householdNotFound, field: "source_id", value: text, rule: "this store holds no household source ids yet")
+            return (try tx.householdID(sourceID: try SourceID(text)), nil)
         }
     }
 

@@ -40,7 +40,7 @@ struct DesilImport: ParsableCommand {
     @Option(help: ArgumentHelp("The ranking's version: its date, YYYY-MM-DD.", valueName: "date"))
     var version: String
 
-    @Option(help: "What names a household: kk (Nomor KK) or nik (the head's NIK).")
+    @Option(help: "What names a household: kk (Nomor KK), nik (the head's NIK) or source-id (id_sumber).")
     var by: DesilKeyChoice = .kk
 
     @OptionGroup var keyed: KeyedImportOptions
@@ -109,5 +109,6 @@ struct DesilImport: ParsableCommand {
 
 enum DesilKeyChoice: String, ExpressibleByArgument, CaseIterable {
     case kk, nik
+    case sourceID = "source-id"
     var value: DesilImportOptions.Key { DesilImportOptions.Key(rawValue: rawValue)! }
 }
