@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+        // .xlsx: the zip container (streamed entries) and the workbook's small XML parts.
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder.git", exact: "0.18.2"),
     ],
     targets: [
         // System libraries: Debian's liblmdb-dev and libzstd-dev.
@@ -77,8 +80,14 @@ let package = Package(
         // Deterministic synthetic households (tests, benchmarks, `lumbung generate`).
         .target(name: "LumbungSynthetic", dependencies: ["Lumbung"]),
 
-        // File import/export: flat CSV and JSON Lines, optionally zstd-compressed.
-        .target(name: "LumbungIO", dependencies: ["Lumbung", "CZstd"]),
+        // File import/export: flat CSV and JSON Lines, optionally zstd-compressed; Excel .xlsx.
+        .target(
+            name: "LumbungIO",
+            dependencies: [
+                "Lumbung", "CZstd",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
+            ]),
 
         // Publishing snapshots into PostgreSQL for national queries and BI (`lumbung publish`):
         // its own target, so the core and LumbungIO never depend on postgres-nio.
@@ -152,7 +161,7 @@ let package = Package(
         // Helpers both test targets use: temporary directories, bounded waits for child processes.
         .target(name: "LumbungTestSupport", dependencies: ["Lumbung", "LumbungSynthetic"], path: "Tests/LumbungTestSupport"),
         // One test target a module: the core, file import/export, the CLI (through its binary), HTTP.
-        .testTarget(name: "LumbungTests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungTestSupport"]),
+        .testTarget(name: "LumbungTests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungIO", "LumbungTestSupport"]),
         .testTarget(name: "LumbungIOTests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungIO", "LumbungTestSupport"]),
         .testTarget(name: "LumbungCLITests", dependencies: ["Lumbung", "LumbungSynthetic", "LumbungIO", "LumbungTestSupport"]),
         .testTarget(

@@ -41,7 +41,7 @@ struct Lumbung: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Init.self, Generate.self, Stats.self, Get.self, Find.self, Check.self, Put.self,
-            Delete.self, MoveMember.self, Import.self, Mapping.self, Export.self, Match.self,
+            Delete.self, MoveMember.self, Import.self, Desil.self, Dukcapil.self, Mapping.self, Export.self, Match.self,
             Snapshot.self, Publish.self, Compact.self, Token.self, Serve.self,
         ]
     )

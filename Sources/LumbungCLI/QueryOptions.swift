@@ -21,6 +21,11 @@ struct QueryOptions: ParsableArguments {
     @Option(name: .customLong("nik-status"), help: "Households with an invalid or missing NIK, or with only valid ones.")
     var nikStatus: NIKStatusChoice?
 
+    @Option(help: ArgumentHelp(
+        "Households with a member of this Dukcapil status: " + listed(DukcapilStatus.names)
+            + "; \(DukcapilResult.pendingName): households none of whose members has a result.", valueName: "status"))
+    var dukcapil: String?
+
     /// The filters as a query; invalid values throw the core's errors (exit 3).
     func query() throws -> HouseholdQuery {
         var query = HouseholdQuery()
@@ -28,6 +33,7 @@ struct QueryOptions: ParsableArguments {
         query.status = try status.map { try HouseholdQuery.StatusFilter(parsing: $0) }
         query.program = try program.map { try Program(parsing: $0) }
         query.nikStatus = nikStatus?.kind
+        query.dukcapil = try dukcapil.map { try DukcapilFilter(parsing: $0, field: "--dukcapil") }
         if desilMin != nil || desilMax != nil {
             let low = desilMin ?? 1, high = desilMax ?? 10
             guard low <= high else {

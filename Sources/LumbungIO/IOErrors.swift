@@ -23,3 +23,15 @@ extension LumbungError.Code {
     /// zstd data is corrupt or truncated, or a zstd context failed.
     public static let fileZstd = Self("file.zstd", .malformed)
 }
+
+extension LumbungError.Code {
+    // Excel workbooks (.xlsx)
+    /// The file is not an .xlsx workbook: not a zip, or a zip without a workbook part.
+    public static let xlsxNotWorkbook = Self("xlsx.notWorkbook", .malformed)
+    /// The workbook is damaged: a truncated zip, a failed checksum, a part that is not XML.
+    public static let xlsxCorrupt = Self("xlsx.corrupt", .malformed)
+    /// `--sheet` names a sheet the workbook does not have.
+    public static let xlsxSheetNotFound = Self("xlsx.sheetNotFound", .notFound)
+    /// The export cannot be written as .xlsx (standard output: a zip needs a file).
+    public static let xlsxUnwritable = Self("xlsx.unwritable", .malformed)
+}

@@ -90,11 +90,13 @@ struct ShippedMappingTests {
         let budi = try place.household(kk: "3216011503150001", store: first)
         #expect(budi.status == .ditetapkan && budi.wilayah.plain == "3216012001" && budi.rt == 1 && budi.rw == 2 && budi.desil == 2)
         #expect(budi.programs == [.pkh, .bpnt] && budi.attributes["punya_kip"] == .code(1))
+        #expect(budi.sourceID?.text == "DTKS-0001")
         #expect(budi.members.map(\.relation) == [.kepalaKeluarga, .istriSuami, .anak])
         #expect(budi.members.map(\.education) == [.sarjana, .diploma, .sd])
         #expect(budi.members.map(\.disability) == [nil, nil, .sensorik] && budi.members[0].occupation == "Petani")
         let joko = try place.household(kk: "3216012004180001", store: first)
         #expect(joko.status == .tidakLayak(.mampu) && joko.desil == 9 && joko.programs.isEmpty)
+        #expect(joko.sourceID == nil, "an empty id_sumber cell is no source id")
         #expect(joko.members.map(\.relation) == [.kepalaKeluarga, .mertua])
         #expect(joko.members.map(\.maritalStatus) == [.ceraiMati, .ceraiMati] && joko.members[1].disability == .fisik)
 

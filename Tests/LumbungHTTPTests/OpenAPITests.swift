@@ -34,7 +34,7 @@ import Testing
 
             // Every documented query parameter is one the route takes (none is refused as unknown).
             let documentedParameters = Dictionary(Self.queryParameters().map { ("\($0.0) \($0.1)", Set($0.2)) }) { $1 }
-            #expect(documentedParameters["GET /v1/households"] == ["kk", "wilayah", "status", "program", "desil_min", "desil_max", "cursor", "limit"])
+            #expect(documentedParameters["GET /v1/households"] == ["kk", "source_id", "wilayah", "status", "program", "desil_min", "desil_max", "dukcapil", "cursor", "limit"])
             #expect(documentedParameters["GET /v1/stats"] == ["wilayah"])
             for (method, template, parameters) in Self.queryParameters() where method == "GET" {
                 let path = template
@@ -78,7 +78,6 @@ import Testing
         let expected: [(String, [String])] = [
             ("hubungan", Relation.allCases.map(\.name)),
             ("jenis_kelamin", Sex.allCases.map(\.letter)),
-            ("status_nik", NIKStatus.Kind.allCases.map(\.rawValue)),
             ("name: by, in: query, schema", SnapshotDiff.Grouping.allCases.map(\.rawValue)),
         ]
         for (key, names) in expected {
@@ -86,6 +85,12 @@ import Testing
             #expect(!found.isEmpty, "no enum for \(key) in openapi.yaml")
             for list in found { #expect(list == names, "openapi.yaml's \(key) enum is not the core's list") }
         }
+        // status_nik is a kind, after `invalid` the rule's code, after `missing` a placeholder's reason.
+        let kinds = NIKStatus.Kind.allCases.map(\.rawValue)
+        #expect(kinds == ["valid", "invalid", "missing"], "a new kind needs its place in the status_nik pattern")
+        let reasons = NIKPlaceholder.allCases.map(\.name).joined(separator: "|")
+        #expect(OpenAPIDocument.yaml.contains("status_nik: {type: string, pattern: '^(valid|invalid:[A-Za-z.]+|missing(:(\(reasons)))?)$'"),
+                "openapi.yaml's status_nik pattern is not the core's kinds and reasons")
     }
 
     /// The query parameters the document names for each operation: inline `{name: X, in: query`

@@ -71,7 +71,7 @@ import Testing
         households[5].programs = [.pkh, .bpnt, .pbiJK]
         households[6].status = .tidakLayak(.pindah)
         let (header, rows) = try Self.encode(households)
-        #expect(header.starts(with: ["id", "nomor_kk", "kode_wilayah"]))
+        #expect(header.starts(with: ["id", "nomor_kk", "id_sumber", "kode_wilayah"]))
         #expect(header.contains("atribut.nomor_rumah") && header.contains("anggota.atribut.cacat"))
         #expect(rows.count == households.reduce(0) { $0 + $1.members.count })
         let nomorRumah = header.firstIndex(of: "atribut.nomor_rumah")!

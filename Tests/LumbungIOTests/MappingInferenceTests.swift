@@ -22,6 +22,9 @@ struct MappingInferenceTests {
         var expected: [(String, FlatField)] = ForeignVocabulary.headerSpellings.flatMap { row in row.spellings.map { ($0, row.field) } }
         expected += (FlatField.householdFields + FlatField.memberFields).map { ($0.name, $0) }
         #expect(expected.contains { $0.0 == "NO_KK" && $0.1 == .nomorKK } && expected.contains { $0.0 == "SHDK" && $0.1 == .memberHubungan })
+        for spelling in ["ID_DTKS", "IDSEN", "ID_BDT", "IDBDT", "ID_KELUARGA", "id_sumber"] {
+            #expect(expected.contains { $0.0 == spelling && $0.1 == .sourceID }, "\(spelling) is a source id")
+        }
         for (spelling, field) in expected {
             for _ in 0..<20 {
                 var written = ""

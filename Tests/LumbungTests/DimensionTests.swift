@@ -20,17 +20,21 @@ struct DimensionTests {
                 Set(household.members.compactMap {
                     switch $0.nik {
                     case .invalid: UInt8(1)
-                    case .missing: UInt8(2)
+                    case .missing, .placeholder: UInt8(2)
                     case .valid: nil
                     }
                 })
+            case .dukcapil: Set(household.members.compactMap { $0.dukcapil?.status.rawValue })
             }
         }
 
         /// The members a counter of `value` counts.
         static func members(_ dimension: IndexDimension, _ value: UInt8, _ household: Household) -> Int {
-            guard dimension == .nikStatus else { return household.members.count }
-            return household.members.filter { value == 1 ? $0.nikStatus.kind == .invalid : $0.nikStatus.kind == .missing }.count
+            switch dimension {
+            case .nikStatus: return household.members.filter { value == 1 ? $0.nikStatus.kind == .invalid : $0.nikStatus.kind == .missing }.count
+            case .dukcapil: return household.members.filter { $0.dukcapil?.status.rawValue == value }.count
+            default: return household.members.count
+            }
         }
 
         /// Every value a dimension may hold.
@@ -41,6 +45,7 @@ struct DimensionTests {
             case .program: Program.allCases.map(\.rawValue)
             case .desil: Array(1...10)
             case .nikStatus: [1, 2]
+            case .dukcapil: [1, 2, 3, 4]
             }
         }
 
@@ -54,6 +59,8 @@ struct DimensionTests {
             case (.desil, _): HouseholdQuery(desil: Int(value)...Int(value))
             case (.nikStatus, 0): HouseholdQuery(nikStatus: .valid)
             case (.nikStatus, _): HouseholdQuery(nikStatus: value == 1 ? .invalid : .missing)
+            case (.dukcapil, 0): HouseholdQuery(dukcapil: .pending)
+            case (.dukcapil, _): HouseholdQuery(dukcapil: .status(DukcapilStatus(rawValue: value)!))
             }
         }
     }
@@ -119,6 +126,7 @@ struct DimensionTests {
                 household.status = HouseholdStatus.allCases.randomElement(using: &random)!
                 household.programs = Set(Program.allCases.filter { _ in Bool.random(using: &random) })
                 household.desil = Bool.random(using: &random) ? Int.random(in: 1...10, using: &random) : nil
+                if household.desil == nil { household.desilVersion = nil }  // a version needs a desil
                 household.members[0].nik = [.missing, household.members[0].nik].randomElement(using: &random)!
                 try tx.put(household, nikPolicy: .keepFlagged)
             }

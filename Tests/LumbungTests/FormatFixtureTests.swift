@@ -72,6 +72,7 @@ struct FormatFixtureTests {
                 var household = try tx.household(id: id)!
                 household.programs = household.programs.isEmpty ? [.pkh, .blt] : []
                 household.desil = household.desil == nil ? 4 : nil
+                if household.desil == nil { household.desilVersion = nil }  // a version needs a desil
                 household.members[0].nik = .missing
                 try tx.put(household, nikPolicy: .keepFlagged)
             }

@@ -268,12 +268,14 @@ private func decodeError(_ text: String) -> LumbungError? {
         for nik in [
             MemberNIK.missing, MemberNIK(parsing: "3.21601E+15"), MemberNIK(parsing: "3216013102900001"),
             MemberNIK(parsing: "12 34"), MemberNIK(parsing: "9916010101900001"), .invalid("3216015608900003", reason: .nikSexMismatch),
+            MemberNIK(parsing: "9999999999999996"),
         ] {
             let household = sample(nik: nik)
             let written = text(HouseholdJSON.encode(household))
             switch nik {
             case .missing: #expect(written.contains(#""nik":null,"status_nik":"missing""#))
             case .invalid(let raw, let reason): #expect(written.contains(#""status_nik":"invalid:\#(reason)""#) && written.contains(raw))
+            case .placeholder(let reason): #expect(written.contains(#""nik":"\#(reason.written)","status_nik":"missing:\#(reason.name)""#))
             case .valid: break
             }
             if case .invalid(_, reason: .nikSexMismatch) = nik {

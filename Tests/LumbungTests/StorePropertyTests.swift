@@ -96,6 +96,7 @@ struct StorePropertyTests {
                 household.status = HouseholdStatus.allCases.randomElement(using: &random)!
                 household.programs = Set(Program.allCases.filter { _ in Bool.random(using: &random) })
                 household.desil = Bool.random(using: &random) ? Int.random(in: 1...10, using: &random) : nil
+                if household.desil == nil { household.desilVersion = nil }  // a version needs a desil
                 if Bool.random(using: &random) { household.wilayah = factory.desa.randomElement(using: &random)! }
                 if Bool.random(using: &random) {
                     household.members.append(factory.member(household.wilayah, relation: .anak, flagged: Bool.random(using: &random)))
@@ -233,6 +234,12 @@ struct RecordCodecTests {
             samples.append(writer.bytes)
             households.append(validated)
         }
+        // The sample holds the optional fields the codec guards with flag bits.
+        #expect(households.contains { $0.desilVersion != nil } && households.contains { $0.desil != nil && $0.desilVersion == nil })
+        for status in DukcapilStatus.allCases {
+            #expect(households.contains { $0.members.contains { $0.dukcapil?.status == status } }, "\(status)")
+        }
+        #expect(households.contains { $0.members.contains { $0.dukcapil?.reason != nil } })
         let dictionary = try Compressor.train(samples: samples)
         try dictionary.withUnsafeBytes { try compressor.register(7, bytes: $0) }
         for (household, payload) in zip(households, samples) {
@@ -243,6 +250,11 @@ struct RecordCodecTests {
                 }
                 #expect(decoded == household)
             }
+            // A manifest's desil version and an absent household's identity read from part of the record.
+            let ranked = try payload.withUnsafeBytes { try RecordCodec.desilVersion($0) }
+            #expect(ranked.version == household.desilVersion && ranked.desa == household.wilayah.packed)
+            let identity = try payload.withUnsafeBytes { try RecordCodec.identity($0) }
+            #expect(identity.nomorKK == household.nomorKK.rawValue && identity.desa == household.wilayah.packed)
             // What a sorted search reads from the record's head is what the whole record holds.
             let head = try payload.withUnsafeBytes { try RecordCodec.sortFields($0) }
             #expect(head.nomorKK == household.nomorKK.rawValue)

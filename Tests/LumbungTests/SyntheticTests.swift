@@ -206,7 +206,7 @@ import Testing
                 members += 1
                 switch member.nik {
                 case .valid: break
-                case .missing: flagged += 1; missing += 1
+                case .missing, .placeholder: flagged += 1; missing += 1
                 case .invalid(_, let reason):
                     flagged += 1
                     if reason == .nikSpreadsheetMangled { mangled += 1 }

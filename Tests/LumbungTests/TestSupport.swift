@@ -55,6 +55,15 @@ struct HouseholdFactory {
             attributes["catatan"] = .text(Self.names.randomElement(using: &random)!)
             attributes["umur_bulan"] = .code(Int64.random(in: -5...1_000_000, using: &random))
         }
+        // From the serial, not the random source, so the other fields' sequence stays as it was.
+        let dukcapil: DukcapilResult? =
+            switch serial % 6 {
+            case 2: DukcapilResult(status: .padan)
+            case 3: DukcapilResult(status: .tidakPadan, reason: "NIK TIDAK DITEMUKAN")
+            case 4: DukcapilResult(status: .ganda)
+            case 5: DukcapilResult(status: .meninggal)
+            default: nil
+            }
         return Member(
             nik: nik, name: Self.names.randomElement(using: &random)!, sex: sex,
             birthDate: full || Bool.random(using: &random) ? birth : nil, relation: relation,
@@ -63,7 +72,7 @@ struct HouseholdFactory {
             education: full ? Education.allCases.randomElement(using: &random) : nil,
             occupation: full ? "PETANI" : nil,
             disability: full ? Disability.allCases.randomElement(using: &random) : nil,
-            attributes: attributes)
+            attributes: attributes, dukcapil: dukcapil)
     }
 
     mutating func kk(_ wilayah: KodeWilayah) -> NomorKK {
@@ -84,7 +93,7 @@ struct HouseholdFactory {
         var attributes: Attributes = ["lantai": .code(Int64.random(in: 1...6, using: &random)), "luas_lantai": .number(Double(Int.random(in: 100...2000, using: &random)) / 10)]
         if Bool.random(using: &random) { attributes["aset_motor"] = .code(1) }
         let statuses = HouseholdStatus.allCases
-        return Household(
+        var household = Household(
             nomorKK: kk(wilayah), wilayah: wilayah,
             alamat: Bool.random(using: &random) ? "" : "Jl. Melati No. \(Int.random(in: 1...300, using: &random)) «ÄÖ»",
             rt: Bool.random(using: &random) ? Int.random(in: 0...999, using: &random) : nil,
@@ -93,5 +102,10 @@ struct HouseholdFactory {
             desil: Int.random(in: 0...10, using: &random) == 0 ? nil : Int.random(in: 1...10, using: &random),
             programs: Set(Program.allCases.filter { _ in Int.random(in: 0..<3, using: &random) == 0 }),
             attributes: attributes, members: members)
+        // Some ranked desils, from the serial (the random sequence stays as it was).
+        if household.desil != nil, serial % 3 == 0 {
+            household.desilVersion = DesilVersion(try! CalendarDate(year: 2025 + serial % 2, month: 1 + serial % 12, day: 1 + serial % 28))
+        }
+        return household
     }
 }

@@ -9,10 +9,11 @@ import Foundation
 /// let typed = try HouseholdJSON.decode(#"{"nomor_kk": …}"#.utf8)
 /// ```
 ///
-/// Keys are Indonesian snake_case: `id`, `nomor_kk`, `kode_wilayah`, `alamat`, `rt`, `rw`,
-/// `status`, `alasan_tidak_layak`, `desil`, `program`, `atribut`, `diperbarui`, `anggota`; a
+/// Keys are Indonesian snake_case: `id`, `nomor_kk`, `id_sumber` (``SourceID``), `kode_wilayah`, `alamat`, `rt`, `rw`,
+/// `status`, `alasan_tidak_layak`, `desil`, `desil_versi`, `program`, `atribut`, `diperbarui`, `anggota`; a
 /// member has `nik`, `status_nik`, `nama`, `jenis_kelamin`, `tanggal_lahir`, `hubungan`,
-/// `keberadaan`, `status_kawin`, `pendidikan`, `pekerjaan`, `disabilitas`, `atribut`.
+/// `keberadaan`, `status_kawin`, `pendidikan`, `pekerjaan`, `disabilitas`, `atribut`, and with a
+/// Dukcapil result `status_dukcapil` and `alasan_dukcapil` (absent: `belum_dipadankan`).
 ///
 /// The writer leaves out a household's absent optional fields and writes a member's as `null`.
 /// An attribute `.code` is written as a JSON integer and a `.number` always with a fraction or
@@ -573,12 +574,12 @@ private struct Fields {
 
 enum HouseholdReader {
     static let householdKeys = [
-        "id", "nomor_kk", "kode_wilayah", "alamat", "rt", "rw", "status", "alasan_tidak_layak", "desil",
-        "program", "atribut", "diperbarui", "anggota",
+        "id", "nomor_kk", "id_sumber", "kode_wilayah", "alamat", "rt", "rw", "status", "alasan_tidak_layak", "desil",
+        "desil_versi", "program", "atribut", "diperbarui", "anggota",
     ]
     static let memberKeys = [
         "nik", "status_nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan", "keberadaan",
-        "status_kawin", "pendidikan", "pekerjaan", "disabilitas", "atribut",
+        "status_kawin", "pendidikan", "pekerjaan", "disabilitas", "atribut", "status_dukcapil", "alasan_dukcapil",
     ]
 
     /// A value cut to 40 characters for messages.
@@ -599,11 +600,13 @@ enum HouseholdReader {
         }
         do {
             let nomorKK = try NomorKK(try fields.requiredString("nomor_kk"))
+            let sourceID = try fields.string("id_sumber", code: .sourceIDInvalid).map { try SourceID($0) }
             let wilayah = try KodeWilayah(try fields.requiredString("kode_wilayah"))
             let alamat = try fields.requiredString("alamat")
             let rt = try fields.int("rt")
             let rw = try fields.int("rw")
             let desil = try fields.int("desil", code: .householdDesil)
+            let desilVersion = try fields.string(DesilVersion.field, code: .householdDesil).map(DesilVersion.init(parsing:))
             let status = try self.status(fields)
             var programs: Set<Program> = []
             for (index, value) in (try fields.array("program", code: .householdProgram) ?? []).enumerated() {
@@ -637,7 +640,8 @@ enum HouseholdReader {
             }
             return Household(
                 id: id, nomorKK: nomorKK, wilayah: wilayah, alamat: alamat, rt: rt, rw: rw, status: status,
-                desil: desil, programs: programs, attributes: attributes, members: members, updatedAt: updatedAt)
+                desil: desil, desilVersion: desilVersion, programs: programs, attributes: attributes, members: members,
+                updatedAt: updatedAt, sourceID: sourceID)
         } catch let error as LumbungError {
             throw error.about(id)
         }
@@ -688,6 +692,16 @@ enum HouseholdReader {
             }
         }
         guard let relation = try fields.named("hubungan", Relation.self) else { throw fields.missing("hubungan") }
+        var dukcapil: DukcapilResult?
+        let dukcapilStatus = try fields.string(DukcapilResult.statusField), dukcapilReason = try fields.string(DukcapilResult.reasonField)
+        if dukcapilStatus != nil || dukcapilReason != nil {
+            do {
+                dukcapil = try DukcapilResult.parsing(dukcapilStatus ?? "", reason: dukcapilReason)
+            } catch var error as LumbungError {
+                error.field = fields.field(error.field ?? DukcapilResult.statusField)
+                throw error
+            }
+        }
         return Member(
             nik: nik, name: name, sex: sex, birthDate: birthDate, relation: relation,
             presence: try fields.named("keberadaan", Presence.self) ?? .tinggalBersama,
@@ -695,7 +709,8 @@ enum HouseholdReader {
             education: try fields.named("pendidikan", Education.self),
             occupation: try fields.string("pekerjaan"),
             disability: try fields.named("disabilitas", Disability.self),
-            attributes: try attributes(try fields.object("atribut") ?? [], path: fields.field("atribut")))
+            attributes: try attributes(try fields.object("atribut") ?? [], path: fields.field("atribut")),
+            dukcapil: dukcapil)
     }
 
     /// Integer → `.code`, fraction or exponent → `.number`, string → `.text`.

@@ -3,7 +3,8 @@ import Foundation
 /// The compact, versioned binary form of a household (before compression).
 ///
 /// Layout v1: version byte, flags, KK, desa code, address, status, desil, programs, time,
-/// attributes, members. A member's NIK usually repeats the household's kecamatan and the
+/// attributes, source id (flag bit 5), members. New fields come behind new flag bits, so every
+/// older record still decodes as it was. A member's NIK usually repeats the household's kecamatan and the
 /// member's birth date and sex, so it is stored as only what differs.
 enum RecordCodec {
     static let version: UInt8 = 1
@@ -14,6 +15,9 @@ enum RecordCodec {
     private static let hasDesil: UInt64 = 1 << 2
     private static let hasTime: UInt64 = 1 << 3
     private static let kkLocal: UInt64 = 1 << 4
+    private static let hasSourceID: UInt64 = 1 << 5
+    /// The desil's ranking version (days), after the source id, before the member count.
+    private static let hasDesilVersion: UInt64 = 1 << 6
 
     // Member flags: bits 0-2 NIK form.
     private static let nikMissing: UInt64 = 0
@@ -21,11 +25,15 @@ enum RecordCodec {
     private static let nikLocal: UInt64 = 2
     private static let nikSerialOnly: UInt64 = 3
     private static let nikInvalid: UInt64 = 4
+    /// `999999999999999` and a reason digit: the byte after the flags is the digit.
+    private static let nikPlaceholder: UInt64 = 5
     private static let hasBirthDate: UInt64 = 1 << 3
     private static let hasMarital: UInt64 = 1 << 4
     private static let hasEducation: UInt64 = 1 << 5
     private static let hasOccupation: UInt64 = 1 << 6
     private static let hasDisability: UInt64 = 1 << 7
+    /// A Dukcapil result: status byte and reason, after every other member field.
+    private static let hasDukcapil: UInt64 = 1 << 8
 
     private static let tenDigits: UInt64 = 10_000_000_000
 
@@ -36,8 +44,10 @@ enum RecordCodec {
         if household.rw != nil { flags |= hasRW }
         if household.desil != nil { flags |= hasDesil }
         if household.updatedAt != nil { flags |= hasTime }
+        if household.desilVersion != nil { flags |= hasDesilVersion }
         let kk = household.nomorKK.rawValue
         if kk / tenDigits == region { flags |= kkLocal }
+        if household.sourceID != nil { flags |= hasSourceID }
 
         writer.byte(version)
         writer.varint(flags)
@@ -51,6 +61,8 @@ enum RecordCodec {
         writer.varint(UInt64(Program.mask(household.programs)))
         if let time = household.updatedAt { writer.varint(UInt64(max(0, milliseconds(time)))) }
         encode(household.attributes, into: &writer)
+        if let sourceID = household.sourceID { writer.string(sourceID.text) }
+        if let version = household.desilVersion { writer.varint(version.ordinal) }
         writer.varint(household.members.count)
         for member in household.members { encode(member, region: region, into: &writer) }
     }
@@ -63,6 +75,8 @@ enum RecordCodec {
             flags = nikMissing
         case .invalid:
             flags = nikInvalid
+        case .placeholder:
+            flags = nikPlaceholder
         case .valid(let nik):
             let raw = nik.rawValue
             if raw / tenDigits != region {
@@ -81,11 +95,14 @@ enum RecordCodec {
         if member.education != nil { flags |= hasEducation }
         if member.occupation != nil { flags |= hasOccupation }
         if member.disability != nil { flags |= hasDisability }
+        if member.dukcapil != nil { flags |= hasDukcapil }
 
         writer.varint(flags)
         if case .invalid(let raw, let reason) = member.nik {
             writer.string(raw)
             writer.string(reason.rawValue)
+        } else if case .placeholder(let reason) = member.nik {
+            writer.byte(reason.rawValue)
         } else if flags & 7 != nikMissing {
             writer.varint(nikValue)
         }
@@ -98,6 +115,10 @@ enum RecordCodec {
         if let occupation = member.occupation { writer.string(occupation) }
         if let disability = member.disability { writer.byte(disability.rawValue) }
         encode(member.attributes, into: &writer)
+        if let result = member.dukcapil {
+            writer.byte(result.status.rawValue)
+            writer.string(result.reason ?? "")
+        }
     }
 
     /// Attribute codes of the DTKS questionnaire that records write as one byte instead of text.
@@ -154,19 +175,54 @@ enum RecordCodec {
     /// the rest: what a search sorted by them needs of every match.
     static func sortFields(_ buffer: UnsafeRawBufferPointer) throws -> (nomorKK: UInt64, updatedMilliseconds: Int64?) {
         var reader = ByteReader(buffer)
+        let head = try readHead(&reader)
+        return (head.nomorKK, try skipScalars(&reader, flags: head.flags))
+    }
+
+    /// The KK number and desa code from the head of a record, without decoding the rest.
+    static func identity(_ buffer: UnsafeRawBufferPointer) throws -> (nomorKK: UInt64, desa: UInt64) {
+        var reader = ByteReader(buffer)
+        let head = try readHead(&reader)
+        return (head.nomorKK, head.desa)
+    }
+
+    /// The version byte, flags, KK and desa code that open every record.
+    private static func readHead(_ reader: inout ByteReader) throws -> (flags: UInt64, nomorKK: UInt64, desa: UInt64) {
         guard try reader.byte() == Self.version else { throw ByteReader.corrupt("version") }
         let flags = try reader.varint()
         let kkStored = try reader.varint()
         let desa = try reader.varint()
-        let kk = flags & kkLocal != 0 ? desa / 10_000 * tenDigits + kkStored : kkStored
+        return (flags, flags & kkLocal != 0 ? desa / 10_000 * tenDigits + kkStored : kkStored, desa)
+    }
+
+    /// Reads past the address, RT/RW, status, desil and programs; returns the update time.
+    private static func skipScalars(_ reader: inout ByteReader, flags: UInt64) throws -> Int64? {
         try reader.skipString()  // alamat
         if flags & hasRT != 0 { _ = try reader.varint() }
         if flags & hasRW != 0 { _ = try reader.varint() }
         _ = try reader.byte()  // status
         if flags & hasDesil != 0 { _ = try reader.byte() }
         _ = try reader.varint()  // programs
-        let time = flags & hasTime != 0 ? Int64(try reader.varint()) : nil
-        return (kk, time)
+        return flags & hasTime != 0 ? Int64(try reader.varint()) : nil
+    }
+
+    /// The desa code and desil version of a record, skipping what lies between (a snapshot
+    /// manifest counts households by version).
+    static func desilVersion(_ buffer: UnsafeRawBufferPointer) throws -> (desa: UInt64, version: DesilVersion?) {
+        var reader = ByteReader(buffer)
+        let head = try readHead(&reader)
+        guard head.flags & hasDesilVersion != 0 else { return (head.desa, nil) }
+        _ = try skipScalars(&reader, flags: head.flags)
+        for _ in 0..<(try reader.int()) {
+            let tag = try reader.varint()
+            if tag >> 2 == 0 { try reader.skipString() }
+            switch tag & 3 {
+            case 0: _ = try reader.zigzag()
+            case 1: _ = try reader.double()
+            default: try reader.skipString()
+            }
+        }
+        return (head.desa, DesilVersion(ordinal: try reader.int()))
     }
 
     static func decode(_ buffer: UnsafeRawBufferPointer, id: HouseholdID?) throws -> Household {
@@ -191,6 +247,8 @@ enum RecordCodec {
         let programs = Program.set(mask: UInt32(truncatingIfNeeded: try reader.varint()))
         let time = flags & hasTime != 0 ? date(milliseconds: Int64(try reader.varint())) : nil
         let attributes = try decodeAttributes(&reader)
+        let sourceID = flags & hasSourceID != 0 ? SourceID(unchecked: try reader.string()) : nil
+        let desilVersion = flags & hasDesilVersion != 0 ? DesilVersion(ordinal: try reader.int()) : nil
         let count = try reader.int()
         guard count <= Household.maxMembers * 4 else { throw ByteReader.corrupt("anggota") }
         var members: [Member] = []
@@ -199,17 +257,21 @@ enum RecordCodec {
         guard reader.isAtEnd else { throw ByteReader.corrupt("trailing bytes") }
         return Household(
             id: id, nomorKK: NomorKK(unchecked: kk), wilayah: KodeWilayah(unchecked: desa, level: .desa),
-            alamat: alamat, rt: rt, rw: rw, status: status, desil: desil, programs: programs,
-            attributes: attributes, members: members, updatedAt: time)
+            alamat: alamat, rt: rt, rw: rw, status: status, desil: desil, desilVersion: desilVersion,
+            programs: programs, attributes: attributes, members: members, updatedAt: time, sourceID: sourceID)
     }
 
     private static func decodeMember(_ reader: inout ByteReader, region: UInt64) throws -> Member {
         let flags = try reader.varint()
         var invalid: (String, String)?
         var nikValue: UInt64 = 0
+        var placeholder: NIKPlaceholder?
         switch flags & 7 {
         case nikMissing: break
         case nikInvalid: invalid = (try reader.string(), try reader.string())
+        case nikPlaceholder:
+            guard let reason = NIKPlaceholder(rawValue: try reader.byte()) else { throw ByteReader.corrupt("nik placeholder") }
+            placeholder = reason
         case nikFull, nikLocal, nikSerialOnly: nikValue = try reader.varint()
         default: throw ByteReader.corrupt("nik form")
         }
@@ -224,10 +286,17 @@ enum RecordCodec {
         let occupation = flags & hasOccupation != 0 ? try reader.string() : nil
         let disability = flags & hasDisability != 0 ? Disability(rawValue: try reader.byte()) : nil
         let attributes = try decodeAttributes(&reader)
+        var dukcapil: DukcapilResult?
+        if flags & hasDukcapil != 0 {
+            guard let status = DukcapilStatus(rawValue: try reader.byte()) else { throw ByteReader.corrupt("status_dukcapil") }
+            let reason = try reader.string()
+            dukcapil = DukcapilResult(status: status, reason: reason.isEmpty ? nil : reason)
+        }
 
         let nik: MemberNIK
         switch flags & 7 {
         case nikMissing: nik = .missing
+        case nikPlaceholder: nik = .placeholder(placeholder!)
         case nikInvalid: nik = .invalid(invalid!.0, reason: LumbungError.Code(storedNIKProblem: invalid!.1))
         case nikFull: nik = .valid(NIK(unchecked: nikValue))
         case nikLocal: nik = .valid(NIK(unchecked: region * tenDigits + nikValue))
@@ -239,7 +308,7 @@ enum RecordCodec {
         return Member(
             nik: nik, name: name, sex: sex, birthDate: birth, relation: relation, presence: presence,
             maritalStatus: marital, education: education, occupation: occupation, disability: disability,
-            attributes: attributes)
+            attributes: attributes, dukcapil: dukcapil)
     }
 
     private static func decodeAttributes(_ reader: inout ByteReader) throws -> Attributes {

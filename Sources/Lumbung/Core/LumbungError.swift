@@ -124,11 +124,12 @@ public struct LumbungError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 extension LumbungError {
-    /// A NIK (`nik.duplicate`) or KK number (`kk.duplicate`) that `other` already holds.
+    /// A NIK (`nik.duplicate`), KK number (`kk.duplicate`) or source id (`sourceid.duplicate`)
+    /// that `other` already holds.
     static func heldElsewhere(
         _ code: Code, field: String, value: String, householdID: HouseholdID?, other: HouseholdID
     ) -> LumbungError {
-        let number = code == .kkDuplicate ? "KK number" : "NIK"
+        let number = code == .kkDuplicate ? "KK number" : code == .sourceIDDuplicate ? "source id" : "NIK"
         return LumbungError(
             code, field: field, value: value, rule: "the \(number) already belongs to another household",
             householdID: householdID, otherHouseholdID: other)
@@ -165,6 +166,10 @@ extension LumbungError.Code {
     public static let kkZeroSerial = Self("kk.zeroSerial", .invalidInput)
     public static let kkDuplicate = Self("kk.duplicate", .conflict)
 
+    // Source id (the household's id in the register it came from)
+    public static let sourceIDInvalid = Self("sourceid.invalid", .invalidInput)
+    public static let sourceIDDuplicate = Self("sourceid.duplicate", .conflict)
+
     // Kode wilayah
     public static let wilayahFormat = Self("wilayah.format", .invalidInput)
     public static let wilayahUnknown = Self("wilayah.unknown", .invalidInput)
@@ -184,6 +189,8 @@ extension LumbungError.Code {
     public static let memberNotFound = Self("member.notFound", .notFound)
     public static let memberInvalid = Self("member.invalid", .invalidInput)
     public static let memberBirthDate = Self("member.birthDate", .invalidInput)
+    /// A Dukcapil status or reason the register refuses (``DukcapilResult``).
+    public static let memberDukcapil = Self("member.dukcapil", .invalidInput)
     public static let attributeInvalid = Self("attribute.invalid", .invalidInput)
 
     // JSON text

@@ -60,6 +60,19 @@ public class ReadTransaction {
         return try uniqueLookup(dbs.kk, kk.rawValue)
     }
 
+    /// The household with this source id, or nil.
+    public func household(sourceID: SourceID) throws -> Household? {
+        guard let id = try householdID(sourceID: sourceID) else { return nil }
+        return try household(id: id)
+    }
+
+    /// The id of the household with this source id.
+    public func householdID(sourceID: SourceID) throws -> HouseholdID? {
+        try ensureValid()
+        guard let dbi = dbs.source, let stored = try txn.get(dbi, Keys.sourceID(sourceID)) else { return nil }
+        return HouseholdID(rawValue: Keys.read(stored.buffer, width: Keys.idWidth))
+    }
+
     /// Whether a household with this id exists.
     public func contains(id: HouseholdID) throws -> Bool {
         try ensureValid()

@@ -83,6 +83,7 @@ public final class WriteTransaction: ReadTransaction {
             throw LumbungError(.householdNotFound, field: "id", value: id.description, rule: "no household has this id", householdID: id)
         }
         try txn.delete(dbs.records, Keys.record(id))
+        if let history = dbs.desilHistory { try DesilHistory.delete(txn, dbi: history, id: id) }
         try updateIndexes(old: old, new: nil)
         counters.add(old, sign: -1)
         try appendJournal(action: .delete, id: id, digest: [], wilayah: [old.wilayah])
@@ -165,10 +166,13 @@ public final class WriteTransaction: ReadTransaction {
         return PutResult(id: id, outcome: old == nil ? .inserted : .updated)
     }
 
-    /// Refuses a KK or NIK that another household holds, naming it.
+    /// Refuses a KK, source id or NIK that another household holds, naming it.
     func checkUnique(_ household: Household) throws {
         if let other = try householdID(kk: household.nomorKK), other != household.id {
             throw LumbungError.heldElsewhere(.kkDuplicate, field: "nomor_kk", value: household.nomorKK.masked, householdID: household.id, other: other)
+        }
+        if let sourceID = household.sourceID, let other = try householdID(sourceID: sourceID), other != household.id {
+            throw LumbungError.heldElsewhere(.sourceIDDuplicate, field: "id_sumber", value: sourceID.text, householdID: household.id, other: other)
         }
         for (index, member) in household.members.enumerated() {
             if let nik = member.nik.nik, let other = try householdID(nik: nik), other != household.id {
@@ -248,6 +252,9 @@ public final class WriteTransaction: ReadTransaction {
             if new?.nomorKK != old.nomorKK {
                 try txn.delete(dbs.kk, Keys.uniqueKey(old.nomorKK.rawValue), Keys.uniqueDup(old.nomorKK.rawValue, old.id!))
             }
+            if let sourceID = old.sourceID, new?.sourceID != sourceID {
+                try txn.delete(dbs.source!, Keys.sourceID(sourceID))
+            }
         }
         if let new {
             for nik in newNIKs.subtracting(oldNIKs) {
@@ -255,6 +262,9 @@ public final class WriteTransaction: ReadTransaction {
             }
             if old?.nomorKK != new.nomorKK {
                 try txn.put(dbs.kk, Keys.uniqueKey(new.nomorKK.rawValue), Keys.uniqueDup(new.nomorKK.rawValue, new.id!), flags: UInt32(MDB_NODUPDATA))
+            }
+            if let sourceID = new.sourceID, old?.sourceID != sourceID {
+                try txn.put(dbs.source!, Keys.sourceID(sourceID), Keys.be(new.id!.rawValue, width: Keys.idWidth))
             }
         }
         let oldEntries = old.map(IndexDimension.entries) ?? []

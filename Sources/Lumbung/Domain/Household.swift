@@ -13,6 +13,8 @@ public struct Household: Hashable, Sendable {
     /// Assigned by the store on first insert; nil for a household not stored yet.
     public var id: HouseholdID?
     public var nomorKK: NomorKK
+    /// The household's id in the register it came from (ID DTKS, IDSEN, …); unique in the store.
+    public var sourceID: SourceID?
     /// The desa/kelurahan the household lives in.
     public var wilayah: KodeWilayah
     public var alamat: String
@@ -21,6 +23,8 @@ public struct Household: Hashable, Sendable {
     public var status: HouseholdStatus
     /// Desil kesejahteraan, 1 (poorest tenth) to 10.
     public var desil: Int?
+    /// The ranking ``desil`` came from (nil: typed, or no desil). See ``DesilVersion``.
+    public var desilVersion: DesilVersion?
     public var programs: Set<Program>
     /// Socio-economic answers (floor, walls, roof, water, lighting, assets, …).
     public var attributes: Attributes
@@ -31,8 +35,8 @@ public struct Household: Hashable, Sendable {
     public init(
         id: HouseholdID? = nil, nomorKK: NomorKK, wilayah: KodeWilayah, alamat: String,
         rt: Int? = nil, rw: Int? = nil, status: HouseholdStatus = .usulan, desil: Int? = nil,
-        programs: Set<Program> = [], attributes: Attributes = [:], members: [Member],
-        updatedAt: Date? = nil
+        desilVersion: DesilVersion? = nil, programs: Set<Program> = [], attributes: Attributes = [:], members: [Member],
+        updatedAt: Date? = nil, sourceID: SourceID? = nil
     ) {
         self.id = id
         self.nomorKK = nomorKK
@@ -42,10 +46,12 @@ public struct Household: Hashable, Sendable {
         self.rw = rw
         self.status = status
         self.desil = desil
+        self.desilVersion = desilVersion
         self.programs = programs
         self.attributes = attributes
         self.members = members
         self.updatedAt = updatedAt
+        self.sourceID = sourceID
     }
 
     /// The head of household (kepala keluarga).

@@ -60,6 +60,11 @@ extension Household {
                 rule: "a household's wilayah is a desa/kelurahan code (PP.KK.CC.DDDD)"))
         }
         if let problem = Self.desilRule.problem(desil) { problems.append(problem) }
+        if let desilVersion, desil == nil {
+            problems.append(LumbungError(
+                .householdDesil, field: DesilVersion.field, value: desilVersion.description,
+                rule: "a desil version needs a desil"))
+        }
         if alamat.utf8.count > Self.maxAddressBytes {
             problems.append(LumbungError(
                 .householdInvalid, field: "alamat", value: String(alamat.prefix(40)) + "…",

@@ -22,12 +22,14 @@ public struct Member: Hashable, Sendable {
     public var occupation: String?
     public var disability: Disability?
     public var attributes: Attributes
+    /// Hasil pemadanan Dukcapil (nil: belum_dipadankan).
+    public var dukcapil: DukcapilResult?
 
     public init(
         nik: MemberNIK, name: String, sex: Sex, birthDate: CalendarDate? = nil,
         relation: Relation, presence: Presence = .tinggalBersama, maritalStatus: MaritalStatus? = nil,
         education: Education? = nil, occupation: String? = nil, disability: Disability? = nil,
-        attributes: Attributes = [:]
+        attributes: Attributes = [:], dukcapil: DukcapilResult? = nil
     ) {
         self.nik = nik
         self.name = name
@@ -40,6 +42,7 @@ public struct Member: Hashable, Sendable {
         self.occupation = occupation
         self.disability = disability
         self.attributes = attributes
+        self.dukcapil = dukcapil
     }
 
     /// Whether the NIK is valid, invalid (and why) or missing.
@@ -66,6 +69,7 @@ public struct Member: Hashable, Sendable {
                 rule: "an occupation is at most \(Self.maxOccupationBytes) bytes"))
         }
         attributes.check(field: "atribut", into: &problems)
+        if let problem = dukcapil?.problem { problems.append(problem) }
         var stored = nik
         if case .valid(let parsed) = nik, let mismatch = crossCheck(parsed) {
             stored = .invalid(parsed.text, reason: mismatch.code)
@@ -73,7 +77,7 @@ public struct Member: Hashable, Sendable {
         } else if policy == .strict {
             switch nik {
             case .valid: break
-            case .missing:
+            case .missing, .placeholder:
                 problems.append(LumbungError(
                     .nikMissing, field: "nik", rule:
                         "every member needs a NIK; store members without one only with a legacy import (keep flagged NIKs)"))

@@ -53,6 +53,10 @@ struct JSONWriter: ~Copyable {
         }
         key("nomor_kk")
         identityNumber(household.nomorKK.rawValue)
+        if let sourceID = household.sourceID {
+            key("id_sumber")
+            string(sourceID.text)
+        }
         key("kode_wilayah")
         ascii(household.wilayah.dotted, quoted: true)
         key("alamat")
@@ -74,6 +78,10 @@ struct JSONWriter: ~Copyable {
         if let desil = household.desil {
             key("desil")
             integer(Int64(desil))
+        }
+        if let version = household.desilVersion {
+            key("desil_versi")
+            ascii(version.description, quoted: true)
         }
         key("program")
         beginArray()
@@ -118,6 +126,11 @@ struct JSONWriter: ~Copyable {
             null()
             key("status_nik")
             raw("\"missing\"")
+        case .placeholder(let reason):
+            key("nik")
+            ascii(reason.written, quoted: true)
+            key("status_nik")
+            ascii(member.nik.status.description, quoted: true)
         }
         key("nama")
         string(member.name)
@@ -139,6 +152,13 @@ struct JSONWriter: ~Copyable {
         name(member.disability)
         key("atribut")
         write(member.attributes)
+        // Only with a result: a member never matched (belum_dipadankan) writes what it always did.
+        if let result = member.dukcapil {
+            key("status_dukcapil")
+            ascii(result.status.name, quoted: true)
+            key("alasan_dukcapil")
+            if let reason = result.reason { string(reason) } else { null() }
+        }
         endObject()
     }
 

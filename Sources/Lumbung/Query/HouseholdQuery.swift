@@ -1,5 +1,5 @@
-/// A filter over households: a wilayah prefix at any level, status, program, desil range and
-/// NIK status, combined with AND.
+/// A filter over households: a wilayah prefix at any level, status, program, desil range, NIK
+/// status and Dukcapil status, combined with AND.
 ///
 /// ```swift
 /// var query = HouseholdQuery(wilayah: try KodeWilayah("32.16.01"))
@@ -15,16 +15,20 @@ public struct HouseholdQuery: Hashable, Sendable {
     /// `invalid` or `missing`: households with at least one such member. `valid`: households whose
     /// members all have valid NIKs.
     public var nikStatus: NIKStatus.Kind?
+    /// A Dukcapil status: households with at least one member of it; `pending`: households
+    /// none of whose members has a result.
+    public var dukcapil: DukcapilFilter?
 
     public init(
         wilayah: KodeWilayah? = nil, status: StatusFilter? = nil, program: Program? = nil,
-        desil: ClosedRange<Int>? = nil, nikStatus: NIKStatus.Kind? = nil
+        desil: ClosedRange<Int>? = nil, nikStatus: NIKStatus.Kind? = nil, dukcapil: DukcapilFilter? = nil
     ) {
         self.wilayah = wilayah
         self.status = status
         self.program = program
         self.desil = desil
         self.nikStatus = nikStatus
+        self.dukcapil = dukcapil
     }
 
     /// A status to match: one exactly, or every tidak layak reason at once.

@@ -94,6 +94,7 @@ extension ReadTransaction {
     /// Calls `body` for each matching (id, summary, index key) in plan order, starting after
     /// `position`, until it returns false. The key's bytes are valid only during the call.
     func scan(_ plan: QueryPlan, query: HouseholdQuery, after position: ScanPosition?, _ body: (HouseholdID, IndexSummary, UnsafeRawBufferPointer) throws -> Bool) throws {
+        if dbs.lacks(plan.index) { return }
         let cursor = try txn.cursor(plan.dbi(dbs))
         let summaries = plan.index.isPrimary ? nil : try txn.cursor(dbs[.wilayah])
         for prefix in plan.prefixes {

@@ -164,12 +164,14 @@ public struct SnapshotDiff: Sendable {
             if before != after { change.fields.append(FieldChange(field: name, before: before, after: after)) }
         }
         field("nomor_kk", old.nomorKK.text, new.nomorKK.text)
+        field("id_sumber", old.sourceID?.text, new.sourceID?.text)
         field("kode_wilayah", old.wilayah.dotted, new.wilayah.dotted)
         field("alamat", old.alamat, new.alamat)
         field("rt", old.rt.map(String.init), new.rt.map(String.init))
         field("rw", old.rw.map(String.init), new.rw.map(String.init))
         field("status", old.status.description, new.status.description)
         field("desil", old.desil.map(String.init), new.desil.map(String.init))
+        field(DesilVersion.field, old.desilVersion?.description, new.desilVersion?.description)
         field("program", programs(old.programs), programs(new.programs))
         attributes("atribut", old.attributes, new.attributes, into: &change.fields)
 
@@ -191,6 +193,8 @@ public struct SnapshotDiff: Sendable {
             field(prefix + "pendidikan", before.education?.name, member.education?.name)
             field(prefix + "pekerjaan", before.occupation, member.occupation)
             field(prefix + "disabilitas", before.disability?.name, member.disability?.name)
+            field(prefix + DukcapilResult.statusField, before.dukcapilName, member.dukcapilName)
+            field(prefix + DukcapilResult.reasonField, before.dukcapil?.reason, member.dukcapil?.reason)
             attributes(prefix + "atribut", before.attributes, member.attributes, into: &change.fields)
         }
         if change.fields.isEmpty && change.membersAdded.isEmpty && change.membersRemoved.isEmpty {
@@ -215,7 +219,8 @@ public struct SnapshotDiff: Sendable {
 
     /// A member's identity across versions: the NIK as written, else name and birth date.
     static func memberKey(_ member: Member) -> String {
-        if let text = member.nik.text, !text.isEmpty { return text }
+        // A placeholder is shared by many members, so it keys none: the name and birth date do.
+        if member.nik.status.kind != .missing, let text = member.nik.text, !text.isEmpty { return text }
         return member.name + "/" + (member.birthDate?.description ?? "-")
     }
 }

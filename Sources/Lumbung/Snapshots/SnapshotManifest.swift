@@ -25,7 +25,7 @@ public struct SnapshotManifest: Codable, Sendable, Hashable {
     /// `sha256:` and 64 hex digits.
     public var contentDigest: String
     public var files: [File]
-    /// Counts by status, program and desil for the whole store (`wilayah` nil) and every
+    /// Counts by status, program, desil, Dukcapil status and desil version for the whole store (`wilayah` nil) and every
     /// provinsi, kabupaten, kecamatan and desa that holds households.
     public var counts: [RegionEntry]
     /// Set when this snapshot replaced an earlier one of the same period.
@@ -67,8 +67,13 @@ public struct SnapshotManifest: Codable, Sendable, Hashable {
         public var program: [String: CountPair]
         public var desil: [String: CountPair]
         public var nikFlagged: [String: CountPair]
+        /// Members by Dukcapil status (households: those with such a member); absent when no
+        /// member has a result (and in manifests written before results existed).
+        public var dukcapil: [String: CountPair]?
+        /// Households by the version of their desil (``DesilVersion``); absent when none has one.
+        public var desilVersi: [String: Int]?
 
-        init(_ counts: RegionCounts) {
+        init(_ counts: RegionCounts, desilVersions: [Int: Int]? = nil) {
             func pair(_ count: Count) -> CountPair { CountPair(households: count.households, members: count.members) }
             wilayah = counts.wilayah?.dotted
             level = SnapshotDiff.Grouping(counts.wilayah?.level).rawValue
@@ -77,6 +82,11 @@ public struct SnapshotManifest: Codable, Sendable, Hashable {
             program = Dictionary(uniqueKeysWithValues: counts.byProgram.map { ($0.key.name, pair($0.value)) })
             desil = Dictionary(uniqueKeysWithValues: counts.byDesil.map { (String($0.key), pair($0.value)) })
             nikFlagged = Dictionary(uniqueKeysWithValues: counts.flaggedNIK.map { ($0.key.rawValue, pair($0.value)) })
+            let results = counts.byDukcapil
+            dukcapil = results.isEmpty ? nil : Dictionary(uniqueKeysWithValues: results.map { ($0.key.name, pair($0.value)) })
+            desilVersi = desilVersions.flatMap { versions in
+                versions.isEmpty ? nil : Dictionary(uniqueKeysWithValues: versions.map { (DesilVersion(ordinal: $0.key).description, $0.value) })
+            }
         }
     }
 
@@ -163,6 +173,8 @@ extension ReadTransaction {
             content.schemaVersion = Int(Keys.read(stored.buffer, width: 4))
         }
         var hasher = SHA256()
+        // Households by desil version, by (level, wilayah code) as the counters key regions.
+        var versions: [UInt64: [Int: Int]] = [:]
         let cursor = try txn.cursor(dbs.records)
         var found = try cursor.move(MDB_FIRST)
         while found {
@@ -172,6 +184,12 @@ extension ReadTransaction {
                 var length = UInt32(payload.count).bigEndian
                 withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
                 hasher.update(bufferPointer: payload)
+                let (desa, version) = try RecordCodec.desilVersion(payload)
+                if let version {
+                    for level in 0...4 {
+                        versions[UInt64(level) << 40 | WilayahLevels.truncate(desa, toLevel: level), default: [:]][version.ordinal, default: 0] += 1
+                    }
+                }
             }
             content.households += 1
             found = try cursor.move(MDB_NEXT)
@@ -179,7 +197,10 @@ extension ReadTransaction {
         content.contentDigest = "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
         let regions = try allRegionCounts()
         content.members = regions.first { $0.wilayah == nil }?.total.members ?? 0
-        content.counts = regions.map(SnapshotManifest.RegionEntry.init)
+        content.counts = regions.map { counts in
+            let level = UInt64(WilayahLevels.level(of: counts.wilayah))
+            return SnapshotManifest.RegionEntry(counts, desilVersions: versions[level << 40 | (counts.wilayah?.packed ?? 0)])
+        }
         return content
     }
 

@@ -5,7 +5,7 @@ import CLMDB
 public struct CheckReport: Sendable {
     public struct Issue: Sendable, Hashable, CustomStringConvertible {
         public enum Kind: String, Sendable, Hashable {
-            case recordCorrupt, recordInvalid, duplicateNIK, duplicateKK
+            case recordCorrupt, recordInvalid, duplicateNIK, duplicateKK, duplicateSourceID
             case missingIndexEntry, extraIndexEntry, counterMismatch, journalGap
         }
 
@@ -48,6 +48,7 @@ extension ReadTransaction {
         var report = CheckReport()
         var expectedNIK: [(UInt64, UInt64)] = []  // (nik, id)
         var expectedKK: [(UInt64, UInt64)] = []
+        var expectedSource: [SourceEntry] = []
         var expectedSecondary: [IndexDimension: [PackedEntry]] = [:]
         var counters = CounterDeltas()
 
@@ -68,6 +69,7 @@ extension ReadTransaction {
                 }
                 for nik in household.validNIKs { expectedNIK.append((nik.rawValue, id.rawValue)) }
                 expectedKK.append((household.nomorKK.rawValue, id.rawValue))
+                if let sourceID = household.sourceID { expectedSource.append(SourceEntry(key: Keys.sourceID(sourceID), id: id.rawValue)) }
                 for (kind, key, entry) in IndexDimension.entries(household) {
                     expectedSecondary[kind, default: []].append(PackedEntry(key, entry))
                 }
@@ -80,10 +82,11 @@ extension ReadTransaction {
 
         try compareUnique(&expectedNIK, dbs.nik, name: "NIK", duplicate: .duplicateNIK, into: &report, limit: limit)
         try compareUnique(&expectedKK, dbs.kk, name: "KK", duplicate: .duplicateKK, into: &report, limit: limit)
+        try compareSources(&expectedSource, into: &report, limit: limit)
         for kind in IndexDimension.allCases {
             var expected = expectedSecondary[kind] ?? []
             expected.sort()
-            let actual = try packedEntries(dbs[kind])
+            let actual = dbs.lacks(kind) ? [] : try packedEntries(dbs[kind])
             compareSorted(expected, actual, into: &report, limit: limit) { entry, missing in
                 let id = HouseholdID(rawValue: entry.read(at: kind.keyWidth, width: Keys.idWidth))
                 return (id, "\(kind) index entry \(missing ? "missing" : "without a record")")
@@ -103,6 +106,37 @@ extension ReadTransaction {
         compareSorted(wanted, actual, into: &report, limit: limit) { entry, missing in
             let dup = entry.read(at: Keys.uniqueKeyWidth, width: Keys.uniqueDupWidth)
             return (HouseholdID(rawValue: dup & 0xFFFF_FFFF), "\(name) index entry \(missing ? "missing" : "without a record")")
+        }
+    }
+
+    /// The source-id index against the records: one entry per source id, naming its household.
+    private func compareSources(_ expected: inout [SourceEntry], into report: inout CheckReport, limit: Int) throws {
+        expected.sort()
+        for index in expected.indices.dropFirst() where expected[index].key == expected[index - 1].key {
+            report.report(.duplicateSourceID, HouseholdID(rawValue: expected[index].id), "source id also in household \(expected[index - 1].id)", limit: limit)
+        }
+        var actual: [SourceEntry] = []
+        if let dbi = dbs.source {
+            let scan = try txn.cursor(dbi)
+            var more = try scan.move(MDB_FIRST)
+            while more {
+                let id = scan.valueBytes.count == Keys.idWidth ? Keys.read(scan.valueBytes, width: Keys.idWidth) : 0
+                actual.append(SourceEntry(key: Array(scan.keyBytes), id: id))
+                more = try scan.move(MDB_NEXT)
+            }
+        }
+        var i = 0, j = 0
+        while i < expected.count || j < actual.count {
+            if j == actual.count || (i < expected.count && expected[i] < actual[j]) {
+                report.report(.missingIndexEntry, HouseholdID(rawValue: expected[i].id), "source id index entry missing", limit: limit)
+                i += 1
+            } else if i == expected.count || actual[j] < expected[i] {
+                report.report(.extraIndexEntry, HouseholdID(rawValue: actual[j].id), "source id index entry without a record", limit: limit)
+                j += 1
+            } else {
+                i += 1
+                j += 1
+            }
         }
     }
 
@@ -154,6 +188,16 @@ extension ReadTransaction {
         for (key, want) in expected where want.0 != 0 || want.1 != 0 {
             report.report(.counterMismatch, nil, "counter \(CounterDeltas.describe(key)) is missing, records say \(want.0)/\(want.1)", limit: limit)
         }
+    }
+}
+
+/// A source-id index entry: the id's bytes and the household id, in the index's order.
+struct SourceEntry: Comparable {
+    var key: [UInt8]
+    var id: UInt64
+
+    static func < (lhs: Self, rhs: Self) -> Bool {
+        lhs.key == rhs.key ? lhs.id < rhs.id : lhs.key.lexicographicallyPrecedes(rhs.key)
     }
 }
 

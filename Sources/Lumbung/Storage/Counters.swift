@@ -21,6 +21,29 @@ struct CounterDeltas {
         }
     }
 
+    /// Moves a household's counters from `old` to `new`, touching only the dimensions whose
+    /// values changed when the desa and every member count stay (a new desil).
+    mutating func replaceValues(_ old: Contribution, with new: Contribution) {
+        guard old.desa == new.desa, old.members == new.members, old.invalidNIKs == new.invalidNIKs,
+            old.missingNIKs == new.missingNIKs, old.dukcapilMembers == new.dukcapilMembers
+        else {
+            add(old, sign: -1)
+            add(new, sign: 1)
+            return
+        }
+        IndexDimension.forEach { dimension in
+            guard !dimension.isPrimary else { return }
+            let before = dimension.values(old.summary) & ~1, after = dimension.values(new.summary) & ~1
+            guard before != after else { return }
+            for value in IndexDimension.values(in: before) {
+                bump(old.desa, dimension, value, -1, -dimension.members(value: value, of: old))
+            }
+            for value in IndexDimension.values(in: after) {
+                bump(new.desa, dimension, value, 1, dimension.members(value: value, of: new))
+            }
+        }
+    }
+
     @inline(__always)
     private mutating func bump(_ desa: UInt64, _ dimension: IndexDimension, _ value: UInt8, _ households: Int64, _ members: Int64) {
         let key = desa << 16 | UInt64(dimension.rawValue) << 8 | UInt64(value)
@@ -105,6 +128,8 @@ public struct RegionCounts: Hashable, Sendable {
     public var byDesil: [Int: Count] { counts(.desil) { Int($0) } }
     /// Members whose NIK is invalid or missing (households: those with at least one such member).
     public var flaggedNIK: [NIKStatus.Kind: Count] { counts(.nikStatus, NIKStatus.Kind.init(flagValue:)) }
+    /// Members by Dukcapil status (households: those with at least one such member).
+    public var byDukcapil: [DukcapilStatus: Count] { counts(.dukcapil, DukcapilStatus.init(rawValue:)) }
 
     /// The counter of one value of a dimension (zero when none is stored).
     func count(_ dimension: IndexDimension, value: UInt8) -> Count {

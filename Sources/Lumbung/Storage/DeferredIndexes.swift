@@ -9,6 +9,8 @@ struct DeferredIndexes {
 
     private var niks: [Unique] = []
     private var kks: [Unique] = []
+    /// Only households with a source id have one.
+    private var sources: [(key: [UInt8], id: UInt64)] = []
     /// By ``IndexDimension`` raw value.
     private var secondary = Self.noSecondary
     private static let noSecondary = [[Secondary]](repeating: [], count: Int(IndexDimension.allCases.map(\.rawValue).max()!) + 1)
@@ -26,6 +28,7 @@ struct DeferredIndexes {
             if let nik = member.nik.nik { niks.append(Unique(number: nik.rawValue, id: id, member: Int32(index))) }
         }
         kks.append(Unique(number: household.nomorKK.rawValue, id: id, member: -1))
+        if let sourceID = household.sourceID { sources.append((Keys.sourceID(sourceID), id)) }
         let packed = contribution.summary.packed
         let desa = contribution.desa
         contribution.forEachValue { dimension, value in
@@ -37,7 +40,7 @@ struct DeferredIndexes {
     /// Sorts (on every core), refuses duplicates inside the load, and writes every entry.
     mutating func flush(into txn: Txn, dbs: Environment.Databases) throws {
         // Replacing households one by one flushes before each: nothing to sort, no thread to start.
-        if niks.isEmpty && kks.isEmpty && secondary.allSatisfy(\.isEmpty) { return }
+        if niks.isEmpty && kks.isEmpty && sources.isEmpty && secondary.allSatisfy(\.isEmpty) { return }
         let sorted = Locked<(niks: [Unique], kks: [Unique], secondary: [[Secondary]])>(([], [], []))
         let (niks, kks, secondary) = (self.niks, self.kks, self.secondary)
         self.niks = []
@@ -60,6 +63,7 @@ struct DeferredIndexes {
         let result = sorted.withLock { $0 }
         try writeUnique(result.niks, txn: txn, dbi: dbs.nik, duplicate: .nikDuplicate, field: "nik")
         try writeUnique(result.kks, txn: txn, dbi: dbs.kk, duplicate: .kkDuplicate, field: "nomor_kk")
+        try writeSources(txn: txn, dbs: dbs)
         for dimension in IndexDimension.allCases {
             let entries = result.secondary[Int(dimension.rawValue)]
             guard let first = entries.first else { continue }
@@ -94,6 +98,24 @@ struct DeferredIndexes {
             try cursor.put(
                 key: entry.number / Keys.uniqueSplit, keyWidth: Keys.uniqueKeyWidth,
                 value: (entry.number % Keys.uniqueSplit) << 32 | entry.id, valueWidth: Keys.uniqueDupWidth, flags: flags)
+        }
+    }
+
+    /// Sorts the source ids, refuses one held twice inside the load, and writes them.
+    private mutating func writeSources(txn: Txn, dbs: Environment.Databases) throws {
+        guard !sources.isEmpty, let dbi = dbs.source else { return }
+        var entries = sources
+        sources = []
+        entries.sort { $0.key.lexicographicallyPrecedes($1.key) || ($0.key == $1.key && $0.id < $1.id) }
+        for index in entries.indices.dropFirst() where entries[index].key == entries[index - 1].key {
+            throw LumbungError.heldElsewhere(
+                .sourceIDDuplicate, field: "id_sumber", value: String(decoding: entries[index].key, as: UTF8.self),
+                householdID: HouseholdID(rawValue: entries[index].id), other: HouseholdID(rawValue: entries[index - 1].id))
+        }
+        let cursor = try txn.cursor(dbi)
+        let append = try cursor.move(MDB_LAST) ? Array(cursor.keyBytes).lexicographicallyPrecedes(entries[0].key) : true
+        for entry in entries {
+            try cursor.put(entry.key, Keys.be(entry.id, width: Keys.idWidth), flags: append ? UInt32(MDB_APPEND) : 0)
         }
     }
 

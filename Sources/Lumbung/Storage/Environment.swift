@@ -15,12 +15,21 @@ final class Environment: @unchecked Sendable {
         var records: MDB_dbi = 0
         var nik: MDB_dbi = 0
         var kk: MDB_dbi = 0
+        /// The secondary indexes a store opened read-only lacks (it predates them), by raw value bit:
+        /// empty, so a scan of one finds nothing.
+        var absentIndexes: UInt64 = 0
         /// The secondary indexes, by ``IndexDimension`` raw value.
         var secondary = [MDB_dbi](repeating: 0, count: Int(IndexDimension.allCases.map(\.rawValue).max()!) + 1)
         var counters: MDB_dbi = 0
         var journal: MDB_dbi = 0
         /// Access tokens; nil in a store opened read-only that predates them.
         var tokens: MDB_dbi?
+        /// Source id → household id (``Keys/sourceID(_:)``); nil in a store opened read-only
+        /// that predates it (no household there has a source id).
+        var source: MDB_dbi?
+        /// Each household's desil by ranking version (``DesilHistory``); nil in a store opened
+        /// read-only that predates it.
+        var desilHistory: MDB_dbi?
     }
 
     /// The on-disk format this build writes and reads.
@@ -175,12 +184,23 @@ final class Environment: @unchecked Sendable {
             self.dbs.nik = try open("idx.nik", dupFixed)
             self.dbs.kk = try open("idx.kk", dupFixed)
             for dimension in IndexDimension.allCases {
+                // A store an older binary wrote lacks a newer index; read-only, it holds nothing.
+                if self.readOnly && mdb_dbi_open(txn.handle, dimension.databaseName, dupFixed, &dbi) == MDB_NOTFOUND {
+                    self.dbs.absentIndexes |= 1 << UInt64(dimension.rawValue)
+                    continue
+                }
                 self.dbs.secondary[Int(dimension.rawValue)] = try open(dimension.databaseName, dupFixed)
             }
             self.dbs.counters = try open("counters", 0)
             self.dbs.journal = try open("journal", 0)
             if !self.readOnly || mdb_dbi_open(txn.handle, "tokens", 0, &dbi) == 0 {
                 self.dbs.tokens = try open("tokens", 0)
+            }
+            if !self.readOnly || mdb_dbi_open(txn.handle, Keys.sourceIndexName, 0, &dbi) == 0 {
+                self.dbs.source = try open(Keys.sourceIndexName, 0)
+            }
+            if !self.readOnly || mdb_dbi_open(txn.handle, DesilHistory.databaseName, 0, &dbi) == 0 {
+                self.dbs.desilHistory = try open(DesilHistory.databaseName, 0)
             }
             try self.checkFormat(txn)
             try self.loadDictionaries(txn)

@@ -19,7 +19,7 @@ import CLMDB
 /// IndexDimension.program.accepted(by: query)    // Program.pkh.bit: index values [1]
 /// ```
 enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
-    case wilayah = 1, status, program, desil, nikStatus
+    case wilayah = 1, status, program, desil, nikStatus, dukcapil
 
     // MARK: Storage
 
@@ -31,6 +31,7 @@ enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
         case .program: "idx.program"
         case .desil: "idx.desil"
         case .nikStatus: "idx.flagged"
+        case .dukcapil: "idx.dukcapil"
         }
     }
 
@@ -42,6 +43,7 @@ enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
         case .program: 2
         case .desil: 3
         case .nikStatus: 4
+        case .dukcapil: 5
         }
     }
 
@@ -56,6 +58,7 @@ enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
         case .program: "program"
         case .desil: "desil"
         case .nikStatus: "flagged-NIK"
+        case .dukcapil: "Dukcapil"
         }
     }
 
@@ -67,6 +70,7 @@ enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
         case .program: "program"
         case .desil: "desil"
         case .nikStatus: "flaggedNIK"
+        case .dukcapil: "dukcapil"
         }
     }
 
@@ -80,28 +84,30 @@ enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
         case .program: UInt64(Program.mask(summaryByte: summary.programs))
         case .desil: summary.desil.map { UInt64(1) << UInt64($0) } ?? 0
         case .nikStatus: NIKStatus.Kind.mask(summaryFlags: summary.desilAndFlags)
+        case .dukcapil: summary.dukcapil
         }
     }
 
-    /// The members a counter of `value` adds up: the household's, or for a flagged NIK only
-    /// the members so flagged.
+    /// The members a counter of `value` adds up: the household's, or for a flagged NIK (a
+    /// Dukcapil status) only the members so flagged (with that status).
     @inline(__always)
     func members(value: UInt8, of contribution: Contribution) -> Int64 {
         switch self {
         case .nikStatus: value == NIKStatus.Kind.invalid.flagValue ? contribution.invalidNIKs : contribution.missingNIKs
+        case .dukcapil: contribution.dukcapilMembers[Int(value) - 1]
         case .wilayah, .status, .program, .desil: contribution.members
         }
     }
 
     /// Whether its counters count each household's members (see ``members(value:of:)``), so they
     /// answer a count query.
-    var countsHouseholdMembers: Bool { self != .nikStatus }
+    var countsHouseholdMembers: Bool { self != .nikStatus && self != .dukcapil }
 
     /// Whether a household holds at most one value, so counters of several values add up.
     var isSingleValued: Bool {
         switch self {
         case .wilayah, .status, .desil: true
-        case .program, .nikStatus: false
+        case .program, .nikStatus, .dukcapil: false
         }
     }
 
@@ -117,6 +123,13 @@ enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
         case .program: query.program.map { UInt64($0.bit) }
         case .desil: query.desil.map { Self.mask(values: $0) }
         case .nikStatus: query.nikStatus.map { kind in kind.flagValue.map { UInt64(1) << UInt64($0) } ?? 1 }
+        case .dukcapil:
+            query.dukcapil.map { filter in
+                switch filter {
+                case .pending: 1
+                case .status(let status): 1 << UInt64(status.rawValue)
+                }
+            }
         }
     }
 
@@ -179,34 +192,43 @@ struct Contribution {
     var members: Int64
     var invalidNIKs: Int64
     var missingNIKs: Int64
+    /// Members by Dukcapil status, at ``DukcapilStatus/rawValue`` - 1.
+    var dukcapilMembers: SIMD4<Int64>
 
-    init(desa: UInt64, summary: IndexSummary, members: Int64, invalidNIKs: Int64, missingNIKs: Int64) {
+    init(desa: UInt64, summary: IndexSummary, members: Int64, invalidNIKs: Int64, missingNIKs: Int64, dukcapilMembers: SIMD4<Int64> = .zero) {
         self.desa = desa
         self.summary = summary
         self.members = members
         self.invalidNIKs = invalidNIKs
         self.missingNIKs = missingNIKs
+        self.dukcapilMembers = dukcapilMembers
     }
 
     init(_ household: Household) {
         var invalid: Int64 = 0, missing: Int64 = 0
+        var dukcapil = SIMD4<Int64>.zero, dukcapilMask: UInt64 = 0
         for member in household.members {
             switch member.nik {
             case .invalid: invalid += 1
-            case .missing: missing += 1
+            case .missing, .placeholder: missing += 1
             case .valid: break
+            }
+            if let result = member.dukcapil {
+                dukcapil[Int(result.status.rawValue) - 1] += 1
+                dukcapilMask |= 1 << UInt64(result.status.rawValue)
             }
         }
         var flags = UInt8(household.desil ?? 0)
         if invalid > 0 { flags |= NIKStatus.Kind.invalid.summaryFlag }
         if missing > 0 { flags |= NIKStatus.Kind.missing.summaryFlag }
+        var summary = IndexSummary(
+            status: household.status.code, desilAndFlags: flags,
+            programs: Program.summaryByte(Program.mask(household.programs)),
+            members: UInt8(min(household.members.count, 255)))
+        summary.setDukcapil(dukcapilMask)
         self.init(
-            desa: household.wilayah.packed,
-            summary: IndexSummary(
-                status: household.status.code, desilAndFlags: flags,
-                programs: Program.summaryByte(Program.mask(household.programs)),
-                members: UInt8(min(household.members.count, 255))),
-            members: Int64(household.members.count), invalidNIKs: invalid, missingNIKs: missing)
+            desa: household.wilayah.packed, summary: summary,
+            members: Int64(household.members.count), invalidNIKs: invalid, missingNIKs: missing, dukcapilMembers: dukcapil)
     }
 
     /// Calls `body` with every (dimension, value) the household has an index entry and a counter
@@ -263,4 +285,7 @@ extension NIKStatus.Kind {
 
 extension Environment.Databases {
     subscript(dimension: IndexDimension) -> MDB_dbi { secondary[Int(dimension.rawValue)] }
+
+    /// Whether the store lacks this index (read-only, written before it existed).
+    func lacks(_ dimension: IndexDimension) -> Bool { absentIndexes & 1 << UInt64(dimension.rawValue) != 0 }
 }

@@ -56,6 +56,13 @@ enum Keys {
         return (value >> 32, HouseholdID(rawValue: value & 0xFFFF_FFFF))
     }
 
+    // MARK: Unique source-id index `idx.source`: key = the source id's UTF-8 bytes (at most
+    // 256, inside LMDB's 511), value = household id (4 bytes).
+
+    static let sourceIndexName = "idx.source"
+
+    static func sourceID(_ sourceID: SourceID) -> [UInt8] { Array(sourceID.text.utf8) }
+
     // MARK: Secondary indexes: key = [dimension value]? + desa code (5 bytes).
     // The wilayah index's dup is id (4) + summary (4); the others hold the id (4) alone and
     // borrow the summary from the wilayah index when a scan filters on more than one dimension.
@@ -103,12 +110,14 @@ enum Keys {
 }
 
 /// What an index entry carries so a scan can filter and count without decoding records:
-/// (status, desil and NIK flags, programs, members), one byte each, in this order on disk.
+/// (status, desil and NIK flags, programs, members), one byte each, in this order on disk; the
+/// top two bits of the first two bytes hold the members' Dukcapil statuses (``dukcapil``).
 /// ``Contribution`` builds it from a household; ``IndexDimension/values(_:)`` reads it.
 struct IndexSummary: Hashable, Sendable {
+    /// Bits 0-5: ``HouseholdStatus/code``; bits 6-7: see ``dukcapil``.
     var status: UInt8
     /// Low nibble: desil (0 = none). Bits 4 and 5: ``NIKStatus/Kind/summaryFlag`` (a member
-    /// has an invalid NIK, a member has none).
+    /// has an invalid NIK, a member has none). Bits 6-7: see ``dukcapil``.
     var desilAndFlags: UInt8
     /// ``Program/summaryByte(_:)``: bit n-1 for program raw value n.
     var programs: UInt8
@@ -137,4 +146,18 @@ struct IndexSummary: Hashable, Sendable {
     static let floor = IndexSummary(packed: 0)
 
     var desil: Int? { desilAndFlags & 0x0F == 0 ? nil : Int(desilAndFlags & 0x0F) }
+
+    // The Dukcapil statuses some member has, one bit each, in the bytes' free top bits (stores
+    // written before them have 0 there: no results): padan in status bit 6, tidak_padan bit 7,
+    // ganda in desilAndFlags bit 6, meninggal bit 7.
+
+    /// The ``DukcapilStatus`` values present, as a value bitmask (bit v for value v).
+    @inline(__always)
+    var dukcapil: UInt64 { UInt64(status >> 6) << 1 | UInt64(desilAndFlags >> 6) << 3 }
+
+    /// Sets the statuses of a value bitmask (values 1...4).
+    mutating func setDukcapil(_ mask: UInt64) {
+        status = status & 0x3F | UInt8(truncatingIfNeeded: (mask >> 1) & 3) << 6
+        desilAndFlags = desilAndFlags & 0x3F | UInt8(truncatingIfNeeded: (mask >> 3) & 3) << 6
+    }
 }

@@ -29,6 +29,7 @@ struct Export: ParsableCommand {
             Example:
               lumbung export --out bekasi.csv.zst
               lumbung export --wilayah 32.16.01 --program PKH --out pkh.jsonl
+              lumbung export --out dinsos.xlsx
               lumbung export --format jsonl --out - | head
               lumbung export --snapshot 2026-10 --out oktober.csv.zst
             """)
@@ -40,12 +41,12 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("The file to write; - for standard output.", valueName: "path"))
     var out: String
 
-    @Option(help: "csv or jsonl (default: from the file name).")
+    @Option(help: "csv, jsonl or xlsx (default: from the file name).")
     var format: FileFormatChoice?
 
     func run() throws {
         guard let format = format?.format ?? FileFormat(path: out) else {
-            throw ValidationError("say --format csv or jsonl: '\(out)' ends in neither .csv nor .jsonl")
+            throw ValidationError("say --format csv, jsonl or xlsx: '\(out)' ends in neither .csv, .jsonl nor .xlsx")
         }
         let query = try filters.query()
         let summary = try snapshotOption.withStore(storeOptions) { store in
@@ -58,6 +59,6 @@ struct Export: ParsableCommand {
 }
 
 enum FileFormatChoice: String, ExpressibleByArgument, CaseIterable {
-    case csv, jsonl
-    var format: FileFormat { self == .csv ? .csv : .jsonl }
+    case csv, jsonl, xlsx
+    var format: FileFormat { FileFormat(rawValue: rawValue)! }
 }

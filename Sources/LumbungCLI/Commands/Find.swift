@@ -53,7 +53,7 @@ struct Find: ParsableCommand {
             for household in page.households {
                 table.add([
                     household.id.map(\.description) ?? "-", household.nomorKK.text, household.wilayah.dotted,
-                    household.status.description, household.desil.map(String.init) ?? "-",
+                    household.status.description, household.desilLabel,
                     household.programs.isEmpty ? "-" : household.programs.sorted().map(\.name).joined(separator: ","),
                     String(household.members.count),
                 ])

@@ -4,15 +4,18 @@ import Lumbung
 
 struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show one household, found by a member's NIK, its Nomor KK or its id.",
+        abstract: "Show one household, found by a member's NIK, its Nomor KK, its source id or its id.",
         discussion: """
-            Prints a readable summary (id, Nomor KK, wilayah, address, status, desil, programs and \
-            the members), or with --json the household in its JSON form. A household that does not \
+            Prints a readable summary (id, Nomor KK, wilayah, address, status, desil with its \
+            ranking version, programs and the members), or with --json the household in its JSON \
+            form. --desil-history prints the desil each imported ranking gave it instead. A household that does not \
             exist exits with code 4; a malformed NIK or KK exits with code 3 and the rule it breaks.
 
             Example:
               lumbung get --nik 3216015608900003
               lumbung get --id 17 --json
+              lumbung get --source-id DTKS-3216-000123
+              lumbung get --kk 3216010101200001 --desil-history
               lumbung get --nik 3216015608900003 --snapshot 2026-10
             """)
 
@@ -25,37 +28,72 @@ struct Get: ParsableCommand {
     @Option(help: ArgumentHelp("The Nomor KK (16 digits).", valueName: "kk"))
     var kk: String?
 
+    @Option(name: .customLong("source-id"), help: ArgumentHelp("The household's id in its source register (id_sumber).", valueName: "id"))
+    var sourceID: String?
+
     @Option(help: ArgumentHelp("The household id.", valueName: "id"))
     var id: HouseholdID?
 
     @Flag(help: "Print the household as JSON.")
     var json = false
 
+    @Flag(name: .customLong("desil-history"), help: "Print the household's desil by ranking version instead (oldest first).")
+    var desilHistory = false
+
     func validate() throws {
-        let given = [nik != nil, kk != nil, id != nil].filter { $0 }.count
-        guard given == 1 else { throw ValidationError("give exactly one of --nik, --kk or --id") }
+        let given = [nik != nil, kk != nil, sourceID != nil, id != nil].filter { $0 }.count
+        guard given == 1 else { throw ValidationError("give exactly one of --nik, --kk, --source-id or --id") }
     }
 
     func run() throws {
         // Parse before opening, so a bad value is reported as such.
         let nikValue = try nik.map { try NIK($0) }
         let kkValue = try kk.map { try NomorKK($0) }
-        let household = try snapshotOption.withStore(storeOptions) { store in
-            try store.read { tx -> Household? in
-                if let nikValue { return try tx.household(nik: nikValue) }
-                if let kkValue { return try tx.household(kk: kkValue) }
-                return try tx.household(id: id!)
+        let sourceIDValue = try sourceID.map { try SourceID($0, field: "source-id") }
+        let (household, history) = try snapshotOption.withStore(storeOptions) { store in
+            try store.read { tx -> (Household?, [DesilHistoryEntry]) in
+                let household: Household?
+                if let nikValue {
+                    household = try tx.household(nik: nikValue)
+                } else if let kkValue {
+                    household = try tx.household(kk: kkValue)
+                } else if let sourceIDValue {
+                    household = try tx.household(sourceID: sourceIDValue)
+                } else {
+                    household = try tx.household(id: id!)
+                }
+                return (household, try household?.id.map { try tx.desilHistory(id: $0) } ?? [])
             }
         }
         guard let household else {
-            let what = nikValue.map { "NIK \($0.masked)" } ?? kkValue.map { "Nomor KK \($0.masked)" } ?? "id \(id!)"
+            let what = nikValue.map { "NIK \($0.masked)" } ?? kkValue.map { "Nomor KK \($0.masked)" }
+                ?? sourceIDValue.map { "source id \($0.text)" } ?? "id \(id!)"
             throw CLIError.notFound("no household with \(what)")
         }
-        if json {
+        if desilHistory {
+            print(Self.history(history, json: json), terminator: "")
+        } else if json {
             Terminal.write(HouseholdJSON.encode(household, pretty: true) + [0x0A])
         } else {
             print(Self.summary(household), terminator: "")
         }
+    }
+
+    /// The desil history as a table, or a JSON array of `{"desil_versi", "desil"}`.
+    static func history(_ entries: [DesilHistoryEntry], json: Bool) -> String {
+        if json {
+            return JSONValue.array(entries.map { .object([(DesilVersion.field, .string($0.version.description)), ("desil", .int($0.desil))]) }).text + "\n"
+        }
+        var table = TextTable(columns: ["DESIL VERSI", "DESIL"], rightAligned: [1])
+        for entry in entries { table.add([entry.version.description, String(entry.desil)]) }
+        return table.rendered()
+    }
+
+    /// `padan`, `tidak_padan: REASON`, or `belum_dipadankan`.
+    static func dukcapil(_ member: Member) -> String {
+        guard let result = member.dukcapil else { return DukcapilResult.pendingName }
+        guard let reason = result.reason else { return result.status.name }
+        return result.status.name + ": " + reason
     }
 
     static func summary(_ household: Household) -> String {
@@ -70,21 +108,23 @@ struct Get: ParsableCommand {
         var fields = TextTable(columns: ["", ""])
         fields.add(["Household", household.id.map(\.description) ?? "-"])
         fields.add(["Nomor KK", household.nomorKK.text])
+        if let sourceID = household.sourceID { fields.add(["ID sumber", sourceID.text]) }
         fields.add(["Wilayah", wilayah.dotted + place])
         fields.add(["Alamat", address])
         fields.add(["Status", household.status.description])
-        fields.add(["Desil", household.desil.map(String.init) ?? "-"])
+        fields.add(["Desil", household.desilLabel])
         fields.add(["Program", household.programs.isEmpty ? "-" : household.programs.sorted().map(\.name).joined(separator: ", ")])
         if let updated = household.updatedAt {
             fields.add(["Diperbarui", Timestamp(updated).text(.seconds)])
         }
         var out = fields.rendered(header: false)
         out += "\nAnggota (\(household.members.count))\n"
-        var members = TextTable(columns: ["NIK", "NAMA", "JK", "LAHIR", "HUBUNGAN", "STATUS NIK"])
+        var members = TextTable(columns: ["NIK", "NAMA", "JK", "LAHIR", "HUBUNGAN", "STATUS NIK", "DUKCAPIL"])
         for member in household.members {
             members.add([
                 member.nik.text ?? "-", member.name, member.sex.letter,
                 member.birthDate?.description ?? "-", member.relation.name, member.nikStatus.description,
+                Self.dukcapil(member),
             ])
         }
         out += members.rendered()

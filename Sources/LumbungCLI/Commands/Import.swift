@@ -10,7 +10,7 @@ struct Import: ParsableCommand {
             FILE is flat CSV (one member per row, household columns repeated, rows grouped by KK \
             or id; `,` or `;`, UTF-8 with or without a BOM, CRLF or LF) or JSON Lines, either \
             optionally .zst. Without --mapping the CSV headers are Lumbung's own field names, as \
-            `export` and `generate --out` write them: id, nomor_kk, kode_wilayah, alamat, rt, rw, \
+            `export` and `generate --out` write them: id, nomor_kk, id_sumber, kode_wilayah, alamat, rt, rw, \
             status, alasan_tidak_layak, desil, program (names joined by |), diperbarui, \
             atribut.CODE, anggota.nik, anggota.nama, anggota.jenis_kelamin (L/P), \
             anggota.tanggal_lahir (YYYY-MM-DD), anggota.hubungan, anggota.keberadaan, \
@@ -28,7 +28,7 @@ struct Import: ParsableCommand {
                   "format": "DD-MM-YYYY"},
                  {"header": "PKH", "field": "atribut.pkh", "format": "boolean"},
                  {"field": "kode_wilayah", "constant": "32.16.01.2001"}],
-               "group_by": "nomor_kk" (or "id"), "ignore": ["NO"],
+               "group_by": "nomor_kk" (or "id", "id_sumber"), "ignore": ["NO"],
                "lumbung_names": true (headers that are field names need no entry)}
             ("columns" may also be {"HEADER": "field" or {"field": …, "values": …}}.) The mapping \
             is checked when loaded: an error names its JSON path, e.g. columns[1].values["aktif"]. \
@@ -42,7 +42,9 @@ struct Import: ParsableCommand {
             import would do (new, updated, unchanged, skipped, rejected). The write is one \
             transaction: a crash or kill leaves the store as it was.
 
-            Households are matched to the store by KK number (or by id, with --match-by id): \
+            Households are matched to the store by KK number (or by id, with --match-by id, or \
+            by the source register's id, id_sumber, with --match-by source-id: without --mapping \
+            the rows are then grouped by id_sumber, and a household without one is reported): \
             --on-existing says whether they are updated (default), skipped or refused. \
             Importing the same file twice changes nothing. --keep-invalid-nik loads a legacy \
             register as it is: members with a missing or invalid NIK are stored flagged (find \
@@ -65,17 +67,21 @@ struct Import: ParsableCommand {
               lumbung import siks.csv --mapping siks.json --skip-invalid
               lumbung import lama.csv --keep-invalid-nik --encoding windows-1252
               lumbung import update.jsonl --on-existing skip --dry-run
+              lumbung import dinsos.xlsx --sheet Keluarga --mapping siks.json
               lumbung export --store a --out - --format csv |
                 lumbung import --store b - --format csv
             """)
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Argument(help: ArgumentHelp("The file to import (.csv, .jsonl, optionally .zst).", valueName: "file"))
+    @Argument(help: ArgumentHelp("The file to import (.csv, .jsonl, optionally .zst; .xlsx).", valueName: "file"))
     var file: String
 
-    @Option(help: "csv or jsonl (default: from the file name).")
+    @Option(help: "csv, jsonl or xlsx (default: from the file name).")
     var format: FileFormatChoice?
+
+    @Option(help: ArgumentHelp("The .xlsx sheet to read (default: the first).", valueName: "name"))
+    var sheet: String?
 
     @Option(help: ArgumentHelp("A JSON column-mapping file for CSV headers.", valueName: "path"))
     var mapping: String?
@@ -83,7 +89,7 @@ struct Import: ParsableCommand {
     @Option(name: .customLong("on-existing"), help: "What an existing household gets: update, skip or fail.")
     var onExisting: OnExistingChoice = .update
 
-    @Option(name: .customLong("match-by"), help: "Match existing households by kk (default) or id.")
+    @Option(name: .customLong("match-by"), help: "Match existing households by kk (default), id or source-id (id_sumber).")
     var matchBy: MatchByChoice = .kk
 
     @Flag(name: .customLong("skip-invalid"), help: "Write the valid households and report the rest.")
@@ -109,25 +115,28 @@ struct Import: ParsableCommand {
     /// A file whose format is unknown, or a directory, is a usage error (exit 2); a missing file
     /// is reported by run (exit 4).
     func validate() throws {
-        if file == "-" && format == nil { throw ValidationError("say --format csv or jsonl when reading standard input") }
+        if file == "-" && format == nil { throw ValidationError("say --format csv, jsonl or xlsx when reading standard input") }
         do {
             _ = try Importer.checkInput(file: file, format: format?.format)
         } catch let error as LumbungError where error.code == .fileFormat || error.code == .fileIsDirectory {
-            throw ValidationError("FILE '\(file)': \(error.rule)" + (error.code == .fileFormat ? " (or pass --format csv|jsonl)" : ""))
+            throw ValidationError("FILE '\(file)': \(error.rule)" + (error.code == .fileFormat ? " (or pass --format csv|jsonl|xlsx)" : ""))
         }
     }
 
     func run() throws {
         var options = ImportOptions()
         options.onExisting = onExisting.value
-        options.matchBy = matchBy == .kk ? .nomorKK : .id
+        options.matchBy = matchBy.key
         options.skipInvalid = skipInvalid
         options.dryRun = dryRun
         options.keepInvalidNIK = keepInvalidNIK
         options.encoding = encoding.value
+        options.sheet = sheet
         options.actor = actor
         if let mapping {
             options.mapping = try ColumnMapping(json: try Data(contentsOf: URL(fileURLWithPath: mapping)))
+        } else if matchBy == .sourceID {
+            options.mapping.groupBy = .sourceID  // Lumbung's own layout, rows grouped by id_sumber
         }
         // A store this import creates is removed again if nothing gets written into it.
         let created = CreatedStorePaths(storePath: storeOptions.path)
@@ -220,6 +229,15 @@ enum OnExistingChoice: String, ExpressibleByArgument, CaseIterable {
 
 enum MatchByChoice: String, ExpressibleByArgument, CaseIterable {
     case kk, id
+    case sourceID = "source-id"
+
+    var key: ColumnMapping.GroupKey {
+        switch self {
+        case .kk: .nomorKK
+        case .id: .id
+        case .sourceID: .sourceID
+        }
+    }
 }
 
 enum EncodingChoice: String, ExpressibleByArgument, CaseIterable {

@@ -13,6 +13,12 @@ struct Stats: ParsableCommand {
             them to the file system) and the map headroom (how far the file may grow before the \
             map grows). With --snapshot PERIOD it reads that snapshot instead.
 
+            --nik-reasons adds the members without a NIK by the reason the BPS placeholder \
+            written in its place gives (9999999999999995 under_17, …6 age_17_plus, …9 \
+            foreign_national, …4 refused; none_written for an empty cell). It reads the \
+            households with a missing NIK, so it takes time in proportion to them (memory stays \
+            flat); with --json it is "nik_missing_reasons": {name: {"households", "members"}}.
+
             --json prints one object: {"wilayah", "nama", "total": {"households", "members"}, \
             "status": {name: {…}}, "program": {…}, "desil": {…}, "nik_flagged": {…}, "children": [...], \
             "file": {"bytes", "page_size", "used_pages", "free_pages", "map_size", "map_headroom"}}.
@@ -32,15 +38,31 @@ struct Stats: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
+    @Flag(name: .customLong("nik-reasons"), help: "Also count missing NIKs by the placeholder's reason (reads those households).")
+    var nikReasons = false
+
     func run() throws {
         let region = try parseWilayah(wilayah)
-        let (report, file) = try snapshotOption.withStore(storeOptions) { store in
-            (try store.read { tx in try tx.statsReport(wilayah: region) }, try store.fileInfo())
+        let (report, reasons, file) = try snapshotOption.withStore(storeOptions) { store in
+            let (report, reasons) = try store.read { tx in
+                (try tx.statsReport(wilayah: region), nikReasons ? try tx.missingNIKReasons(wilayah: region) : nil)
+            }
+            return (report, reasons, try store.fileInfo())
         }
         if json {
-            print(report.json(file: file).text)
+            var object = report.json(file: file)
+            if let reasons, case .object(var entries) = object {
+                entries.append(("nik_missing_reasons", .object(reasons.rows.map { ($0.0, StatsReport.json($0.1)) })))
+                object = .object(entries)
+            }
+            print(object.text)
         } else {
             print(Self.table(report), terminator: "")
+            if let reasons {
+                var table = TextTable(columns: ["NIK missing, by reason", "households", "members"], rightAligned: [1, 2])
+                for (name, count) in reasons.rows { table.add(["  " + name, String(count.households), String(count.members)]) }
+                print("\n" + table.rendered(), terminator: "")
+            }
             print("\n" + Self.table(file), terminator: "")
         }
     }
@@ -64,6 +86,7 @@ struct Stats: ParsableCommand {
         section("Program", report.programRows)
         section("Desil", report.desilRows)
         section("NIK flagged", report.flaggedRows)
+        section("Dukcapil (members)", report.dukcapilRows)
         out += table.rendered()
         if !report.children.isEmpty {
             var regions = TextTable(columns: ["wilayah", "nama", "households", "members"], rightAligned: [2, 3])

@@ -5,7 +5,8 @@ import Lumbung
 /// group, or on their own for `response_entity` `Member`).
 ///
 /// The KK number is the group identifier (`identifier_type` `KK`), the store id a second one
-/// (`LUMBUNG_ID`); NIKs are member identifiers (`NIK`); the desil is the `poverty_score`
+/// (`LUMBUNG_ID`), the source register's id a third when the household has one (`SOURCE_ID`,
+/// the type an `idtype-value` search takes); NIKs (a placeholder is none) are member identifiers (`NIK`); the desil is the `poverty_score`
 /// (`poverty_score_type` `desil`); the kode wilayah, status, programs and each member's
 /// relation to the head come as `additional_attributes`.
 enum DCIGroup {
@@ -16,7 +17,7 @@ enum DCIGroup {
             ("group_identifier", .array([
                 identifier("KK", household.nomorKK.text),
                 identifier("LUMBUNG_ID", household.id.map { String($0.rawValue) } ?? ""),
-            ])),
+            ] + (household.sourceID.map { [identifier("SOURCE_ID", $0.text)] } ?? []))),
             ("group_type", .string("household")),
             ("place", .object([
                 ("@type", .string("Place")),
@@ -31,11 +32,14 @@ enum DCIGroup {
         if let updated = household.updatedAt {
             fields.append(("last_updated", .time(Timestamp(updated), .seconds)))
         }
-        fields.append(("additional_attributes", .array([
+        var attributes: [JSONValue] = [
             .object([("kode_wilayah", .string(household.wilayah.dotted))]),
             .object([("status", .string(household.status.description))]),
             .object([("program", .array(household.programs.sorted().map { .string($0.name) }))]),
-        ])))
+        ]
+        // The ranking the poverty_score (desil) came from, when it came from one.
+        if let version = household.desilVersion { attributes.append(.object([(DesilVersion.field, .string(version.description))])) }
+        fields.append(("additional_attributes", .array(attributes)))
         return .object(fields)
     }
 
@@ -51,7 +55,7 @@ enum DCIGroup {
     }
 
     static func member(_ member: Member, group: [JSONValue] = []) -> JSONValue {
-        let identifiers: [JSONValue] = member.nik.text.map { [identifier("NIK", $0)] } ?? []
+        let identifiers: [JSONValue] = member.nik.status.kind == .missing ? [] : member.nik.text.map { [identifier("NIK", $0)] } ?? []
         var demographic: [(String, JSONValue)] = [
             ("@type", .string("SRPerson")),
             ("identifier", .array(identifiers)),

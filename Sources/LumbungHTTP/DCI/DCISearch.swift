@@ -4,8 +4,9 @@ import Lumbung
 /// One search of a DCI `search_request` batch, turned into what Lumbung can answer, or the
 /// DCI reason it is rejected with.
 ///
-/// - `idtype-value`: `{"type": "NIK"|"UIN"|"NationalID"|"KK", "value": "3216…"}`: the household
-///   holding that NIK or KK number (as `Member`: the member with that NIK; the KK's members).
+/// - `idtype-value`: `{"type": "NIK"|"UIN"|"NationalID"|"KK"|"SOURCE_ID", "value": "3216…"}`: the
+///   household holding that NIK, KK number or source-register id (`id_sumber`; as `Member`: the
+///   member with that NIK; the household's members).
 /// - `expression`: `{"type": …, "value": {"expression": {"collection": "Group", "query":
 ///   {"$and": [{"wilayah": {"$eq": "32.16.01"}}, {"$or": [{"desil": {"$le": 3}}, {"program": "PKH"}]}]}}}}`.
 ///   `$and`, `$or`, `$nor` and `$not` (a list or an object of conditions) combine conditions at
@@ -54,6 +55,7 @@ enum DCISearch {
     enum Plan {
         case nik(NIK)
         case kk(NomorKK)
+        case sourceID(SourceID)
         case filter(HouseholdFilter)
     }
 
@@ -171,13 +173,14 @@ enum DCISearch {
 
     static func identifier(_ query: DCIValue) throws(Rejection) -> Plan {
         guard let type = query["type"]?.string, let value = query["value"]?.identifierText else {
-            throw Rejection("rjct.search_criteria.invalid", "an idtype-value query is {\"type\": \"NIK\" or \"KK\", \"value\": \"…\"}")
+            throw Rejection("rjct.search_criteria.invalid", "an idtype-value query is {\"type\": \"NIK\", \"KK\" or \"SOURCE_ID\", \"value\": \"…\"}")
         }
         return try Rejection.mapping("rjct.search_criteria.invalid", otherwise: "the identifier value is invalid") {
             switch type.uppercased() {
             case "NIK", "UIN", "NATIONALID", "NATIONAL_ID": return .nik(try NIK(value))
             case "KK", "NOMOR_KK", "NOMORKK", "FAMILYCARD", "FAMILY_CARD": return .kk(try NomorKK(value))
-            default: throw Rejection("rjct.search_criteria.invalid", "the identifier type is NIK (also UIN, NationalID) or KK")
+            case "SOURCE_ID", "SOURCEID", "ID_SUMBER": return .sourceID(try SourceID(value, field: "value"))
+            default: throw Rejection("rjct.search_criteria.invalid", "the identifier type is NIK (also UIN, NationalID), KK or SOURCE_ID")
             }
         }
     }

@@ -123,6 +123,18 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
         ]))
     }
 
+    /// One household found by a unique key: itself (`Group`) or a page of its members.
+    private static func records(of found: Household?, _ criteria: DCISearch.Criteria) -> ([JSONValue], Int) {
+        guard let found else { return ([], 0) }
+        let page = criteria.page
+        switch criteria.entity {
+        case .group: return (page.offset == 0 ? [DCIGroup.record(found)] : [], 1)
+        case .member:
+            let indices = found.members.indices.dropFirst(page.offset).prefix(page.size)
+            return (indices.map { DCIGroup.record(HouseholdMember(household: found, index: $0)) }, found.members.count)
+        }
+    }
+
     /// The records of one page and how many match in all, within the token's scope.
     private func run(_ criteria: DCISearch.Criteria, token: AccessToken) async throws(DCISearch.Rejection) -> ([JSONValue], Int) {
         let page = criteria.page
@@ -134,14 +146,9 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
                 let record = criteria.entity == .group ? DCIGroup.record(found) : DCIGroup.record(HouseholdMember(household: found, index: index))
                 return (page.offset == 0 ? [record] : [], 1)
             case .kk(let kk):
-                let found = try await api.gateway.lookup { tx in token.visible(try tx.household(kk: kk)) }
-                guard let found else { return ([], 0) }
-                switch criteria.entity {
-                case .group: return (page.offset == 0 ? [DCIGroup.record(found)] : [], 1)
-                case .member:
-                    let indices = found.members.indices.dropFirst(page.offset).prefix(page.size)
-                    return (indices.map { DCIGroup.record(HouseholdMember(household: found, index: $0)) }, found.members.count)
-                }
+                return Self.records(of: try await api.gateway.lookup { tx in token.visible(try tx.household(kk: kk)) }, criteria)
+            case .sourceID(let sourceID):
+                return Self.records(of: try await api.gateway.lookup { tx in token.visible(try tx.household(sourceID: sourceID)) }, criteria)
             case .filter(let filter):
                 let within = token.scope.wilayah, sort = criteria.sort
                 switch criteria.entity {

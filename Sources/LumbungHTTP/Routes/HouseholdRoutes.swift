@@ -53,7 +53,9 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         return JSONBody.response(HouseholdJSON.encode(household))
     }
 
-    static var listParameters: Set<String> { ["kk", "wilayah", "status", "program", "desil_min", "desil_max", "cursor", "limit"] }
+    static var listParameters: Set<String> {
+        ["kk", "source_id", "wilayah", "status", "program", "desil_min", "desil_max", "dukcapil", "cursor", "limit"]
+    }
 
     /// A page of households matching the filters inside the token's scope.
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
@@ -61,13 +63,21 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         let parameters = try RequestInput.query(request, allowed: Self.listParameters)
         let limit = try RequestInput.integer("limit", parameters["limit"], in: 1...api.configuration.maxPageSize) ?? api.configuration.defaultPageSize
 
-        if let kkText = parameters["kk"] {
-            let others = parameters.keys.filter { $0 != "kk" && $0 != "limit" }
+        // A unique key finds at most one household; outside the scope it finds none, as if absent.
+        for name in ["kk", "source_id"] {
+            guard let text = parameters[name] else { continue }
+            let others = parameters.keys.filter { $0 != name && $0 != "limit" }
             guard others.isEmpty else {
-                throw APIError(LumbungError(.requestInvalid, field: "kk", rule: "kk finds one household; it does not combine with \(others.sorted().joined(separator: ", "))"))
+                throw APIError(LumbungError(.requestInvalid, field: name, rule: "\(name) finds one household; it does not combine with \(others.sorted().joined(separator: ", "))"))
             }
-            let kk = try RequestInput.parse("kk", kkText) { try NomorKK($0) }
-            let found = try await gateway.lookup(try Self.source(context)) { tx in token.visible(try tx.household(kk: kk)) }
+            let found: Household?
+            if name == "kk" {
+                let kk = try RequestInput.parse(name, text) { try NomorKK($0) }
+                found = try await gateway.lookup(try Self.source(context)) { tx in token.visible(try tx.household(kk: kk)) }
+            } else {
+                let sourceID = try RequestInput.parse(name, text) { try SourceID($0, field: name) }
+                found = try await gateway.lookup(try Self.source(context)) { tx in token.visible(try tx.household(sourceID: sourceID)) }
+            }
             return Self.page(found.map { [$0] } ?? [], next: nil)
         }
 
@@ -79,6 +89,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         }
         query.status = try parameters["status"].map { text in try RequestInput.parse("status", text) { try HouseholdQuery.StatusFilter(parsing: $0) } }
         query.program = try parameters["program"].map { text in try RequestInput.parse("program", text) { try Program(parsing: $0) } }
+        query.dukcapil = try parameters["dukcapil"].map { text in try RequestInput.parse("dukcapil", text) { try DukcapilFilter(parsing: $0, field: "dukcapil") } }
         let low = try RequestInput.integer("desil_min", parameters["desil_min"], in: 1...10)
         let high = try RequestInput.integer("desil_max", parameters["desil_max"], in: 1...10)
         if low != nil || high != nil {

@@ -6,11 +6,15 @@ public enum FileFormat: String, CaseIterable, Sendable {
     case csv
     /// JSON Lines: one household per line, members nested (``HouseholdJSON``).
     case jsonl
+    /// An Excel workbook: the flat CSV's rows on a sheet (``XLSXWriter``, ``XLSXReader``).
+    case xlsx
 
-    /// The format a file name implies (`.csv`, `.jsonl`, `.ndjson`, each optionally `.zst`).
+    /// The format a file name implies (`.csv`, `.jsonl`, `.ndjson`, each optionally `.zst`; `.xlsx`).
     public init?(path: String) {
         let name = path.lowercased().hasSuffix(".zst") ? String(path.lowercased().dropLast(4)) : path.lowercased()
-        if name.hasSuffix(".csv") {
+        if path.lowercased().hasSuffix(".xlsx") {
+            self = .xlsx
+        } else if name.hasSuffix(".csv") {
             self = .csv
         } else if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") {
             self = .jsonl
@@ -18,6 +22,11 @@ public enum FileFormat: String, CaseIterable, Sendable {
             return nil
         }
     }
+}
+
+extension FileFormat {
+    /// Whether the format is rows of cells (CSV, .xlsx), one member a row, as ``FlatRowEncoder`` lays them out.
+    public var isFlat: Bool { self != .jsonl }
 }
 
 /// Streams the households that match a query from a store to a file, page by page.
@@ -44,7 +53,7 @@ public enum Exporter {
     ) throws -> Summary {
         // CSV needs its attribute columns up front, so a first pass collects the codes in use.
         var codes = Set<String>(), memberCodes = Set<String>()
-        if format == .csv {
+        if format.isFlat {
             try forEachPage(store, query) { households in
                 for household in households {
                     codes.formUnion(household.attributes.codes)

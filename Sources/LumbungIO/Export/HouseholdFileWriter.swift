@@ -1,6 +1,7 @@
 import Lumbung
 
-/// Streams households, one at a time, to a flat CSV or JSON Lines file (`.zst` compresses).
+/// Streams households, one at a time, to a flat CSV or JSON Lines file (`.zst` compresses), or
+/// to an .xlsx workbook (the CSV's rows on a sheet, through ``XLSXWriter``).
 ///
 /// Constant memory: each household is encoded and handed to a ``ByteSink`` as it comes, so the
 /// file appears under its name only when ``close()`` completes it; ``abandon()`` (or an error)
@@ -21,11 +22,15 @@ public final class HouseholdFileWriter {
         public let format: FileFormat
         /// The CSV layout; `nil` for JSON Lines.
         public let flat: FlatRowEncoder?
+        /// For .xlsx, per column, whether it is kept as text (``FlatField/isIdentifier``).
+        let textColumns: [Bool]
 
-        /// Appends the household's rows (CSV) or line (JSON Lines) to `bytes`.
+        /// Appends the household's rows (CSV, .xlsx sheet XML) or line (JSON Lines) to `bytes`.
         /// - Throws: ``LumbungError`` `row.attributeNotExported` for an attribute outside the CSV columns.
         public func encode(_ household: Household, into bytes: inout [UInt8]) throws {
-            if let flat {
+            if let flat, format == .xlsx {
+                for row in try flat.rows(for: household) { XLSXWriter.encode(row: row, textColumns: textColumns, into: &bytes) }
+            } else if let flat {
                 for row in try flat.rows(for: household) { CSVWriter.encode(row, into: &bytes) }
             } else {
                 JSONLines.append(household, to: &bytes)
@@ -38,7 +43,8 @@ public final class HouseholdFileWriter {
     /// Households and members written so far.
     public private(set) var summary = Exporter.Summary()
 
-    private let sink: ByteSink
+    private let sink: ByteSink?
+    private let workbook: XLSXWriter?
     private var bytes: [UInt8] = []
 
     /// Creates the file (as a temporary until ``close()``) and, for CSV, writes the header.
@@ -51,9 +57,17 @@ public final class HouseholdFileWriter {
         memberAttributeCodes: some Sequence<String> = [String]()
     ) throws {
         self.format = format
-        let flat = format == .csv ? FlatRowEncoder(attributeCodes: attributeCodes, memberAttributeCodes: memberAttributeCodes) : nil
-        encoder = Encoder(format: format, flat: flat)
-        sink = try ByteSink(path: path)
+        let flat = format.isFlat ? FlatRowEncoder(attributeCodes: attributeCodes, memberAttributeCodes: memberAttributeCodes) : nil
+        let textColumns = flat?.fields.map(\.isIdentifier) ?? []
+        encoder = Encoder(format: format, flat: flat, textColumns: textColumns)
+        if format == .xlsx, let flat {
+            workbook = try XLSXWriter(path: path, header: flat.header, textColumns: textColumns)
+            sink = nil
+            return
+        }
+        workbook = nil
+        let sink = try ByteSink(path: path)
+        self.sink = sink
         if let flat {
             var header: [UInt8] = []
             CSVWriter.encode(flat.header, into: &header)
@@ -73,7 +87,11 @@ public final class HouseholdFileWriter {
 
     /// Appends households already turned into bytes by ``encoder`` (counted in the summary).
     public func write(encoded: [UInt8], households: Int, members: Int) throws {
-        try sink.write(encoded)
+        if let workbook {
+            try workbook.write(encoded: encoded, rows: members)
+        } else {
+            try sink?.write(encoded)
+        }
         summary.households += households
         summary.members += members
     }
@@ -81,10 +99,14 @@ public final class HouseholdFileWriter {
     /// Completes the file (flush, end the zstd frame, sync, rename) and returns what was written.
     @discardableResult
     public func close() throws -> Exporter.Summary {
-        try sink.close()
+        try sink?.close()
+        try workbook?.close()
         return summary
     }
 
     /// Gives up: the target file is not created or changed.
-    public func abandon() { sink.abandon() }
+    public func abandon() {
+        sink?.abandon()
+        workbook?.abandon()
+    }
 }

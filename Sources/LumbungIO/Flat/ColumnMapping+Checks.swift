@@ -72,7 +72,7 @@ extension LumbungError {
 extension FlatField {
     /// What a field name in a mapping must be.
     static let unknownFieldRule =
-        "not a Lumbung field: use id, nomor_kk, kode_wilayah, alamat, rt, rw, status, alasan_tidak_layak, desil, program, diperbarui, atribut.<code> or anggota.<field>"
+        "not a Lumbung field: use " + FlatField.householdFields.map(\.name).joined(separator: ", ") + ", atribut.<code> or anggota.<field>"
 
     /// The fields every flat file must give (a column, or a constant).
     static func required(groupBy: ColumnMapping.GroupKey) -> [FlatField] {
@@ -114,11 +114,15 @@ extension FlatField {
         switch self {
         case .id: return HouseholdID(text) == nil ? LumbungError(.householdInvalid, value: text, rule: HouseholdID.rule) : nil
         case .nomorKK: return thrown { _ = try NomorKK(text) }
+        case .sourceID: return thrown { _ = try SourceID(text) }
         case .kodeWilayah: return thrown { _ = try KodeWilayah(text) }
         case .alamat, .memberNama, .memberPekerjaan, .attribute, .memberAttribute: return nil
         case .rt: return whole(Household.rtRule)
         case .rw: return whole(Household.rwRule)
         case .desil: return whole(Household.desilRule)
+        case .desilVersi: return thrown { _ = try DesilVersion(parsing: text) }
+        case .memberStatusDukcapil: return thrown { _ = try DukcapilFilter(parsing: text) }
+        case .memberAlasanDukcapil: return nil
         case .status:
             // `tidak_layak` alone takes its reason from the alasan_tidak_layak column.
             let problem = thrown { _ = try HouseholdStatus(parsing: text) }
@@ -126,7 +130,7 @@ extension FlatField {
         case .alasanTidakLayak: return thrown { _ = try HouseholdStatus(parsing: "tidak_layak", reason: text) }
         case .program: return FlatCells.programNames(text).lazy.compactMap { name in thrown { _ = try Program(parsing: name) } }.first
         case .diperbarui: return FlatCells.timestamp(cell: text) == nil ? LumbungError(.householdInvalid, value: text, rule: FlatCells.timestampRule) : nil
-        case .memberNIK: return thrown { _ = try NIK(text) }
+        case .memberNIK: return NIKPlaceholder(written: text) != nil ? nil : thrown { _ = try NIK(text) }
         case .memberJenisKelamin: return Sex(letter: text) == nil ? LumbungError(.memberInvalid, value: text, rule: Sex.rule) : nil
         case .memberTanggalLahir: return thrown { _ = try CalendarDate(parsing: text) }
         case .memberHubungan: return named(Relation.self)

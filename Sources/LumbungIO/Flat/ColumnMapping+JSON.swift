@@ -95,7 +95,7 @@ struct MappingReader {
             if let text, let key = ColumnMapping.GroupKey(rawValue: text) {
                 mapping.groupBy = key
             } else if text != nil {
-                fail("group_by", text, "rows are grouped by \"nomor_kk\" or \"id\"")
+                fail("group_by", text, "rows are grouped by " + ColumnMapping.GroupKey.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
             }
         }
         if let ignore = top["ignore"] {

@@ -10,20 +10,20 @@ import Lumbung
 /// FlatField(name: "atribut.lantai")    // .attribute("lantai")
 /// ```
 public enum FlatField: Hashable, Sendable, CustomStringConvertible {
-    case id, nomorKK, kodeWilayah, alamat, rt, rw, status, alasanTidakLayak, desil, program, diperbarui
+    case id, nomorKK, sourceID, kodeWilayah, alamat, rt, rw, status, alasanTidakLayak, desil, desilVersi, program, diperbarui
     case attribute(String)
     case memberNIK, memberNama, memberJenisKelamin, memberTanggalLahir, memberHubungan, memberKeberadaan
-    case memberStatusKawin, memberPendidikan, memberPekerjaan, memberDisabilitas
+    case memberStatusKawin, memberPendidikan, memberPekerjaan, memberDisabilitas, memberStatusDukcapil, memberAlasanDukcapil
     case memberAttribute(String)
 
     /// The household fields, in export order.
     public static let householdFields: [FlatField] = [
-        .id, .nomorKK, .kodeWilayah, .alamat, .rt, .rw, .status, .alasanTidakLayak, .desil, .program, .diperbarui,
+        .id, .nomorKK, .sourceID, .kodeWilayah, .alamat, .rt, .rw, .status, .alasanTidakLayak, .desil, .desilVersi, .program, .diperbarui,
     ]
     /// The member fields, in export order.
     public static let memberFields: [FlatField] = [
         .memberNIK, .memberNama, .memberJenisKelamin, .memberTanggalLahir, .memberHubungan, .memberKeberadaan,
-        .memberStatusKawin, .memberPendidikan, .memberPekerjaan, .memberDisabilitas,
+        .memberStatusKawin, .memberPendidikan, .memberPekerjaan, .memberDisabilitas, .memberStatusDukcapil, .memberAlasanDukcapil,
     ]
 
     private static let byName: [String: FlatField] = {
@@ -50,6 +50,7 @@ public enum FlatField: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .id: "id"
         case .nomorKK: "nomor_kk"
+        case .sourceID: "id_sumber"
         case .kodeWilayah: "kode_wilayah"
         case .alamat: "alamat"
         case .rt: "rt"
@@ -57,6 +58,7 @@ public enum FlatField: Hashable, Sendable, CustomStringConvertible {
         case .status: "status"
         case .alasanTidakLayak: "alasan_tidak_layak"
         case .desil: "desil"
+        case .desilVersi: DesilVersion.field
         case .program: "program"
         case .diperbarui: "diperbarui"
         case .attribute(let code): "atribut.\(code)"
@@ -70,6 +72,8 @@ public enum FlatField: Hashable, Sendable, CustomStringConvertible {
         case .memberPendidikan: "anggota.pendidikan"
         case .memberPekerjaan: "anggota.pekerjaan"
         case .memberDisabilitas: "anggota.disabilitas"
+        case .memberStatusDukcapil: "anggota." + DukcapilResult.statusField
+        case .memberAlasanDukcapil: "anggota." + DukcapilResult.reasonField
         case .memberAttribute(let code): "anggota.atribut.\(code)"
         }
     }
@@ -80,7 +84,8 @@ public enum FlatField: Hashable, Sendable, CustomStringConvertible {
     public var isHouseholdField: Bool {
         switch self {
         case .memberNIK, .memberNama, .memberJenisKelamin, .memberTanggalLahir, .memberHubungan, .memberKeberadaan,
-            .memberStatusKawin, .memberPendidikan, .memberPekerjaan, .memberDisabilitas, .memberAttribute:
+            .memberStatusKawin, .memberPendidikan, .memberPekerjaan, .memberDisabilitas, .memberStatusDukcapil,
+            .memberAlasanDukcapil, .memberAttribute:
             false
         default: true
         }
@@ -110,12 +115,20 @@ public enum FlatField: Hashable, Sendable, CustomStringConvertible {
 /// ``acceptsLumbungNames`` is set and the header is itself a Lumbung field name
 /// (``FlatField/name``), as in ``lumbungDefault``.
 public struct ColumnMapping: Sendable, Hashable {
-    /// Which field identifies a household's rows.
-    public enum GroupKey: String, Codable, Sendable, Hashable {
+    /// Which field identifies a household's rows (and, for an import, finds the stored one).
+    public enum GroupKey: String, Codable, Sendable, Hashable, CaseIterable {
         case id
         case nomorKK = "nomor_kk"
+        /// The household's id in its source register (``SourceID``).
+        case sourceID = "id_sumber"
 
-        var field: FlatField { self == .id ? .id : .nomorKK }
+        var field: FlatField {
+            switch self {
+            case .id: .id
+            case .nomorKK: .nomorKK
+            case .sourceID: .sourceID
+            }
+        }
     }
 
     /// One mapped column: the Lumbung field it holds and how its cells are read.

@@ -2,21 +2,29 @@ import Lumbung
 
 /// The checks that span a whole flat file, run on decoded groups in file order: a NIK on two
 /// rows (`nik.duplicate`), and, when grouping by id, a Nomor KK on two households
-/// (`kk.duplicate`; grouped by KK a repeat is already `row.groupNotContiguous`).
+/// (`kk.duplicate`; grouped by KK a repeat is already `row.groupNotContiguous`), and, unless
+/// grouping by source id, a source id on two households (`sourceid.duplicate`).
 ///
-/// It remembers every NIK compactly (`[UInt64: UInt32]`, 16 digits → line).
+/// It remembers every NIK compactly (`[UInt64: UInt32]`, 16 digits → line), and each source id
+/// once (at most 64 characters a household).
 struct FlatFileChecks: Sendable {
     let nikColumn: String
     let kkColumn: String
-    /// Whether a Nomor KK on two households is reported here (grouping by id, and JSON Lines).
+    let sourceIDColumn: String
+    /// Whether a Nomor KK on two households is reported here (grouping by id or source id, and JSON Lines).
     let checksKK: Bool
+    /// Whether a source id on two households is reported here (not grouping by it).
+    let checksSourceID: Bool
     private var nikLines: [UInt64: UInt32] = [:]
     private var kkLines: [UInt64: UInt32] = [:]
+    private var sourceIDLines: [SourceID: UInt32] = [:]
 
-    init(nikColumn: String, kkColumn: String, checksKK: Bool) {
+    init(nikColumn: String, kkColumn: String, sourceIDColumn: String, checksKK: Bool, checksSourceID: Bool) {
         self.nikColumn = nikColumn
         self.kkColumn = kkColumn
+        self.sourceIDColumn = sourceIDColumn
         self.checksKK = checksKK
+        self.checksSourceID = checksSourceID
     }
 
     /// The number of distinct NIKs seen so far.
@@ -32,6 +40,15 @@ struct FlatFileChecks: Sendable {
                     rule: "the Nomor KK is already the household on line \(other)"))
             } else {
                 kkLines[kk] = UInt32(clamping: line)
+            }
+        }
+        if checksSourceID, let (sourceID, line) = decoded.sourceID {
+            if let other = sourceIDLines[sourceID] {
+                issues.append(RowIssue(
+                    line: line, column: sourceIDColumn, value: sourceID.text, code: .sourceIDDuplicate,
+                    rule: "the source id is already the household on line \(other)"))
+            } else {
+                sourceIDLines[sourceID] = UInt32(clamping: line)
             }
         }
         for (position, (digits, line)) in decoded.niks.enumerated() {

@@ -12,6 +12,8 @@ struct FlatDecodedGroup: Sendable {
     var nikColumns: [String]?
     /// The Nomor KK, if valid, with its line.
     var nomorKK: (value: UInt64, line: Int)?
+    /// The household's source id and its line, for the file-wide check.
+    var sourceID: (value: SourceID, line: Int)?
 }
 
 /// Decodes one household from its grouped flat rows: it parses each cell (digits, dates, names),
@@ -113,6 +115,11 @@ struct FlatHouseholdDecoder: Sendable {
         } else {
             issue(line, .nomorKK, "", .kkLength, "is empty; a Nomor KK has 16 digits")
         }
+        var sourceID: SourceID?
+        if let text = cell(.sourceID, cells) {
+            do { sourceID = try SourceID(text) } catch { issue(line, .sourceID, error, value: text) }
+            if let sourceID { decoded.sourceID = (sourceID, line) }
+        }
         var wilayah: KodeWilayah?
         if let text = cell(.kodeWilayah, cells) {
             do { wilayah = try KodeWilayah(text) } catch { issue(line, .kodeWilayah, error, value: text) }
@@ -131,6 +138,10 @@ struct FlatHouseholdDecoder: Sendable {
         let rt = integer(.rt, Household.rtRule)
         let rw = integer(.rw, Household.rwRule)
         let desil = integer(.desil, Household.desilRule)
+        var desilVersion: DesilVersion?
+        if let text = cell(.desilVersi, cells) {
+            do { desilVersion = try DesilVersion(parsing: text) } catch { issue(line, .desilVersi, error, value: text) }
+        }
         var status = HouseholdStatus.usulan
         let reasonText = cell(.alasanTidakLayak, cells)
         if let text = cell(.status, cells) {
@@ -176,8 +187,8 @@ struct FlatHouseholdDecoder: Sendable {
         // Every rule, from the core's one validation; each problem placed on its line and column.
         let household = Household(
             id: id, nomorKK: nomorKK ?? NomorKK(unchecked: 0), wilayah: wilayah ?? KodeWilayah(unchecked: 0, level: .desa),
-            alamat: alamat, rt: rt, rw: rw, status: status, desil: desil, programs: programs, attributes: attributes,
-            members: members, updatedAt: updatedAt)
+            alamat: alamat, rt: rt, rw: rw, status: status, desil: desil, desilVersion: desilVersion, programs: programs, attributes: attributes,
+            members: members, updatedAt: updatedAt, sourceID: sourceID)
         let check = household.checked(policy: options.keepInvalidNIK ? .keepFlagged : .strict)
         for problem in check.problems {
             switch problem.code {
@@ -267,7 +278,8 @@ struct FlatHouseholdDecoder: Sendable {
         }
 
         let nik = MemberNIK(parsing: column[.memberNIK].map { cells[$0] })
-        if let text = nik.text?.trimmingSpaces, text.utf8.count == 16, let digits = UInt64(text) {
+        // A placeholder is no one's NIK: many members may carry the same one.
+        if nik.status.kind != .missing, let text = nik.text?.trimmingSpaces, text.utf8.count == 16, let digits = UInt64(text) {
             decoded.niks.append((digits, line))
         }
         let nameText = column[.memberNama].map { cells[$0] } ?? ""
@@ -293,6 +305,16 @@ struct FlatHouseholdDecoder: Sendable {
         let education = named(.memberPendidikan, Education.self)
         let disability = named(.memberDisabilitas, Disability.self)
         let occupation = cell(.memberPekerjaan).map { _ in cells[column[.memberPekerjaan]!] }
+        var dukcapil: DukcapilResult?
+        let dukcapilStatus = cell(.memberStatusDukcapil), dukcapilReason = cell(.memberAlasanDukcapil)
+        if dukcapilStatus != nil || dukcapilReason != nil {
+            do {
+                dukcapil = try DukcapilResult.parsing(dukcapilStatus ?? "", reason: dukcapilReason)
+            } catch let error as LumbungError {
+                let field: FlatField = error.field == DukcapilResult.reasonField ? .memberAlasanDukcapil : .memberStatusDukcapil
+                issue(field, error.value ?? "", error.code, error.rule)
+            } catch {}
+        }
         var attributes = Attributes()
         for (index, code) in memberAttributes {
             if let value = FlatCells.attribute(cell: cells[index]) { attributes[code] = value }
@@ -300,7 +322,7 @@ struct FlatHouseholdDecoder: Sendable {
         let member = Member(
             nik: nik, name: nameText, sex: sex ?? nik.nik?.sex ?? .male, birthDate: birthDate, relation: relation ?? .lainnya,
             presence: presence, maritalStatus: marital, education: education, occupation: occupation, disability: disability,
-            attributes: attributes)
+            attributes: attributes, dukcapil: dukcapil)
         return (member, relation != nil)
     }
 }
@@ -347,6 +369,10 @@ struct FieldColumns: Sendable {
         case .memberPendidikan: 18
         case .memberPekerjaan: 19
         case .memberDisabilitas: 20
+        case .sourceID: 21
+        case .desilVersi: 22
+        case .memberStatusDukcapil: 23
+        case .memberAlasanDukcapil: 24
         case .attribute, .memberAttribute: nil
         }
     }

@@ -66,7 +66,9 @@ public struct FlatRowDecoder: Sendable {
         grouper = FlatRowGrouper(header: header, groupColumn: fields.firstIndex(of: mapping.groupBy.field)!, groupBy: mapping.groupBy)
         householdDecoder = FlatHouseholdDecoder(
             header: resolved.names, mapping: mapping, options: options, fields: fields, translator: RowTranslator(resolved))
-        fileChecks = FlatFileChecks(nikColumn: columnName(.memberNIK), kkColumn: columnName(.nomorKK), checksKK: mapping.groupBy == .id)
+        fileChecks = FlatFileChecks(
+            nikColumn: columnName(.memberNIK), kkColumn: columnName(.nomorKK), sourceIDColumn: columnName(.sourceID),
+            checksKK: mapping.groupBy != .nomorKK, checksSourceID: mapping.groupBy != .sourceID)
         groups = grouper
         checks = fileChecks
     }

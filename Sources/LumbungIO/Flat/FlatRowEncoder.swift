@@ -12,7 +12,8 @@ import Lumbung
 /// var rows = [encoder.header]
 /// for household in households { rows += try encoder.rows(for: household) }
 /// ```
-/// Values: NIK and Nomor KK as 16 digits (an invalid NIK as written, a missing one empty), dates
+/// Values: NIK and Nomor KK as 16 digits (an invalid NIK or a placeholder as written, a missing
+/// one empty), dates
 /// `YYYY-MM-DD`, coded member fields by name (`kepala_keluarga`), programs joined by `|`,
 /// attributes as ``FlatCells/attribute(_:)`` writes them. The header is ``ColumnMapping/lumbungDefault``'s.
 public struct FlatRowEncoder: Sendable {
@@ -79,6 +80,8 @@ public struct FlatRowEncoder: Sendable {
             row.append(member.education?.name ?? "")
             row.append(member.occupation ?? "")
             row.append(member.disability?.name ?? "")
+            row.append(member.dukcapil?.status.name ?? "")
+            row.append(member.dukcapil?.reason ?? "")
             for code in memberAttributeCodes {
                 row.append(member.attributes[code].map(FlatCells.attribute) ?? "")
             }
@@ -91,6 +94,7 @@ public struct FlatRowEncoder: Sendable {
         row.reserveCapacity(fields.count)
         row.append(household.id.map { String($0.rawValue) } ?? "")
         row.append(household.nomorKK.text)
+        row.append(household.sourceID?.text ?? "")
         row.append(household.wilayah.dotted)
         row.append(household.alamat)
         row.append(household.rt.map(String.init) ?? "")
@@ -98,6 +102,7 @@ public struct FlatRowEncoder: Sendable {
         row.append(household.status.name)
         row.append(household.status.reason?.name ?? "")
         row.append(household.desil.map(String.init) ?? "")
+        row.append(household.desilVersion?.description ?? "")
         row.append(household.programs.sorted().map(\.name).joined(separator: "|"))
         row.append(household.updatedAt.map(FlatCells.timestamp) ?? "")
         for code in attributeCodes {

@@ -18,8 +18,10 @@ struct ImportInput: Sendable {
     let options: ImportOptions
     /// The file's size in bytes, for progress (0 for a pipe).
     let bytesTotal: Int
-    /// The flat decoder's parts, from the header (CSV only).
+    /// The flat decoder's parts, from the header (CSV, .xlsx).
     let flat: FlatRowDecoder?
+    /// The .xlsx sheet's header row and its NIK and KK columns (read as identifiers).
+    private let sheetHeader: (line: Int, width: Int, identifiers: Set<Int>)?
     let policy: NIKPolicy
 
     /// Opens the file once to check it reads and that its header fits the mapping.
@@ -36,18 +38,34 @@ struct ImportInput: Sendable {
             let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
             flat = try FlatRowDecoder(
                 header: reader.header ?? [], mapping: options.mapping, options: .init(keepInvalidNIK: options.keepInvalidNIK))
+            sheetHeader = nil
         case .jsonl:
             _ = try ByteSource(path: path)
             flat = nil
+            sheetHeader = nil
+        case .xlsx:
+            let reader = try XLSXReader(path: path, sheet: options.sheet)
+            guard let header = try reader.firstRow() else {
+                throw LumbungError(.csvHeader, field: "\(path) sheet '\(reader.sheetName)'", rule: "the sheet is empty: a header row is expected")
+            }
+            let decoder = try FlatRowDecoder(
+                header: header.cells, mapping: options.mapping, options: .init(keepInvalidNIK: options.keepInvalidNIK), headerLine: header.line)
+            flat = decoder
+            let identifiers = header.cells.indices.filter { decoder.fields[$0] == .memberNIK || decoder.fields[$0] == .nomorKK }
+            sheetHeader = (header.line, header.cells.count, Set(identifiers))
         }
     }
 
     /// The column NIK issues name: the CSV header's NIK column (JSON Lines names each member's path).
     var nikColumn: String { flat?.fileChecks.nikColumn ?? "anggota.nik" }
 
+    /// The column source-id issues name: the CSV header's, or the JSON key.
+    var sourceIDColumn: String { flat?.fileChecks.sourceIDColumn ?? FlatField.sourceID.name }
+
     /// The checks that span the file, fresh for a pass.
     func fileChecks() -> FlatFileChecks {
-        flat?.fileChecks ?? FlatFileChecks(nikColumn: "anggota.nik", kkColumn: "nomor_kk", checksKK: true)
+        flat?.fileChecks ?? FlatFileChecks(
+            nikColumn: "anggota.nik", kkColumn: "nomor_kk", sourceIDColumn: FlatField.sourceID.name, checksKK: true, checksSourceID: true)
     }
 
     /// Starts a pass: reading on a thread of its own, decoding on every core.
@@ -82,6 +100,27 @@ struct ImportInput: Sendable {
             }
             if let group = grouper.finish() { try emit(.rows(group)) }
             bytesRead.value.store(reader.bytesConsumed, ordering: .relaxed)
+        case .xlsx:
+            // The sheet's rows feed the same grouper as a CSV's records; a row Excel cut short
+            // (trailing empty cells are not stored) is padded to the header's width.
+            let reader = try XLSXReader(path: path, sheet: options.sheet)
+            let header = sheetHeader!
+            var grouper = flat!.grouper
+            // Progress counts the compressed file by the share of the sheet inflated so far.
+            let scale = reader.sheetSize > 0 ? Double(bytesTotal) / Double(reader.sheetSize) : 0
+            try reader.forEachRow(identifierColumns: header.identifiers) { row in
+                guard row.line > header.line else { return true }
+                var cells = row.cells
+                if cells.count < header.width { cells.append(contentsOf: repeatElement("", count: header.width - cells.count)) }
+                if let group = grouper.push(line: row.line, row: cells) {
+                    try emit(.rows(group))
+                    count += 1
+                    if count & 255 == 0 { bytesRead.value.store(Int(Double(reader.bytesConsumed) * scale), ordering: .relaxed) }
+                }
+                return true
+            }
+            if let group = grouper.finish() { try emit(.rows(group)) }
+            bytesRead.value.store(bytesTotal, ordering: .relaxed)
         }
     }
 
@@ -102,6 +141,7 @@ struct ImportInput: Sendable {
                 }
                 decoded.nikColumns = columns
                 decoded.nomorKK = (household.nomorKK.rawValue, line)
+                decoded.sourceID = household.sourceID.map { ($0, line) }
             }
         }
         // The flat decoder runs the core's validation itself; a JSON line is only parsed, so it

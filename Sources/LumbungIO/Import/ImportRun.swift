@@ -97,6 +97,10 @@ struct ImportRun {
         }
         var issues: [RowIssue] = []
         let existing = try Importer.existingID(of: household, by: options.matchBy, in: tx, line: line, issues: &issues)
+        if let sourceID = household.sourceID, let holder = try tx.householdID(sourceID: sourceID), holder != existing, issues.isEmpty {
+            issues.append(RowIssue(line: decoded.sourceID?.line ?? line, column: input.sourceIDColumn, value: sourceID.text, code: .sourceIDDuplicate,
+                                   rule: "the source id already belongs to household \(holder) in the store"))
+        }
         if let existing, options.onExisting == .fail {
             issues.append(RowIssue(line: line, column: "nomor_kk", value: household.nomorKK.masked, code: .importExists,
                                    rule: "the household already exists as \(existing) and --on-existing is fail"))

@@ -18,9 +18,12 @@ public struct ImportOptions: Sendable {
     public var mapping = ColumnMapping.lumbungDefault
     public var encoding = CSVTextEncoding.utf8
     public var delimiter: CSVDelimiter?
+    /// The .xlsx sheet to read (by name); `nil` reads the first sheet in workbook order.
+    public var sheet: String?
     public var actor = "import"
     /// Which key finds an existing household: the KK number (the default: ids are assigned by
-    /// each store, so ids from another store's export mean nothing here) or the household id.
+    /// each store, so ids from another store's export mean nothing here), the household id, or
+    /// the source register's id (`id_sumber`; a household without one is reported).
     /// By id, a new household keeps the id it has in the file (and its `updated_at`), so an
     /// export imported into an empty store reproduces the records exactly, ids included.
     public var matchBy = ColumnMapping.GroupKey.nomorKK
@@ -104,7 +107,7 @@ public enum Importer {
     public static func checkInput(file: String, format: FileFormat?) throws -> FileFormat {
         if file != "-" { try ByteSource.refuseDirectory(file) }
         guard let format = format ?? FileFormat(path: file) else {
-            throw LumbungError(.fileFormat, field: "file", value: file, rule: "say the format: the name ends in neither .csv, .jsonl nor .ndjson (optionally .zst)")
+            throw LumbungError(.fileFormat, field: "file", value: file, rule: "say the format: the name ends in neither .csv, .jsonl nor .ndjson (optionally .zst), nor .xlsx")
         }
         return format
     }
@@ -127,18 +130,31 @@ public enum Importer {
         return path
     }
 
-    /// The stored household this one matches. By id, a row whose KK belongs to another
-    /// household matches two, and that is an issue, never a guess.
+    /// The stored household this one matches. By id or source id, a row whose KK belongs to
+    /// another household matches two, and that is an issue, never a guess; by source id, a
+    /// household without one is an issue too.
     static func existingID(of household: Household, by key: ColumnMapping.GroupKey, in tx: ReadTransaction, line: Int, issues: inout [RowIssue]) throws -> HouseholdID? {
         let byKK = try tx.householdID(kk: household.nomorKK)
-        guard key == .id else { return byKK }
-        let byID = try household.id.flatMap { try tx.contains(id: $0) ? $0 : nil }
-        if let byID, let byKK, byID != byKK {
+        let byKey: HouseholdID?
+        switch key {
+        case .nomorKK:
+            return byKK
+        case .id:
+            byKey = try household.id.flatMap { try tx.contains(id: $0) ? $0 : nil }
+        case .sourceID:
+            guard let sourceID = household.sourceID else {
+                issues.append(RowIssue(line: line, column: FlatField.sourceID.name, value: "", code: .rowGroupKeyMissing,
+                                       rule: "households are matched by \(FlatField.sourceID.name), which this household lacks"))
+                return nil
+            }
+            byKey = try tx.householdID(sourceID: sourceID)
+        }
+        if let byKey, let byKK, byKey != byKK {
             issues.append(RowIssue(line: line, column: "nomor_kk", value: household.nomorKK.masked, code: .importAmbiguous,
-                                   rule: "the row matches household \(byID) by id and household \(byKK) by KK; fix one, Lumbung will not guess"))
+                                   rule: "the row matches household \(byKey) by \(key.rawValue) and household \(byKK) by KK; fix one, Lumbung will not guess"))
             return nil
         }
-        return byID ?? byKK
+        return byKey ?? byKK
     }
 }
 

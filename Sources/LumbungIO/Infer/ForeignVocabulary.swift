@@ -15,6 +15,7 @@ public enum ForeignVocabulary {
     /// names (``FlatField/name``) are added from the flat layout, not listed here.
     public static let headerSpellings: [(field: FlatField, spellings: [String])] = [
         (.nomorKK, ["NO_KK", "NOKK", "NOMOR_KK", "NO_KARTU_KELUARGA"]),
+        (.sourceID, ["ID_DTKS", "IDDTKS", "IDSEN", "ID_SEN", "ID_DTSEN", "ID_BDT", "IDBDT", "ID_KELUARGA", "ID_KEL", "ID_RUTA"]),
         (.kodeWilayah, ["KODE_DESA", "KDDESA", "KODE_WILAYAH", "KODE_KELURAHAN"]),
         (.alamat, ["ALAMAT"]),
         (.rt, ["RT"]),

@@ -28,19 +28,22 @@ public enum Matcher {
 
     /// Matches one batch of NIKs in one short read transaction.
     public static func match(_ niks: [(line: Int, text: String)], in store: Store) throws -> [Row] {
-        try store.read { tx in
-            try niks.map { line, text in
-                let nik: NIK
-                do {
-                    nik = try NIK(text)
-                } catch let error as LumbungError {
-                    return Row(line: line, nik: NIK.mask(text), outcome: .invalid, reason: "\(error.code): \(error.rule)")
-                }
-                guard let household = try tx.household(nik: nik) else {
-                    return Row(line: line, nik: nik.text, outcome: .notFound)
-                }
-                return Row(line: line, nik: nik.text, outcome: .found, household: household)
+        try store.read { tx in try match(niks, in: tx) }
+    }
+
+    /// Matches one batch in a transaction the caller holds (a write that acts on the matches).
+    public static func match(_ niks: [(line: Int, text: String)], in tx: ReadTransaction) throws -> [Row] {
+        try niks.map { line, text in
+            let nik: NIK
+            do {
+                nik = try NIK(text)
+            } catch let error as LumbungError {
+                return Row(line: line, nik: NIK.mask(text), outcome: .invalid, reason: "\(error.code): \(error.rule)")
             }
+            guard let household = try tx.household(nik: nik) else {
+                return Row(line: line, nik: nik.text, outcome: .notFound)
+            }
+            return Row(line: line, nik: nik.text, outcome: .found, household: household)
         }
     }
 

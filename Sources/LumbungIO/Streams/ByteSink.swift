@@ -32,13 +32,17 @@ public final class ByteSink {
     private var count = 0
     private var encoder: ZstdEncoder?
     private var isOpen = true
+    private let durable: Bool
 
     /// Creates the sink. `-` writes to standard output (not atomic, never renamed).
     /// - Parameters:
     ///   - compress: `nil` (default) compresses when the path ends in `.zst`.
     ///   - level: the zstd level, 3 by default.
-    public init(path: String, compress: Bool? = nil, level: Int32 = 3, bufferSize: Int = 1 << 20) throws {
+    ///   - durable: `false` for a scratch file that is read back and deleted (an .xlsx's sheet
+    ///     before it is zipped): ``close()`` renames it without syncing it first.
+    public init(path: String, compress: Bool? = nil, level: Int32 = 3, bufferSize: Int = 1 << 20, durable: Bool = true) throws {
         self.path = path
+        self.durable = durable
         let compress = compress ?? path.hasSuffix(".zst")
         self.isCompressed = compress
         self.buffer = [UInt8](repeating: 0, count: max(bufferSize, 64))
@@ -122,7 +126,7 @@ public final class ByteSink {
                 try encoder.compress(UnsafeRawBufferPointer(start: nil, count: 0), end: true) { try writeAll($0) }
             }
             if let temporaryPath {
-                if fsync(fd) != 0 { throw ByteSource.ioError("cannot sync \(temporaryPath)", path) }
+                if durable && fsync(fd) != 0 { throw ByteSource.ioError("cannot sync \(temporaryPath)", path) }
                 let fd = self.fd
                 self.fd = -1
                 if Glibc_close(fd) != 0 { throw ByteSource.ioError("cannot close \(temporaryPath)", path) }

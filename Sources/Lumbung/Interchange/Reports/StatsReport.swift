@@ -37,16 +37,26 @@ public struct StatsReport: Sendable {
         counts.byDesil.keys.sorted().map { (String($0), counts.byDesil[$0]!) }
     }
 
+    /// Members by Dukcapil status (households: those with such a member).
+    public var dukcapilRows: [(String, Count)] {
+        DukcapilStatus.allCases.compactMap { status in counts.byDukcapil[status].map { (status.name, $0) } }
+    }
+
     public var flaggedRows: [(String, Count)] {
         NIKStatus.Kind.allCases.compactMap { kind in counts.flaggedNIK[kind].map { (kind.rawValue, $0) } }
     }
 
     // MARK: JSON
 
-    /// `{"wilayah", "nama", "total", "status", "program", "desil", "nik_flagged", "children"}`,
+    /// A count as the reports write it: `{"households": …, "members": …}`.
+    public static func json(_ count: Count) -> JSONValue {
+        .object([("households", .int(count.households)), ("members", .int(count.members))])
+    }
+
+    /// `{"wilayah", "nama", "total", "status", "program", "desil", "nik_flagged", "status_dukcapil", "children"}`,
     /// then `"file"` when `file` is given (the CLI shows the store file; the API does not).
     public func json(file: Store.FileInfo? = nil) -> JSONValue {
-        func count(_ c: Count) -> JSONValue { .object([("households", .int(c.households)), ("members", .int(c.members))]) }
+        func count(_ c: Count) -> JSONValue { Self.json(c) }
         func group(_ rows: [(String, Count)]) -> JSONValue { .object(rows.map { ($0.0, count($0.1)) }) }
         var entries: [(String, JSONValue)] = [
             ("wilayah", .optional(counts.wilayah?.dotted)),
@@ -56,6 +66,7 @@ public struct StatsReport: Sendable {
             ("program", group(programRows)),
             ("desil", group(desilRows)),
             ("nik_flagged", group(flaggedRows)),
+            (DukcapilResult.statusField, group(dukcapilRows)),
             ("children", .array(children.map { child, total in
                 .object([
                     ("wilayah", .string(child.dotted)), ("nama", .string(child.name ?? "")),

@@ -1,0 +1,253 @@
+import CLMDB
+import Foundation
+
+/// Sets the desil of many households from one BPS ranking, in one write transaction.
+///
+/// The fast path of `lumbung desil import`: each ranked record is decoded, given the desil and
+/// the ranking's version, encoded and compressed on every core, and written on this thread with
+/// its index entries, counters, history entry and journal entry. No other field changes, so no
+/// rule but the desil's is checked again.
+///
+/// Rules (the adapter reports each refusal with its line):
+/// - a household is ranked once a ranking (`desil.duplicate`);
+/// - a ranking older than the household's current version is refused (`desil.olderVersion`):
+///   rankings are imported in order; the same version again is idempotent (same desil:
+///   unchanged) or corrects it;
+/// - ranked by the head's NIK, the NIK must be the head's (`desil.notHead`).
+///
+/// Households the ranking leaves out keep their desil and its version; ``forEachAbsent(_:)``
+/// lists them, so the adapter reports them rather than keeping them silently.
+///
+/// ```swift
+/// try store.rankDesil(version: try DesilVersion(parsing: "2026-01-23")) { ranking in
+///     let refusals = try ranking.apply([.init(line: 2, id: id, desil: 3)])
+///     try ranking.forEachAbsent { id, kk, wilayah in print(id, wilayah) }
+/// }
+/// ```
+public final class DesilRanking {
+    public let version: DesilVersion
+    let transaction: WriteTransaction
+    private var seen: [UInt64] = []
+    private let history: Cursor?
+    public private(set) var updated = 0
+    public private(set) var unchanged = 0
+
+    /// One ranked household: the file line, the household and its desil (already checked
+    /// against ``Household/desilRule``), and the head's NIK when the row named it.
+    public struct Entry: Sendable {
+        public var line: Int
+        public var id: HouseholdID
+        public var desil: Int
+        public var head: NIK?
+
+        public init(line: Int, id: HouseholdID, desil: Int, head: NIK? = nil) {
+            self.line = line
+            self.id = id
+            self.desil = desil
+            self.head = head
+        }
+    }
+
+    /// A ranked row that was not applied, and why.
+    public struct Refusal: Sendable {
+        public var line: Int
+        public var error: LumbungError
+    }
+
+    init(transaction: WriteTransaction, version: DesilVersion) throws {
+        self.transaction = transaction
+        self.version = version
+        history = try transaction.dbs.desilHistory.map { try transaction.txn.cursor($0) }
+    }
+
+    /// The transaction, for look-ups (a key's household) inside the ranking.
+    public var tx: ReadTransaction { transaction }
+
+    /// Whether the ranking already holds this household.
+    public func contains(_ id: HouseholdID) -> Bool {
+        let word = Int(id.rawValue >> 6)
+        return word < seen.count && seen[word] & (1 << (id.rawValue & 63)) != 0
+    }
+
+    private func mark(_ id: HouseholdID) {
+        let word = Int(id.rawValue >> 6)
+        if word >= seen.count { seen.append(contentsOf: repeatElement(0, count: max(word + 1 - seen.count, seen.count))) }
+        seen[word] |= 1 << (id.rawValue & 63)
+    }
+
+    /// The work one record needs, done off this thread.
+    private struct Prepared {
+        var refusal: LumbungError?
+        var changed = false
+        var wilayah = KodeWilayah(unchecked: 0, level: .desa)
+        var old: Contribution?
+        var new: Contribution?
+        var sealed: [UInt8] = []
+        var digest: [UInt8] = []
+    }
+
+    /// Applies a batch of rows (a few thousand at a time keeps memory bounded) and returns the
+    /// rows refused; the rest are written.
+    public func apply(_ entries: [Entry]) throws -> [Refusal] {
+        try transaction.ensureValid()
+        var refusals: [Refusal] = []
+        var work: [(entry: Entry, stored: [UInt8])] = []
+        work.reserveCapacity(entries.count)
+        for entry in entries {
+            if contains(entry.id) {
+                refusals.append(Refusal(line: entry.line, error: LumbungError(
+                    .desilDuplicate, field: "id", value: entry.id.description,
+                    rule: "the ranking names this household more than once", householdID: entry.id)))
+                continue
+            }
+            guard entry.id.isStorable, let stored = try transaction.txn.get(transaction.dbs.records, Keys.record(entry.id)) else {
+                refusals.append(Refusal(line: entry.line, error: LumbungError(
+                    .householdNotFound, field: "id", value: entry.id.description, rule: "no household has this id", householdID: entry.id)))
+                continue
+            }
+            if let dictionary = try Compressor.dictionaryID(of: stored.buffer), !transaction.environment.compressor.hasDictionary(dictionary) {
+                try transaction.environment.loadDictionaries(transaction.txn)
+            }
+            mark(entry.id)
+            work.append((entry, Array(stored.buffer)))
+        }
+        let prepared = prepare(work)
+        for (index, item) in work.enumerated() {
+            let result = prepared[index]
+            if let refusal = result.refusal {
+                refusals.append(Refusal(line: item.entry.line, error: refusal))
+                continue
+            }
+            guard result.changed, let old = result.old, let new = result.new else {
+                unchanged += 1
+                continue
+            }
+            try write(item.entry, result, old: old, new: new)
+            updated += 1
+        }
+        return refusals
+    }
+
+    private func write(_ entry: Entry, _ result: Prepared, old: Contribution, new: Contribution) throws {
+        let id = entry.id, txn = transaction.txn, dbs = transaction.dbs
+        try txn.put(dbs.records, Keys.record(id), result.sealed)
+        if old.summary != new.summary {
+            try IndexDimension.forEach { dimension in
+                if dimension.isPrimary {
+                    let key = Keys.secondaryKey(prefix: nil, desa: old.desa)
+                    try txn.delete(dbs[dimension], key, Keys.entry(id, old.summary))
+                    try txn.put(dbs[dimension], key, Keys.entry(id, new.summary), flags: UInt32(MDB_NODUPDATA))
+                    return
+                }
+                let before = dimension.values(old.summary) & ~1, after = dimension.values(new.summary) & ~1
+                for value in IndexDimension.values(in: before & ~after) {
+                    try txn.delete(dbs[dimension], Keys.secondaryKey(prefix: value, desa: old.desa), Keys.entry(id, nil))
+                }
+                for value in IndexDimension.values(in: after & ~before) {
+                    try txn.put(dbs[dimension], Keys.secondaryKey(prefix: value, desa: new.desa), Keys.entry(id, nil), flags: UInt32(MDB_NODUPDATA))
+                }
+            }
+            transaction.counters.replaceValues(old, with: new)
+        }
+        if let history { try DesilHistory.put(history, id: id, version: version, desil: entry.desil) }
+        try transaction.appendJournal(action: .update, id: id, digest: result.digest, wilayah: [result.wilayah])
+    }
+
+    /// Decodes, re-ranks, encodes and compresses the records on every core.
+    private func prepare(_ work: [(entry: Entry, stored: [UInt8])]) -> [Prepared] {
+        guard !work.isEmpty else { return [] }
+        let compressor = transaction.environment.compressor
+        let dictionary = try? transaction.dictionaryID()
+        let version = self.version
+        let time = RecordCodec.date(milliseconds: RecordCodec.milliseconds(Date()))
+        let results = Locked([Prepared](repeating: Prepared(), count: work.count))
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, work.count / 256 + 1))
+        Parallel.run(workers) { worker in
+            var local: [(Int, Prepared)] = []
+            local.reserveCapacity(work.count / workers + 1)
+            var index = worker
+            while index < work.count {
+                local.append((index, Self.prepare(work[index], version: version, time: time, compressor: compressor, dictionary: dictionary ?? nil)))
+                index += workers
+            }
+            results.withLock { all in for (index, result) in local { all[index] = result } }
+        }
+        return results.withLock { $0 }
+    }
+
+    private static func prepare(_ item: (entry: Entry, stored: [UInt8]), version: DesilVersion, time: Date,
+                                compressor: Compressor, dictionary: UInt32?) -> Prepared {
+        var result = Prepared()
+        do {
+            let entry = item.entry
+            let old = try item.stored.withUnsafeBytes { stored in
+                try compressor.open(stored) { try RecordCodec.decode($0, id: entry.id) }
+            }
+            if let head = entry.head, old.head?.nik.nik != head {
+                result.refusal = LumbungError(
+                    .desilNotHead, field: "nik", value: head.masked,
+                    rule: "a ranking names a household by its head's NIK; this NIK is not the kepala_keluarga's", householdID: entry.id)
+                return result
+            }
+            if let current = old.desilVersion, current > version {
+                result.refusal = LumbungError(
+                    .desilOlderVersion, field: DesilVersion.field, value: version.description,
+                    rule: "the household already holds the desil of ranking \(current); rankings are imported oldest first", householdID: entry.id)
+                return result
+            }
+            result.wilayah = old.wilayah
+            guard old.desil != entry.desil || old.desilVersion != version else { return result }
+            var new = old
+            new.desil = entry.desil
+            new.desilVersion = version
+            new.updatedAt = time
+            var writer = ByteWriter()
+            RecordCodec.encode(new, into: &writer)
+            result.sealed = try compressor.seal(writer.bytes, dictionaryID: dictionary)
+            result.digest = JournalEntry.digest(of: writer.bytes)
+            result.old = Contribution(old)
+            result.new = Contribution(new)
+            result.changed = true
+        } catch let error as LumbungError {
+            result.refusal = error.about(item.entry.id)
+        } catch {
+            result.refusal = LumbungError(.internalError, rule: "\(error)", householdID: item.entry.id)
+        }
+        return result
+    }
+
+    /// Calls `body` with every stored household the ranking did not name, in id order: its id,
+    /// KK and wilayah. Call it after the last ``apply(_:)``.
+    public func forEachAbsent(_ body: (HouseholdID, NomorKK, KodeWilayah) throws -> Void) throws {
+        try transaction.ensureValid()
+        let cursor = try transaction.txn.cursor(transaction.dbs.records)
+        var found = try cursor.move(MDB_FIRST)
+        while found {
+            let id = HouseholdID(rawValue: Keys.read(cursor.keyBytes, width: Keys.idWidth))
+            if !contains(id) {
+                let head = try transaction.openRecord(cursor.valueBytes) { try RecordCodec.identity($0) }
+                try body(id, NomorKK(unchecked: head.nomorKK), KodeWilayah(unchecked: head.desa, level: .desa))
+            }
+            found = try cursor.move(MDB_NEXT)
+        }
+    }
+}
+
+extension LumbungError.Code {
+    /// A ranking names one household twice.
+    public static let desilDuplicate = Self("desil.duplicate", .conflict)
+    /// A ranking older than the household's current desil version.
+    public static let desilOlderVersion = Self("desil.olderVersion", .conflict)
+    /// A ranking row's NIK belongs to a member who is not the head.
+    public static let desilNotHead = Self("desil.notHead", .conflict)
+}
+
+extension Store {
+    /// Runs `body` with a ``DesilRanking`` of `version` in one write transaction: all or
+    /// nothing (throw from `body` to roll back). If the map fills up, `body` runs again from the
+    /// start, so it must be able to read its input twice.
+    @discardableResult
+    public func rankDesil<R>(version: DesilVersion, actor: String? = nil, _ body: (DesilRanking) throws -> R) throws -> R {
+        try write(actor: actor) { tx in try body(try DesilRanking(transaction: tx, version: version)) }
+    }
+}

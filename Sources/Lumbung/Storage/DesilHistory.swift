@@ -1,0 +1,83 @@
+import CLMDB
+
+/// Each household's desil by ranking version: the `desil.history` database.
+///
+/// Key: household id (4) + version days (4), big-endian, so one household's entries are
+/// adjacent and ascending by version; value: the desil (1 byte). `lumbung desil import` writes
+/// an entry for every household it ranks, in the transaction that sets the current desil; a
+/// household keeps its newest ``maxVersions`` entries, and loses them all when it is deleted.
+///
+/// ```swift
+/// let history = try store.read { tx in try tx.desilHistory(id: id) }   // [(2025-07-01, 3), (2026-01-23, 2)]
+/// ```
+enum DesilHistory {
+    static let databaseName = "desil.history"
+    /// The most versions kept per household (BPS re-ranks a few times a year).
+    static let maxVersions = 24
+    static let keyWidth = Keys.idWidth + 4
+
+    static func key(_ id: HouseholdID, _ version: DesilVersion) -> [UInt8] {
+        var bytes = Keys.be(id.rawValue, width: Keys.idWidth)
+        Keys.append(UInt64(version.ordinal), width: 4, to: &bytes)
+        return bytes
+    }
+
+    /// Puts one entry and drops the household's oldest beyond ``maxVersions``.
+    static func put(_ cursor: Cursor, id: HouseholdID, version: DesilVersion, desil: Int) throws {
+        try cursor.put(key(id, version), [UInt8(desil)], flags: 0)
+        let prefix = Keys.be(id.rawValue, width: Keys.idWidth)
+        var found = try cursor.seek(prefix)
+        var count = 0
+        while found, cursor.keyBytes.starts(with: prefix) {
+            count += 1
+            found = try cursor.move(MDB_NEXT)
+        }
+        guard count > maxVersions else { return }
+        found = try cursor.seek(prefix)
+        for _ in 0..<(count - maxVersions) where found {
+            try LMDB.check(mdb_cursor_del(cursor.handle, 0), "del")
+            found = try cursor.seek(prefix)
+        }
+    }
+
+    /// Deletes every entry of a household.
+    static func delete(_ txn: Txn, dbi: MDB_dbi, id: HouseholdID) throws {
+        let cursor = try txn.cursor(dbi)
+        let prefix = Keys.be(id.rawValue, width: Keys.idWidth)
+        var found = try cursor.seek(prefix)
+        while found, cursor.keyBytes.starts(with: prefix) {
+            try LMDB.check(mdb_cursor_del(cursor.handle, 0), "del")
+            found = try cursor.seek(prefix)
+        }
+    }
+}
+
+/// One entry of a household's desil history.
+public struct DesilHistoryEntry: Hashable, Sendable {
+    public var version: DesilVersion
+    public var desil: Int
+
+    public init(version: DesilVersion, desil: Int) {
+        self.version = version
+        self.desil = desil
+    }
+}
+
+extension ReadTransaction {
+    /// The desils a household was given by imported rankings, oldest version first (empty for
+    /// an unknown id, or a store that predates the history).
+    public func desilHistory(id: HouseholdID) throws -> [DesilHistoryEntry] {
+        try ensureValid()
+        guard id.isStorable, let dbi = dbs.desilHistory else { return [] }
+        let cursor = try txn.cursor(dbi)
+        let prefix = Keys.be(id.rawValue, width: Keys.idWidth)
+        var found = try cursor.seek(prefix)
+        var entries: [DesilHistoryEntry] = []
+        while found, cursor.keyBytes.starts(with: prefix) {
+            let days = Int(Keys.read(cursor.keyBytes, at: Keys.idWidth, width: 4))
+            entries.append(DesilHistoryEntry(version: DesilVersion(ordinal: days), desil: Int(cursor.valueBytes[0])))
+            found = try cursor.move(MDB_NEXT)
+        }
+        return entries
+    }
+}

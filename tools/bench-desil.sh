@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Times `lumbung desil import` of a 1M-household ranking into a 1M-household store (issue 13:
+# at most 10 s), with a baseline in the same session: `lumbung import` of the same store's
+# export into an empty store (the generic write path over the same households). A and B run in
+# turn, RUNS times each; each run is timed alone with /usr/bin/time -v (the store copy a desil
+# run starts from is made before its timing). Prints each run and the medians.
+#
+#   tools/bench-desil.sh                          # release build at .build/release/lumbung
+#   LUMBUNG=/path/to/lumbung RUNS=5 tools/bench-desil.sh
+#
+# A prebuilt 1M store (/tmp/bench/s1m, `lumbung generate --households 1000000 --seed 1`) is
+# copied, never modified; without it one is generated.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+lumbung="${LUMBUNG:-$root/.build/release/lumbung}"
+dir="${LUMBUNG_BENCH_DIR:-/tmp/lumbung-bench-desil}"
+runs="${RUNS:-3}"
+mkdir -p "$dir"
+echo "== machine"; nproc; free -g | head -2; uname -srm; date -u; uptime
+if [ ! -s "$dir/base/data.mdb" ]; then
+  if [ -s /tmp/bench/s1m/data.mdb ]; then
+    mkdir -p "$dir/base" && cp /tmp/bench/s1m/data.mdb "$dir/base/"
+  else
+    "$lumbung" generate --store "$dir/base" --households 1000000 --seed 1
+  fi
+fi
+if [ ! -s "$dir/export.csv" ]; then
+  "$lumbung" export --store "$dir/base" --format csv --out "$dir/export.csv"
+fi
+kk_column=$(head -1 "$dir/export.csv" | tr ',' '\n' | grep -n '^nomor_kk$' | cut -d: -f1)
+if [ ! -s "$dir/ranking.csv" ]; then
+  # Every household but 1 in 100 (reported absent), desil spread 1..10 by line.
+  awk -F, -v k="$kk_column" 'NR > 1 && $k != last { last = $k; n++; if (n % 100 != 0) print $k "," (n * 7 % 10) + 1 }' "$dir/export.csv" \
+    | (echo "nomor_kk,desil"; cat) > "$dir/ranking.csv"
+fi
+echo "ranking rows: $(($(wc -l < "$dir/ranking.csv") - 1))"
+
+# One timed run: "wall cpu peak_MiB" from /usr/bin/time -v.
+timed() {
+  /usr/bin/time -v "$@" >/dev/null 2>"$dir/time.txt" || { cat "$dir/time.txt" >&2; return 1; }
+  awk -F': ' '/Elapsed/ { split($2, t, ":"); wall = (length(t) == 3) ? t[1]*3600 + t[2]*60 + t[3] : t[1]*60 + t[2] }
+              /User time/ { user = $2 } /System time/ { sys = $2 } /Maximum resident/ { peak = $2 / 1024 }
+              END { printf "%.2f %.2f %.0f\n", wall, user + sys, peak }' "$dir/time.txt"
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+: > "$dir/a.txt"; : > "$dir/b.txt"
+echo "== desil import (A) and import of the export into an empty store (B), in turn, $runs runs each"
+for i in $(seq "$runs"); do
+  rm -rf "$dir/a" && cp -r "$dir/base" "$dir/a" && sync
+  a=$(timed "$lumbung" desil import "$dir/ranking.csv" --version 2026-01-23 --store "$dir/a")
+  rm -rf "$dir/b"
+  b=$(timed "$lumbung" import "$dir/export.csv" --store "$dir/b")
+  echo "run $i  A: $a   B: $b   (wall s, cpu s, peak MiB; load $(cut -d' ' -f1 /proc/loadavg))"
+  echo "$a" >> "$dir/a.txt"; echo "$b" >> "$dir/b.txt"
+done
+for side in a b; do
+  echo "$side median: wall $(cut -d' ' -f1 "$dir/$side.txt" | median) s, cpu $(cut -d' ' -f2 "$dir/$side.txt" | median) s, peak $(cut -d' ' -f3 "$dir/$side.txt" | median) MiB"
+done
