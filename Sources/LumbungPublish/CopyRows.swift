@@ -65,11 +65,12 @@ public enum CopyRows {
         return household.members.count
     }
 
-    /// `valid`, `missing`, or the error code that makes the NIK invalid (`nik.invalidDate`).
+    /// `valid`, `missing`, `missing:REASON` for a BPS placeholder (as the JSON writes it), or the
+    /// error code that makes the NIK invalid (`nik.invalidDate`).
     static func nikStatus(_ status: NIKStatus) -> String {
         switch status {
         case .valid: "valid"
-        case .missing: "missing"
+        case .missing, .placeholder: status.description
         case .invalid(let code): code.rawValue
         }
     }
