@@ -58,7 +58,9 @@ struct CLIForeignRegisterTests {
     /// skipping the bad household; returns the run and its issue report.
     func importFile(_ file: String, store: String, mapping: String) throws -> (CLITests.Result, String) {
         let result = try run(["import", file, "--mapping", mapping, "--match-by", "source-id", "--keep-invalid-nik", "--skip-invalid"], store: store)
-        let report = try String(contentsOfFile: file + ".issues.csv", encoding: .utf8)
+        // The report sits beside the file, `.zst` left out of its name (`a.csv.zst` → `a.csv.issues.csv`).
+        let name = file.hasSuffix(".zst") ? String(file.dropLast(4)) : file
+        let report = try String(contentsOfFile: name + ".issues.csv", encoding: .utf8)
         return (result, report)
     }
 
