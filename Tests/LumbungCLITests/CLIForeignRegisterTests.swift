@@ -112,7 +112,8 @@ struct CLIForeignRegisterTests {
         let missing = try run(["find", "--nik-status", "missing", "--json"], store: "from-csv")
         #expect(missing.lines.count == 2, "\(missing.stdout)")
         // Placeholders go back out as written.
-        let flat = try run(["export", "--out", "-"], store: "from-csv")
+        let flat = try run(["export", "--format", "csv", "--out", "-"], store: "from-csv")
+        #expect(flat.status == 0, "\(flat.stderr)")
         #expect(flat.stdout.contains("9999999999999995") && flat.stdout.contains("9999999999999996"))
 
         // A BPS ranking keyed by the source register's id; HH0000000003 is left out and reported.
