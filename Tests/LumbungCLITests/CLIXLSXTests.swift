@@ -4,7 +4,7 @@ import LumbungIO
 import Testing
 
 /// .xlsx through the real binary and a real peer, LibreOffice (Debian's libreoffice-calc-nogui,
-/// which .ci/run installs): Lumbung's workbook converts back to the same rows as its CSV export; a
+/// which make test installs): Lumbung's workbook converts back to the same rows as its CSV export; a
 /// workbook LibreOffice wrote from that CSV imports to the same store as the CSV; numeric NIKs that
 /// lost digits are reported by line, column, value and rule; a register in its own vocabulary
 /// imports from .xlsx with its mapping, serial dates included.
@@ -28,7 +28,7 @@ struct CLIXLSXTests {
     /// profile of its own (parallel tests would otherwise wait on one profile's lock); returns the
     /// converted file's path. `filter` is the input filter (CSV options).
     static func convert(_ file: String, to target: String, filter: String? = nil, in directory: TemporaryDirectory) throws -> String {
-        let office = try #require(libreOffice, "install LibreOffice: apt-get install libreoffice-calc-nogui (.ci/run does)")
+        let office = try #require(libreOffice, "install LibreOffice: apt-get install libreoffice-calc-nogui (make test does: tools/setup.sh test)")
         let out = directory.sub("lo")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: office)

@@ -89,7 +89,7 @@ import Testing
             packages.append(package)
         }
 
-        // DuckDB is required: .ci/run installs it. A missing module fails here (exit 1), not skips.
+        // DuckDB is required: make test installs it (tools/setup.sh test). A missing module fails here (exit 1), not skips.
         let runner = Process()
         runner.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         runner.arguments = ["python3", "\(Self.root)/tools/national/national.py", "--json"] + packages

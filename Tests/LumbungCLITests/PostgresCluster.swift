@@ -19,7 +19,7 @@ final class PostgresCluster: @unchecked Sendable {
 
     init() throws {
         let initdb = "\(Self.binaries)/initdb"
-        try #require(FileManager.default.isExecutableFile(atPath: initdb), "PostgreSQL 15 is not installed (apt-get install postgresql; .ci/run does)")
+        try #require(FileManager.default.isExecutableFile(atPath: initdb), "PostgreSQL 15 is not installed (apt-get install postgresql; make test does: tools/setup.sh test)")
         try #require(FileManager.default.isExecutableFile(atPath: Self.psql), "psql is not installed (apt-get install postgresql)")
         let data = directory.sub("data")
         for path in [data, socketDirectory] {
