@@ -73,10 +73,10 @@ public struct ImportSummary: Sendable {
 public enum Importer {
     public static func run(file: String, format: FileFormat? = nil, into store: Store, options: ImportOptions) throws -> ImportSummary {
         let format = try checkInput(file: file, format: format)
-        // Standard input is read once, into a temporary file: a load that must grow the map
-        // reads its input again.
-        let path = file == "-" ? try spoolStandardInput() : file
-        defer { if path != file { try? FileManager.default.removeItem(atPath: path) } }
+        return try withRereadableInput(file) { path in try load(path: path, format: format, into: store, options: options) }
+    }
+
+    private static func load(path: String, format: FileFormat, into store: Store, options: ImportOptions) throws -> ImportSummary {
         let input = try ImportInput(path: path, format: format, options: options)
 
         if options.dryRun {
@@ -115,8 +115,18 @@ public enum Importer {
     /// Thrown inside the load to roll it back when issues stop an all-or-nothing import.
     struct RollBack: Error {}
 
+    /// Runs `body` with a path to `file` that can be read more than once: a directory is refused,
+    /// and standard input (`-`) is copied to a temporary file, removed afterwards (a write that
+    /// must grow the map reads its input again). Every importer reads its input through this.
+    static func withRereadableInput<R>(_ file: String, _ body: (String) throws -> R) throws -> R {
+        if file != "-" { try ByteSource.refuseDirectory(file) }
+        let path = file == "-" ? try spoolStandardInput() : file
+        defer { if path != file { try? FileManager.default.removeItem(atPath: path) } }
+        return try body(path)
+    }
+
     /// Copies standard input to a temporary file.
-    static func spoolStandardInput() throws -> String {
+    private static func spoolStandardInput() throws -> String {
         let path = NSTemporaryDirectory() + "lumbung-import-\(UUID().uuidString)"
         guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
             throw LumbungError(.fileIO, field: path, rule: "cannot create a temporary file for standard input")

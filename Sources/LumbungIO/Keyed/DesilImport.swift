@@ -64,9 +64,10 @@ public struct DesilImportSummary: Sendable {
 /// ```
 public enum DesilImporter {
     public static func run(file: String, into store: Store, options: DesilImportOptions) throws -> DesilImportSummary {
-        if file != "-" { try ByteSource.refuseDirectory(file) }
-        let path = file == "-" ? try Importer.spoolStandardInput() : file
-        defer { if path != file { try? FileManager.default.removeItem(atPath: path) } }
+        try Importer.withRereadableInput(file) { path in try load(path: path, into: store, options: options) }
+    }
+
+    private static func load(path: String, into store: Store, options: DesilImportOptions) throws -> DesilImportSummary {
         var summary = DesilImportSummary()
         do {
             try store.rankDesil(version: options.version, actor: options.actor) { ranking in

@@ -45,9 +45,10 @@ public struct DukcapilImportSummary: Sendable {
 /// ```
 public enum DukcapilImporter {
     public static func run(file: String, into store: Store, options: DukcapilImportOptions) throws -> DukcapilImportSummary {
-        if file != "-" { try ByteSource.refuseDirectory(file) }
-        let path = file == "-" ? try Importer.spoolStandardInput() : file
-        defer { if path != file { try? FileManager.default.removeItem(atPath: path) } }
+        try Importer.withRereadableInput(file) { path in try load(path: path, into: store, options: options) }
+    }
+
+    private static func load(path: String, into store: Store, options: DukcapilImportOptions) throws -> DukcapilImportSummary {
         var summary = DukcapilImportSummary()
         do {
             try store.write(actor: options.actor) { tx in
