@@ -17,6 +17,9 @@ final class RawConnection: @unchecked Sendable {
         let closed: Bool
         /// Seconds from the start of the wait to the close (or the end of the wait).
         let seconds: Double
+        /// When the wait ended: on a loaded machine a wait may start seconds after what it
+        /// waits for, so deadlines are measured from the request's send to this.
+        var ended = Date()
     }
 
     private let fd: Int32
