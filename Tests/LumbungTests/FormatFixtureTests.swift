@@ -1,3 +1,4 @@
+import CLMDB
 import Foundation
 import LumbungSynthetic
 import Testing
@@ -38,7 +39,7 @@ struct FormatFixtureTests {
         }
     }
 
-    @Test("every record re-encodes to the bytes its journal digest names")
+    @Test("every stored record is the payload its journal digest names; format-1 records re-encode as format 2 to the same household")
     func recordsEncodeUnchanged() throws {
         let (store, dir) = try Self.openCopy()
         _ = dir
@@ -52,11 +53,24 @@ struct FormatFixtureTests {
                 }
             }
             var checked = 0
-            try tx.forEachHousehold { household in
-                var writer = ByteWriter()
-                RecordCodec.encode(household, into: &writer)
-                #expect(JournalEntry.digest(of: writer.bytes) == digests[household.id!], "household \(household.id!)")
+            let cursor = try tx.txn.cursor(tx.dbs.records)
+            var found = try cursor.move(MDB_FIRST)
+            while found {
+                let id = HouseholdID(rawValue: Keys.read(cursor.keyBytes, width: Keys.idWidth))
+                try tx.openRecord(cursor.valueBytes) { payload in
+                    #expect(JournalEntry.digest(of: payload) == digests[id], "household \(id)")
+                    #expect(payload.first == RecordCodec.version1)
+                    let household = try RecordCodec.decode(payload, id: id)
+                    var writer = ByteWriter()
+                    RecordCodec.encode(household, into: &writer)
+                    #expect(writer.bytes.first == RecordCodec.version)
+                    let again = try writer.bytes.withUnsafeBytes { try RecordCodec.decode($0, id: id) }
+                    let head = try writer.bytes.withUnsafeBytes { try RecordCodec.plainHead($0) }
+                    #expect(again == household)
+                    #expect(head == (try RecordCodec.plainHead(payload)), "the head reads alike in both layouts")
+                }
                 checked += 1
+                found = try cursor.move(MDB_NEXT)
             }
             #expect(checked == digests.count)
         }

@@ -75,27 +75,41 @@ final class Compressor: @unchecked Sendable {
         return try body(context)
     }
 
-    // MARK: Record envelope: tag byte (0 = raw, 1 = zstd), then for zstd a varint dictionary id.
+    // MARK: Record envelope
+    //
+    // A tag byte, then:
+    // - 0 (raw): the payload;
+    // - 1 (zstd): a varint dictionary id and one zstd frame of the payload;
+    // - 2 (zstd, plain head): a varint dictionary id, the plain head's length (varint) and bytes
+    //   (``RecordCodec/plainHeadLength(_:)``), then one zstd frame of the rest. A ranking rewrites
+    //   the head and keeps the frame as it is (``resealed(_:head:)``).
 
     static let rawTag: UInt8 = 0
     static let zstdTag: UInt8 = 1
+    static let plainHeadTag: UInt8 = 2
 
     /// Wraps an encoded record for storage, compressing it with `dictionaryID` when that helps.
+    /// A v2 payload's plain head stays outside the frame.
     func seal(_ payload: [UInt8], dictionaryID: UInt32?) throws -> [UInt8] {
         guard let dictionaryID, payload.count >= Self.minimumSize, let dictionary = dictionary(dictionaryID) else {
             return [Self.rawTag] + payload
         }
-        var out = ByteWriter(capacity: ZSTD_compressBound(payload.count) + 8)
-        out.byte(Self.zstdTag)
+        let plain = try payload.withUnsafeBytes { try RecordCodec.plainHeadLength($0) }
+        let bound = ZSTD_compressBound(payload.count - plain)
+        var out = ByteWriter(capacity: bound + plain + 12)
+        out.byte(plain > 0 ? Self.plainHeadTag : Self.zstdTag)
         out.varint(UInt64(dictionaryID))
+        if plain > 0 {
+            out.varint(UInt64(plain))
+            out.bytes.append(contentsOf: payload[..<plain])
+        }
         let header = out.bytes.count
-        let bound = ZSTD_compressBound(payload.count)
         out.bytes.append(contentsOf: repeatElement(0, count: bound))
         let written = borrowCompression { context in
             out.bytes.withUnsafeMutableBytes { dst in
                 payload.withUnsafeBytes { src in
                     ZSTD_CCtx_refCDict(context, dictionary.compress)
-                    return ZSTD_compress2(context, dst.baseAddress! + header, bound, src.baseAddress, src.count)
+                    return ZSTD_compress2(context, dst.baseAddress! + header, bound, src.baseAddress! + plain, src.count - plain)
                 }
             }
         }
@@ -106,41 +120,74 @@ final class Compressor: @unchecked Sendable {
         return out.bytes.count < payload.count + 1 ? out.bytes : [Self.rawTag] + payload
     }
 
+    /// A stored record's parts: its tag, dictionary, plain head (empty but for tag 2) and the
+    /// zstd frame (or, raw, the payload).
+    struct Envelope {
+        var tag: UInt8
+        var dictionaryID: UInt32?
+        var plainHead: UnsafeRawBufferPointer
+        var rest: UnsafeRawBufferPointer
+
+        init(_ stored: UnsafeRawBufferPointer) throws {
+            guard let tag = stored.first else { throw ByteReader.corrupt("empty record") }
+            self.tag = tag
+            var reader = ByteReader(stored)
+            reader.offset = 1
+            switch tag {
+            case Compressor.rawTag:
+                dictionaryID = nil
+            case Compressor.zstdTag, Compressor.plainHeadTag:
+                dictionaryID = UInt32(truncatingIfNeeded: try reader.varint())
+            default:
+                throw LumbungError(.recordVersion, value: String(tag), rule: "unknown record envelope; a newer Lumbung wrote it")
+            }
+            let plain = tag == Compressor.plainHeadTag ? try reader.int() : 0
+            guard plain <= stored.count - reader.offset else { throw ByteReader.corrupt("plain head") }
+            plainHead = UnsafeRawBufferPointer(rebasing: stored[reader.offset..<reader.offset + plain])
+            rest = UnsafeRawBufferPointer(rebasing: stored[(reader.offset + plain)...])
+        }
+    }
+
     /// The dictionary a stored record names, or nil for a raw record.
     static func dictionaryID(of stored: UnsafeRawBufferPointer) throws -> UInt32? {
-        guard let tag = stored.first else { throw ByteReader.corrupt("empty record") }
-        if tag == rawTag { return nil }
-        var reader = ByteReader(stored)
-        reader.offset = 1
-        return UInt32(truncatingIfNeeded: try reader.varint())
+        try Envelope(stored).dictionaryID
+    }
+
+    /// The stored record with its plain head replaced by `head` and its frame kept byte for byte;
+    /// nil when the record has no plain head (it must be re-encoded and sealed instead).
+    static func resealed(_ stored: UnsafeRawBufferPointer, head: [UInt8]) throws -> [UInt8]? {
+        let envelope = try Envelope(stored)
+        guard envelope.tag == plainHeadTag, let dictionaryID = envelope.dictionaryID else { return nil }
+        var out = ByteWriter(capacity: envelope.rest.count + head.count + 12)
+        out.byte(plainHeadTag)
+        out.varint(UInt64(dictionaryID))
+        out.varint(UInt64(head.count))
+        out.bytes.append(contentsOf: head)
+        out.bytes.append(contentsOf: envelope.rest)
+        return out.bytes
     }
 
     /// Calls `body` with the record's encoded payload, decompressing into a scratch buffer.
     func open<R>(_ stored: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        guard let tag = stored.first else { throw ByteReader.corrupt("empty record") }
-        if tag == Self.rawTag { return try body(UnsafeRawBufferPointer(rebasing: stored[1...])) }
-        guard tag == Self.zstdTag else {
-            throw LumbungError(.recordVersion, value: String(tag), rule: "unknown record envelope; a newer Lumbung wrote it")
-        }
-        var reader = ByteReader(stored)
-        reader.offset = 1
-        let id = UInt32(truncatingIfNeeded: try reader.varint())
+        let envelope = try Envelope(stored)
+        guard let id = envelope.dictionaryID else { return try body(envelope.rest) }
         guard let dictionary = dictionary(id) else {
             throw LumbungError(.recordCorrupt, value: "dictionary \(id)", rule: "the record names a dictionary the store does not have")
         }
-        let frame = UnsafeRawBufferPointer(rebasing: stored[reader.offset...])
+        let frame = envelope.rest, plain = envelope.plainHead.count
         let size = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
         guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN, size < 1 << 24 else {
             throw ByteReader.corrupt("zstd frame")
         }
-        return try withUnsafeTemporaryAllocation(byteCount: Int(size), alignment: 8) { scratch in
+        return try withUnsafeTemporaryAllocation(byteCount: plain + Int(size), alignment: 8) { scratch in
+            if plain > 0 { scratch.baseAddress!.copyMemory(from: envelope.plainHead.baseAddress!, byteCount: plain) }
             let written = borrowDecompression { context in
-                ZSTD_decompress_usingDDict(context, scratch.baseAddress, scratch.count, frame.baseAddress, frame.count, dictionary.decompress)
+                ZSTD_decompress_usingDDict(context, scratch.baseAddress! + plain, scratch.count - plain, frame.baseAddress, frame.count, dictionary.decompress)
             }
             if ZSTD_isError(written) != 0 {
                 throw LumbungError(.recordCorrupt, rule: "zstd: " + String(cString: ZSTD_getErrorName(written)))
             }
-            return try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(scratch)[..<written]))
+            return try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(scratch)[..<(plain + written)]))
         }
     }
 
@@ -150,8 +197,10 @@ final class Compressor: @unchecked Sendable {
         joined.reserveCapacity(samples.reduce(0) { $0 + $1.count })
         var sizes: [Int] = []
         for sample in samples {
-            joined.append(contentsOf: sample)
-            sizes.append(sample.count)
+            // What a frame holds: the sample without its plain head.
+            let plain = (try? sample.withUnsafeBytes { try RecordCodec.plainHeadLength($0) }) ?? 0
+            joined.append(contentsOf: sample[plain...])
+            sizes.append(sample.count - plain)
         }
         var dictionary = [UInt8](repeating: 0, count: capacity)
         let size = dictionary.withUnsafeMutableBytes { dst in

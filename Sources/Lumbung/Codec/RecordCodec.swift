@@ -2,12 +2,18 @@ import Foundation
 
 /// The compact, versioned binary form of a household (before compression).
 ///
-/// Layout v1: version byte, flags, KK, desa code, address, status, desil, programs, time,
-/// attributes, source id (flag bit 5), members. New fields come behind new flag bits, so every
-/// older record still decodes as it was. A member's NIK usually repeats the household's kecamatan and the
-/// member's birth date and sex, so it is stored as only what differs.
+/// Layout v2 (written): version byte, flags, desil, desil version, time, KK, desa code — the
+/// *plain head*, which the envelope keeps outside the zstd frame so a ranking rewrites a desil
+/// without recompressing (``plainHeadLength(_:)``) — then address, RT/RW, status, programs,
+/// attributes, source id (flag bit 5), members. Layout v1 (still read): version byte, flags, KK,
+/// desa code, address, RT/RW, status, desil, programs, time, attributes, source id, desil version,
+/// members. New fields come behind new flag bits, so every older record still decodes as it was.
+/// A member's NIK usually repeats the household's kecamatan and the member's birth date and sex,
+/// so it is stored as only what differs.
 enum RecordCodec {
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
+    /// The first layout, read but no longer written.
+    static let version1: UInt8 = 1
 
     // Household flags.
     private static let hasRT: UInt64 = 1 << 0
@@ -49,20 +55,18 @@ enum RecordCodec {
         if kk / tenDigits == region { flags |= kkLocal }
         if household.sourceID != nil { flags |= hasSourceID }
 
-        writer.byte(version)
-        writer.varint(flags)
-        writer.varint(flags & kkLocal != 0 ? kk % tenDigits : kk)
-        writer.varint(household.wilayah.packed)
+        writePlainHead(
+            PlainHead(
+                flags: flags, desil: household.desil.map(UInt8.init), desilVersion: household.desilVersion,
+                updatedMilliseconds: household.updatedAt.map { max(0, milliseconds($0)) }, nomorKK: kk, desa: household.wilayah.packed),
+            into: &writer)
         writer.string(household.alamat)
         if let rt = household.rt { writer.varint(rt) }
         if let rw = household.rw { writer.varint(rw) }
         writer.byte(household.status.code)
-        if let desil = household.desil { writer.byte(UInt8(desil)) }
         writer.varint(UInt64(Program.mask(household.programs)))
-        if let time = household.updatedAt { writer.varint(UInt64(max(0, milliseconds(time)))) }
         encode(household.attributes, into: &writer)
         if let sourceID = household.sourceID { writer.string(sourceID.text) }
-        if let version = household.desilVersion { writer.varint(version.ordinal) }
         writer.varint(household.members.count)
         for member in household.members { encode(member, region: region, into: &writer) }
     }
@@ -171,84 +175,137 @@ enum RecordCodec {
 
     // MARK: Decoding
 
+    /// What opens every record: its flags, desil, desil version, update time, KK and desa. In
+    /// layout v2 these are the plain head, in this order; in v1 the desil, time and version lie
+    /// further in (``readHead(_:)`` finds them).
+    struct PlainHead: Equatable {
+        var flags: UInt64
+        var desil: UInt8?
+        var desilVersion: DesilVersion?
+        var updatedMilliseconds: Int64?
+        var nomorKK: UInt64
+        var desa: UInt64
+
+        /// The head with another desil, version and time (a ranking's change).
+        func ranked(desil: Int, version: DesilVersion, milliseconds: Int64) -> PlainHead {
+            var head = self
+            head.flags |= hasDesil | hasDesilVersion | hasTime
+            head.desil = UInt8(desil)
+            head.desilVersion = version
+            head.updatedMilliseconds = milliseconds
+            return head
+        }
+    }
+
+    private static func writePlainHead(_ head: PlainHead, into writer: inout ByteWriter) {
+        writer.byte(version)
+        writer.varint(head.flags)
+        if let desil = head.desil { writer.byte(desil) }
+        if let version = head.desilVersion { writer.varint(version.ordinal) }
+        if let time = head.updatedMilliseconds { writer.varint(UInt64(time)) }
+        writer.varint(head.flags & kkLocal != 0 ? head.nomorKK % tenDigits : head.nomorKK)
+        writer.varint(head.desa)
+    }
+
+    /// The encoded plain head (layout v2).
+    static func plainHeadBytes(_ head: PlainHead) -> [UInt8] {
+        var writer = ByteWriter(capacity: 32)
+        writePlainHead(head, into: &writer)
+        return writer.bytes
+    }
+
+    /// The length of a payload's plain head: 0 for layout v1, whose head is not kept plain.
+    static func plainHeadLength(_ payload: UnsafeRawBufferPointer) throws -> Int {
+        guard payload.first == version else { return 0 }
+        var reader = ByteReader(payload)
+        _ = try readHead(&reader)
+        return reader.offset
+    }
+
+    /// The plain head of a v2 payload (or of its plain part alone).
+    static func plainHead(_ buffer: UnsafeRawBufferPointer) throws -> PlainHead {
+        var reader = ByteReader(buffer)
+        return try readHead(&reader)
+    }
+
     /// The KK number and update time (milliseconds) from the head of a record, without decoding
     /// the rest: what a search sorted by them needs of every match.
     static func sortFields(_ buffer: UnsafeRawBufferPointer) throws -> (nomorKK: UInt64, updatedMilliseconds: Int64?) {
-        var reader = ByteReader(buffer)
-        let head = try readHead(&reader)
-        return (head.nomorKK, try skipScalars(&reader, flags: head.flags))
+        let head = try plainHead(buffer)
+        return (head.nomorKK, head.updatedMilliseconds)
     }
 
     /// The KK number and desa code from the head of a record, without decoding the rest.
     static func identity(_ buffer: UnsafeRawBufferPointer) throws -> (nomorKK: UInt64, desa: UInt64) {
-        var reader = ByteReader(buffer)
-        let head = try readHead(&reader)
+        let head = try plainHead(buffer)
         return (head.nomorKK, head.desa)
     }
 
-    /// The version byte, flags, KK and desa code that open every record.
-    private static func readHead(_ reader: inout ByteReader) throws -> (flags: UInt64, nomorKK: UInt64, desa: UInt64) {
-        guard try reader.byte() == Self.version else { throw ByteReader.corrupt("version") }
+    /// The desa code and desil version of a record (a snapshot manifest counts households by
+    /// version).
+    static func desilVersion(_ buffer: UnsafeRawBufferPointer) throws -> (desa: UInt64, version: DesilVersion?) {
+        let head = try plainHead(buffer)
+        return (head.desa, head.desilVersion)
+    }
+
+    /// Reads a record's head. For v2 the reader stops after the plain head; for v1 it stops after
+    /// the desa code, and the desil, time and version are found by skipping ahead on a copy.
+    private static func readHead(_ reader: inout ByteReader) throws -> PlainHead {
+        let version = try reader.byte()
         let flags = try reader.varint()
+        if version == Self.version {
+            let desil = flags & hasDesil != 0 ? try reader.byte() : nil
+            let desilVersion = flags & hasDesilVersion != 0 ? DesilVersion(ordinal: try reader.int()) : nil
+            let time = flags & hasTime != 0 ? Int64(try reader.varint()) : nil
+            let kkStored = try reader.varint()
+            let desa = try reader.varint()
+            return PlainHead(
+                flags: flags, desil: desil, desilVersion: desilVersion, updatedMilliseconds: time,
+                nomorKK: flags & kkLocal != 0 ? desa / 10_000 * tenDigits + kkStored : kkStored, desa: desa)
+        }
+        guard version == version1 else { throw ByteReader.corrupt("version") }
         let kkStored = try reader.varint()
         let desa = try reader.varint()
-        return (flags, flags & kkLocal != 0 ? desa / 10_000 * tenDigits + kkStored : kkStored, desa)
-    }
-
-    /// Reads past the address, RT/RW, status, desil and programs; returns the update time.
-    private static func skipScalars(_ reader: inout ByteReader, flags: UInt64) throws -> Int64? {
-        try reader.skipString()  // alamat
-        if flags & hasRT != 0 { _ = try reader.varint() }
-        if flags & hasRW != 0 { _ = try reader.varint() }
-        _ = try reader.byte()  // status
-        if flags & hasDesil != 0 { _ = try reader.byte() }
-        _ = try reader.varint()  // programs
-        return flags & hasTime != 0 ? Int64(try reader.varint()) : nil
-    }
-
-    /// The desa code and desil version of a record, skipping what lies between (a snapshot
-    /// manifest counts households by version).
-    static func desilVersion(_ buffer: UnsafeRawBufferPointer) throws -> (desa: UInt64, version: DesilVersion?) {
-        var reader = ByteReader(buffer)
-        let head = try readHead(&reader)
-        guard head.flags & hasDesilVersion != 0 else { return (head.desa, nil) }
-        _ = try skipScalars(&reader, flags: head.flags)
-        for _ in 0..<(try reader.int()) {
-            let tag = try reader.varint()
-            if tag >> 2 == 0 { try reader.skipString() }
-            switch tag & 3 {
-            case 0: _ = try reader.zigzag()
-            case 1: _ = try reader.double()
-            default: try reader.skipString()
-            }
-        }
-        return (head.desa, DesilVersion(ordinal: try reader.int()))
+        var head = PlainHead(
+            flags: flags, nomorKK: flags & kkLocal != 0 ? desa / 10_000 * tenDigits + kkStored : kkStored, desa: desa)
+        guard flags & (hasDesil | hasTime | hasDesilVersion) != 0 else { return head }
+        var ahead = reader
+        try ahead.skipString()  // alamat
+        if flags & hasRT != 0 { _ = try ahead.varint() }
+        if flags & hasRW != 0 { _ = try ahead.varint() }
+        _ = try ahead.byte()  // status
+        if flags & hasDesil != 0 { head.desil = try ahead.byte() }
+        _ = try ahead.varint()  // programs
+        if flags & hasTime != 0 { head.updatedMilliseconds = Int64(try ahead.varint()) }
+        guard flags & hasDesilVersion != 0 else { return head }
+        _ = try decodeAttributes(&ahead)
+        if flags & hasSourceID != 0 { try ahead.skipString() }
+        head.desilVersion = DesilVersion(ordinal: try ahead.int())
+        return head
     }
 
     static func decode(_ buffer: UnsafeRawBufferPointer, id: HouseholdID?) throws -> Household {
         var reader = ByteReader(buffer)
-        let version = try reader.byte()
-        guard version == Self.version else {
+        let version = buffer.first ?? 0
+        guard version == Self.version || version == version1 else {
             throw LumbungError(
                 .recordVersion, field: "record", value: String(version),
-                rule: "this Lumbung reads record version \(Self.version); upgrade to read newer records", householdID: id)
+                rule: "this Lumbung reads record versions \(version1) and \(Self.version); upgrade to read newer records", householdID: id)
         }
-        let flags = try reader.varint()
-        let kkStored = try reader.varint()
-        let desa = try reader.varint()
+        let head = try readHead(&reader)
+        let flags = head.flags, desa = head.desa
         guard desa < tenDigits else { throw ByteReader.corrupt("kode_wilayah") }
         let region = desa / 10_000
-        let kk = flags & kkLocal != 0 ? region * tenDigits + kkStored : kkStored
         let alamat = try reader.string()
         let rt = flags & hasRT != 0 ? try reader.int() : nil
         let rw = flags & hasRW != 0 ? try reader.int() : nil
         guard let status = HouseholdStatus(code: try reader.byte()) else { throw ByteReader.corrupt("status") }
-        let desil = flags & hasDesil != 0 ? Int(try reader.byte()) : nil
+        if version == version1, flags & hasDesil != 0 { _ = try reader.byte() }
         let programs = Program.set(mask: UInt32(truncatingIfNeeded: try reader.varint()))
-        let time = flags & hasTime != 0 ? date(milliseconds: Int64(try reader.varint())) : nil
+        if version == version1, flags & hasTime != 0 { _ = try reader.varint() }
         let attributes = try decodeAttributes(&reader)
         let sourceID = flags & hasSourceID != 0 ? SourceID(unchecked: try reader.string()) : nil
-        let desilVersion = flags & hasDesilVersion != 0 ? DesilVersion(ordinal: try reader.int()) : nil
+        if version == version1, flags & hasDesilVersion != 0 { _ = try reader.varint() }
         let count = try reader.int()
         guard count <= Household.maxMembers * 4 else { throw ByteReader.corrupt("anggota") }
         var members: [Member] = []
@@ -256,9 +313,10 @@ enum RecordCodec {
         for _ in 0..<count { members.append(try decodeMember(&reader, region: region)) }
         guard reader.isAtEnd else { throw ByteReader.corrupt("trailing bytes") }
         return Household(
-            id: id, nomorKK: NomorKK(unchecked: kk), wilayah: KodeWilayah(unchecked: desa, level: .desa),
-            alamat: alamat, rt: rt, rw: rw, status: status, desil: desil, desilVersion: desilVersion,
-            programs: programs, attributes: attributes, members: members, updatedAt: time, sourceID: sourceID)
+            id: id, nomorKK: NomorKK(unchecked: head.nomorKK), wilayah: KodeWilayah(unchecked: desa, level: .desa),
+            alamat: alamat, rt: rt, rw: rw, status: status, desil: head.desil.map(Int.init), desilVersion: head.desilVersion,
+            programs: programs, attributes: attributes, members: members,
+            updatedAt: head.updatedMilliseconds.map { date(milliseconds: $0) }, sourceID: sourceID)
     }
 
     private static func decodeMember(_ reader: inout ByteReader, region: UInt64) throws -> Member {

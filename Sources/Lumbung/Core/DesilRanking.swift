@@ -80,6 +80,8 @@ public final class DesilRanking {
         var refusal: LumbungError?
         var changed = false
         var wilayah = KodeWilayah(unchecked: 0, level: .desa)
+        /// Known when the record was decoded; else (a plain-head record, whose frame is kept)
+        /// the writer reads them from the primary index entry.
         var old: Contribution?
         var new: Contribution?
         var sealed: [UInt8] = []
@@ -87,7 +89,7 @@ public final class DesilRanking {
     }
 
     /// Applies a batch of rows (a few thousand at a time keeps memory bounded) and returns the
-    /// rows refused; the rest are written.
+    /// rows refused, in line order; the rest are written.
     public func apply(_ entries: [Entry]) throws -> [Refusal] {
         try transaction.ensureValid()
         var refusals: [Refusal] = []
@@ -111,6 +113,8 @@ public final class DesilRanking {
             mark(entry.id)
             work.append((entry, Array(stored.buffer)))
         }
+        // Written in id order: records, index entries and history then change page by page.
+        work.sort { $0.entry.id.rawValue < $1.entry.id.rawValue }
         let prepared = prepare(work)
         for (index, item) in work.enumerated() {
             let result = prepared[index]
@@ -118,18 +122,34 @@ public final class DesilRanking {
                 refusals.append(Refusal(line: item.entry.line, error: refusal))
                 continue
             }
-            guard result.changed, let old = result.old, let new = result.new else {
+            guard result.changed else {
                 unchanged += 1
                 continue
             }
-            try write(item.entry, result, old: old, new: new)
+            try write(item.entry, result)
             updated += 1
         }
+        refusals.sort { $0.line < $1.line }
         return refusals
     }
 
-    private func write(_ entry: Entry, _ result: Prepared, old: Contribution, new: Contribution) throws {
+    private func write(_ entry: Entry, _ result: Prepared) throws {
         let id = entry.id, txn = transaction.txn, dbs = transaction.dbs
+        let old: Contribution, new: Contribution
+        if let known = result.old, let changed = result.new {
+            (old, new) = (known, changed)
+        } else {
+            let desa = result.wilayah.packed
+            let primary = try primaryCursor()
+            guard try primary.seek(Keys.secondaryKey(prefix: nil, desa: desa), dup: Keys.entry(id, .floor)),
+                case let (found, summary?) = Keys.splitEntry(primary.valueBytes), found == id
+            else {
+                throw LumbungError(.recordCorrupt, field: "id", value: id.description, rule: "the household has no primary index entry; run check", householdID: id)
+            }
+            var ranked = summary
+            ranked.desil = entry.desil
+            (old, new) = (Contribution(indexed: summary, desa: desa), Contribution(indexed: ranked, desa: desa))
+        }
         try txn.put(dbs.records, Keys.record(id), result.sealed)
         if old.summary != new.summary {
             try IndexDimension.forEach { dimension in
@@ -153,13 +173,22 @@ public final class DesilRanking {
         try transaction.appendJournal(action: .update, id: id, digest: result.digest, wilayah: [result.wilayah])
     }
 
-    /// Decodes, re-ranks, encodes and compresses the records on every core.
+    private var primary: Cursor?
+    private func primaryCursor() throws -> Cursor {
+        if let primary { return primary }
+        let cursor = try transaction.txn.cursor(transaction.dbs[IndexDimension.wilayah])
+        primary = cursor
+        return cursor
+    }
+
+    /// Re-ranks the records on every core: a plain-head record gets a new head before its kept
+    /// frame; an older one is decoded, re-ranked, encoded and compressed.
     private func prepare(_ work: [(entry: Entry, stored: [UInt8])]) -> [Prepared] {
         guard !work.isEmpty else { return [] }
         let compressor = transaction.environment.compressor
         let dictionary = try? transaction.dictionaryID()
         let version = self.version
-        let time = RecordCodec.date(milliseconds: RecordCodec.milliseconds(Date()))
+        let milliseconds = RecordCodec.milliseconds(Date())
         let results = Locked([Prepared](repeating: Prepared(), count: work.count))
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, work.count / 256 + 1))
         Parallel.run(workers) { worker in
@@ -167,7 +196,7 @@ public final class DesilRanking {
             local.reserveCapacity(work.count / workers + 1)
             var index = worker
             while index < work.count {
-                local.append((index, Self.prepare(work[index], version: version, time: time, compressor: compressor, dictionary: dictionary ?? nil)))
+                local.append((index, Self.prepare(work[index], version: version, milliseconds: milliseconds, compressor: compressor, dictionary: dictionary ?? nil)))
                 index += workers
             }
             results.withLock { all in for (index, result) in local { all[index] = result } }
@@ -175,38 +204,57 @@ public final class DesilRanking {
         return results.withLock { $0 }
     }
 
-    private static func prepare(_ item: (entry: Entry, stored: [UInt8]), version: DesilVersion, time: Date,
+    private static func prepare(_ item: (entry: Entry, stored: [UInt8]), version: DesilVersion, milliseconds: Int64,
                                 compressor: Compressor, dictionary: UInt32?) -> Prepared {
         var result = Prepared()
         do {
             let entry = item.entry
-            let old = try item.stored.withUnsafeBytes { stored in
-                try compressor.open(stored) { try RecordCodec.decode($0, id: entry.id) }
+            let envelope = try item.stored.withUnsafeBytes { stored -> RecordCodec.PlainHead? in
+                let plain = try Compressor.Envelope(stored).plainHead
+                return plain.isEmpty ? nil : try RecordCodec.plainHead(plain)
             }
-            if let head = entry.head, old.head?.nik.nik != head {
+            // The head's NIK is checked on the decoded record; so is a record without a plain head.
+            let decoded = envelope == nil || entry.head != nil
+                ? try item.stored.withUnsafeBytes { stored in try compressor.open(stored) { try RecordCodec.decode($0, id: entry.id) } }
+                : nil
+            if let head = entry.head, decoded?.head?.nik.nik != head {
                 result.refusal = LumbungError(
                     .desilNotHead, field: "nik", value: head.masked,
                     rule: "a ranking names a household by its head's NIK; this NIK is not the kepala_keluarga's", householdID: entry.id)
                 return result
             }
-            if let current = old.desilVersion, current > version {
+            let current = envelope?.desilVersion ?? decoded?.desilVersion
+            if let current, current > version {
                 result.refusal = LumbungError(
                     .desilOlderVersion, field: DesilVersion.field, value: version.description,
                     rule: "the household already holds the desil of ranking \(current); rankings are imported oldest first", householdID: entry.id)
                 return result
             }
-            result.wilayah = old.wilayah
-            guard old.desil != entry.desil || old.desilVersion != version else { return result }
-            var new = old
-            new.desil = entry.desil
-            new.desilVersion = version
-            new.updatedAt = time
-            var writer = ByteWriter()
-            RecordCodec.encode(new, into: &writer)
-            result.sealed = try compressor.seal(writer.bytes, dictionaryID: dictionary)
-            result.digest = JournalEntry.digest(of: writer.bytes)
-            result.old = Contribution(old)
-            result.new = Contribution(new)
+            let desil = envelope?.desil.map(Int.init) ?? decoded?.desil
+            result.wilayah = KodeWilayah(unchecked: envelope?.desa ?? decoded!.wilayah.packed, level: .desa)
+            guard desil != entry.desil || current != version else { return result }
+            if let envelope, let sealed = try item.stored.withUnsafeBytes({ stored in
+                try Compressor.resealed(stored, head: RecordCodec.plainHeadBytes(envelope.ranked(desil: entry.desil, version: version, milliseconds: milliseconds)))
+            }) {
+                result.sealed = sealed
+                result.digest = try sealed.withUnsafeBytes { try compressor.open($0) { JournalEntry.digest(of: $0) } }
+                if let decoded {
+                    var new = decoded
+                    new.desil = entry.desil
+                    new.desilVersion = version
+                    (result.old, result.new) = (Contribution(decoded), Contribution(new))
+                }
+            } else {
+                var new = decoded!
+                new.desil = entry.desil
+                new.desilVersion = version
+                new.updatedAt = RecordCodec.date(milliseconds: milliseconds)
+                var writer = ByteWriter()
+                RecordCodec.encode(new, into: &writer)
+                result.sealed = try compressor.seal(writer.bytes, dictionaryID: dictionary)
+                result.digest = JournalEntry.digest(of: writer.bytes)
+                (result.old, result.new) = (Contribution(decoded!), Contribution(new))
+            }
             result.changed = true
         } catch let error as LumbungError {
             result.refusal = error.about(item.entry.id)

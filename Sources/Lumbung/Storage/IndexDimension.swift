@@ -204,6 +204,12 @@ struct Contribution {
         self.dukcapilMembers = dukcapilMembers
     }
 
+    /// What a household's primary index entry alone tells of it: enough for a change of its
+    /// desil only (``DesilRanking``), where every other dimension's values stay as they are.
+    init(indexed summary: IndexSummary, desa: UInt64) {
+        self.init(desa: desa, summary: summary, members: Int64(summary.members), invalidNIKs: 0, missingNIKs: 0)
+    }
+
     init(_ household: Household) {
         var invalid: Int64 = 0, missing: Int64 = 0
         var dukcapil = SIMD4<Int64>.zero, dukcapilMask: UInt64 = 0
@@ -218,13 +224,14 @@ struct Contribution {
                 dukcapilMask |= 1 << UInt64(result.status.rawValue)
             }
         }
-        var flags = UInt8(household.desil ?? 0)
+        var flags: UInt8 = 0
         if invalid > 0 { flags |= NIKStatus.Kind.invalid.summaryFlag }
         if missing > 0 { flags |= NIKStatus.Kind.missing.summaryFlag }
         var summary = IndexSummary(
             status: household.status.code, desilAndFlags: flags,
             programs: Program.summaryByte(Program.mask(household.programs)),
             members: UInt8(min(household.members.count, 255)))
+        summary.desil = household.desil
         summary.setDukcapil(dukcapilMask)
         self.init(
             desa: household.wilayah.packed, summary: summary,

@@ -71,6 +71,10 @@ public struct JournalEntry: Hashable, Sendable {
         Array(SHA256.hash(data: payload).prefix(digestLength))
     }
 
+    static func digest(of payload: UnsafeRawBufferPointer) -> [UInt8] {
+        Array(SHA256.hash(data: payload).prefix(digestLength))
+    }
+
 }
 
 /// The journal on disk: blocks of consecutive entries, keyed by the first entry's sequence number.

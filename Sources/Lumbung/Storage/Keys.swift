@@ -145,7 +145,10 @@ struct IndexSummary: Hashable, Sendable {
     /// The smallest summary: with an id, the first possible entry of that id.
     static let floor = IndexSummary(packed: 0)
 
-    var desil: Int? { desilAndFlags & 0x0F == 0 ? nil : Int(desilAndFlags & 0x0F) }
+    var desil: Int? {
+        get { desilAndFlags & 0x0F == 0 ? nil : Int(desilAndFlags & 0x0F) }
+        set { desilAndFlags = desilAndFlags & 0xF0 | UInt8(newValue ?? 0) }
+    }
 
     // The Dukcapil statuses some member has, one bit each, in the bytes' free top bits (stores
     // written before them have 0 there: no results): padan in status bit 6, tidak_padan bit 7,

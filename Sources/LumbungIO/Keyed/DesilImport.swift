@@ -98,8 +98,9 @@ public enum DesilImporter {
         let columns = try KeyedColumns(header: reader.header ?? [], mapping: options.mapping, fields: [keyField, .desil], required: [keyField, .desil])
         let keyName = columns.names[0], desilName = columns.names[1]
         var batch: [DesilRanking.Entry] = []
-        var shown: [Int: String] = [:]  // line → masked key, for refusals of the batch
+        var keys: [String] = []  // each batch row's key as written, masked only if refused
         batch.reserveCapacity(options.batchSize)
+        keys.reserveCapacity(options.batchSize)
 
         func refuse(_ line: Int, _ column: String, _ error: LumbungError) {
             summary.refused += 1
@@ -109,11 +110,19 @@ public enum DesilImporter {
             for refusal in try ranking.apply(batch) {
                 let column = refusal.error.code == .desilOlderVersion ? DesilVersion.field : keyName
                 var error = refusal.error
-                if error.field == "id" || error.field == "nik" { error.value = shown[refusal.line] ?? error.value }
+                if error.field == "id" || error.field == "nik" {
+                    // Batch lines ascend: find the row's key by its line.
+                    var low = 0, high = batch.count
+                    while low < high {
+                        let middle = (low + high) / 2
+                        if batch[middle].line < refusal.line { low = middle + 1 } else { high = middle }
+                    }
+                    if low < batch.count, batch[low].line == refusal.line { error.value = NIK.mask(keys[low]) }
+                }
                 refuse(refusal.line, column, error)
             }
             batch.removeAll(keepingCapacity: true)
-            shown.removeAll(keepingCapacity: true)
+            keys.removeAll(keepingCapacity: true)
         }
 
         while let record = try reader.next() {
@@ -122,11 +131,13 @@ public enum DesilImporter {
             var failed = false
             var id: HouseholdID?
             var head: NIK?
+            var keyText = ""
             switch columns.cell(0, of: record)! {
             case .failure(let error):
                 refuse(line, keyName, error)
                 failed = true
             case .success(let text):
+                keyText = text
                 do {
                     (id, head) = try resolve(text, by: options.by, in: ranking.tx)
                     if id == nil {
@@ -157,7 +168,7 @@ public enum DesilImporter {
             }
             guard !failed, let id, let desil else { continue }
             batch.append(DesilRanking.Entry(line: line, id: id, desil: desil, head: head))
-            shown[line] = NIK.mask(columns.cell(0, of: record).flatMap { try? $0.get() } ?? "")
+            keys.append(keyText)
             if batch.count >= options.batchSize { try flush() }
         }
         try flush()
