@@ -8,8 +8,8 @@
 #   tools/bench-desil.sh                          # release build at .build/release/lumbung
 #   LUMBUNG=/path/to/lumbung RUNS=5 tools/bench-desil.sh
 #
-# A prebuilt 1M store (/tmp/bench/s1m, `lumbung generate --households 1000000 --seed 1`) is
-# copied, never modified; without it one is generated.
+# The 1M store (`lumbung generate --households 1000000 --seed 1`) is generated once by the binary
+# under test, so its records are in that binary's format, and copied for each run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 lumbung="${LUMBUNG:-$root/.build/release/lumbung}"
@@ -18,11 +18,7 @@ runs="${RUNS:-3}"
 mkdir -p "$dir"
 echo "== machine"; nproc; free -g | head -2; uname -srm; date -u; uptime
 if [ ! -s "$dir/base/data.mdb" ]; then
-  if [ -s /tmp/bench/s1m/data.mdb ]; then
-    mkdir -p "$dir/base" && cp /tmp/bench/s1m/data.mdb "$dir/base/"
-  else
-    "$lumbung" generate --store "$dir/base" --households 1000000 --seed 1
-  fi
+  "$lumbung" generate --store "$dir/base" --households 1000000 --seed 1 >/dev/null
 fi
 if [ ! -s "$dir/export.csv" ]; then
   "$lumbung" export --store "$dir/base" --format csv --out "$dir/export.csv"

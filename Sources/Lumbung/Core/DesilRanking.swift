@@ -58,6 +58,7 @@ public final class DesilRanking {
         self.transaction = transaction
         self.version = version
         history = try transaction.dbs.desilHistory.map { try transaction.txn.cursor($0) }
+        records = try transaction.txn.cursor(transaction.dbs.records)
     }
 
     /// The transaction, for look-ups (a key's household) inside the ranking.
@@ -134,37 +135,37 @@ public final class DesilRanking {
     }
 
     private func write(_ entry: Entry, _ result: Prepared) throws {
-        let id = entry.id, txn = transaction.txn, dbs = transaction.dbs
+        let id = entry.id
         let old: Contribution, new: Contribution
+        let primary = try cursor(for: .wilayah)
         if let known = result.old, let changed = result.new {
             (old, new) = (known, changed)
+            guard try primary.delete(Keys.secondaryKey(prefix: nil, desa: old.desa), dup: Keys.entry(id, old.summary)) else {
+                throw Self.missingPrimaryEntry(id)
+            }
         } else {
             let desa = result.wilayah.packed
-            let primary = try primaryCursor()
             guard try primary.seek(Keys.secondaryKey(prefix: nil, desa: desa), dup: Keys.entry(id, .floor)),
                 case let (found, summary?) = Keys.splitEntry(primary.valueBytes), found == id
-            else {
-                throw LumbungError(.recordCorrupt, field: "id", value: id.description, rule: "the household has no primary index entry; run check", householdID: id)
-            }
+            else { throw Self.missingPrimaryEntry(id) }
+            try primary.deleteCurrent()
             var ranked = summary
             ranked.desil = entry.desil
             (old, new) = (Contribution(indexed: summary, desa: desa), Contribution(indexed: ranked, desa: desa))
         }
-        try txn.put(dbs.records, Keys.record(id), result.sealed)
+        try primary.put(Keys.secondaryKey(prefix: nil, desa: new.desa), Keys.entry(id, new.summary), flags: UInt32(MDB_NODUPDATA))
+        try records.put(Keys.record(id), result.sealed, flags: 0)
         if old.summary != new.summary {
             try IndexDimension.forEach { dimension in
-                if dimension.isPrimary {
-                    let key = Keys.secondaryKey(prefix: nil, desa: old.desa)
-                    try txn.delete(dbs[dimension], key, Keys.entry(id, old.summary))
-                    try txn.put(dbs[dimension], key, Keys.entry(id, new.summary), flags: UInt32(MDB_NODUPDATA))
-                    return
-                }
+                guard !dimension.isPrimary else { return }
                 let before = dimension.values(old.summary) & ~1, after = dimension.values(new.summary) & ~1
+                guard before != after else { return }
+                let index = try cursor(for: dimension)
                 for value in IndexDimension.values(in: before & ~after) {
-                    try txn.delete(dbs[dimension], Keys.secondaryKey(prefix: value, desa: old.desa), Keys.entry(id, nil))
+                    _ = try index.delete(Keys.secondaryKey(prefix: value, desa: old.desa), dup: Keys.entry(id, nil))
                 }
                 for value in IndexDimension.values(in: after & ~before) {
-                    try txn.put(dbs[dimension], Keys.secondaryKey(prefix: value, desa: new.desa), Keys.entry(id, nil), flags: UInt32(MDB_NODUPDATA))
+                    try index.put(Keys.secondaryKey(prefix: value, desa: new.desa), Keys.entry(id, nil), flags: UInt32(MDB_NODUPDATA))
                 }
             }
             transaction.counters.replaceValues(old, with: new)
@@ -173,11 +174,18 @@ public final class DesilRanking {
         try transaction.appendJournal(action: .update, id: id, digest: result.digest, wilayah: [result.wilayah])
     }
 
-    private var primary: Cursor?
-    private func primaryCursor() throws -> Cursor {
-        if let primary { return primary }
-        let cursor = try transaction.txn.cursor(transaction.dbs[IndexDimension.wilayah])
-        primary = cursor
+    private static func missingPrimaryEntry(_ id: HouseholdID) -> LumbungError {
+        LumbungError(.recordCorrupt, field: "id", value: id.description, rule: "the household has no primary index entry; run check", householdID: id)
+    }
+
+    // One cursor per database for the whole ranking: written in id order, most searches stay
+    // on the cursor's current page.
+    private let records: Cursor
+    private var indexCursors: [UInt8: Cursor] = [:]
+    private func cursor(for dimension: IndexDimension) throws -> Cursor {
+        if let cursor = indexCursors[dimension.rawValue] { return cursor }
+        let cursor = try transaction.txn.cursor(transaction.dbs[dimension])
+        indexCursors[dimension.rawValue] = cursor
         return cursor
     }
 

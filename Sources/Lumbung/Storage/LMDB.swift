@@ -149,6 +149,25 @@ final class Cursor {
         return try move(MDB_GET_BOTH_RANGE)
     }
 
+    /// Deletes the entry (for DUPSORT, the one duplicate) the cursor is at.
+    func deleteCurrent() throws {
+        try LMDB.check(mdb_cursor_del(handle, 0), "cursor del")
+    }
+
+    /// Deletes `dup` under `target` (DUPSORT only); false if it is not there. A cursor kept
+    /// across calls in key order searches only its current page when the key lies on it.
+    func delete(_ target: [UInt8], dup: [UInt8]) throws -> Bool {
+        try target.withUnsafeBytes { k in
+            try dup.withUnsafeBytes { d in
+                key = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+                value = MDB_val(mv_size: d.count, mv_data: UnsafeMutableRawPointer(mutating: d.baseAddress))
+                guard try move(MDB_GET_BOTH) else { return false }
+                try deleteCurrent()
+                return true
+            }
+        }
+    }
+
     var keyBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size) }
     var valueBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size) }
 
