@@ -140,38 +140,52 @@ public final class DesilRanking {
         let primary = try cursor(for: .wilayah)
         if let known = result.old, let changed = result.new {
             (old, new) = (known, changed)
-            guard try primary.delete(Keys.secondaryKey(prefix: nil, desa: old.desa), dup: Keys.entry(id, old.summary)) else {
+            guard try seek(primary, .wilayah, 0, desa: old.desa, id: id, summary: old.summary, MDB_GET_BOTH) else {
                 throw Self.missingPrimaryEntry(id)
             }
         } else {
             let desa = result.wilayah.packed
-            guard try primary.seek(Keys.secondaryKey(prefix: nil, desa: desa), dup: Keys.entry(id, .floor)),
+            guard try seek(primary, .wilayah, 0, desa: desa, id: id, summary: .floor, MDB_GET_BOTH_RANGE),
                 case let (found, summary?) = Keys.splitEntry(primary.valueBytes), found == id
             else { throw Self.missingPrimaryEntry(id) }
-            try primary.deleteCurrent()
             var ranked = summary
             ranked.desil = entry.desil
             (old, new) = (Contribution(indexed: summary, desa: desa), Contribution(indexed: ranked, desa: desa))
         }
-        try primary.put(Keys.secondaryKey(prefix: nil, desa: new.desa), Keys.entry(id, new.summary), flags: UInt32(MDB_NODUPDATA))
-        try records.put(Keys.record(id), result.sealed, flags: 0)
+        try primary.deleteCurrent()
+        try primary.put(
+            key: IndexDimension.wilayah.packedKey(0, desa: new.desa), keyWidth: IndexDimension.wilayah.keyWidth,
+            value: id.rawValue, valueWidth: Keys.idWidth, value2: new.summary.packed, flags: UInt32(MDB_NODUPDATA))
+        try records.put(key: id.rawValue, keyWidth: Keys.idWidth, bytes: result.sealed)
         if old.summary != new.summary {
             try IndexDimension.forEach { dimension in
                 guard !dimension.isPrimary else { return }
                 let before = dimension.values(old.summary) & ~1, after = dimension.values(new.summary) & ~1
                 guard before != after else { return }
                 let index = try cursor(for: dimension)
-                for value in IndexDimension.values(in: before & ~after) {
-                    _ = try index.delete(Keys.secondaryKey(prefix: value, desa: old.desa), dup: Keys.entry(id, nil))
+                for value in IndexDimension.values(in: before & ~after)
+                where try seek(index, dimension, value, desa: old.desa, id: id, summary: nil, MDB_GET_BOTH) {
+                    try index.deleteCurrent()
                 }
                 for value in IndexDimension.values(in: after & ~before) {
-                    try index.put(Keys.secondaryKey(prefix: value, desa: new.desa), Keys.entry(id, nil), flags: UInt32(MDB_NODUPDATA))
+                    try index.put(
+                        key: dimension.packedKey(value, desa: new.desa), keyWidth: dimension.keyWidth,
+                        value: id.rawValue, valueWidth: Keys.idWidth, flags: UInt32(MDB_NODUPDATA))
                 }
             }
             transaction.counters.replaceValues(old, with: new)
         }
         if let history { try DesilHistory.put(history, id: id, version: version, desil: entry.desil) }
         try transaction.appendJournal(action: .update, id: id, digest: result.digest, wilayah: [result.wilayah])
+    }
+
+    /// Positions `cursor` at a household's entry in `dimension`'s index under `value` and `desa`.
+    @inline(__always)
+    private func seek(_ cursor: Cursor, _ dimension: IndexDimension, _ value: UInt8, desa: UInt64, id: HouseholdID,
+                      summary: IndexSummary?, _ op: MDB_cursor_op) throws -> Bool {
+        try cursor.seek(
+            key: dimension.packedKey(value, desa: desa), keyWidth: dimension.keyWidth, value: id.rawValue,
+            valueWidth: Keys.idWidth, value2: summary?.packed, op)
     }
 
     private static func missingPrimaryEntry(_ id: HouseholdID) -> LumbungError {

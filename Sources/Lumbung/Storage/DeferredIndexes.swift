@@ -32,8 +32,7 @@ struct DeferredIndexes {
         let packed = contribution.summary.packed
         let desa = contribution.desa
         contribution.forEachValue { dimension, value in
-            let key = dimension.isPrimary ? desa : UInt64(value) << Keys.secondaryValueShift | desa
-            secondary[Int(dimension.rawValue)].append(Secondary(key: key, id: id, summary: packed))
+            secondary[Int(dimension.rawValue)].append(Secondary(key: dimension.packedKey(value, desa: desa), id: id, summary: packed))
         }
     }
 

@@ -142,6 +142,13 @@ enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
     /// An index key: the value byte (but in the primary index), then the desa code.
     var keyWidth: Int { isPrimary ? Keys.desaWidth : Keys.desaWidth + 1 }
 
+    /// An entry's key as one integer of ``keyWidth`` bytes (``Keys/secondaryKey(prefix:desa:)``'s
+    /// bytes): the desa code, after the value byte but for the primary index.
+    @inline(__always)
+    func packedKey(_ value: UInt8, desa: UInt64) -> UInt64 {
+        isPrimary ? desa : UInt64(value) << Keys.secondaryValueShift | desa
+    }
+
     /// The value bitmask a query matches against: the values, or bit 0 for none.
     @inline(__always)
     func matchValues(_ summary: IndexSummary) -> UInt64 {

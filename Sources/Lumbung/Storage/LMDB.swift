@@ -154,34 +154,51 @@ final class Cursor {
         try LMDB.check(mdb_cursor_del(handle, 0), "cursor del")
     }
 
-    /// Deletes `dup` under `target` (DUPSORT only); false if it is not there. A cursor kept
-    /// across calls in key order searches only its current page when the key lies on it.
-    func delete(_ target: [UInt8], dup: [UInt8]) throws -> Bool {
-        try target.withUnsafeBytes { k in
-            try dup.withUnsafeBytes { d in
-                key = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
-                value = MDB_val(mv_size: d.count, mv_data: UnsafeMutableRawPointer(mutating: d.baseAddress))
-                guard try move(MDB_GET_BOTH) else { return false }
-                try deleteCurrent()
-                return true
-            }
-        }
-    }
-
     var keyBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size) }
     var valueBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size) }
 
     /// Puts a key and a value given as big-endian integers of the given widths, without allocating.
     @inline(__always)
     func put(key: UInt64, keyWidth: Int, value: UInt64, valueWidth: Int, value2: UInt32? = nil, flags: UInt32) throws {
+        try withPacked(key: key, keyWidth: keyWidth, value: value, valueWidth: valueWidth, value2: value2) { kv, vv in
+            try LMDB.check(mdb_cursor_put(handle, &kv, &vv, flags), "cursor put")
+        }
+    }
+
+    /// Puts `bytes` under a key given as a big-endian integer of `keyWidth` bytes.
+    @inline(__always)
+    func put(key: UInt64, keyWidth: Int, bytes: [UInt8], flags: UInt32 = 0) throws {
+        var keyBE = key.bigEndian
+        try withUnsafeMutableBytes(of: &keyBE) { k in
+            try withVal(bytes) { v in
+                var kv = MDB_val(mv_size: keyWidth, mv_data: k.baseAddress! + (8 - keyWidth))
+                try LMDB.check(mdb_cursor_put(handle, &kv, &v, flags), "cursor put")
+            }
+        }
+    }
+
+    /// Positions at a key and duplicate given as big-endian integers (as ``put(key:keyWidth:value:valueWidth:value2:flags:)``
+    /// takes them), with `op` `MDB_GET_BOTH` (exact) or `MDB_GET_BOTH_RANGE` (first duplicate >=), without allocating.
+    @inline(__always)
+    func seek(key: UInt64, keyWidth: Int, value: UInt64, valueWidth: Int, value2: UInt32? = nil, _ op: MDB_cursor_op) throws -> Bool {
+        try withPacked(key: key, keyWidth: keyWidth, value: value, valueWidth: valueWidth, value2: value2) { kv, vv in
+            self.key = kv
+            self.value = vv
+            return try move(op)
+        }
+    }
+
+    @inline(__always)
+    private func withPacked<R>(key: UInt64, keyWidth: Int, value: UInt64, valueWidth: Int, value2: UInt32?,
+                               _ body: (inout MDB_val, inout MDB_val) throws -> R) rethrows -> R {
         var keyBE = key.bigEndian
         var valueBE = (value2 == nil ? value : value << 32 | UInt64(value2!)).bigEndian
         let valueSize = value2 == nil ? valueWidth : 8
-        try withUnsafeMutableBytes(of: &keyBE) { k in
+        return try withUnsafeMutableBytes(of: &keyBE) { k in
             try withUnsafeMutableBytes(of: &valueBE) { v in
                 var kv = MDB_val(mv_size: keyWidth, mv_data: k.baseAddress! + (8 - keyWidth))
                 var vv = MDB_val(mv_size: valueSize, mv_data: v.baseAddress! + (8 - valueSize))
-                try LMDB.check(mdb_cursor_put(handle, &kv, &vv, flags), "cursor put")
+                return try body(&kv, &vv)
             }
         }
     }
