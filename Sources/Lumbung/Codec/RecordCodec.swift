@@ -197,13 +197,33 @@ enum RecordCodec {
 
     /// Reads past the address, RT/RW, status, desil and programs; returns the update time.
     private static func skipScalars(_ reader: inout ByteReader, flags: UInt64) throws -> Int64? {
+        try readScalars(&reader, flags: flags).time
+    }
+
+    /// Reads past the address and RT/RW; returns the status code, desil, program mask and update time.
+    private static func readScalars(_ reader: inout ByteReader, flags: UInt64) throws
+        -> (status: UInt8, desil: Int?, programs: UInt32, time: Int64?)
+    {
         try reader.skipString()  // alamat
         if flags & hasRT != 0 { _ = try reader.varint() }
         if flags & hasRW != 0 { _ = try reader.varint() }
-        _ = try reader.byte()  // status
-        if flags & hasDesil != 0 { _ = try reader.byte() }
-        _ = try reader.varint()  // programs
-        return flags & hasTime != 0 ? Int64(try reader.varint()) : nil
+        let status = try reader.byte()
+        let desil = flags & hasDesil != 0 ? Int(try reader.byte()) : nil
+        let programs = UInt32(truncatingIfNeeded: try reader.varint())
+        return (status, desil, programs, flags & hasTime != 0 ? Int64(try reader.varint()) : nil)
+    }
+
+    /// A household's id, KK, wilayah, status, desil and programs from the head of its record,
+    /// without decoding the members: what a match answers.
+    static func outline(_ buffer: UnsafeRawBufferPointer, id: HouseholdID) throws -> HouseholdOutline {
+        var reader = ByteReader(buffer)
+        let head = try readHead(&reader)
+        guard head.desa < tenDigits else { throw ByteReader.corrupt("kode_wilayah") }
+        let scalars = try readScalars(&reader, flags: head.flags)
+        guard let status = HouseholdStatus(code: scalars.status) else { throw ByteReader.corrupt("status") }
+        return HouseholdOutline(
+            id: id, nomorKK: NomorKK(unchecked: head.nomorKK), wilayah: KodeWilayah(unchecked: head.desa, level: .desa),
+            status: status, desil: scalars.desil, programs: Program.set(mask: scalars.programs))
     }
 
     /// The desa code and desil version of a record, skipping what lies between (a snapshot
