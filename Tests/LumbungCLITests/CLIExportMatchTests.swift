@@ -188,6 +188,44 @@ struct CLIExportMatchTests {
         fixture.expectFound(objects[0].compactMapValues { $0 as? String })
     }
 
+    @Test func matchOutputIsTodaysByteForByteWhateverTheRunSize() throws {
+        let (directory, storePath) = try CLITests.generatedStore()
+        let store = try Store(path: storePath)
+        let niks = try store.read { tx in try (1...300).flatMap { try tx.household(id: HouseholdID(rawValue: $0))?.validNIKs ?? [] } }
+        // Found NIKs (repeated, some with spaces around), absent ones, invalid ones, blank lines.
+        var lines: [String] = []
+        for (index, nik) in niks.enumerated() where index % 3 == 0 {
+            lines.append(index % 2 == 0 ? nik.text : "  \(nik.text)\t")
+            if index % 5 == 0 { lines.append(niks[index / 2].text) }
+            if index % 7 == 0 { lines += ["", NIK(unchecked: nik.rawValue / 10_000 * 10_000 + 9_999).text, "3.21601E+15", "\u{00A0}\(nik.text)", "3216010101000000"] }
+        }
+        let list = directory.sub("niks.txt")
+        try lines.joined(separator: "\n").write(toFile: list, atomically: true, encoding: .utf8)
+
+        // Today's output: each trimmed non-blank line matched one at a time.
+        let input = lines.enumerated().compactMap { index, line -> (line: Int, text: String)? in
+            let text = line.trimmingCharacters(in: .whitespaces)
+            return text.isEmpty ? nil : (index + 1, text)
+        }
+        var expected: [UInt8] = []
+        CSVWriter.encode(Matcher.header, into: &expected)
+        for row in try Matcher.match(input, in: store) { CSVWriter.encode(Matcher.cells(row), into: &expected) }
+        #expect(Set(try Matcher.match(input, in: store).map(\.outcome)) == [.found, .notFound, .invalid])
+
+        var jsonOutputs: [String] = []
+        for runSize in ["1", "5", "1000000"] {
+            let csv = try CLITests.run(["match", list, "--run-size", runSize], store: storePath, in: directory)
+            #expect(csv.status == 0, "\(csv.stderr)")
+            #expect(csv.stdoutBytes == expected, "run size \(runSize)")
+            let json = try CLITests.run(["match", list, "--json", "--run-size", runSize], store: storePath, in: directory)
+            #expect(json.status == 0, "\(json.stderr)")
+            jsonOutputs.append(json.stdout)
+        }
+        #expect(Set(jsonOutputs).count == 1, "JSON Lines do not depend on the run size")
+        let objects = try jsonOutputs[0].split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(objects.map { $0["line"] as? Int } == input.map(\.line), "in input order, each with its line")
+    }
+
     @Test func matchANamedColumnOfACSVFile() throws {
         let fixture = try MatchFixture()
         let path = fixture.directory.sub("penerima.csv")

@@ -284,6 +284,34 @@ enum RecordCodec {
         return head
     }
 
+    /// Reads the address (or skips it), RT/RW, status and programs that follow the head, and in
+    /// layout v1 the desil and time among them (the head has them already).
+    private static func readScalars(_ reader: inout ByteReader, version: UInt8, flags: UInt64, address: Bool) throws
+        -> (alamat: String, rt: Int?, rw: Int?, status: HouseholdStatus, programs: Set<Program>)
+    {
+        var alamat = ""
+        if address { alamat = try reader.string() } else { try reader.skipString() }
+        let rt = flags & hasRT != 0 ? try reader.int() : nil
+        let rw = flags & hasRW != 0 ? try reader.int() : nil
+        guard let status = HouseholdStatus(code: try reader.byte()) else { throw ByteReader.corrupt("status") }
+        if version == version1, flags & hasDesil != 0 { _ = try reader.byte() }
+        let programs = Program.set(mask: UInt32(truncatingIfNeeded: try reader.varint()))
+        if version == version1, flags & hasTime != 0 { _ = try reader.varint() }
+        return (alamat, rt, rw, status, programs)
+    }
+
+    /// A household's id, KK, wilayah, status, desil and programs from the head of its record,
+    /// without decoding the members: what a match answers.
+    static func outline(_ buffer: UnsafeRawBufferPointer, id: HouseholdID) throws -> HouseholdOutline {
+        var reader = ByteReader(buffer)
+        let head = try readHead(&reader)
+        guard head.desa < tenDigits else { throw ByteReader.corrupt("kode_wilayah") }
+        let scalars = try readScalars(&reader, version: buffer[0], flags: head.flags, address: false)
+        return HouseholdOutline(
+            id: id, nomorKK: NomorKK(unchecked: head.nomorKK), wilayah: KodeWilayah(unchecked: head.desa, level: .desa),
+            status: scalars.status, desil: head.desil.map(Int.init), programs: scalars.programs)
+    }
+
     static func decode(_ buffer: UnsafeRawBufferPointer, id: HouseholdID?) throws -> Household {
         var reader = ByteReader(buffer)
         let version = buffer.first ?? 0
@@ -296,13 +324,7 @@ enum RecordCodec {
         let flags = head.flags, desa = head.desa
         guard desa < tenDigits else { throw ByteReader.corrupt("kode_wilayah") }
         let region = desa / 10_000
-        let alamat = try reader.string()
-        let rt = flags & hasRT != 0 ? try reader.int() : nil
-        let rw = flags & hasRW != 0 ? try reader.int() : nil
-        guard let status = HouseholdStatus(code: try reader.byte()) else { throw ByteReader.corrupt("status") }
-        if version == version1, flags & hasDesil != 0 { _ = try reader.byte() }
-        let programs = Program.set(mask: UInt32(truncatingIfNeeded: try reader.varint()))
-        if version == version1, flags & hasTime != 0 { _ = try reader.varint() }
+        let scalars = try readScalars(&reader, version: version, flags: flags, address: true)
         let attributes = try decodeAttributes(&reader)
         let sourceID = flags & hasSourceID != 0 ? SourceID(unchecked: try reader.string()) : nil
         if version == version1, flags & hasDesilVersion != 0 { _ = try reader.varint() }
@@ -314,8 +336,8 @@ enum RecordCodec {
         guard reader.isAtEnd else { throw ByteReader.corrupt("trailing bytes") }
         return Household(
             id: id, nomorKK: NomorKK(unchecked: head.nomorKK), wilayah: KodeWilayah(unchecked: desa, level: .desa),
-            alamat: alamat, rt: rt, rw: rw, status: status, desil: head.desil.map(Int.init), desilVersion: head.desilVersion,
-            programs: programs, attributes: attributes, members: members,
+            alamat: scalars.alamat, rt: scalars.rt, rw: scalars.rw, status: scalars.status, desil: head.desil.map(Int.init),
+            desilVersion: head.desilVersion, programs: scalars.programs, attributes: attributes, members: members,
             updatedAt: head.updatedMilliseconds.map { date(milliseconds: $0) }, sourceID: sourceID)
     }
 

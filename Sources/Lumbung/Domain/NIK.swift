@@ -29,6 +29,18 @@ public struct NIK: IdentityNumber, IdentityRules {
         self.rawValue = try NIK.parseSlowly(String(text))
     }
 
+    /// A NIK from 16 ASCII digits (ASCII spaces around ignored) that pass every rule, without allocating; nil for
+    /// anything else (then ``init(_:)`` on the text says what is wrong, or trims and accepts it).
+    ///
+    /// ```swift
+    /// let nik = line.withUnsafeBufferPointer(NIK.init(digits:))
+    /// ```
+    @inlinable
+    public init?(digits bytes: UnsafeBufferPointer<UInt8>) {
+        guard let value = NIK.parseQuickly(bytes) else { return nil }
+        self.rawValue = value
+    }
+
     /// Validates a NIK held as a number.
     public init(validating value: UInt64) throws {
         self.rawValue = try Self.checked(value)

@@ -50,6 +50,15 @@ enum Keys {
 
     static let uniqueDupWidth = 8
 
+    /// Calls `body` with `number`'s key and smallest dup (as ``uniqueKey(_:)`` and
+    /// ``uniqueDupFloor(_:)``) on the stack: for walks that seek once a number.
+    @inline(__always)
+    static func withUniqueSeek<R>(_ number: UInt64, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var key = UInt32(truncatingIfNeeded: number / uniqueSplit).bigEndian
+        var dup = ((number % uniqueSplit) << 32).bigEndian
+        return try withUnsafeBytes(of: &key) { k in try withUnsafeBytes(of: &dup) { d in try body(k, d) } }
+    }
+
     /// Splits a stored dup into (last 8 digits, id).
     static func splitUniqueDup(_ buffer: UnsafeRawBufferPointer) -> (low: UInt64, id: HouseholdID) {
         let value = read(buffer, width: uniqueDupWidth)

@@ -37,54 +37,50 @@ struct Match: ParsableCommand {
     @Flag(help: "Print JSON Lines instead of CSV.")
     var json = false
 
+    /// NIKs answered per run (sorted and joined with the index together); bounds memory.
+    @Option(help: .hidden)
+    var runSize = SortedMatcher.defaultRunSize
+
     func run() throws {
         let store = try storeOptions.open(readOnly: true)
         let sink = try ByteSink(path: "-")
-        let writer = try CSVWriter(sink: sink)
-        if !json { try writer.write(Matcher.header) }
-        var counts: [Matcher.Outcome: Int] = [:]
-        try forEachBatch { batch in
-            for row in try Matcher.match(batch, in: store) {
-                counts[row.outcome, default: 0] += 1
-                if json {
-                    try sink.write(jsonLine(row))
-                } else {
-                    try writer.write(Matcher.cells(row))
-                }
-            }
-        }
+        let json = self.json
+        if !json { try CSVWriter(sink: sink).write(Matcher.header) }
+        let matcher = SortedMatcher(
+            store: store, runSize: max(1, runSize),
+            encode: { line, cells, bytes in
+                if json { bytes += Self.jsonLine(line: line, cells: cells).utf8 } else { CSVWriter.encode(cells, into: &bytes) }
+            },
+            write: { bytes in try sink.write(bytes) })
+        try forEachNIK(matcher)
+        try matcher.finish()
         try sink.close()
+        let counts = matcher.counts
         Terminal.note("matched: \(counts[.found] ?? 0) found, \(counts[.notFound] ?? 0) not found, \(counts[.invalid] ?? 0) invalid")
     }
 
-    /// Reads the NIKs in batches of 10,000 (with their line numbers).
-    private func forEachBatch(_ body: ([(line: Int, text: String)]) throws -> Void) throws {
-        var batch: [(line: Int, text: String)] = []
-        func flush() throws {
-            if !batch.isEmpty { try body(batch) }
-            batch.removeAll(keepingCapacity: true)
-        }
+    /// Hands each NIK of the input to `matcher`, with its line number; blank lines are skipped.
+    private func forEachNIK(_ matcher: SortedMatcher) throws {
         if let column {
             let reader = try CSVReader(path: file)
             let index = try reader.requireColumn(column)
             while let record = try reader.next() {
-                batch.append((record.line, index < record.fields.count ? record.fields[index] : ""))
-                if batch.count == 10_000 { try flush() }
+                try matcher.add(line: record.line, text: index < record.fields.count ? record.fields[index] : "")
             }
         } else {
             let source = try ByteSource(path: file)
             while let line = try source.nextLine() {
+                // 16 valid digits go straight in; anything else is trimmed as text first.
+                if try line.withUnsafeBufferPointer({ try matcher.add(line: source.lineNumber, digits: $0) }) { continue }
                 let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
                 if text.isEmpty { continue }
-                batch.append((source.lineNumber, text))
-                if batch.count == 10_000 { try flush() }
+                try matcher.add(line: source.lineNumber, text: text)
             }
         }
-        try flush()
     }
 
-    private func jsonLine(_ row: Matcher.Row) -> String {
-        let fields = zip(Matcher.header, Matcher.cells(row)).map { ($0, JSONValue.string($1)) }
-        return JSONValue.object([("line", .int(row.line))] + fields).text + "\n"
+    private static func jsonLine(line: Int, cells: [String]) -> String {
+        let fields = zip(Matcher.header, cells).map { ($0, JSONValue.string($1)) }
+        return JSONValue.object([("line", .int(line))] + fields).text + "\n"
     }
 }

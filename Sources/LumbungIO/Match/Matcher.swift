@@ -20,7 +20,37 @@ public enum Matcher {
         public var nik: String
         public var outcome: Outcome
         public var reason: String?
+        /// The household, decoded whole (the one-at-a-time path only: ``match(_:in:)-(_,ReadTransaction)``).
         public var household: Household?
+        /// What the output shows of the household: set whenever the NIK was found.
+        public var outline: HouseholdOutline?
+
+        public init(line: Int, nik: String, outcome: Outcome, reason: String? = nil, household: Household? = nil, outline: HouseholdOutline? = nil) {
+            self.line = line
+            self.nik = nik
+            self.outcome = outcome
+            self.reason = reason
+            self.household = household
+            self.outline = outline ?? household.flatMap(HouseholdOutline.init)
+        }
+    }
+
+    /// A NIK as read from the input: valid, or the row that reports it invalid.
+    public enum Parsed {
+        case valid(NIK)
+        case invalid(Row)
+    }
+
+    /// Parses one input NIK; an invalid one becomes its row (masked, with its code and rule).
+    @inline(__always)
+    public static func parse(line: Int, text: some StringProtocol) -> Parsed {
+        do {
+            return .valid(try NIK(text))
+        } catch let error as LumbungError {
+            return .invalid(Row(line: line, nik: NIK.mask(text), outcome: .invalid, reason: "\(error.code): \(error.rule)"))
+        } catch {
+            return .invalid(Row(line: line, nik: NIK.mask(text), outcome: .invalid, reason: "\(error)"))
+        }
     }
 
     /// The output columns, in order.
@@ -31,14 +61,15 @@ public enum Matcher {
         try store.read { tx in try match(niks, in: tx) }
     }
 
-    /// Matches one batch in a transaction the caller holds (a write that acts on the matches).
+    /// Matches one batch in a transaction the caller holds (a write that acts on the matches),
+    /// one NIK at a time, decoding each found household whole. ``SortedMatcher`` answers a
+    /// long list faster, with the same output.
     public static func match(_ niks: [(line: Int, text: String)], in tx: ReadTransaction) throws -> [Row] {
         try niks.map { line, text in
             let nik: NIK
-            do {
-                nik = try NIK(text)
-            } catch let error as LumbungError {
-                return Row(line: line, nik: NIK.mask(text), outcome: .invalid, reason: "\(error.code): \(error.rule)")
+            switch parse(line: line, text: text) {
+            case .valid(let valid): nik = valid
+            case .invalid(let row): return row
             }
             guard let household = try tx.household(nik: nik) else {
                 return Row(line: line, nik: nik.text, outcome: .notFound)
@@ -49,12 +80,23 @@ public enum Matcher {
 
     /// A result as output cells, in ``header`` order.
     public static func cells(_ row: Row) -> [String] {
-        let household = row.household
+        cells(nik: row.nik, outcome: row.outcome, reason: row.reason, household: householdCells(row.outline))
+    }
+
+    /// A result's cells from its parts, the household's as ``householdCells(_:)`` gives them.
+    @inline(__always)
+    static func cells(nik: String, outcome: Outcome, reason: String?, household: [String]) -> [String] {
+        [nik, outcome.rawValue, reason ?? ""] + household
+    }
+
+    /// The household's cells (``header`` from `id` on); empty strings when there is none.
+    public static func householdCells(_ outline: HouseholdOutline?) -> [String] {
+        guard let outline else { return noHouseholdCells }
         return [
-            row.nik, row.outcome.rawValue, row.reason ?? "",
-            household?.id?.description ?? "", household?.nomorKK.text ?? "", household?.wilayah.dotted ?? "",
-            household?.status.description ?? "", household?.desil.map(String.init) ?? "",
-            household?.programs.sorted().map(\.name).joined(separator: "|") ?? "",
+            outline.id.description, outline.nomorKK.text, outline.wilayah.dotted, outline.status.description,
+            outline.desil.map(String.init) ?? "", outline.programs.sorted().map(\.name).joined(separator: "|"),
         ]
     }
+
+    static let noHouseholdCells = Array(repeating: "", count: 6)
 }

@@ -1,0 +1,188 @@
+import Lumbung
+
+/// Pemadanan of a long list at disk speed: the same rows as ``Matcher``, in input order.
+///
+/// The input is taken in runs of at most `runSize` NIKs, so memory stays bounded whatever the
+/// list's length. Each run's distinct NIKs are sorted and joined with the NIK index in key
+/// order (one cursor walking forward, ``ReadTransaction/householdIDs(nikNumbers:into:)``); the
+/// households found are read once each, in id order, head only; then the run's rows are
+/// encoded in input order. Each step splits its work over `workers` threads, each with its own
+/// short read transaction. A run is answered and written before the next is read, so there is
+/// nothing to spill: the output's input order comes from the run's own positions.
+///
+/// ```swift
+/// let matcher = SortedMatcher(store: store, encode: { line, cells, bytes in
+///     CSVWriter.encode(cells, into: &bytes)
+/// }, write: { bytes in try sink.write(bytes) })
+/// try matcher.add(line: 1, text: "3216014507900001")
+/// try matcher.finish()
+/// ```
+public final class SortedMatcher {
+    /// Appends one row's output bytes, given its input line and ``Matcher/header`` cells.
+    public typealias Encode = @Sendable (_ line: Int, _ cells: [String], _ bytes: inout [UInt8]) -> Void
+
+    /// The default run: about 24 MB of run state, large enough that a run's NIKs share index pages.
+    public static let defaultRunSize = 1 << 18
+
+    public let store: Store
+    public let runSize: Int
+    public let workers: Int
+    private let encode: Encode
+    private let write: ([UInt8]) throws -> Void
+
+    /// Rows answered so far, by outcome.
+    public private(set) var counts: [Matcher.Outcome: Int] = [:]
+
+    // The current run, by position: the input line and the NIK's raw value (0: invalid).
+    private var lines: [Int] = []
+    private var numbers: [UInt64] = []
+    private var invalid: [Int: Matcher.Row] = [:]
+
+    public init(
+        store: Store, runSize: Int = SortedMatcher.defaultRunSize, workers: Int = 2, encode: @escaping Encode,
+        write: @escaping ([UInt8]) throws -> Void
+    ) {
+        precondition(runSize > 0 && workers > 0, "a run holds at least one NIK and one worker answers it")
+        self.store = store
+        self.runSize = runSize
+        self.workers = workers
+        self.encode = encode
+        self.write = write
+    }
+
+    /// Adds one input NIK as text (trimmed or not); answers the run when it is full.
+    public func add(line: Int, text: some StringProtocol) throws {
+        switch Matcher.parse(line: line, text: text) {
+        case .valid(let nik): append(line: line, number: nik.rawValue)
+        case .invalid(let row):
+            invalid[numbers.count] = row
+            append(line: line, number: 0)
+        }
+        if numbers.count >= runSize { try answerRun() }
+    }
+
+    /// Adds one input NIK given as 16 valid ASCII digits (ASCII spaces around ignored), without
+    /// making a string; returns false, adding nothing, for anything else (then pass the text to
+    /// ``add(line:text:)``).
+    @discardableResult
+    public func add(line: Int, digits bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        guard let nik = NIK(digits: bytes) else { return false }
+        append(line: line, number: nik.rawValue)
+        if numbers.count >= runSize { try answerRun() }
+        return true
+    }
+
+    /// Answers what is left of the input.
+    public func finish() throws {
+        if !numbers.isEmpty { try answerRun() }
+    }
+
+    @inline(__always)
+    private func append(line: Int, number: UInt64) {
+        lines.append(line)
+        numbers.append(number)
+    }
+
+    private func answerRun() throws {
+        let (lines, numbers, invalid) = (self.lines, self.numbers, self.invalid)
+        self.lines.removeAll(keepingCapacity: true)
+        self.numbers.removeAll(keepingCapacity: true)
+        self.invalid.removeAll()
+        self.numbers.reserveCapacity(runSize)
+        self.lines.reserveCapacity(runSize)
+
+        // 1. The run's distinct NIKs, in index order, and the household of each.
+        let keys = Self.sortedDistinct(numbers.filter { $0 != 0 })
+        let keyIDs: [UInt32] = try inParts(keys.count) { [store] range in
+            try store.read { tx in
+                var ids = [UInt32](repeating: 0, count: range.count)
+                try keys[range].withUnsafeBufferPointer { numbers in
+                    try ids.withUnsafeMutableBufferPointer { try tx.householdIDs(nikNumbers: numbers, into: $0) }
+                }
+                return ids
+            }
+        }
+        // 2. Each household found, once, in id order: its cells.
+        let ids = Self.sortedDistinct(keyIDs.filter { $0 != 0 }.map(UInt64.init))
+        let households: [[String]] = try inParts(ids.count) { [store] range in
+            try store.read { tx in
+                try ids[range].map { id in Matcher.householdCells(try tx.outline(id: HouseholdID(rawValue: id))) }
+            }
+        }
+        // 3. The rows, in input order.
+        let encode = self.encode
+        let parts: [(bytes: [UInt8], counts: [Int])] = try inParts(numbers.count) { range in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(range.count * 96)
+            var counts = [0, 0, 0]
+            for position in range {
+                let number = numbers[position]
+                let cells: [String]
+                if number == 0 {
+                    let row = invalid[position]!
+                    cells = Matcher.cells(row)
+                    counts[2] += 1
+                } else {
+                    let id = keyIDs[Self.position(of: number, in: keys)]
+                    let nik = NIK(unchecked: number).text
+                    if id == 0 {
+                        cells = Matcher.cells(nik: nik, outcome: .notFound, reason: nil, household: Matcher.noHouseholdCells)
+                        counts[1] += 1
+                    } else {
+                        let household = households[Self.position(of: UInt64(id), in: ids)]
+                        cells = Matcher.cells(nik: nik, outcome: .found, reason: nil, household: household)
+                        counts[0] += 1
+                    }
+                }
+                encode(lines[position], cells, &bytes)
+            }
+            return [(bytes, counts)]
+        }
+        for part in parts {
+            try write(part.bytes)
+            for (outcome, count) in zip([Matcher.Outcome.found, .notFound, .invalid], part.counts) {
+                counts[outcome, default: 0] += count
+            }
+        }
+    }
+
+    /// Splits `0..<count` into `workers` contiguous ranges, runs `body` on each at once and
+    /// joins the results in range order; the first error wins.
+    private func inParts<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Range<Int>) throws -> [T]) throws -> [T] {
+        let parts = count < 2 * 1024 ? 1 : workers
+        let results = Locked<[Result<[T], any Error>?]>(Array(repeating: nil, count: parts))
+        Parallel.run(parts) { part in
+            let range = (count * part / parts)..<(count * (part + 1) / parts)
+            let result = Result { try body(range) }
+            results.withLock { $0[part] = result }
+        }
+        var joined: [T] = []
+        joined.reserveCapacity(count)
+        for result in results.withLock({ $0 }) { joined += try result!.get() }
+        return joined
+    }
+
+    /// `values` sorted, each once.
+    static func sortedDistinct(_ values: [UInt64]) -> [UInt64] {
+        var sorted = values
+        sorted.sort()
+        var kept = 0
+        for index in sorted.indices where kept == 0 || sorted[kept - 1] != sorted[index] {
+            sorted[kept] = sorted[index]
+            kept += 1
+        }
+        sorted.removeLast(sorted.count - kept)
+        return sorted
+    }
+
+    /// Where `value` sits in `sorted` (which holds it).
+    @inline(__always)
+    static func position(of value: UInt64, in sorted: [UInt64]) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}
