@@ -58,7 +58,7 @@ import Testing
         let count = 150
         try store.bulkLoad { loader in
             for index in 0..<count {
-                var household = factory.household(flaggedRate: 0.1)
+                var household = factory.household()
                 if index % 3 == 0 { household.sourceID = try SourceID("SRC-\(seed)-\(index)") }
                 try loader.add(household)
             }
