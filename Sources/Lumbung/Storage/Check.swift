@@ -1,4 +1,5 @@
 import CLMDB
+import Foundation
 
 /// What ``Store/check(limit:)`` found: every record that does not decode and every index entry
 /// or counter that does not match the records.
@@ -37,19 +38,49 @@ extension Store {
     /// Verifies the whole store: every record decodes and validates, and every index entry and
     /// counter matches what the records imply. Reports each mismatch.
     ///
+    /// Memory is bounded whatever the store's size: the index entries the records imply are
+    /// sorted in runs of ``CheckReport/runLength`` (spilled to unlinked files in the store's
+    /// directory, or in `$TMPDIR` when that refuses) and merged against the indexes' cursors.
+    ///
     /// - Parameter progress: called every 10,000 households with the number checked so far.
     public func check(limit: Int = 1000, progress: ((Int) -> Void)? = nil) throws -> CheckReport {
-        try read { tx in try tx.check(limit: limit, progress: progress) }
+        try check(limit: limit, runLength: CheckReport.runLength, progress: progress)
+    }
+
+    /// `check` with runs of `runLength` entries (tests make them tiny to spill).
+    func check(limit: Int, runLength: Int, progress: ((Int) -> Void)? = nil) throws -> CheckReport {
+        let directories = [path, ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"]
+        return try read { tx in try tx.check(limit: limit, runLength: runLength, spillTo: directories, progress: progress) }
+    }
+}
+
+extension CheckReport {
+    /// Entries each of `check`'s sorts holds in memory before it spills a run.
+    static let runLength = 2_000_000
+
+    /// What `check` holds at most, whatever the store's size: one run of each sort (NIK, KK and
+    /// the secondary indexes at 32 bytes an entry, source ids at up to 16 + 32 + 64 bytes), and
+    /// a read buffer for each spilled run. For `--help`.
+    public static var memoryBound: String {
+        let runs = (2 + IndexDimension.allCases.count) * runLength * 32 + runLength * (16 + 32 + SourceID.maxLength)
+        return "about \(runs / 1_000_000) MB, plus \(SpillFile.bufferSize / 1024) KB for each run spilled to a temporary file"
+    }
+
+    /// Adds `other`'s issues after these, as if reported here in turn.
+    mutating func append(_ other: CheckReport, limit: Int) {
+        issueCount += other.issueCount
+        issues.append(contentsOf: other.issues.prefix(max(0, limit - issues.count)))
     }
 }
 
 extension ReadTransaction {
-    func check(limit: Int, progress: ((Int) -> Void)? = nil) throws -> CheckReport {
+    func check(limit: Int, runLength: Int, spillTo directories: [String], progress: ((Int) -> Void)? = nil) throws -> CheckReport {
         var report = CheckReport()
-        var expectedNIK: [(UInt64, UInt64)] = []  // (nik, id)
-        var expectedKK: [(UInt64, UInt64)] = []
-        var expectedSource: [SourceEntry] = []
-        var expectedSecondary: [IndexDimension: [PackedEntry]] = [:]
+        var expectedNIK = ExternalSort<UniqueEntry>(runLength: runLength, directories: directories)
+        var expectedKK = ExternalSort<UniqueEntry>(runLength: runLength, directories: directories)
+        var expectedSource = ExternalSort<SourceEntry>(runLength: runLength, directories: directories)
+        var expectedSecondary: [IndexDimension: ExternalSort<PackedEntry>] = [:]
+        for kind in IndexDimension.allCases { expectedSecondary[kind] = ExternalSort(runLength: runLength, directories: directories) }
         var counters = CounterDeltas()
 
         let cursor = try txn.cursor(dbs.records)
@@ -67,11 +98,11 @@ extension ReadTransaction {
                 } catch let error as LumbungError {
                     report.report(.recordInvalid, id, error.message, limit: limit)
                 }
-                for nik in household.validNIKs { expectedNIK.append((nik.rawValue, id.rawValue)) }
-                expectedKK.append((household.nomorKK.rawValue, id.rawValue))
-                if let sourceID = household.sourceID { expectedSource.append(SourceEntry(key: Keys.sourceID(sourceID), id: id.rawValue)) }
+                for nik in household.validNIKs { try expectedNIK.append(UniqueEntry(number: nik.rawValue, id: id.rawValue)) }
+                try expectedKK.append(UniqueEntry(number: household.nomorKK.rawValue, id: id.rawValue))
+                if let sourceID = household.sourceID { try expectedSource.append(SourceEntry(key: Keys.sourceID(sourceID), id: id.rawValue)) }
                 for (kind, key, entry) in IndexDimension.entries(household) {
-                    expectedSecondary[kind, default: []].append(PackedEntry(key, entry))
+                    try expectedSecondary[kind]!.append(PackedEntry(key, entry))
                 }
                 counters.add(household, sign: 1)
             } catch let error as LumbungError {
@@ -84,10 +115,10 @@ extension ReadTransaction {
         try compareUnique(&expectedKK, dbs.kk, name: "KK", duplicate: .duplicateKK, into: &report, limit: limit)
         try compareSources(&expectedSource, into: &report, limit: limit)
         for kind in IndexDimension.allCases {
-            var expected = expectedSecondary[kind] ?? []
-            expected.sort()
-            let actual = dbs.lacks(kind) ? [] : try packedEntries(dbs[kind])
-            compareSorted(expected, actual, into: &report, limit: limit) { entry, missing in
+            var sort = expectedSecondary.removeValue(forKey: kind)!
+            var expected = try sort.sorted()
+            var actual = try IndexEntries(dbs.lacks(kind) ? nil : txn.cursor(dbs[kind]))
+            try compareSorted(&expected, &actual, into: &report, limit: limit) { entry, missing in
                 let id = HouseholdID(rawValue: entry.read(at: kind.keyWidth, width: Keys.idWidth))
                 return (id, "\(kind) index entry \(missing ? "missing" : "without a record")")
             }
@@ -96,77 +127,52 @@ extension ReadTransaction {
         return report
     }
 
-    private func compareUnique(_ expected: inout [(UInt64, UInt64)], _ dbi: MDB_dbi, name: String, duplicate: CheckReport.Issue.Kind, into report: inout CheckReport, limit: Int) throws {
-        expected.sort { $0 < $1 }
-        for index in expected.indices.dropFirst() where expected[index].0 == expected[index - 1].0 {
-            report.report(duplicate, HouseholdID(rawValue: expected[index].1), "\(name) also in household \(expected[index - 1].1)", limit: limit)
-        }
-        let wanted = expected.map { PackedEntry(Keys.uniqueKey($0.0), Keys.uniqueDup($0.0, HouseholdID(rawValue: $0.1))) }
-        let actual = try packedEntries(dbi)
-        compareSorted(wanted, actual, into: &report, limit: limit) { entry, missing in
+    /// A unique index (NIK, KK) against the records: duplicates first, then what only one side has.
+    private func compareUnique(_ expected: inout ExternalSort<UniqueEntry>, _ dbi: MDB_dbi, name: String, duplicate: CheckReport.Issue.Kind, into report: inout CheckReport, limit: Int) throws {
+        var wanted = Duplicates(try expected.sorted(), limit: limit, sameKey: { $0.number == $1.number }) { later, earlier in
+            (duplicate, HouseholdID(rawValue: later.id), "\(name) also in household \(earlier.id)")
+        } convert: { PackedEntry(Keys.uniqueKey($0.number), Keys.uniqueDup($0.number, HouseholdID(rawValue: $0.id))) }
+        var actual = try IndexEntries(txn.cursor(dbi))
+        var mismatches = CheckReport()
+        try compareSorted(&wanted, &actual, into: &mismatches, limit: limit) { entry, missing in
             let dup = entry.read(at: Keys.uniqueKeyWidth, width: Keys.uniqueDupWidth)
             return (HouseholdID(rawValue: dup & 0xFFFF_FFFF), "\(name) index entry \(missing ? "missing" : "without a record")")
         }
+        report.append(wanted.found, limit: limit)
+        report.append(mismatches, limit: limit)
     }
 
     /// The source-id index against the records: one entry per source id, naming its household.
-    private func compareSources(_ expected: inout [SourceEntry], into report: inout CheckReport, limit: Int) throws {
-        expected.sort()
-        for index in expected.indices.dropFirst() where expected[index].key == expected[index - 1].key {
-            report.report(.duplicateSourceID, HouseholdID(rawValue: expected[index].id), "source id also in household \(expected[index - 1].id)", limit: limit)
+    private func compareSources(_ expected: inout ExternalSort<SourceEntry>, into report: inout CheckReport, limit: Int) throws {
+        var wanted = Duplicates(try expected.sorted(), limit: limit, sameKey: { $0.key == $1.key }) { later, earlier in
+            (.duplicateSourceID, HouseholdID(rawValue: later.id), "source id also in household \(earlier.id)")
+        } convert: { $0 }
+        var actual = SourceIndexEntries(cursor: try dbs.source.map { try txn.cursor($0) })
+        var mismatches = CheckReport()
+        try compareSorted(&wanted, &actual, into: &mismatches, limit: limit) { entry, missing in
+            (HouseholdID(rawValue: entry.id), "source id index entry \(missing ? "missing" : "without a record")")
         }
-        var actual: [SourceEntry] = []
-        if let dbi = dbs.source {
-            let scan = try txn.cursor(dbi)
-            var more = try scan.move(MDB_FIRST)
-            while more {
-                let id = scan.valueBytes.count == Keys.idWidth ? Keys.read(scan.valueBytes, width: Keys.idWidth) : 0
-                actual.append(SourceEntry(key: Array(scan.keyBytes), id: id))
-                more = try scan.move(MDB_NEXT)
-            }
-        }
-        var i = 0, j = 0
-        while i < expected.count || j < actual.count {
-            if j == actual.count || (i < expected.count && expected[i] < actual[j]) {
-                report.report(.missingIndexEntry, HouseholdID(rawValue: expected[i].id), "source id index entry missing", limit: limit)
-                i += 1
-            } else if i == expected.count || actual[j] < expected[i] {
-                report.report(.extraIndexEntry, HouseholdID(rawValue: actual[j].id), "source id index entry without a record", limit: limit)
-                j += 1
-            } else {
-                i += 1
-                j += 1
-            }
-        }
+        report.append(wanted.found, limit: limit)
+        report.append(mismatches, limit: limit)
     }
 
-    /// Every entry of an index, key then value, in the index's order.
-    private func packedEntries(_ dbi: MDB_dbi) throws -> [PackedEntry] {
-        var entries: [PackedEntry] = []
-        let scan = try txn.cursor(dbi)
-        var more = try scan.move(MDB_FIRST)
-        while more {
-            entries.append(PackedEntry(scan.keyBytes, scan.valueBytes))
-            more = try scan.move(MDB_NEXT)
-        }
-        return entries
-    }
-
-    /// Walks two sorted lists and reports what only one side has.
-    private func compareSorted(_ expected: [PackedEntry], _ actual: [PackedEntry], into report: inout CheckReport, limit: Int, describe: (PackedEntry, Bool) -> (HouseholdID, String)) {
-        var i = 0, j = 0
-        while i < expected.count || j < actual.count {
-            if j == actual.count || (i < expected.count && expected[i] < actual[j]) {
-                let (id, text) = describe(expected[i], true)
+    /// Walks two sorted streams and reports what only one side has.
+    private func compareSorted<Expected: EntryStream, Actual: EntryStream>(_ expected: inout Expected, _ actual: inout Actual, into report: inout CheckReport, limit: Int, describe: (Expected.Element, Bool) -> (HouseholdID, String)) throws where Expected.Element: Comparable, Actual.Element == Expected.Element {
+        var want = try expected.next(), have = try actual.next()
+        while true {
+            if let wanted = want, have.map({ wanted < $0 }) ?? true {
+                let (id, text) = describe(wanted, true)
                 report.report(.missingIndexEntry, id, text, limit: limit)
-                i += 1
-            } else if i == expected.count || actual[j] < expected[i] {
-                let (id, text) = describe(actual[j], false)
+                want = try expected.next()
+            } else if let had = have, want.map({ had < $0 }) ?? true {
+                let (id, text) = describe(had, false)
                 report.report(.extraIndexEntry, id, text, limit: limit)
-                j += 1
+                have = try actual.next()
+            } else if want != nil {
+                want = try expected.next()
+                have = try actual.next()
             } else {
-                i += 1
-                j += 1
+                return
             }
         }
     }
@@ -191,10 +197,102 @@ extension ReadTransaction {
     }
 }
 
+/// A NIK or KK number and the household holding it, in (number, household) order: the order of
+/// the unique indexes' entries.
+struct UniqueEntry: Spillable {
+    var number: UInt64
+    var id: UInt64
+
+    static func < (lhs: Self, rhs: Self) -> Bool { (lhs.number, lhs.id) < (rhs.number, rhs.id) }
+
+    func spill(to file: SpillFile) {
+        file.write(number)
+        file.write(id)
+    }
+
+    static func unspill(from file: SpillFile) -> Self? {
+        guard let number = file.read(UInt64.self), let id = file.read(UInt64.self) else { return nil }
+        return Self(number: number, id: id)
+    }
+}
+
+/// A sorted stream that reports each value whose key the previous value has too (into `found`),
+/// and passes the values on converted.
+struct Duplicates<Base: EntryStream, Element>: EntryStream {
+    private var base: Base
+    private var previous: Base.Element?
+    private let limit: Int
+    private let sameKey: (Base.Element, Base.Element) -> Bool
+    private let issue: (Base.Element, Base.Element) -> (CheckReport.Issue.Kind, HouseholdID, String)
+    private let convert: (Base.Element) -> Element
+    private(set) var found = CheckReport()
+
+    init(_ base: Base, limit: Int, sameKey: @escaping (Base.Element, Base.Element) -> Bool, issue: @escaping (_ later: Base.Element, _ earlier: Base.Element) -> (CheckReport.Issue.Kind, HouseholdID, String), convert: @escaping (Base.Element) -> Element) {
+        self.base = base
+        self.limit = limit
+        self.sameKey = sameKey
+        self.issue = issue
+        self.convert = convert
+    }
+
+    mutating func next() throws -> Element? {
+        guard let value = try base.next() else { return nil }
+        if let previous, sameKey(previous, value) {
+            let (kind, id, detail) = issue(value, previous)
+            found.report(kind, id, detail, limit: limit)
+        }
+        previous = value
+        return convert(value)
+    }
+}
+
+/// Every entry of an index (none when it does not exist), key then value, in the index's order.
+struct IndexEntries: EntryStream {
+    private let cursor: Cursor?
+    private var started = false
+
+    init(_ cursor: Cursor?) { self.cursor = cursor }
+
+    mutating func next() throws -> PackedEntry? {
+        guard let cursor else { return nil }
+        let more = try cursor.move(started ? MDB_NEXT : MDB_FIRST)
+        started = true
+        return more ? PackedEntry(cursor.keyBytes, cursor.valueBytes) : nil
+    }
+}
+
+/// The source-id index's entries: a value that is not a household id reads as household 0.
+struct SourceIndexEntries: EntryStream {
+    private let cursor: Cursor?
+    private var started = false
+
+    init(cursor: Cursor?) { self.cursor = cursor }
+
+    mutating func next() throws -> SourceEntry? {
+        guard let cursor else { return nil }
+        let more = try cursor.move(started ? MDB_NEXT : MDB_FIRST)
+        started = true
+        guard more else { return nil }
+        let id = cursor.valueBytes.count == Keys.idWidth ? Keys.read(cursor.valueBytes, width: Keys.idWidth) : 0
+        return SourceEntry(key: Array(cursor.keyBytes), id: id)
+    }
+}
+
 /// A source-id index entry: the id's bytes and the household id, in the index's order.
-struct SourceEntry: Comparable {
+struct SourceEntry: Spillable {
     var key: [UInt8]
     var id: UInt64
+
+    func spill(to file: SpillFile) {
+        file.write(UInt32(key.count))
+        file.write(key)
+        file.write(id)
+    }
+
+    static func unspill(from file: SpillFile) -> Self? {
+        guard let count = file.read(UInt32.self), let key = file.read(count: Int(count)), let id = file.read(UInt64.self) else { return nil }
+        return Self(key: key, id: id)
+    }
 
     static func < (lhs: Self, rhs: Self) -> Bool {
         lhs.key == rhs.key ? lhs.id < rhs.id : lhs.key.lexicographicallyPrecedes(rhs.key)
@@ -204,7 +302,7 @@ struct SourceEntry: Comparable {
 /// An index entry, key then value, packed big-endian into 16 bytes: entries of one index share a
 /// width, so comparing the integers compares the bytes. `check` sorts millions of them, which as
 /// byte arrays took half its time and most of its memory.
-struct PackedEntry: Comparable {
+struct PackedEntry: Spillable {
     static let capacity = 16
 
     /// The bytes, first byte highest; `width` of them, then zeros.
@@ -230,6 +328,24 @@ struct PackedEntry: Comparable {
         if let overflow { return overflow.withUnsafeBytes { Keys.read($0, at: offset, width: width) } }
         let shifted = bits >> (8 * UInt128(Self.capacity - offset - width))
         return UInt64(truncatingIfNeeded: shifted) & (width == 8 ? .max : (1 << (8 * UInt64(width))) - 1)
+    }
+
+    private init(bits: UInt128, width: Int, overflow: [UInt8]?) {
+        self.bits = bits
+        self.width = width
+        self.overflow = overflow
+    }
+
+    func spill(to file: SpillFile) {
+        file.write(bits)
+        file.write(UInt32(width))
+        if let overflow { file.write(overflow) }
+    }
+
+    static func unspill(from file: SpillFile) -> Self? {
+        guard let bits = file.read(UInt128.self), let width = file.read(UInt32.self).map(Int.init) else { return nil }
+        guard width > capacity else { return Self(bits: bits, width: width, overflow: nil) }
+        return file.read(count: width).map { Self(bits: bits, width: width, overflow: $0) }
     }
 
     /// Byte order: padding with zeros keeps it for the first 16 bytes; past them, the bytes decide.

@@ -9,6 +9,10 @@ struct Check: ParsableCommand {
             the counters with what the records imply. Prints the totals and each issue found; exits \
             with code 5 when there is any. Progress goes to standard error.
 
+            Memory: \(CheckReport.memoryBound), whatever the store's size. What the records \
+            imply is sorted in runs spilled to unlinked temporary files in the store's directory \
+            (or $TMPDIR when that refuses) and merged against the indexes.
+
             Example:
               lumbung check --store /var/lib/lumbung/3216
             """)

@@ -1,0 +1,114 @@
+import CLMDB
+import Foundation
+import Testing
+@testable import Lumbung
+
+/// `check` sorts what the records imply in bounded runs spilled to files. The spilled way must
+/// sort as an array does and find exactly what checking in one run in memory finds.
+@Suite struct CheckSpillTests {
+    let directory = TemporaryDirectory()
+
+    /// Sorts `values` through an ``ExternalSort`` with runs of `runLength`, checking it spilled.
+    func externallySorted<Element: Spillable>(_ values: [Element], runLength: Int) throws -> [Element] {
+        var sort = ExternalSort<Element>(runLength: runLength, directories: ["/nonexistent-\(UUID())", directory.path])
+        for value in values { try sort.append(value) }
+        #expect(sort.spilledRuns == values.count / runLength)
+        var sorted = try sort.sorted()
+        var out: [Element] = []
+        while let value = try sorted.next() { out.append(value) }
+        return out
+    }
+
+    @Test("an external sort gives what sorting the array gives, for every entry kind", arguments: [1, 2, 3] as [UInt64])
+    func externalSortModel(seed: UInt64) throws {
+        var random = SeededRandom(seed: seed)
+        for _ in 0..<12 {
+            let count = Int.random(in: 0...400, using: &random)
+            let runLength = Int.random(in: 1...40, using: &random)
+            // Small ranges make equal values common across runs.
+            let unique = (0..<count).map { _ in UniqueEntry(number: .random(in: 0...20, using: &random), id: .random(in: 0...3, using: &random)) }
+            #expect(try externallySorted(unique, runLength: runLength) == unique.sorted())
+            let sources = (0..<count).map { _ in
+                SourceEntry(key: (0..<Int.random(in: 0...5, using: &random)).map { _ in UInt8.random(in: 0...2, using: &random) }, id: .random(in: 0...3, using: &random))
+            }
+            #expect(try externallySorted(sources, runLength: runLength) == sources.sorted())
+            // Widths past 16 bytes are the damaged entries kept whole.
+            let packed = (0..<count).map { _ in
+                PackedEntry((0..<Int.random(in: 0...20, using: &random)).map { _ in [0, 1, 0xFF].randomElement(using: &random)! }, [UInt8]())
+            }
+            #expect(try externallySorted(packed, runLength: runLength) == packed.sorted())
+        }
+    }
+
+    @Test func aSortWithNoDirectoryThatTakesAFileNamesThem() throws {
+        var sort = ExternalSort<UniqueEntry>(runLength: 1, directories: ["/nonexistent-a", "/nonexistent-b"])
+        #expect {
+            try sort.append(UniqueEntry(number: 1, id: 1))
+        } throws: { error in
+            guard let error = error as? LumbungError, error.code == .storeIO else { return false }
+            return error.value == "/nonexistent-a, /nonexistent-b" && error.rule.contains("temporary sort file")
+        }
+    }
+
+    @Test("check with tiny runs finds exactly what check in one run finds, on damaged stores", arguments: [1, 2, 3, 4] as [UInt64])
+    func spilledCheckMatchesInMemoryCheck(seed: UInt64) throws {
+        let store = try Store(path: directory.sub("store-\(seed)"))
+        var factory = HouseholdFactory(seed: 40 + seed)
+        var random = SeededRandom(seed: seed)
+        let count = 150
+        try store.bulkLoad { loader in
+            for index in 0..<count {
+                var household = factory.household()
+                if index % 3 == 0 { household.sourceID = try SourceID("SRC-\(seed)-\(index)") }
+                try loader.add(household)
+            }
+        }
+        #expect(try store.check(limit: 1000, runLength: 2).isClean)
+
+        let dbs = store.environment.dbs
+        try store.environment.withWrite { txn in
+            // Index entries lost and invented, in every index.
+            var indexes = [dbs.nik, dbs.kk] + IndexDimension.allCases.filter { !dbs.lacks($0) }.map { dbs[$0] }
+            if let source = dbs.source { indexes.append(source) }
+            for dbi in indexes {
+                let cursor = try txn.cursor(dbi)
+                var entries: [([UInt8], [UInt8])] = []
+                var more = try cursor.move(MDB_FIRST)
+                while more {
+                    entries.append((Array(cursor.keyBytes), Array(cursor.valueBytes)))
+                    more = try cursor.move(MDB_NEXT)
+                }
+                guard !entries.isEmpty else { continue }  // an index no household reaches
+                for _ in 0..<Int.random(in: 1...4, using: &random) {
+                    let (key, value) = entries.randomElement(using: &random)!
+                    _ = try txn.delete(dbi, key, dbi == dbs.source ? nil : value)
+                }
+                let (key, value) = entries.randomElement(using: &random)!
+                var invented = value
+                invented[invented.count - 1] ^= 0x5A
+                try txn.put(dbi, key + (dbi == dbs.source ? [0x41] : []), invented)
+            }
+            // Records copied under new ids: duplicate NIKs, KKs and source ids.
+            for copy in 0..<3 {
+                // The first copy is of household 1, which has a source id.
+                let from = HouseholdID(copy == 0 ? 1 : UInt64(Int.random(in: 1...count, using: &random)))
+                let record = try #require(try txn.get(dbs.records, Keys.record(from))).array
+                try txn.put(dbs.records, Keys.record(HouseholdID(UInt64(count + 1 + copy))), record)
+            }
+            // A record that does not decode.
+            try txn.put(dbs.records, Keys.record(HouseholdID(UInt64(count + 10))), [1, 2, 3])
+        }
+
+        for limit in [3, 40, 1000] {
+            let inMemory = try store.check(limit: limit, runLength: .max)
+            let spilled = try store.check(limit: limit, runLength: 3)
+            #expect(spilled.issueCount == inMemory.issueCount)
+            #expect(spilled.issues == inMemory.issues)
+            #expect(spilled.households == inMemory.households && spilled.members == inMemory.members)
+            #expect(spilled.flaggedMembers == inMemory.flaggedMembers)
+            #expect(spilled.issues.count == min(limit, spilled.issueCount))
+        }
+        let kinds = Set(try store.check(limit: 1000, runLength: 3).issues.map(\.kind))
+        #expect(kinds.isSuperset(of: [.duplicateNIK, .duplicateKK, .missingIndexEntry, .extraIndexEntry, .duplicateSourceID, .recordCorrupt, .counterMismatch]))
+    }
+}
