@@ -270,13 +270,9 @@ enum RecordCodec {
             flags: flags, nomorKK: flags & kkLocal != 0 ? desa / 10_000 * tenDigits + kkStored : kkStored, desa: desa)
         guard flags & (hasDesil | hasTime | hasDesilVersion) != 0 else { return head }
         var ahead = reader
-        try ahead.skipString()  // alamat
-        if flags & hasRT != 0 { _ = try ahead.varint() }
-        if flags & hasRW != 0 { _ = try ahead.varint() }
-        _ = try ahead.byte()  // status
-        if flags & hasDesil != 0 { head.desil = try ahead.byte() }
-        _ = try ahead.varint()  // programs
-        if flags & hasTime != 0 { head.updatedMilliseconds = Int64(try ahead.varint()) }
+        let scalars = try readScalars(&ahead, version: version1, flags: flags, address: false)
+        head.desil = scalars.desil1
+        head.updatedMilliseconds = scalars.time1
         guard flags & hasDesilVersion != 0 else { return head }
         _ = try decodeAttributes(&ahead)
         if flags & hasSourceID != 0 { try ahead.skipString() }
@@ -285,19 +281,19 @@ enum RecordCodec {
     }
 
     /// Reads the address (or skips it), RT/RW, status and programs that follow the head, and in
-    /// layout v1 the desil and time among them (the head has them already).
+    /// layout v1 the desil and time among them (`desil1`, `time1`; v2 keeps them in the head).
     private static func readScalars(_ reader: inout ByteReader, version: UInt8, flags: UInt64, address: Bool) throws
-        -> (alamat: String, rt: Int?, rw: Int?, status: HouseholdStatus, programs: Set<Program>)
+        -> (alamat: String, rt: Int?, rw: Int?, status: HouseholdStatus, programs: Set<Program>, desil1: UInt8?, time1: Int64?)
     {
         var alamat = ""
         if address { alamat = try reader.string() } else { try reader.skipString() }
         let rt = flags & hasRT != 0 ? try reader.int() : nil
         let rw = flags & hasRW != 0 ? try reader.int() : nil
         guard let status = HouseholdStatus(code: try reader.byte()) else { throw ByteReader.corrupt("status") }
-        if version == version1, flags & hasDesil != 0 { _ = try reader.byte() }
+        let desil = version == version1 && flags & hasDesil != 0 ? try reader.byte() : nil
         let programs = Program.set(mask: UInt32(truncatingIfNeeded: try reader.varint()))
-        if version == version1, flags & hasTime != 0 { _ = try reader.varint() }
-        return (alamat, rt, rw, status, programs)
+        let time = version == version1 && flags & hasTime != 0 ? Int64(try reader.varint()) : nil
+        return (alamat, rt, rw, status, programs, desil, time)
     }
 
     /// A household's id, KK, wilayah, status, desil and programs from the head of its record,
