@@ -23,12 +23,13 @@ struct DesilRankingTests {
             var refused: [Int: LumbungError.Code] = [:]
             var seen: Set<HouseholdID> = []
             for entry in entries {
-                guard var ranked = households[entry.id] else {
-                    refused[entry.line] = .householdNotFound
-                    continue
-                }
+                // A file names a household once: the second naming is refused, known or not.
                 guard seen.insert(entry.id).inserted else {
                     refused[entry.line] = .desilDuplicate
+                    continue
+                }
+                guard var ranked = households[entry.id] else {
+                    refused[entry.line] = .householdNotFound
                     continue
                 }
                 if let nik = entry.head, heads[entry.id] != .some(nik) {
@@ -84,7 +85,7 @@ struct DesilRankingTests {
                 case 0: entry.head = heads[id] ?? nil
                 case 1: entry.head = others.randomElement(using: &random)
                 case 2: entries.append(entry); line += 1  // named twice
-                case 3: entry.id = HouseholdID(rawValue: 900_000 + UInt64(line))
+                case 3: entry.id = HouseholdID(rawValue: 900_000 + UInt64(line % 5))  // unknown, sometimes twice
                 default: break
                 }
                 entries.append(entry)

@@ -29,6 +29,8 @@ public final class DesilRanking {
     let transaction: WriteTransaction
     private var seen: [UInt64] = []
     private let history: Cursor?
+    /// The dictionary a re-encoded (format-1) record is compressed with.
+    private let dictionary: UInt32?
     public private(set) var updated = 0
     public private(set) var unchanged = 0
 
@@ -59,6 +61,7 @@ public final class DesilRanking {
         self.version = version
         history = try transaction.dbs.desilHistory.map { try transaction.txn.cursor($0) }
         records = try transaction.txn.cursor(transaction.dbs.records)
+        dictionary = try transaction.dictionaryID()
     }
 
     /// The transaction, for look-ups (a key's household) inside the ranking.
@@ -77,7 +80,7 @@ public final class DesilRanking {
     }
 
     /// The work one record needs, done off this thread.
-    private struct Prepared {
+    fileprivate struct Prepared: Sendable {
         var refusal: LumbungError?
         var changed = false
         var wilayah = KodeWilayah(unchecked: 0, level: .desa)
@@ -91,47 +94,102 @@ public final class DesilRanking {
 
     /// Applies a batch of rows (a few thousand at a time keeps memory bounded) and returns the
     /// rows refused, in line order; the rest are written.
+    ///
+    /// The three steps it runs can also run apart, so that reading and re-ranking one batch
+    /// overlaps writing the one before: ``claim(_:)`` (in file order, one thread at a time),
+    /// ``prepare(_:reading:workers:)`` (any thread, with a read transaction of its own) and
+    /// ``write(_:)`` (on the transaction's thread).
     public func apply(_ entries: [Entry]) throws -> [Refusal] {
-        try transaction.ensureValid()
-        var refusals: [Refusal] = []
-        var work: [(entry: Entry, stored: [UInt8])] = []
-        work.reserveCapacity(entries.count)
+        try write(prepare(claim(entries), reading: transaction))
+    }
+
+    /// Rows whose households this ranking has claimed, with the rows it refused for naming a
+    /// household again.
+    public struct Claim: Sendable {
+        public fileprivate(set) var entries: [Entry] = []
+        public fileprivate(set) var refusals: [Refusal] = []
+
+        /// No rows.
+        public init() {}
+    }
+
+    /// Claims each row's household for this ranking, in file order: a household named a second
+    /// time is refused (`desil.duplicate`). Call it with the batches in file order, from one
+    /// thread at a time.
+    public func claim(_ entries: [Entry]) -> Claim {
+        var claim = Claim()
+        claim.entries.reserveCapacity(entries.count)
         for entry in entries {
             if contains(entry.id) {
-                refusals.append(Refusal(line: entry.line, error: LumbungError(
+                claim.refusals.append(Refusal(line: entry.line, error: LumbungError(
                     .desilDuplicate, field: "id", value: entry.id.description,
                     rule: "the ranking names this household more than once", householdID: entry.id)))
                 continue
             }
-            guard entry.id.isStorable, let stored = try transaction.txn.get(transaction.dbs.records, Keys.record(entry.id)) else {
-                refusals.append(Refusal(line: entry.line, error: LumbungError(
+            mark(entry.id)
+            claim.entries.append(entry)
+        }
+        return claim
+    }
+
+    /// Claimed rows read and re-ranked, ready for ``write(_:)``.
+    public struct Batch: Sendable {
+        fileprivate var work: [(entry: Entry, result: Prepared)] = []
+        fileprivate var refusals: [Refusal] = []
+    }
+
+    /// Reads the claimed rows' records through `tx` and re-ranks them on `workers` threads. Safe
+    /// on any thread: `tx` may be a read transaction of that thread's own, since a ranking
+    /// changes only the records it has claimed, and no key a household is found by.
+    public func prepare(_ claim: Claim, reading tx: ReadTransaction, workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Batch {
+        try tx.ensureValid()
+        var batch = Batch()
+        batch.refusals = claim.refusals
+        // Read and written in id order: records, index entries and history change page by page.
+        let entries = claim.entries.sorted { $0.id.rawValue < $1.id.rawValue }
+        var work: [(entry: Entry, stored: [UInt8])] = []
+        work.reserveCapacity(entries.count)
+        let records = try tx.txn.cursor(tx.dbs.records)
+        for entry in entries {
+            guard entry.id.isStorable,
+                try records.seek(key: entry.id.rawValue, keyWidth: Keys.idWidth, MDB_SET_KEY)
+            else {
+                batch.refusals.append(Refusal(line: entry.line, error: LumbungError(
                     .householdNotFound, field: "id", value: entry.id.description, rule: "no household has this id", householdID: entry.id)))
                 continue
             }
-            if let dictionary = try Compressor.dictionaryID(of: stored.buffer), !transaction.environment.compressor.hasDictionary(dictionary) {
-                try transaction.environment.loadDictionaries(transaction.txn)
+            let stored = records.valueBytes
+            if let dictionary = try Compressor.dictionaryID(of: stored), !tx.environment.compressor.hasDictionary(dictionary) {
+                try tx.environment.loadDictionaries(tx.txn)
             }
-            mark(entry.id)
-            work.append((entry, Array(stored.buffer)))
+            work.append((entry, Array(stored)))
         }
-        // Written in id order: records, index entries and history then change page by page.
-        work.sort { $0.entry.id.rawValue < $1.entry.id.rawValue }
-        let prepared = prepare(work)
+        let prepared = prepare(work, workers: workers)
+        batch.work.reserveCapacity(work.count)
         for (index, item) in work.enumerated() {
-            let result = prepared[index]
-            if let refusal = result.refusal {
-                refusals.append(Refusal(line: item.entry.line, error: refusal))
-                continue
+            if let refusal = prepared[index].refusal {
+                batch.refusals.append(Refusal(line: item.entry.line, error: refusal))
+            } else {
+                batch.work.append((item.entry, prepared[index]))
             }
+        }
+        batch.refusals.sort { $0.line < $1.line }
+        return batch
+    }
+
+    /// Writes a prepared batch on the transaction's thread and returns the rows it refused, in
+    /// line order.
+    public func write(_ batch: Batch) throws -> [Refusal] {
+        try transaction.ensureValid()
+        for (entry, result) in batch.work {
             guard result.changed else {
                 unchanged += 1
                 continue
             }
-            try write(item.entry, result)
+            try write(entry, result)
             updated += 1
         }
-        refusals.sort { $0.line < $1.line }
-        return refusals
+        return batch.refusals
     }
 
     private func write(_ entry: Entry, _ result: Prepared) throws {
@@ -152,10 +210,12 @@ public final class DesilRanking {
             ranked.desil = entry.desil
             (old, new) = (Contribution(indexed: summary, desa: desa), Contribution(indexed: ranked, desa: desa))
         }
-        try primary.deleteCurrent()
+        // A ranking keeps the desa, and the entry sorts by id before its summary: the summary
+        // is overwritten in place.
+        precondition(old.desa == new.desa, "a ranking moved a household's desa")
         try primary.put(
             key: IndexDimension.wilayah.packedKey(0, desa: new.desa), keyWidth: IndexDimension.wilayah.keyWidth,
-            value: id.rawValue, valueWidth: Keys.idWidth, value2: new.summary.packed, flags: UInt32(MDB_NODUPDATA))
+            value: id.rawValue, valueWidth: Keys.idWidth, value2: new.summary.packed, flags: UInt32(MDB_CURRENT))
         try records.put(key: id.rawValue, keyWidth: Keys.idWidth, bytes: result.sealed)
         if old.summary != new.summary {
             try IndexDimension.forEach { dimension in
@@ -205,20 +265,20 @@ public final class DesilRanking {
 
     /// Re-ranks the records on every core: a plain-head record gets a new head before its kept
     /// frame; an older one is decoded, re-ranked, encoded and compressed.
-    private func prepare(_ work: [(entry: Entry, stored: [UInt8])]) -> [Prepared] {
+    private func prepare(_ work: [(entry: Entry, stored: [UInt8])], workers: Int) -> [Prepared] {
         guard !work.isEmpty else { return [] }
         let compressor = transaction.environment.compressor
-        let dictionary = try? transaction.dictionaryID()
+        let dictionary = self.dictionary
         let version = self.version
         let milliseconds = RecordCodec.milliseconds(Date())
         let results = Locked([Prepared](repeating: Prepared(), count: work.count))
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, work.count / 256 + 1))
+        let workers = max(1, min(workers, 8, work.count / 256 + 1))
         Parallel.run(workers) { worker in
             var local: [(Int, Prepared)] = []
             local.reserveCapacity(work.count / workers + 1)
             var index = worker
             while index < work.count {
-                local.append((index, Self.prepare(work[index], version: version, milliseconds: milliseconds, compressor: compressor, dictionary: dictionary ?? nil)))
+                local.append((index, Self.prepare(work[index], version: version, milliseconds: milliseconds, compressor: compressor, dictionary: dictionary)))
                 index += workers
             }
             results.withLock { all in for (index, result) in local { all[index] = result } }

@@ -16,27 +16,29 @@ enum DesilHistory {
     static let maxVersions = 24
     static let keyWidth = Keys.idWidth + 4
 
-    static func key(_ id: HouseholdID, _ version: DesilVersion) -> [UInt8] {
-        var bytes = Keys.be(id.rawValue, width: Keys.idWidth)
-        Keys.append(UInt64(version.ordinal), width: 4, to: &bytes)
-        return bytes
+    /// The key as one big-endian integer of ``keyWidth`` bytes; version 0 is before any
+    /// version, so `packedKey(id, 0)` is where a household's entries start.
+    static func packedKey(_ id: HouseholdID, _ ordinal: Int) -> UInt64 {
+        UInt64(id.rawValue) << 32 | UInt64(UInt32(ordinal))
     }
 
-    /// Puts one entry and drops the household's oldest beyond ``maxVersions``.
+    /// Puts one entry and drops the household's oldest beyond ``maxVersions``, without
+    /// allocating (a ranking puts one for every household).
     static func put(_ cursor: Cursor, id: HouseholdID, version: DesilVersion, desil: Int) throws {
-        try cursor.put(key(id, version), [UInt8(desil)], flags: 0)
-        let prefix = Keys.be(id.rawValue, width: Keys.idWidth)
-        var found = try cursor.seek(prefix)
+        let first = packedKey(id, 0)
+        try cursor.put(key: packedKey(id, version.ordinal), keyWidth: keyWidth, value: UInt64(desil), valueWidth: 1, flags: 0)
+        func isHousehold() -> Bool { Keys.read(cursor.keyBytes, width: Keys.idWidth) == id.rawValue }
+        var found = try cursor.seek(key: first, keyWidth: keyWidth, MDB_SET_RANGE)
         var count = 0
-        while found, cursor.keyBytes.starts(with: prefix) {
+        while found, isHousehold() {
             count += 1
             found = try cursor.move(MDB_NEXT)
         }
         guard count > maxVersions else { return }
-        found = try cursor.seek(prefix)
+        found = try cursor.seek(key: first, keyWidth: keyWidth, MDB_SET_RANGE)
         for _ in 0..<(count - maxVersions) where found {
-            try LMDB.check(mdb_cursor_del(cursor.handle, 0), "del")
-            found = try cursor.seek(prefix)
+            try cursor.deleteCurrent()
+            found = try cursor.seek(key: first, keyWidth: keyWidth, MDB_SET_RANGE)
         }
     }
 

@@ -188,6 +188,17 @@ final class Cursor {
         }
     }
 
+    /// Positions at a key given as a big-endian integer of `keyWidth` bytes, with `op`
+    /// `MDB_SET_KEY` (exact) or `MDB_SET_RANGE` (first key >=), without allocating.
+    @inline(__always)
+    func seek(key: UInt64, keyWidth: Int, _ op: MDB_cursor_op) throws -> Bool {
+        var keyBE = key.bigEndian
+        return try withUnsafeMutableBytes(of: &keyBE) { k in
+            self.key = MDB_val(mv_size: keyWidth, mv_data: k.baseAddress! + (8 - keyWidth))
+            return try move(op)
+        }
+    }
+
     @inline(__always)
     private func withPacked<R>(key: UInt64, keyWidth: Int, value: UInt64, valueWidth: Int, value2: UInt32?,
                                _ body: (inout MDB_val, inout MDB_val) throws -> R) rethrows -> R {

@@ -72,7 +72,7 @@ public enum DesilImporter {
         do {
             try store.rankDesil(version: options.version, actor: options.actor) { ranking in
                 summary = DesilImportSummary()  // a transaction retried after growing the map starts over
-                try scan(path: path, ranking: ranking, options: options, into: &summary)
+                try scan(path: path, store: store, ranking: ranking, options: options, into: &summary)
                 try listAbsent(ranking: ranking, options: options, into: &summary)
                 if summary.refused > 0 || options.dryRun { throw Importer.RollBack() }
             }
@@ -92,86 +92,134 @@ public enum DesilImporter {
         }
     }
 
-    private static func scan(path: String, ranking: DesilRanking, options: DesilImportOptions, into summary: inout DesilImportSummary) throws {
+    /// One batch of rows as the reading thread leaves it: what it claimed, each row's key as
+    /// written (masked only if refused) and the issues it found in the cells, in line order.
+    private struct Chunk: Sendable {
+        var claim = DesilRanking.Claim()
+        var lines: [Int] = []
+        var keys: [String] = []
+        var issues: [RowIssue] = []
+        var rows = 0
+        var refused = 0
+        var unknown = 0
+    }
+
+    /// A chunk with its batch read and re-ranked.
+    private struct PreparedChunk: Sendable {
+        var chunk: Chunk
+        var batch: Result<DesilRanking.Batch, any Error>
+    }
+
+    /// Handed to the reading thread, which alone uses it until the pipeline ends (`cancel`
+    /// waits for that thread).
+    private struct Handed<Value>: @unchecked Sendable {
+        let value: Value
+    }
+
+    /// Reads the file on one thread (cells checked, keys looked up in a read transaction of its
+    /// own, households claimed in file order), reads and re-ranks each batch's records on
+    /// another, and writes the batches on this one, in file order. At most a few batches are in
+    /// flight, so memory does not grow with the file.
+    private static func scan(path: String, store: Store, ranking: DesilRanking, options: DesilImportOptions, into summary: inout DesilImportSummary) throws {
         let reader = try CSVReader(path: path, delimiter: options.delimiter)
         let keyField = keyField(options.by)
         let columns = try KeyedColumns(header: reader.header ?? [], mapping: options.mapping, fields: [keyField, .desil], required: [keyField, .desil])
         let keyName = columns.names[0], desilName = columns.names[1]
-        var batch: [DesilRanking.Entry] = []
-        var keys: [String] = []  // each batch row's key as written, masked only if refused
-        batch.reserveCapacity(options.batchSize)
-        keys.reserveCapacity(options.batchSize)
+        let handed = Handed(value: (reader: reader, columns: columns, ranking: ranking))
+        let batchSize = options.batchSize, key = options.by
+        let pipeline = DecodePipeline<Chunk, PreparedChunk>(batchSize: 1, depth: 3, read: { emit in
+            let (reader, columns, ranking) = handed.value
+            try store.read { tx in
+                var chunk = Chunk()
+                var entries: [DesilRanking.Entry] = []
+                func refuse(_ line: Int, _ column: String, _ error: LumbungError) {
+                    chunk.refused += 1
+                    chunk.issues.append(RowIssue(line: line, column: column, value: error.value ?? "", code: error.code, rule: error.rule))
+                }
+                func ship() throws {
+                    chunk.claim = ranking.claim(entries)
+                    try emit(chunk)
+                    chunk = Chunk()
+                    entries.removeAll(keepingCapacity: true)
+                }
+                while let record = try reader.next() {
+                    chunk.rows += 1
+                    let line = record.line
+                    var failed = false
+                    var id: HouseholdID?
+                    var head: NIK?
+                    var keyText = ""
+                    switch columns.cell(0, of: record)! {
+                    case .failure(let error):
+                        refuse(line, keyName, error)
+                        failed = true
+                    case .success(let text):
+                        keyText = text
+                        do {
+                            (id, head) = try resolve(text, by: key, in: tx)
+                            if id == nil {
+                                chunk.unknown += 1
+                                chunk.issues.append(RowIssue(
+                                    line: line, column: keyName, value: NIK.mask(text), code: .householdNotFound,
+                                    rule: "no household in the store has this \(keyName); the row is left out"))
+                            }
+                        } catch let error as LumbungError {
+                            var error = error
+                            error.value = NIK.mask(text)
+                            refuse(line, keyName, error)
+                            failed = true
+                        }
+                    }
+                    var desil: Int?
+                    switch columns.cell(1, of: record)! {
+                    case .failure(let error):
+                        refuse(line, desilName, error)
+                        failed = true
+                    case .success(let text):
+                        if let number = Int(text), Household.desilRule.problem(number) == nil {
+                            desil = number
+                        } else {
+                            refuse(line, desilName, LumbungError(.householdDesil, field: "desil", value: String(text.prefix(40)), rule: Household.desilRule.rule))
+                            failed = true
+                        }
+                    }
+                    guard !failed, let id, let desil else { continue }
+                    entries.append(DesilRanking.Entry(line: line, id: id, desil: desil, head: head))
+                    chunk.lines.append(line)
+                    chunk.keys.append(keyText)
+                    if chunk.rows >= batchSize { try ship() }
+                }
+                if chunk.rows > 0 { try ship() }
+            }
+        }, decode: { chunk in
+            let ranking = handed.value.ranking
+            // The pipeline's batches are the parallelism: each is re-ranked on one thread.
+            return PreparedChunk(chunk: chunk, batch: Result { try store.read { tx in try ranking.prepare(chunk.claim, reading: tx, workers: 1) } })
+        })
+        defer { pipeline.cancel() }
 
-        func refuse(_ line: Int, _ column: String, _ error: LumbungError) {
-            summary.refused += 1
-            summary.report.add(RowIssue(line: line, column: column, value: error.value ?? "", code: error.code, rule: error.rule))
-        }
-        func flush() throws {
-            for refusal in try ranking.apply(batch) {
+        while let prepared = try pipeline.next() {
+            let chunk = prepared.chunk
+            summary.rows += chunk.rows
+            summary.unknown += chunk.unknown
+            summary.refused += chunk.refused
+            for issue in chunk.issues { summary.report.add(issue) }
+            for refusal in try ranking.write(try prepared.batch.get()) {
                 let column = refusal.error.code == .desilOlderVersion ? DesilVersion.field : keyName
                 var error = refusal.error
                 if error.field == "id" || error.field == "nik" {
-                    // Batch lines ascend: find the row's key by its line.
-                    var low = 0, high = batch.count
+                    // Chunk lines ascend: find the row's key by its line.
+                    var low = 0, high = chunk.lines.count
                     while low < high {
                         let middle = (low + high) / 2
-                        if batch[middle].line < refusal.line { low = middle + 1 } else { high = middle }
+                        if chunk.lines[middle] < refusal.line { low = middle + 1 } else { high = middle }
                     }
-                    if low < batch.count, batch[low].line == refusal.line { error.value = NIK.mask(keys[low]) }
+                    if low < chunk.lines.count, chunk.lines[low] == refusal.line { error.value = NIK.mask(chunk.keys[low]) }
                 }
-                refuse(refusal.line, column, error)
+                summary.refused += 1
+                summary.report.add(RowIssue(line: refusal.line, column: column, value: error.value ?? "", code: error.code, rule: error.rule))
             }
-            batch.removeAll(keepingCapacity: true)
-            keys.removeAll(keepingCapacity: true)
         }
-
-        while let record = try reader.next() {
-            summary.rows += 1
-            let line = record.line
-            var failed = false
-            var id: HouseholdID?
-            var head: NIK?
-            var keyText = ""
-            switch columns.cell(0, of: record)! {
-            case .failure(let error):
-                refuse(line, keyName, error)
-                failed = true
-            case .success(let text):
-                keyText = text
-                do {
-                    (id, head) = try resolve(text, by: options.by, in: ranking.tx)
-                    if id == nil {
-                        summary.unknown += 1
-                        summary.report.add(RowIssue(
-                            line: line, column: keyName, value: NIK.mask(text), code: .householdNotFound,
-                            rule: "no household in the store has this \(keyName); the row is left out"))
-                    }
-                } catch let error as LumbungError {
-                    var error = error
-                    error.value = NIK.mask(text)
-                    refuse(line, keyName, error)
-                    failed = true
-                }
-            }
-            var desil: Int?
-            switch columns.cell(1, of: record)! {
-            case .failure(let error):
-                refuse(line, desilName, error)
-                failed = true
-            case .success(let text):
-                if let number = Int(text), Household.desilRule.problem(number) == nil {
-                    desil = number
-                } else {
-                    refuse(line, desilName, LumbungError(.householdDesil, field: "desil", value: String(text.prefix(40)), rule: Household.desilRule.rule))
-                    failed = true
-                }
-            }
-            guard !failed, let id, let desil else { continue }
-            batch.append(DesilRanking.Entry(line: line, id: id, desil: desil, head: head))
-            keys.append(keyText)
-            if batch.count >= options.batchSize { try flush() }
-        }
-        try flush()
         summary.updated = ranking.updated
         summary.unchanged = ranking.unchanged
     }
