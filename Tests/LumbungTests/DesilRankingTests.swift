@@ -58,7 +58,9 @@ struct DesilRankingTests {
     }
 
     /// Random rankings over the store, checked against the model after each.
-    static func rankRandomly(_ store: Store, seed: UInt64, rounds: Int) throws {
+    /// `steps`: how the version moves between rounds, in days (mostly newer; sometimes the same
+    /// again, or an older one).
+    static func rankRandomly(_ store: Store, seed: UInt64, rounds: Int, steps: [Int] = [0, 30, 30, 30, -45]) throws {
         var random = SeededRandom(seed: seed)
         var model = Model()
         var heads: [HouseholdID: NIK?] = [:]
@@ -74,8 +76,7 @@ struct DesilRankingTests {
         let ids = model.households.keys.sorted { $0.rawValue < $1.rawValue }
         var day = 0
         for round in 0..<rounds {
-            // Mostly newer rankings; sometimes the same again, or an older one.
-            day += [0, 30, 30, 30, -45].randomElement(using: &random)!
+            day += steps.randomElement(using: &random)!
             let version = version(day)
             var entries: [DesilRanking.Entry] = []
             var line = 2
@@ -143,6 +144,23 @@ struct DesilRankingTests {
         }
         #expect(tags.contains(Compressor.plainHeadTag), "\(tags)")
         try Self.rankRandomly(store, seed: seed, rounds: 6)
+    }
+
+    @Test("a household ranked more often than the history keeps has its oldest versions dropped, as the model")
+    func historyIsTrimmedAsTheModel() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.path)
+        var factory = HouseholdFactory(seed: 4)
+        _ = try store.bulkLoad(nikPolicy: .keepFlagged) { loader in
+            for _ in 0..<30 { try loader.add(factory.household()) }
+        }
+        try Self.rankRandomly(store, seed: 4, rounds: 2 * DesilHistory.maxVersions, steps: [30])
+        let longest = try store.read { tx in
+            var longest = 0
+            try tx.forEachHousehold { longest = max(longest, try tx.desilHistory(id: $0.id!).count) }
+            return longest
+        }
+        #expect(longest == DesilHistory.maxVersions, "some household reached the limit")
     }
 
     @Test("rankings of format-1 records rewrite them as format 2 and answer as the model")

@@ -255,11 +255,12 @@ public final class DesilRanking {
     // One cursor per database for the whole ranking: written in id order, most searches stay
     // on the cursor's current page.
     private let records: Cursor
-    private var indexCursors: [UInt8: Cursor] = [:]
+    private var indexCursors = [Cursor?](repeating: nil, count: Int(IndexDimension.allCases.map(\.rawValue).max()!) + 1)
+    @inline(__always)
     private func cursor(for dimension: IndexDimension) throws -> Cursor {
-        if let cursor = indexCursors[dimension.rawValue] { return cursor }
+        if let cursor = indexCursors[Int(dimension.rawValue)] { return cursor }
         let cursor = try transaction.txn.cursor(transaction.dbs[dimension])
-        indexCursors[dimension.rawValue] = cursor
+        indexCursors[Int(dimension.rawValue)] = cursor
         return cursor
     }
 

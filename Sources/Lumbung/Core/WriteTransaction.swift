@@ -225,19 +225,27 @@ public final class WriteTransaction: ReadTransaction {
         let sequence = nextSequence!
         nextSequence = sequence + 1
         journal.append(JournalEntry(sequence: sequence, time: Date(), actor: actor, action: action, householdID: id, digest: digest, note: note, wilayah: wilayah))
+        // A big transaction writes its full blocks as it goes, so the journal held in memory
+        // stays bounded; the blocks are the ones one flush at the end would write.
+        if journal.count >= Self.journalEntriesHeld { try flushJournal(wholeBlocksOnly: true) }
     }
 
-    /// Writes the transaction's journal entries as blocks.
-    private func flushJournal() throws {
+    /// How many journal entries a transaction holds before writing its full blocks.
+    static let journalEntriesHeld = JournalBlock.maxEntries * 64
+
+    /// Writes the transaction's journal entries as blocks of ``JournalBlock/maxEntries``, the
+    /// last one shorter unless `wholeBlocksOnly` keeps it back for later.
+    private func flushJournal(wholeBlocksOnly: Bool = false) throws {
         guard let first = journal.first else { return }
         let cursor = try txn.cursor(dbs.journal)
         var start = 0
         while start < journal.count {
             let end = min(start + JournalBlock.maxEntries, journal.count)
+            if wholeBlocksOnly, end - start < JournalBlock.maxEntries { break }
             try cursor.put(Keys.journal(first.sequence + UInt64(start)), JournalBlock.encode(journal[start..<end]), flags: UInt32(MDB_APPEND))
             start = end
         }
-        journal.removeAll()
+        journal.removeFirst(start)
     }
 
     // MARK: Indexes

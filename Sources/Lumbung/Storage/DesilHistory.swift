@@ -25,17 +25,16 @@ enum DesilHistory {
     /// Puts one entry and drops the household's oldest beyond ``maxVersions``, without
     /// allocating (a ranking puts one for every household).
     static func put(_ cursor: Cursor, id: HouseholdID, version: DesilVersion, desil: Int) throws {
-        let first = packedKey(id, 0)
         try cursor.put(key: packedKey(id, version.ordinal), keyWidth: keyWidth, value: UInt64(desil), valueWidth: 1, flags: 0)
+        // Counted from the new entry, where the put leaves the cursor: a household has a few.
         func isHousehold() -> Bool { Keys.read(cursor.keyBytes, width: Keys.idWidth) == id.rawValue }
-        var found = try cursor.seek(key: first, keyWidth: keyWidth, MDB_SET_RANGE)
-        var count = 0
-        while found, isHousehold() {
-            count += 1
-            found = try cursor.move(MDB_NEXT)
-        }
+        var count = 1
+        while try cursor.move(MDB_PREV), isHousehold() { count += 1 }
+        _ = try cursor.seek(key: packedKey(id, version.ordinal), keyWidth: keyWidth, MDB_SET_KEY)
+        while try cursor.move(MDB_NEXT), isHousehold() { count += 1 }
         guard count > maxVersions else { return }
-        found = try cursor.seek(key: first, keyWidth: keyWidth, MDB_SET_RANGE)
+        let first = packedKey(id, 0)
+        var found = try cursor.seek(key: first, keyWidth: keyWidth, MDB_SET_RANGE)
         for _ in 0..<(count - maxVersions) where found {
             try cursor.deleteCurrent()
             found = try cursor.seek(key: first, keyWidth: keyWidth, MDB_SET_RANGE)
