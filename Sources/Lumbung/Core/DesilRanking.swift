@@ -179,20 +179,75 @@ public final class DesilRanking {
 
     /// Writes a prepared batch on the transaction's thread and returns the rows it refused, in
     /// line order.
+    ///
+    /// Each database is written in its own key order, so that consecutive writes mostly land on
+    /// the page the cursor is on: records, history and journal by id; primary index entries by
+    /// desa and id; the other indexes' entries by their keys.
     public func write(_ batch: Batch) throws -> [Refusal] {
         try transaction.ensureValid()
-        for (entry, result) in batch.work {
+        var changed: [Int] = []
+        changed.reserveCapacity(batch.work.count)
+        for (index, (entry, result)) in batch.work.enumerated() {
             guard result.changed else {
                 unchanged += 1
                 continue
             }
-            try write(entry, result)
+            try records.put(key: entry.id.rawValue, keyWidth: Keys.idWidth, bytes: result.sealed)
+            if let history { try DesilHistory.put(history, id: entry.id, version: version, desil: entry.desil) }
+            try transaction.appendJournal(action: .update, id: entry.id, digest: result.digest, wilayah: [result.wilayah])
+            changed.append(index)
             updated += 1
+        }
+        changed.sort {
+            let (a, b) = (batch.work[$0], batch.work[$1])
+            return (a.result.wilayah.packed, a.entry.id.rawValue) < (b.result.wilayah.packed, b.entry.id.rawValue)
+        }
+        var changes: [IndexChange] = []
+        for index in changed {
+            let (entry, result) = batch.work[index]
+            let (old, new) = try rerankPrimaryEntry(entry, result)
+            guard old.summary != new.summary else { continue }
+            IndexDimension.forEach { dimension in
+                guard !dimension.isPrimary else { return }
+                let before = dimension.values(old.summary) & ~1, after = dimension.values(new.summary) & ~1
+                guard before != after else { return }
+                for value in IndexDimension.values(in: before & ~after) {
+                    changes.append(IndexChange(dimension: dimension, key: dimension.packedKey(value, desa: old.desa), id: entry.id.rawValue, isPut: false))
+                }
+                for value in IndexDimension.values(in: after & ~before) {
+                    changes.append(IndexChange(dimension: dimension, key: dimension.packedKey(value, desa: new.desa), id: entry.id.rawValue, isPut: true))
+                }
+            }
+            transaction.counters.replaceValues(old, with: new)
+        }
+        changes.sort()
+        for change in changes {
+            let dimension = change.dimension, index = try cursor(for: dimension)
+            if change.isPut {
+                try index.put(key: change.key, keyWidth: dimension.keyWidth, value: change.id, valueWidth: Keys.idWidth, flags: UInt32(MDB_NODUPDATA))
+            } else if try index.seek(key: change.key, keyWidth: dimension.keyWidth, value: change.id, valueWidth: Keys.idWidth, MDB_GET_BOTH) {
+                try index.deleteCurrent()
+            }
         }
         return batch.refusals
     }
 
-    private func write(_ entry: Entry, _ result: Prepared) throws {
+    /// One entry a batch deletes from or puts into a secondary index, sorted into the index's
+    /// key order before it is written.
+    private struct IndexChange: Comparable {
+        var dimension: IndexDimension
+        var key: UInt64
+        var id: UInt64
+        var isPut: Bool
+
+        static func < (a: Self, b: Self) -> Bool {
+            (a.dimension.rawValue, a.key, a.id, a.isPut ? 1 : 0) < (b.dimension.rawValue, b.key, b.id, b.isPut ? 1 : 0)
+        }
+    }
+
+    /// Gives the household's primary index entry its new summary, in place, and returns the old
+    /// and new contributions (read from that entry when the record was not decoded).
+    private func rerankPrimaryEntry(_ entry: Entry, _ result: Prepared) throws -> (old: Contribution, new: Contribution) {
         let id = entry.id
         let old: Contribution, new: Contribution
         let primary = try cursor(for: .wilayah)
@@ -216,27 +271,7 @@ public final class DesilRanking {
         try primary.put(
             key: IndexDimension.wilayah.packedKey(0, desa: new.desa), keyWidth: IndexDimension.wilayah.keyWidth,
             value: id.rawValue, valueWidth: Keys.idWidth, value2: new.summary.packed, flags: UInt32(MDB_CURRENT))
-        try records.put(key: id.rawValue, keyWidth: Keys.idWidth, bytes: result.sealed)
-        if old.summary != new.summary {
-            try IndexDimension.forEach { dimension in
-                guard !dimension.isPrimary else { return }
-                let before = dimension.values(old.summary) & ~1, after = dimension.values(new.summary) & ~1
-                guard before != after else { return }
-                let index = try cursor(for: dimension)
-                for value in IndexDimension.values(in: before & ~after)
-                where try seek(index, dimension, value, desa: old.desa, id: id, summary: nil, MDB_GET_BOTH) {
-                    try index.deleteCurrent()
-                }
-                for value in IndexDimension.values(in: after & ~before) {
-                    try index.put(
-                        key: dimension.packedKey(value, desa: new.desa), keyWidth: dimension.keyWidth,
-                        value: id.rawValue, valueWidth: Keys.idWidth, flags: UInt32(MDB_NODUPDATA))
-                }
-            }
-            transaction.counters.replaceValues(old, with: new)
-        }
-        if let history { try DesilHistory.put(history, id: id, version: version, desil: entry.desil) }
-        try transaction.appendJournal(action: .update, id: id, digest: result.digest, wilayah: [result.wilayah])
+        return (old, new)
     }
 
     /// Positions `cursor` at a household's entry in `dimension`'s index under `value` and `desa`.
