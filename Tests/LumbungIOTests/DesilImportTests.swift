@@ -12,8 +12,8 @@ struct DesilImportTests {
     static let count = 240
 
     /// A store of `count` generated households and, per household, its KK and id.
-    static func store(_ path: String) throws -> (Store, [(kk: String, id: HouseholdID)]) {
-        let store = try Store(path: path)
+    static func store(_ path: String, options: Store.Options = Store.Options()) throws -> (Store, [(kk: String, id: HouseholdID)]) {
+        let store = try Store(path: path, options: options)
         let generator = SyntheticKabupaten(kabupaten: try KodeWilayah("32.16"), seed: 5)
         try store.bulkLoad { loader in for household in generator.households(count: count) { try loader.add(household) } }
         var households: [(kk: String, id: HouseholdID)] = []
@@ -94,6 +94,28 @@ struct DesilImportTests {
         #expect(small.report.counts[.householdDesil] == badDesils)
         #expect(small.refused == badDesils + badKKs + twice)
         #expect(smallDesils == before, "a refused ranking leaves the store as it was")
+        #expect(try store.check().isClean)
+    }
+
+    @Test("a ranking that fills the map grows it and starts over, with the reading thread stopped first")
+    func aRankingThatFillsTheMapStartsOver() throws {
+        let directory = TemporaryDirectory()
+        var options = Store.Options()
+        options.mapSize = 256 << 10
+        let (store, households) = try Self.store(directory.sub("small-map"), options: options)
+        let file = directory.sub("ranking.csv")
+        let rows = households.enumerated().map { "\($1.kk),\($0 % 10 + 1)" }
+        try (["nomor_kk,desil"] + rows).joined(separator: "\n").appending("\n").write(toFile: file, atomically: true, encoding: .utf8)
+        var importOptions = DesilImportOptions(version: try DesilVersion(parsing: "2026-01-23"))
+        importOptions.batchSize = 16
+        let before = store.environment.mapSize
+        let summary = try DesilImporter.run(file: file, into: store, options: importOptions)
+        #expect(store.environment.mapSize > before, "the ranking needed a bigger map")
+        #expect(summary.wrote && summary.updated + summary.unchanged == households.count && summary.rows == households.count)
+        let desils = try Self.desils(store)
+        for (index, household) in households.enumerated() {
+            #expect(desils[household.id] == "\(index % 10 + 1)@2026-01-23")
+        }
         #expect(try store.check().isClean)
     }
 }
