@@ -1,5 +1,6 @@
 import Foundation
 import Lumbung
+import LumbungSynthetic
 import Testing
 
 /// The national roll-up through the real binary: many kabupaten from the generator, the DuckDB
@@ -194,6 +195,111 @@ import Testing
         #expect(try CLITests.run(["publish", "--postgres", cluster.url, "2026-01"], store: bekasi, in: directory).status == 4)
         let refused = try CLITests.run(["publish", "--postgres", "postgresql://nobody@/x?host=\(directory.path)&port=1", Self.period], store: bekasi, in: directory)
         #expect(refused.status == 1 && refused.stderr.contains("publish.postgres"), "\(refused.stderr)")
+    }
+
+    /// Text that COPY and JSON must escape, and text they must not touch.
+    static let awkward = ["\t", "\n", "\r", "\\", "\\N", "\"", "'", "{", "}", ",", "NULL", "é", "日本", "\u{1}", "\u{1F}", "Jl. ", "a", "0"]
+
+    /// `prefix` and one to six random pieces of ``awkward`` (only printable ones if `printable`).
+    static func awkwardText(_ random: inout SplitMix64, prefix: String, printable: Bool = false) -> String {
+        let pieces = printable ? awkward.filter { $0.unicodeScalars.allSatisfy { $0.value >= 0x20 } } : awkward
+        return prefix + (0..<Int.random(in: 1...6, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+    }
+
+    /// The columns of `table` from PostgreSQL as JSON objects, ordered.
+    static func publishedRows(_ cluster: PostgresCluster, _ table: String, _ order: String) throws -> [[String: Any]] {
+        let json = try cluster.query("SELECT coalesce(json_agg(t ORDER BY \(order)), '[]') FROM \(table) t WHERE period = '\(period)'")
+        return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+    }
+
+    /// Property: every published household and member row holds what the store's JSON holds,
+    /// for households rewritten with random text COPY and JSON must escape, source ids, desil
+    /// versions and Dukcapil results; parents made by an older `lumbung` get the new columns.
+    @Test func publishedRowsHoldTheStoresHouseholdsWhateverTheirText() throws {
+        let cluster = try PostgresCluster()
+        let directory = TemporaryDirectory("lumbung-national")
+        // The parents as the first `publish` made them, before id_sumber, desil_versi and Dukcapil.
+        try cluster.query("""
+            CREATE TABLE lumbung_household (kabupaten text NOT NULL, period text NOT NULL, id bigint NOT NULL, nomor_kk text NOT NULL,
+              kode_wilayah text NOT NULL, alamat text NOT NULL, rt integer, rw integer, status text NOT NULL, alasan_tidak_layak text,
+              desil smallint, program text[] NOT NULL, diperbarui timestamptz, atribut jsonb NOT NULL,
+              PRIMARY KEY (kabupaten, period, id)) PARTITION BY LIST (kabupaten);
+            CREATE TABLE lumbung_member (kabupaten text NOT NULL, period text NOT NULL, household_id bigint NOT NULL, urutan smallint NOT NULL,
+              nik text, status_nik text NOT NULL, nama text NOT NULL, jenis_kelamin text NOT NULL, tanggal_lahir date, hubungan text NOT NULL,
+              keberadaan text NOT NULL, status_kawin text, pendidikan text, pekerjaan text, disabilitas text, atribut jsonb NOT NULL)
+              PARTITION BY LIST (kabupaten);
+            """)
+        let store = try Self.kabupatenStore("32.16", households: 80, in: directory)
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = SplitMix64(seed: seed)
+        let found = try CLITests.run(["find", "--json", "--limit", "1000"], store: store, in: directory)
+        var rewritten: [String] = []
+        for line in found.stdout.split(separator: "\n") {
+            var household = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            household["alamat"] = Self.awkwardText(&random, prefix: "Jl. ")
+            if Bool.random(using: &random) { household["id_sumber"] = Self.awkwardText(&random, prefix: "S\(household["id"]!)-", printable: true) }
+            if household["desil"] is Int, Bool.random(using: &random) { household["desil_versi"] = "2026-01-\(Int.random(in: 10...28, using: &random))" }
+            var attributes = household["atribut"] as? [String: Any] ?? [:]
+            attributes["catatan"] = Self.awkwardText(&random, prefix: "")
+            household["atribut"] = attributes
+            var members = try #require(household["anggota"] as? [[String: Any]])
+            for index in members.indices {
+                members[index]["nama"] = Self.awkwardText(&random, prefix: "N").replacingOccurrences(of: "\n", with: " ")
+                members[index]["atribut"] = ["ket": Self.awkwardText(&random, prefix: "")]
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: members[index]["status_dukcapil"] = "padan"
+                case 1: members[index]["status_dukcapil"] = "tidak_padan"; members[index]["alasan_dukcapil"] = "NIK TIDAK DITEMUKAN"
+                default: break
+                }
+            }
+            household["anggota"] = members
+            rewritten.append(String(decoding: try JSONSerialization.data(withJSONObject: household), as: UTF8.self))
+        }
+        try #require(rewritten.count == 80)
+        let file = directory.sub("rewritten.jsonl")
+        try rewritten.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let update = try CLITests.run(["import", file, "--match-by", "id", "--on-existing", "update"], store: store, in: directory)
+        try #require(update.status == 0 && (update.stdout + update.stderr).contains("80 updated"), "seed \(seed): \(update.stdout) \(update.stderr)")
+        _ = try Self.snapshot(store, in: directory)
+        let publish = try CLITests.run(["publish", "--postgres", cluster.url, Self.period], store: store, in: directory)
+        try #require(publish.status == 0, "seed \(seed): \(publish.stderr)")
+
+        // The model: the store's own JSON of each household.
+        let stored = try CLITests.run(["find", "--json", "--limit", "1000"], store: store, in: directory).stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }.sorted { ($0["id"] as! Int) < ($1["id"] as! Int) }
+        let households = try Self.publishedRows(cluster, "lumbung_household", "id")
+        let members = try Self.publishedRows(cluster, "lumbung_member", "household_id, urutan")
+        try #require(households.count == stored.count && members.count == stored.reduce(0) { $0 + ($1["anggota"] as! [Any]).count })
+        // Equal as JSON: absent and null alike, object keys in any order.
+        func same(_ a: Any?, _ b: Any?) -> Bool {
+            func json(_ value: Any?) -> Data? {
+                try? JSONSerialization.data(withJSONObject: [value ?? NSNull()], options: .sortedKeys)
+            }
+            return json(a) == json(b)
+        }
+        var memberRow = 0
+        for (model, row) in zip(stored, households) {
+            let id = model["id"] as! Int
+            #expect(row["id"] as? Int == id)
+            for field in ["nomor_kk", "id_sumber", "kode_wilayah", "alamat", "rt", "rw", "status", "alasan_tidak_layak", "desil", "desil_versi", "atribut"] {
+                #expect(same(row[field], model[field]), "seed \(seed), household \(id), \(field): \(row[field] ?? "nil") ≠ \(model[field] ?? "nil")")
+            }
+            #expect(same(row["program"], model["program"]), "seed \(seed), household \(id), program")
+            for (urutan, member) in (model["anggota"] as! [[String: Any]]).enumerated() {
+                let published = members[memberRow]
+                memberRow += 1
+                #expect(published["household_id"] as? Int == id && published["urutan"] as? Int == urutan)
+                for field in ["nik", "status_nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan", "keberadaan", "status_kawin",
+                              "pendidikan", "pekerjaan", "disabilitas", "alasan_dukcapil", "atribut"] {
+                    #expect(same(published[field], member[field]), "seed \(seed), household \(id) member \(urutan), \(field): \(published[field] ?? "nil") ≠ \(member[field] ?? "nil")")
+                }
+                #expect(published["status_dukcapil"] as? String == (member["status_dukcapil"] as? String ?? "belum_dipadankan"))
+            }
+        }
+        // Both values of each new column occur, so the comparison above covers them.
+        #expect(try cluster.query("SELECT count(DISTINCT id_sumber IS NULL) + count(DISTINCT desil_versi IS NULL) FROM lumbung_household") == "4")
+        #expect(try cluster.query("SELECT count(DISTINCT status_dukcapil) FROM lumbung_member") == "3")
     }
 
     @Test func aKilledPublishLeavesThePreviousPartition() throws {
