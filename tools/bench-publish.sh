@@ -3,7 +3,7 @@
 # (BENCHMARKS.md, "National roll-up"), RUNS times (each run replaces the partition of the one
 # before), and the DuckDB query set over the same snapshot's package. With LUMBUNG_BASELINE set,
 # the baseline binary and the binary under test publish in turn (B, A, B, A, …) into the same
-# cluster, and the medians of both are printed. Needs Debian's postgresql (and `pip install
+# cluster (B into a database of its own), and the medians of both are printed. Needs Debian's postgresql (and `pip install
 # duckdb` for the query set).
 #
 #   tools/bench-publish.sh                      # 1,000,000 households in /tmp/lumbung-pubbench
@@ -33,6 +33,10 @@ pgpid=$!
 trap 'kill -INT $pgpid 2>/dev/null; wait $pgpid 2>/dev/null || true' EXIT
 until psql -X -h "$dir/sock" -p "$port" -U lumbung -d postgres -Atc 'SELECT 1' >/dev/null 2>&1; do sleep 0.2; done
 url="postgresql://lumbung@/postgres?host=$dir/sock&port=$port"
+# The baseline publishes into its own database: a newer lumbung adds columns to the tables that
+# an older one cannot fill.
+psql -X -h "$dir/sock" -p "$port" -U lumbung -d postgres -qc 'CREATE DATABASE baseline'
+baseline_url="postgresql://lumbung@/baseline?host=$dir/sock&port=$port"
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg); $(psql --version); $(date -u)"
 if [ ! -d "$store/snapshots/2026-11" ]; then
@@ -40,24 +44,22 @@ if [ ! -d "$store/snapshots/2026-11" ]; then
   "$lumbung" snapshot create 2026-11 --store "$store" >/dev/null 2>&1
 fi
 
-# One publish, timed alone: "wall cpu peak_MiB" from /usr/bin/time -v.
-timed() {
-  /usr/bin/time -v "$@" >"$dir/out.txt" 2>"$dir/time.txt" || { cat "$dir/time.txt" >&2; return 1; }
-  awk -F': ' '/Elapsed/ { split($2, t, ":"); wall = (length(t) == 3) ? t[1]*3600 + t[2]*60 + t[3] : t[1]*60 + t[2] }
-              /User time/ { user = $2 } /System time/ { sys = $2 } /Maximum resident/ { peak = $2 / 1024 }
-              END { printf "%.2f %.2f %.0f\n", wall, user + sys, peak }' "$dir/time.txt"
-}
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# shellcheck source=tools/timed.sh
+. "$root/tools/timed.sh"
 
 : > "$dir/a.txt"; : > "$dir/b.txt"
 echo "== publish 2026-11: A = $lumbung${baseline:+, B = $baseline (in turn)}; $runs runs each (wall s, cpu s, peak MiB)"
+# The server's CPU seconds (its exited backends' user + system time, reaped by the postmaster).
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($16 + $17) / hz }' "/proc/$pgpid/stat"; }
 for i in $(seq "$runs"); do
   if [ -n "$baseline" ]; then
-    b=$(timed "$baseline" publish --store "$store" --postgres "$url" 2026-11)
-    echo "run $i B: $b   (load $(cut -d' ' -f1 /proc/loadavg))"; echo "$b" >> "$dir/b.txt"
+    before=$(server_cpu)
+    b=$(measured "$baseline" publish --store "$store" --postgres "$baseline_url" 2026-11)
+    echo "run $i B: $b   server cpu $(awk -v a="$(server_cpu)" -v b="$before" 'BEGIN { printf "%.2f", a - b }') s (load $(cut -d' ' -f1 /proc/loadavg))"; echo "$b" >> "$dir/b.txt"
   fi
-  a=$(timed "$lumbung" publish --store "$store" --postgres "$url" 2026-11)
-  echo "run $i A: $a   (load $(cut -d' ' -f1 /proc/loadavg))"; echo "$a" >> "$dir/a.txt"
+  before=$(server_cpu)
+  a=$(measured "$lumbung" publish --store "$store" --postgres "$url" 2026-11)
+  echo "run $i A: $a   server cpu $(awk -v a="$(server_cpu)" -v b="$before" 'BEGIN { printf "%.2f", a - b }') s (load $(cut -d' ' -f1 /proc/loadavg))"; echo "$a" >> "$dir/a.txt"
 done
 cat "$dir/out.txt"
 for side in a b; do
@@ -68,5 +70,5 @@ psql -X -h "$dir/sock" -p "$port" -U lumbung -d postgres -Atc \
   "SELECT 'postgres: ' || pg_size_pretty(pg_total_relation_size('lumbung_household_3216_2026_11') + pg_total_relation_size('lumbung_member_3216_2026_11'))"
 if [ "${DUCKDB:-1}" != 0 ] && python3 -c 'import duckdb' 2>/dev/null; then
   "$lumbung" snapshot export 2026-11 --store "$store" --out "$dir/package" >/dev/null 2>&1
-  echo "duckdb query set (1 package): $(timed python3 "$root/tools/national/national.py" "$dir/package")"
+  echo "duckdb query set (1 package): $(measured python3 "$root/tools/national/national.py" "$dir/package")"
 fi

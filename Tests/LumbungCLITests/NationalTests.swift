@@ -147,6 +147,69 @@ import Testing
         #expect(ganda.allSatisfy { $0["kabupaten"] as? String == "32.16 32.73" })
     }
 
+    // MARK: Bench
+
+    @Test func getLatencyLooksUpEachNIKAndReportsPercentiles() throws {
+        let directory = TemporaryDirectory("lumbung-national")
+        let store = try Self.kabupatenStore("32.16", households: 50, in: directory)
+        let exported = try CLITests.run(["export", "--out", "-", "--format", "csv"], store: store, in: directory)
+        let rows = exported.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let column = try #require(rows.first?.firstIndex(of: "anggota.nik"))
+        let niks = rows.dropFirst().compactMap { $0.count > column && $0[column].count == 16 ? String($0[column]) : nil }
+        try #require(niks.count >= 100)
+        // The generator writes a few NIKs that break a rule (kept flagged): they are counted, not looked up.
+        let valid = niks.filter { (try? NIK($0)) != nil }
+        // Each stored NIK once, and one NIK no member holds.
+        let absent = "3216010101019999"
+        #expect(!niks.contains(absent))
+        let file = directory.sub("niks.txt")
+        try (niks + [absent]).joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try CLITests.run(["get", "--latency", file], store: store, in: directory)
+        try #require(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("lookups \(valid.count + 1), found \(valid.count), p50 "), "\(result.stdout)")
+        #expect(valid.count == niks.count || result.stdout.contains(", invalid \(niks.count - valid.count) (not looked up)"), "\(result.stdout)")
+        let micros = result.stdout.split(separator: ",").dropFirst(2).prefix(4).map { Double($0.split(separator: " ")[1])! }
+        #expect(micros.count == 4 && micros == micros.sorted() && micros[0] > 0, "p50 ≤ p90 ≤ p99 ≤ max: \(result.stdout)")
+        // A NIK that breaks a rule is counted, as `match` does, and not looked up.
+        try (niks.prefix(2) + ["3216999999999", "3216019999990001"]).joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let invalid = try CLITests.run(["get", "--latency", file], store: store, in: directory)
+        #expect(invalid.status == 0 && invalid.stdout.hasPrefix("lookups 2, found 2, ") && invalid.stdout.contains(", invalid 2 (not looked up)"), "\(invalid.stdout) \(invalid.stderr)")
+    }
+
+    /// tools/bench-national.sh at a small N with the built binary: every step runs and is timed.
+    @Test func benchNationalRunsEveryStepAtASmallN() throws {
+        let directory = TemporaryDirectory("lumbung-national")
+        let binary = try #require(lumbungBinary)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Self.root + "/tools/bench-national.sh"]
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "LUMBUNG_BIN": binary, "LUMBUNG_BENCH_HOUSEHOLDS": "2000", "LUMBUNG_BENCH_DIR": directory.sub("bench"),
+            "LUMBUNG_BENCH_MATCH": "3000", "LUMBUNG_BENCH_LOOKUPS": "500",
+            "LUMBUNG_BENCH_COLD": "0", // dropping the page cache would slow the whole machine
+        ]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        let steps = try String(contentsOfFile: directory.sub("bench") + "/steps.tsv", encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        let labels = steps.map(\.[0])
+        for label in ["bulk load", "check", "snapshot create 2026-10", "snapshot verify 2026-10", "snapshot create 2026-11",
+                      "snapshot diff", "export", "match of 3000 NIKs", "NIK lookups, warm",
+                      "CSV import of N into an empty store", "CSV import of N into the store holding N"] {
+            #expect(labels.contains { $0.hasPrefix(label) }, "\(label) missing: \(text)")
+        }
+        #expect(steps.allSatisfy { $0.count == 4 && Double($0[1]) != nil && Double($0[3])! > 0 }, "a step failed: \(text)")
+        #expect(text.contains("store size: "), "\(text)")
+        #expect(text.contains("warm: lookups 500, found 500"), "\(text)")
+        #expect(text.contains("4000 households read") || text.contains("2000 households read"), "\(text)")
+        #expect(!FileManager.default.fileExists(atPath: directory.sub("bench") + "/store"), "big files are removed")
+    }
+
     // MARK: PostgreSQL
 
     /// Households, members and the recorded digest of one (kabupaten, period) in PostgreSQL.
