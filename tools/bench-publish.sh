@@ -50,7 +50,8 @@ fi
 : > "$dir/a.txt"; : > "$dir/b.txt"
 echo "== publish 2026-11: A = $lumbung${baseline:+, B = $baseline (in turn)}; $runs runs each (wall s, cpu s, peak MiB)"
 # The server's CPU seconds (its exited backends' user + system time, reaped by the postmaster).
-server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($16 + $17) / hz }' "/proc/$pgpid/stat"; }
+# (The postmaster's pid is the first line of postmaster.pid: $pgpid is the shell that started it.)
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($16 + $17) / hz }' "/proc/$(head -1 "$dir/pg/postmaster.pid")/stat"; }
 for i in $(seq "$runs"); do
   if [ -n "$baseline" ]; then
     before=$(server_cpu)
