@@ -30,7 +30,8 @@ as_owner "$pg/initdb" -D "$dir/pg" -U lumbung --auth=trust -E UTF8 --no-sync --n
 as_owner "$pg/postgres" -D "$dir/pg" -k "$dir/sock" -p "$port" -c listen_addresses= \
   -c max_wal_size=8GB -c shared_buffers=1GB >"$dir/pg.log" 2>&1 &
 pgpid=$!
-trap 'kill -INT $pgpid 2>/dev/null; wait $pgpid 2>/dev/null || true' EXIT
+# Stop the postmaster itself ($pgpid is the shell that started it, which would wait for it).
+trap 'kill -INT "$(head -1 "$dir/pg/postmaster.pid" 2>/dev/null)" 2>/dev/null; wait $pgpid 2>/dev/null || true' EXIT
 until psql -X -h "$dir/sock" -p "$port" -U lumbung -d postgres -Atc 'SELECT 1' >/dev/null 2>&1; do sleep 0.2; done
 url="postgresql://lumbung@/postgres?host=$dir/sock&port=$port"
 # The baseline publishes into its own database: a newer lumbung adds columns to the tables that
