@@ -11,8 +11,8 @@
 #
 # Settings (environment): LUMBUNG_BENCH_HOUSEHOLDS (N), LUMBUNG_BENCH_DIR (everything is written
 # there and removed at the end unless LUMBUNG_BENCH_KEEP=1), LUMBUNG_BIN (the lumbung binary),
-# LUMBUNG_BENCH_WILAYAH (the store's provinsi, or ID for the nation; default 32),
-# LUMBUNG_BENCH_IMPORT_WILAYAH (the CSV's; default 33), LUMBUNG_BENCH_MATCH (NIKs matched, 1M),
+# LUMBUNG_BENCH_WILAYAH (the store's provinsi, space-separated; default "32 33 35 31"),
+# LUMBUNG_BENCH_IMPORT_WILAYAH (the CSV's, other ones; default "36 51 52 53"), LUMBUNG_BENCH_MATCH (NIKs matched, 1M),
 # LUMBUNG_BENCH_LOOKUPS (NIKs looked up one by one, 100,000). Cold lookups need root (they write
 # /proc/sys/vm/drop_caches, which empties the whole machine's page cache); without it, or with
 # LUMBUNG_BENCH_COLD=0, they are reported as not measured. Needs zstd and shuf.
@@ -21,8 +21,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 n="${LUMBUNG_BENCH_HOUSEHOLDS:-10000000}"
 dir="${LUMBUNG_BENCH_DIR:-/tmp/lumbung-national}"
 lumbung="${LUMBUNG_BIN:-$root/.build/release/lumbung}"
-wilayah="${LUMBUNG_BENCH_WILAYAH:-32}"
-import_wilayah="${LUMBUNG_BENCH_IMPORT_WILAYAH:-33}"
+# One `generate` gives at most 3,039,696 households (the NIK scheme's bound for one kabupaten), so
+# N is spread over several provinsi, one bulk load each, N / (their number) households apiece.
+wilayah="${LUMBUNG_BENCH_WILAYAH:-32 33 35 31}"
+import_wilayah="${LUMBUNG_BENCH_IMPORT_WILAYAH:-36 51 52 53}"
 matches="${LUMBUNG_BENCH_MATCH:-1000000}"
 lookups="${LUMBUNG_BENCH_LOOKUPS:-100000}"
 [ -x "$lumbung" ] || swift build -c release --product lumbung >&2
@@ -52,7 +54,12 @@ step() {
 echo "== bench-national: N = $n households (store: wilayah $wilayah), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB," \
   "load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ), $lumbung"
 
-step "bulk load (generate --wilayah $wilayah)" "$lumbung" generate --store "$store" --wilayah "$wilayah" --households "$n"
+# `parts "W1 W2 …"`: a line "W HOUSEHOLDS" for each provinsi, N split evenly (the first takes the rest).
+parts() { local i=0 count; count=$(wc -w <<< "$1")
+  for w in $1; do echo "$w $(( n / count + (i == 0 ? n % count : 0) ))"; i=$((i + 1)); done; }
+# shellcheck disable=SC2046,SC2016
+step "bulk load (generate --wilayah ${wilayah// /, })" bash -c 'set -e; store=$1 lumbung=$2; shift 2
+  while [ $# -gt 0 ]; do "$lumbung" generate --store "$store" --wilayah "$1" --households "$2"; shift 2; done' _ "$store" "$lumbung" $(parts "$wilayah")
 bytes=$(stat -c %s "$store/data.mdb")
 echo "store size: $bytes bytes (data.mdb), $((bytes / n)) bytes a household; store directory $(du -sb "$store" | cut -f1) bytes"
 step "check" "$lumbung" check --store "$store"
@@ -87,7 +94,11 @@ fi
 step "NIK lookups, warm" "$lumbung" get --store "$store" --latency "$dir/lookups.txt"
 echo "  warm: $(cat "$dir/out.txt")"
 
-"$lumbung" generate --wilayah "$import_wilayah" --households "$n" --out "$dir/import.csv.zst" 2>&1 | tail -1
+# The N-household CSV of other provinsi: one header, then each provinsi's rows.
+parts "$import_wilayah" | { first=1; while read -r w count; do
+  "$lumbung" generate --wilayah "$w" --households "$count" --format csv --out - 2>/dev/null | if [ $first = 1 ]; then cat; else tail -n +2; fi
+  first=0
+done; } | zstd -q -o "$dir/import.csv.zst"
 step "CSV import of N into an empty store" "$lumbung" import "$dir/import.csv.zst" --store "$dir/empty"
 grep -m1 "households read" "$dir/time.txt" || true
 rm -rf "$dir/empty"
