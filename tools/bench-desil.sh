@@ -31,22 +31,16 @@ if [ ! -s "$dir/ranking.csv" ]; then
 fi
 echo "ranking rows: $(($(wc -l < "$dir/ranking.csv") - 1))"
 
-# One timed run: "wall cpu peak_MiB" from /usr/bin/time -v.
-timed() {
-  /usr/bin/time -v "$@" >/dev/null 2>"$dir/time.txt" || { cat "$dir/time.txt" >&2; return 1; }
-  awk -F': ' '/Elapsed/ { split($2, t, ":"); wall = (length(t) == 3) ? t[1]*3600 + t[2]*60 + t[3] : t[1]*60 + t[2] }
-              /User time/ { user = $2 } /System time/ { sys = $2 } /Maximum resident/ { peak = $2 / 1024 }
-              END { printf "%.2f %.2f %.0f\n", wall, user + sys, peak }' "$dir/time.txt"
-}
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# shellcheck source=tools/timed.sh
+. "$root/tools/timed.sh"
 
 : > "$dir/a.txt"; : > "$dir/b.txt"
 echo "== desil import (A) and import of the export into an empty store (B), in turn, $runs runs each"
 for i in $(seq "$runs"); do
   rm -rf "$dir/a" && cp -r "$dir/base" "$dir/a" && sync
-  a=$(timed "$lumbung" desil import "$dir/ranking.csv" --version 2026-01-23 --store "$dir/a")
+  a=$(measured "$lumbung" desil import "$dir/ranking.csv" --version 2026-01-23 --store "$dir/a")
   rm -rf "$dir/b"
-  b=$(timed "$lumbung" import "$dir/export.csv" --store "$dir/b")
+  b=$(measured "$lumbung" import "$dir/export.csv" --store "$dir/b")
   echo "run $i  A: $a   B: $b   (wall s, cpu s, peak MiB; load $(cut -d' ' -f1 /proc/loadavg))"
   echo "$a" >> "$dir/a.txt"; echo "$b" >> "$dir/b.txt"
 done

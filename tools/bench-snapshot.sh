@@ -24,26 +24,7 @@ timed "snapshot verify 2026-10" "$lumbung" snapshot verify 2026-10 --store "$sto
 
 # Change 1% of the households: a desil and an address each, through `import --on-existing update`.
 changes=$((n / 100))
-python3 - "$lumbung" "$store" "$changes" "$dir/changed.jsonl" <<'PY'
-import json, subprocess, sys
-lumbung, store, count, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-written = 0
-cursor = None
-with open(out, "w") as f:
-    while written < count:
-        args = [lumbung, "find", "--store", store, "--json", "--limit", str(min(10000, count - written))]
-        if cursor: args += ["--cursor", cursor]
-        run = subprocess.run(args, capture_output=True, text=True, check=True)
-        for line in run.stdout.splitlines():
-            h = json.loads(line)
-            h["desil"] = (h.get("desil") or 1) % 10 + 1
-            h["alamat"] = "Jl. Perubahan " + str(h["id"])
-            f.write(json.dumps(h, ensure_ascii=False) + "\n")
-            written += 1
-        cursor = next((l.split(": ", 1)[1] for l in run.stderr.splitlines() if l.startswith("next cursor: ")), None)
-        if not cursor: break
-print(f"changing {written} households")
-PY
+python3 "$root/tools/change-households.py" "$lumbung" "$store" "$changes" "$dir/changed.jsonl"
 "$lumbung" import "$dir/changed.jsonl" --store "$store" --match-by id --on-existing update 2>&1 | tail -1
 timed "snapshot create 2026-11" "$lumbung" snapshot create 2026-11 --store "$store"
 timed "snapshot diff 2026-10 2026-11" "$lumbung" snapshot diff 2026-10 2026-11 --store "$store"

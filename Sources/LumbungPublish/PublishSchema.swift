@@ -1,4 +1,5 @@
 import Lumbung
+import LumbungIO
 
 /// The PostgreSQL tables `lumbung publish` fills: their names, columns and DDL, in one place.
 ///
@@ -12,68 +13,90 @@ import Lumbung
 ///  WHERE period = '2026-11' GROUP BY 1;
 /// ```
 public enum PublishSchema {
-    public static let household = "lumbung_household"
-    public static let member = "lumbung_member"
+    public static let household = PublishedTable(name: "lumbung_household", columns: householdColumns)
+    public static let member = PublishedTable(name: "lumbung_member", columns: memberColumns)
     public static let publication = "lumbung_publication"
 
-    /// A column and its PostgreSQL type.
-    public struct Column: Sendable {
-        public let name: String
-        public let type: String
-    }
-
-    /// The partition keys, first in both tables.
-    static let keys = [Column(name: "kabupaten", type: "text NOT NULL"), Column(name: "period", type: "text NOT NULL")]
-
-    /// `lumbung_household`: the flat layout's household fields (`FlatField.householdFields`), typed.
-    public static let householdColumns: [Column] = keys + [
-        Column(name: "id", type: "bigint NOT NULL"),
-        Column(name: "nomor_kk", type: "text NOT NULL"),
-        Column(name: "kode_wilayah", type: "text NOT NULL"),
-        Column(name: "alamat", type: "text NOT NULL"),
-        Column(name: "rt", type: "integer"),
-        Column(name: "rw", type: "integer"),
-        Column(name: "status", type: "text NOT NULL"),
-        Column(name: "alasan_tidak_layak", type: "text"),
-        Column(name: "desil", type: "smallint"),
-        Column(name: "program", type: "text[] NOT NULL"),
-        Column(name: "diperbarui", type: "timestamptz"),
-        Column(name: "atribut", type: "jsonb NOT NULL"),
+    /// `lumbung_household`: the flat layout's household fields (`FlatField.householdFields`),
+    /// typed, after the partition keys.
+    public static let householdColumns: [PublishedColumn<Household>] = keys() + [
+        .init("id", "bigint NOT NULL") { household, copy in copy.integer(Int(household.id?.rawValue ?? 0)) },
+        .init("nomor_kk", "text NOT NULL") { household, copy in copy.text(household.nomorKK.text) },
+        .init("id_sumber", "text") { household, copy in copy.text(household.sourceID?.text) },
+        .init("kode_wilayah", "text NOT NULL") { household, copy in copy.text(household.wilayah.dotted) },
+        .init("alamat", "text NOT NULL") { household, copy in copy.text(household.alamat) },
+        .init("rt", "integer") { household, copy in copy.integer(household.rt) },
+        .init("rw", "integer") { household, copy in copy.integer(household.rw) },
+        .init("status", "text NOT NULL") { household, copy in copy.text(household.status.name) },
+        .init("alasan_tidak_layak", "text") { household, copy in copy.text(household.status.reason?.name) },
+        .init("desil", "smallint") { household, copy in copy.integer(household.desil) },
+        .init(DesilVersion.field, "date") { household, copy in copy.date(household.desilVersion?.date) },
+        .init("program", "text[] NOT NULL") { household, copy in copy.array(household.programs.sorted().map(\.name)) },
+        .init("diperbarui", "timestamptz") { household, copy in copy.text(household.updatedAt.map(FlatCells.timestamp)) },
+        .init("atribut", "jsonb NOT NULL") { household, copy in copy.attributes(household.attributes) },
     ]
 
     /// `lumbung_member`: one row per member, `urutan` its place in the household (0 first).
-    public static let memberColumns: [Column] = keys + [
-        Column(name: "household_id", type: "bigint NOT NULL"),
-        Column(name: "urutan", type: "smallint NOT NULL"),
-        Column(name: "nik", type: "text"),
-        Column(name: "status_nik", type: "text NOT NULL"),
-        Column(name: "nama", type: "text NOT NULL"),
-        Column(name: "jenis_kelamin", type: "text NOT NULL"),
-        Column(name: "tanggal_lahir", type: "date"),
-        Column(name: "hubungan", type: "text NOT NULL"),
-        Column(name: "keberadaan", type: "text NOT NULL"),
-        Column(name: "status_kawin", type: "text"),
-        Column(name: "pendidikan", type: "text"),
-        Column(name: "pekerjaan", type: "text"),
-        Column(name: "disabilitas", type: "text"),
-        Column(name: "atribut", type: "jsonb NOT NULL"),
+    public static let memberColumns: [PublishedColumn<MemberRow>] = keys() + [
+        .init("household_id", "bigint NOT NULL") { row, copy in copy.integer(Int(row.householdID?.rawValue ?? 0)) },
+        .init("urutan", "smallint NOT NULL") { row, copy in copy.integer(row.urutan) },
+        .init("nik", "text") { row, copy in copy.text(row.member.nik.text) },
+        .init("status_nik", "text NOT NULL") { row, copy in copy.text(nikStatus(row.member.nikStatus)) },
+        .init("nama", "text NOT NULL") { row, copy in copy.text(row.member.name) },
+        .init("jenis_kelamin", "text NOT NULL") { row, copy in copy.text(row.member.sex.letter) },
+        .init("tanggal_lahir", "date") { row, copy in copy.date(row.member.birthDate) },
+        .init("hubungan", "text NOT NULL") { row, copy in copy.text(row.member.relation.name) },
+        .init("keberadaan", "text NOT NULL") { row, copy in copy.text(row.member.presence.name) },
+        .init("status_kawin", "text") { row, copy in copy.text(row.member.maritalStatus?.name) },
+        .init("pendidikan", "text") { row, copy in copy.text(row.member.education?.name) },
+        .init("pekerjaan", "text") { row, copy in copy.text(row.member.occupation) },
+        .init("disabilitas", "text") { row, copy in copy.text(row.member.disability?.name) },
+        .init(DukcapilResult.statusField, "text NOT NULL") { row, copy in
+            copy.text(row.member.dukcapil?.status.name ?? DukcapilResult.pendingName)
+        },
+        .init(DukcapilResult.reasonField, "text") { row, copy in copy.text(row.member.dukcapil?.reason) },
+        .init("atribut", "jsonb NOT NULL") { row, copy in copy.attributes(row.member.attributes) },
     ]
+
+    /// The partition keys, first in both tables.
+    static func keys<Row>() -> [PublishedColumn<Row>] {
+        [
+            .init("kabupaten", "text NOT NULL") { _, copy in copy.text(copy.kabupaten) },
+            .init("period", "text NOT NULL") { _, copy in copy.text(copy.period) },
+        ]
+    }
+
+    /// `valid`, `missing`, `missing:REASON` for a BPS placeholder (as the JSON writes it), or the
+    /// error code that makes the NIK invalid (`nik.invalidDate`).
+    static func nikStatus(_ status: NIKStatus) -> String {
+        switch status {
+        case .valid: "valid"
+        case .missing, .placeholder: status.description
+        case .invalid(let code): code.rawValue
+        }
+    }
 
     /// Creates the parent tables, their indexes and the publication table if absent.
     static let setup: [String] = [
-        "CREATE TABLE IF NOT EXISTS \(household) (\(definition(householdColumns)), PRIMARY KEY (kabupaten, period, id)) PARTITION BY LIST (kabupaten)",
-        "CREATE TABLE IF NOT EXISTS \(member) (\(definition(memberColumns))) PARTITION BY LIST (kabupaten)",
+        "CREATE TABLE IF NOT EXISTS \(household.name) (\(definition(householdColumns)), PRIMARY KEY (kabupaten, period, id)) PARTITION BY LIST (kabupaten)",
+        "CREATE TABLE IF NOT EXISTS \(member.name) (\(definition(memberColumns))) PARTITION BY LIST (kabupaten)",
         // Data ganda across kabupaten: members by NIK.
-        "CREATE INDEX IF NOT EXISTS \(member)_nik ON \(member) (nik)",
+        "CREATE INDEX IF NOT EXISTS \(member.name)_nik ON \(member.name) (nik)",
         """
         CREATE TABLE IF NOT EXISTS \(publication) (
           kabupaten text NOT NULL, period text NOT NULL, content_digest text NOT NULL,
           households bigint NOT NULL, members bigint NOT NULL, manifest jsonb NOT NULL,
           published_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (kabupaten, period))
         """,
-    ]
+    ] + addedColumns(household) + addedColumns(member)
 
-    static func definition(_ columns: [Column]) -> String {
+    /// Parents created by an older `lumbung` get the columns added since (nullable: their
+    /// earlier partitions have no value); ATTACH matches columns by name, not place.
+    static func addedColumns<Row>(_ table: PublishedTable<Row>) -> [String] {
+        table.columns.map { "ALTER TABLE \(table.name) ADD COLUMN IF NOT EXISTS \($0.name) \($0.nullableType)" }
+    }
+
+    static func definition<Row>(_ columns: [PublishedColumn<Row>]) -> String {
         columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
     }
 
@@ -111,8 +134,7 @@ public enum PublishSchema {
     }
 
     /// A staging table shaped like `table`, with a CHECK that lets ATTACH skip its scan.
-    static func createStaging(_ table: String, staging: String, kabupaten: KodeWilayah, period: SnapshotName) -> String {
-        let columns = table == household ? householdColumns : memberColumns
-        return "CREATE TABLE \(staging) (\(definition(columns)), CHECK (kabupaten = \(literal(kabupaten.dotted)) AND period = \(literal(period.text))))"
+    static func createStaging<Row>(_ table: PublishedTable<Row>, staging: String, kabupaten: KodeWilayah, period: SnapshotName) -> String {
+        "CREATE TABLE \(staging) (\(definition(table.columns)), CHECK (kabupaten = \(literal(kabupaten.dotted)) AND period = \(literal(period.text))))"
     }
 }

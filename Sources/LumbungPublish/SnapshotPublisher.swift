@@ -96,41 +96,65 @@ public enum SnapshotPublisher {
     private static func load(
         _ store: Store, _ kabupaten: KodeWilayah, _ period: SnapshotName, on connection: PostgresConnection, _ logger: Logger
     ) async throws -> Partition {
-        var partition = Partition(kabupaten: kabupaten, households: 0, members: 0)
-        let query = HouseholdQuery(wilayah: kabupaten)
-        for table in [PublishSchema.household, PublishSchema.member] {
-            let staging = PublishSchema.leaf(table, kabupaten, period) + "_load"
-            try await run(PublishSchema.createStaging(table, staging: staging, kabupaten: kabupaten, period: period), on: connection, logger)
-            var households = 0, members = 0
-            try await connection.copyFrom(table: staging, logger: logger) { writer in
-                var cursor: String?
-                repeat {
-                    let page = try Self.page(store, query, after: cursor)
-                    var bytes: [UInt8] = []
-                    bytes.reserveCapacity(page.households.count * (table == PublishSchema.household ? 256 : 1_024))
-                    for household in page.households {
-                        if table == PublishSchema.household {
-                            CopyRows.household(household, kabupaten: kabupaten.dotted, period: period.text, into: &bytes)
-                        } else {
-                            members += CopyRows.members(household, kabupaten: kabupaten.dotted, period: period.text, into: &bytes)
-                        }
-                    }
-                    households += page.households.count
-                    if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
-                    cursor = page.nextCursor
-                } while cursor != nil
-            }
-            if table == PublishSchema.household { partition.households = households } else { partition.members = members }
-            for statement in PublishSchema.swap(table, staging: staging, kabupaten: kabupaten, period: period) {
-                try await run(statement, on: connection, logger)
-            }
-        }
-        return partition
+        let households = try await copy(PublishSchema.household, store, kabupaten, period, on: connection, logger)
+        let members = try await copy(PublishSchema.member, store, kabupaten, period, on: connection, logger)
+        return Partition(kabupaten: kabupaten, households: households.households, members: members.rows)
     }
 
-    /// One page of the snapshot, read on the calling thread (a short read transaction).
-    private static func page(_ store: Store, _ query: HouseholdQuery, after cursor: String?) throws -> HouseholdPage {
-        try store.read { tx in try tx.find(query, after: cursor, limit: pageSize) }
+    /// COPYs the kabupaten's rows of `table` into a staging table and swaps it in place of the
+    /// (kabupaten, period) leaf. The next page is read and encoded on another thread while the
+    /// current one is sent, so this process and the server work at the same time; at most two
+    /// pages are held.
+    private static func copy<Row: PublishedRow>(
+        _ table: PublishedTable<Row>, _ store: Store, _ kabupaten: KodeWilayah, _ period: SnapshotName,
+        on connection: PostgresConnection, _ logger: Logger
+    ) async throws -> (households: Int, rows: Int) {
+        let staging = PublishSchema.leaf(table.name, kabupaten, period) + "_load"
+        try await run(PublishSchema.createStaging(table, staging: staging, kabupaten: kabupaten, period: period), on: connection, logger)
+        let query = HouseholdQuery(wilayah: kabupaten)
+        let keys = (kabupaten: kabupaten.dotted, period: period.text)
+        var households = 0, rows = 0
+        try await connection.copyFrom(table: staging, logger: logger) { writer in
+            func encoding(after cursor: String?) -> Task<EncodedPage, any Error> {
+                Task.detached { try encode(table, store, query, after: cursor, keys) }
+            }
+            var pending = encoding(after: nil)
+            defer { pending.cancel() }
+            while true {
+                let page = try await pending.value
+                if let next = page.nextCursor { pending = encoding(after: next) }
+                households += page.households
+                rows += page.rows
+                if page.rows > 0 { try await writer.write(ByteBuffer(bytes: page.bytes)) }
+                if page.nextCursor == nil { break }
+            }
+        }
+        for statement in PublishSchema.swap(table.name, staging: staging, kabupaten: kabupaten, period: period) {
+            try await run(statement, on: connection, logger)
+        }
+        return (households, rows)
+    }
+
+    /// One page of the snapshot as COPY rows.
+    struct EncodedPage: Sendable {
+        var bytes: [UInt8]
+        var households: Int
+        var rows: Int
+        var nextCursor: String?
+    }
+
+    /// Reads one page of the snapshot (a short read transaction) and encodes its rows of `table`.
+    private static func encode<Row: PublishedRow>(
+        _ table: PublishedTable<Row>, _ store: Store, _ query: HouseholdQuery, after cursor: String?,
+        _ keys: (kabupaten: String, period: String)
+    ) throws -> EncodedPage {
+        let page = try store.read { tx in try tx.find(query, after: cursor, limit: pageSize) }
+        var copy = CopyText(kabupaten: keys.kabupaten, period: keys.period, capacity: page.households.count * Row.bytesPerHousehold)
+        var rows = 0
+        for household in page.households {
+            Row.rows(of: household) { row in copy.row(row, table.columns); rows += 1 }
+        }
+        return EncodedPage(bytes: copy.bytes, households: page.households.count, rows: rows, nextCursor: page.nextCursor)
     }
 
     private static func run(_ sql: String, on connection: PostgresConnection, _ logger: Logger) async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Lumbung
+import LumbungSynthetic
 import Testing
 
 /// The national roll-up through the real binary: many kabupaten from the generator, the DuckDB
@@ -146,6 +147,69 @@ import Testing
         #expect(ganda.allSatisfy { $0["kabupaten"] as? String == "32.16 32.73" })
     }
 
+    // MARK: Bench
+
+    @Test func getLatencyLooksUpEachNIKAndReportsPercentiles() throws {
+        let directory = TemporaryDirectory("lumbung-national")
+        let store = try Self.kabupatenStore("32.16", households: 50, in: directory)
+        let exported = try CLITests.run(["export", "--out", "-", "--format", "csv"], store: store, in: directory)
+        let rows = exported.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let column = try #require(rows.first?.firstIndex(of: "anggota.nik"))
+        let niks = rows.dropFirst().compactMap { $0.count > column && $0[column].count == 16 ? String($0[column]) : nil }
+        try #require(niks.count >= 100)
+        // The generator writes a few NIKs that break a rule (kept flagged): they are counted, not looked up.
+        let valid = niks.filter { (try? NIK($0)) != nil }
+        // Each stored NIK once, and one NIK no member holds.
+        let absent = "3216010101019999"
+        #expect(!niks.contains(absent))
+        let file = directory.sub("niks.txt")
+        try (niks + [absent]).joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try CLITests.run(["get", "--latency", file], store: store, in: directory)
+        try #require(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("lookups \(valid.count + 1), found \(valid.count), p50 "), "\(result.stdout)")
+        #expect(valid.count == niks.count || result.stdout.contains(", invalid \(niks.count - valid.count) (not looked up)"), "\(result.stdout)")
+        let micros = result.stdout.split(separator: ",").dropFirst(2).prefix(4).map { Double($0.split(separator: " ")[1])! }
+        #expect(micros.count == 4 && micros == micros.sorted() && micros[0] > 0, "p50 ≤ p90 ≤ p99 ≤ max: \(result.stdout)")
+        // A NIK that breaks a rule is counted, as `match` does, and not looked up.
+        try (niks.prefix(2) + ["3216999999999", "3216019999990001"]).joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let invalid = try CLITests.run(["get", "--latency", file], store: store, in: directory)
+        #expect(invalid.status == 0 && invalid.stdout.hasPrefix("lookups 2, found 2, ") && invalid.stdout.contains(", invalid 2 (not looked up)"), "\(invalid.stdout) \(invalid.stderr)")
+    }
+
+    /// tools/bench-national.sh at a small N with the built binary: every step runs and is timed.
+    @Test func benchNationalRunsEveryStepAtASmallN() throws {
+        let directory = TemporaryDirectory("lumbung-national")
+        let binary = try #require(lumbungBinary)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Self.root + "/tools/bench-national.sh"]
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "LUMBUNG_BIN": binary, "LUMBUNG_BENCH_HOUSEHOLDS": "2000", "LUMBUNG_BENCH_DIR": directory.sub("bench"),
+            "LUMBUNG_BENCH_MATCH": "3000", "LUMBUNG_BENCH_LOOKUPS": "500",
+            "LUMBUNG_BENCH_COLD": "0", // dropping the page cache would slow the whole machine
+        ]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        let steps = try String(contentsOfFile: directory.sub("bench") + "/steps.tsv", encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        let labels = steps.map(\.[0])
+        for label in ["bulk load", "check", "snapshot create 2026-10", "snapshot verify 2026-10", "snapshot create 2026-11",
+                      "snapshot diff", "export", "match of 3000 NIKs", "NIK lookups, warm",
+                      "CSV import of N into an empty store", "CSV import of N into the store holding N"] {
+            #expect(labels.contains { $0.hasPrefix(label) }, "\(label) missing: \(text)")
+        }
+        #expect(steps.allSatisfy { $0.count == 4 && Double($0[1]) != nil && Double($0[3])! > 0 }, "a step failed: \(text)")
+        #expect(text.contains("store size: "), "\(text)")
+        #expect(text.contains("warm: lookups 500, found 500"), "\(text)")
+        #expect(text.contains("4000 households read") || text.contains("2000 households read"), "\(text)")
+        #expect(!FileManager.default.fileExists(atPath: directory.sub("bench") + "/store"), "big files are removed")
+    }
+
     // MARK: PostgreSQL
 
     /// Households, members and the recorded digest of one (kabupaten, period) in PostgreSQL.
@@ -194,6 +258,111 @@ import Testing
         #expect(try CLITests.run(["publish", "--postgres", cluster.url, "2026-01"], store: bekasi, in: directory).status == 4)
         let refused = try CLITests.run(["publish", "--postgres", "postgresql://nobody@/x?host=\(directory.path)&port=1", Self.period], store: bekasi, in: directory)
         #expect(refused.status == 1 && refused.stderr.contains("publish.postgres"), "\(refused.stderr)")
+    }
+
+    /// Text that COPY and JSON must escape, and text they must not touch.
+    static let awkward = ["\t", "\n", "\r", "\\", "\\N", "\"", "'", "{", "}", ",", "NULL", "é", "日本", "\u{1}", "\u{1F}", "Jl. ", "a", "0"]
+
+    /// `prefix` and one to six random pieces of ``awkward`` (only printable ones if `printable`).
+    static func awkwardText(_ random: inout SplitMix64, prefix: String, printable: Bool = false) -> String {
+        let pieces = printable ? awkward.filter { $0.unicodeScalars.allSatisfy { $0.value >= 0x20 } } : awkward
+        return prefix + (0..<Int.random(in: 1...6, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+    }
+
+    /// The columns of `table` from PostgreSQL as JSON objects, ordered.
+    static func publishedRows(_ cluster: PostgresCluster, _ table: String, _ order: String) throws -> [[String: Any]] {
+        let json = try cluster.query("SELECT coalesce(json_agg(t ORDER BY \(order)), '[]') FROM \(table) t WHERE period = '\(period)'")
+        return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+    }
+
+    /// Property: every published household and member row holds what the store's JSON holds,
+    /// for households rewritten with random text COPY and JSON must escape, source ids, desil
+    /// versions and Dukcapil results; parents made by an older `lumbung` get the new columns.
+    @Test func publishedRowsHoldTheStoresHouseholdsWhateverTheirText() throws {
+        let cluster = try PostgresCluster()
+        let directory = TemporaryDirectory("lumbung-national")
+        // The parents as the first `publish` made them, before id_sumber, desil_versi and Dukcapil.
+        try cluster.query("""
+            CREATE TABLE lumbung_household (kabupaten text NOT NULL, period text NOT NULL, id bigint NOT NULL, nomor_kk text NOT NULL,
+              kode_wilayah text NOT NULL, alamat text NOT NULL, rt integer, rw integer, status text NOT NULL, alasan_tidak_layak text,
+              desil smallint, program text[] NOT NULL, diperbarui timestamptz, atribut jsonb NOT NULL,
+              PRIMARY KEY (kabupaten, period, id)) PARTITION BY LIST (kabupaten);
+            CREATE TABLE lumbung_member (kabupaten text NOT NULL, period text NOT NULL, household_id bigint NOT NULL, urutan smallint NOT NULL,
+              nik text, status_nik text NOT NULL, nama text NOT NULL, jenis_kelamin text NOT NULL, tanggal_lahir date, hubungan text NOT NULL,
+              keberadaan text NOT NULL, status_kawin text, pendidikan text, pekerjaan text, disabilitas text, atribut jsonb NOT NULL)
+              PARTITION BY LIST (kabupaten);
+            """)
+        let store = try Self.kabupatenStore("32.16", households: 80, in: directory)
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = SplitMix64(seed: seed)
+        let found = try CLITests.run(["find", "--json", "--limit", "1000"], store: store, in: directory)
+        var rewritten: [String] = []
+        for line in found.stdout.split(separator: "\n") {
+            var household = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            household["alamat"] = Self.awkwardText(&random, prefix: "Jl. ")
+            if Bool.random(using: &random) { household["id_sumber"] = Self.awkwardText(&random, prefix: "S\(household["id"]!)-", printable: true) }
+            if household["desil"] is Int, Bool.random(using: &random) { household["desil_versi"] = "2026-01-\(Int.random(in: 10...28, using: &random))" }
+            var attributes = household["atribut"] as? [String: Any] ?? [:]
+            attributes["catatan"] = Self.awkwardText(&random, prefix: "")
+            household["atribut"] = attributes
+            var members = try #require(household["anggota"] as? [[String: Any]])
+            for index in members.indices {
+                members[index]["nama"] = Self.awkwardText(&random, prefix: "N").replacingOccurrences(of: "\n", with: " ")
+                members[index]["atribut"] = ["ket": Self.awkwardText(&random, prefix: "")]
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: members[index]["status_dukcapil"] = "padan"
+                case 1: members[index]["status_dukcapil"] = "tidak_padan"; members[index]["alasan_dukcapil"] = "NIK TIDAK DITEMUKAN"
+                default: break
+                }
+            }
+            household["anggota"] = members
+            rewritten.append(String(decoding: try JSONSerialization.data(withJSONObject: household), as: UTF8.self))
+        }
+        try #require(rewritten.count == 80)
+        let file = directory.sub("rewritten.jsonl")
+        try rewritten.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let update = try CLITests.run(["import", file, "--match-by", "id", "--on-existing", "update"], store: store, in: directory)
+        try #require(update.status == 0 && (update.stdout + update.stderr).contains("80 updated"), "seed \(seed): \(update.stdout) \(update.stderr)")
+        _ = try Self.snapshot(store, in: directory)
+        let publish = try CLITests.run(["publish", "--postgres", cluster.url, Self.period], store: store, in: directory)
+        try #require(publish.status == 0, "seed \(seed): \(publish.stderr)")
+
+        // The model: the store's own JSON of each household.
+        let stored = try CLITests.run(["find", "--json", "--limit", "1000"], store: store, in: directory).stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }.sorted { ($0["id"] as! Int) < ($1["id"] as! Int) }
+        let households = try Self.publishedRows(cluster, "lumbung_household", "id")
+        let members = try Self.publishedRows(cluster, "lumbung_member", "household_id, urutan")
+        try #require(households.count == stored.count && members.count == stored.reduce(0) { $0 + ($1["anggota"] as! [Any]).count })
+        // Equal as JSON: absent and null alike, object keys in any order.
+        func same(_ a: Any?, _ b: Any?) -> Bool {
+            func json(_ value: Any?) -> Data? {
+                try? JSONSerialization.data(withJSONObject: [value ?? NSNull()], options: .sortedKeys)
+            }
+            return json(a) == json(b)
+        }
+        var memberRow = 0
+        for (model, row) in zip(stored, households) {
+            let id = model["id"] as! Int
+            #expect(row["id"] as? Int == id)
+            for field in ["nomor_kk", "id_sumber", "kode_wilayah", "alamat", "rt", "rw", "status", "alasan_tidak_layak", "desil", "desil_versi", "atribut"] {
+                #expect(same(row[field], model[field]), "seed \(seed), household \(id), \(field): \(row[field] ?? "nil") ≠ \(model[field] ?? "nil")")
+            }
+            #expect(same(row["program"], model["program"]), "seed \(seed), household \(id), program")
+            for (urutan, member) in (model["anggota"] as! [[String: Any]]).enumerated() {
+                let published = members[memberRow]
+                memberRow += 1
+                #expect(published["household_id"] as? Int == id && published["urutan"] as? Int == urutan)
+                for field in ["nik", "status_nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan", "keberadaan", "status_kawin",
+                              "pendidikan", "pekerjaan", "disabilitas", "alasan_dukcapil", "atribut"] {
+                    #expect(same(published[field], member[field]), "seed \(seed), household \(id) member \(urutan), \(field): \(published[field] ?? "nil") ≠ \(member[field] ?? "nil")")
+                }
+                #expect(published["status_dukcapil"] as? String == (member["status_dukcapil"] as? String ?? "belum_dipadankan"))
+            }
+        }
+        // Both values of each new column occur, so the comparison above covers them.
+        #expect(try cluster.query("SELECT count(DISTINCT id_sumber IS NULL) + count(DISTINCT desil_versi IS NULL) FROM lumbung_household") == "4")
+        #expect(try cluster.query("SELECT count(DISTINCT status_dukcapil) FROM lumbung_member") == "3")
     }
 
     @Test func aKilledPublishLeavesThePreviousPartition() throws {

@@ -17,6 +17,13 @@ struct Get: ParsableCommand {
               lumbung get --source-id DTKS-3216-000123
               lumbung get --kk 3216010101200001 --desil-history
               lumbung get --nik 3216015608900003 --snapshot 2026-10
+              lumbung get --latency niks.txt
+
+            --latency FILE looks up every NIK of FILE (one a line) instead, each in its own read \
+            transaction as the API does (a NIK that breaks a rule is counted as invalid), and prints how many were found and the latency of one \
+            lookup (record decoded) at p50, p90, p99 and the maximum: the figure \
+            tools/bench-national.sh reports cold (page cache dropped) and warm. It holds 8 bytes \
+            a NIK besides the list.
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -34,6 +41,9 @@ struct Get: ParsableCommand {
     @Option(help: ArgumentHelp("The household id.", valueName: "id"))
     var id: HouseholdID?
 
+    @Option(help: ArgumentHelp("Time a lookup of each NIK in this file (one a line) and print the latency percentiles.", valueName: "file"))
+    var latency: String?
+
     @Flag(help: "Print the household as JSON.")
     var json = false
 
@@ -41,11 +51,12 @@ struct Get: ParsableCommand {
     var desilHistory = false
 
     func validate() throws {
-        let given = [nik != nil, kk != nil, sourceID != nil, id != nil].filter { $0 }.count
-        guard given == 1 else { throw ValidationError("give exactly one of --nik, --kk, --source-id or --id") }
+        let given = [nik != nil, kk != nil, sourceID != nil, id != nil, latency != nil].filter { $0 }.count
+        guard given == 1 else { throw ValidationError("give exactly one of --nik, --kk, --source-id, --id or --latency") }
     }
 
     func run() throws {
+        if let latency { return try measureLatency(of: latency) }
         // Parse before opening, so a bad value is reported as such.
         let nikValue = try nik.map { try NIK($0) }
         let kkValue = try kk.map { try NomorKK($0) }
@@ -129,5 +140,38 @@ struct Get: ParsableCommand {
         }
         out += members.rendered()
         return out
+    }
+
+    /// Looks up each NIK of `file`, each in its own read transaction, and prints the latencies.
+    private func measureLatency(of file: String) throws {
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        var niks: [NIK] = []
+        var invalid = 0
+        for line in text.split(separator: "\n") where !line.isEmpty {
+            // As `match` does, a NIK that breaks a rule is counted as invalid, not looked up.
+            if let nik = try? NIK(line) { niks.append(nik) } else { invalid += 1 }
+        }
+        var nanoseconds: [UInt64] = []
+        nanoseconds.reserveCapacity(niks.count)
+        var found = 0
+        try snapshotOption.withStore(storeOptions) { store in
+            for nik in niks {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let household = try store.read { tx in try tx.household(nik: nik) }
+                nanoseconds.append(DispatchTime.now().uptimeNanoseconds - start)
+                if household != nil { found += 1 }
+            }
+        }
+        print(Self.latencySummary(nanoseconds, found: found) + (invalid > 0 ? ", invalid \(invalid) (not looked up)" : ""))
+    }
+
+    /// `lookups N, found F, p50 12.3 µs, p90 …, p99 …, max …` (nearest-rank percentiles).
+    static func latencySummary(_ nanoseconds: [UInt64], found: Int) -> String {
+        let sorted = nanoseconds.sorted()
+        func micro(_ value: UInt64) -> String { String(format: "%.1f µs", Double(value) / 1_000) }
+        func rank(_ percent: Int) -> String {
+            sorted.isEmpty ? "-" : micro(sorted[max(0, (sorted.count * percent + 99) / 100 - 1)])
+        }
+        return "lookups \(sorted.count), found \(found), p50 \(rank(50)), p90 \(rank(90)), p99 \(rank(99)), max \(sorted.last.map(micro) ?? "-")"
     }
 }
