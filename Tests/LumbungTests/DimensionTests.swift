@@ -25,6 +25,8 @@ struct DimensionTests {
                     }
                 })
             case .dukcapil: Set(household.members.compactMap { $0.dukcapil?.status.rawValue })
+            // One entry per member, no values (MemberIndexTests checks it against its own model).
+            case .member: []
             }
         }
 
@@ -46,6 +48,7 @@ struct DimensionTests {
             case .desil: Array(1...10)
             case .nikStatus: [1, 2]
             case .dukcapil: [1, 2, 3, 4]
+            case .member: []
             }
         }
 
@@ -61,6 +64,7 @@ struct DimensionTests {
             case (.nikStatus, _): HouseholdQuery(nikStatus: value == 1 ? .invalid : .missing)
             case (.dukcapil, 0): HouseholdQuery(dukcapil: .pending)
             case (.dukcapil, _): HouseholdQuery(dukcapil: .status(DukcapilStatus(rawValue: value)!))
+            case (.member, _): nil
             }
         }
     }
