@@ -59,7 +59,7 @@ struct MemberIndexTests {
             switch component {
             case .ibuHamil: return yes(member.attributes["hamil"])
             case .disabilitasBerat: return yes(member.attributes["disabilitas_berat"])
-            case .anakUsiaDini: return age.map { $0 <= 6 } ?? false
+            case .anakUsiaDini: return age.map { (0...6).contains($0) } ?? false
             case .anakSD: return age.map { (7...12).contains($0) } ?? false
             case .anakSMP: return age.map { (13...15).contains($0) } ?? false
             case .anakSMA: return age.map { (16...18).contains($0) } ?? false
