@@ -261,7 +261,7 @@ struct MemberIndexTests {
             var entry: UInt128 = 0
             MemberIndex.forEachEntry(stored) { entry = $0 }
             try tx.txn.delete(tx.dbs[.member], Keys.be(stored.wilayah.packed, width: Keys.desaWidth), MemberIndex.bytes(entry))
-            try tx.txn.put(tx.dbs[.member], Keys.be(stored.wilayah.packed, width: Keys.desaWidth), MemberIndex.bytes(entry ^ 0x80), flags: 0)
+            try tx.txn.put(tx.dbs[.member], Keys.be(stored.wilayah.packed, width: Keys.desaWidth), MemberIndex.bytes(entry ^ (1 << 32)), flags: 0)
         }
         let report = try store.check()
         #expect(report.issues.map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.extraIndexEntry, .missingIndexEntry])

@@ -79,7 +79,7 @@ extension CalendarDate {
         let latest = Self.sameDay(as: self, yearsBack: max(ages.lowerBound, 0)).ordinal
         let earliest = Self.sameDay(as: self, yearsBack: ages.upperBound + 1).ordinal + 1
         guard earliest <= latest, latest >= 0 else { return nil }
-        return max(earliest, 0)...latest
+        return max(earliest, 0)...min(latest, MemberIndex.noBirth - 1)
     }
 
     private static func sameDay(as date: CalendarDate, yearsBack years: Int) -> CalendarDate {
