@@ -63,12 +63,7 @@ struct QueryOptions: ParsableArguments {
         if let pkhKomponen {
             query.members.append(.pkh(try PKHComponent(parsing: pkhKomponen, field: "--pkh-komponen", code: .queryInvalid)))
         }
-        if let referenceDate {
-            guard let date = try? CalendarDate(parsing: referenceDate) else {
-                throw LumbungError(.queryInvalid, field: "--date", value: referenceDate, rule: "a date is written YYYY-MM-DD")
-            }
-            query.referenceDate = date
-        }
+        query.referenceDate = try referenceDate.map(parseReferenceDate)
         if desilMin != nil || desilMax != nil {
             let low = desilMin ?? 1, high = desilMax ?? 10
             guard low <= high else {
@@ -78,6 +73,14 @@ struct QueryOptions: ParsableArguments {
         }
         return query
     }
+}
+
+/// The `--date` ages are reckoned on (`find`, `export`, `stats --pkh`).
+func parseReferenceDate(_ text: String) throws -> CalendarDate {
+    guard let date = try? CalendarDate(parsing: text) else {
+        throw LumbungError(.queryInvalid, field: "--date", value: text, rule: "a date is written YYYY-MM-DD")
+    }
+    return date
 }
 
 /// `a, b or c`, for help text that lists the core's names.

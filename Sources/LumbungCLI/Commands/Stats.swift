@@ -55,13 +55,7 @@ struct Stats: ParsableCommand {
 
     func run() throws {
         let region = try parseWilayah(wilayah)
-        var pkhDate: CalendarDate? = pkh ? .today() : nil
-        if let referenceDate {
-            guard let date = try? CalendarDate(parsing: referenceDate) else {
-                throw LumbungError(.queryInvalid, field: "--date", value: referenceDate, rule: "a date is written YYYY-MM-DD")
-            }
-            pkhDate = date
-        }
+        let pkhDate: CalendarDate? = try referenceDate.map(parseReferenceDate) ?? (pkh ? .today() : nil)
         let (report, reasons, file) = try snapshotOption.withStore(storeOptions) { store in
             let (report, reasons) = try store.read { tx in
                 (try tx.statsReport(wilayah: region, pkhOn: pkhDate), nikReasons ? try tx.missingNIKReasons(wilayah: region) : nil)
