@@ -26,6 +26,27 @@ struct QueryOptions: ParsableArguments {
             + "; \(DukcapilResult.pendingName): households none of whose members has a result.", valueName: "status"))
     var dukcapil: String?
 
+    @Option(name: .customLong("has-member"), help: ArgumentHelp(
+        "Households with a member who meets every term (repeatable): age<6, age=7-12, sex=P, hubungan=anak, "
+            + "status_perkawinan=kawin, disabilitas, disabilitas_berat, hamil, keberadaan=semua, pkh=anak_sd, jumlah>=2.",
+        valueName: "terms"))
+    var hasMember: [String] = []
+
+    @Option(name: .customLong("household-size"), help: ArgumentHelp("Members living in the household: n, n-m, <n or >=n.", valueName: "size"))
+    var householdSize: String?
+
+    @Option(name: .customLong("head-sex"), help: ArgumentHelp("The head's sex, L or P.", valueName: "sex"))
+    var headSex: String?
+
+    @Option(name: .customLong("head-age"), help: ArgumentHelp("The head's age: n, n-m, <n or >=n.", valueName: "age"))
+    var headAge: String?
+
+    @Option(name: .customLong("pkh-komponen"), help: ArgumentHelp("Households with a member in this PKH component: " + listed(PKHComponent.names) + ".", valueName: "component"))
+    var pkhKomponen: String?
+
+    @Option(name: .customLong("date"), help: ArgumentHelp("The day ages are reckoned on (YYYY-MM-DD; default today).", valueName: "date"))
+    var referenceDate: String?
+
     /// The filters as a query; invalid values throw the core's errors (exit 3).
     func query() throws -> HouseholdQuery {
         var query = HouseholdQuery()
@@ -34,6 +55,15 @@ struct QueryOptions: ParsableArguments {
         query.program = try program.map { try Program(parsing: $0) }
         query.nikStatus = nikStatus?.kind
         query.dukcapil = try dukcapil.map { try DukcapilFilter(parsing: $0, field: "--dukcapil") }
+        query.members = try hasMember.map { try MemberCount(parsing: $0, field: "--has-member") }
+        if let householdSize { query.members.append(try .householdSize(parsing: householdSize, field: "--household-size")) }
+        if headSex != nil || headAge != nil {
+            query.members.append(try .head(sex: headSex, age: headAge, field: headSex != nil ? "--head-sex" : "--head-age"))
+        }
+        if let pkhKomponen {
+            query.members.append(.pkh(try PKHComponent(parsing: pkhKomponen, field: "--pkh-komponen", code: .queryInvalid)))
+        }
+        query.referenceDate = try referenceDate.map(parseReferenceDate)
         if desilMin != nil || desilMax != nil {
             let low = desilMin ?? 1, high = desilMax ?? 10
             guard low <= high else {
@@ -43,6 +73,14 @@ struct QueryOptions: ParsableArguments {
         }
         return query
     }
+}
+
+/// The `--date` ages are reckoned on (`find`, `export`, `stats --pkh`).
+func parseReferenceDate(_ text: String) throws -> CalendarDate {
+    guard let date = try? CalendarDate(parsing: text) else {
+        throw LumbungError(.queryInvalid, field: "--date", value: text, rule: "a date is written YYYY-MM-DD")
+    }
+    return date
 }
 
 /// `a, b or c`, for help text that lists the core's names.

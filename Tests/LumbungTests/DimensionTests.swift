@@ -25,6 +25,8 @@ struct DimensionTests {
                     }
                 })
             case .dukcapil: Set(household.members.compactMap { $0.dukcapil?.status.rawValue })
+            // One entry per member, no values (MemberIndexTests checks it against its own model).
+            case .member: []
             }
         }
 
@@ -46,6 +48,7 @@ struct DimensionTests {
             case .desil: Array(1...10)
             case .nikStatus: [1, 2]
             case .dukcapil: [1, 2, 3, 4]
+            case .member: []
             }
         }
 
@@ -61,6 +64,7 @@ struct DimensionTests {
             case (.nikStatus, _): HouseholdQuery(nikStatus: value == 1 ? .invalid : .missing)
             case (.dukcapil, 0): HouseholdQuery(dukcapil: .pending)
             case (.dukcapil, _): HouseholdQuery(dukcapil: .status(DukcapilStatus(rawValue: value)!))
+            case (.member, _): nil
             }
         }
     }
@@ -82,6 +86,11 @@ struct DimensionTests {
                 #expect(found[dimension] ?? [] == expected.sorted(), "\(dimension) of \(household)")
                 // Index entries: one per value, keyed (value, desa); the primary one carries the summary.
                 let entries = IndexDimension.entries(household).filter { $0.0 == dimension }
+                // The member index has one entry per member instead (MemberIndexTests models it).
+                if dimension == .member {
+                    #expect(entries.count == household.members.count && entries.allSatisfy { $0.2.count == MemberIndex.entryWidth })
+                    continue
+                }
                 #expect(entries.map { $0.1 } == expected.sorted().map { Keys.secondaryKey(prefix: dimension.isPrimary ? nil : $0, desa: household.wilayah.packed) })
                 #expect(entries.allSatisfy { $0.2.count == (dimension.isPrimary ? 8 : 4) })
                 // Counters at the desa and national levels.

@@ -47,14 +47,42 @@ public indirect enum HouseholdFilter: Hashable, Sendable {
 
     /// Whether a decoded household matches (the same rule as on the index, for models and checks).
     public func matches(_ household: Household) -> Bool {
-        matches(desa: household.wilayah, IndexSummary(household))
+        switch self {
+        case .query(let query): matches(desa: household.wilayah, IndexSummary(household)) && query.membersMatch(household)
+        case .all(let parts): parts.allSatisfy { $0.matches(household) }
+        case .any(let parts): parts.contains { $0.matches(household) }
+        case .not(let inner): !inner.matches(household)
+        }
     }
 
     func validate() throws {
+        // Member counts are tallied by the scan of the query that leads the search only.
+        if hasMembers(leading: true) {
+            throw LumbungError(
+                .queryInvalid, field: "anggota",
+                rule: "member conditions belong to the query that leads a filter (the filter itself, or the first query of an all)")
+        }
+        try validateParts()
+    }
+
+    /// Whether a query with member conditions sits anywhere but in the lead.
+    private func hasMembers(leading: Bool) -> Bool {
+        switch self {
+        case .query(let query): return !leading && !query.members.isEmpty
+        case .all(let parts):
+            // The lead is the first query part (``driver``).
+            let lead = leading ? parts.firstIndex { if case .query = $0 { true } else { false } } : nil
+            return parts.indices.contains { $0 != lead && parts[$0].hasMembers(leading: false) }
+        case .any(let parts): return parts.contains { $0.hasMembers(leading: false) }
+        case .not(let inner): return inner.hasMembers(leading: false)
+        }
+    }
+
+    private func validateParts() throws {
         switch self {
         case .query(let query): try query.validate()
-        case .all(let parts), .any(let parts): for part in parts { try part.validate() }
-        case .not(let inner): try inner.validate()
+        case .all(let parts), .any(let parts): for part in parts { try part.validateParts() }
+        case .not(let inner): try inner.validateParts()
         }
     }
 

@@ -18,6 +18,12 @@ public struct HouseholdQuery: Hashable, Sendable {
     /// A Dukcapil status: households with at least one member of it; `pending`: households
     /// none of whose members has a result.
     public var dukcapil: DukcapilFilter?
+    /// Who lives in the household: each count must hold (``MemberCount``: "has a member who …",
+    /// "at least 2 children aged 7-12", household size, the head's sex and age, PKH components).
+    /// Read from the member index, never from records.
+    public var members: [MemberCount] = []
+    /// The day ages are reckoned on (nil: today, ``CalendarDate/today(_:)``).
+    public var referenceDate: CalendarDate?
 
     public init(
         wilayah: KodeWilayah? = nil, status: StatusFilter? = nil, program: Program? = nil,
@@ -66,7 +72,21 @@ public struct HouseholdQuery: Hashable, Sendable {
         return matched
     }
 
+    /// The reference date ages are reckoned on.
+    var ageDate: CalendarDate { referenceDate ?? .today() }
+
     func validate() throws {
+        if members.count > MemberCount.maxPerQuery {
+            throw LumbungError(.queryInvalid, field: "anggota", value: String(members.count), rule: "a query holds at most \(MemberCount.maxPerQuery) member conditions")
+        }
+        for count in members {
+            if let ages = count.condition.ages, ages.lowerBound < 0 {
+                throw LumbungError(.queryInvalid, field: "umur", value: "\(ages.lowerBound)-\(ages.upperBound)", rule: "an age is 0 or more")
+            }
+            if count.count.lowerBound < 0 {
+                throw LumbungError(.queryInvalid, field: "jumlah", value: String(count.count.lowerBound), rule: "a member count is 0 or more")
+            }
+        }
         let desils = Household.desilRule.range
         if let desil, desil.lowerBound < desils.lowerBound || desil.upperBound > desils.upperBound {
             throw LumbungError(.queryInvalid, field: "desil", value: "\(desil.lowerBound)-\(desil.upperBound)", rule: Household.desilRule.rule)

@@ -97,6 +97,9 @@ extension ReadTransaction {
         if dbs.lacks(plan.index) { return }
         let cursor = try txn.cursor(plan.dbi(dbs))
         let summaries = plan.index.isPrimary ? nil : try txn.cursor(dbs[.wilayah])
+        if !query.members.isEmpty { try requireMemberIndex() }
+        var tally = query.members.isEmpty ? nil : MemberTally(query.members, on: query.ageDate)
+        let memberCursor = query.members.isEmpty ? nil : try txn.cursor(dbs[.member])
         for prefix in plan.prefixes {
             let start = Keys.secondaryKey(prefix: prefix, desa: plan.lower)
             let end = Keys.secondaryKey(prefix: prefix, desa: plan.upper)
@@ -113,7 +116,8 @@ extension ReadTransaction {
                 guard key.lexicographicallyPrecedes(end) else { break }
                 let (id, stored) = Keys.splitEntry(cursor.valueBytes)
                 let summary = try stored ?? self.summary(of: id, desaKey: UnsafeRawBufferPointer(rebasing: key.suffix(Keys.desaWidth)), in: summaries!)
-                if query.matches(summary) {
+                if query.matches(summary),
+                   try tally?.matches(id: id, desa: Keys.read(key, at: key.count - Keys.desaWidth, width: Keys.desaWidth), cursor: memberCursor!) ?? true {
                     guard try body(id, summary, key) else { return }
                 }
                 found = try cursor.move(MDB_NEXT)
@@ -193,8 +197,8 @@ extension ReadTransaction {
         // The counters answer a query on at most one dimension, if they count households'
         // members and each household counts under at most one of the values asked for.
         let filters = IndexDimension.allCases.compactMap { dimension in dimension.accepted(by: query).map { (dimension, $0) } }
-        if filters.isEmpty { return try counts(wilayah: query.wilayah).total }
-        if filters.count == 1, case let (dimension, accepted)? = filters.first, accepted & 1 == 0, dimension.countsHouseholdMembers,
+        if filters.isEmpty && query.members.isEmpty { return try counts(wilayah: query.wilayah).total }
+        if filters.count == 1, query.members.isEmpty, case let (dimension, accepted)? = filters.first, accepted & 1 == 0, dimension.countsHouseholdMembers,
            dimension.isSingleValued || accepted.nonzeroBitCount == 1 {
             let counts = try self.counts(wilayah: query.wilayah)
             return IndexDimension.values(in: accepted).reduce(into: Count()) { $0 += counts.count(dimension, value: $1) }

@@ -6,6 +6,8 @@ import Foundation
 struct DeferredIndexes {
     private struct Unique { var number: UInt64, id: UInt64, member: Int32 }
     private struct Secondary { var key: UInt64, id: UInt64, summary: UInt32 }
+    /// A ``MemberIndex`` entry: the desa and the member's duplicate.
+    private struct MemberEntry { var desa: UInt64, entry: UInt128 }
 
     private var niks: [Unique] = []
     private var kks: [Unique] = []
@@ -13,12 +15,14 @@ struct DeferredIndexes {
     private var sources: [(key: [UInt8], id: UInt64)] = []
     /// By ``IndexDimension`` raw value.
     private var secondary = Self.noSecondary
+    private var members: [MemberEntry] = []
     private static let noSecondary = [[Secondary]](repeating: [], count: Int(IndexDimension.allCases.map(\.rawValue).max()!) + 1)
 
     var isEmpty: Bool { kks.isEmpty }
 
     mutating func reserve(_ households: Int) {
         niks.reserveCapacity(households * 4)
+        members.reserveCapacity(households * 4)
         kks.reserveCapacity(households)
     }
 
@@ -34,22 +38,26 @@ struct DeferredIndexes {
         contribution.forEachValue { dimension, value in
             secondary[Int(dimension.rawValue)].append(Secondary(key: dimension.packedKey(value, desa: desa), id: id, summary: packed))
         }
+        MemberIndex.forEachEntry(household) { members.append(MemberEntry(desa: desa, entry: $0)) }
     }
 
     /// Sorts (on every core), refuses duplicates inside the load, and writes every entry.
     mutating func flush(into txn: Txn, dbs: Environment.Databases) throws {
         // Replacing households one by one flushes before each: nothing to sort, no thread to start.
-        if niks.isEmpty && kks.isEmpty && sources.isEmpty && secondary.allSatisfy(\.isEmpty) { return }
-        let sorted = Locked<(niks: [Unique], kks: [Unique], secondary: [[Secondary]])>(([], [], []))
-        let (niks, kks, secondary) = (self.niks, self.kks, self.secondary)
+        if niks.isEmpty && kks.isEmpty && sources.isEmpty && members.isEmpty && secondary.allSatisfy(\.isEmpty) { return }
+        let sorted = Locked<(niks: [Unique], kks: [Unique], secondary: [[Secondary]], members: [MemberEntry])>(([], [], [], []))
+        let (niks, kks, secondary, members) = (self.niks, self.kks, self.secondary, self.members)
         self.niks = []
         self.kks = []
         self.secondary = Self.noSecondary
+        self.members = []
         Parallel.run(2) { part in
             if part == 0 {
                 var entries = niks
                 entries.sort { $0.number < $1.number || ($0.number == $1.number && $0.id < $1.id) }
-                sorted.withLock { $0.niks = entries }
+                var memberEntries = members
+                memberEntries.sort { $0.desa < $1.desa || ($0.desa == $1.desa && $0.entry < $1.entry) }
+                sorted.withLock { $0.niks = entries; $0.members = memberEntries }
             } else {
                 var entries = kks
                 entries.sort { $0.number < $1.number || ($0.number == $1.number && $0.id < $1.id) }
@@ -77,6 +85,15 @@ struct DeferredIndexes {
                 try cursor.put(
                     key: entry.key, keyWidth: keyWidth, value: entry.id, valueWidth: Keys.idWidth,
                     value2: withSummary ? entry.summary : nil, flags: flags)
+            }
+        }
+        if let first = result.members.first {
+            let cursor = try txn.cursor(dbs[.member])
+            let append = try canAppend(
+                cursor, firstKey: Keys.be(first.desa, width: Keys.desaWidth), firstValue: MemberIndex.bytes(first.entry))
+            let flags = UInt32(append ? MDB_APPENDDUP : MDB_NODUPDATA)
+            for member in result.members {
+                try cursor.put(key: member.desa, keyWidth: Keys.desaWidth, wide: member.entry, width: MemberIndex.entryWidth, flags: flags)
             }
         }
     }

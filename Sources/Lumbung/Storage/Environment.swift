@@ -183,12 +183,16 @@ final class Environment: @unchecked Sendable {
             self.dbs.records = try open("households", 0)
             self.dbs.nik = try open("idx.nik", dupFixed)
             self.dbs.kk = try open("idx.kk", dupFixed)
+            var buildMembers = false
             for dimension in IndexDimension.allCases {
                 // A store an older binary wrote lacks a newer index; read-only, it holds nothing.
-                if self.readOnly && mdb_dbi_open(txn.handle, dimension.databaseName, dupFixed, &dbi) == MDB_NOTFOUND {
+                let absent = mdb_dbi_open(txn.handle, dimension.databaseName, dupFixed, &dbi) == MDB_NOTFOUND
+                if self.readOnly && absent {
                     self.dbs.absentIndexes |= 1 << UInt64(dimension.rawValue)
                     continue
                 }
+                // The member index holds what old records already imply: built when created.
+                if absent && dimension == .member { buildMembers = true }
                 self.dbs.secondary[Int(dimension.rawValue)] = try open(dimension.databaseName, dupFixed)
             }
             self.dbs.counters = try open("counters", 0)
@@ -204,6 +208,7 @@ final class Environment: @unchecked Sendable {
             }
             try self.checkFormat(txn)
             try self.loadDictionaries(txn)
+            if buildMembers { try Self.buildMemberIndex(txn, dbs: self.dbs, compressor: self.compressor) }
         }
         var raw: OpaquePointer?
         try LMDB.check(mdb_txn_begin(handle, nil, readOnly ? UInt32(MDB_RDONLY) : 0, &raw), "begin")

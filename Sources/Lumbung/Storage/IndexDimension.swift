@@ -20,6 +20,9 @@ import CLMDB
 /// ```
 enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
     case wilayah = 1, status, program, desil, nikStatus, dukcapil
+    /// Who lives in the household: one entry per member (``MemberIndex``), not per value. It has
+    /// no summary values, so no counters and no value scans; ``MemberTally`` reads it.
+    case member
 
     // MARK: Storage
 
@@ -32,6 +35,7 @@ enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
         case .desil: "idx.desil"
         case .nikStatus: "idx.flagged"
         case .dukcapil: "idx.dukcapil"
+        case .member: "idx.member"
         }
     }
 
@@ -44,6 +48,7 @@ enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
         case .desil: 3
         case .nikStatus: 4
         case .dukcapil: 5
+        case .member: 6
         }
     }
 
@@ -59,6 +64,7 @@ enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
         case .desil: "desil"
         case .nikStatus: "flagged-NIK"
         case .dukcapil: "Dukcapil"
+        case .member: "member"
         }
     }
 
@@ -71,6 +77,7 @@ enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
         case .desil: "desil"
         case .nikStatus: "flaggedNIK"
         case .dukcapil: "dukcapil"
+        case .member: "member"
         }
     }
 
@@ -85,6 +92,7 @@ enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
         case .desil: summary.desil.map { UInt64(1) << UInt64($0) } ?? 0
         case .nikStatus: NIKStatus.Kind.mask(summaryFlags: summary.desilAndFlags)
         case .dukcapil: summary.dukcapil
+        case .member: 0
         }
     }
 
@@ -95,19 +103,19 @@ enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
         switch self {
         case .nikStatus: value == NIKStatus.Kind.invalid.flagValue ? contribution.invalidNIKs : contribution.missingNIKs
         case .dukcapil: contribution.dukcapilMembers[Int(value) - 1]
-        case .wilayah, .status, .program, .desil: contribution.members
+        case .wilayah, .status, .program, .desil, .member: contribution.members
         }
     }
 
     /// Whether its counters count each household's members (see ``members(value:of:)``), so they
     /// answer a count query.
-    var countsHouseholdMembers: Bool { self != .nikStatus && self != .dukcapil }
+    var countsHouseholdMembers: Bool { self != .nikStatus && self != .dukcapil && self != .member }
 
     /// Whether a household holds at most one value, so counters of several values add up.
     var isSingleValued: Bool {
         switch self {
         case .wilayah, .status, .desil: true
-        case .program, .nikStatus, .dukcapil: false
+        case .program, .nikStatus, .dukcapil, .member: false
         }
     }
 
@@ -118,7 +126,7 @@ enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
     @inline(__always)
     func accepted(by query: HouseholdQuery) -> UInt64? {
         switch self {
-        case .wilayah: nil
+        case .wilayah, .member: nil
         case .status: query.status.map(\.mask)
         case .program: query.program.map { UInt64($0.bit) }
         case .desil: query.desil.map { Self.mask(values: $0) }
@@ -139,8 +147,11 @@ enum IndexDimension: UInt8, CaseIterable, CustomStringConvertible {
     /// the summary the other indexes' entries borrow, counters that are the totals.
     var isPrimary: Bool { self == .wilayah }
 
-    /// An index key: the value byte (but in the primary index), then the desa code.
-    var keyWidth: Int { isPrimary ? Keys.desaWidth : Keys.desaWidth + 1 }
+    /// An index key: the value byte (but in the primary and member indexes), then the desa code.
+    var keyWidth: Int { isPrimary || self == .member ? Keys.desaWidth : Keys.desaWidth + 1 }
+
+    /// Where an entry's household id starts (key, then duplicate), for check reports.
+    var idOffset: Int { self == .member ? MemberIndex.idOffset : keyWidth }
 
     /// An entry's key as one integer of ``keyWidth`` bytes (``Keys/secondaryKey(prefix:desa:)``'s
     /// bytes): the desa code, after the value byte but for the primary index.
@@ -260,7 +271,8 @@ struct Contribution {
 }
 
 extension IndexDimension {
-    /// Every (index, key, entry) a household puts in the secondary indexes, in a fixed order.
+    /// Every (index, key, entry) a household puts in the secondary indexes, in a fixed order:
+    /// its values' entries, then its members' (``MemberIndex``).
     static func entries(_ household: Household) -> [(IndexDimension, [UInt8], [UInt8])] {
         let contribution = Contribution(household)
         let id = household.id!
@@ -270,6 +282,8 @@ extension IndexDimension {
                 dimension, Keys.secondaryKey(prefix: dimension.isPrimary ? nil : value, desa: contribution.desa),
                 Keys.entry(id, dimension.isPrimary ? contribution.summary : nil)))
         }
+        let desa = Keys.secondaryKey(prefix: nil, desa: contribution.desa)
+        MemberIndex.forEachEntry(household) { entries.append((.member, desa, MemberIndex.bytes($0))) }
         return entries
     }
 }

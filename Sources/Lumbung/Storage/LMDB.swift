@@ -199,6 +199,39 @@ final class Cursor {
         }
     }
 
+    /// Puts a key and a duplicate wider than 8 bytes (the low `width` bytes of `wide`), both
+    /// big-endian, without allocating.
+    @inline(__always)
+    func put(key: UInt64, keyWidth: Int, wide: UInt128, width: Int, flags: UInt32) throws {
+        try withWide(key: key, keyWidth: keyWidth, wide: wide, width: width) { kv, vv in
+            try LMDB.check(mdb_cursor_put(handle, &kv, &vv, flags), "cursor put")
+        }
+    }
+
+    /// Positions at a key and duplicate given as ``put(key:keyWidth:wide:width:flags:)`` takes them.
+    @inline(__always)
+    func seek(key: UInt64, keyWidth: Int, wide: UInt128, width: Int, _ op: MDB_cursor_op) throws -> Bool {
+        try withWide(key: key, keyWidth: keyWidth, wide: wide, width: width) { kv, vv in
+            self.key = kv
+            self.value = vv
+            return try move(op)
+        }
+    }
+
+    @inline(__always)
+    private func withWide<R>(key: UInt64, keyWidth: Int, wide: UInt128, width: Int,
+                             _ body: (inout MDB_val, inout MDB_val) throws -> R) rethrows -> R {
+        var keyBE = key.bigEndian
+        var valueBE = wide.bigEndian
+        return try withUnsafeMutableBytes(of: &keyBE) { k in
+            try withUnsafeMutableBytes(of: &valueBE) { v in
+                var kv = MDB_val(mv_size: keyWidth, mv_data: k.baseAddress! + (8 - keyWidth))
+                var vv = MDB_val(mv_size: width, mv_data: v.baseAddress! + (16 - width))
+                return try body(&kv, &vv)
+            }
+        }
+    }
+
     @inline(__always)
     private func withPacked<R>(key: UInt64, keyWidth: Int, value: UInt64, valueWidth: Int, value2: UInt32?,
                                _ body: (inout MDB_val, inout MDB_val) throws -> R) rethrows -> R {

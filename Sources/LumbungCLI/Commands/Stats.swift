@@ -13,6 +13,12 @@ struct Stats: ParsableCommand {
             them to the file system) and the map headroom (how far the file may grow before the \
             map grows). With --snapshot PERIOD it reads that snapshot instead.
 
+            --pkh adds households and members per PKH component (ibu_hamil, anak_usia_dini 0-6, \
+            anak_sd 7-12, anak_smp 13-15, anak_sma 16-18, lansia 60+, disabilitas_berat), ages on \
+            --date (default today); it walks the region's member index (no record is read), so it \
+            takes time in proportion to the members. With --json it is "pkh_komponen": \
+            {"tanggal", name: {"households", "members"}}.
+
             --nik-reasons adds the members without a NIK by the reason the BPS placeholder \
             written in its place gives (9999999999999995 under_17, …6 age_17_plus, …9 \
             foreign_national, …4 refused; none_written for an empty cell). It reads the \
@@ -38,14 +44,21 @@ struct Stats: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
+    @Flag(help: "Also count households and members per PKH component (reads the member index, not records).")
+    var pkh = false
+
+    @Option(name: .customLong("date"), help: ArgumentHelp("The day PKH ages are reckoned on (YYYY-MM-DD; default today).", valueName: "date"))
+    var referenceDate: String?
+
     @Flag(name: .customLong("nik-reasons"), help: "Also count missing NIKs by the placeholder's reason (reads those households).")
     var nikReasons = false
 
     func run() throws {
         let region = try parseWilayah(wilayah)
+        let pkhDate: CalendarDate? = try referenceDate.map(parseReferenceDate) ?? (pkh ? .today() : nil)
         let (report, reasons, file) = try snapshotOption.withStore(storeOptions) { store in
             let (report, reasons) = try store.read { tx in
-                (try tx.statsReport(wilayah: region), nikReasons ? try tx.missingNIKReasons(wilayah: region) : nil)
+                (try tx.statsReport(wilayah: region, pkhOn: pkhDate), nikReasons ? try tx.missingNIKReasons(wilayah: region) : nil)
             }
             return (report, reasons, try store.fileInfo())
         }
@@ -87,6 +100,7 @@ struct Stats: ParsableCommand {
         section("Desil", report.desilRows)
         section("NIK flagged", report.flaggedRows)
         section("Dukcapil (members)", report.dukcapilRows)
+        section("PKH components" + (report.pkh.map { " on \($0.date)" } ?? ""), report.pkhRows)
         out += table.rendered()
         if !report.children.isEmpty {
             var regions = TextTable(columns: ["wilayah", "nama", "households", "members"], rightAligned: [2, 3])

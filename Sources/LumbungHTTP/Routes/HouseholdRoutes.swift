@@ -54,7 +54,8 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
     }
 
     static var listParameters: Set<String> {
-        ["kk", "source_id", "wilayah", "status", "program", "desil_min", "desil_max", "dukcapil", "cursor", "limit"]
+        ["kk", "source_id", "wilayah", "status", "program", "desil_min", "desil_max", "dukcapil", "cursor", "limit",
+         "anggota", "ukuran_keluarga", "jk_kepala", "umur_kepala", "pkh_komponen", "tanggal"]
     }
 
     /// A page of households matching the filters inside the token's scope.
@@ -90,6 +91,15 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         query.status = try parameters["status"].map { text in try RequestInput.parse("status", text) { try HouseholdQuery.StatusFilter(parsing: $0) } }
         query.program = try parameters["program"].map { text in try RequestInput.parse("program", text) { try Program(parsing: $0) } }
         query.dukcapil = try parameters["dukcapil"].map { text in try RequestInput.parse("dukcapil", text) { try DukcapilFilter(parsing: $0, field: "dukcapil") } }
+        if let text = parameters["anggota"] { query.members += try MemberCount.list(parsing: text, field: "anggota") }
+        if let text = parameters["ukuran_keluarga"] { query.members.append(try .householdSize(parsing: text, field: "ukuran_keluarga")) }
+        if parameters["jk_kepala"] != nil || parameters["umur_kepala"] != nil {
+            query.members.append(try .head(sex: parameters["jk_kepala"], age: parameters["umur_kepala"], field: parameters["jk_kepala"] != nil ? "jk_kepala" : "umur_kepala"))
+        }
+        if let text = parameters["pkh_komponen"] {
+            query.members.append(.pkh(try PKHComponent(parsing: text, field: "pkh_komponen", code: .queryInvalid)))
+        }
+        query.referenceDate = try parameters["tanggal"].map { text in try RequestInput.parse("tanggal", text) { try CalendarDate(parsing: $0) } }
         let low = try RequestInput.integer("desil_min", parameters["desil_min"], in: 1...10)
         let high = try RequestInput.integer("desil_max", parameters["desil_max"], in: 1...10)
         if low != nil || high != nil {

@@ -9,10 +9,13 @@ public struct StatsReport: Sendable {
     public let counts: RegionCounts
     /// The regions one level down with at least one household or member (none for a desa).
     public let children: [(wilayah: KodeWilayah, total: Count)]
+    /// Households and members per PKH component, when asked for (read from the member index).
+    public var pkh: PKHCounts?
 
-    public init(counts: RegionCounts, children: [(wilayah: KodeWilayah, total: Count)]) {
+    public init(counts: RegionCounts, children: [(wilayah: KodeWilayah, total: Count)], pkh: PKHCounts? = nil) {
         self.counts = counts
         self.children = children
+        self.pkh = pkh
     }
 
     /// The region's name; `Seluruh Indonesia` for the whole store.
@@ -40,6 +43,12 @@ public struct StatsReport: Sendable {
     /// Members by Dukcapil status (households: those with such a member).
     public var dukcapilRows: [(String, Count)] {
         DukcapilStatus.allCases.compactMap { status in counts.byDukcapil[status].map { (status.name, $0) } }
+    }
+
+    /// Households and members per PKH component, in the table's order (empty unless asked for).
+    public var pkhRows: [(String, Count)] {
+        guard let pkh else { return [] }
+        return PKHComponent.allCases.map { ($0.name, pkh.byComponent[$0] ?? .zero) }
     }
 
     public var flaggedRows: [(String, Count)] {
@@ -74,6 +83,9 @@ public struct StatsReport: Sendable {
                 ])
             })),
         ]
+        if let pkh {
+            entries.append(("pkh_komponen", .object([("tanggal", .string(pkh.date.description))] + pkhRows.map { ($0.0, count($0.1)) })))
+        }
         if let file { entries.append(("file", Self.json(file))) }
         return .object(entries)
     }
@@ -91,7 +103,9 @@ public struct StatsReport: Sendable {
 extension ReadTransaction {
     /// The counts of `wilayah` (the whole store when nil) and of its child regions that hold
     /// households, from the counters.
-    public func statsReport(wilayah: KodeWilayah?) throws -> StatsReport {
+    /// With `pkhOn`, also the PKH components on that date (``pkhCounts(wilayah:on:)``: it walks
+    /// the region's members, so it takes time in proportion to them).
+    public func statsReport(wilayah: KodeWilayah?, pkhOn date: CalendarDate? = nil) throws -> StatsReport {
         let counts = try counts(wilayah: wilayah)
         var children: [(wilayah: KodeWilayah, total: Count)] = []
         if wilayah?.level != .desa {
@@ -100,6 +114,6 @@ extension ReadTransaction {
                 if total.households != 0 || total.members != 0 { children.append((child, total)) }
             }
         }
-        return StatsReport(counts: counts, children: children)
+        return StatsReport(counts: counts, children: children, pkh: try date.map { try pkhCounts(wilayah: wilayah, on: $0) })
     }
 }

@@ -1,0 +1,203 @@
+import CLMDB
+
+/// The member index `idx.member` (``IndexDimension/member``): one entry per member, keyed by the
+/// household's desa (5 bytes), its duplicate (9 bytes, sorted) the member's birth date
+/// (``CalendarDate/ordinal``, 17 bits; ``noBirth`` when unknown) and position in the household
+/// (7 bits, so twins stay two entries) in 3 bytes, ``MemberFacts`` (2) and the household id (4).
+/// About 9 bytes a member: 36 MB for 4M members.
+///
+/// Birth dates, not ages, are stored, so an age range is a range of duplicates and nothing is
+/// rewritten as the calendar moves. A query walks one desa's entries at a time
+/// (``MemberTally``): memory is bounded by the largest desa, whatever the store's size.
+enum MemberIndex {
+    static let entryWidth = 9
+    /// The birth ordinal of a member without a birth date: past every real date (2200-12-31 is
+    /// 127,834), in no age range.
+    static let noBirth = 0x1_FFFF
+
+    /// A member's duplicate as a big-endian integer of ``entryWidth`` bytes.
+    @inline(__always)
+    static func entry(birth: Int, facts: MemberFacts, id: UInt64, position: Int) -> UInt128 {
+        UInt128(UInt32(truncatingIfNeeded: birth) & 0x1_FFFF) << 55 | UInt128(position & 0x7F) << 48
+            | UInt128(facts.bits) << 32 | UInt128(id & 0xFFFF_FFFF)
+    }
+
+    /// Calls `body` with each member's duplicate, in member order.
+    @inline(__always)
+    static func forEachEntry(_ household: Household, _ body: (UInt128) throws -> Void) rethrows {
+        let id = household.id!.rawValue
+        for (position, member) in household.members.enumerated() {
+            try body(entry(birth: member.birthDate?.ordinal ?? noBirth, facts: MemberFacts(member), id: id, position: position))
+        }
+    }
+
+    static func bytes(_ entry: UInt128) -> [UInt8] {
+        (0..<entryWidth).map { UInt8(truncatingIfNeeded: entry >> UInt128(8 * (entryWidth - 1 - $0))) }
+    }
+
+    /// (birth ordinal, facts, household id) of a stored duplicate.
+    @inline(__always)
+    static func split(_ value: UnsafeRawBufferPointer) -> (birth: Int, facts: MemberFacts, id: UInt32) {
+        (Int(Keys.read(value, width: 3) >> 7), MemberFacts(bits: UInt16(Keys.read(value, at: 3, width: 2))),
+         UInt32(Keys.read(value, at: 5, width: 4)))
+    }
+
+    /// Where the household id sits in an entry (key, then duplicate), for check reports.
+    static let idOffset = Keys.desaWidth + 5
+}
+
+/// A ``MemberCondition`` made ready for the index walk: the birth-ordinal range its ages mean on
+/// the reference date, and its verdict on every one of the 65,536 ``MemberFacts`` values (one
+/// bit each), so a member costs one range test and one bit test.
+struct CompiledMemberCondition {
+    let births: ClosedRange<Int>?
+    let matchesNothing: Bool
+    private let table: [UInt64]
+
+    init(_ condition: MemberCondition, on date: CalendarDate) {
+        if let ages = condition.ages {
+            let range = date.birthOrdinals(forAges: ages)
+            births = range
+            matchesNothing = range == nil
+        } else {
+            births = nil
+            matchesNothing = false
+        }
+        var table = [UInt64](repeating: 0, count: 1024)
+        for bits in 0...Int(UInt16.max) where condition.matches(MemberFacts(bits: UInt16(bits))) {
+            table[bits >> 6] |= 1 << UInt64(bits & 63)
+        }
+        self.table = table
+    }
+
+    @inline(__always)
+    func matches(birth: Int, facts: MemberFacts) -> Bool {
+        if matchesNothing { return false }
+        if let births, !births.contains(birth) { return false }
+        let bits = Int(facts.bits)
+        return table[bits >> 6] & 1 << UInt64(bits & 63) != 0
+    }
+}
+
+/// Counts, household by household, the members of one desa meeting each of a query's
+/// ``MemberCount`` conditions, reading `idx.member` only. The tallies of the last desa are kept,
+/// so a scan in desa order walks each desa's members once.
+struct MemberTally {
+    private let counts: [MemberCount]
+    private let compiled: [CompiledMemberCondition]
+    /// The birth range every condition lies in (nil: some condition takes any birth).
+    private let births: ClosedRange<Int>?
+    private var desa: UInt64 = .max
+    private var tallies: [UInt32: SIMD8<UInt16>] = [:]
+
+    init(_ counts: [MemberCount], on date: CalendarDate) {
+        self.counts = counts
+        compiled = counts.map { CompiledMemberCondition($0.condition, on: date) }
+        var births: ClosedRange<Int>? = nil
+        var any = false
+        for condition in compiled where !condition.matchesNothing {
+            guard let range = condition.births else { any = true; continue }
+            births = births.map { min($0.lowerBound, range.lowerBound)...max($0.upperBound, range.upperBound) } ?? range
+        }
+        self.births = any ? nil : births
+    }
+
+    /// Whether household `id` of `desa` has every count its query asks for.
+    mutating func matches(id: HouseholdID, desa: UInt64, cursor: Cursor) throws -> Bool {
+        if desa != self.desa { try load(desa, cursor: cursor) }
+        let tally = tallies[UInt32(truncatingIfNeeded: id.rawValue)] ?? .zero
+        for index in counts.indices where !counts[index].count.contains(Int(tally[index])) { return false }
+        return true
+    }
+
+    private mutating func load(_ desa: UInt64, cursor: Cursor) throws {
+        self.desa = desa
+        tallies.removeAll(keepingCapacity: true)
+        let start = births?.lowerBound ?? 0
+        let end = births?.upperBound ?? MemberIndex.noBirth
+        var found = try cursor.seek(
+            key: desa, keyWidth: Keys.desaWidth, wide: UInt128(start) << 55, width: MemberIndex.entryWidth, MDB_GET_BOTH_RANGE)
+        while found {
+            let (birth, facts, id) = MemberIndex.split(cursor.valueBytes)
+            if birth > end { break }
+            for index in compiled.indices where compiled[index].matches(birth: birth, facts: facts) {
+                tallies[id, default: .zero][index] &+= 1
+            }
+            found = try cursor.move(MDB_NEXT_DUP)
+        }
+    }
+}
+
+/// Households and members in each PKH component.
+public struct PKHCounts: Hashable, Sendable {
+    public var date: CalendarDate
+    public var byComponent: [PKHComponent: Count]
+}
+
+extension ReadTransaction {
+    /// Households and members of `wilayah` (nil: the whole store) in each PKH component on
+    /// `date` (default today), from the member index, without reading a record. Memory is one
+    /// desa's households.
+    public func pkhCounts(wilayah: KodeWilayah? = nil, on date: CalendarDate = .today()) throws -> PKHCounts {
+        try ensureValid()
+        try requireMemberIndex()
+        let components = PKHComponent.allCases
+        let compiled = components.map { CompiledMemberCondition($0.condition, on: date) }
+        var members = [Int](repeating: 0, count: components.count)
+        var households = [Int](repeating: 0, count: components.count)
+        var seen = [Set<UInt32>](repeating: [], count: components.count)
+        let range = wilayah?.packedRange ?? 0..<10_000_000_000
+        let cursor = try txn.cursor(dbs[.member])
+        var found = try cursor.seek(Keys.be(range.lowerBound, width: Keys.desaWidth))
+        var desa = UInt64.max
+        while found {
+            let key = Keys.read(cursor.keyBytes, width: Keys.desaWidth)
+            guard key < range.upperBound else { break }
+            if key != desa {
+                for index in components.indices { households[index] += seen[index].count; seen[index].removeAll(keepingCapacity: true) }
+                desa = key
+            }
+            let (birth, facts, id) = MemberIndex.split(cursor.valueBytes)
+            for index in components.indices where compiled[index].matches(birth: birth, facts: facts) {
+                members[index] += 1
+                seen[index].insert(id)
+            }
+            found = try cursor.move(MDB_NEXT)
+        }
+        for index in components.indices { households[index] += seen[index].count }
+        var result = PKHCounts(date: date, byComponent: [:])
+        for (index, component) in components.enumerated() {
+            result.byComponent[component] = Count(households: households[index], members: members[index])
+        }
+        return result
+    }
+
+    /// Member queries need `idx.member`; a store opened read-only that predates it has none.
+    func requireMemberIndex() throws {
+        if dbs.lacks(.member) {
+            throw LumbungError(
+                .queryInvalid, field: "anggota", rule: "this store predates the member index: open it writable once (any lumbung command that writes) to build it")
+        }
+    }
+}
+
+extension Environment {
+    /// Builds `idx.member` for a store written before it (run once, when a writable open creates
+    /// the index): every record's members, sorted and appended.
+    static func buildMemberIndex(_ txn: Txn, dbs: Databases, compressor: Compressor) throws {
+        var entries: [(desa: UInt64, entry: UInt128)] = []
+        let records = try txn.cursor(dbs.records)
+        var found = try records.move(MDB_FIRST)
+        while found {
+            let id = HouseholdID(rawValue: Keys.read(records.keyBytes, width: Keys.idWidth))
+            let household = try compressor.open(records.valueBytes) { try RecordCodec.decode($0, id: id) }
+            MemberIndex.forEachEntry(household) { entries.append((household.wilayah.packed, $0)) }
+            found = try records.move(MDB_NEXT)
+        }
+        entries.sort { $0.desa < $1.desa || ($0.desa == $1.desa && $0.entry < $1.entry) }
+        let cursor = try txn.cursor(dbs[.member])
+        for item in entries {
+            try cursor.put(key: item.desa, keyWidth: Keys.desaWidth, wide: item.entry, width: MemberIndex.entryWidth, flags: UInt32(MDB_APPENDDUP))
+        }
+    }
+}
