@@ -382,6 +382,14 @@ public final class DesilRanking {
         return result
     }
 
+    /// Closes the ranking's cursors before its transaction ends: an adapter's threads may hold
+    /// the ranking a little longer.
+    func closeCursors() {
+        records.close()
+        history?.close()
+        for cursor in indexCursors { cursor?.close() }
+    }
+
     /// Calls `body` with every stored household the ranking did not name, in id order: its id,
     /// KK and wilayah. Call it after the last ``apply(_:)``.
     public func forEachAbsent(_ body: (HouseholdID, NomorKK, KodeWilayah) throws -> Void) throws {
@@ -414,6 +422,10 @@ extension Store {
     /// start, so it must be able to read its input twice.
     @discardableResult
     public func rankDesil<R>(version: DesilVersion, actor: String? = nil, _ body: (DesilRanking) throws -> R) throws -> R {
-        try write(actor: actor) { tx in try body(try DesilRanking(transaction: tx, version: version)) }
+        try write(actor: actor) { tx in
+            let ranking = try DesilRanking(transaction: tx, version: version)
+            defer { ranking.closeCursors() }
+            return try body(ranking)
+        }
     }
 }

@@ -111,8 +111,18 @@ final class Cursor {
     var key = MDB_val()
     var value = MDB_val()
 
+    private var isClosed = false
+
     init(handle: OpaquePointer) { self.handle = handle }
-    deinit { mdb_cursor_close(handle) }
+    deinit { close() }
+
+    /// Closes the cursor now: a cursor of a write transaction must be closed before the
+    /// transaction ends (LMDB frees it then), whoever still holds the object.
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        mdb_cursor_close(handle)
+    }
 
     /// Moves with `op`; false at the end.
     @inline(__always)
