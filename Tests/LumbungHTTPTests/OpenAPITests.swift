@@ -34,7 +34,11 @@ import Testing
 
             // Every documented query parameter is one the route takes (none is refused as unknown).
             let documentedParameters = Dictionary(Self.queryParameters().map { ("\($0.0) \($0.1)", Set($0.2)) }) { $1 }
-            #expect(documentedParameters["GET /v1/households"] == ["kk", "source_id", "wilayah", "status", "program", "desil_min", "desil_max", "dukcapil", "cursor", "limit"])
+            #expect(documentedParameters["GET /v1/households"] == [
+                "kk", "source_id", "wilayah", "status", "program", "desil_min", "desil_max", "dukcapil", "cursor", "limit",
+                "anggota", "ukuran_keluarga", "jk_kepala", "umur_kepala", "pkh_komponen", "tanggal",
+            ])
+            #expect(documentedParameters["GET /v1/snapshots/{period}/households"] == documentedParameters["GET /v1/households"])
             #expect(documentedParameters["GET /v1/stats"] == ["wilayah"])
             for (method, template, parameters) in Self.queryParameters() where method == "GET" {
                 let path = template
