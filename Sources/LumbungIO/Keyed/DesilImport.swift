@@ -134,7 +134,7 @@ public enum DesilImporter {
                 var entries: [DesilRanking.Entry] = []
                 func refuse(_ line: Int, _ column: String, _ error: LumbungError) {
                     chunk.refused += 1
-                    chunk.issues.append(RowIssue(line: line, column: column, value: error.value ?? "", code: error.code, rule: error.rule))
+                    chunk.issues.append(RowIssue(line: line, column: column, error: error))
                 }
                 func ship() throws {
                     chunk.claim = ranking.claim(entries)
@@ -217,7 +217,7 @@ public enum DesilImporter {
                     if low < chunk.lines.count, chunk.lines[low] == refusal.line { error.value = NIK.mask(chunk.keys[low]) }
                 }
                 summary.refused += 1
-                summary.report.add(RowIssue(line: refusal.line, column: column, value: error.value ?? "", code: error.code, rule: error.rule))
+                summary.report.add(RowIssue(line: refusal.line, column: column, error: error))
             }
         }
         summary.updated = ranking.updated
