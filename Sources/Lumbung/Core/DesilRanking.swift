@@ -132,24 +132,55 @@ public final class DesilRanking {
         return claim
     }
 
-    /// Claimed rows read and re-ranked, ready for ``write(_:)``.
+    /// Claimed rows read and re-ranked, ready for ``write(_:)``: everything the writer needs is
+    /// worked out, sorted and laid out flat here, so that writing allocates, copies and sorts
+    /// nothing per row.
     public struct Batch: Sendable {
-        fileprivate var work: [(entry: Entry, result: Prepared)] = []
+        /// The changed rows, in id order.
+        fileprivate var rows: [Row] = []
+        /// The rows' sealed records, back to back (a row's ends at its `sealedEnd`).
+        fileprivate var sealed: [UInt8] = []
+        /// Each row's journal digest and wilayah, at its index in `rows`.
+        fileprivate var digests: [[UInt8]] = []
+        fileprivate var journalWilayah: [[KodeWilayah]] = []
+        /// Indexes into `rows` of the rows whose summary changed, in primary index order (desa, id).
+        fileprivate var primaryOrder: [Int32] = []
+        /// The other indexes' entries to delete and put, in their key order.
+        fileprivate var changes: [IndexChange] = []
+        fileprivate var unchanged = 0
         fileprivate var refusals: [Refusal] = []
+    }
+
+    /// A record's bytes on a page of a read transaction, read by the workers while the
+    /// transaction lives and nothing writes through it.
+    fileprivate struct PageBytes: @unchecked Sendable {
+        let bytes: UnsafeRawBufferPointer
+    }
+
+    /// One changed row of a batch: no references, so batches copy and free as plain memory.
+    fileprivate struct Row {
+        var id: HouseholdID
+        var desil: Int
+        var sealedEnd: Int
+        var old: Contribution
+        var new: Contribution
     }
 
     /// Reads the claimed rows' records through `tx` and re-ranks them on `workers` threads. Safe
     /// on any thread: `tx` may be a read transaction of that thread's own, since a ranking
-    /// changes only the records it has claimed, and no key a household is found by.
+    /// changes only the records it has claimed, each once, and no key a household is found by.
     public func prepare(_ claim: Claim, reading tx: ReadTransaction, workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Batch {
         try tx.ensureValid()
         var batch = Batch()
         batch.refusals = claim.refusals
         // Read and written in id order: records, index entries and history change page by page.
         let entries = claim.entries.sorted { $0.id.rawValue < $1.id.rawValue }
-        var work: [(entry: Entry, stored: [UInt8])] = []
+        // The records are re-ranked straight from the transaction's pages, which stay put while
+        // it lives and nothing writes through it.
+        var work: [(entry: Entry, stored: PageBytes)] = []
         work.reserveCapacity(entries.count)
         let records = try tx.txn.cursor(tx.dbs.records)
+        defer { records.close() }
         for entry in entries {
             guard entry.id.isStorable,
                 try records.seek(key: entry.id.rawValue, keyWidth: Keys.idWidth, MDB_SET_KEY)
@@ -162,19 +193,66 @@ public final class DesilRanking {
             if let dictionary = try Compressor.dictionaryID(of: stored), !tx.environment.compressor.hasDictionary(dictionary) {
                 try tx.environment.loadDictionaries(tx.txn)
             }
-            work.append((entry, Array(stored)))
+            work.append((entry, PageBytes(bytes: stored)))
         }
         let prepared = prepare(work, workers: workers)
-        batch.work.reserveCapacity(work.count)
+        let primary = try tx.txn.cursor(tx.dbs[.wilayah])
+        defer { primary.close() }
+        batch.rows.reserveCapacity(work.count)
+        batch.digests.reserveCapacity(work.count)
+        batch.journalWilayah.reserveCapacity(work.count)
         for (index, item) in work.enumerated() {
-            if let refusal = prepared[index].refusal {
+            let result = prepared[index]
+            if let refusal = result.refusal {
                 batch.refusals.append(Refusal(line: item.entry.line, error: refusal))
-            } else {
-                batch.work.append((item.entry, prepared[index]))
+                continue
             }
+            guard result.changed else {
+                batch.unchanged += 1
+                continue
+            }
+            let (old, new) = try contributions(item.entry, result, primary: primary)
+            batch.sealed.append(contentsOf: result.sealed)
+            batch.rows.append(Row(id: item.entry.id, desil: item.entry.desil, sealedEnd: batch.sealed.count, old: old, new: new))
+            batch.digests.append(result.digest)
+            batch.journalWilayah.append([result.wilayah])
         }
         batch.refusals.sort { $0.line < $1.line }
+        batch.primaryOrder = batch.rows.indices.filter { batch.rows[$0].old.summary != batch.rows[$0].new.summary }.map { Int32($0) }
+        batch.primaryOrder.sort { [rows = batch.rows] in
+            let (a, b) = (rows[Int($0)], rows[Int($1)])
+            return (a.old.desa, a.id.rawValue) < (b.old.desa, b.id.rawValue)
+        }
+        for index in batch.primaryOrder {
+            let row = batch.rows[Int(index)]
+            IndexDimension.forEach { dimension in
+                guard !dimension.isPrimary else { return }
+                let before = dimension.values(row.old.summary) & ~1, after = dimension.values(row.new.summary) & ~1
+                guard before != after else { return }
+                for value in IndexDimension.values(in: before & ~after) {
+                    batch.changes.append(IndexChange(dimension: dimension, key: dimension.packedKey(value, desa: row.old.desa), id: row.id.rawValue, isPut: false))
+                }
+                for value in IndexDimension.values(in: after & ~before) {
+                    batch.changes.append(IndexChange(dimension: dimension, key: dimension.packedKey(value, desa: row.new.desa), id: row.id.rawValue, isPut: true))
+                }
+            }
+        }
+        batch.changes.sort()
         return batch
+    }
+
+    /// The household's contributions before and after the ranking: known when its record was
+    /// decoded, else read from its primary index entry (which this ranking has not changed yet:
+    /// it changes each household once).
+    private func contributions(_ entry: Entry, _ result: Prepared, primary: Cursor) throws -> (old: Contribution, new: Contribution) {
+        if let old = result.old, let new = result.new { return (old, new) }
+        let desa = result.wilayah.packed
+        guard try seek(primary, .wilayah, 0, desa: desa, id: entry.id, summary: .floor, MDB_GET_BOTH_RANGE),
+            case let (found, summary?) = Keys.splitEntry(primary.valueBytes), found == entry.id
+        else { throw Self.missingPrimaryEntry(entry.id) }
+        var ranked = summary
+        ranked.desil = entry.desil
+        return (Contribution(indexed: summary, desa: desa), Contribution(indexed: ranked, desa: desa))
     }
 
     /// Writes a prepared batch on the transaction's thread and returns the rows it refused, in
@@ -185,43 +263,24 @@ public final class DesilRanking {
     /// desa and id; the other indexes' entries by their keys.
     public func write(_ batch: Batch) throws -> [Refusal] {
         try transaction.ensureValid()
-        var changed: [Int] = []
-        changed.reserveCapacity(batch.work.count)
-        for (index, (entry, result)) in batch.work.enumerated() {
-            guard result.changed else {
-                unchanged += 1
-                continue
+        unchanged += batch.unchanged
+        try batch.sealed.withUnsafeBytes { sealed in
+            var start = 0
+            for index in batch.rows.indices {
+                let row = batch.rows[index]
+                try records.put(key: row.id.rawValue, keyWidth: Keys.idWidth, bytes: UnsafeRawBufferPointer(rebasing: sealed[start..<row.sealedEnd]))
+                start = row.sealedEnd
+                if let history { try DesilHistory.put(history, id: row.id, version: version, desil: row.desil) }
+                try transaction.appendJournal(action: .update, id: row.id, digest: batch.digests[index], wilayah: batch.journalWilayah[index])
             }
-            try records.put(key: entry.id.rawValue, keyWidth: Keys.idWidth, bytes: result.sealed)
-            if let history { try DesilHistory.put(history, id: entry.id, version: version, desil: entry.desil) }
-            try transaction.appendJournal(action: .update, id: entry.id, digest: result.digest, wilayah: [result.wilayah])
-            changed.append(index)
-            updated += 1
         }
-        changed.sort {
-            let (a, b) = (batch.work[$0], batch.work[$1])
-            return (a.result.wilayah.packed, a.entry.id.rawValue) < (b.result.wilayah.packed, b.entry.id.rawValue)
+        updated += batch.rows.count
+        for index in batch.primaryOrder {
+            let row = batch.rows[Int(index)]
+            try rerankPrimaryEntry(row)
+            transaction.counters.replaceValues(row.old, with: row.new)
         }
-        var changes: [IndexChange] = []
-        for index in changed {
-            let (entry, result) = batch.work[index]
-            let (old, new) = try rerankPrimaryEntry(entry, result)
-            guard old.summary != new.summary else { continue }
-            IndexDimension.forEach { dimension in
-                guard !dimension.isPrimary else { return }
-                let before = dimension.values(old.summary) & ~1, after = dimension.values(new.summary) & ~1
-                guard before != after else { return }
-                for value in IndexDimension.values(in: before & ~after) {
-                    changes.append(IndexChange(dimension: dimension, key: dimension.packedKey(value, desa: old.desa), id: entry.id.rawValue, isPut: false))
-                }
-                for value in IndexDimension.values(in: after & ~before) {
-                    changes.append(IndexChange(dimension: dimension, key: dimension.packedKey(value, desa: new.desa), id: entry.id.rawValue, isPut: true))
-                }
-            }
-            transaction.counters.replaceValues(old, with: new)
-        }
-        changes.sort()
-        for change in changes {
+        for change in batch.changes {
             let dimension = change.dimension, index = try cursor(for: dimension)
             if change.isPut {
                 try index.put(key: change.key, keyWidth: dimension.keyWidth, value: change.id, valueWidth: Keys.idWidth, flags: UInt32(MDB_NODUPDATA))
@@ -234,7 +293,7 @@ public final class DesilRanking {
 
     /// One entry a batch deletes from or puts into a secondary index, sorted into the index's
     /// key order before it is written.
-    private struct IndexChange: Comparable {
+    fileprivate struct IndexChange: Comparable {
         var dimension: IndexDimension
         var key: UInt64
         var id: UInt64
@@ -245,33 +304,17 @@ public final class DesilRanking {
         }
     }
 
-    /// Gives the household's primary index entry its new summary, in place, and returns the old
-    /// and new contributions (read from that entry when the record was not decoded).
-    private func rerankPrimaryEntry(_ entry: Entry, _ result: Prepared) throws -> (old: Contribution, new: Contribution) {
-        let id = entry.id
-        let old: Contribution, new: Contribution
+    /// Gives the household's primary index entry its new summary, in place. A ranking keeps the
+    /// desa, and the entry sorts by id before its summary, so the entry keeps its place.
+    private func rerankPrimaryEntry(_ row: Row) throws {
         let primary = try cursor(for: .wilayah)
-        if let known = result.old, let changed = result.new {
-            (old, new) = (known, changed)
-            guard try seek(primary, .wilayah, 0, desa: old.desa, id: id, summary: old.summary, MDB_GET_BOTH) else {
-                throw Self.missingPrimaryEntry(id)
-            }
-        } else {
-            let desa = result.wilayah.packed
-            guard try seek(primary, .wilayah, 0, desa: desa, id: id, summary: .floor, MDB_GET_BOTH_RANGE),
-                case let (found, summary?) = Keys.splitEntry(primary.valueBytes), found == id
-            else { throw Self.missingPrimaryEntry(id) }
-            var ranked = summary
-            ranked.desil = entry.desil
-            (old, new) = (Contribution(indexed: summary, desa: desa), Contribution(indexed: ranked, desa: desa))
+        guard try seek(primary, .wilayah, 0, desa: row.old.desa, id: row.id, summary: row.old.summary, MDB_GET_BOTH) else {
+            throw Self.missingPrimaryEntry(row.id)
         }
-        // A ranking keeps the desa, and the entry sorts by id before its summary: the summary
-        // is overwritten in place.
-        precondition(old.desa == new.desa, "a ranking moved a household's desa")
+        precondition(row.old.desa == row.new.desa, "a ranking moved a household's desa")
         try primary.put(
-            key: IndexDimension.wilayah.packedKey(0, desa: new.desa), keyWidth: IndexDimension.wilayah.keyWidth,
-            value: id.rawValue, valueWidth: Keys.idWidth, value2: new.summary.packed, flags: UInt32(MDB_CURRENT))
-        return (old, new)
+            key: IndexDimension.wilayah.packedKey(0, desa: row.new.desa), keyWidth: IndexDimension.wilayah.keyWidth,
+            value: row.id.rawValue, valueWidth: Keys.idWidth, value2: row.new.summary.packed, flags: UInt32(MDB_CURRENT))
     }
 
     /// Positions `cursor` at a household's entry in `dimension`'s index under `value` and `desa`.
@@ -301,7 +344,7 @@ public final class DesilRanking {
 
     /// Re-ranks the records on every core: a plain-head record gets a new head before its kept
     /// frame; an older one is decoded, re-ranked, encoded and compressed.
-    private func prepare(_ work: [(entry: Entry, stored: [UInt8])], workers: Int) -> [Prepared] {
+    private func prepare(_ work: [(entry: Entry, stored: PageBytes)], workers: Int) -> [Prepared] {
         guard !work.isEmpty else { return [] }
         let compressor = transaction.environment.compressor
         let dictionary = self.dictionary
@@ -322,18 +365,17 @@ public final class DesilRanking {
         return results.withLock { $0 }
     }
 
-    private static func prepare(_ item: (entry: Entry, stored: [UInt8]), version: DesilVersion, milliseconds: Int64,
+    private static func prepare(_ item: (entry: Entry, stored: PageBytes), version: DesilVersion, milliseconds: Int64,
                                 compressor: Compressor, dictionary: UInt32?) -> Prepared {
         var result = Prepared()
         do {
             let entry = item.entry
-            let envelope = try item.stored.withUnsafeBytes { stored -> RecordCodec.PlainHead? in
-                let plain = try Compressor.Envelope(stored).plainHead
-                return plain.isEmpty ? nil : try RecordCodec.plainHead(plain)
-            }
+            let stored = item.stored.bytes
+            let plain = try Compressor.Envelope(stored).plainHead
+            let envelope = plain.isEmpty ? nil : try RecordCodec.plainHead(plain)
             // The head's NIK is checked on the decoded record; so is a record without a plain head.
             let decoded = envelope == nil || entry.head != nil
-                ? try item.stored.withUnsafeBytes { stored in try compressor.open(stored) { try RecordCodec.decode($0, id: entry.id) } }
+                ? try compressor.open(stored) { try RecordCodec.decode($0, id: entry.id) }
                 : nil
             if let head = entry.head, decoded?.head?.nik.nik != head {
                 result.refusal = LumbungError(
@@ -351,9 +393,8 @@ public final class DesilRanking {
             let desil = envelope?.desil.map(Int.init) ?? decoded?.desil
             result.wilayah = KodeWilayah(unchecked: envelope?.desa ?? decoded!.wilayah.packed, level: .desa)
             guard desil != entry.desil || current != version else { return result }
-            if let envelope, let sealed = try item.stored.withUnsafeBytes({ stored in
-                try Compressor.resealed(stored, head: RecordCodec.plainHeadBytes(envelope.ranked(desil: entry.desil, version: version, milliseconds: milliseconds)))
-            }) {
+            if let envelope, let sealed = try Compressor.resealed(
+                stored, head: RecordCodec.plainHeadBytes(envelope.ranked(desil: entry.desil, version: version, milliseconds: milliseconds))) {
                 result.sealed = sealed
                 result.digest = try sealed.withUnsafeBytes { try compressor.open($0) { JournalEntry.digest(of: $0) } }
                 if let decoded {

@@ -178,12 +178,17 @@ final class Cursor {
     /// Puts `bytes` under a key given as a big-endian integer of `keyWidth` bytes.
     @inline(__always)
     func put(key: UInt64, keyWidth: Int, bytes: [UInt8], flags: UInt32 = 0) throws {
+        try bytes.withUnsafeBytes { try put(key: key, keyWidth: keyWidth, bytes: $0, flags: flags) }
+    }
+
+    /// Puts `bytes` under a key given as a big-endian integer of `keyWidth` bytes.
+    @inline(__always)
+    func put(key: UInt64, keyWidth: Int, bytes: UnsafeRawBufferPointer, flags: UInt32 = 0) throws {
         var keyBE = key.bigEndian
         try withUnsafeMutableBytes(of: &keyBE) { k in
-            try withVal(bytes) { v in
-                var kv = MDB_val(mv_size: keyWidth, mv_data: k.baseAddress! + (8 - keyWidth))
-                try LMDB.check(mdb_cursor_put(handle, &kv, &v, flags), "cursor put")
-            }
+            var kv = MDB_val(mv_size: keyWidth, mv_data: k.baseAddress! + (8 - keyWidth))
+            var v = MDB_val(mv_size: bytes.count, mv_data: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+            try LMDB.check(mdb_cursor_put(handle, &kv, &v, flags), "cursor put")
         }
     }
 
