@@ -27,29 +27,39 @@ enum DesilHistory {
     static func put(_ cursor: Cursor, id: HouseholdID, version: DesilVersion, desil: Int) throws {
         try cursor.put(key: packedKey(id, version.ordinal), keyWidth: keyWidth, value: UInt64(desil), valueWidth: 1, flags: 0)
         // Counted from the new entry, where the put leaves the cursor: a household has a few.
-        func isHousehold() -> Bool { Keys.read(cursor.keyBytes, width: Keys.idWidth) == id.rawValue }
+        func isHousehold() -> Bool { holds(cursor, id) }
         var count = 1
         while try cursor.move(MDB_PREV), isHousehold() { count += 1 }
         _ = try cursor.seek(key: packedKey(id, version.ordinal), keyWidth: keyWidth, MDB_SET_KEY)
         while try cursor.move(MDB_NEXT), isHousehold() { count += 1 }
         guard count > maxVersions else { return }
-        let first = packedKey(id, 0)
-        var found = try cursor.seek(key: first, keyWidth: keyWidth, MDB_SET_RANGE)
-        for _ in 0..<(count - maxVersions) where found {
+        var surplus = count - maxVersions
+        while surplus > 0, try first(cursor, id) {
             try cursor.deleteCurrent()
-            found = try cursor.seek(key: first, keyWidth: keyWidth, MDB_SET_RANGE)
+            surplus -= 1
         }
     }
 
     /// Deletes every entry of a household.
     static func delete(_ txn: Txn, dbi: MDB_dbi, id: HouseholdID) throws {
         let cursor = try txn.cursor(dbi)
-        let prefix = Keys.be(id.rawValue, width: Keys.idWidth)
-        var found = try cursor.seek(prefix)
-        while found, cursor.keyBytes.starts(with: prefix) {
-            try LMDB.check(mdb_cursor_del(cursor.handle, 0), "del")
-            found = try cursor.seek(prefix)
-        }
+        while try first(cursor, id) { try cursor.deleteCurrent() }
+    }
+
+    /// Positions `cursor` at the household's oldest entry; false when it has none.
+    static func first(_ cursor: Cursor, _ id: HouseholdID) throws -> Bool {
+        try cursor.seek(key: packedKey(id, 0), keyWidth: keyWidth, MDB_SET_RANGE) && holds(cursor, id)
+    }
+
+    /// Whether the cursor's entry is the household's.
+    @inline(__always)
+    static func holds(_ cursor: Cursor, _ id: HouseholdID) -> Bool {
+        Keys.read(cursor.keyBytes, width: Keys.idWidth) == id.rawValue
+    }
+
+    /// The version ordinal of the cursor's entry.
+    static func ordinal(_ cursor: Cursor) -> Int {
+        Int(Keys.read(cursor.keyBytes, at: Keys.idWidth, width: keyWidth - Keys.idWidth))
     }
 }
 
@@ -71,13 +81,11 @@ extension ReadTransaction {
         try ensureValid()
         guard id.isStorable, let dbi = dbs.desilHistory else { return [] }
         let cursor = try txn.cursor(dbi)
-        let prefix = Keys.be(id.rawValue, width: Keys.idWidth)
-        var found = try cursor.seek(prefix)
+        var found = try DesilHistory.first(cursor, id)
         var entries: [DesilHistoryEntry] = []
-        while found, cursor.keyBytes.starts(with: prefix) {
-            let days = Int(Keys.read(cursor.keyBytes, at: Keys.idWidth, width: 4))
-            entries.append(DesilHistoryEntry(version: DesilVersion(ordinal: days), desil: Int(cursor.valueBytes[0])))
-            found = try cursor.move(MDB_NEXT)
+        while found {
+            entries.append(DesilHistoryEntry(version: DesilVersion(ordinal: DesilHistory.ordinal(cursor)), desil: Int(cursor.valueBytes[0])))
+            found = try cursor.move(MDB_NEXT) && DesilHistory.holds(cursor, id)
         }
         return entries
     }
