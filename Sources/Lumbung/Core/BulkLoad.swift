@@ -21,7 +21,9 @@ public final class BulkLoader {
     private var pending: [Household] = []
     private var needsDictionary: Bool
     private var deferred = DeferredIndexes()
-    private let storeWasEmpty: Bool
+    /// Whether a household is checked against the store's unique keys as it is written: when
+    /// the store held households before the load, or once collected entries were written.
+    private var checksStore: Bool
     private let records: Cursor
     /// Every household of a load gets the same updated-at time (the samples the dictionary is
     /// trained on carry it too, so it compresses to almost nothing).
@@ -29,12 +31,17 @@ public final class BulkLoader {
     public private(set) var summary = BulkLoadSummary()
 
     static let trainingSample = 10_000
+    /// The most households whose index entries a load holds (about 440 bytes each, twice that
+    /// while they are sorted). A million-household load still writes them once, appended.
+    static let deferredLimit = 1 << 20
+    private let deferredLimit: Int
 
-    init(transaction: WriteTransaction, nikPolicy: NIKPolicy) throws {
+    init(transaction: WriteTransaction, nikPolicy: NIKPolicy, deferredLimit: Int = BulkLoader.deferredLimit) throws {
         self.transaction = transaction
+        self.deferredLimit = deferredLimit
         self.nikPolicy = nikPolicy
         self.needsDictionary = try transaction.dictionaryID() == nil
-        self.storeWasEmpty = try transaction.householdCount() == 0
+        self.checksStore = try transaction.householdCount() > 0
         self.records = try transaction.txn.cursor(transaction.dbs.records)
     }
 
@@ -156,7 +163,7 @@ public final class BulkLoader {
 
     private func write(_ prepared: Prepared) throws {
         var household = prepared.household
-        if !storeWasEmpty { try transaction.checkUnique(household) }
+        if checksStore { try transaction.checkUnique(household) }
         var append = true
         if let kept = household.id {
             append = try transaction.claim(kept)
@@ -166,6 +173,12 @@ public final class BulkLoader {
         try records.put(Keys.record(household.id!), prepared.sealed, flags: append ? UInt32(MDB_APPEND) : 0)
         let contribution = Contribution(household)
         deferred.add(household, contribution)
+        // Memory stays bounded however big the load: past the limit the collected entries are
+        // written (sorted, no longer appended) and later households are checked against them.
+        if deferred.households >= deferredLimit {
+            try deferred.flush(into: transaction.txn, dbs: transaction.dbs)
+            checksStore = true
+        }
         transaction.counters.add(contribution, sign: 1)
         try transaction.appendJournal(action: .insert, id: household.id!, digest: prepared.digest, wilayah: [household.wilayah])
         summary.inserted += 1
@@ -226,8 +239,14 @@ extension Store {
     /// from the start, so it must be able to produce the same households twice (re-read the file).
     @discardableResult
     public func bulkLoad(actor: String? = nil, nikPolicy: NIKPolicy = .strict, _ produce: (BulkLoader) throws -> Void) throws -> BulkLoadSummary {
+        try bulkLoad(actor: actor, nikPolicy: nikPolicy, deferredLimit: BulkLoader.deferredLimit, produce)
+    }
+
+    /// ``bulkLoad(actor:nikPolicy:_:)`` holding the index entries of at most `deferredLimit`
+    /// households at a time (tests load past it with a small one).
+    func bulkLoad(actor: String?, nikPolicy: NIKPolicy, deferredLimit: Int, _ produce: (BulkLoader) throws -> Void) throws -> BulkLoadSummary {
         try write(actor: actor) { tx in
-            let loader = try BulkLoader(transaction: tx, nikPolicy: nikPolicy)
+            let loader = try BulkLoader(transaction: tx, nikPolicy: nikPolicy, deferredLimit: deferredLimit)
             try produce(loader)
             try loader.finish()
             return loader.summary

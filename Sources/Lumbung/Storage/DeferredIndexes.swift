@@ -19,6 +19,8 @@ struct DeferredIndexes {
     private static let noSecondary = [[Secondary]](repeating: [], count: Int(IndexDimension.allCases.map(\.rawValue).max()!) + 1)
 
     var isEmpty: Bool { kks.isEmpty }
+    /// Households collected (each has one KK entry).
+    var households: Int { kks.count }
 
     mutating func reserve(_ households: Int) {
         niks.reserveCapacity(households * 4)
