@@ -93,12 +93,16 @@ extension ReadTransaction {
 
     /// Calls `body` for each matching (id, summary, index key) in plan order, starting after
     /// `position`, until it returns false. The key's bytes are valid only during the call.
-    func scan(_ plan: QueryPlan, query: HouseholdQuery, after position: ScanPosition?, _ body: (HouseholdID, IndexSummary, UnsafeRawBufferPointer) throws -> Bool) throws {
+    /// With `matchedMembers`, a query whose member counts pick members out
+    /// (``MemberCount/selectsMembers``) hands `body` a summary whose member count is the
+    /// members that matched, not all of them (a member answer pages over those).
+    func scan(_ plan: QueryPlan, query: HouseholdQuery, after position: ScanPosition?, matchedMembers: Bool = false, _ body: (HouseholdID, IndexSummary, UnsafeRawBufferPointer) throws -> Bool) throws {
         if dbs.lacks(plan.index) { return }
         let cursor = try txn.cursor(plan.dbi(dbs))
         let summaries = plan.index.isPrimary ? nil : try txn.cursor(dbs[.wilayah])
         if !query.members.isEmpty { try requireMemberIndex() }
         var tally = query.members.isEmpty ? nil : MemberTally(query.members, on: query.ageDate)
+        let countsMatched = matchedMembers && tally?.selects == true
         let memberCursor = query.members.isEmpty ? nil : try txn.cursor(dbs[.member])
         for prefix in plan.prefixes {
             let start = Keys.secondaryKey(prefix: prefix, desa: plan.lower)
@@ -115,9 +119,10 @@ extension ReadTransaction {
                 let key = cursor.keyBytes
                 guard key.lexicographicallyPrecedes(end) else { break }
                 let (id, stored) = Keys.splitEntry(cursor.valueBytes)
-                let summary = try stored ?? self.summary(of: id, desaKey: UnsafeRawBufferPointer(rebasing: key.suffix(Keys.desaWidth)), in: summaries!)
+                var summary = try stored ?? self.summary(of: id, desaKey: UnsafeRawBufferPointer(rebasing: key.suffix(Keys.desaWidth)), in: summaries!)
                 if query.matches(summary),
                    try tally?.matches(id: id, desa: Keys.read(key, at: key.count - Keys.desaWidth, width: Keys.desaWidth), cursor: memberCursor!) ?? true {
+                    if countsMatched { summary.members = UInt8(clamping: tally!.selected) }
                     guard try body(id, summary, key) else { return }
                 }
                 found = try cursor.move(MDB_NEXT)
