@@ -208,6 +208,18 @@ extension ReadTransaction {
         driver.wilayah = narrowed
         var isDriver = false
         if case .query = filter { isDriver = true }
+        // Unsorted, with a total the counters hold: the page is the scan's first `prefix`
+        // matches, so the scan stops there instead of counting every match.
+        if sort.isEmpty, isDriver, let counted = try countFromCounters(driver) {
+            var items: [HouseholdMatch] = []
+            if prefix > 0 {
+                try scan(try plan(for: driver), query: driver, after: nil) { id, summary, _ in
+                    items.append(HouseholdMatch(id: id, members: Int(summary.members)))
+                    return items.count < prefix
+                }
+            }
+            return SearchPage(items: items, total: counted)
+        }
         if let leading = sort.first, leading.key == .nomorKK {
             return try matchesInKKOrder(filter, driver: driver, isDriver: isDriver, descending: leading.descending, prefix: max(0, prefix), matchedMembers: matchedMembers)
         }

@@ -194,20 +194,25 @@ extension ReadTransaction {
         return ids
     }
 
+    /// How many households (and their members) match `query`, when the counters can tell: a query
+    /// on at most one dimension, if its counters count households' members and each household
+    /// counts under at most one of the values asked for, and with no member counts. Nil otherwise.
+    func countFromCounters(_ query: HouseholdQuery) throws -> Count? {
+        guard query.members.isEmpty else { return nil }
+        let filters = IndexDimension.allCases.compactMap { dimension in dimension.accepted(by: query).map { (dimension, $0) } }
+        if filters.isEmpty { return try counts(wilayah: query.wilayah).total }
+        guard filters.count == 1, case let (dimension, accepted)? = filters.first, accepted & 1 == 0, dimension.countsHouseholdMembers,
+              dimension.isSingleValued || accepted.nonzeroBitCount == 1 else { return nil }
+        let counts = try self.counts(wilayah: query.wilayah)
+        return IndexDimension.values(in: accepted).reduce(into: Count()) { $0 += counts.count(dimension, value: $1) }
+    }
+
     /// How many households (and their members) match `query`. A query on at most one of
     /// status, program or desil reads the counters; a combined one (or one on NIK status) scans an index.
     public func count(_ query: HouseholdQuery) throws -> Count {
         try ensureValid()
         try query.validate()
-        // The counters answer a query on at most one dimension, if they count households'
-        // members and each household counts under at most one of the values asked for.
-        let filters = IndexDimension.allCases.compactMap { dimension in dimension.accepted(by: query).map { (dimension, $0) } }
-        if filters.isEmpty && query.members.isEmpty { return try counts(wilayah: query.wilayah).total }
-        if filters.count == 1, query.members.isEmpty, case let (dimension, accepted)? = filters.first, accepted & 1 == 0, dimension.countsHouseholdMembers,
-           dimension.isSingleValued || accepted.nonzeroBitCount == 1 {
-            let counts = try self.counts(wilayah: query.wilayah)
-            return IndexDimension.values(in: accepted).reduce(into: Count()) { $0 += counts.count(dimension, value: $1) }
-        }
+        if let counted = try countFromCounters(query) { return counted }
         var total = Count()
         try scan(try plan(for: query), query: query, after: nil) { _, summary, _ in
             total.households += 1
