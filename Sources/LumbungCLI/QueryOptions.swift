@@ -58,7 +58,7 @@ struct QueryOptions: ParsableArguments {
         query.members = try hasMember.map { try MemberCount(parsing: $0, field: "--has-member") }
         if let householdSize { query.members.append(try .householdSize(parsing: householdSize, field: "--household-size")) }
         if headSex != nil || headAge != nil {
-            query.members.append(try .head(sex: headSex, age: headAge, field: headSex != nil ? "--head-sex" : "--head-age"))
+            query.members.append(try .head(sex: headSex, age: headAge, fields: ("--head-sex", "--head-age")))
         }
         if let pkhKomponen {
             query.members.append(.pkh(try PKHComponent(parsing: pkhKomponen, field: "--pkh-komponen", code: .queryInvalid)))

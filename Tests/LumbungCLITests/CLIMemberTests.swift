@@ -7,7 +7,8 @@ import Testing
 @Suite("CLI member queries and PKH components")
 struct CLIMemberTests {
     static func ids(_ result: CLITests.Result) -> Set<HouseholdID> {
-        let pattern = try! NSRegularExpression(pattern: #"^\{"id":(\d+),"#)
+        // A household line, or a member search's {"household": {"id": …}, "anggota_cocok": […]}.
+        let pattern = try! NSRegularExpression(pattern: #"^\{(?:"household":\{)?"id":(\d+),"#)
         return Set(result.lines.compactMap { line -> HouseholdID? in
             let text = String(line)
             guard let match = pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
@@ -31,7 +32,7 @@ struct CLIMemberTests {
         let cases: [([String], [MemberCount])] = [
             (["--has-member", "age<6"], [try MemberCount(parsing: "age<6", field: "t")]),
             (["--has-member", "age=7-12,jumlah>=2"], [try MemberCount(parsing: "age=7-12,jumlah>=2", field: "t")]),
-            (["--household-size", "<4", "--head-sex", "P"], [try .householdSize(parsing: "<4", field: "t"), try .head(sex: "P", age: nil, field: "t")]),
+            (["--household-size", "<4", "--head-sex", "P"], [try .householdSize(parsing: "<4", field: "t"), try .head(sex: "P", age: nil, fields: ("t", "t"))]),
             (["--pkh-komponen", "lansia"], [.pkh(.lansia)]),
         ]
         for (arguments, counts) in cases {
@@ -43,7 +44,31 @@ struct CLIMemberTests {
             let found = try CLITests.run(["find", "--json", "--limit", "10000", "--date", "2026-02-28"] + arguments, store: store, in: directory)
             #expect(found.status == 0, "\(found.stderr)")
             #expect(Self.ids(found) == want, "\(arguments)")
+
+            // Each line names the members who matched: positions, masked NIKs, relations.
+            let picking = counts.filter { $0.count.lowerBound >= 1 && $0.condition != MemberCondition() }
+            for line in found.lines {
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                let household = try #require(object["household"] as? [String: Any], "\(arguments): \(line.prefix(80))")
+                let id = HouseholdID(rawValue: UInt64(try #require(household["id"] as? Int)))
+                let stored = try #require(households.first { $0.id == id })
+                let listed = try #require(object["anggota_cocok"] as? [[String: Any]])
+                let wantPositions = stored.members.indices.filter { index in
+                    picking.contains { $0.condition.matches(MemberFacts(stored.members[index]), birth: stored.members[index].birthDate, on: date) }
+                }
+                #expect(!wantPositions.isEmpty)
+                #expect(listed.compactMap { $0["posisi"] as? Int } == wantPositions, "\(arguments) household \(id)")
+                for entry in listed {
+                    let member = stored.members[entry["posisi"] as! Int]
+                    #expect(entry["nik"] as? String == member.nik.nik?.masked)
+                    #expect(entry["hubungan"] as? String == member.relation.name)
+                }
+            }
         }
+        let table = try CLITests.run(["find", "--limit", "5", "--has-member", "age<6"], store: store, in: directory)
+        #expect(table.status == 0 && table.stdout.contains("COCOK"), "\(table.stdout)")
+        let plain = try CLITests.run(["find", "--json", "--limit", "3"], store: store, in: directory)
+        #expect(plain.lines.allSatisfy { $0.hasPrefix("{\"id\":") }, "a search without member conditions prints households as before")
         let bad = try CLITests.run(["find", "--has-member", "umur<<3"], store: store, in: directory)
         #expect(bad.status == 3)
         #expect(bad.stderr.contains("umur<<3") && bad.stderr.contains("umur takes"))

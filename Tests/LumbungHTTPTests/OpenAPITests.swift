@@ -39,7 +39,8 @@ import Testing
                 "anggota", "ukuran_keluarga", "jk_kepala", "umur_kepala", "pkh_komponen", "tanggal",
             ])
             #expect(documentedParameters["GET /v1/snapshots/{period}/households"] == documentedParameters["GET /v1/households"])
-            #expect(documentedParameters["GET /v1/stats"] == ["wilayah"])
+            #expect(documentedParameters["GET /v1/stats"] == ["wilayah", "pkh", "tanggal"])
+            #expect(documentedParameters["GET /v1/snapshots/{period}/stats"] == documentedParameters["GET /v1/stats"])
             for (method, template, parameters) in Self.queryParameters() where method == "GET" {
                 let path = template
                     .replacingOccurrences(of: "{nik}", with: nik)

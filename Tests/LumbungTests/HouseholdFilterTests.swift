@@ -143,6 +143,35 @@ import Testing
         #expect(large >= 10, "enough rounds match more than the top-k's first cut (1024)")
     }
 
+    /// An unsorted search whose total the counters hold stops its scan at the page: the same
+    /// first matches, in the same order, as the full scan (`.all` of the one query counts every
+    /// match), and the model's total, whatever the region and page.
+    @Test func unsortedPagesWithCountedTotalsStopAtThePage() throws {
+        let directory = TemporaryDirectory()
+        let (store, households) = try Self.generatedStore(in: directory, households: 1500, seed: 12)
+        var random = Generator(random: SeededRandom(seed: 0x5041_4745), households: households)
+        var counted = 0
+        for round in 0..<150 {
+            let query = random.query()
+            let region = random.int(0...2) == 0 ? households[random.int(0...(households.count - 1))].wilayah.parent : nil
+            let prefix = [0, 1, 20, 50, 5000][random.int(0...4)]
+            let matching = households.filter { Self.holds(query, $0) && (region?.contains($0.wilayah) ?? true) }
+            let context = "round \(round): \(query) within \(region?.dotted ?? "*") prefix \(prefix)"
+            try store.read { tx in
+                if try tx.countFromCounters(query) != nil { counted += 1 }
+                let fast = try tx.matches(.query(query), within: region, prefix: prefix)
+                let scanned = try tx.matches(.all([.query(query)]), within: region, prefix: prefix)
+                #expect(fast.items.map(\.id) == scanned.items.map(\.id), "\(context)")
+                #expect(fast.items.map(\.members) == scanned.items.map(\.members), "\(context)")
+                #expect(fast.total == scanned.total, "\(context)")
+                #expect(fast.total.households == matching.count, "\(context)")
+                #expect(fast.total.members == matching.reduce(0) { $0 + $1.members.count }, "\(context)")
+                #expect(fast.items.count == min(prefix, matching.count), "\(context)")
+            }
+        }
+        #expect(counted >= 40, "enough rounds take their total from the counters")
+    }
+
     /// A sort led by KK number walks the KK index when many match and reads each match's KK
     /// when few do; both give the model's order, ascending and descending.
     @Test func kkOrderWithManyAndFewMatches() throws {

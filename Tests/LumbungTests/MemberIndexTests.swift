@@ -34,6 +34,9 @@ struct MemberIndexTests {
             if let ages = condition.ages {
                 guard let birth = member.birthDate, ages.contains(age(birth, on: date)) else { return false }
             }
+            if let births = condition.births {
+                guard let birth = member.birthDate, births.lowerBound <= birth, birth <= births.upperBound else { return false }
+            }
             if let sex = condition.sex, member.sex != sex { return false }
             if let relation = condition.relation, member.relation != relation { return false }
             if !condition.presence.contains(member.presence) { return false }
@@ -139,6 +142,14 @@ struct MemberIndexTests {
             let low = [0, 0, 3, 7, 13, 16, 25, 60].randomElement(using: &random)!
             condition.ages = low...(low + [0, 2, 5, 11, 40].randomElement(using: &random)!)
         }
+        if Int.random(in: 0..<5, using: &random) == 0 {
+            // A year of birth, or a span of days (a date of birth, before or after one).
+            let year = Int.random(in: 1940...2026, using: &random)
+            let first = try! CalendarDate(year: year, month: Int.random(in: 1...12, using: &random), day: Int.random(in: 1...28, using: &random))
+            let last = Bool.random(using: &random) ? try! CalendarDate(year: year, month: 12, day: 31)
+                : try! CalendarDate(year: min(year + Int.random(in: 0...30, using: &random), 2200), month: 2, day: 28)
+            condition.births = min(first, last)...max(first, last)
+        }
         if Int.random(in: 0..<3, using: &random) == 0 { condition.sex = Sex.allCases.randomElement(using: &random) }
         if Int.random(in: 0..<4, using: &random) == 0 { condition.relation = Relation.allCases.randomElement(using: &random) }
         if Int.random(in: 0..<5, using: &random) == 0 { condition.presence = Set(Presence.allCases.filter { _ in Bool.random(using: &random) }) }
@@ -192,6 +203,22 @@ struct MemberIndexTests {
                 for household in stored.values where HouseholdFilter.query(query).matches(household) != want.contains(household.id!) {
                     Issue.record("in-memory filter disagrees on household \(household.id!) for \(query)")
                 }
+                // A member answer lists the members a "has a member who …" count picks out (all
+                // of a household's when none picks), and counts those.
+                let picking = query.members.filter { $0.count.lowerBound >= 1 && $0.condition != MemberCondition() }
+                var wantMembers: [String] = []
+                for id in want {
+                    let household = stored[id]!
+                    for (index, member) in household.members.enumerated()
+                    where picking.isEmpty || picking.contains(where: { Model.matches($0.condition, member, on: date) }) {
+                        wantMembers.append("\(id.rawValue)/\(index)")
+                    }
+                }
+                let listed = try tx.members(matching: .query(query), offset: 0, limit: 1_000_000)
+                #expect(Set(listed.items.map { "\($0.household.id!.rawValue)/\($0.index)" }) == Set(wantMembers), "\(query)")
+                #expect(listed.items.count == wantMembers.count)
+                #expect(listed.total.members == wantMembers.count)
+                #expect(listed.total.households == want.count)
             }
             for _ in 0..<8 {
                 let date = Self.date(&random, years: 2020...2032)

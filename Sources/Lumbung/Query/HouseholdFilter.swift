@@ -173,7 +173,10 @@ extension ReadTransaction {
     /// Memory stays near `prefix` entries of (sort values, id): the scan keeps the best
     /// `prefix` and drops the rest as it goes. A sort led by the KK number is the exception:
     /// it holds every match's id (16 bytes each) to find the first `prefix` in the KK index.
-    public func matches(_ filter: HouseholdFilter, within region: KodeWilayah? = nil, sortedBy sort: [HouseholdSort] = [], prefix: Int = .max) throws -> SearchPage<HouseholdMatch> {
+    ///
+    /// With `matchedMembers`, each match's (and the total's) member count is the members the
+    /// filter's member counts pick out (``HouseholdQuery/matchingMembers(of:)``), when it has such.
+    public func matches(_ filter: HouseholdFilter, within region: KodeWilayah? = nil, sortedBy sort: [HouseholdSort] = [], prefix: Int = .max, matchedMembers: Bool = false) throws -> SearchPage<HouseholdMatch> {
         try ensureValid()
         try filter.validate()
         var collector = TopMatches(sort: sort, prefix: max(0, prefix))
@@ -205,10 +208,22 @@ extension ReadTransaction {
         driver.wilayah = narrowed
         var isDriver = false
         if case .query = filter { isDriver = true }
-        if let leading = sort.first, leading.key == .nomorKK {
-            return try matchesInKKOrder(filter, driver: driver, isDriver: isDriver, descending: leading.descending, prefix: max(0, prefix))
+        // Unsorted, with a total the counters hold: the page is the scan's first `prefix`
+        // matches, so the scan stops there instead of counting every match.
+        if sort.isEmpty, isDriver, let counted = try countFromCounters(driver) {
+            var items: [HouseholdMatch] = []
+            if prefix > 0 {
+                try scan(try plan(for: driver), query: driver, after: nil) { id, summary, _ in
+                    items.append(HouseholdMatch(id: id, members: Int(summary.members)))
+                    return items.count < prefix
+                }
+            }
+            return SearchPage(items: items, total: counted)
         }
-        try scan(try plan(for: driver), query: driver, after: nil) { id, summary, key in
+        if let leading = sort.first, leading.key == .nomorKK {
+            return try matchesInKKOrder(filter, driver: driver, isDriver: isDriver, descending: leading.descending, prefix: max(0, prefix), matchedMembers: matchedMembers)
+        }
+        try scan(try plan(for: driver), query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
             if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) { try visit(id, summary, key) }
             return true
         }
@@ -219,11 +234,11 @@ extension ReadTransaction {
     /// matches, walking the KK index in order finds the first `prefix` without reading a
     /// record; with few, reading each match's KK from its record is cheaper than the walk.
     private func matchesInKKOrder(
-        _ filter: HouseholdFilter, driver: HouseholdQuery, isDriver: Bool, descending: Bool, prefix: Int
+        _ filter: HouseholdFilter, driver: HouseholdQuery, isDriver: Bool, descending: Bool, prefix: Int, matchedMembers: Bool
     ) throws -> SearchPage<HouseholdMatch> {
         var found: [HouseholdMatch] = []
         var total = Count()
-        try scan(try plan(for: driver), query: driver, after: nil) { id, summary, key in
+        try scan(try plan(for: driver), query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
             if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) {
                 total.households += 1
                 total.members += Int(summary.members)
@@ -265,17 +280,20 @@ extension ReadTransaction {
 
     /// One page of the members of the households matching `filter` inside `region`: households
     /// in `sort` order, each household's members in register order. `offset` and `limit` count members.
+    /// When the filter's member counts pick members out ("has a member who …"), only the members
+    /// who match are listed and counted (``HouseholdQuery/matchingMembers(of:)``).
     public func members(matching filter: HouseholdFilter, within region: KodeWilayah? = nil, sortedBy sort: [HouseholdSort] = [], offset: Int, limit: Int) throws -> SearchPage<HouseholdMember> {
         let offset = max(0, offset), limit = max(0, limit)
-        // Every household has at least one member, so offset + limit households cover the page.
-        let found = try matches(filter, within: region, sortedBy: sort, prefix: Self.end(offset, limit))
+        // Every match has at least one member counted, so offset + limit households cover the page.
+        let found = try matches(filter, within: region, sortedBy: sort, prefix: Self.end(offset, limit), matchedMembers: true)
         var items: [HouseholdMember] = []
         var start = 0
         for match in found.items {
             guard items.count < limit else { break }
             defer { start += match.members }
             guard start + match.members > offset, let household = try household(id: match.id) else { continue }
-            for index in min(max(0, offset - start), household.members.count)..<household.members.count where items.count < limit {
+            let listed = filter.driver?.matchingMembers(of: household) ?? Array(household.members.indices)
+            for index in listed.dropFirst(max(0, offset - start)) where items.count < limit {
                 items.append(HouseholdMember(household: household, index: index))
             }
         }

@@ -10,6 +10,8 @@
 /// ```
 public struct MemberCondition: Hashable, Sendable {
     public var ages: ClosedRange<Int>?
+    /// Born on these days (a year of birth, a date of birth); holds together with ``ages``.
+    public var births: ClosedRange<CalendarDate>?
     public var sex: Sex?
     public var relation: Relation?
     /// The presence statuses accepted; by default those living in the household.
@@ -28,6 +30,9 @@ public struct MemberCondition: Hashable, Sendable {
     public func matches(_ facts: MemberFacts, birth: CalendarDate?, on date: CalendarDate) -> Bool {
         if let ages {
             guard let birth, ages.contains(birth.age(on: date)) else { return false }
+        }
+        if let births {
+            guard let birth, births.contains(birth) else { return false }
         }
         return matches(facts)
     }
@@ -85,7 +90,34 @@ public struct MemberCount: Hashable, Sendable {
     public static let maxPerQuery = 8
 }
 
+extension MemberCount {
+    /// Whether the count picks members out of a household ("has a member who …"): it asks for
+    /// at least one member, and says something of that member. Household size (no condition) and
+    /// "no member who …" (a count of 0) pick none.
+    public var selectsMembers: Bool {
+        count.lowerBound >= 1 && condition != MemberCondition()
+    }
+}
+
 extension HouseholdQuery {
+    /// The positions of the members of `household` that the query's member counts pick out
+    /// (``MemberCount/selectsMembers``), in register order; nil when none picks members (then
+    /// every member belongs to the answer). A member answer lists these.
+    ///
+    /// ```swift
+    /// query.members = [MemberCount(child)]
+    /// query.matchingMembers(of: household)   // [2, 3]: the children under 6
+    /// ```
+    public func matchingMembers(of household: Household) -> [Int]? {
+        let selecting = members.filter(\.selectsMembers)
+        guard !selecting.isEmpty else { return nil }
+        let date = ageDate
+        return household.members.indices.filter { index in
+            let member = household.members[index]
+            return selecting.contains { $0.condition.matches(MemberFacts(member), birth: member.birthDate, on: date) }
+        }
+    }
+
     /// Whether a decoded household has every member count (the in-memory form of the member
     /// index's answer, for models and checks).
     public func membersMatch(_ household: Household) -> Bool {

@@ -84,15 +84,33 @@ extension MemberCount {
     }
 
     /// Household size from `5`, `2-4`, `<5` or `>=3` (`--household-size`, `ukuran_keluarga`).
+    /// An error names `field` and the text as given.
     public static func householdSize(parsing text: String, field: String) throws -> MemberCount {
-        try MemberCount(parsing: "jumlah" + comparison(text), field: field)
+        try quoting(text) { try MemberCount(parsing: "jumlah" + comparison(text), field: field) }
     }
 
     /// The head's sex (`L`, `P`) and age (`60`, `25-40`, `>=60`), either or both
-    /// (`--head-sex`/`--head-age`, `jk_kepala`/`umur_kepala`).
-    public static func head(sex: String?, age: String?, field: String) throws -> MemberCount {
-        let terms = [sex.map { "sex=" + $0 }, age.map { "age" + comparison($0) }].compactMap { $0 }
-        return .head(try MemberCount(parsing: terms.joined(separator: ","), field: field).condition)
+    /// (`--head-sex`/`--head-age`, `jk_kepala`/`umur_kepala`); an error names the field of the
+    /// value at fault (`fields.sex` or `fields.age`) and the text as given.
+    public static func head(sex: String?, age: String?, fields: (sex: String, age: String)) throws -> MemberCount {
+        var condition = MemberCondition()
+        if let sex {
+            condition.sex = try quoting(sex) { try MemberCount(parsing: "sex=" + sex, field: fields.sex) }.condition.sex
+        }
+        if let age {
+            condition.ages = try quoting(age) { try MemberCount(parsing: "age" + comparison(age), field: fields.age) }.condition.ages
+        }
+        return .head(condition)
+    }
+
+    /// Runs `body`; its error quotes `text` as the value (not the term built from it).
+    private static func quoting(_ text: String, _ body: () throws -> MemberCount) throws -> MemberCount {
+        do {
+            return try body()
+        } catch var error as LumbungError {
+            error.value = String(text.prefix(40))
+            throw error
+        }
     }
 
     /// `5` → `=5`, `2-4` → `=2-4`; `<5`, `>=2` kept.

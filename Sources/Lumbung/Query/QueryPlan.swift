@@ -93,12 +93,16 @@ extension ReadTransaction {
 
     /// Calls `body` for each matching (id, summary, index key) in plan order, starting after
     /// `position`, until it returns false. The key's bytes are valid only during the call.
-    func scan(_ plan: QueryPlan, query: HouseholdQuery, after position: ScanPosition?, _ body: (HouseholdID, IndexSummary, UnsafeRawBufferPointer) throws -> Bool) throws {
+    /// With `matchedMembers`, a query whose member counts pick members out
+    /// (``MemberCount/selectsMembers``) hands `body` a summary whose member count is the
+    /// members that matched, not all of them (a member answer pages over those).
+    func scan(_ plan: QueryPlan, query: HouseholdQuery, after position: ScanPosition?, matchedMembers: Bool = false, _ body: (HouseholdID, IndexSummary, UnsafeRawBufferPointer) throws -> Bool) throws {
         if dbs.lacks(plan.index) { return }
         let cursor = try txn.cursor(plan.dbi(dbs))
         let summaries = plan.index.isPrimary ? nil : try txn.cursor(dbs[.wilayah])
         if !query.members.isEmpty { try requireMemberIndex() }
         var tally = query.members.isEmpty ? nil : MemberTally(query.members, on: query.ageDate)
+        let countsMatched = matchedMembers && tally?.selects == true
         let memberCursor = query.members.isEmpty ? nil : try txn.cursor(dbs[.member])
         for prefix in plan.prefixes {
             let start = Keys.secondaryKey(prefix: prefix, desa: plan.lower)
@@ -115,9 +119,10 @@ extension ReadTransaction {
                 let key = cursor.keyBytes
                 guard key.lexicographicallyPrecedes(end) else { break }
                 let (id, stored) = Keys.splitEntry(cursor.valueBytes)
-                let summary = try stored ?? self.summary(of: id, desaKey: UnsafeRawBufferPointer(rebasing: key.suffix(Keys.desaWidth)), in: summaries!)
+                var summary = try stored ?? self.summary(of: id, desaKey: UnsafeRawBufferPointer(rebasing: key.suffix(Keys.desaWidth)), in: summaries!)
                 if query.matches(summary),
                    try tally?.matches(id: id, desa: Keys.read(key, at: key.count - Keys.desaWidth, width: Keys.desaWidth), cursor: memberCursor!) ?? true {
+                    if countsMatched { summary.members = UInt8(clamping: tally!.selected) }
                     guard try body(id, summary, key) else { return }
                 }
                 found = try cursor.move(MDB_NEXT)
@@ -189,20 +194,25 @@ extension ReadTransaction {
         return ids
     }
 
+    /// How many households (and their members) match `query`, when the counters can tell: a query
+    /// on at most one dimension, if its counters count households' members and each household
+    /// counts under at most one of the values asked for, and with no member counts. Nil otherwise.
+    func countFromCounters(_ query: HouseholdQuery) throws -> Count? {
+        guard query.members.isEmpty else { return nil }
+        let filters = IndexDimension.allCases.compactMap { dimension in dimension.accepted(by: query).map { (dimension, $0) } }
+        if filters.isEmpty { return try counts(wilayah: query.wilayah).total }
+        guard filters.count == 1, case let (dimension, accepted)? = filters.first, accepted & 1 == 0, dimension.countsHouseholdMembers,
+              dimension.isSingleValued || accepted.nonzeroBitCount == 1 else { return nil }
+        let counts = try self.counts(wilayah: query.wilayah)
+        return IndexDimension.values(in: accepted).reduce(into: Count()) { $0 += counts.count(dimension, value: $1) }
+    }
+
     /// How many households (and their members) match `query`. A query on at most one of
     /// status, program or desil reads the counters; a combined one (or one on NIK status) scans an index.
     public func count(_ query: HouseholdQuery) throws -> Count {
         try ensureValid()
         try query.validate()
-        // The counters answer a query on at most one dimension, if they count households'
-        // members and each household counts under at most one of the values asked for.
-        let filters = IndexDimension.allCases.compactMap { dimension in dimension.accepted(by: query).map { (dimension, $0) } }
-        if filters.isEmpty && query.members.isEmpty { return try counts(wilayah: query.wilayah).total }
-        if filters.count == 1, query.members.isEmpty, case let (dimension, accepted)? = filters.first, accepted & 1 == 0, dimension.countsHouseholdMembers,
-           dimension.isSingleValued || accepted.nonzeroBitCount == 1 {
-            let counts = try self.counts(wilayah: query.wilayah)
-            return IndexDimension.values(in: accepted).reduce(into: Count()) { $0 += counts.count(dimension, value: $1) }
-        }
+        if let counted = try countFromCounters(query) { return counted }
         var total = Count()
         try scan(try plan(for: query), query: query, after: nil) { _, summary, _ in
             total.households += 1

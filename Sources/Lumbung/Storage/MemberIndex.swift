@@ -55,14 +55,28 @@ struct CompiledMemberCondition {
     private let table: [UInt64]
 
     init(_ condition: MemberCondition, on date: CalendarDate) {
+        // Ages and birth days are both birth-ordinal ranges; a condition holds both.
+        var range: ClosedRange<Int>? = nil
+        var empty = false
         if let ages = condition.ages {
-            let range = date.birthOrdinals(forAges: ages)
-            births = range
-            matchesNothing = range == nil
-        } else {
-            births = nil
-            matchesNothing = false
+            if let ordinals = date.birthOrdinals(forAges: ages) { range = ordinals } else { empty = true }
         }
+        if let days = condition.births {
+            let ordinals = days.lowerBound.ordinal...days.upperBound.ordinal
+            if let current = range {
+                let (low, high) = (max(current.lowerBound, ordinals.lowerBound), min(current.upperBound, ordinals.upperBound))
+                if low <= high { range = low...high } else { empty = true }
+            } else {
+                range = ordinals
+            }
+        }
+        if let current = range, !empty {
+            // Ordinals outside the index's (before its epoch, or the no-birth mark) match no one.
+            let (low, high) = (max(current.lowerBound, 0), min(current.upperBound, MemberIndex.noBirth - 1))
+            if low <= high { range = low...high } else { empty = true }
+        }
+        births = empty ? nil : range
+        matchesNothing = empty
         var table = [UInt64](repeating: 0, count: 1024)
         for bits in 0...Int(UInt16.max) where condition.matches(MemberFacts(bits: UInt16(bits))) {
             table[bits >> 6] |= 1 << UInt64(bits & 63)
@@ -87,12 +101,20 @@ struct MemberTally {
     private let compiled: [CompiledMemberCondition]
     /// The birth range every condition lies in (nil: some condition takes any birth).
     private let births: ClosedRange<Int>?
+    /// Which counts pick members out (``MemberCount/selectsMembers``).
+    private let selecting: [Bool]
     private var desa: UInt64 = .max
-    private var tallies: [UInt32: SIMD8<UInt16>] = [:]
+    /// Lanes 0-7: each count's members; lane 8: members meeting a selecting count.
+    private var tallies: [UInt32: SIMD16<UInt16>] = [:]
+    /// The members meeting a selecting count in the household last matched (all of them when
+    /// no count selects: the caller keeps the summary's count then).
+    private(set) var selected = 0
+    var selects: Bool { selecting.contains(true) }
 
     init(_ counts: [MemberCount], on date: CalendarDate) {
         self.counts = counts
         compiled = counts.map { CompiledMemberCondition($0.condition, on: date) }
+        selecting = counts.map(\.selectsMembers)
         var births: ClosedRange<Int>? = nil
         var any = false
         for condition in compiled where !condition.matchesNothing {
@@ -107,6 +129,7 @@ struct MemberTally {
         if desa != self.desa { try load(desa, cursor: cursor) }
         let tally = tallies[UInt32(truncatingIfNeeded: id.rawValue)] ?? .zero
         for index in counts.indices where !counts[index].count.contains(Int(tally[index])) { return false }
+        selected = Int(tally[8])
         return true
     }
 
@@ -120,9 +143,12 @@ struct MemberTally {
         while found {
             let (birth, facts, id) = MemberIndex.split(cursor.valueBytes)
             if birth > end { break }
+            var picked = false
             for index in compiled.indices where compiled[index].matches(birth: birth, facts: facts) {
                 tallies[id, default: .zero][index] &+= 1
+                picked = picked || selecting[index]
             }
+            if picked { tallies[id, default: .zero][8] &+= 1 }
             found = try cursor.move(MDB_NEXT_DUP)
         }
     }

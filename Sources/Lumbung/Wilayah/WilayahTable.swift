@@ -1,3 +1,4 @@
+import Foundation
 /// The Kemendagri region-code table: every provinsi, kabupaten/kota, kecamatan and
 /// desa/kelurahan with its name, and the population of each provinsi and kabupaten/kota.
 ///
@@ -140,6 +141,49 @@ public final class WilayahTable: Sendable {
             var end = start
             while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+    }
+
+    /// Every code whose name is `name`, compared without case and with `_` and `-` read as
+    /// spaces, at any level, ascending by level then code; a walk of the whole table (about
+    /// 90,000 names), for searches that name a place rather than give its code.
+    ///
+    /// ```swift
+    /// WilayahTable.shared.codes(named: "kabupaten_bekasi")   // [32.16]
+    /// ```
+    public func codes(named name: String) -> [KodeWilayah] {
+        let wanted = Array(Self.folded(name).utf8)
+        guard !wanted.isEmpty else { return [] }
+        var found: [KodeWilayah] = []
+        names.withUTF8Buffer { bytes in
+            for level in KodeWilayah.Level.allCases {
+                let index = level.rawValue - 1
+                for (position, start) in nameStarts[index].enumerated() {
+                    var offset = Int(start), matched = 0
+                    while offset < bytes.count, bytes[offset] != UInt8(ascii: "\n"), matched < wanted.count,
+                          Self.folded(bytes[offset]) == wanted[matched] {
+                        offset += 1
+                        matched += 1
+                    }
+                    if matched == wanted.count, offset == bytes.count || bytes[offset] == UInt8(ascii: "\n") {
+                        found.append(KodeWilayah(unchecked: codes[index][position], level: level))
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    private static func folded(_ text: String) -> String {
+        String(decoding: text.trimmingCharacters(in: .whitespaces).utf8.map(folded), as: UTF8.self)
+    }
+
+    /// An ASCII byte lower-cased, `_` and `-` as a space.
+    private static func folded(_ byte: UInt8) -> UInt8 {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte + 32
+        case UInt8(ascii: "_"), UInt8(ascii: "-"): UInt8(ascii: " ")
+        default: byte
         }
     }
 

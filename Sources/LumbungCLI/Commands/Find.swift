@@ -10,7 +10,10 @@ struct Find: ParsableCommand {
             ATENSI, RUTILAHU), a desil range and a NIK status. Prints a table, or with --json one \
             household per line (JSON Lines). When more results follow, the cursor for the next \
             page is printed on standard error as `next cursor: …`; pass it back with --cursor and \
-            the same filters.
+            the same filters. A search for a member who … (--has-member, --pkh-komponen, \
+            --head-sex/--head-age) also shows which members matched: a COCOK column of their \
+            positions, or with --json each line as {"household": …, "anggota_cocok": \
+            [{"posisi", "nik" (masked), "hubungan"}, …]}.
 
             Example:
               lumbung find --wilayah 32.16.01 --program PKH --desil-max 3 --limit 50
@@ -37,26 +40,34 @@ struct Find: ParsableCommand {
     }
 
     func run() throws {
-        let query = try filters.query()
+        var query = try filters.query()
+        // One reference date for the search and for naming the members it matched.
+        if !query.members.isEmpty, query.referenceDate == nil { query.referenceDate = .today() }
+        let matched = MatchedMembersReport.applies(to: query)
         let page = try snapshotOption.withStore(storeOptions) { store in
             try store.read { tx in try tx.find(query, after: cursor, limit: limit) }
         }
         if json {
             var out: [UInt8] = []
             for household in page.households {
-                HouseholdJSON.encode(household, into: &out)
+                if matched, let members = MatchedMembersReport.json(household, for: query) {
+                    out += JSONValue.object([("household", .raw(HouseholdJSON.encode(household))), (MatchedMembersReport.field, members)]).bytes
+                } else {
+                    HouseholdJSON.encode(household, into: &out)
+                }
                 out.append(0x0A)
             }
             Terminal.write(out)
         } else {
-            var table = TextTable(columns: ["ID", "NOMOR KK", "WILAYAH", "STATUS", "DESIL", "PROGRAM", "ANGGOTA"], rightAligned: [0, 4, 6])
+            var table = TextTable(columns: ["ID", "NOMOR KK", "WILAYAH", "STATUS", "DESIL", "PROGRAM", "ANGGOTA"] + (matched ? ["COCOK"] : []), rightAligned: [0, 4, 6])
             for household in page.households {
+                let positions = matched ? [query.matchingMembers(of: household).map { $0.map(String.init).joined(separator: ",") } ?? "-"] : []
                 table.add([
                     household.id.map(\.description) ?? "-", household.nomorKK.text, household.wilayah.dotted,
                     household.status.description, household.desilLabel,
                     household.programs.isEmpty ? "-" : household.programs.sorted().map(\.name).joined(separator: ","),
                     String(household.members.count),
-                ])
+                ] + positions)
             }
             print(table.rendered(), terminator: "")
         }

@@ -16,10 +16,13 @@ import Lumbung
 ///   `expression1 and|or expression2`, or `expression1 and not expression2` (`not` without
 ///   `expression2`: not `expression1`); the items all hold.
 ///
-/// Attributes: `wilayah` (also `kode_wilayah`, `location`; a code prefix at any level, `eq`),
-/// `desil` (also `poverty_score`; `eq`, `lt`, `le`, `gt`, `ge`, `in` of consecutive values),
-/// `status` and `program` (`eq`). Conditions are on the household, also when `response_entity`
-/// is `Member`: then the answer is the matching households' members, paged over members.
+/// Attributes (the vocabulary: ``DCIAttribute``, ``DCIValues``): household ones, `wilayah`
+/// (a code prefix at any level, or a wilayah's name), `desil`, `status`, `program`,
+/// `household_size`; member ones, `sex`, `age`, `yob`, `dob`, `marital_status`, `disability`,
+/// `severe_disability`, `pregnant`, `relationship_head`, `pkh_component`, which all hold for
+/// one member ("has a member who …", read from the member index). With `response_entity`
+/// `Member` the answer is the matching households' members, only those who match when member
+/// attributes are asked for, paged over members.
 ///
 /// `sort`: `[{"attribute_name": "poverty_score", "sort_order": "desc"}, …]` over `desil`
 /// (`poverty_score`), `wilayah` (`kode_wilayah`, `location`), `kk`, `id` and `updated_at`;
@@ -173,14 +176,16 @@ enum DCISearch {
 
     static func identifier(_ query: DCIValue) throws(Rejection) -> Plan {
         guard let type = query["type"]?.string, let value = query["value"]?.identifierText else {
-            throw Rejection("rjct.search_criteria.invalid", "an idtype-value query is {\"type\": \"NIK\", \"KK\" or \"SOURCE_ID\", \"value\": \"…\"}")
+            throw Rejection("rjct.search_criteria.invalid", "an idtype-value query is {\"type\": \"NIK\", \"UIN\", \"KK\" or \"SOURCE_ID\", \"value\": \"…\"}")
         }
+        guard let kind = DCIIdentifierType(named: type) else { throw Rejection("rjct.search_criteria.invalid", DCIIdentifierType.rule) }
         return try Rejection.mapping("rjct.search_criteria.invalid", otherwise: "the identifier value is invalid") {
-            switch type.uppercased() {
-            case "NIK", "UIN", "NATIONALID", "NATIONAL_ID": return .nik(try NIK(value))
-            case "KK", "NOMOR_KK", "NOMORKK", "FAMILYCARD", "FAMILY_CARD": return .kk(try NomorKK(value))
-            case "SOURCE_ID", "SOURCEID", "ID_SUMBER": return .sourceID(try SourceID(value, field: "value"))
-            default: throw Rejection("rjct.search_criteria.invalid", "the identifier type is NIK (also UIN, NationalID), KK or SOURCE_ID")
+            switch kind {
+            case .nik: return .nik(try NIK(value))
+            // A UIN is any register's unique number: one that is no NIK is held by no one here.
+            case .uin: return (try? NIK(value)).map(Plan.nik) ?? .filter(.none)
+            case .kk: return .kk(try NomorKK(value))
+            case .sourceID: return .sourceID(try SourceID(value, field: "value"))
             }
         }
     }
@@ -191,44 +196,203 @@ enum DCISearch {
         var expression = query["value"] ?? query
         if let inner = expression["expression"] { expression = inner }
         if let collection = expression["collection"], collection.string != "Group", collection.string != "Member" {
-            throw Rejection("rjct.filter.invalid", "the collection is Group (or Member: conditions are still on the household)")
+            throw Rejection("rjct.filter.invalid", "the collection is Group or Member (response_entity decides what is answered)")
         }
-        return try filter(expression["query"] ?? expression, depth: 0)
+        return try filter(expression["query"] ?? expression, depth: 0, nested: false)
     }
 
     /// An object of conditions that must all hold: attribute conditions merge into one query
-    /// (one index scan), `$or`, `$nor` and `$not` become parts beside it.
-    static func filter(_ conditions: DCIValue, depth: Int) throws(Rejection) -> HouseholdFilter {
+    /// (one index scan), `$or`, `$nor` and `$not` become parts beside it. `nested`: under `$or`,
+    /// `$nor`, `$not` or `$ne`, where member attributes are refused.
+    static func filter(_ conditions: DCIValue, depth: Int, nested: Bool) throws(Rejection) -> HouseholdFilter {
         guard depth < maxDepth else { throw Rejection("rjct.filter.invalid", "expressions nest at most \(maxDepth) deep") }
-        var conjunction = Conjunction()
+        var conjunction = Conjunction(nested: nested)
         try conjunction.add(conditions, depth: depth)
         return conjunction.filter
     }
 
-    /// Conditions that all hold, gathered: one query of attribute conditions and other parts.
+    /// Conditions that all hold, gathered: one query of attribute conditions, the one member
+    /// every member attribute describes, and other parts.
     struct Conjunction {
         var query = HouseholdQuery()
         var hasCondition = false
         var parts: [HouseholdFilter] = []
-        /// Two conditions that cannot both hold (regions that do not nest, desil ranges apart).
+        /// Two conditions that cannot both hold (regions that do not nest, ranges apart).
         var contradicts = false
+        /// The member every member attribute asks for (nil: none asked).
+        var member: MemberCondition?
+        /// Household sizes asked for.
+        var sizes: ClosedRange<Int>?
+        /// Under `$or`, `$nor`, `$not` or `$ne`: member attributes are refused here (the member
+        /// index answers "has a member who …" for the search's leading conditions only).
+        let nested: Bool
+
+        init(nested: Bool) { self.nested = nested }
 
         var filter: HouseholdFilter {
             if contradicts { return .none }
+            var query = self.query
+            if let member { query.members.append(MemberCount(member)) }
+            if let sizes { query.members.append(.householdSize(sizes)) }
+            // One reference date for the search and for naming the members it matched.
+            if !query.members.isEmpty { query.referenceDate = .today() }
             let all: [HouseholdFilter] = hasCondition || parts.isEmpty ? [.query(query)] + parts : parts
             return all.count == 1 ? all[0] : .all(all)
         }
 
-        mutating func condition(_ attribute: String, _ op: String, _ value: DCIValue) throws(Rejection) {
+        /// One attribute condition (`attribute op value`), added to what must hold.
+        mutating func condition(_ attributeName: String, _ op: String, _ value: DCIValue) throws(Rejection) {
+            let name = String(attributeName.prefix(64))
+            guard let attribute = DCIAttribute(named: attributeName) else {
+                throw Rejection("rjct.filter.invalid", "\(name) is not a search attribute here; use \(DCIAttribute.listed)")
+            }
+            let op = op.lowercased() == "lte" ? "le" : op.lowercased() == "gte" ? "ge" : op.lowercased()
+            guard attribute.operators.contains(op) else {
+                throw Rejection("rjct.filter.invalid", "\(name) takes \(attribute.operators.joined(separator: ", ")), not \(op.prefix(16))")
+            }
+            if attribute.isMember && nested {
+                throw Rejection("rjct.filter.invalid", "\(name) is a member attribute: member attributes hold together for one member, in the search's $and (or predicate items joined by and), not under $or, $nor, $not or $ne")
+            }
             // A query holds one status and one program: a second one is a part of its own.
-            if (attribute == "status" && query.status != nil) || (attribute == "program" && query.program != nil) {
-                var separate = HouseholdQuery()
-                _ = try DCISearch.condition(attribute, op, value, into: &separate)
-                parts.append(.query(separate))
+            if (attribute == .status && query.status != nil) || (attribute == .program && query.program != nil) {
+                var separate = Conjunction(nested: nested)
+                try separate.condition(attributeName, op, value)
+                parts.append(separate.filter)
                 return
             }
-            if try !DCISearch.condition(attribute, op, value, into: &query) { contradicts = true }
+            try Rejection.mapping("rjct.filter.invalid", otherwise: "\(name) is invalid") { () throws in
+                try apply(attribute, name, op, value)
+            }
             hasCondition = true
+        }
+
+        private mutating func apply(_ attribute: DCIAttribute, _ name: String, _ op: String, _ value: DCIValue) throws {
+            func shown(_ value: DCIValue) -> String {
+                switch value {
+                case .string(let text): String(text.prefix(40))
+                case .number(let number): number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number)
+                case .bool(let flag): String(flag)
+                default: "a \(value.object != nil ? "object" : value.array != nil ? "list" : "null")"
+                }
+            }
+            func unknown(_ rule: String) -> Rejection {
+                Rejection("rjct.filter.invalid", "\(name) takes \(rule); got \(shown(value))")
+            }
+            switch attribute {
+            case .wilayah:
+                guard let text = value.string else { throw unknown("a kode wilayah or a wilayah's name") }
+                // Digits and dots are a code (checked); anything else names a place.
+                let codes = text.allSatisfy({ $0.isNumber || $0 == "." || $0 == " " })
+                    ? [try KodeWilayah(text)] : WilayahTable.shared.codes(named: text)
+                guard let code = codes.first else { contradicts = true; return }  // no region has that name
+                if codes.count > 1 {
+                    parts.append(.any(codes.map { .query(HouseholdQuery(wilayah: $0)) }))
+                    return
+                }
+                // Both must hold: the narrower of two nested regions; regions apart match nothing.
+                if let current = query.wilayah, !current.contains(code) {
+                    if code.contains(current) { return }
+                    contradicts = true
+                } else {
+                    query.wilayah = code
+                }
+            case .desil:
+                query.desil = narrowed(query.desil, try DCISearch.range(name, op, value, Household.desilRule.range))
+            case .householdSize:
+                sizes = narrowed(sizes, try DCISearch.range(name, op, value, 0...Household.maxMembers))
+            case .status:
+                guard let text = value.string else { throw unknown("a status name") }
+                query.status = try HouseholdQuery.StatusFilter(parsing: text)
+            case .program:
+                guard let text = value.string else { throw unknown("a program name") }
+                query.program = try Program(parsing: text)
+            case .sex:
+                guard let sex = value.string.flatMap(DCIValues.sex) else { throw unknown(DCIValues.sexRule) }
+                set(\.sex, sex)
+            case .age:
+                narrowAges(try DCISearch.range(name, op, value, 0...200))
+            case .birthYear:
+                let limits = 1850...2200
+                guard let years = try DCISearch.range(name, op, value, limits) else { return narrowBirths(nil) }
+                narrowBirths(try CalendarDate(year: years.lowerBound, month: 1, day: 1)...CalendarDate(year: years.upperBound, month: 12, day: 31))
+            case .birthDate:
+                guard let text = value.string, let date = try? CalendarDate(parsing: text.prefix(10)) else {
+                    throw unknown("a date YYYY-MM-DD")
+                }
+                let (first, last) = (try CalendarDate(year: 1850, month: 1, day: 1), try CalendarDate(year: 2200, month: 12, day: 31))
+                let days = CalendarDate(daysSinceEpoch: date.daysSinceEpoch - 1), next = CalendarDate(daysSinceEpoch: date.daysSinceEpoch + 1)
+                switch op {
+                case "eq": narrowBirths(date...date)
+                case "lt": narrowBirths(days < first ? nil : first...days)
+                case "le": narrowBirths(first...date)
+                case "gt": narrowBirths(next > last ? nil : next...last)
+                default: narrowBirths(date...last)
+                }
+            case .maritalStatus:
+                guard let status = value.string.flatMap(DCIValues.maritalStatus) else { throw unknown(DCIValues.maritalRule) }
+                set(\.maritalStatus, status)
+            case .disability:
+                if let flag = DCIValues.yesNo(value) {
+                    set(\.disabled, flag)
+                } else if let text = value.string?.lowercased(), ["severe", "berat"].contains(text) {
+                    set(\.severeDisability, true)
+                } else if let kind = value.string.flatMap({ Disability(name: $0.lowercased()) }) {
+                    set(\.disability, kind)
+                } else {
+                    throw unknown(DCIValues.yesNoRule + ", severe, or a kind: " + Disability.names.joined(separator: ", "))
+                }
+            case .severeDisability:
+                guard let flag = DCIValues.yesNo(value) else { throw unknown(DCIValues.yesNoRule) }
+                set(\.severeDisability, flag)
+            case .pregnant:
+                guard let flag = DCIValues.yesNo(value) else { throw unknown(DCIValues.yesNoRule) }
+                set(\.pregnant, flag)
+            case .relation:
+                guard let relation = value.string.flatMap({ Relation(name: $0.lowercased()) }) else { throw unknown(Relation.names.joined(separator: ", ")) }
+                set(\.relation, relation)
+            case .pkhComponent:
+                guard let component = value.string.flatMap({ PKHComponent(name: $0.lowercased()) }) else {
+                    throw unknown(PKHComponent.names.joined(separator: ", "))
+                }
+                // The component's rule (``PKHComponent/condition``) joins what the member must be.
+                let rule = component.condition
+                if let ages = rule.ages { narrowAges(ages) }
+                if let pregnant = rule.pregnant { set(\.pregnant, pregnant) }
+                if let severe = rule.severeDisability { set(\.severeDisability, severe) }
+            }
+        }
+
+        /// Sets a fact of the member; a different value already asked for contradicts it.
+        private mutating func set<Value: Equatable>(_ field: WritableKeyPath<MemberCondition, Value?>, _ value: Value) {
+            var condition = member ?? MemberCondition()
+            if let current = condition[keyPath: field], current != value { contradicts = true }
+            condition[keyPath: field] = value
+            member = condition
+        }
+
+        /// `range` narrowed to `other` (nil: empty); when nothing is left, the search contradicts itself.
+        private mutating func narrowed(_ range: ClosedRange<Int>?, _ other: ClosedRange<Int>?) -> ClosedRange<Int>? {
+            guard let other else { contradicts = true; return range }
+            guard let current = range else { return other }
+            let (low, high) = (max(current.lowerBound, other.lowerBound), min(current.upperBound, other.upperBound))
+            if low <= high { return low...high }
+            contradicts = true
+            return range
+        }
+
+        private mutating func narrowAges(_ ages: ClosedRange<Int>?) {
+            var condition = member ?? MemberCondition()
+            condition.ages = narrowed(condition.ages, ages)
+            member = condition
+        }
+
+        private mutating func narrowBirths(_ days: ClosedRange<CalendarDate>?) {
+            var condition = member ?? MemberCondition()
+            defer { member = condition }
+            guard let days else { contradicts = true; return }
+            guard let current = condition.births else { condition.births = days; return }
+            let (low, high) = (max(current.lowerBound, days.lowerBound), min(current.upperBound, days.upperBound))
+            if low <= high { condition.births = low...high } else { contradicts = true }
         }
 
         /// `{"$and": [c, …]}`, `{"$or": […]}`, `{"$not": c}` or `{attribute: {"$op": value}, …}`.
@@ -243,15 +407,15 @@ enum DCISearch {
                     for part in try list(key, value) { try add(part, depth: depth + 1) }
                 case "$or", "$nor":
                     var alternatives: [HouseholdFilter] = []
-                    for part in try list(key, value) { alternatives.append(try DCISearch.filter(part, depth: depth + 1)) }
+                    for part in try list(key, value) { alternatives.append(try DCISearch.filter(part, depth: depth + 1, nested: true)) }
                     parts.append(key == "$or" ? .any(alternatives) : .not(.any(alternatives)))
                 case "$not":
                     if let items = value.array {
-                        var all = Conjunction()
+                        var all = Conjunction(nested: true)
                         for part in try list(key, .array(items)) { try all.add(part, depth: depth + 1) }
                         parts.append(.not(all.filter))
                     } else {
-                        parts.append(.not(try DCISearch.filter(value, depth: depth + 1)))
+                        parts.append(.not(try DCISearch.filter(value, depth: depth + 1, nested: true)))
                     }
                 default:
                     guard !key.hasPrefix("$") else {
@@ -269,9 +433,9 @@ enum DCISearch {
                             guard operand.object != nil else {
                                 throw Rejection("rjct.filter.invalid", "\(key.prefix(64)) $not takes an object of operators")
                             }
-                            parts.append(.not(try DCISearch.filter(.object([key: operand]), depth: depth + 1)))
+                            parts.append(.not(try DCISearch.filter(.object([key: operand]), depth: depth + 1, nested: true)))
                         case "ne":
-                            parts.append(.not(try DCISearch.filter(.object([key: .object(["$eq": operand])]), depth: depth + 1)))
+                            parts.append(.not(try DCISearch.filter(.object([key: .object(["$eq": operand])]), depth: depth + 1, nested: true)))
                         default:
                             try condition(key, name, operand)
                         }
@@ -302,14 +466,15 @@ enum DCISearch {
         }
         func single(_ expression: DCIValue) throws(Rejection) -> HouseholdFilter {
             let (name, op, value) = try parts(expression)
-            var query = HouseholdQuery()
-            return try condition(name, op, value, into: &query) ? .query(query) : .none
+            var alone = Conjunction(nested: true)
+            try alone.condition(name, op, value)
+            return alone.filter
         }
         let ordered = items.enumerated().sorted { a, b in
             let (x, y) = (a.element["seq_num"]?.number ?? Double(a.offset), b.element["seq_num"]?.number ?? Double(b.offset))
             return x != y ? x < y : a.offset < b.offset
         }
-        var conjunction = Conjunction()
+        var conjunction = Conjunction(nested: false)
         for (_, item) in ordered {
             guard let first = item["expression1"] else { throw Rejection("rjct.filter.invalid", "expression1 is required") }
             let second = item["expression2"]
@@ -338,69 +503,33 @@ enum DCISearch {
         return conjunction.filter
     }
 
-    /// One attribute condition, added to `query`; false when it cannot hold together with what
-    /// `query` already asks (the search then matches nothing).
-    static func condition(_ attribute: String, _ op: String, _ value: DCIValue, into query: inout HouseholdQuery) throws(Rejection) -> Bool {
-        let name = String(attribute.prefix(64))
-        return try Rejection.mapping("rjct.filter.invalid", otherwise: "\(name) is invalid") { () throws -> Bool in
-            switch attribute {
-            case "wilayah", "kode_wilayah", "location":
-                guard op == "eq", let text = value.string else { throw Rejection("rjct.filter.invalid", "\(name) takes eq and a kode wilayah") }
-                let code = try KodeWilayah(text)
-                // Both must hold: the narrower of two nested regions; regions apart match nothing.
-                if let current = query.wilayah, !current.contains(code) {
-                    guard code.contains(current) else { return false }
-                } else {
-                    query.wilayah = code
-                }
-                return true
-            case "desil", "poverty_score":
-                let desils = Household.desilRule.range
-                let range = query.desil ?? desils
-                var low = range.lowerBound, high = range.upperBound
-                func bound(_ value: DCIValue) throws(Rejection) -> Int {
-                    // One past each end is taken (lt 11, gt 0), and clamped below.
-                    guard let number = value.integer, (desils.lowerBound - 1...desils.upperBound + 1).contains(number) else {
-                        throw Rejection("rjct.filter.invalid", "\(name) is a whole number \(desils.lowerBound) to \(desils.upperBound)")
-                    }
-                    return number
-                }
-                switch op {
-                case "eq":
-                    let v = try bound(value)
-                    (low, high) = (max(low, v), min(high, v))
-                case "lt": high = min(high, try bound(value) - 1)
-                case "le", "lte": high = min(high, try bound(value))
-                case "gt": low = max(low, try bound(value) + 1)
-                case "ge", "gte": low = max(low, try bound(value))
-                case "in":
-                    guard let list = value.array, !list.isEmpty else { throw Rejection("rjct.filter.invalid", "\(name) in takes a list") }
-                    var values: [Int] = []
-                    for item in list { values.append(try bound(item)) }
-                    let sorted = Set(values).sorted()
-                    guard sorted.last! - sorted.first! + 1 == sorted.count else {
-                        throw Rejection("rjct.filter.invalid", "\(name) in takes consecutive values (a range)")
-                    }
-                    (low, high) = (max(low, sorted.first!), min(high, sorted.last!))
-                default: throw Rejection("rjct.filter.invalid", "\(name) takes eq, lt, le, gt, ge or in")
-                }
-                // A range outside the desils, or empty, matches no household.
-                (low, high) = (max(low, desils.lowerBound), min(high, desils.upperBound))
-                guard low <= high else { return false }
-                query.desil = low...high
-                return true
-            case "status":
-                guard op == "eq", let text = value.string else { throw Rejection("rjct.filter.invalid", "status takes eq and a status name") }
-                query.status = try HouseholdQuery.StatusFilter(parsing: text)
-                return true
-            case "program":
-                guard op == "eq", let text = value.string else { throw Rejection("rjct.filter.invalid", "program takes eq and a program name") }
-                query.program = try Program(parsing: text)
-                return true
-            default:
-                throw Rejection("rjct.filter.invalid", "\(name) is not a filter here; use wilayah, desil (poverty_score), status or program")
+    /// The whole numbers `op value` asks for within `limits` (nil: none of them). One past
+    /// each end is taken (`lt 11`, `gt 0`) and clamped; `in` takes consecutive values.
+    static func range(_ name: String, _ op: String, _ value: DCIValue, _ limits: ClosedRange<Int>) throws(Rejection) -> ClosedRange<Int>? {
+        func bound(_ value: DCIValue) throws(Rejection) -> Int {
+            guard let number = value.integer, (limits.lowerBound - 1...limits.upperBound + 1).contains(number) else {
+                throw Rejection("rjct.filter.invalid", "\(name) is a whole number \(limits.lowerBound) to \(limits.upperBound)")
             }
+            return number
         }
+        var low = limits.lowerBound, high = limits.upperBound
+        switch op {
+        case "eq": (low, high) = (try bound(value), try bound(value))
+        case "lt": high = try bound(value) - 1
+        case "le": high = try bound(value)
+        case "gt": low = try bound(value) + 1
+        case "ge": low = try bound(value)
+        default:
+            guard let list = value.array, !list.isEmpty else { throw Rejection("rjct.filter.invalid", "\(name) in takes a list") }
+            var values: [Int] = []
+            for item in list { values.append(try bound(item)) }
+            let sorted = Set(values).sorted()
+            guard sorted.last! - sorted.first! + 1 == sorted.count else {
+                throw Rejection("rjct.filter.invalid", "\(name) in takes consecutive values (a range)")
+            }
+            (low, high) = (sorted.first!, sorted.last!)
+        }
+        (low, high) = (max(low, limits.lowerBound), min(high, limits.upperBound))
+        return low <= high ? low...high : nil
     }
-
 }

@@ -94,12 +94,14 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         if let text = parameters["anggota"] { query.members += try MemberCount.list(parsing: text, field: "anggota") }
         if let text = parameters["ukuran_keluarga"] { query.members.append(try .householdSize(parsing: text, field: "ukuran_keluarga")) }
         if parameters["jk_kepala"] != nil || parameters["umur_kepala"] != nil {
-            query.members.append(try .head(sex: parameters["jk_kepala"], age: parameters["umur_kepala"], field: parameters["jk_kepala"] != nil ? "jk_kepala" : "umur_kepala"))
+            query.members.append(try .head(sex: parameters["jk_kepala"], age: parameters["umur_kepala"], fields: ("jk_kepala", "umur_kepala")))
         }
         if let text = parameters["pkh_komponen"] {
             query.members.append(.pkh(try PKHComponent(parsing: text, field: "pkh_komponen", code: .queryInvalid)))
         }
         query.referenceDate = try parameters["tanggal"].map { text in try RequestInput.parse("tanggal", text) { try CalendarDate(parsing: $0) } }
+        // One reference date for the search and for naming the members it matched.
+        if !query.members.isEmpty, query.referenceDate == nil { query.referenceDate = .today() }
         let low = try RequestInput.integer("desil_min", parameters["desil_min"], in: 1...10)
         let high = try RequestInput.integer("desil_max", parameters["desil_max"], in: 1...10)
         if low != nil || high != nil {
@@ -122,14 +124,21 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
                 throw APIError(error)
             }
         }
-        return Self.page(found.households, next: found.nextCursor)
+        return Self.page(found.households, next: found.nextCursor, matching: MatchedMembersReport.applies(to: query) ? query : nil)
     }
 
-    static func page(_ households: [Household], next: String?) -> Response {
-        JSONValue.object([
-            ("households", .array(households.map { .raw(HouseholdJSON.encode($0)) })),
-            ("next_cursor", next.map { .string($0) } ?? .null),
-        ]).response()
+    /// `{"households": […], "next_cursor": …}`; with a query that picks members, also
+    /// `"anggota_cocok": [{"id", "anggota": [{"posisi", "nik", "hubungan"}, …]}, …]`, one entry
+    /// per household in the same order.
+    static func page(_ households: [Household], next: String?, matching query: HouseholdQuery? = nil) -> Response {
+        var fields: [(String, JSONValue)] = [("households", .array(households.map { .raw(HouseholdJSON.encode($0)) }))]
+        if let query {
+            fields.append((MatchedMembersReport.field, .array(households.map { household in
+                .object([("id", .int(Int(household.id?.rawValue ?? 0))), ("anggota", MatchedMembersReport.json(household, for: query) ?? .array([]))])
+            })))
+        }
+        fields.append(("next_cursor", next.map { .string($0) } ?? .null))
+        return JSONValue.object(fields).response()
     }
 
     // MARK: Writes

@@ -54,12 +54,7 @@ struct SnapshotRoutes<Context: LumbungRequestContext>: Sendable {
         }
         let from = try side("from"), to = try side("to")
         let grouping = try parameters["by"].map { text in try RequestInput.parse("by", text, SnapshotDiff.Grouping.init(parsing:)) } ?? .default
-        let withChanges: Bool
-        switch parameters["changes"] {
-        case nil, "false": withChanges = false
-        case "true": withChanges = true
-        case let other?: throw APIError(LumbungError(.requestInvalid, field: "changes", value: String(other.prefix(16)), rule: "true or false"))
-        }
+        let withChanges = try RequestInput.flag("changes", parameters["changes"]) ?? false
         let limit = try RequestInput.integer("limit", parameters["limit"], in: 1...10_000) ?? 1000
 
         let diff = try await api.gateway.run { store in try store.snapshots.diff(from: from, to: to) }

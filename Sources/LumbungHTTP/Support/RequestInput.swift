@@ -44,6 +44,16 @@ struct RequestInput {
         return value
     }
 
+    /// A `true`/`false` parameter (nil when absent).
+    static func flag(_ name: String, _ text: String?) throws -> Bool? {
+        switch text {
+        case nil: return nil
+        case "true"?: return true
+        case "false"?: return false
+        case let other?: throw APIError(LumbungError(.requestInvalid, field: name, value: String(other.prefix(16)), rule: "true or false"))
+        }
+    }
+
     static func nik(_ text: String, field: String = "nik") throws -> NIK {
         try parse(field, text) { try NIK($0) }
     }
