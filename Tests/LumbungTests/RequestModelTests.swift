@@ -28,7 +28,7 @@ struct RequestModelTests {
         var requests: [RequestID: ModelRequest] = [:]
         var nextID: UInt64 = 1
         let actors = [fixture.operatorA, fixture.operatorB, fixture.verifikator, fixture.kepala, fixture.admin,
-                      fixture.citizen, fixture.otherCitizen, fixture.viewer]
+                      fixture.citizen, fixture.otherCitizen, fixture.viewer, fixture.verifikator, fixture.kepala, fixture.admin]
         let proposers: Set<AccessRole> = [.desaOperator, .operator, .admin, .citizen]
         var applied = 0, refused = 0
 
@@ -104,7 +104,10 @@ struct RequestModelTests {
                 let open = requests.values.filter(\.state.isOpen).map(\.id).sorted()
                 let id = !open.isEmpty && Int.random(in: 0..<10, using: &random) < 7
                     ? open.randomElement(using: &random)! : RequestID(UInt64.random(in: 1...nextID, using: &random))
-                let action = [RequestAction.submit, .verify, .approve, .apply, .reject, .withdraw].randomElement(using: &random)!
+                // Half the time the request's next step (so walks reach apply), else any action.
+                let next: [RequestState: RequestAction] = [.draft: .submit, .diajukan: .verify, .diverifikasi: .approve, .disetujui: .apply]
+                let action = requests[id].flatMap { next[$0.state] }.flatMap { Bool.random(using: &random) ? $0 : nil }
+                    ?? [RequestAction.submit, .verify, .approve, .apply, .reject, .withdraw].randomElement(using: &random)!
                 let note = Bool.random(using: &random) ? "" : "alasan \(step)"
                 let from: [RequestAction: [RequestState]] = [
                     .submit: [.draft], .verify: [.diajukan], .approve: [.diverifikasi], .apply: [.disetujui],
