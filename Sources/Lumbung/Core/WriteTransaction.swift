@@ -68,6 +68,7 @@ public final class WriteTransaction: ReadTransaction {
             old = nil
         }
         if authority == .direct, validated.status != (old?.status ?? .usulan) {
+            try checkUnique(validated)  // a clash is the answer first, as for any write
             throw LumbungError(
                 .householdStatusLocked, field: "status", value: validated.status.description,
                 rule: "a household's status follows change requests only (`lumbung request`); a direct write "
