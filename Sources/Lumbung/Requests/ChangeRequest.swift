@@ -100,21 +100,11 @@ public struct RequestTransition: Hashable, Sendable {
 }
 
 /// Why a member leaves a household.
-public enum MemberLeaving: UInt8, Sendable, Hashable, CaseIterable {
+public enum MemberLeaving: UInt8, NamedCode, Hashable {
     case meninggal = 1, pindah = 2, lainnya = 3
 
-    public var name: String {
-        switch self { case .meninggal: "meninggal"; case .pindah: "pindah"; case .lainnya: "lainnya" }
-    }
+    public static let names = ["meninggal", "pindah", "lainnya"]
 
-    /// The presence the member's status would name (`keberadaan`).
-    init(parsing text: String, field: String) throws {
-        guard let match = Self.allCases.first(where: { $0.name == text.lowercased() }) else {
-            throw LumbungError(.workflowInvalid, field: field, value: text,
-                               rule: "a reason is one of " + Self.allCases.map(\.name).joined(separator: ", "))
-        }
-        self = match
-    }
 }
 
 /// What a request changes. The type (``RequestType``) says which case it carries

@@ -75,7 +75,7 @@ public enum RequestJSON {
             guard let member = try fields.object("anggota") else { throw fields.missing("anggota") }
             change = .addMember(try HouseholdReader.member(member, path: "anggota"))
         case .hapusAnggota:
-            change = .removeMember(nik: try nik("nik"), reason: try MemberLeaving(parsing: try fields.requiredString("alasan"), field: "alasan"))
+            change = .removeMember(nik: try nik("nik"), reason: try MemberLeaving(parsing: try fields.requiredString("alasan"), field: "alasan", code: .workflowInvalid))
         case .pindahAnggota:
             guard let to = try id("tujuan") else { throw fields.missing("tujuan") }
             change = .moveMember(nik: try nik("nik"), to: to)

@@ -4,7 +4,7 @@
 /// RequestState(name: "diajukan")    // .diajukan
 /// RequestState.diterapkan.isOpen     // false
 /// ```
-public enum RequestState: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+public enum RequestState: UInt8, NamedCode, Hashable, CustomStringConvertible {
     case draft = 1
     case diajukan = 2
     case diverifikasi = 3
@@ -15,17 +15,7 @@ public enum RequestState: UInt8, Sendable, Hashable, CaseIterable, CustomStringC
     /// Withdrawn by its proposer.
     case ditarik = 7
 
-    public var name: String {
-        switch self {
-        case .draft: "draft"
-        case .diajukan: "diajukan"
-        case .diverifikasi: "diverifikasi"
-        case .disetujui: "disetujui"
-        case .diterapkan: "diterapkan"
-        case .ditolak: "ditolak"
-        case .ditarik: "ditarik"
-        }
-    }
+    public static let names = ["draft", "diajukan", "diverifikasi", "disetujui", "diterapkan", "ditolak", "ditarik"]
 
     public var description: String { name }
 
@@ -37,23 +27,14 @@ public enum RequestState: UInt8, Sendable, Hashable, CaseIterable, CustomStringC
         }
     }
 
-    public init?(name: some StringProtocol) {
-        guard let match = Self.allCases.first(where: { $0.name == name.lowercased() }) else { return nil }
-        self = match
-    }
-
-    /// Parses a state name or throws `request.invalid`-style `workflow.invalid` naming the field.
+    /// Parses a state name or throws `workflow.invalid` naming the field.
     public init(parsing text: some StringProtocol, field: String = "state") throws {
-        guard let state = Self(name: text) else {
-            throw LumbungError(.workflowInvalid, field: field, value: String(text),
-                               rule: "a state is one of " + Self.allCases.map(\.name).joined(separator: ", "))
-        }
-        self = state
+        try self.init(parsing: String(text), field: field, code: .workflowInvalid)
     }
 }
 
 /// What moves a request from one state to the next (``RequestWorkflow/steps``). Stored.
-public enum RequestAction: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+public enum RequestAction: UInt8, NamedCode, Hashable, CustomStringConvertible {
     /// Creates the request as a draft (its first transition).
     case create = 1
     case submit = 2
@@ -63,31 +44,14 @@ public enum RequestAction: UInt8, Sendable, Hashable, CaseIterable, CustomString
     case reject = 6
     case withdraw = 7
 
-    public var name: String {
-        switch self {
-        case .create: "create"
-        case .submit: "submit"
-        case .verify: "verify"
-        case .approve: "approve"
-        case .apply: "apply"
-        case .reject: "reject"
-        case .withdraw: "withdraw"
-        }
-    }
+    public static let names = ["create", "submit", "verify", "approve", "apply", "reject", "withdraw"]
 
     public var description: String { name }
 
-    public init(parsing text: some StringProtocol) throws {
-        guard let action = Self.allCases.first(where: { $0.name == text.lowercased() }) else {
-            throw LumbungError(.workflowInvalid, field: "action", value: String(text),
-                               rule: "an action is one of " + Self.allCases.map(\.name).joined(separator: ", "))
-        }
-        self = action
-    }
 }
 
 /// Where a proposal came from. Stored.
-public enum RequestChannel: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+public enum RequestChannel: UInt8, NamedCode, Hashable, CustomStringConvertible {
     /// The desa operator, after a musdes/muskel or with an SPTJM.
     case desa = 1
     /// The kabupaten's own data entry.
@@ -95,13 +59,7 @@ public enum RequestChannel: UInt8, Sendable, Hashable, CaseIterable, CustomStrin
     /// A citizen through the Cek Bansos app (usul, sanggah).
     case citizen = 3
 
-    public var name: String {
-        switch self {
-        case .desa: "desa"
-        case .kabupaten: "kabupaten"
-        case .citizen: "citizen"
-        }
-    }
+    public static let names = ["desa", "kabupaten", "citizen"]
 
     public var description: String { name }
 

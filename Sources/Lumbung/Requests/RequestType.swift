@@ -6,7 +6,7 @@
 /// RequestType.baru.evidence                  // .all([.fotoRumah, .ktp])
 /// RequestType.sanggah.citizenMay             // true
 /// ```
-public enum RequestType: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+public enum RequestType: UInt8, NamedCode, Hashable, CustomStringConvertible {
     /// A new household (usulan baru).
     case baru = 1
     /// New data for a listed household (the household as proposed).
@@ -32,31 +32,15 @@ public enum RequestType: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
     /// A NIK or KK fixed after Dukcapil matching.
     case koreksiIdentitas = 12
 
-    public var name: String {
-        switch self {
-        case .baru: "baru"
-        case .ubah: "ubah"
-        case .tambahAnggota: "tambah_anggota"
-        case .hapusAnggota: "hapus_anggota"
-        case .pindahAnggota: "pindah_anggota"
-        case .gantiKepala: "ganti_kepala"
-        case .pecah: "pecah"
-        case .gabung: "gabung"
-        case .keluar: "keluar"
-        case .usulUlang: "usul_ulang"
-        case .sanggah: "sanggah"
-        case .koreksiIdentitas: "koreksi_identitas"
-        }
-    }
+    public static let names = [
+        "baru", "ubah", "tambah_anggota", "hapus_anggota", "pindah_anggota", "ganti_kepala", "pecah", "gabung", "keluar",
+        "usul_ulang", "sanggah", "koreksi_identitas",
+    ]
 
     public var description: String { name }
 
     public init(parsing text: some StringProtocol, field: String = "jenis") throws {
-        guard let type = Self.allCases.first(where: { $0.name == text.lowercased() }) else {
-            throw LumbungError(.workflowInvalid, field: field, value: String(text),
-                               rule: "a request type is one of " + Self.allCases.map(\.name).joined(separator: ", "))
-        }
-        self = type
+        try self.init(parsing: String(text), field: field, code: .workflowInvalid)
     }
 
     /// The evidence a request of this type needs before it is submitted.
@@ -126,7 +110,7 @@ public enum RequestType: UInt8, Sendable, Hashable, CaseIterable, CustomStringCo
 }
 
 /// What a piece of evidence shows. Stored by raw value.
-public enum EvidenceKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+public enum EvidenceKind: UInt8, NamedCode, Hashable, CustomStringConvertible {
     case fotoRumah = 1
     case ktp = 2
     case kk = 3
@@ -137,27 +121,13 @@ public enum EvidenceKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringC
     case suratPindah = 8
     case lainnya = 9
 
-    public var name: String {
-        switch self {
-        case .fotoRumah: "foto_rumah"
-        case .ktp: "ktp"
-        case .kk: "kk"
-        case .sktm: "sktm"
-        case .rekeningListrik: "rekening_listrik"
-        case .aktaKelahiran: "akta_kelahiran"
-        case .suratKematian: "surat_kematian"
-        case .suratPindah: "surat_pindah"
-        case .lainnya: "lainnya"
-        }
-    }
+    public static let names = [
+        "foto_rumah", "ktp", "kk", "sktm", "rekening_listrik", "akta_kelahiran", "surat_kematian", "surat_pindah", "lainnya",
+    ]
 
     public var description: String { name }
 
     public init(parsing text: some StringProtocol, field: String = "jenis") throws {
-        guard let kind = Self.allCases.first(where: { $0.name == text.lowercased() }) else {
-            throw LumbungError(.workflowInvalid, field: field, value: String(text),
-                               rule: "an evidence kind is one of " + Self.allCases.map(\.name).joined(separator: ", "))
-        }
-        self = kind
+        try self.init(parsing: String(text), field: field, code: .workflowInvalid)
     }
 }
