@@ -73,6 +73,8 @@ import Testing
         try #require(planted["kode_wilayah"] != nil && planted["id"] != nil)
         planted["kode_wilayah"] = bandung["kode_wilayah"]
         planted.removeValue(forKey: "id")
+        planted["status"] = "usulan"  // a direct write inserts usulan; the status follows change requests
+        planted.removeValue(forKey: "alasan_tidak_layak")
         let plantedNIKs = try #require(planted["anggota"] as? [[String: Any]]).compactMap { $0["nik"] as? String }.sorted()
         try #require(!plantedNIKs.isEmpty)
         let file = directory.sub("planted.json")

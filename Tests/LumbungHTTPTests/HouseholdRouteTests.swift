@@ -11,6 +11,7 @@ import Testing
     static func newHousehold(_ index: Int, in wilayah: KodeWilayah) throws -> Household {
         var household = SyntheticKabupaten(kabupaten: try KodeWilayah("32.16"), seed: 7).household(at: 100_000 + index)
         household.wilayah = wilayah
+        household.status = .usulan  // a direct write inserts usulan; the status follows change requests
         return household
     }
 

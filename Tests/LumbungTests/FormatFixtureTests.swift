@@ -49,7 +49,7 @@ struct FormatFixtureTests {
                 switch entry.action {
                 case .insert, .update: digests[entry.householdID] = entry.digest
                 case .delete: digests[entry.householdID] = nil
-                case .moveMember, .event: break
+                case .moveMember, .event, .request: break
                 }
             }
             var checked = 0

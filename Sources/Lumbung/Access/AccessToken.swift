@@ -3,6 +3,11 @@ import Crypto
 import Foundation
 
 /// What a token holder may do.
+///
+/// `viewer`, `operator` and `admin` are ranked (each includes the one before). The workflow roles
+/// stand beside them: `desa_operator`, `verifikator` and `kepala_opd` read households in their
+/// scope as a viewer does and act on change requests as ``RequestWorkflow/steps`` allows;
+/// `citizen` reads no household at all, and only the requests it submitted.
 public enum AccessRole: String, Sendable, Hashable, CaseIterable, Comparable, CustomStringConvertible {
     /// Reads households, stats and DCI searches in its scope.
     case viewer
@@ -10,12 +15,21 @@ public enum AccessRole: String, Sendable, Hashable, CaseIterable, Comparable, Cu
     case `operator`
     /// An operator that also reads the change feed and the server's metrics.
     case admin
+    /// Proposes changes in one desa (its scope is a desa) and sees only that desa's requests.
+    case desaOperator = "desa_operator"
+    /// Checks proposals (kabupaten scope).
+    case verifikator
+    /// The head of the office (kepala OPD): approves verified proposals (kabupaten scope).
+    case kepalaOPD = "kepala_opd"
+    /// A citizen (Cek Bansos): submits usul and sanggah, reads back only what it submitted.
+    case citizen
 
     public var description: String { rawValue }
 
     var rank: Int {
         switch self {
-        case .viewer: 0
+        case .citizen: -1
+        case .viewer, .desaOperator, .verifikator, .kepalaOPD: 0
         case .operator: 1
         case .admin: 2
         }
@@ -23,13 +37,38 @@ public enum AccessRole: String, Sendable, Hashable, CaseIterable, Comparable, Cu
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
 
-    /// Whether the role includes everything `other` may do.
-    public func includes(_ other: AccessRole) -> Bool { rank >= other.rank }
+    /// Whether the role includes everything `other` may do with households (a workflow role
+    /// reads as a viewer; a citizen reads nothing).
+    public func includes(_ other: AccessRole) -> Bool {
+        if self == other { return true }
+        switch other {
+        case .viewer, .operator, .admin: return rank >= other.rank
+        case .desaOperator, .verifikator, .kepalaOPD, .citizen: return self == .admin && other != .citizen
+        }
+    }
 
-    /// Parses `viewer`, `operator` or `admin`.
+    /// The wilayah level a role's scope must be at, at the widest (nil: any scope).
+    public var widestScope: KodeWilayah.Level? {
+        switch self {
+        case .desaOperator: .desa
+        case .viewer, .operator, .admin, .verifikator, .kepalaOPD, .citizen: nil
+        }
+    }
+
+    /// Refuses a scope this role may not hold (`token.invalid`): a desa operator's is one desa.
+    public func checkScope(_ scope: AccessScope) throws {
+        guard let level = widestScope else { return }
+        guard let wilayah = scope.wilayah, wilayah.level >= level else {
+            throw LumbungError(.tokenInvalid, field: "scope", value: scope.description,
+                               rule: "a \(rawValue) token's scope is one desa (e.g. 32.16.01.2001)")
+        }
+    }
+
+    /// Parses a role name: `viewer`, `operator`, `admin`, `desa_operator`, `verifikator`,
+    /// `kepala_opd` or `citizen`.
     public init(parsing text: String) throws {
         guard let role = AccessRole(rawValue: text.trimmedWhitespace.lowercased()) else {
-            throw LumbungError(.tokenInvalid, field: "role", value: text, rule: "a role is viewer, operator or admin")
+            throw LumbungError(.tokenInvalid, field: "role", value: text, rule: "a role is " + Self.allCases.map(\.rawValue).joined(separator: ", "))
         }
         self = role
     }
@@ -198,6 +237,7 @@ extension WriteTransaction {
         guard let dbi = dbs.tokens else {
             throw LumbungError(.storeReadOnly, rule: "the store has no token database")
         }
+        try role.checkScope(scope)
         let issued = try AccessToken.issue(actor: actor, role: role, scope: scope)
         let token = issued.token
         try txn.put(dbi, Array(token.id.utf8), token.encoded())

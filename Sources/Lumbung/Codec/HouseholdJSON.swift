@@ -490,7 +490,7 @@ struct JSONParser {
 
 /// The keys of one JSON object, checked against the allowed names, with typed getters that
 /// throw errors naming the JSON path.
-private struct Fields {
+struct Fields {
     let path: String
     /// The code for unknown keys, wrong types and missing fields in this object.
     let code: LumbungError.Code
@@ -672,7 +672,7 @@ enum HouseholdReader {
         return status
     }
 
-    private static func member(_ entries: [(key: String, value: JSONTree)], path: String) throws -> Member {
+    static func member(_ entries: [(key: String, value: JSONTree)], path: String) throws -> Member {
         let fields = try Fields(entries, path: path, code: .memberInvalid, allowed: memberKeys, noun: "member")
         let nik = MemberNIK(parsing: try fields.string("nik"))
         let name = try fields.requiredString("nama")

@@ -219,6 +219,11 @@ public final class BulkLoader {
         try deferred.flush(into: transaction.txn, dbs: transaction.dbs)
     }
 
+    /// Journals this load as an admin's import of a legacy register (statuses taken as loaded).
+    public func recordRegisterImport(_ description: String) throws {
+        try transaction.recordRegisterImport(description)
+    }
+
     /// Ends the load: writes held-back households and the collected index entries.
     func finish() throws {
         try flushDeferred()

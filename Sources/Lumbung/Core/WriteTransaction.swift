@@ -30,6 +30,8 @@ public final class WriteTransaction: ReadTransaction {
     private var journal: [JournalEntry] = []
     private var nextID: UInt64?
     private var currentDictionary: UInt32??
+    /// The note journaled with household writes that give none (an applied request names itself).
+    var journalNote = ""
 
     init(environment: Environment, txn: Txn, actor: String, dictionaryThreshold: Int) {
         self.actor = actor
@@ -39,10 +41,21 @@ public final class WriteTransaction: ReadTransaction {
 
     // MARK: Public writes
 
+    /// Who sets a household's status in a ``put(_:nikPolicy:status:)``.
+    public enum StatusAuthority: Sendable, Hashable {
+        /// A direct write (`lumbung put`, HTTP POST/PUT): the status follows change requests
+        /// only, so an insert is `usulan` and an update keeps the stored status.
+        case direct
+        /// An admin's bulk import of a legacy register (or a copy of another store): the file's
+        /// statuses are taken as they are. The import journals itself as such (``recordRegisterImport(_:)``).
+        case registerImport
+    }
+
     /// Inserts a household (no id) or replaces the stored one (same id), keeping every index,
-    /// counter and the journal in step. Refuses a NIK or KK that another household holds.
+    /// counter and the journal in step. Refuses a NIK or KK that another household holds, and,
+    /// for a `.direct` write, a status the requests did not set (`household.statusLocked`).
     @discardableResult
-    public func put(_ household: Household, nikPolicy: NIKPolicy = .strict) throws -> PutResult {
+    public func put(_ household: Household, nikPolicy: NIKPolicy = .strict, status authority: StatusAuthority = .registerImport) throws -> PutResult {
         try ensureValid()
         let validated = try household.validated(policy: nikPolicy)
         let old: Household?
@@ -54,7 +67,21 @@ public final class WriteTransaction: ReadTransaction {
         } else {
             old = nil
         }
+        if authority == .direct, validated.status != (old?.status ?? .usulan) {
+            try checkUnique(validated)  // a clash is the answer first, as for any write
+            throw LumbungError(
+                .householdStatusLocked, field: "status", value: validated.status.description,
+                rule: "a household's status follows change requests only (`lumbung request`); a direct write "
+                    + (old.map { "keeps it (\($0.status))" } ?? "inserts usulan"),
+                householdID: old?.id)
+        }
         return try write(validated, replacing: old, action: nil)
+    }
+
+    /// Journals an admin's import of a legacy register or a decree (SK): one event naming it,
+    /// beside the household entries the import wrote.
+    public func recordRegisterImport(_ description: String) throws {
+        try recordEvent("register import: \(description)")
     }
 
     /// Inserts a household under the id it carries, keeping its `updatedAt` when it has one: a
@@ -224,7 +251,9 @@ public final class WriteTransaction: ReadTransaction {
         if nextSequence == nil { nextSequence = try lastSequence() + 1 }
         let sequence = nextSequence!
         nextSequence = sequence + 1
-        journal.append(JournalEntry(sequence: sequence, time: Date(), actor: actor, action: action, householdID: id, digest: digest, note: note, wilayah: wilayah))
+        journal.append(JournalEntry(
+            sequence: sequence, time: Date(), actor: actor, action: action, householdID: id, digest: digest,
+            note: note.isEmpty ? journalNote : note, wilayah: wilayah))
         // A big transaction writes its full blocks as it goes, so the journal held in memory
         // stays bounded; the blocks are the ones one flush at the end would write.
         if journal.count >= Self.journalEntriesHeld { try flushJournal(wholeBlocksOnly: true) }

@@ -30,7 +30,14 @@ final class Environment: @unchecked Sendable {
         /// Each household's desil by ranking version (``DesilHistory``); nil in a store opened
         /// read-only that predates it.
         var desilHistory: MDB_dbi?
+        /// Change requests by id (``Keys/request(_:)``), and their index (``RequestIndexKey``);
+        /// nil in a store opened read-only that predates them (it holds no request).
+        var requests: MDB_dbi?
+        var requestIndex: MDB_dbi?
     }
+
+    /// Named databases an environment may open (households, indexes, tokens, requests, …).
+    static let maxDatabases: UInt32 = 24
 
     /// The on-disk format this build writes and reads.
     static let formatVersion: UInt32 = 1
@@ -137,7 +144,7 @@ final class Environment: @unchecked Sendable {
         try LMDB.check(mdb_env_create(&env), "mdb_env_create")
         handle = env!
         do {
-            try LMDB.check(mdb_env_set_maxdbs(handle, 16), "maxdbs")
+            try LMDB.check(mdb_env_set_maxdbs(handle, Self.maxDatabases), "maxdbs")
             try LMDB.check(mdb_env_set_maxreaders(handle, 510), "maxreaders")
             try LMDB.check(mdb_env_set_mapsize(handle, options.mapSize), "mapsize")
             var flags = UInt32(MDB_NOTLS)
@@ -205,6 +212,10 @@ final class Environment: @unchecked Sendable {
             }
             if !self.readOnly || mdb_dbi_open(txn.handle, DesilHistory.databaseName, 0, &dbi) == 0 {
                 self.dbs.desilHistory = try open(DesilHistory.databaseName, 0)
+            }
+            if !self.readOnly || mdb_dbi_open(txn.handle, Keys.requestsName, 0, &dbi) == 0 {
+                self.dbs.requests = try open(Keys.requestsName, 0)
+                self.dbs.requestIndex = try open(Keys.requestIndexName, dupFixed)
             }
             try self.checkFormat(txn)
             try self.loadDictionaries(txn)
@@ -471,6 +482,10 @@ enum MetaKey {
     static let nextID = Array("next_id".utf8)
     static let currentDictionary = Array("dict.current".utf8)
     static let dictionaryPrefix = Array("dict/".utf8)
+    /// The next change request id (8 bytes).
+    static let nextRequestID = Array("request.next_id".utf8)
+    /// The day of the month a period closes on (1 byte; absent: ``CutoffDay/standard``).
+    static let cutoffDay = Array("request.cutoff".utf8)
 
     static func dictionary(_ id: UInt32) -> [UInt8] { dictionaryPrefix + Keys.be(UInt64(id), width: 4) }
 }

@@ -11,6 +11,9 @@ public struct JournalEntry: Hashable, Sendable {
         case moveMember = 4
         /// A store-level event, such as a replaced snapshot or a restore (household id 0).
         case event = 5
+        /// A change request moved (created, submitted, verified, approved, applied, rejected,
+        /// withdrawn); the note names the request, the action and the new state.
+        case request = 6
 
         public var description: String {
             switch self {
@@ -19,6 +22,7 @@ public struct JournalEntry: Hashable, Sendable {
             case .delete: "delete"
             case .moveMember: "move_member"
             case .event: "event"
+            case .request: "request"
             }
         }
     }

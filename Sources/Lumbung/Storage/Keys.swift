@@ -113,6 +113,16 @@ enum Keys {
         return bytes
     }
 
+    // MARK: Change requests: `requests` key = request id (8 bytes) → ``RequestCodec`` bytes.
+    // `idx.requests` (DUPSORT, DUPFIXED): key = kind byte + value → request ids (8 bytes each),
+    // in id order; see ``RequestIndexKey``.
+
+    static let requestsName = "requests"
+    static let requestIndexName = "idx.requests"
+    static let requestIDWidth = 8
+
+    static func request(_ id: RequestID) -> [UInt8] { be(id.rawValue, width: requestIDWidth) }
+
     // MARK: Journal: key = sequence number (8 bytes).
 
     static func journal(_ sequence: UInt64) -> [UInt8] { be(sequence, width: 8) }

@@ -9,7 +9,9 @@ struct Put: ParsableCommand {
             Reads one household JSON object from FILE or standard input. Without "id" it is \
             inserted; with "id" it replaces that household. Prints the id and what happened \
             (inserted, updated or unchanged). Members with an invalid or missing NIK are refused \
-            unless --keep-invalid-nik stores them flagged.
+            unless --keep-invalid-nik stores them flagged. The status follows change requests \
+            (`lumbung request`): a new household is usulan and an update keeps the stored \
+            status, else household.statusLocked (exit 3).
 
             Example:
               lumbung put household.json --actor operator:desa-2001
@@ -39,7 +41,7 @@ struct Put: ParsableCommand {
         let household = try HouseholdJSON.decode(bytes)
         let policy: NIKPolicy = keepInvalidNIK ? .keepFlagged : .strict
         let store = try storeOptions.open()
-        let result = try store.write(actor: actorOptions.actor) { try $0.put(household, nikPolicy: policy) }
+        let result = try store.write(actor: actorOptions.actor) { try $0.put(household, nikPolicy: policy, status: .direct) }
         print("\(result.id) \(result.outcome)")
     }
 }

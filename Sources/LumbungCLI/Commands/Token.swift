@@ -37,7 +37,7 @@ struct Token: ParsableCommand {
         @Option(help: ArgumentHelp("The name the journal records for this token's writes.", valueName: "name"))
         var actor: String
 
-        @Option(help: ArgumentHelp("What the token may do: viewer, operator or admin.", valueName: "role"))
+        @Option(help: ArgumentHelp("What the token may do: viewer, operator, admin, or a workflow role: desa_operator (scope one desa), verifikator, kepala_opd, citizen.", valueName: "role"))
         var role: RoleChoice
 
         @Option(help: ArgumentHelp(
@@ -134,12 +134,7 @@ struct Token: ParsableCommand {
 /// A role on the command line.
 enum RoleChoice: String, ExpressibleByArgument, CaseIterable {
     case viewer, `operator`, admin
+    case desaOperator = "desa_operator", verifikator, kepalaOPD = "kepala_opd", citizen
 
-    var role: AccessRole {
-        switch self {
-        case .viewer: .viewer
-        case .operator: .operator
-        case .admin: .admin
-        }
-    }
+    var role: AccessRole { AccessRole(rawValue: rawValue)! }
 }

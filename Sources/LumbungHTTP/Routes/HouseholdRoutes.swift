@@ -153,7 +153,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
         }
         try token.requireWritable(household.wilayah)
         let stored = try await api.scopedWrite(context.access, token: token) { tx in
-            let id = try tx.put(household).id
+            let id = try tx.put(household, status: .direct).id
             return try tx.household(id: id)!
         }
         var headers = HTTPFields()
@@ -176,7 +176,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
             // Out of scope reads as absent first; only then is moving it out of scope refused.
             guard token.visible(try tx.household(id: id)) != nil else { throw ScopeRules.householdNotFound(id) }
             try token.requireWritable(household.wilayah)
-            let outcome = try tx.put(household).outcome
+            let outcome = try tx.put(household, status: .direct).outcome
             return (try tx.household(id: id)!, outcome)
         }
         var headers = HTTPFields()

@@ -91,6 +91,7 @@ public enum Importer {
                 run = ImportRun(options: options, input: input)  // a load retried after growing the map starts over
                 try run.scan(loader: loader)
                 if run.summary.rejected > 0 && !options.skipInvalid { throw RollBack() }
+                try loader.recordRegisterImport("\(path), statuses as in the file")
             }
             run.summary.inserted = counts.inserted
             run.summary.updated = counts.updated

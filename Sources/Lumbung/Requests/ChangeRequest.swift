@@ -1,0 +1,222 @@
+import Foundation
+
+/// A change request's id: assigned by the store, increasing from 1.
+public struct RequestID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let rawValue: UInt64
+    public init(_ rawValue: UInt64) { self.rawValue = rawValue }
+    public init?(_ text: some StringProtocol) {
+        guard let value = UInt64(text), value > 0 else { return nil }
+        rawValue = value
+    }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    public var description: String { String(rawValue) }
+}
+
+/// A reference to a piece of evidence: its content's SHA-256, media type, size and what it shows.
+/// The bytes live in the evidence store; a request holds only the reference.
+public struct EvidenceReference: Hashable, Sendable {
+    /// SHA-256 of the content, 32 bytes.
+    public let sha256: [UInt8]
+    /// `image/jpeg`, `image/png`, `application/pdf`.
+    public let mediaType: String
+    public let size: UInt64
+    public let kind: EvidenceKind
+
+    public init(sha256: [UInt8], mediaType: String, size: UInt64, kind: EvidenceKind) throws {
+        guard sha256.count == 32 else {
+            throw LumbungError(.workflowInvalid, field: "bukti.sha256", value: "\(sha256.count) bytes", rule: "a SHA-256 digest is 32 bytes (64 hex digits)")
+        }
+        guard !mediaType.isEmpty, mediaType.utf8.count <= 64, mediaType.contains("/") else {
+            throw LumbungError(.workflowInvalid, field: "bukti.media_type", value: mediaType, rule: "a media type is type/subtype, at most 64 bytes")
+        }
+        self.sha256 = sha256
+        self.mediaType = mediaType
+        self.size = size
+        self.kind = kind
+    }
+
+    /// The digest in lowercase hex.
+    public var hex: String { sha256.map { String(format: "%02x", $0) }.joined() }
+
+    /// Parses 64 hex digits.
+    public static func digest(hex text: String) throws -> [UInt8] {
+        let utf8 = Array(text.lowercased().utf8)
+        func nibble(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case 0x30...0x39: byte - 0x30
+            case 0x61...0x66: byte - 0x61 + 10
+            default: nil
+            }
+        }
+        guard utf8.count == 64 else {
+            throw LumbungError(.workflowInvalid, field: "bukti.sha256", value: text, rule: "a SHA-256 digest is 64 hex digits")
+        }
+        var bytes: [UInt8] = []
+        for index in stride(from: 0, to: 64, by: 2) {
+            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else {
+                throw LumbungError(.workflowInvalid, field: "bukti.sha256", value: text, rule: "a SHA-256 digest is 64 hex digits")
+            }
+            bytes.append(high << 4 | low)
+        }
+        return bytes
+    }
+}
+
+/// The village meeting's record (berita acara musdes/muskel), or a signed liability statement (SPTJM).
+public enum MeetingReference: Hashable, Sendable {
+    case beritaAcara(number: String, date: CalendarDate)
+    case sptjm(number: String, date: CalendarDate)
+
+    public var number: String {
+        switch self { case .beritaAcara(let number, _), .sptjm(let number, _): number }
+    }
+    public var date: CalendarDate {
+        switch self { case .beritaAcara(_, let date), .sptjm(_, let date): date }
+    }
+    public var kindName: String {
+        switch self { case .beritaAcara: "berita_acara"; case .sptjm: "sptjm" }
+    }
+    static let maxNumberBytes = 64
+}
+
+/// One step in a request's history.
+public struct RequestTransition: Hashable, Sendable {
+    public let action: RequestAction
+    /// The state it led to.
+    public let state: RequestState
+    public let actor: String
+    public let role: AccessRole
+    public let time: Timestamp
+    public let note: String
+
+    public init(action: RequestAction, state: RequestState, actor: String, role: AccessRole, time: Timestamp, note: String = "") {
+        self.action = action
+        self.state = state
+        self.actor = actor
+        self.role = role
+        self.time = time
+        self.note = note
+    }
+}
+
+/// Why a member leaves a household.
+public enum MemberLeaving: UInt8, NamedCode, Hashable {
+    case meninggal = 1, pindah = 2, lainnya = 3
+
+    public static let names = ["meninggal", "pindah", "lainnya"]
+
+}
+
+/// What a request changes. The type (``RequestType``) says which case it carries
+/// (``RequestType/fits(_:)``).
+public enum RequestChange: Hashable, Sendable {
+    /// `baru` (the new household, no id) and `ubah` (the household as proposed, with its id).
+    case household(Household)
+    case addMember(Member)
+    case removeMember(nik: NIK, reason: MemberLeaving)
+    case moveMember(nik: NIK, to: HouseholdID)
+    case changeHead(nik: NIK)
+    /// The members (the first becomes the head) leave for a new household with this KK.
+    case split(niks: [NIK], nomorKK: NomorKK)
+    /// This household absorbs `absorbed`, which is deleted.
+    case merge(absorbed: HouseholdID)
+    /// `keluar` and `sanggah`: the reason the household is not eligible.
+    case notEligible(TidakLayakReason)
+    /// `usul_ulang`: nothing but the proposal.
+    case reProposal
+    /// A NIK replaced (`from` → `to`) and/or the KK number replaced.
+    case correctIdentity(from: NIK?, to: NIK?, nomorKK: NomorKK?)
+}
+
+extension RequestType {
+    /// Whether `change` is what this type carries.
+    public func fits(_ change: RequestChange) -> Bool {
+        switch (self, change) {
+        case (.baru, .household(let h)): h.id == nil
+        case (.ubah, .household(let h)): h.id != nil
+        case (.tambahAnggota, .addMember), (.hapusAnggota, .removeMember), (.pindahAnggota, .moveMember),
+             (.gantiKepala, .changeHead), (.pecah, .split), (.gabung, .merge), (.keluar, .notEligible),
+             (.sanggah, .notEligible), (.usulUlang, .reProposal), (.koreksiIdentitas, .correctIdentity):
+            true
+        default: false
+        }
+    }
+}
+
+/// A proposal to change the register, with its evidence and its whole history.
+///
+/// ```swift
+/// let id = try store.write(actor: "desa:2001") { tx in
+///     try tx.createRequest(ChangeRequest.Draft(type: .keluar, householdID: 42, change: .notEligible(.pindah),
+///                                              meeting: .beritaAcara(number: "BA-07/2026", date: date)),
+///                          by: RequestActor(actor: "desa:2001", role: .desaOperator, scope: scope)).id
+/// }
+/// ```
+public struct ChangeRequest: Hashable, Sendable {
+    public var id: RequestID
+    public var type: RequestType
+    public var state: RequestState
+    public var channel: RequestChannel
+    public var proposer: String
+    public var proposerRole: AccessRole
+    /// The household it concerns (nil for `baru` until it is applied).
+    public var householdID: HouseholdID?
+    /// The desa it belongs to (the household's, or the proposed household's).
+    public var desa: KodeWilayah
+    public var change: RequestChange
+    public var meeting: MeetingReference?
+    public var evidence: [EvidenceReference]
+    public var transitions: [RequestTransition]
+    /// The period it is applied in (set on approval: the cut-off decides which).
+    public var period: Period?
+    /// The household's update time when the request was made (`ubah`: the apply refuses a
+    /// household changed since).
+    public var baseTime: Timestamp?
+
+    /// What a proposer gives; the store adds the rest.
+    public struct Draft: Hashable, Sendable {
+        public var type: RequestType
+        public var householdID: HouseholdID?
+        /// The household by its KK number instead (what a citizen knows).
+        public var householdKK: NomorKK?
+        public var change: RequestChange
+        public var meeting: MeetingReference?
+        public var evidence: [EvidenceReference]
+        public var note: String
+
+        public init(type: RequestType, householdID: HouseholdID? = nil, householdKK: NomorKK? = nil, change: RequestChange,
+                    meeting: MeetingReference? = nil, evidence: [EvidenceReference] = [], note: String = "") {
+            self.type = type
+            self.householdID = householdID
+            self.householdKK = householdKK
+            self.change = change
+            self.meeting = meeting
+            self.evidence = evidence
+            self.note = note
+        }
+    }
+
+    /// The NIKs the request touches: held against other open requests.
+    public var niks: [NIK] {
+        switch change {
+        case .household(let household): household.validNIKs
+        case .addMember(let member): member.nik.nik.map { [$0] } ?? []
+        case .removeMember(let nik, _), .moveMember(let nik, _), .changeHead(let nik): [nik]
+        case .split(let niks, _): niks
+        case .correctIdentity(let from, let to, _): [from, to].compactMap { $0 }
+        case .merge, .notEligible, .reProposal: []
+        }
+    }
+
+    /// The other household it touches (a move's destination, a merge's absorbed household).
+    public var otherHouseholdID: HouseholdID? {
+        switch change {
+        case .moveMember(_, let to): to
+        case .merge(let absorbed): absorbed
+        default: nil
+        }
+    }
+
+    /// When it was created.
+    public var created: Timestamp { transitions.first?.time ?? Timestamp(milliseconds: 0) }
+}

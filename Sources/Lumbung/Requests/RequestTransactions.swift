@@ -1,0 +1,260 @@
+import CLMDB
+import Foundation
+
+extension WriteTransaction {
+    /// Creates a change request as a draft, and submits it unless `submit` is false.
+    ///
+    /// The household it names must be in the actor's scope (a household outside it is reported
+    /// as not found). The change is checked against the stored households now (a preview that
+    /// does not validate is refused), and clashes with other open requests are refused on
+    /// submission (a citizen's submission is checked by the kabupaten at verification instead,
+    /// so it learns nothing about other requests).
+    ///
+    /// ```swift
+    /// let request = try store.write(actor: desa.actor) { tx in
+    ///     try tx.createRequest(.init(type: .keluar, householdID: 42, change: .notEligible(.pindah),
+    ///                                meeting: .beritaAcara(number: "BA-07", date: today)), by: desa)
+    /// }
+    /// ```
+    @discardableResult
+    public func createRequest(_ draft: ChangeRequest.Draft, by actor: RequestActor, submit: Bool = true, at now: Date = Date()) throws -> ChangeRequest {
+        try ensureValid()
+        guard let dbi = dbs.requests else { throw LumbungError(.storeReadOnly, rule: "the store has no request database") }
+        _ = dbi
+        guard draft.type.fits(draft.change) else {
+            throw LumbungError(.workflowInvalid, field: "perubahan", value: draft.type.name,
+                               rule: "the change does not fit a \(draft.type) request (baru: a household without id; ubah: with its id)")
+        }
+        let desa: KodeWilayah
+        var namedID: HouseholdID?
+        var baseTime: Timestamp?
+        if draft.type.needsHousehold {
+            let named = try draft.householdID ?? draft.householdKK.flatMap { try householdID(kk: $0) }
+            guard let id = named, let household = try household(id: id),
+                  actor.role == .citizen || actor.scope.permits(household.wilayah) else {
+                throw LumbungError(.householdNotFound, field: "rumah_tangga_id", value: draft.householdID?.description ?? draft.householdKK?.masked,
+                                   rule: "no household with this id or KK in your scope")
+            }
+            if case .household(let proposed) = draft.change {
+                guard proposed.id == id else {
+                    throw LumbungError(.workflowInvalid, field: "rumah_tangga.id", value: proposed.id?.description,
+                                       rule: "an ubah request's household carries the id it names (\(id))")
+                }
+                guard proposed.status == household.status else {
+                    throw LumbungError(.householdStatusLocked, field: "rumah_tangga.status", value: proposed.status.description,
+                                       rule: "an ubah request keeps the status (\(household.status)); keluar, usul_ulang and sanggah change it")
+                }
+            }
+            namedID = id
+            desa = household.wilayah
+            baseTime = household.updatedAt.map(Timestamp.init)
+        } else {
+            guard case .household(let proposed) = draft.change else { fatalError("fits() holds") }
+            guard actor.role == .citizen || actor.scope.permits(proposed.wilayah) else {
+                throw LumbungError(.workflowInvalid, field: "rumah_tangga.kode_wilayah", value: proposed.wilayah.dotted,
+                                   rule: "the household is outside your scope (\(actor.scope))")
+            }
+            desa = proposed.wilayah
+        }
+        guard let channel = RequestChannel(proposer: actor.role) else {
+            throw LumbungError(.workflowRole, field: "role", value: actor.role.rawValue,
+                               rule: "create is for " + RequestWorkflow.step(.create).roles.map(\.rawValue).joined(separator: ", "))
+        }
+        if let meeting = draft.meeting, meeting.number.trimmedWhitespace.isEmpty || meeting.number.utf8.count > MeetingReference.maxNumberBytes {
+            throw LumbungError(.workflowInvalid, field: "berita_acara.nomor", value: meeting.number,
+                               rule: "a meeting reference number is 1 to \(MeetingReference.maxNumberBytes) bytes")
+        }
+        var request = ChangeRequest(
+            id: try allocateRequestID(), type: draft.type, state: .draft, channel: channel, proposer: actor.actor,
+            proposerRole: actor.role, householdID: namedID, desa: desa, change: draft.change, meeting: draft.meeting,
+            evidence: draft.evidence, transitions: [], period: nil, baseTime: baseTime)
+        try RequestWorkflow.check(.create, request, by: actor, note: draft.note)
+        _ = try RequestEffect.writes(request, in: self)
+        request.transitions.append(RequestTransition(action: .create, state: .draft, actor: actor.actor, role: actor.role, time: Timestamp(now), note: draft.note))
+        try saveRequest(request, replacing: nil)
+        try journalRequest(request, action: .create)
+        guard submit else { return request }
+        return try transition(request.id, .submit, by: actor, at: now)
+    }
+
+    /// Takes `action` on a request (submit, verify, approve, apply, reject, withdraw) and returns it.
+    ///
+    /// `apply` writes the register in this transaction through the store's write path (indexes,
+    /// counters, journal entries naming the request); a failure leaves request and register as
+    /// they were. `approve` fixes the period the request belongs to (``Period/containing(_:cutoff:)``
+    /// at `now`); `apply` with `period` refuses a request of a later period (`workflow.notDue`).
+    ///
+    /// - Throws: ``RequestWorkflow/check(_:_:by:note:)``'s codes, `workflow.notFound` for a
+    ///   request the actor may not see, `workflow.conflict` for clashes.
+    @discardableResult
+    public func transition(_ id: RequestID, _ action: RequestAction, by actor: RequestActor, note: String = "",
+                           period: Period? = nil, at now: Date = Date()) throws -> ChangeRequest {
+        try ensureValid()
+        guard let old = try storedRequest(id: id), actor.sees(old) else {
+            throw LumbungError(.workflowNotFound, field: "id", value: id.description, rule: "no request with this id in your scope")
+        }
+        let step = try RequestWorkflow.check(action, old, by: actor, note: note)
+        var request = old
+        switch action {
+        case .submit where actor.role != .citizen, .verify:
+            try checkConflicts(request, for: actor)
+        case .approve:
+            request.period = Period.containing(now, cutoff: try cutoffDay())
+        case .apply:
+            if let period, let own = request.period, own > period {
+                throw LumbungError(.workflowNotDue, field: "periode", value: own.description,
+                                   rule: "request \(id) was approved after the cut-off of \(period): it is applied in \(own)")
+            }
+            try checkConflicts(request, for: actor)
+            try applyToRegister(&request)
+        default: break
+        }
+        request.state = step.to
+        request.transitions.append(RequestTransition(action: action, state: step.to, actor: actor.actor, role: actor.role, time: Timestamp(now), note: note))
+        try saveRequest(request, replacing: old)
+        try journalRequest(request, action: action)
+        return request
+    }
+
+    /// Takes `action` on many requests in this one transaction (a verifikator's batch of a
+    /// desa): all of them, or none when one is refused.
+    @discardableResult
+    public func transition(_ ids: [RequestID], _ action: RequestAction, by actor: RequestActor, note: String = "",
+                           period: Period? = nil, at now: Date = Date()) throws -> [ChangeRequest] {
+        try ids.map { try transition($0, action, by: actor, note: note, period: period, at: now) }
+    }
+
+    /// Adds an evidence reference to a draft or submitted request (its proposer, or an admin).
+    @discardableResult
+    public func attach(_ evidence: EvidenceReference, to id: RequestID, by actor: RequestActor, at now: Date = Date()) throws -> ChangeRequest {
+        try ensureValid()
+        guard let old = try storedRequest(id: id), actor.sees(old) else {
+            throw LumbungError(.workflowNotFound, field: "id", value: id.description, rule: "no request with this id in your scope")
+        }
+        guard old.state == .draft || old.state == .diajukan else {
+            throw LumbungError(.workflowState, field: "state", value: old.state.name,
+                               rule: "evidence is attached to a draft or diajukan request; request \(id) is \(old.state)")
+        }
+        guard actor.role == .admin || actor.actor == old.proposer else {
+            throw LumbungError(.workflowNotProposer, field: "actor", value: actor.actor, rule: "only the proposer (\(old.proposer)) or an admin attaches evidence")
+        }
+        var request = old
+        if !request.evidence.contains(evidence) { request.evidence.append(evidence) }
+        try saveRequest(request, replacing: old)
+        return request
+    }
+
+    /// Sets the day of the month periods close on (journaled).
+    public func setCutoffDay(_ cutoff: CutoffDay) throws {
+        try ensureValid()
+        try txn.put(dbs.meta, MetaKey.cutoffDay, [UInt8(cutoff.day)])
+        try recordEvent("cut-off day set to \(cutoff.day)")
+    }
+
+    // MARK: Inside
+
+    private func allocateRequestID() throws -> RequestID {
+        let next = try txn.get(dbs.meta, MetaKey.nextRequestID).map { Keys.read($0.buffer, width: 8) } ?? 1
+        try txn.put(dbs.meta, MetaKey.nextRequestID, Keys.be(next + 1, width: 8))
+        return RequestID(next)
+    }
+
+    func saveRequest(_ new: ChangeRequest, replacing old: ChangeRequest?) throws {
+        guard let dbi = dbs.requests, let index = dbs.requestIndex else {
+            throw LumbungError(.storeReadOnly, rule: "the store has no request database")
+        }
+        let id = Keys.request(new.id)
+        let oldKeys = old.map(RequestIndexKey.keys(of:)) ?? []
+        let newKeys = RequestIndexKey.keys(of: new)
+        for key in oldKeys where !newKeys.contains(key) { try txn.delete(index, key, id) }
+        for key in newKeys where !oldKeys.contains(key) { try txn.put(index, key, id, flags: UInt32(MDB_NODUPDATA)) }
+        try txn.put(dbi, id, RequestCodec.encode(new))
+    }
+
+    private func journalRequest(_ request: ChangeRequest, action: RequestAction) throws {
+        try appendJournal(action: .request, id: request.householdID ?? HouseholdID(rawValue: 0), digest: [],
+                          note: "request \(request.id) \(request.type): \(action) → \(request.state)", wilayah: [request.desa])
+    }
+
+    /// Writes the request's effect (``RequestEffect``) through the write path; the journal
+    /// entries name the request. A `baru` or `pecah` request learns its new household's id.
+    private func applyToRegister(_ request: inout ChangeRequest) throws {
+        let pairs = try RequestEffect.writes(request, in: self)
+        let saved = journalNote
+        journalNote = "request \(request.id) \(request.type)"
+        defer { journalNote = saved }
+        for pair in pairs {
+            if let new = pair.new {
+                let result = try write(new, replacing: pair.old, action: nil)
+                if request.householdID == nil { request.householdID = result.id }
+            } else if let old = pair.old {
+                _ = try delete(id: old.id!)
+            }
+        }
+    }
+
+    /// Refuses a request that clashes: another open request on its households or NIKs, or a
+    /// NIK or KK it proposes that another household holds. The error names the other request
+    /// or household only when the actor may see it.
+    func checkConflicts(_ request: ChangeRequest, for actor: RequestActor) throws {
+        guard let index = dbs.requestIndex else { return }
+        let cursor = try txn.cursor(index)
+        defer { cursor.close() }
+        func others(_ key: [UInt8]) throws -> [ChangeRequest] {
+            var found: [ChangeRequest] = []
+            var positioned = try cursor.seek(key)
+            while positioned, Array(cursor.keyBytes) == key {
+                let id = RequestID(Keys.read(cursor.valueBytes, width: Keys.requestIDWidth))
+                if id != request.id, let other = try storedRequest(id: id), other.state.isOpen { found.append(other) }
+                positioned = try cursor.move(MDB_NEXT_DUP)
+            }
+            return found
+        }
+        func clash(_ field: String, _ value: String, _ other: ChangeRequest) -> LumbungError {
+            let named = actor.sees(other) ? "open request \(other.id) (\(other.type), \(other.state))" : "another open request"
+            return LumbungError(.workflowConflict, field: field, value: value,
+                                rule: "\(named) already touches it; request \(request.id) waits until that one is done")
+        }
+        for id in Set([request.householdID, request.otherHouseholdID].compactMap { $0 }) {
+            if let other = try others(RequestIndexKey.household(id)).first { throw clash("rumah_tangga_id", id.description, other) }
+        }
+        for nik in Set(request.niks) {
+            if let other = try others(RequestIndexKey.nik(nik)).first { throw clash("nik", nik.masked, other) }
+        }
+        func held(_ field: String, _ value: String, by holder: HouseholdID?, allowed: Set<HouseholdID>) throws {
+            guard let holder, !allowed.contains(holder) else { return }
+            let visible = try household(id: holder).map { actor.role != .citizen && actor.scope.permits($0.wilayah) } ?? false
+            throw LumbungError(.workflowConflict, field: field, value: value,
+                               rule: "it belongs to " + (visible ? "household \(holder)" : "another household"),
+                               householdID: request.householdID, otherHouseholdID: visible ? holder : nil)
+        }
+        let own = Set([request.householdID, request.otherHouseholdID].compactMap { $0 })
+        switch request.change {
+        case .household(let proposed):
+            try held("rumah_tangga.nomor_kk", proposed.nomorKK.masked, by: try householdID(kk: proposed.nomorKK), allowed: own)
+            for nik in proposed.validNIKs { try held("rumah_tangga.anggota.nik", nik.masked, by: try householdID(nik: nik), allowed: own) }
+        case .addMember(let member):
+            if let nik = member.nik.nik { try held("anggota.nik", nik.masked, by: try householdID(nik: nik), allowed: own) }
+        case .split(_, let nomorKK):
+            try held("nomor_kk", nomorKK.masked, by: try householdID(kk: nomorKK), allowed: [])
+        case .correctIdentity(_, let to, let nomorKK):
+            if let to { try held("nik", to.masked, by: try householdID(nik: to), allowed: []) }
+            if let nomorKK { try held("nomor_kk", nomorKK.masked, by: try householdID(kk: nomorKK), allowed: own) }
+        case .removeMember, .moveMember, .changeHead, .merge, .notEligible, .reProposal: break
+        }
+    }
+}
+
+extension ReadTransaction {
+    /// The households a request would write, before and after (``RequestPreview``).
+    public func preview(_ id: RequestID, for actor: RequestActor) throws -> RequestPreview {
+        guard actor.role != .citizen else {
+            throw LumbungError(.workflowRole, field: "role", value: actor.role.rawValue, rule: "a citizen sees no household data; a preview is for officials")
+        }
+        guard let request = try request(id: id, for: actor) else {
+            throw LumbungError(.workflowNotFound, field: "id", value: id.description, rule: "no request with this id in your scope")
+        }
+        let pairs = try RequestEffect.writes(request, in: self)
+        return RequestPreview(before: pairs.map(\.old), after: pairs.map(\.new))
+    }
+}
