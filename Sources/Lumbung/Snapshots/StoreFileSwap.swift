@@ -98,7 +98,7 @@ enum StoreFileSwap {
         var env: OpaquePointer?
         try LMDB.check(mdb_env_create(&env), "mdb_env_create")
         defer { mdb_env_close(env) }
-        try LMDB.check(mdb_env_set_maxdbs(env, 16), "maxdbs")
+        try LMDB.check(mdb_env_set_maxdbs(env, Environment.maxDatabases), "maxdbs")
         try LMDB.check(mdb_env_set_maxreaders(env, 510), "maxreaders")
         try LMDB.check(mdb_env_open(env, directory, UInt32(MDB_NOTLS), 0o644), directory)
     }

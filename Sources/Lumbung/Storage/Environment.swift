@@ -30,7 +30,13 @@ final class Environment: @unchecked Sendable {
         /// Each household's desil by ranking version (``DesilHistory``); nil in a store opened
         /// read-only that predates it.
         var desilHistory: MDB_dbi?
+        /// Evidence references, digest + referrer (``EvidenceReferenceKey``); nil in a store
+        /// opened read-only that predates them (it references nothing).
+        var evidence: MDB_dbi?
     }
+
+    /// Named databases an environment may open (LMDB's `maxdbs`; raising it changes no file).
+    static let maxDatabases: MDB_dbi = 32
 
     /// The on-disk format this build writes and reads.
     static let formatVersion: UInt32 = 1
@@ -137,7 +143,7 @@ final class Environment: @unchecked Sendable {
         try LMDB.check(mdb_env_create(&env), "mdb_env_create")
         handle = env!
         do {
-            try LMDB.check(mdb_env_set_maxdbs(handle, 16), "maxdbs")
+            try LMDB.check(mdb_env_set_maxdbs(handle, Self.maxDatabases), "maxdbs")
             try LMDB.check(mdb_env_set_maxreaders(handle, 510), "maxreaders")
             try LMDB.check(mdb_env_set_mapsize(handle, options.mapSize), "mapsize")
             var flags = UInt32(MDB_NOTLS)
@@ -205,6 +211,9 @@ final class Environment: @unchecked Sendable {
             }
             if !self.readOnly || mdb_dbi_open(txn.handle, DesilHistory.databaseName, 0, &dbi) == 0 {
                 self.dbs.desilHistory = try open(DesilHistory.databaseName, 0)
+            }
+            if !self.readOnly || mdb_dbi_open(txn.handle, EvidenceReferenceKey.databaseName, 0, &dbi) == 0 {
+                self.dbs.evidence = try open(EvidenceReferenceKey.databaseName, 0)
             }
             try self.checkFormat(txn)
             try self.loadDictionaries(txn)
@@ -471,6 +480,8 @@ enum MetaKey {
     static let nextID = Array("next_id".utf8)
     static let currentDictionary = Array("dict.current".utf8)
     static let dictionaryPrefix = Array("dict/".utf8)
+    /// The largest attachment the store accepts, in bytes (``EvidenceSizeLimit``).
+    static let evidenceSizeLimit = Array("evidence.max_bytes".utf8)
 
     static func dictionary(_ id: UInt32) -> [UInt8] { dictionaryPrefix + Keys.be(UInt64(id), width: 4) }
 }
