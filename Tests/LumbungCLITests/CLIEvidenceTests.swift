@@ -6,21 +6,6 @@ import Testing
 struct CLIEvidenceTests {
     typealias CLI = CLITests
 
-    /// `sha256sum ARGS` run in `directory`; its exit status and output.
-    static func sha256sum(_ arguments: [String], in directory: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sha256sum"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     /// A file of `count` random bytes after `header`.
     static func file(_ path: String, header: [UInt8], count: Int) throws {
         try Data(header + (0..<count).map { _ in UInt8.random(in: 0...255) }).write(to: URL(fileURLWithPath: path))
@@ -50,7 +35,7 @@ struct CLIEvidenceTests {
         #expect(rows.map { $0["size"] as? Int } == [5008, 5005, 5011, 5008])
         #expect(digests[0] == digests[3] && Set(digests).count == 3)
         #expect(Self.stored(store) == digests.prefix(3).sorted(), "one file per distinct content")
-        #expect(try Self.sha256sum([directory.sub("file1")], in: directory.path).output.hasPrefix(digests[1]))
+        #expect(try tool("sha256sum", [directory.sub("file1")], in: directory.path).1.hasPrefix(digests[1]))
         // The request CLI will reference them; here the core's API does.
         do {
             let live = try Store(path: store)
@@ -69,11 +54,11 @@ struct CLIEvidenceTests {
         let sums = try String(contentsOfFile: package + "/SHA256SUMS", encoding: .utf8)
         #expect(sums.split(separator: "\n").count == 5)
         #expect(sums.contains("\(digests[0])  evidence/\(digests[0])\n"))
-        let checked = try Self.sha256sum(["-c", "--strict", "SHA256SUMS"], in: package)
-        #expect(checked.status == 0, "\(checked.output)")
-        #expect(checked.output.contains("evidence/\(digests[1]): OK"))
+        let checked = try tool("sha256sum", ["-c", "--strict", "SHA256SUMS"], in: package)
+        #expect(checked.0 == 0, "\(checked.1)")
+        #expect(checked.1.contains("evidence/\(digests[1]): OK"))
         try flipByte(package + "/evidence/" + digests[1], at: 10)
-        #expect(try Self.sha256sum(["-c", "SHA256SUMS"], in: package).status != 0, "sha256sum sees a changed attachment")
+        #expect(try tool("sha256sum", ["-c", "SHA256SUMS"], in: package).0 != 0, "sha256sum sees a changed attachment")
 
         // gc: the unreferenced PDF goes; a released photo stays while the snapshot references it.
         do {

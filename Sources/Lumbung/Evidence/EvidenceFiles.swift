@@ -61,6 +61,22 @@ struct EvidenceFiles: Sendable {
         return EvidenceIssue(kind: .changed, digest: entry.digest, referrers: entry.referrersText, detail: "hashes to \(actual.hex) (\(actual.bytes) bytes): the file changed")
     }
 
+    /// Writes all of `bytes` to `fd` (the file at `path`), retrying short writes; a full disk is
+    /// `store.full`.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw StorageFull.refine(
+                    LumbungError(.storeIO, value: path, rule: "cannot write: \(String(cString: strerror(errno)))"),
+                    path: (path as NSString).deletingLastPathComponent)
+            }
+            offset += written
+        }
+    }
+
     /// Creates `path` as a directory if it is not one; true when it made it.
     @discardableResult
     static func ensureDirectory(_ path: String) throws -> Bool {

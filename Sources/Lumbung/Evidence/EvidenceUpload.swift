@@ -53,17 +53,7 @@ public final class EvidenceUpload {
                 }
             }
             hasher.update(bufferPointer: bytes)
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw StorageFull.refine(
-                        LumbungError(.storeIO, value: temporary, rule: "cannot write the attachment: \(String(cString: strerror(errno)))"),
-                        path: files.incoming)
-                }
-                offset += written
-            }
+            try EvidenceFiles.writeAll(fd, bytes, path: temporary)
         } catch {
             cancel()
             throw error

@@ -57,15 +57,7 @@ extension EvidenceFiles {
             if count == 0 { break }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
             hasher.update(bufferPointer: chunk)
-            var offset = 0
-            while offset < count {
-                let written = write(output, chunk.baseAddress! + offset, count - offset)
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else {
-                    throw StorageFull.refine(LumbungError(.storeIO, value: target, rule: "cannot write the copy: \(String(cString: strerror(errno)))"), path: target)
-                }
-                offset += written
-            }
+            try EvidenceFiles.writeAll(output, chunk, path: target)
             total += count
         }
         close(output)
