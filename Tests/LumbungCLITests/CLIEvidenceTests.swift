@@ -14,10 +14,10 @@ struct CLIEvidenceTests {
     static let pngHeader: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     static let jpegHeader: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE1]
 
-    /// Files stored under a digest's name (not `.incoming`).
+    /// Files stored under a digest's name (in the two-hex-digit directories).
     static func stored(_ store: String) -> [String] {
         let root = store + "/evidence"
-        return ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).filter { $0 != ".incoming" }.flatMap { prefix in
+        return ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).filter { $0.count == 2 }.flatMap { prefix in
             ((try? FileManager.default.contentsOfDirectory(atPath: root + "/" + prefix)) ?? []).map { prefix + $0 }
         }.sorted()
     }

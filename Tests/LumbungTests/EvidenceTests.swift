@@ -13,7 +13,8 @@ private func png(_ seed: UInt64, count: Int = 600) -> [UInt8] {
 private func storedDigests(_ store: Store) throws -> Set<String> {
     let root = store.evidence.directory
     var found: Set<String> = []
-    for prefix in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where prefix != ".incoming" {
+    // The prefix directories (two hex digits); not `.incoming` or `.lock`.
+    for prefix in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where prefix.count == 2 {
         for name in try FileManager.default.contentsOfDirectory(atPath: (root as NSString).appendingPathComponent(prefix)) {
             found.insert(prefix + name)
         }
@@ -181,6 +182,21 @@ struct EvidenceTests {
         #expect(code { try upload.write(Array("BM".utf8) + [UInt8](repeating: 0, count: 100)) }?.code == .evidenceType)
         #expect(incoming(store).isEmpty)
         #expect(try storedDigests(store).isEmpty)
+    }
+
+    /// An add that finds its bytes stored refreshes the file's time, so a `gc` between the add
+    /// and the reference that follows keeps the file; an old unreferenced file goes.
+    @Test func anAddKeepsItsStoredTwinFromGc() throws {
+        let directory = TemporaryDirectory()
+        let store = try Store(path: directory.sub("store"))
+        let kept = try store.evidence.add(png(21)), old = try store.evidence.add(png(22))
+        let twoDaysAgo = [timespec(tv_sec: time(nil) - 172_800, tv_nsec: 0), timespec(tv_sec: time(nil) - 172_800, tv_nsec: 0)]
+        for digest in [kept.digest, old.digest] { #expect(utimensat(AT_FDCWD, store.evidence.path(of: digest), twoDaysAgo, 0) == 0) }
+        #expect(try store.evidence.add(png(21)) == kept, "deduplicated")
+        let result = try store.evidence.collect(minimumAge: 3600)
+        #expect(result.removed == 1 && result.recent == 1)
+        #expect(try storedDigests(store) == [kept.digest.hex])
+        try store.write { tx in try tx.evidence.reference(kept.digest, by: referrer("request/5")) }
     }
 
     /// `gc` against a model: attachments stored, live references, and the references each

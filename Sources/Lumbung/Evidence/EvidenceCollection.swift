@@ -71,16 +71,28 @@ extension EvidenceStore {
                 if candidates.isEmpty { continue }
                 // The decision, under the write lock `reference` takes: a reference made since
                 // the read above keeps its file.
+                // and under the evidence lock, an add that kept one of these files refreshed its time.
+                var refreshed = 0
                 let decide = { (tx: ReadTransaction) throws -> [(digest: EvidenceDigest, size: Int)] in
-                    var gone: [(digest: EvidenceDigest, size: Int)] = []
-                    for candidate in candidates where try !tx.evidence.isReferenced(candidate.digest) {
-                        // unlink is idempotent: a body run again (a map that grew) finds it gone.
-                        if dryRun || unlink(files.path(of: candidate.digest)) == 0 { gone.append((candidate.digest, candidate.size)) }
+                    try files.withLock(exclusive: true) {
+                        var gone: [(digest: EvidenceDigest, size: Int)] = []
+                        refreshed = 0
+                        for candidate in candidates where try !tx.evidence.isReferenced(candidate.digest) {
+                            var info = stat()
+                            let path = files.path(of: candidate.digest)
+                            if stat(path, &info) == 0, Double(info.st_mtim.tv_sec) > cutoff {
+                                refreshed += 1
+                                continue
+                            }
+                            // unlink is idempotent: a body run again (a map that grew) finds it gone.
+                            if dryRun || unlink(path) == 0 { gone.append((candidate.digest, candidate.size)) }
+                        }
+                        return gone
                     }
-                    return gone
                 }
                 let gone = dryRun ? try store.read(decide) : try store.write(decide)
-                result.referenced += candidates.count - gone.count
+                result.recent += refreshed
+                result.referenced += candidates.count - gone.count - refreshed
                 for file in gone {
                     result.removed += 1
                     result.bytesFreed += file.size

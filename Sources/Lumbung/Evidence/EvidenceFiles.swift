@@ -7,6 +7,7 @@ struct EvidenceFiles: Sendable {
     static let directoryName = "evidence"
     /// Adds in progress write here first: their digest, so their directory, is known only at the end.
     static let incomingName = ".incoming"
+    static let lockName = ".lock"
 
     let storePath: String
 
@@ -75,6 +76,25 @@ struct EvidenceFiles: Sendable {
             }
             offset += written
         }
+    }
+
+    /// Runs `body` holding `evidence/.lock`: shared by adds as they name a file (or keep the one
+    /// stored), exclusive by `gc` as it removes, so an add never returns a file gc is removing.
+    func withLock<R>(exclusive: Bool, _ body: () throws -> R) throws -> R {
+        try Self.ensureDirectory(directory)
+        let path = (directory as NSString).appendingPathComponent(Self.lockName)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw LumbungError(.storeIO, value: path, rule: "cannot open the evidence lock: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        while flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0 {
+            guard errno == EINTR else {
+                throw LumbungError(.storeIO, value: path, rule: "cannot lock the evidence: \(String(cString: strerror(errno)))")
+            }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
     }
 
     /// Creates `path` as a directory if it is not one; true when it made it.

@@ -74,25 +74,27 @@ public final class EvidenceUpload {
         let digest = EvidenceDigest(bytes: Array(hasher.finalize()))
         let attachment = EvidenceAttachment(digest: digest, mediaType: type, size: size)
         let final = files.path(of: digest)
-        var existing = stat()
-        if stat(final, &existing) == 0, Int(existing.st_size) == size {
-            // The same bytes are stored: keep that file, and mark it fresh so a `gc` running
-            // now leaves it for the reference that is about to come.
-            utimensat(AT_FDCWD, final, nil, 0)
+        return try files.withLock(exclusive: false) {
+            var existing = stat()
+            // The same bytes stored: keep that file and drop this copy (unsynced). Its time is
+            // refreshed, so a `gc` (which checks the time under the exclusive lock) leaves it for
+            // the reference that is about to come; if it cannot be, this copy replaces it.
+            if stat(final, &existing) == 0, Int(existing.st_size) == size, utimensat(AT_FDCWD, final, nil, 0) == 0 {
+                return attachment
+            }
+            guard fsync(fd) == 0, fchmod(fd, 0o444) == 0 else {
+                throw LumbungError(.storeIO, value: temporary, rule: "cannot sync the attachment: \(String(cString: strerror(errno)))")
+            }
+            close(fd)
+            fd = -1
+            let prefix = files.prefixDirectory(EvidenceFiles.prefix(digest))
+            if try EvidenceFiles.ensureDirectory(prefix) { try Durable.sync(path: files.directory) }
+            // A file of the wrong size under this name changed on disk: the new copy replaces it.
+            try Durable.rename(temporary, to: final)
+            done = true
+            try Durable.sync(path: prefix)
             return attachment
         }
-        guard fsync(fd) == 0, fchmod(fd, 0o444) == 0 else {
-            throw LumbungError(.storeIO, value: temporary, rule: "cannot sync the attachment: \(String(cString: strerror(errno)))")
-        }
-        close(fd)
-        fd = -1
-        let prefix = files.prefixDirectory(EvidenceFiles.prefix(digest))
-        if try EvidenceFiles.ensureDirectory(prefix) { try Durable.sync(path: files.directory) }
-        // A file of the wrong size under this name changed on disk: the new copy replaces it.
-        try Durable.rename(temporary, to: final)
-        done = true
-        try Durable.sync(path: prefix)
-        return attachment
     }
 
     /// Drops the upload and its temporary file (nothing was stored).
