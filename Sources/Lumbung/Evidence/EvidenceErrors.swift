@@ -14,9 +14,6 @@ extension LumbungError.Code {
     public static let evidenceNotFound = Self("evidence.notFound", .notFound)
     /// A stored attachment no longer hashes to its name: it changed on disk.
     public static let evidenceChanged = Self("evidence.changed", .verificationFailed)
-}
-
-extension LumbungError.Code {
     /// The file to add cannot be opened or read.
     public static let evidenceFile = Self("evidence.file", .notFound)
 }
