@@ -24,10 +24,12 @@ struct Lumbung: AsyncParsableCommand {
               2  usage: a bad option or argument (an empty --store or $LUMBUNG_STORE too)
               3  invalid input: a file, JSON or value the register refuses, or a clash with
                  what is stored (a malformed CSV or corrupt .zst, nik.*, kk.*, wilayah.*,
-                 household.*, member.*, a duplicate NIK or KK, snapshot.exists, token.*)
-              4  not found: no such household, member, token, snapshot, file or store
+                 household.*, member.*, a duplicate NIK or KK, snapshot.exists, token.*,
+                 evidence.type, evidence.tooLarge)
+              4  not found: no such household, member, token, snapshot, attachment, file or
+                 store
             Each error code has a kind (LumbungError.Kind); the kind decides the exit code.
-              5  check found problems, or a snapshot does not verify
+              5  check found problems, a snapshot does not verify, or an attachment changed
               6  storage full: the disk (or the store's map) has no room for the write
                  (store.full, store.mapFull); the store is as it was before
 
@@ -42,7 +44,7 @@ struct Lumbung: AsyncParsableCommand {
         subcommands: [
             Init.self, Generate.self, Stats.self, Get.self, Find.self, Check.self, Put.self,
             Delete.self, MoveMember.self, Import.self, Desil.self, Dukcapil.self, Mapping.self, Export.self, Match.self,
-            Snapshot.self, Publish.self, Compact.self, Token.self, Serve.self, RequestCommand.self, PeriodCommand.self,
+            Snapshot.self, Evidence.self, Gc.self, Publish.self, Compact.self, Token.self, Serve.self, RequestCommand.self, PeriodCommand.self,
         ]
     )
 

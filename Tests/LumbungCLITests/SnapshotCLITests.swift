@@ -3,7 +3,7 @@ import Testing
 @testable import Lumbung
 
 /// Runs a system tool (sha256sum, zstd, mdb_stat) in `directory`; returns (status, stdout).
-private func tool(_ name: String, _ arguments: [String], in directory: String) throws -> (Int32, String) {
+func tool(_ name: String, _ arguments: [String], in directory: String) throws -> (Int32, String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [name] + arguments

@@ -35,30 +35,31 @@ public struct EvidenceReference: Hashable, Sendable {
         self.kind = kind
     }
 
+    /// A reference to an attachment of the evidence store, showing `kind`.
+    ///
+    /// ```swift
+    /// let photo = EvidenceReference(try store.evidence.add(file: "rumah.jpg"), kind: .fotoRumah)
+    /// ```
+    public init(_ attachment: EvidenceAttachment, kind: EvidenceKind) {
+        self.sha256 = attachment.digest.bytes
+        self.mediaType = attachment.mediaType.mimeType
+        self.size = UInt64(attachment.size)
+        self.kind = kind
+    }
+
+    /// The attachment's name in the evidence store.
+    public var digest: EvidenceDigest { EvidenceDigest(bytes: sha256) }
+
     /// The digest in lowercase hex.
-    public var hex: String { sha256.map { String(format: "%02x", $0) }.joined() }
+    public var hex: String { EvidenceDigest.hex(sha256) }
 
     /// Parses 64 hex digits.
     public static func digest(hex text: String) throws -> [UInt8] {
-        let utf8 = Array(text.lowercased().utf8)
-        func nibble(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case 0x30...0x39: byte - 0x30
-            case 0x61...0x66: byte - 0x61 + 10
-            default: nil
-            }
+        do {
+            return try EvidenceDigest(text).bytes
+        } catch {
+            throw LumbungError(.workflowInvalid, field: "bukti.sha256", value: String(text.prefix(80)), rule: EvidenceDigest.rule)
         }
-        guard utf8.count == 64 else {
-            throw LumbungError(.workflowInvalid, field: "bukti.sha256", value: text, rule: "a SHA-256 digest is 64 hex digits")
-        }
-        var bytes: [UInt8] = []
-        for index in stride(from: 0, to: 64, by: 2) {
-            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else {
-                throw LumbungError(.workflowInvalid, field: "bukti.sha256", value: text, rule: "a SHA-256 digest is 64 hex digits")
-            }
-            bytes.append(high << 4 | low)
-        }
-        return bytes
     }
 }
 

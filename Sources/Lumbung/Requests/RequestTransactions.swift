@@ -140,6 +140,8 @@ extension WriteTransaction {
         }
         var request = old
         if !request.evidence.contains(evidence) { request.evidence.append(evidence) }
+        // The evidence store keeps the file while the request references it (`lumbung gc`).
+        _ = try self.evidence.reference(evidence.digest, by: EvidenceReferrer.request(id))
         try saveRequest(request, replacing: old)
         return request
     }

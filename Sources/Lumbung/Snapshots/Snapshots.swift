@@ -292,7 +292,9 @@ public struct Snapshots: Sendable {
     }
 
     /// Recomputes every file's size and SHA-256 and, when the file is intact, the content
-    /// digest, journal sequence and counts from the records, and compares them with the manifest.
+    /// digest, journal sequence and counts from the records, and compares them with the manifest;
+    /// then checks that every evidence attachment the snapshot references is in the store and
+    /// hashes to its digest.
     public func verify(_ name: SnapshotName) throws -> Verification {
         let folder = path(of: name)
         try requireExists(name)
@@ -356,6 +358,10 @@ public struct Snapshots: Sendable {
             let differing = Set(stated.keys).union(actual.keys).filter { stated[$0] != actual[$0] }.sorted()
             report.problems.append("the counts of \(differing.count) region(s) differ from the manifest: " + differing.prefix(5).map { $0.isEmpty ? SnapshotDiff.Grouping.nasional.rawValue : $0 }.joined(separator: ", "))
         }
+        // The attachments the copy references live in the store's evidence/: each must be there
+        // and hash to its name.
+        let copy = try Store(path: folder, options: Self.snapshotOptions)
+        report.problems += try EvidenceFiles(storePath: storePath).verify(referencesIn: copy, limit: 1000).lines
         return report
     }
 

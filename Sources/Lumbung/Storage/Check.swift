@@ -8,6 +8,8 @@ public struct CheckReport: Sendable {
         public enum Kind: String, Sendable, Hashable {
             case recordCorrupt, recordInvalid, duplicateNIK, duplicateKK, duplicateSourceID
             case missingIndexEntry, extraIndexEntry, counterMismatch, journalGap
+            /// A referenced attachment's file is missing, or no longer hashes to its digest.
+            case evidenceMissing, evidenceChanged
         }
 
         public let kind: Kind
@@ -35,8 +37,9 @@ public struct CheckReport: Sendable {
 }
 
 extension Store {
-    /// Verifies the whole store: every record decodes and validates, and every index entry and
-    /// counter matches what the records imply. Reports each mismatch.
+    /// Verifies the whole store: every record decodes and validates, every index entry and
+    /// counter matches what the records imply, and every referenced evidence attachment exists
+    /// and hashes to its digest. Reports each mismatch.
     ///
     /// Memory is bounded whatever the store's size: the index entries the records imply are
     /// sorted in runs of ``CheckReport/runLength`` (spilled to unlinked files in the store's
@@ -50,7 +53,14 @@ extension Store {
     /// `check` with runs of `runLength` entries (tests make them tiny to spill).
     func check(limit: Int, runLength: Int, progress: ((Int) -> Void)? = nil) throws -> CheckReport {
         let directories = [path, ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"]
-        return try read { tx in try tx.check(limit: limit, runLength: runLength, spillTo: directories, progress: progress) }
+        var report = try read { tx in try tx.check(limit: limit, runLength: runLength, spillTo: directories, progress: progress) }
+        // Then every referenced attachment, after the records' transaction (files are hashed).
+        let evidence = try self.evidence.verify(limit: limit)
+        for issue in evidence.issues {
+            report.report(issue.kind == .missing ? .evidenceMissing : .evidenceChanged, nil, issue.description, limit: limit)
+        }
+        report.issueCount += evidence.issueCount - evidence.issues.count
+        return report
     }
 }
 

@@ -34,10 +34,14 @@ final class Environment: @unchecked Sendable {
         /// nil in a store opened read-only that predates them (it holds no request).
         var requests: MDB_dbi?
         var requestIndex: MDB_dbi?
+        /// Evidence references, digest + referrer (``EvidenceReferenceKey``); nil in a store
+        /// opened read-only that predates them (it references nothing).
+        var evidence: MDB_dbi?
     }
 
-    /// Named databases an environment may open (households, indexes, tokens, requests, …).
-    static let maxDatabases: UInt32 = 24
+    /// Named databases an environment may open (households, indexes, tokens, requests, evidence
+    /// references, …: LMDB's `maxdbs`; raising it changes no file).
+    static let maxDatabases: MDB_dbi = 32
 
     /// The on-disk format this build writes and reads.
     static let formatVersion: UInt32 = 1
@@ -216,6 +220,9 @@ final class Environment: @unchecked Sendable {
             if !self.readOnly || mdb_dbi_open(txn.handle, Keys.requestsName, 0, &dbi) == 0 {
                 self.dbs.requests = try open(Keys.requestsName, 0)
                 self.dbs.requestIndex = try open(Keys.requestIndexName, dupFixed)
+            }
+            if !self.readOnly || mdb_dbi_open(txn.handle, EvidenceReferenceKey.databaseName, 0, &dbi) == 0 {
+                self.dbs.evidence = try open(EvidenceReferenceKey.databaseName, 0)
             }
             try self.checkFormat(txn)
             try self.loadDictionaries(txn)
@@ -486,6 +493,8 @@ enum MetaKey {
     static let nextRequestID = Array("request.next_id".utf8)
     /// The day of the month a period closes on (1 byte; absent: ``CutoffDay/standard``).
     static let cutoffDay = Array("request.cutoff".utf8)
+    /// The largest attachment the store accepts, in bytes (``EvidenceSizeLimit``).
+    static let evidenceSizeLimit = Array("evidence.max_bytes".utf8)
 
     static func dictionary(_ id: UInt32) -> [UInt8] { dictionaryPrefix + Keys.be(UInt64(id), width: 4) }
 }

@@ -4,7 +4,8 @@ import Lumbung
 /// The submission package of a monthly snapshot: what is sent to Kemensos.
 ///
 /// A directory holding the snapshot's households as flat CSV and as JSON Lines, both
-/// zstd-compressed, its `manifest.json`, and `SHA256SUMS` (the format `sha256sum -c` reads).
+/// zstd-compressed, its `manifest.json`, optionally the evidence attachments it references
+/// (`evidence/<sha256>`), and `SHA256SUMS` (the format `sha256sum -c` reads).
 /// The snapshot is verified first; the directory appears under its name only when complete.
 ///
 /// ```swift
@@ -21,9 +22,19 @@ public enum SnapshotPackage {
 
     public static let checksumFile = "SHA256SUMS"
 
+    /// Where `--with-evidence` puts the attachments: `evidence/<sha256>`.
+    public static let evidenceDirectory = "evidence"
+
     /// Writes the package for `name` into `directory`, which must not exist or be empty.
+    ///
+    /// With `withEvidence`, every attachment the snapshot references is added as
+    /// `evidence/<sha256>` and listed in `SHA256SUMS` (its digest is its name); `attachment` is
+    /// called for each (the returned files are the package's own).
     @discardableResult
-    public static func write(_ snapshots: Snapshots, _ name: SnapshotName, to directory: String, progress: ((Int) -> Void)? = nil) throws -> [File] {
+    public static func write(
+        _ snapshots: Snapshots, _ name: SnapshotName, to directory: String, withEvidence: Bool = false,
+        progress: ((Int) -> Void)? = nil, attachment: ((File) -> Void)? = nil
+    ) throws -> [File] {
         let verification = try snapshots.verify(name)
         guard verification.isValid else {
             throw LumbungError(
@@ -51,13 +62,26 @@ public enum SnapshotPackage {
             let manifestSource = (snapshots.path(of: name) as NSString).appendingPathComponent("manifest.json")
             try manager.copyItem(atPath: manifestSource, toPath: (partial as NSString).appendingPathComponent(names[2]))
             var files: [File] = []
-            var sums = ""
+            let sumsPath = (partial as NSString).appendingPathComponent(checksumFile)
+            guard manager.createFile(atPath: sumsPath, contents: nil), let sums = FileHandle(forWritingAtPath: sumsPath) else {
+                throw LumbungError(.storeIO, field: "out", value: sumsPath, rule: "cannot create \(checksumFile)")
+            }
+            defer { try? sums.close() }
             for file in names {
                 let digest = try Snapshots.sha256(file: (partial as NSString).appendingPathComponent(file))
                 files.append(File(name: file, bytes: digest.bytes, sha256: digest.hex))
-                sums += "\(digest.hex)  \(file)\n"
+                try sums.write(contentsOf: Data("\(digest.hex)  \(file)\n".utf8))
             }
-            try Data(sums.utf8).write(to: URL(fileURLWithPath: (partial as NSString).appendingPathComponent(checksumFile)))
+            if withEvidence {
+                // One line per attachment as it is copied: memory stays flat however many there are.
+                let folder = (partial as NSString).appendingPathComponent(evidenceDirectory)
+                try snapshots.copyAttachments(name, into: folder) { digest, bytes in
+                    let file = File(name: "\(evidenceDirectory)/\(digest.hex)", bytes: bytes, sha256: digest.hex)
+                    try sums.write(contentsOf: Data("\(digest.hex)  \(file.name)\n".utf8))
+                    attachment?(file)
+                }
+            }
+            try sums.synchronize()
             if manager.fileExists(atPath: target) { try manager.removeItem(atPath: target) }
             try manager.moveItem(atPath: partial, toPath: target)
             return files

@@ -25,9 +25,8 @@ struct RequestAttach: ParsableCommand {
 
     func run() throws {
         let kind = try EvidenceKind(parsing: kind, field: "kind")
-        // Seam: the evidence store's `store.evidence.add(file)` returns this reference once it lands.
-        let reference = try EvidenceReference(file: file, kind: kind)
         let store = try storeOptions.open()
+        let reference = EvidenceReference(try store.evidence.add(file: file), kind: kind)
         let actor = try who.resolve(store)
         let request = try store.write(actor: actor.actor) { tx in try tx.attach(reference, to: id, by: actor) }
         if json { print(RequestJSON.value(request, for: actor).text) } else { print("\(request.id) \(kind.name) \(reference.hex)") }

@@ -10,10 +10,13 @@ struct SnapshotExport: ParsableCommand {
             Verifies the snapshot, then writes into DIR (new or empty): dtks-PERIOD.csv.zst (flat \
             CSV, one row per member), dtks-PERIOD.jsonl.zst (one household per line), \
             manifest.json, and SHA256SUMS, which `sha256sum -c SHA256SUMS` checks. The directory \
-            appears only when complete.
+            appears only when complete. With --with-evidence, every evidence attachment the \
+            snapshot references is added as evidence/SHA256 (named by its digest, listed in \
+            SHA256SUMS, hashed again as it is copied).
 
             Example:
               lumbung snapshot export 2026-11 --out /srv/kirim/2026-11
+              lumbung snapshot export 2026-11 --out /srv/kirim/2026-11 --with-evidence
               (cd /srv/kirim/2026-11 && sha256sum -c SHA256SUMS)
             """)
 
@@ -25,10 +28,18 @@ struct SnapshotExport: ParsableCommand {
     @Option(help: ArgumentHelp("The package directory to create.", valueName: "dir"))
     var out: String
 
+    @Flag(help: "Add the evidence attachments the snapshot references, under evidence/SHA256.")
+    var withEvidence = false
+
     func run() throws {
         let name = try parseSnapshotName(period)
-        let files = try SnapshotPackage.write(Snapshots(storePath: storeOptions.path), name, to: out)
+        var attachments = 0, attachmentBytes = 0
+        let files = try SnapshotPackage.write(Snapshots(storePath: storeOptions.path), name, to: out, withEvidence: withEvidence, attachment: { file in
+            attachments += 1
+            attachmentBytes += file.bytes
+        })
         for file in files { print("\(file.sha256)  \(file.name)  \(file.bytes) bytes") }
+        if withEvidence { print("evidence: \(attachments) attachment(s), \(attachmentBytes) bytes") }
         Terminal.note("package for \(name) written to \(out)")
     }
 }
