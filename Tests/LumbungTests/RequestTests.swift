@@ -173,6 +173,29 @@ struct RequestTests {
         #expect(LumbungError.Code.workflowRole.kind == .forbidden && LumbungError.Code.workflowConflict.kind == .conflict)
     }
 
+    @Test func attachedEvidenceIsReferencedInTheEvidenceStoreAndKeptByGC() throws {
+        let fixture = try WorkflowFixture()
+        let store = fixture.store
+        let listed = fixture.households.first { $0.wilayah == fixture.desaA && $0.status == .ditetapkan }!
+        let request = try store.write { tx in try tx.createRequest(fixture.keluar(listed), by: fixture.operatorA, submit: false) }
+        let photo = try store.evidence.add([0xFF, 0xD8, 0xFF, 0xE0] + (0..<600).map { UInt8($0 % 251) } as [UInt8])
+        let stray = try store.evidence.add([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 7, count: 300))
+        let attached = try store.write { tx in try tx.attach(EvidenceReference(photo, kind: .fotoRumah), to: request.id, by: fixture.operatorA) }
+        #expect(attached.evidence.map(\.digest) == [photo.digest])
+        #expect(try store.read { tx in try tx.evidence.referrers(of: photo.digest) } == [EvidenceReferrer.request(request.id)])
+        // A reference to bytes the evidence store does not hold is refused, and nothing changes.
+        let missing = try EvidenceReference(sha256: [UInt8](repeating: 9, count: 32), mediaType: "image/jpeg", size: 10, kind: .ktp)
+        #expect { try store.write { tx in try tx.attach(missing, to: request.id, by: fixture.operatorA) } } throws: { error in
+            (error as? LumbungError)?.code == .evidenceNotFound
+        }
+        #expect(try store.read { tx in try tx.request(id: request.id, for: fixture.admin)?.evidence.count } == 1)
+        // gc keeps the referenced photo and removes the stray file.
+        let collected = try store.evidence.collect(minimumAge: 0)
+        #expect(try store.evidence.attachment(photo.digest) != nil)
+        #expect(try store.evidence.attachment(stray.digest) == nil)
+        #expect(collected.removed == 1)
+    }
+
     @Test func theWorkflowTableIsWhatTheREADMEShows() throws {
         let readme = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("README.md").path, encoding: .utf8)
