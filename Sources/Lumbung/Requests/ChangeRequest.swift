@@ -26,8 +26,10 @@ public struct EvidenceReference: Hashable, Sendable {
         guard sha256.count == 32 else {
             throw LumbungError(.workflowInvalid, field: "bukti.sha256", value: "\(sha256.count) bytes", rule: "a SHA-256 digest is 32 bytes (64 hex digits)")
         }
-        guard !mediaType.isEmpty, mediaType.utf8.count <= 64, mediaType.contains("/") else {
-            throw LumbungError(.workflowInvalid, field: "bukti.media_type", value: mediaType, rule: "a media type is type/subtype, at most 64 bytes")
+        // The evidence store's types are the only ones a request can reference.
+        guard EvidenceMediaType(mimeType: mediaType) != nil else {
+            throw LumbungError(.workflowInvalid, field: "bukti.media_type", value: String(mediaType.prefix(80)),
+                               rule: "evidence is one of " + EvidenceMediaType.allCases.map(\.mimeType).joined(separator: ", "))
         }
         self.sha256 = sha256
         self.mediaType = mediaType

@@ -17,8 +17,6 @@ public enum RequestState: UInt8, NamedCode, Hashable, CustomStringConvertible {
 
     public static let names = ["draft", "diajukan", "diverifikasi", "disetujui", "diterapkan", "ditolak", "ditarik"]
 
-    public var description: String { name }
-
     /// Still moving: it holds its household and NIKs against other requests.
     public var isOpen: Bool {
         switch self {
@@ -46,8 +44,6 @@ public enum RequestAction: UInt8, NamedCode, Hashable, CustomStringConvertible {
 
     public static let names = ["create", "submit", "verify", "approve", "apply", "reject", "withdraw"]
 
-    public var description: String { name }
-
 }
 
 /// Where a proposal came from. Stored.
@@ -60,8 +56,6 @@ public enum RequestChannel: UInt8, NamedCode, Hashable, CustomStringConvertible 
     case citizen = 3
 
     public static let names = ["desa", "kabupaten", "citizen"]
-
-    public var description: String { name }
 
     /// The channel a role proposes through (nil: the role proposes nothing).
     public init?(proposer role: AccessRole) {

@@ -37,8 +37,6 @@ public enum RequestType: UInt8, NamedCode, Hashable, CustomStringConvertible {
         "usul_ulang", "sanggah", "koreksi_identitas",
     ]
 
-    public var description: String { name }
-
     public init(parsing text: some StringProtocol, field: String = "jenis") throws {
         try self.init(parsing: String(text), field: field, code: .workflowInvalid)
     }
@@ -124,8 +122,6 @@ public enum EvidenceKind: UInt8, NamedCode, Hashable, CustomStringConvertible {
     public static let names = [
         "foto_rumah", "ktp", "kk", "sktm", "rekening_listrik", "akta_kelahiran", "surat_kematian", "surat_pindah", "lainnya",
     ]
-
-    public var description: String { name }
 
     public init(parsing text: some StringProtocol, field: String = "jenis") throws {
         try self.init(parsing: String(text), field: field, code: .workflowInvalid)
