@@ -75,6 +75,16 @@ public struct HouseholdQuery: Hashable, Sendable {
     /// The reference date ages are reckoned on.
     var ageDate: CalendarDate { referenceDate ?? .today() }
 
+    /// Fixes the reference date of a query with member conditions (today, when none is given),
+    /// so that the search and the members its answer names count ages on one day.
+    ///
+    /// ```swift
+    /// query.pinReferenceDate()   // query.referenceDate == .today()
+    /// ```
+    public mutating func pinReferenceDate() {
+        if !members.isEmpty, referenceDate == nil { referenceDate = .today() }
+    }
+
     func validate() throws {
         if members.count > MemberCount.maxPerQuery {
             throw LumbungError(.queryInvalid, field: "anggota", value: String(members.count), rule: "a query holds at most \(MemberCount.maxPerQuery) member conditions")

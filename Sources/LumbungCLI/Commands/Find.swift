@@ -41,8 +41,7 @@ struct Find: ParsableCommand {
 
     func run() throws {
         var query = try filters.query()
-        // One reference date for the search and for naming the members it matched.
-        if !query.members.isEmpty, query.referenceDate == nil { query.referenceDate = .today() }
+        query.pinReferenceDate()
         let matched = MatchedMembersReport.applies(to: query)
         let page = try snapshotOption.withStore(storeOptions) { store in
             try store.read { tx in try tx.find(query, after: cursor, limit: limit) }

@@ -234,8 +234,7 @@ enum DCISearch {
             var query = self.query
             if let member { query.members.append(MemberCount(member)) }
             if let sizes { query.members.append(.householdSize(sizes)) }
-            // One reference date for the search and for naming the members it matched.
-            if !query.members.isEmpty { query.referenceDate = .today() }
+            query.pinReferenceDate()
             let all: [HouseholdFilter] = hasCondition || parts.isEmpty ? [.query(query)] + parts : parts
             return all.count == 1 ? all[0] : .all(all)
         }

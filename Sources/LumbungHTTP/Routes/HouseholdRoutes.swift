@@ -100,8 +100,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
             query.members.append(.pkh(try PKHComponent(parsing: text, field: "pkh_komponen", code: .queryInvalid)))
         }
         query.referenceDate = try parameters["tanggal"].map { text in try RequestInput.parse("tanggal", text) { try CalendarDate(parsing: $0) } }
-        // One reference date for the search and for naming the members it matched.
-        if !query.members.isEmpty, query.referenceDate == nil { query.referenceDate = .today() }
+        query.pinReferenceDate()
         let low = try RequestInput.integer("desil_min", parameters["desil_min"], in: 1...10)
         let high = try RequestInput.integer("desil_max", parameters["desil_max"], in: 1...10)
         if low != nil || high != nil {
