@@ -3,8 +3,9 @@ import Foundation
 import Testing
 @testable import Lumbung
 
-/// `check` sorts what the records imply in bounded runs spilled to files. The spilled way must
-/// sort as an array does and find exactly what checking in one run in memory finds.
+/// `check` compares digests first and sorts what the records imply (in bounded runs spilled to
+/// files) only when one differs. The spilled way must sort as an array does and find exactly what
+/// checking in one run in memory finds; the digest way must find exactly what the exact way finds.
 @Suite struct CheckSpillTests {
     let directory = TemporaryDirectory()
 
@@ -100,8 +101,11 @@ import Testing
         }
 
         for limit in [3, 40, 1000] {
-            let inMemory = try store.check(limit: limit, runLength: .max)
-            let spilled = try store.check(limit: limit, runLength: 3)
+            let inMemory = try store.check(limit: limit, runLength: .max, method: .exact)
+            let digestsFirst = try store.check(limit: limit, runLength: .max)
+            #expect(digestsFirst.comparedExactly)
+            #expect(digestsFirst.issueCount == inMemory.issueCount && digestsFirst.issues == inMemory.issues)
+            let spilled = try store.check(limit: limit, runLength: 3, method: .exact)
             #expect(spilled.issueCount == inMemory.issueCount)
             #expect(spilled.issues == inMemory.issues)
             #expect(spilled.households == inMemory.households && spilled.members == inMemory.members)
@@ -110,5 +114,103 @@ import Testing
         }
         let kinds = Set(try store.check(limit: 1000, runLength: 3).issues.map(\.kind))
         #expect(kinds.isSuperset(of: [.duplicateNIK, .duplicateKK, .missingIndexEntry, .extraIndexEntry, .duplicateSourceID, .recordCorrupt, .counterMismatch]))
+    }
+
+    /// A store of `count` generated households, some with source ids.
+    func generatedStore(_ name: String, seed: UInt64, count: Int = 120) throws -> Store {
+        let store = try Store(path: directory.sub(name))
+        var factory = HouseholdFactory(seed: 70 + seed)
+        try store.bulkLoad { loader in
+            for index in 0..<count {
+                var household = factory.household()
+                if index % 4 == 0 { household.sourceID = try SourceID("SRC-\(seed)-\(index)") }
+                try loader.add(household)
+            }
+        }
+        return store
+    }
+
+    @Test("a healthy store is checked by digests alone, on every core, and an exact check agrees")
+    func healthyStoresNeedNoExactComparison() throws {
+        let store = try generatedStore("healthy", seed: 1, count: 500)
+        var progress: [Int] = []
+        // Batches of 2 × 37 records: many batches, the last one short.
+        let report = try store.check(limit: 1000, runLength: .max, recordsPerWorker: 37) { progress.append($0) }
+        #expect(report.isClean && !report.comparedExactly)
+        #expect(report.households == 500)
+        #expect(progress.last == 500 && progress == progress.sorted() && progress.count >= 500 / (CheckReport.workers * 37))
+        let exact = try store.check(limit: 1000, runLength: .max, method: .exact)
+        #expect(exact.isClean && exact.households == report.households && exact.members == report.members)
+        #expect(exact.flaggedMembers == report.flaggedMembers)
+    }
+
+    @Test("one changed byte in any index sends check to the exact comparison, which names it", arguments: [1, 2, 3] as [UInt64])
+    func aChangedEntryIsFoundInEveryIndex(seed: UInt64) throws {
+        let store = try generatedStore("changed-\(seed)", seed: seed)
+        let dbs = store.environment.dbs
+        var indexes = [dbs.nik, dbs.kk] + IndexDimension.allCases.filter { !dbs.lacks($0) }.map { dbs[$0] }
+        if let source = dbs.source { indexes.append(source) }
+        var random = SeededRandom(seed: seed)
+        for dbi in indexes {
+            let saved = try store.environment.withWrite { txn -> (key: [UInt8], value: [UInt8], changed: [UInt8])? in
+                let cursor = try txn.cursor(dbi)
+                var entries: [([UInt8], [UInt8])] = []
+                var more = try cursor.move(MDB_FIRST)
+                while more {
+                    entries.append((Array(cursor.keyBytes), Array(cursor.valueBytes)))
+                    more = try cursor.move(MDB_NEXT)
+                }
+                guard let (key, value) = entries.randomElement(using: &random) else { return nil }
+                // The same count of entries, one of them different (and new): only the sum can tell.
+                var changed = value
+                repeat {
+                    changed = value
+                    changed[Int.random(in: 0..<changed.count, using: &random)] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+                } while entries.contains(where: { $0 == key && $1 == changed })
+                _ = try txn.delete(dbi, key, dbi == dbs.source ? nil : value)
+                try txn.put(dbi, key, changed)
+                return (key, value, changed)
+            }
+            guard let saved else { continue }
+            let report = try store.check(limit: 1000, runLength: .max)
+            #expect(report.comparedExactly)
+            #expect(report.issues.map(\.kind).contains(.missingIndexEntry))
+            let exact = try store.check(limit: 1000, runLength: .max, method: .exact)
+            #expect(report.issues == exact.issues && report.issueCount == exact.issueCount)
+            try store.environment.withWrite { txn in
+                _ = try txn.delete(dbi, saved.key, dbi == dbs.source ? nil : saved.changed)
+                try txn.put(dbi, saved.key, saved.value)
+            }
+            #expect(try store.check(limit: 1000, runLength: .max).isClean)
+        }
+    }
+
+    @Test("duplicates the indexes hold consistently are reported by the digest check as the exact check reports them")
+    func consistentDuplicatesAreReportedWithoutTheExactComparison() throws {
+        let store = try generatedStore("duplicates", seed: 5)
+        let dbs = store.environment.dbs
+        // Household 2 (no source id) copied under id 500, with every index entry and counter it
+        // implies: only the duplicate NIKs and KK are wrong.
+        let original = try #require(try store.read { tx in try tx.household(id: HouseholdID(2)) })
+        #expect(original.sourceID == nil)
+        var copy = original
+        copy.id = HouseholdID(500)
+        try store.environment.withWrite { txn in
+            let record = try #require(try txn.get(dbs.records, Keys.record(HouseholdID(2)))).array
+            try txn.put(dbs.records, Keys.record(HouseholdID(500)), record)
+            for nik in copy.validNIKs { try txn.put(dbs.nik, Keys.uniqueKey(nik.rawValue), Keys.uniqueDup(nik.rawValue, HouseholdID(500))) }
+            try txn.put(dbs.kk, Keys.uniqueKey(copy.nomorKK.rawValue), Keys.uniqueDup(copy.nomorKK.rawValue, HouseholdID(500)))
+            for (kind, key, entry) in IndexDimension.entries(copy) where !dbs.lacks(kind) { try txn.put(dbs[kind], key, entry) }
+            var deltas = CounterDeltas()
+            deltas.add(copy, sign: 1)
+            try deltas.flush(into: txn, dbi: dbs.counters)
+        }
+        let report = try store.check(limit: 1000, runLength: .max)
+        #expect(!report.comparedExactly)
+        #expect(report.issueCount == original.validNIKs.count + 1)
+        #expect(Set(report.issues.map(\.kind)) == [.duplicateNIK, .duplicateKK])
+        #expect(report.issues.allSatisfy { $0.householdID == HouseholdID(500) && $0.detail.hasSuffix("also in household 2") })
+        let exact = try store.check(limit: 1000, runLength: .max, method: .exact)
+        #expect(report.issues == exact.issues && report.issueCount == exact.issueCount)
     }
 }

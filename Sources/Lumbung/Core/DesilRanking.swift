@@ -151,12 +151,6 @@ public final class DesilRanking {
         fileprivate var refusals: [Refusal] = []
     }
 
-    /// A record's bytes on a page of a read transaction, read by the workers while the
-    /// transaction lives and nothing writes through it.
-    fileprivate struct PageBytes: @unchecked Sendable {
-        let bytes: UnsafeRawBufferPointer
-    }
-
     /// One changed row of a batch: no references, so batches copy and free as plain memory.
     fileprivate struct Row {
         var id: HouseholdID

@@ -29,6 +29,8 @@ public struct CheckReport: Sendable {
     public var issueCount = 0
 
     public var isClean: Bool { issueCount == 0 }
+    /// Whether a digest differed, so the records were compared with the indexes entry by entry.
+    var comparedExactly = false
 
     mutating func report(_ kind: Issue.Kind, _ id: HouseholdID?, _ detail: String, limit: Int) {
         issueCount += 1
@@ -41,19 +43,31 @@ extension Store {
     /// counter matches what the records imply, and every referenced evidence attachment exists
     /// and hashes to its digest. Reports each mismatch.
     ///
-    /// Memory is bounded whatever the store's size: the index entries the records imply are
-    /// sorted in runs of ``CheckReport/runLength`` (spilled to unlinked files in the store's
-    /// directory, or in `$TMPDIR` when that refuses) and merged against the indexes' cursors.
+    /// The records are decoded on every core, and each index is first compared with them by an
+    /// order-free digest (``IndexDigest``), which needs no sort and holds a few numbers. Only
+    /// when a digest differs are the entries compared one by one, to name each: the entries the
+    /// records imply are sorted in runs of ``CheckReport/runLength`` (spilled to unlinked files
+    /// in the store's directory, or in `$TMPDIR` when that refuses) and merged against the
+    /// indexes' cursors. Memory is bounded whatever the store's size either way.
     ///
-    /// - Parameter progress: called every 10,000 households with the number checked so far.
+    /// ```swift
+    /// let report = try store.check()
+    /// if !report.isClean { for issue in report.issues { print(issue) } }
+    /// ```
+    ///
+    /// - Parameter progress: called as households are checked, with the number checked so far
+    ///   (from zero again if the exact comparison follows).
     public func check(limit: Int = 1000, progress: ((Int) -> Void)? = nil) throws -> CheckReport {
         try check(limit: limit, runLength: CheckReport.runLength, progress: progress)
     }
 
-    /// `check` with runs of `runLength` entries (tests make them tiny to spill).
-    func check(limit: Int, runLength: Int, progress: ((Int) -> Void)? = nil) throws -> CheckReport {
+    /// `check` with runs of `runLength` entries (tests make them tiny to spill) by `method`.
+    func check(limit: Int, runLength: Int, method: CheckMethod = .digestsFirst, recordsPerWorker: Int = CheckReport.recordsPerWorker,
+               progress: ((Int) -> Void)? = nil) throws -> CheckReport {
         let directories = [path, ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"]
-        var report = try read { tx in try tx.check(limit: limit, runLength: runLength, spillTo: directories, progress: progress) }
+        var report = try read { tx in
+            try tx.check(limit: limit, runLength: runLength, spillTo: directories, method: method, recordsPerWorker: recordsPerWorker, progress: progress)
+        }
         // Then every referenced attachment, after the records' transaction (files are hashed).
         let evidence = try self.evidence.verify(limit: limit)
         for issue in evidence.issues {
@@ -84,48 +98,112 @@ extension CheckReport {
 }
 
 extension ReadTransaction {
-    func check(limit: Int, runLength: Int, spillTo directories: [String], progress: ((Int) -> Void)? = nil) throws -> CheckReport {
-        var report = CheckReport()
-        var expectedNIK = ExternalSort<UniqueEntry>(runLength: runLength, directories: directories)
-        var expectedKK = ExternalSort<UniqueEntry>(runLength: runLength, directories: directories)
-        var expectedSource = ExternalSort<SourceEntry>(runLength: runLength, directories: directories)
-        var expectedSecondary: [IndexDimension: ExternalSort<PackedEntry>] = [:]
-        for kind in IndexDimension.allCases { expectedSecondary[kind] = ExternalSort(runLength: runLength, directories: directories) }
-        var counters = CounterDeltas()
+    /// Compares the records with the indexes by digests first (``CheckDigests``: no sort, on
+    /// every core); only when an index's digest differs does it compare them exactly, by sorted
+    /// streams, to name each missing and extra entry.
+    func check(limit: Int, runLength: Int, spillTo directories: [String], method: CheckMethod = .digestsFirst,
+               recordsPerWorker: Int = CheckReport.recordsPerWorker, progress: ((Int) -> Void)? = nil) throws -> CheckReport {
+        // Workers decode without this transaction, so every dictionary is loaded before.
+        try environment.loadDictionaries(txn)
+        if method == .digestsFirst, let report = try checkByDigests(limit: limit, recordsPerWorker: recordsPerWorker, progress: progress) {
+            return report
+        }
+        var report = try checkExactly(limit: limit, runLength: runLength, spillTo: directories, progress: progress)
+        report.comparedExactly = true
+        return report
+    }
 
+    /// Every record against every index by order-free digests, the records decoded on every
+    /// core. Nil when a digest differs: only the exact comparison can name what differs.
+    private func checkByDigests(limit: Int, recordsPerWorker: Int, progress: ((Int) -> Void)?) throws -> CheckReport? {
+        let workers = CheckReport.workers
+        let compressor = environment.compressor
+        var scan = RecordScan<CheckDigests>(expected: CheckDigests())
+        var chunk: [(HouseholdID, PageBytes)] = []
+        let chunkLength = workers * max(1, recordsPerWorker)
+        chunk.reserveCapacity(chunkLength)
+        let cursor = try txn.cursor(dbs.records)
+        var found = try cursor.move(MDB_FIRST)
+        while found || !chunk.isEmpty {
+            if found && chunk.count < chunkLength {
+                chunk.append((HouseholdID(rawValue: Keys.read(cursor.keyBytes, width: Keys.idWidth)), PageBytes(bytes: cursor.valueBytes)))
+                found = try cursor.move(MDB_NEXT)
+                continue
+            }
+            let work = chunk
+            let parts = Locked([Result<RecordScan<CheckDigests>, any Error>?](repeating: nil, count: workers))
+            Parallel.run(workers) { part in
+                let result = Result {
+                    var local = RecordScan(expected: CheckDigests())
+                    for index in (work.count * part / workers)..<(work.count * (part + 1) / workers) {
+                        try local.check(work[index].1.bytes, id: work[index].0, compressor: compressor, limit: limit)
+                    }
+                    return local
+                }
+                parts.withLock { $0[part] = result }
+            }
+            for part in parts.withLock({ $0 }) { scan.append(try part!.get(), limit: limit) }
+            chunk.removeAll(keepingCapacity: true)
+            progress?(scan.report.households)
+        }
+
+        let expected = scan.expected
+        var actual = CheckDigests()
+        var report = scan.report
+        report.append(try walkUnique(dbs.nik, name: "NIK", duplicate: .duplicateNIK, into: &actual.nik, limit: limit), limit: limit)
+        report.append(try walkUnique(dbs.kk, name: "KK", duplicate: .duplicateKK, into: &actual.kk, limit: limit), limit: limit)
+        report.append(try walkSources(into: &actual.source, limit: limit), limit: limit)
+        guard actual.nik == expected.nik, actual.kk == expected.kk, actual.source == expected.source else { return nil }
+        for kind in IndexDimension.allCases {
+            // A read-only store that predates the member index builds it when next opened writable.
+            if kind == .member && dbs.lacks(kind) { continue }
+            var entries = try IndexEntries(dbs.lacks(kind) ? nil : txn.cursor(dbs[kind]))
+            var digest = IndexDigest()
+            while let entry = try entries.next() { digest.add(entry) }
+            guard digest == expected[kind] else { return nil }
+        }
+        try compareCounters(scan.counters, into: &report, limit: limit)
+        return report
+    }
+
+    /// A unique index's digest, and the duplicates its order shows (what the exact comparison
+    /// reports when the digests agree).
+    private func walkUnique(_ dbi: MDB_dbi, name: String, duplicate: CheckReport.Issue.Kind, into digest: inout IndexDigest, limit: Int) throws -> CheckReport {
+        var walk = Duplicates(try IndexEntries(txn.cursor(dbi)), limit: limit, sameKey: { $0.uniqueNumber == $1.uniqueNumber }) { later, earlier in
+            CheckReport.duplicate(duplicate, name: name, later: later.uniqueID, earlier: earlier.uniqueID)
+        } convert: { $0 }
+        while let entry = try walk.next() { digest.add(entry) }
+        return walk.found
+    }
+
+    private func walkSources(into digest: inout IndexDigest, limit: Int) throws -> CheckReport {
+        var walk = Duplicates(SourceIndexEntries(cursor: try dbs.source.map { try txn.cursor($0) }), limit: limit, sameKey: { $0.key == $1.key }) { later, earlier in
+            CheckReport.duplicate(.duplicateSourceID, name: "source id", later: later.id, earlier: earlier.id)
+        } convert: { $0 }
+        while let entry = try walk.next() { digest.add(entry) }
+        return walk.found
+    }
+
+    /// Every record against every index by sorting what the records imply (spilling runs of
+    /// `runLength`) and merging it with each index's cursor: names each missing and extra entry.
+    private func checkExactly(limit: Int, runLength: Int, spillTo directories: [String], progress: ((Int) -> Void)? = nil) throws -> CheckReport {
+        let compressor = environment.compressor
+        var scan = RecordScan(expected: ExpectedSorts(runLength: runLength, directories: directories))
         let cursor = try txn.cursor(dbs.records)
         var found = try cursor.move(MDB_FIRST)
         while found {
             let id = HouseholdID(rawValue: Keys.read(cursor.keyBytes, width: Keys.idWidth))
-            do {
-                let household = try decode(cursor.valueBytes, id: id)
-                report.households += 1
-                if report.households % 10_000 == 0 { progress?(report.households) }
-                report.members += household.members.count
-                report.flaggedMembers += household.members.filter { $0.nik.nik == nil }.count
-                do {
-                    _ = try household.validated(policy: .keepFlagged)
-                } catch let error as LumbungError {
-                    report.report(.recordInvalid, id, error.message, limit: limit)
-                }
-                for nik in household.validNIKs { try expectedNIK.append(UniqueEntry(number: nik.rawValue, id: id.rawValue)) }
-                try expectedKK.append(UniqueEntry(number: household.nomorKK.rawValue, id: id.rawValue))
-                if let sourceID = household.sourceID { try expectedSource.append(SourceEntry(key: Keys.sourceID(sourceID), id: id.rawValue)) }
-                for (kind, key, entry) in IndexDimension.entries(household) {
-                    try expectedSecondary[kind]!.append(PackedEntry(key, entry))
-                }
-                counters.add(household, sign: 1)
-            } catch let error as LumbungError {
-                report.report(.recordCorrupt, id, error.message, limit: limit)
-            }
+            try scan.check(cursor.valueBytes, id: id, compressor: compressor, limit: limit)
+            if scan.report.households % 10_000 == 0 { progress?(scan.report.households) }
             found = try cursor.move(MDB_NEXT)
         }
-
-        try compareUnique(&expectedNIK, dbs.nik, name: "NIK", duplicate: .duplicateNIK, into: &report, limit: limit)
-        try compareUnique(&expectedKK, dbs.kk, name: "KK", duplicate: .duplicateKK, into: &report, limit: limit)
-        try compareSources(&expectedSource, into: &report, limit: limit)
+        var report = scan.report
+        var sorts = scan.expected
+        try compareUnique(&sorts.nik, dbs.nik, name: "NIK", duplicate: .duplicateNIK, into: &report, limit: limit)
+        try compareUnique(&sorts.kk, dbs.kk, name: "KK", duplicate: .duplicateKK, into: &report, limit: limit)
+        try compareSources(&sorts.source, into: &report, limit: limit)
         for kind in IndexDimension.allCases {
-            var sort = expectedSecondary.removeValue(forKey: kind)!
+            var sort = sorts.secondary.removeValue(forKey: kind)!
             // A read-only store that predates the member index builds it when next opened writable.
             if kind == .member && dbs.lacks(kind) { continue }
             var expected = try sort.sorted()
@@ -135,15 +213,15 @@ extension ReadTransaction {
                 return (id, "\(kind) index entry \(missing ? "missing" : "without a record")")
             }
         }
-        try compareCounters(counters, into: &report, limit: limit)
+        try compareCounters(scan.counters, into: &report, limit: limit)
         return report
     }
 
     /// A unique index (NIK, KK) against the records: duplicates first, then what only one side has.
     private func compareUnique(_ expected: inout ExternalSort<UniqueEntry>, _ dbi: MDB_dbi, name: String, duplicate: CheckReport.Issue.Kind, into report: inout CheckReport, limit: Int) throws {
         var wanted = Duplicates(try expected.sorted(), limit: limit, sameKey: { $0.number == $1.number }) { later, earlier in
-            (duplicate, HouseholdID(rawValue: later.id), "\(name) also in household \(earlier.id)")
-        } convert: { PackedEntry(Keys.uniqueKey($0.number), Keys.uniqueDup($0.number, HouseholdID(rawValue: $0.id))) }
+            CheckReport.duplicate(duplicate, name: name, later: later.id, earlier: earlier.id)
+        } convert: { PackedEntry(unique: $0.number, id: $0.id) }
         var actual = try IndexEntries(txn.cursor(dbi))
         var mismatches = CheckReport()
         try compareSorted(&wanted, &actual, into: &mismatches, limit: limit) { entry, missing in
@@ -157,7 +235,7 @@ extension ReadTransaction {
     /// The source-id index against the records: one entry per source id, naming its household.
     private func compareSources(_ expected: inout ExternalSort<SourceEntry>, into report: inout CheckReport, limit: Int) throws {
         var wanted = Duplicates(try expected.sorted(), limit: limit, sameKey: { $0.key == $1.key }) { later, earlier in
-            (.duplicateSourceID, HouseholdID(rawValue: later.id), "source id also in household \(earlier.id)")
+            CheckReport.duplicate(.duplicateSourceID, name: "source id", later: later.id, earlier: earlier.id)
         } convert: { $0 }
         var actual = SourceIndexEntries(cursor: try dbs.source.map { try txn.cursor($0) })
         var mismatches = CheckReport()
@@ -309,6 +387,14 @@ struct SourceEntry: Spillable {
     static func < (lhs: Self, rhs: Self) -> Bool {
         lhs.key == rhs.key ? lhs.id < rhs.id : lhs.key.lexicographicallyPrecedes(rhs.key)
     }
+
+    /// Its term in an ``IndexDigest``.
+    var digestTerm: UInt64 {
+        var hasher = Hasher()
+        hasher.combine(key)
+        hasher.combine(id)
+        return UInt64(UInt(bitPattern: hasher.finalize()))
+    }
 }
 
 /// An index entry, key then value, packed big-endian into 16 bytes: entries of one index share a
@@ -340,6 +426,29 @@ struct PackedEntry: Spillable {
         if let overflow { return overflow.withUnsafeBytes { Keys.read($0, at: offset, width: width) } }
         let shifted = bits >> (8 * UInt128(Self.capacity - offset - width))
         return UInt64(truncatingIfNeeded: shifted) & (width == 8 ? .max : (1 << (8 * UInt64(width))) - 1)
+    }
+
+    /// A unique index's entry for `number` in household `id`: as ``Keys/uniqueKey(_:)`` then
+    /// ``Keys/uniqueDup(_:_:)`` would pack, without the arrays.
+    init(unique number: UInt64, id: UInt64) {
+        let key = UInt128(number / Keys.uniqueSplit), dup = UInt128((number % Keys.uniqueSplit) << 32 | id)
+        let width = Keys.uniqueKeyWidth + Keys.uniqueDupWidth
+        self.init(bits: (key << (8 * UInt128(Keys.uniqueDupWidth)) | dup) << (8 * UInt128(Self.capacity - width)), width: width, overflow: nil)
+    }
+
+    /// The number and household of a unique index's entry (the inverse of `init(unique:id:)`).
+    var uniqueNumber: UInt64 {
+        read(at: 0, width: Keys.uniqueKeyWidth) * Keys.uniqueSplit + read(at: Keys.uniqueKeyWidth, width: Keys.uniqueDupWidth) >> 32
+    }
+    var uniqueID: UInt64 { read(at: Keys.uniqueKeyWidth, width: Keys.uniqueDupWidth) & 0xFFFF_FFFF }
+
+    /// Its term in an ``IndexDigest``: a keyed hash (the process's random seed) of every byte.
+    var digestTerm: UInt64 {
+        var hasher = Hasher()
+        hasher.combine(bits)
+        hasher.combine(width)
+        if let overflow { hasher.combine(overflow) }
+        return UInt64(UInt(bitPattern: hasher.finalize()))
     }
 
     private init(bits: UInt128, width: Int, overflow: [UInt8]?) {

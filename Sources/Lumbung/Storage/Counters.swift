@@ -21,6 +21,11 @@ struct CounterDeltas {
         }
     }
 
+    /// Adds another set of deltas (a part of the same walk).
+    mutating func add(_ other: CounterDeltas) {
+        deltas.merge(other.deltas) { Delta(households: $0.households + $1.households, members: $0.members + $1.members) }
+    }
+
     /// Moves a household's counters from `old` to `new`, touching only the dimensions whose
     /// values changed when the desa and every member count stay (a new desil).
     mutating func replaceValues(_ old: Contribution, with new: Contribution) {
