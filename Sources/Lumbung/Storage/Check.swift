@@ -82,12 +82,15 @@ extension CheckReport {
     /// Entries each of `check`'s sorts holds in memory before it spills a run.
     static let runLength = 2_000_000
 
-    /// What `check` holds at most, whatever the store's size: one run of each sort (NIK, KK and
-    /// the secondary indexes at 32 bytes an entry, source ids at up to 16 + 32 + 64 bytes), and
-    /// a read buffer for each spilled run. For `--help`.
+    /// What `check` holds at most, whatever the store's size. By digests: each worker's batch of
+    /// page references and decoded households. Exactly (only when a digest differs): one run of
+    /// each sort (NIK, KK and the secondary indexes at 32 bytes an entry, source ids at up to
+    /// 16 + 32 + 64 bytes), and a read buffer for each spilled run. For `--help`.
     public static var memoryBound: String {
         let runs = (2 + IndexDimension.allCases.count) * runLength * 32 + runLength * (16 + 32 + SourceID.maxLength)
-        return "about \(runs / 1_000_000) MB, plus \(SpillFile.bufferSize / 1024) KB for each run spilled to a temporary file"
+        return "a few MB while the indexes match the records (they are compared by digests, \(recordsPerWorker) records a core at a time); "
+            + "when one differs, about \(runs / 1_000_000) MB, plus \(SpillFile.bufferSize / 1024) KB for each run spilled to a temporary file; "
+            + "evidence files are hashed one at a time, \(EvidenceFiles.walkStep) digests read at a time"
     }
 
     /// Adds `other`'s issues after these, as if reported here in turn.
@@ -114,8 +117,10 @@ extension ReadTransaction {
     }
 
     /// Every record against every index by order-free digests, the records decoded on every
-    /// core. Nil when a digest differs: only the exact comparison can name what differs.
+    /// core while another thread walks the indexes. Nil when a digest differs: only the exact
+    /// comparison can name what differs.
     private func checkByDigests(limit: Int, recordsPerWorker: Int, progress: ((Int) -> Void)?) throws -> CheckReport? {
+        let walking = walkIndexesAlongside(limit: limit)
         let workers = CheckReport.workers
         let compressor = environment.compressor
         var scan = RecordScan<CheckDigests>(expected: CheckDigests())
@@ -147,23 +152,55 @@ extension ReadTransaction {
             progress?(scan.report.households)
         }
 
-        let expected = scan.expected
-        var actual = CheckDigests()
+        let walk = try walking() ?? walkIndexes(limit: limit)
+        guard walk.digests.matches(scan.expected, lacking: dbs.lacks) else { return nil }
         var report = scan.report
-        report.append(try walkUnique(dbs.nik, name: "NIK", duplicate: .duplicateNIK, into: &actual.nik, limit: limit), limit: limit)
-        report.append(try walkUnique(dbs.kk, name: "KK", duplicate: .duplicateKK, into: &actual.kk, limit: limit), limit: limit)
-        report.append(try walkSources(into: &actual.source, limit: limit), limit: limit)
-        guard actual.nik == expected.nik, actual.kk == expected.kk, actual.source == expected.source else { return nil }
-        for kind in IndexDimension.allCases {
-            // A read-only store that predates the member index builds it when next opened writable.
-            if kind == .member && dbs.lacks(kind) { continue }
-            var entries = try IndexEntries(dbs.lacks(kind) ? nil : txn.cursor(dbs[kind]))
-            var digest = IndexDigest()
-            while let entry = try entries.next() { digest.add(entry) }
-            guard digest == expected[kind] else { return nil }
-        }
+        report.append(walk.duplicates, limit: limit)
         try compareCounters(scan.counters, into: &report, limit: limit)
         return report
+    }
+
+    /// What the indexes hold: each one's digest, and the duplicates the unique ones show (NIK,
+    /// KK, source id, in that order: what the exact comparison reports when the digests agree).
+    struct IndexWalk {
+        var digests = CheckDigests()
+        var duplicates = CheckReport()
+    }
+
+    /// Starts ``walkIndexes(limit:)`` on a thread of its own, in a read transaction of its own;
+    /// the returned function waits for it. It gives nil when that transaction does not see this
+    /// one's snapshot (a write came between), and the caller walks them itself.
+    private func walkIndexesAlongside(limit: Int) -> () throws -> IndexWalk? {
+        let snapshot = mdb_txn_id(txn.handle)
+        let environment = self.environment
+        let walked = Locked<Result<IndexWalk?, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Parallel.thread {
+            let result = Result {
+                try environment.withRead { other -> IndexWalk? in
+                    guard mdb_txn_id(other.handle) == snapshot else { return nil }
+                    return try ReadTransaction(environment: environment, txn: other).walkIndexes(limit: limit)
+                }
+            }
+            walked.withLock { $0 = result }
+            done.signal()
+        }
+        return {
+            done.wait()
+            return try walked.withLock { $0 }!.get()
+        }
+    }
+
+    private func walkIndexes(limit: Int) throws -> IndexWalk {
+        var walk = IndexWalk()
+        walk.duplicates.append(try walkUnique(dbs.nik, name: "NIK", duplicate: .duplicateNIK, into: &walk.digests.nik, limit: limit), limit: limit)
+        walk.duplicates.append(try walkUnique(dbs.kk, name: "KK", duplicate: .duplicateKK, into: &walk.digests.kk, limit: limit), limit: limit)
+        walk.duplicates.append(try walkSources(into: &walk.digests.source, limit: limit), limit: limit)
+        for kind in IndexDimension.allCases where !dbs.lacks(kind) {
+            var entries = try IndexEntries(txn.cursor(dbs[kind]))
+            while let entry = try entries.next() { walk.digests.secondary(kind, entry) }
+        }
+        return walk
     }
 
     /// A unique index's digest, and the duplicates its order shows (what the exact comparison
@@ -442,13 +479,14 @@ struct PackedEntry: Spillable {
     }
     var uniqueID: UInt64 { read(at: Keys.uniqueKeyWidth, width: Keys.uniqueDupWidth) & 0xFFFF_FFFF }
 
-    /// Its term in an ``IndexDigest``: a keyed hash (the process's random seed) of every byte.
+    /// Its term in an ``IndexDigest``: a keyed hash of every byte.
     var digestTerm: UInt64 {
-        var hasher = Hasher()
-        hasher.combine(bits)
-        hasher.combine(width)
-        if let overflow { hasher.combine(overflow) }
-        return UInt64(UInt(bitPattern: hasher.finalize()))
+        if let overflow {
+            var hasher = Hasher()
+            hasher.combine(overflow)
+            return UInt64(UInt(bitPattern: hasher.finalize()))
+        }
+        return IndexDigest.hash(UInt64(truncatingIfNeeded: bits), UInt64(truncatingIfNeeded: bits >> 64), UInt64(width))
     }
 
     private init(bits: UInt128, width: Int, overflow: [UInt8]?) {

@@ -9,9 +9,12 @@ struct Check: ParsableCommand {
             the counters with what the records imply. Prints the totals and each issue found; exits \
             with code 5 when there is any. Progress goes to standard error.
 
-            Memory: \(CheckReport.memoryBound), whatever the store's size. What the records \
-            imply is sorted in runs spilled to unlinked temporary files in the store's directory \
-            (or $TMPDIR when that refuses) and merged against the indexes.
+            Records are decoded on every core, and each index is first compared with them by a \
+            digest of its entries. Only when one differs is what the records imply sorted, in runs \
+            spilled to unlinked temporary files in the store's directory (or $TMPDIR when that \
+            refuses), and merged against that index to name each missing and extra entry.
+
+            Memory: \(CheckReport.memoryBound), whatever the store's size.
 
             Example:
               lumbung check --store /var/lib/lumbung/3216
