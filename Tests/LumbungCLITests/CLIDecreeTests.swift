@@ -44,7 +44,7 @@ struct CLIDecreeTests {
         let cases: [(String, String, [String])] = [
             ("rumah_tangga_id\n\(inDesa[2].id!)\n999999\n", "line 3: rumah_tangga_id", ["999999", "no household"]),
             ("rumah_tangga_id\n\(inDesa[2].id!)\n\(elsewhere.id!)\n", "line 3: rumah_tangga_id", ["\(elsewhere.id!)", "scope \(desa.dotted)"]),
-            ("nomor_kk\n\(inDesa[2].nomorKK.text)\n12345\n", "line 3: nomor_kk", ["12345"]),
+            ("nomor_kk\n\(inDesa[2].nomorKK.text)\n12345\n", "line 3: nomor_kk", ["***45", "16 digits"]),
             ("nik\n1\n", "sk-2.csv line 1", ["rumah_tangga_id or nomor_kk"]),
         ]
         for (text, field, words) in cases {
@@ -64,7 +64,7 @@ struct CLIDecreeTests {
         try "[\(inDesa[2].id!)]".write(toFile: json, atomically: true, encoding: .utf8)
         let viaJSON = try CLITests.run(["decree", "import", json, "--period", "2026-11", "--sk-number", "SK-3", "--sk-date", "2026-11-22"] + admin, store: path, in: directory)
         #expect(viaJSON.status == 0 && viaJSON.stdout.contains("1 households set ditetapkan"), "\(viaJSON.stdout) \(viaJSON.stderr)")
-        let notAdmin = try CLITests.run(["decree", "import", json, "--period", "2026-11", "--sk-number", "SK-4", "--sk-date", "2026-11-22", "--as", "kepala_opd"], store: path, in: directory)
+        let notAdmin = try CLITests.run(["decree", "import", json, "--period", "2026-11", "--sk-number", "SK-4", "--sk-date", "2026-11-22", "--as", "kepala_opd", "--scope", "32.16"], store: path, in: directory)
         #expect(notAdmin.status == 3 && notAdmin.stderr.contains("workflow.role"), "\(notAdmin.stderr)")
         #expect(try store.check().isClean)
     }

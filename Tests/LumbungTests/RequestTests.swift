@@ -371,7 +371,8 @@ struct RequestTests {
         } catch let error as LumbungError {
             #expect(error.code == .workflowNotDue && error.rule.contains("2026-12"), "\(error.message)")
         }
-        #expect(try fixture.household(dropped[0].id!)?.status == dropped[0].status, "the batch was all or nothing")
+        // Verified, the re-proposal shows on its household (terverifikasi); the refused batch changed nothing.
+        #expect(try fixture.household(dropped[0].id!)?.status == .terverifikasi, "the batch was all or nothing")
         try store.write { tx in _ = try tx.transition(early.id, .apply, by: fixture.kepala, period: november) }
         #expect(try fixture.household(dropped[0].id!)?.status == .ditetapkan)
         try store.write { tx in _ = try tx.transition(late.id, .apply, by: fixture.kepala, period: november.next) }
@@ -424,5 +425,42 @@ extension HouseholdFactory {
         var copy = HouseholdFactory(seed: 999, desaCount: 2)
         for _ in 0..<5_000 { _ = copy.nextSerial() }
         return copy
+    }
+}
+
+extension RequestTests {
+    /// Evidence named inline must be in the evidence store (`evidence.notFound` naming the
+    /// field, nothing written); it is referenced as `request/ID` with the stored file's type and
+    /// size; a withdrawn request releases it, and its household goes back to its reason.
+    @Test func inlineEvidenceIsStoredReferencedAndReleasedWhenARequestEndsUnapplied() throws {
+        let fixture = try WorkflowFixture()
+        let store = fixture.store
+        let dropped = fixture.households.first { $0.wilayah == fixture.desaA && $0.status.reason != nil }!
+        let proposal = fixture.evidence([.fotoRumah, .ktp])
+        let fake = try EvidenceReference(sha256: [UInt8](repeating: 7, count: 32), mediaType: "image/jpeg", size: 10, kind: .ktp)
+        do {
+            _ = try store.write { tx in
+                try tx.createRequest(.init(type: .usulUlang, householdID: dropped.id, change: .reProposal, meeting: fixture.meeting,
+                                           evidence: [proposal[0], fake]), by: fixture.operatorA)
+            }
+            Issue.record("a digest not in the evidence store was accepted")
+        } catch let error as LumbungError {
+            #expect(error.code == .evidenceNotFound && error.field == "bukti[1].sha256" && error.value == fake.hex, "\(error.message)")
+        }
+        #expect(try store.read { tx in try tx.requests(RequestQuery(), for: fixture.admin).requests.isEmpty })
+        // What the submission claims of type and size is replaced by the stored file's.
+        let claimed = [try EvidenceReference(sha256: proposal[0].sha256, mediaType: "image/png", size: 1, kind: .fotoRumah), proposal[1]]
+        let request = try store.write { tx in
+            try tx.createRequest(.init(type: .usulUlang, householdID: dropped.id, change: .reProposal, meeting: fixture.meeting, evidence: claimed),
+                                 by: fixture.operatorA)
+        }
+        #expect(request.evidence == proposal)
+        #expect(try fixture.household(dropped.id!)?.status == .usulan)
+        let referrers = { try store.read { tx in try proposal.map { try tx.evidence.referrers(of: $0.digest) } } }
+        #expect(try referrers() == [[.request(request.id)], [.request(request.id)]])
+        try store.write { tx in _ = try tx.transition(request.id, .withdraw, by: fixture.operatorA) }
+        #expect(try referrers() == [[], []], "a withdrawn request releases its evidence")
+        #expect(try fixture.household(dropped.id!)?.status == dropped.status, "back to tidak_layak with its reason")
+        #expect(try store.check().isClean)
     }
 }

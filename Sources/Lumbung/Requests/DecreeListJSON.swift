@@ -33,7 +33,7 @@ public enum DecreeListJSON {
             field = "nomor_kk"
         }
         if let text = value as? String { return try DecreeImport.Listing(text, field: field, place: place) }
-        if !(value is Bool), let number = value as? NSNumber {
+        if let number = value as? NSNumber, number.objCType.pointee != CChar(UInt8(ascii: "c")) {  // "c": a JSON true/false
             return try DecreeImport.Listing(number.stringValue, field: field, place: place)
         }
         throw LumbungError(.decreeInvalid, field: place, value: String(describing: item).prefix(40).description, rule: "an item is " + itemRule)

@@ -82,7 +82,7 @@ struct DecreeImportCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.sortedKeys]
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             Terminal.write(Array(try encoder.encode(record)) + [0x0A])
         } else {
             let (set, removed) = record.households
