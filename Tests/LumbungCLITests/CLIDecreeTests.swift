@@ -72,22 +72,14 @@ struct CLIDecreeTests {
     /// A decree import killed part-way (the whole kabupaten's SK, --complete over 3,000
     /// households): the store is as before, or as after, never between.
     @Test func aKilledDecreeImportLeavesTheStoreWhole() throws {
-        let binary = try #require(CLITests.binary, "build the lumbung product first (swift build)")
+        _ = try #require(CLITests.binary, "build the lumbung product first (swift build)")
         for delay in [0.2, 0.8, 3.0] {
             let directory = TemporaryDirectory("lumbung-decree-kill")
             let (store, listed, _) = try CLIRequestTests.store(directory, count: 3_000)
             let csv = directory.sub("sk.csv")
             try "rumah_tangga_id\n\(listed[0].id!)\n".write(toFile: csv, atomically: true, encoding: .utf8)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["decree", "import", csv, "--complete", "--period", "2026-11", "--sk-number", "SK-1", "--sk-date", "2026-11-20",
-                                 "--store", directory.sub("store")]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            Thread.sleep(forTimeInterval: delay)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try CLITests.runKilled(["decree", "import", csv, "--complete", "--period", "2026-11", "--sk-number", "SK-1", "--sk-date", "2026-11-20",
+                                    "--store", directory.sub("store")], after: delay)
             let statuses = try Self.statuses(store, Array(listed.dropFirst()))
             let imports = try store.read { tx in try tx.decreeImports(period: try Period(parsing: "2026-11")) }
             let allDone = statuses.allSatisfy { $0 == .terverifikasi }, noneDone = statuses.allSatisfy { $0 == .ditetapkan }

@@ -102,12 +102,6 @@ public struct DecreeImport: Codable, Sendable, Hashable {
     static let rule = "a decree lists households by rumah_tangga_id or nomor_kk in the import's scope; a tidak_layak household comes back through a usul_ulang request"
 }
 
-extension LumbungError.Code {
-    /// A decree import names a household that is not there, outside its scope, or tidak_layak;
-    /// or an SK already imported for the period.
-    public static let decreeInvalid = Self("decree.invalid", .invalidInput)
-}
-
 extension ReadTransaction {
     /// The decrees imported for `period`, in import order.
     public func decreeImports(period: Period) throws -> [DecreeImport] {

@@ -43,7 +43,9 @@ extension ReadTransaction {
                           "idx.requests entry of request \(id) \(missing ? "missing" : "without its request")", limit: limit)
         }
         var wantedReferences = try expectedReferences.sorted()
-        var actualReferences = RequestReferenceEntries(cursor: try dbs.evidence.map { try txn.cursor($0) })
+        var actualReferences = RequestReferenceEntries(cursor: try dbs.evidence.map { try txn.cursor($0) }) { id in
+            try self.txn.get(requests, Keys.request(id)) != nil
+        }
         try Self.differences(&wantedReferences, &actualReferences) { entry, missing in
             report.report(missing ? .requestEvidenceUnreferenced : .requestEvidenceStale, nil,
                           missing ? "a request's evidence is not referenced in evidence.refs (gc could remove it)"
@@ -72,20 +74,27 @@ extension ReadTransaction {
     }
 }
 
-/// The `request/…` entries of `evidence.refs`, as keys, in the table's order.
+/// The `request/ID` entries of `evidence.refs` whose request is stored, as keys, in the
+/// table's order (a referrer naming no stored request is left to the evidence check).
 struct RequestReferenceEntries: EntryStream {
     private let cursor: Cursor?
+    private let stored: (RequestID) throws -> Bool
     private var started = false
     private static let prefix = Array("request/".utf8)
 
-    init(cursor: Cursor?) { self.cursor = cursor }
+    init(cursor: Cursor?, stored: @escaping (RequestID) throws -> Bool) {
+        self.cursor = cursor
+        self.stored = stored
+    }
 
     mutating func next() throws -> PackedEntry? {
         guard let cursor else { return nil }
         while try cursor.move(started ? MDB_NEXT : MDB_FIRST) {
             started = true
             let key = cursor.keyBytes
-            if key.count > EvidenceDigest.byteCount, key.dropFirst(EvidenceDigest.byteCount).starts(with: Self.prefix) {
+            let referrer = key.dropFirst(EvidenceDigest.byteCount)
+            if referrer.starts(with: Self.prefix), let id = RequestID(String(decoding: referrer.dropFirst(Self.prefix.count), as: UTF8.self)),
+               try stored(id) {
                 return PackedEntry(key, [])
             }
         }

@@ -16,6 +16,12 @@ extension WriteTransaction {
     ///                                meeting: .beritaAcara(number: "BA-07", date: today)), by: desa)
     /// }
     /// ```
+    ///
+    /// Evidence the draft names must be in the evidence store: the request references it
+    /// (`request/ID`), with the stored file's media type and size.
+    ///
+    /// - Throws: `evidence.notFound` (field `bukti[N].sha256`) for a digest not stored; the
+    ///   workflow's codes (``RequestWorkflow/check(_:_:by:note:)``).
     @discardableResult
     public func createRequest(_ draft: ChangeRequest.Draft, by actor: RequestActor, submit: Bool = true, at now: Date = Date()) throws -> ChangeRequest {
         try ensureValid()
