@@ -44,7 +44,7 @@ struct Lumbung: AsyncParsableCommand {
         subcommands: [
             Init.self, Generate.self, Stats.self, Get.self, Find.self, Check.self, Put.self,
             Delete.self, MoveMember.self, Import.self, Desil.self, Dukcapil.self, Mapping.self, Export.self, Match.self,
-            Snapshot.self, Evidence.self, Gc.self, Publish.self, Compact.self, Token.self, Serve.self, RequestCommand.self, PeriodCommand.self,
+            Snapshot.self, Evidence.self, Gc.self, Publish.self, Compact.self, Token.self, Serve.self, RequestCommand.self, PeriodCommand.self, DecreeCommand.self,
         ]
     )
 

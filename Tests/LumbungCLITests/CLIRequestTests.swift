@@ -66,7 +66,7 @@ struct CLIRequestTests {
     /// requests and the register are all as before, or all as after.
     @Test(arguments: ["apply", "approve"])
     func aKilledBatchLeavesRequestsAndRegisterWhole(action: String) throws {
-        let binary = try #require(CLITests.binary, "build the lumbung product first (swift build)")
+        _ = try #require(CLITests.binary, "build the lumbung product first (swift build)")
         let count = 3_000
         for delay in [0.2, 0.8, 3.0] {
             let directory = TemporaryDirectory("lumbung-request-kill")
@@ -79,17 +79,9 @@ struct CLIRequestTests {
                     return action == "apply" ? try tx.transition(request.id, .approve, by: admin).id : request.id
                 }
             }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = action == "apply"
+            try CLITests.runKilled(action == "apply"
                 ? ["request", "apply", "--store", directory.sub("store")]
-                : ["request", "approve", "--desa", "32.16", "--store", directory.sub("store")]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            Thread.sleep(forTimeInterval: delay)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+                : ["request", "approve", "--desa", "32.16", "--store", directory.sub("store")], after: delay)
             let (states, statuses) = try store.read { tx in
                 (try ids.map { try tx.request(id: $0, for: admin)!.state }, try listed.map { try tx.household(id: $0.id!)!.status })
             }

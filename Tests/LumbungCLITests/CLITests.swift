@@ -15,6 +15,21 @@ import Testing
         var lines: [Substring] { stdout.split(separator: "\n") }
     }
 
+    /// Starts `lumbung` with `arguments` (output discarded) and kills it (SIGKILL) after `delay`
+    /// seconds, or when it ends first: what a crash part-way leaves is then the test's to judge.
+    static func runKilled(_ arguments: [String], after delay: TimeInterval) throws {
+        let binary = try #require(binary, "build the lumbung product first (swift build)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: delay)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     /// Runs `lumbung` with `arguments` (and `--store` appended when given) and its output in files;
     /// `environment` adds variables, `user` runs it as another OS user (via setpriv; needs root).
     static func run(

@@ -27,15 +27,7 @@ struct KilledImportTests {
             // A household of another kabupaten: its NIKs and KK cannot clash with the file's.
             let other = SyntheticKabupaten(kabupaten: try KodeWilayah("32.04"), seed: 5).household(at: 0)
             try before.write { tx in _ = try tx.put(other) }
-            let import_ = Process()
-            import_.executableURL = URL(fileURLWithPath: binary)
-            import_.arguments = ["import", file, "--store", store]
-            import_.standardError = FileHandle.nullDevice
-            import_.standardOutput = FileHandle.nullDevice
-            try import_.run()
-            Thread.sleep(forTimeInterval: delay)
-            kill(import_.processIdentifier, SIGKILL)
-            import_.waitUntilExit()
+            try CLITests.runKilled(["import", file, "--store", store], after: delay)
             let count = try before.read { tx in try tx.householdCount() }
             #expect(count == 1 || count == 6001, "after SIGKILL at \(delay) s the store holds \(count) households")
             let report = try before.check()

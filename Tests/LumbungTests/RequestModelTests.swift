@@ -26,6 +26,8 @@ struct RequestModelTests {
         var random = SeededRandom(seed: seed &* 31)
         var register = Dictionary(uniqueKeysWithValues: fixture.households.map { ($0.id!, $0) })
         var requests: [RequestID: ModelRequest] = [:]
+        /// A re-proposal's household's reason, from its submission (its status then shows the steps).
+        var prior: [RequestID: TidakLayakReason] = [:]
         var nextID: UInt64 = 1
         let actors = [fixture.operatorA, fixture.operatorB, fixture.verifikator, fixture.kepala, fixture.admin,
                       fixture.citizen, fixture.otherCitizen, fixture.viewer, fixture.verifikator, fixture.kepala, fixture.admin]
@@ -79,7 +81,7 @@ struct RequestModelTests {
                 let submit = Int.random(in: 0..<10, using: &random) < 8
                 let draft = ChangeRequest.Draft(
                     type: type, householdID: household.id, change: change, meeting: hasMeeting ? fixture.meeting : nil,
-                    evidence: hasEvidence ? WorkflowFixture.evidence(type == .sanggah ? [.sktm] : [.fotoRumah, .ktp]) : [])
+                    evidence: hasEvidence ? fixture.evidence(type == .sanggah ? [.sktm] : [.fotoRumah, .ktp]) : [])
                 let model = ModelRequest(id: RequestID(nextID), type: type, state: submit ? .diajukan : .draft, proposer: actor,
                                          household: household.id!, desa: household.wilayah, reason: reason, nik: nik,
                                          hasMeeting: hasMeeting, hasEvidence: hasEvidence)
@@ -98,6 +100,10 @@ struct RequestModelTests {
                     #expect(made.id == model.id && made.state == model.state, "step \(step)")
                     requests[model.id] = model
                     nextID += 1
+                    if submit, type == .usulUlang {
+                        prior[model.id] = household.status.reason
+                        register[household.id!]!.status = .usulan
+                    }
                 }
             } else {
                 // Mostly an open request (so walks reach apply), sometimes any id, or one past the last.
@@ -129,7 +135,9 @@ struct RequestModelTests {
                         case .reject: expected = note.isEmpty ? .workflowNoteRequired : nil
                         case .verify: expected = openClash(request.household, except: id) ? .workflowConflict : nil
                         case .apply:
-                            expected = openClash(request.household, except: id) ? .workflowConflict : registerRefusal(request.type, register[request.household]!)
+                            // A submitted re-proposal's household shows its steps, not tidak_layak.
+                            expected = openClash(request.household, except: id) ? .workflowConflict
+                                : prior[id] != nil ? nil : registerRefusal(request.type, register[request.household]!)
                         default: expected = nil
                         }
                     }
@@ -139,6 +147,18 @@ struct RequestModelTests {
                 outcome = Result { try fixture.store.write { tx in try tx.transition(id, action, by: actor, note: note) } }
                     .mapError { $0 as! LumbungError }
                 if expected == nil, case .success(let moved) = outcome {
+                    // The proposal's steps on a re-proposal's household (the model's own words).
+                    if let request = requests[id], request.type == .usulUlang {
+                        switch action {
+                        case .submit:
+                            prior[id] = register[request.household]!.status.reason
+                            register[request.household]!.status = .usulan
+                        case .verify: register[request.household]!.status = .terverifikasi
+                        case .reject, .withdraw:
+                            if request.state != .draft { register[request.household]!.status = .tidakLayak(prior[id]!) }
+                        default: break
+                        }
+                    }
                     requests[id]!.state = moved.state
                     #expect(moved.state == RequestWorkflow.step(action).to)
                     if action == .apply {
@@ -164,6 +184,9 @@ struct RequestModelTests {
                     }
                 }
             }
+            // Every household's status, as the model has it, after every step.
+            let statuses = try fixture.store.read { tx in try register.keys.sorted().map { try tx.household(id: $0)!.status } }
+            #expect(statuses == register.keys.sorted().map { register[$0]!.status }, "step \(step): household statuses")
             switch (expected, outcome) {
             case (nil, .success): break
             case (let code?, .failure(let error)):

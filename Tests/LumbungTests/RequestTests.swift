@@ -39,8 +39,13 @@ struct WorkflowFixture {
         households = try store.write { tx in try made.map { h in var h = h; h.id = try tx.put(h, nikPolicy: .keepFlagged).id; return try tx.household(id: h.id!)! } }
     }
 
-    static func evidence(_ kinds: [EvidenceKind], salt: UInt8 = 0) -> [EvidenceReference] {
-        kinds.map { try! EvidenceReference(sha256: [UInt8](repeating: $0.rawValue &+ salt, count: 32), mediaType: "image/jpeg", size: 1000, kind: $0) }
+    /// References to real JPEG files in the store's evidence store, one a kind (a request's
+    /// evidence must be there).
+    func evidence(_ kinds: [EvidenceKind], salt: UInt8 = 0) -> [EvidenceReference] {
+        kinds.map { kind in
+            let bytes: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, kind.rawValue, salt] + Array("foto \(kind.name) \(salt)".utf8)
+            return EvidenceReference(try! store.evidence.add(bytes), kind: kind)
+        }
     }
 
     /// A `keluar` draft for a household, with what a desa proposal needs.
@@ -95,7 +100,8 @@ struct RequestTests {
                 },
                 transitions: transitions,
                 period: Bool.random(using: &random) ? try Period(year: Int.random(in: 2000...9999, using: &random), month: Int.random(in: 1...12, using: &random)) : nil,
-                baseTime: Bool.random(using: &random) ? Timestamp(milliseconds: Int64.random(in: 0...2_000_000_000_000, using: &random)) : nil)
+                baseTime: Bool.random(using: &random) ? Timestamp(milliseconds: Int64.random(in: 0...2_000_000_000_000, using: &random)) : nil,
+                priorReason: change == .reProposal && Bool.random(using: &random) ? TidakLayakReason.allCases.randomElement(using: &random)! : nil)
             let bytes = RequestCodec.encode(request)
             let decoded = try bytes.withUnsafeBytes { try RequestCodec.decode($0, id: request.id) }
             #expect(decoded == request, "request \(index): \(change)")
@@ -137,9 +143,10 @@ struct RequestTests {
         refused(.workflowNoteRequired) { tx in try tx.transition(draft.id, .reject, by: fixture.verifikator, note: "  ") }
         // Evidence per type: a re-proposal needs the house photo and the KTP.
         let dropped = fixture.households.first { $0.wilayah == fixture.desaA && $0.status.reason != nil }!
+        let ktpOnly = fixture.evidence([.ktp])
         refused(.workflowEvidenceRequired) { tx in
             try tx.createRequest(.init(type: .usulUlang, householdID: dropped.id, change: .reProposal, meeting: fixture.meeting,
-                                       evidence: WorkflowFixture.evidence([.ktp])), by: fixture.operatorA)
+                                       evidence: ktpOnly), by: fixture.operatorA)
         }
         // Roles: a citizen submits only usul and sanggah; a viewer proposes nothing.
         refused(.workflowRole) { tx in try tx.createRequest(fixture.keluar(listed), by: fixture.citizen) }
@@ -165,9 +172,10 @@ struct RequestTests {
         refused(.workflowNotFound) { tx in try tx.transition(RequestID(999), .verify, by: fixture.admin) }
         // The change must fit its type and the household.
         refused(.workflowInvalid) { tx in try tx.createRequest(.init(type: .keluar, householdID: listed.id, change: .reProposal, meeting: fixture.meeting), by: fixture.admin) }
+        let proposal = fixture.evidence([.ktp, .fotoRumah])
         refused(.workflowInvalid) { tx in
             let other = fixture.households.first { $0.status == .ditetapkan && $0.id != listed.id }!
-            _ = try tx.createRequest(.init(type: .usulUlang, householdID: other.id, change: .reProposal, evidence: WorkflowFixture.evidence([.ktp, .fotoRumah])), by: fixture.admin)
+            _ = try tx.createRequest(.init(type: .usulUlang, householdID: other.id, change: .reProposal, evidence: proposal), by: fixture.admin)
         }
         // Every code a refusal uses is declared with a kind adapters map.
         #expect(LumbungError.Code.workflowRole.kind == .forbidden && LumbungError.Code.workflowConflict.kind == .conflict)
@@ -210,6 +218,7 @@ struct RequestTests {
         let store = fixture.store
         let inA = fixture.households.filter { $0.wilayah == fixture.desaA && $0.status == .ditetapkan }
         let inB = fixture.households.first { $0.wilayah == fixture.desaB }!
+        let kkCopy = fixture.evidence([.kk])
         let first = try store.write { tx in try tx.createRequest(fixture.keluar(inA[0]), by: fixture.operatorA) }
         do {
             _ = try store.write { tx in try tx.createRequest(fixture.keluar(inA[0], reason: .mampu), by: fixture.operatorA) }
@@ -225,7 +234,7 @@ struct RequestTests {
         do {
             _ = try store.write { tx in
                 try tx.createRequest(.init(type: .tambahAnggota, householdID: inA[1].id, change: .addMember(newcomer), meeting: fixture.meeting,
-                                           evidence: WorkflowFixture.evidence([.kk])), by: fixture.operatorA)
+                                           evidence: kkCopy), by: fixture.operatorA)
             }
             Issue.record("a NIK held elsewhere")
         } catch let error as LumbungError {
@@ -243,12 +252,12 @@ struct RequestTests {
         baby.dukcapil = nil
         let add = try store.write { tx in
             try tx.createRequest(.init(type: .tambahAnggota, householdID: inA[1].id, change: .addMember(baby), meeting: fixture.meeting,
-                                       evidence: WorkflowFixture.evidence([.kk])), by: fixture.operatorA)
+                                       evidence: kkCopy), by: fixture.operatorA)
         }
         #expect(throws: LumbungError.self) {
             try store.write { tx in
                 try tx.createRequest(.init(type: .tambahAnggota, householdID: inA[2].id, change: .addMember(baby), meeting: fixture.meeting,
-                                           evidence: WorkflowFixture.evidence([.kk])), by: fixture.operatorA)
+                                           evidence: kkCopy), by: fixture.operatorA)
             }
         }
         // Preview: the household after, and the diff.
@@ -287,9 +296,10 @@ struct RequestTests {
         let inA = fixture.households.first { $0.wilayah == fixture.desaA && $0.status == .ditetapkan }!
         let inB = fixture.households.filter { $0.wilayah == fixture.desaB && $0.status == .ditetapkan }
         let ofB = try store.write { tx in try tx.createRequest(fixture.keluar(inB[0]), by: fixture.operatorB) }
+        let bill = fixture.evidence([.rekeningListrik])
         let contest = try store.write { tx in
             try tx.createRequest(.init(type: .sanggah, householdKK: inB[1].nomorKK, change: .notEligible(.mampu),
-                                       evidence: WorkflowFixture.evidence([.rekeningListrik])), by: fixture.citizen)
+                                       evidence: bill), by: fixture.citizen)
         }
         #expect(contest.channel == .citizen && contest.state == .diajukan)
         _ = try store.write { tx in try tx.createRequest(fixture.keluar(inA), by: fixture.operatorA) }
@@ -339,9 +349,10 @@ struct RequestTests {
         let dropped = fixture.households.filter { $0.status.reason != nil && $0.wilayah == fixture.desaA }
         let beforeCutoff = Timestamp(parsing: "2026-11-17T23:59:00+07:00")!.date
         let afterCutoff = Timestamp(parsing: "2026-11-18T00:01:00+07:00")!.date
+        let proposal = fixture.evidence([.fotoRumah, .ktp])
         let early = try store.write { tx -> ChangeRequest in
             let request = try tx.createRequest(.init(type: .usulUlang, householdID: dropped[0].id, change: .reProposal, meeting: fixture.meeting,
-                                                     evidence: WorkflowFixture.evidence([.fotoRumah, .ktp])), by: fixture.operatorA)
+                                                     evidence: proposal), by: fixture.operatorA)
             _ = try tx.transition(request.id, .verify, by: fixture.verifikator)
             return try tx.transition(request.id, .approve, by: fixture.kepala, at: beforeCutoff)
         }
@@ -360,7 +371,8 @@ struct RequestTests {
         } catch let error as LumbungError {
             #expect(error.code == .workflowNotDue && error.rule.contains("2026-12"), "\(error.message)")
         }
-        #expect(try fixture.household(dropped[0].id!)?.status == dropped[0].status, "the batch was all or nothing")
+        // Verified, the re-proposal shows on its household (terverifikasi); the refused batch changed nothing.
+        #expect(try fixture.household(dropped[0].id!)?.status == .terverifikasi, "the batch was all or nothing")
         try store.write { tx in _ = try tx.transition(early.id, .apply, by: fixture.kepala, period: november) }
         #expect(try fixture.household(dropped[0].id!)?.status == .ditetapkan)
         try store.write { tx in _ = try tx.transition(late.id, .apply, by: fixture.kepala, period: november.next) }
@@ -413,5 +425,42 @@ extension HouseholdFactory {
         var copy = HouseholdFactory(seed: 999, desaCount: 2)
         for _ in 0..<5_000 { _ = copy.nextSerial() }
         return copy
+    }
+}
+
+extension RequestTests {
+    /// Evidence named inline must be in the evidence store (`evidence.notFound` naming the
+    /// field, nothing written); it is referenced as `request/ID` with the stored file's type and
+    /// size; a withdrawn request releases it, and its household goes back to its reason.
+    @Test func inlineEvidenceIsStoredReferencedAndReleasedWhenARequestEndsUnapplied() throws {
+        let fixture = try WorkflowFixture()
+        let store = fixture.store
+        let dropped = fixture.households.first { $0.wilayah == fixture.desaA && $0.status.reason != nil }!
+        let proposal = fixture.evidence([.fotoRumah, .ktp])
+        let fake = try EvidenceReference(sha256: [UInt8](repeating: 7, count: 32), mediaType: "image/jpeg", size: 10, kind: .ktp)
+        do {
+            _ = try store.write { tx in
+                try tx.createRequest(.init(type: .usulUlang, householdID: dropped.id, change: .reProposal, meeting: fixture.meeting,
+                                           evidence: [proposal[0], fake]), by: fixture.operatorA)
+            }
+            Issue.record("a digest not in the evidence store was accepted")
+        } catch let error as LumbungError {
+            #expect(error.code == .evidenceNotFound && error.field == "bukti[1].sha256" && error.value == fake.hex, "\(error.message)")
+        }
+        #expect(try store.read { tx in try tx.requests(RequestQuery(), for: fixture.admin).requests.isEmpty })
+        // What the submission claims of type and size is replaced by the stored file's.
+        let claimed = [try EvidenceReference(sha256: proposal[0].sha256, mediaType: "image/png", size: 1, kind: .fotoRumah), proposal[1]]
+        let request = try store.write { tx in
+            try tx.createRequest(.init(type: .usulUlang, householdID: dropped.id, change: .reProposal, meeting: fixture.meeting, evidence: claimed),
+                                 by: fixture.operatorA)
+        }
+        #expect(request.evidence == proposal)
+        #expect(try fixture.household(dropped.id!)?.status == .usulan)
+        let referrers = { try store.read { tx in try proposal.map { try tx.evidence.referrers(of: $0.digest) } } }
+        #expect(try referrers() == [[.request(request.id)], [.request(request.id)]])
+        try store.write { tx in _ = try tx.transition(request.id, .withdraw, by: fixture.operatorA) }
+        #expect(try referrers() == [[], []], "a withdrawn request releases its evidence")
+        #expect(try fixture.household(dropped.id!)?.status == dropped.status, "back to tidak_layak with its reason")
+        #expect(try store.check().isClean)
     }
 }

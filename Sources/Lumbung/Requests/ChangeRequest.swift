@@ -175,6 +175,9 @@ public struct ChangeRequest: Hashable, Sendable {
     /// The household's update time when the request was made (`ubah`: the apply refuses a
     /// household changed since).
     public var baseTime: Timestamp?
+    /// A re-proposal's household's `tidak_layak` reason before the proposal's steps showed on
+    /// its status (``RequestWorkflow/Step/household``): restored when the request ends unapplied.
+    public var priorReason: TidakLayakReason? = nil
 
     /// What a proposer gives; the store adds the rest.
     public struct Draft: Hashable, Sendable {

@@ -24,7 +24,7 @@ enum RequestCodec {
         case .beritaAcara(let number, let date)?: writer.byte(1); writer.string(number); writer.varint(date.daysSinceEpoch + 100_000)
         case .sptjm(let number, let date)?: writer.byte(2); writer.string(number); writer.varint(date.daysSinceEpoch + 100_000)
         }
-        encode(request.change, desa: request.desa, into: &writer)
+        encode(request.change, desa: request.desa, priorReason: request.priorReason, into: &writer)
         writer.varint(request.evidence.count)
         for item in request.evidence {
             writer.bytes.append(contentsOf: item.sha256)
@@ -44,7 +44,7 @@ enum RequestCodec {
         return writer.bytes
     }
 
-    private static func encode(_ change: RequestChange, desa: KodeWilayah, into writer: inout ByteWriter) {
+    private static func encode(_ change: RequestChange, desa: KodeWilayah, priorReason: TidakLayakReason?, into writer: inout ByteWriter) {
         func household(_ household: Household) {
             var inner = ByteWriter()
             RecordCodec.encode(household, into: &inner)
@@ -66,7 +66,9 @@ enum RequestCodec {
             niks.forEach { writer.varint($0.rawValue) }
         case .merge(let absorbed): writer.byte(7); writer.varint(absorbed.rawValue)
         case .notEligible(let reason): writer.byte(8); writer.byte(reason.rawValue)
-        case .reProposal: writer.byte(9)
+        case .reProposal:
+            // 9: none yet; 11: with the household's reason before the proposal's steps showed on it.
+            if let priorReason { writer.byte(11); writer.byte(priorReason.rawValue) } else { writer.byte(9) }
         case .correctIdentity(let from, let to, let kk):
             writer.byte(10)
             writer.varint(from?.rawValue ?? 0)
@@ -97,7 +99,7 @@ enum RequestCodec {
         default: throw ByteReader.corrupt("request meeting")
         }
         let desaCode = KodeWilayah(unchecked: desa, level: .desa)
-        let change = try decodeChange(&reader, buffer: buffer)
+        let (change, priorReason) = try decodeChange(&reader, buffer: buffer)
         let evidenceCount = try reader.int()
         guard evidenceCount <= 1_000 else { throw ByteReader.corrupt("request evidence") }
         var evidence: [EvidenceReference] = []
@@ -127,10 +129,19 @@ enum RequestCodec {
             householdID: household == 0 ? nil : HouseholdID(rawValue: household), desa: desaCode, change: change,
             meeting: meeting, evidence: evidence, transitions: transitions,
             period: periodPacked == 0 ? nil : Period(packed: UInt32(truncatingIfNeeded: periodPacked)),
-            baseTime: base == Int64.min ? nil : Timestamp(milliseconds: base))
+            baseTime: base == Int64.min ? nil : Timestamp(milliseconds: base), priorReason: priorReason)
     }
 
-    private static func decodeChange(_ reader: inout ByteReader, buffer: UnsafeRawBufferPointer) throws -> RequestChange {
+    private static func decodeChange(_ reader: inout ByteReader, buffer: UnsafeRawBufferPointer) throws -> (RequestChange, TidakLayakReason?) {
+        if reader.offset < buffer.count, buffer[reader.offset] == 11 {
+            reader.offset += 1
+            guard let reason = TidakLayakReason(rawValue: try reader.byte()) else { throw ByteReader.corrupt("request prior reason") }
+            return (.reProposal, reason)
+        }
+        return (try decodeChangeCase(&reader, buffer: buffer), nil)
+    }
+
+    private static func decodeChangeCase(_ reader: inout ByteReader, buffer: UnsafeRawBufferPointer) throws -> RequestChange {
         func household(id: HouseholdID?) throws -> Household {
             let length = try reader.int()
             guard length <= buffer.count - reader.offset else { throw ByteReader.corrupt("request household") }

@@ -143,7 +143,8 @@ enum RequestEffect {
             if case .tidakLayak = household!.status { throw invalid("status", household!.status.description, "the household is already tidak_layak") }
             new!.status = .tidakLayak(reason)
         case .reProposal:
-            guard case .tidakLayak = household!.status else {
+            // Submitted, its household shows the proposal's steps (the reason is in the request).
+            guard request.priorReason != nil || household!.status.reason != nil else {
                 throw invalid("status", household!.status.description, "a re-proposal is for a tidak_layak household")
             }
         case .correctIdentity(let from, let to, let nomorKK):

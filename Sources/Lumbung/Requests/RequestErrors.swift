@@ -25,4 +25,7 @@ extension LumbungError.Code {
     public static let workflowNotDue = Self("workflow.notDue", .conflict)
     /// A direct write (put, HTTP PUT/POST) tried to set a household's status, which follows requests only.
     public static let householdStatusLocked = Self("household.statusLocked", .invalidInput)
+    /// A decree (SK) import names a household that is not there, outside its scope, or
+    /// tidak_layak; or an SK already imported for the period (``DecreeImport``).
+    public static let decreeInvalid = Self("decree.invalid", .invalidInput)
 }

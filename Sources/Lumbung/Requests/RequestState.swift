@@ -25,6 +25,12 @@ public enum RequestState: UInt8, NamedCode, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether its evidence stays referenced in the evidence store (`request/ID`), so gc keeps
+    /// it: every state but `ditolak` and `ditarik`. A rejected or withdrawn request changed
+    /// nothing, so its files (KTP photos among them) are released for gc; the request keeps
+    /// their digests in its history, and a snapshot that references them still keeps them.
+    public var holdsEvidence: Bool { self != .ditolak && self != .ditarik }
+
     /// Parses a state name or throws `workflow.invalid` naming the field.
     public init(parsing text: some StringProtocol, field: String = "state") throws {
         try self.init(parsing: String(text), field: field, code: .workflowInvalid)

@@ -8,8 +8,12 @@ public struct RequestTally: Sendable, Hashable {
     public var byState: [RequestState: Int] = [:]
     /// Per desa, per state.
     public var byDesa: [KodeWilayah: [RequestState: Int]] = [:]
+    /// Per desa, per type.
+    public var byDesaType: [KodeWilayah: [RequestType: Int]] = [:]
     /// Households set `ditetapkan` by requests applied in the period.
     public var ditetapkan = 0
+    /// The same, per desa.
+    public var ditetapkanByDesa: [KodeWilayah: Int] = [:]
     public var total = 0
 
     /// As JSON: `{"total", "jenis": {…}, "status": {…}, "desa": {"32.16.01.2001": {…}}, "ditetapkan"}`.
@@ -46,7 +50,11 @@ extension ReadTransaction {
             tally.byType[request.type, default: 0] += 1
             tally.byState[request.state, default: 0] += 1
             tally.byDesa[request.desa, default: [:]][request.state, default: 0] += 1
-            if request.state == .diterapkan, request.type.statusOnApply == .set(.ditetapkan) { tally.ditetapkan += 1 }
+            tally.byDesaType[request.desa, default: [:]][request.type, default: 0] += 1
+            if request.state == .diterapkan, request.type.statusOnApply == .set(.ditetapkan) {
+                tally.ditetapkan += 1
+                tally.ditetapkanByDesa[request.desa, default: 0] += 1
+            }
         }
         return tally
     }

@@ -16,6 +16,12 @@ extension WriteTransaction {
     ///                                meeting: .beritaAcara(number: "BA-07", date: today)), by: desa)
     /// }
     /// ```
+    ///
+    /// Evidence the draft names must be in the evidence store: the request references it
+    /// (`request/ID`), with the stored file's media type and size.
+    ///
+    /// - Throws: `evidence.notFound` (field `bukti[N].sha256`) for a digest not stored; the
+    ///   workflow's codes (``RequestWorkflow/check(_:_:by:note:)``).
     @discardableResult
     public func createRequest(_ draft: ChangeRequest.Draft, by actor: RequestActor, submit: Bool = true, at now: Date = Date()) throws -> ChangeRequest {
         try ensureValid()
@@ -67,8 +73,21 @@ extension WriteTransaction {
         var request = ChangeRequest(
             id: try allocateRequestID(), type: draft.type, state: .draft, channel: channel, proposer: actor.actor,
             proposerRole: actor.role, householdID: namedID, desa: desa, change: draft.change, meeting: draft.meeting,
-            evidence: draft.evidence, transitions: [], period: nil, baseTime: baseTime)
+            evidence: [], transitions: [], period: nil, baseTime: baseTime)
         try RequestWorkflow.check(.create, request, by: actor, note: draft.note)
+        // Evidence named inline must be in the evidence store; the request references it there
+        // (so gc keeps it), with the stored file's media type and size.
+        for (index, item) in draft.evidence.enumerated() {
+            let attachment: EvidenceAttachment
+            do {
+                attachment = try self.evidence.reference(item.digest, by: .request(request.id))
+            } catch var error as LumbungError {
+                error.field = "bukti[\(index)].sha256"
+                throw error
+            }
+            let stored = EvidenceReference(attachment, kind: item.kind)
+            if !request.evidence.contains(stored) { request.evidence.append(stored) }
+        }
         _ = try RequestEffect.writes(request, in: self)
         request.transitions.append(RequestTransition(action: .create, state: .draft, actor: actor.actor, role: actor.role, time: Timestamp(now), note: draft.note))
         try saveRequest(request, replacing: nil)
@@ -109,8 +128,12 @@ extension WriteTransaction {
             try applyToRegister(&request)
         default: break
         }
+        try showOnHousehold(step.household, of: &request, from: old.state)
         request.state = step.to
         request.transitions.append(RequestTransition(action: action, state: step.to, actor: actor.actor, role: actor.role, time: Timestamp(now), note: note))
+        if old.state.holdsEvidence, !step.to.holdsEvidence {
+            for item in request.evidence { try self.evidence.release(item.digest, by: .request(id)) }
+        }
         try saveRequest(request, replacing: old)
         try journalRequest(request, action: action)
         return request
@@ -139,11 +162,32 @@ extension WriteTransaction {
             throw LumbungError(.workflowNotProposer, field: "actor", value: actor.actor, rule: "only the proposer (\(old.proposer)) or an admin attaches evidence")
         }
         var request = old
-        if !request.evidence.contains(evidence) { request.evidence.append(evidence) }
         // The evidence store keeps the file while the request references it (`lumbung gc`).
-        _ = try self.evidence.reference(evidence.digest, by: EvidenceReferrer.request(id))
+        let stored = EvidenceReference(try self.evidence.reference(evidence.digest, by: EvidenceReferrer.request(id)), kind: evidence.kind)
+        if !request.evidence.contains(stored) { request.evidence.append(stored) }
         try saveRequest(request, replacing: old)
         return request
+    }
+
+    /// Writes a step's ``RequestWorkflow/HouseholdEffect`` on a re-proposal's household, through
+    /// the write path (the journal entry names the request).
+    private func showOnHousehold(_ effect: RequestWorkflow.HouseholdEffect, of request: inout ChangeRequest, from state: RequestState) throws {
+        guard request.type.showsProposalSteps, let id = request.householdID, let old = try household(id: id) else { return }
+        var new = old
+        switch effect {
+        case .keep, .onApply: return
+        case .set(let status):
+            if case .tidakLayak(let reason) = old.status, request.priorReason == nil { request.priorReason = reason }
+            new.status = status
+        case .restore:
+            // A draft never showed on the household.
+            guard state != .draft, let reason = request.priorReason else { return }
+            new.status = .tidakLayak(reason)
+        }
+        let saved = journalNote
+        journalNote = "request \(request.id) \(request.type)"
+        defer { journalNote = saved }
+        _ = try write(try new.validated(policy: .keepFlagged), replacing: old, action: nil)
     }
 
     /// Sets the day of the month periods close on (journaled).

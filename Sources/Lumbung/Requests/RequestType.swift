@@ -86,6 +86,11 @@ public enum RequestType: UInt8, NamedCode, Hashable, CustomStringConvertible {
     /// Whether a citizen may submit it (usul: `baru`, `usul_ulang`; `sanggah`).
     public var citizenMay: Bool { self == .baru || self == .usulUlang || self == .sanggah }
 
+    /// Whether the workflow's steps show on the household's status (``RequestWorkflow/Step/household``):
+    /// a re-proposal's household goes `usulan` → `terverifikasi` → `ditetapkan`. A `baru`
+    /// household is stored only when applied, so its steps show on the request alone.
+    public var showsProposalSteps: Bool { self == .usulUlang }
+
     /// Whether the request names a stored household (all but `baru`).
     public var needsHousehold: Bool { self != .baru }
 

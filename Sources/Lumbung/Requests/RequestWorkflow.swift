@@ -49,12 +49,36 @@ public enum RequestWorkflow {
         }
     }
 
+    /// What a step does to the household of a re-proposal (``RequestType/showsProposalSteps``),
+    /// in the same transaction, journaled with the request's name.
+    public enum HouseholdEffect: Sendable, Hashable {
+        case keep
+        /// The household takes this status (the first time, its `tidak_layak` reason is kept
+        /// in the request: ``ChangeRequest/priorReason``).
+        case set(HouseholdStatus)
+        /// Back to `tidak_layak` with the reason it had, if a step had set another status.
+        case restore
+        /// The apply writes the type's ``RequestType/statusOnApply``.
+        case onApply
+
+        var summary: String {
+            switch self {
+            case .keep: "-"
+            case .set(let status): "`\(status)`"
+            case .restore: "back to `tidak_layak` (its reason)"
+            case .onApply: "the type's status on apply"
+            }
+        }
+    }
+
     public struct Step: Sendable, Hashable {
         public let action: RequestAction
         public let from: [RequestState]
         public let to: RequestState
         public let roles: [AccessRole]
         public let needs: [Need]
+        /// What it does to a re-proposal's household: `usulan` → `terverifikasi` → `ditetapkan`.
+        public var household: HouseholdEffect = .keep
     }
 
     /// The roles that propose (``RequestChannel/init(proposer:)``).
@@ -63,13 +87,14 @@ public enum RequestWorkflow {
     /// The table. `create` starts from no state (a new draft).
     public static let steps: [Step] = [
         Step(action: .create, from: [], to: .draft, roles: proposers, needs: []),
-        Step(action: .submit, from: [.draft], to: .diajukan, roles: proposers, needs: [.proposer, .meetingReference, .evidence]),
-        Step(action: .verify, from: [.diajukan], to: .diverifikasi, roles: [.verifikator, .admin], needs: []),
+        Step(action: .submit, from: [.draft], to: .diajukan, roles: proposers, needs: [.proposer, .meetingReference, .evidence],
+             household: .set(.usulan)),
+        Step(action: .verify, from: [.diajukan], to: .diverifikasi, roles: [.verifikator, .admin], needs: [], household: .set(.terverifikasi)),
         Step(action: .approve, from: [.diverifikasi], to: .disetujui, roles: [.kepalaOPD, .admin], needs: []),
-        Step(action: .apply, from: [.disetujui], to: .diterapkan, roles: [.kepalaOPD, .admin], needs: []),
+        Step(action: .apply, from: [.disetujui], to: .diterapkan, roles: [.kepalaOPD, .admin], needs: [], household: .onApply),
         Step(action: .reject, from: [.draft, .diajukan, .diverifikasi, .disetujui], to: .ditolak,
-             roles: [.verifikator, .kepalaOPD, .admin], needs: [.note]),
-        Step(action: .withdraw, from: [.draft, .diajukan, .diverifikasi], to: .ditarik, roles: proposers, needs: [.proposer]),
+             roles: [.verifikator, .kepalaOPD, .admin], needs: [.note], household: .restore),
+        Step(action: .withdraw, from: [.draft, .diajukan, .diverifikasi], to: .ditarik, roles: proposers, needs: [.proposer], household: .restore),
     ]
 
     public static func step(_ action: RequestAction) -> Step { steps.first { $0.action == action }! }
@@ -126,11 +151,11 @@ public enum RequestWorkflow {
 
     /// The table as Markdown (the README's copy is checked against it).
     public static var markdownTable: String {
-        var lines = ["| action | from | to | roles | needs |", "|---|---|---|---|---|"]
+        var lines = ["| action | from | to | roles | needs | a re-proposal's household |", "|---|---|---|---|---|---|"]
         for step in steps {
             let from = step.from.isEmpty ? "(new)" : step.from.map { "`\($0.name)`" }.joined(separator: ", ")
             let needs = step.needs.isEmpty ? "-" : step.needs.map(\.name).joined(separator: "; ")
-            lines.append("| `\(step.action)` | \(from) | `\(step.to.name)` | \(step.roles.map { "`\($0.rawValue)`" }.joined(separator: ", ")) | \(needs) |")
+            lines.append("| `\(step.action)` | \(from) | `\(step.to.name)` | \(step.roles.map { "`\($0.rawValue)`" }.joined(separator: ", ")) | \(needs) | \(step.household.summary) |")
         }
         return lines.joined(separator: "\n")
     }

@@ -18,6 +18,7 @@ extension SnapshotManifest {
             guard let text = entry.wilayah, let code = try? KodeWilayah(text) else { return false }
             return wilayah.contains(code)
         }
+        scoped.decree = decree?.scoped(to: wilayah)
         // A fresh encoder: the shared one is not to be changed while others encode with it.
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = Self.encoder.keyEncodingStrategy

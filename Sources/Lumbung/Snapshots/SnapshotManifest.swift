@@ -30,6 +30,9 @@ public struct SnapshotManifest: Codable, Sendable, Hashable {
     public var counts: [RegionEntry]
     /// Set when this snapshot replaced an earlier one of the same period.
     public var replaced: Replacement?
+    /// A `YYYY-MM` snapshot's decree: the period's requests and the households set `ditetapkan`
+    /// (absent in automatic snapshots and in manifests written before decrees were recorded).
+    public var decree: Decree? = nil
 
     public struct File: Codable, Sendable, Hashable {
         public var name: String
@@ -138,6 +141,7 @@ public struct SnapshotManifest: Codable, Sendable, Hashable {
         try container.encode(members, forKey: .members)
         try container.encode(counts, forKey: .counts)
         try container.encodeIfPresent(replaced, forKey: .replaced)
+        try container.encodeIfPresent(decree, forKey: .decree)
         if Self.seesWholeStore(encoder) {
             try container.encode(journalSequence, forKey: .journalSequence)
             try container.encode(contentDigest, forKey: .contentDigest)
@@ -162,13 +166,17 @@ struct SnapshotContent: Equatable {
     var contentDigest = ""
     var counts: [SnapshotManifest.RegionEntry] = []
     var schemaVersion = 0
+    /// The period's decree, when asked for one.
+    var decree: SnapshotManifest.Decree?
 }
 
 extension ReadTransaction {
-    /// Reads the journal position, counters and content digest in this transaction.
-    func snapshotContent() throws -> SnapshotContent {
+    /// Reads the journal position, counters and content digest in this transaction, and
+    /// `period`'s decree when one is given.
+    func snapshotContent(decreeOf period: Period? = nil) throws -> SnapshotContent {
         try ensureValid()
         var content = SnapshotContent(journalSequence: try lastSequence())
+        content.decree = try period.map { try decree(period: $0) }
         if let stored = try txn.get(dbs.meta, MetaKey.format) {
             content.schemaVersion = Int(Keys.read(stored.buffer, width: 4))
         }

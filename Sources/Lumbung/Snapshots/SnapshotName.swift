@@ -27,6 +27,11 @@ public struct SnapshotName: Hashable, Sendable, Comparable, CustomStringConverti
 
     public var description: String { text }
 
+    /// The register period a `YYYY-MM` snapshot belongs to (nil for an automatic one): its decree.
+    public var period: Period? {
+        kind == .period ? Period(uncheckedYear: year, month: month) : nil
+    }
+
     /// Parses `YYYY-MM` (months 01-12, years 2000-9999) or `auto-YYYYMMDDTHHMMSSZ`.
     public init(_ text: String) throws {
         let bytes = Array(text.utf8)

@@ -233,7 +233,7 @@ public struct Snapshots: Sendable {
                 let file = Locked<Result<(bytes: Int, hex: String), Error>?>(nil)
                 Parallel.run(2) { index in
                     if index == 0 {
-                        let result = Result { try Self.content(ofCopyAt: temporary) }
+                        let result = Result { try Self.content(ofCopyAt: temporary, decreeOf: name.period) }
                         content.withLock { $0 = result }
                     } else {
                         let result = Result { try FileDigest.sha256(path: dataPath) }
@@ -247,7 +247,8 @@ public struct Snapshots: Sendable {
                     households: computed.households, members: computed.members, contentDigest: computed.contentDigest,
                     files: [.init(name: Self.dataFile, bytes: digest.bytes, sha256: digest.hex)],
                     counts: computed.counts,
-                    replaced: previous.map { .init(reason: reason ?? "", previousCreatedAt: $0.createdAt, previousContentDigest: $0.contentDigest) })
+                    replaced: previous.map { .init(reason: reason ?? "", previousCreatedAt: $0.createdAt, previousContentDigest: $0.contentDigest) },
+                    decree: computed.decree)
                 let manifestPath = (temporary as NSString).appendingPathComponent(Self.manifestFile)
                 do {
                     try Durable.write(try manifest.encoded(), to: manifestPath)
@@ -274,10 +275,11 @@ public struct Snapshots: Sendable {
         }
     }
 
-    /// Opens a copy privately (no lock file) and reads what its manifest states.
-    static func content(ofCopyAt path: String) throws -> SnapshotContent {
+    /// Opens a copy privately (no lock file) and reads what its manifest states (with
+    /// `period`'s decree when one is given).
+    static func content(ofCopyAt path: String, decreeOf period: Period? = nil) throws -> SnapshotContent {
         let copy = try Store(path: path, options: snapshotOptions)
-        return try copy.read { tx in try tx.snapshotContent() }
+        return try copy.read { tx in try tx.snapshotContent(decreeOf: period) }
     }
 
     // MARK: Verifying
@@ -335,7 +337,8 @@ public struct Snapshots: Sendable {
         guard intact else { return report }
         let content: SnapshotContent
         do {
-            content = try Self.content(ofCopyAt: folder)
+            // A manifest written before decrees were recorded has none to compare.
+            content = try Self.content(ofCopyAt: folder, decreeOf: manifest.decree == nil ? nil : name.period)
         } catch let error as LumbungError {
             report.problems.append("the copy does not read: \(error.message)")
             return report
@@ -357,6 +360,9 @@ public struct Snapshots: Sendable {
             let actual = Dictionary(content.counts.map { ($0.wilayah ?? "", $0) }, uniquingKeysWith: { a, _ in a })
             let differing = Set(stated.keys).union(actual.keys).filter { stated[$0] != actual[$0] }.sorted()
             report.problems.append("the counts of \(differing.count) region(s) differ from the manifest: " + differing.prefix(5).map { $0.isEmpty ? SnapshotDiff.Grouping.nasional.rawValue : $0 }.joined(separator: ", "))
+        }
+        if content.decree != manifest.decree {
+            report.problems.append("the period's decree counts (requests by type, state and desa; households set ditetapkan) differ from the manifest")
         }
         // The attachments the copy references live in the store's evidence/: each must be there
         // and hash to its name.

@@ -10,6 +10,8 @@ public struct CheckReport: Sendable {
             case missingIndexEntry, extraIndexEntry, counterMismatch, journalGap
             /// A referenced attachment's file is missing, or no longer hashes to its digest.
             case evidenceMissing, evidenceChanged
+            /// Change requests (``ReadTransaction/checkRequests(limit:runLength:spillTo:)``).
+            case requestCorrupt, requestIDAhead, requestIndexMissing, requestIndexExtra, requestEvidenceUnreferenced, requestEvidenceStale
         }
 
         public let kind: Kind
@@ -68,6 +70,7 @@ extension Store {
         var report = try read { tx in
             try tx.check(limit: limit, runLength: runLength, spillTo: directories, method: method, recordsPerWorker: recordsPerWorker, progress: progress)
         }
+        report.append(try read { tx in try tx.checkRequests(limit: limit, runLength: runLength, spillTo: directories) }, limit: limit)
         // Then every referenced attachment, after the records' transaction (files are hashed).
         let evidence = try self.evidence.verify(limit: limit)
         for issue in evidence.issues {

@@ -497,4 +497,6 @@ enum MetaKey {
     static let evidenceSizeLimit = Array("evidence.max_bytes".utf8)
 
     static func dictionary(_ id: UInt32) -> [UInt8] { dictionaryPrefix + Keys.be(UInt64(id), width: 4) }
+    /// The decrees (SK) imported for a period (JSON, ``DecreeImport``).
+    static func decree(_ period: Period) -> [UInt8] { Array("decree/\(period)".utf8) }
 }

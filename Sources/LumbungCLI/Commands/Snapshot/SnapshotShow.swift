@@ -57,6 +57,11 @@ struct SnapshotShow: ParsableCommand {
         if let replaced = manifest.replaced {
             table.add(["Replaced", "\(replaced.previousCreatedAt) (\(replaced.previousContentDigest)): \(replaced.reason)"])
         }
+        if let decree = manifest.decree {
+            let types = decree.jenis.keys.sorted().map { "\($0) \(decree.jenis[$0]!)" }.joined(separator: ", ")
+            table.add(["Decree", "\(decree.period) (cut-off \(decree.cutoff)): \(decree.total) requests\(types.isEmpty ? "" : " (\(types))"), \(decree.ditetapkan) households set ditetapkan"])
+            for sk in decree.sk { table.add(["SK", "\(sk.nomor) (\(sk.tanggal))"]) }
+        }
         return table.rendered(header: false)
     }
 
