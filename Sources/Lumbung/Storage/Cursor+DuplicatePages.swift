@@ -19,7 +19,11 @@ extension Cursor {
     /// ```
     @inline(__always)
     func forEachDuplicatePage(_ body: (UnsafeRawBufferPointer) throws -> Bool) throws -> Bool {
-        // A key with a single value has no duplicate page: LMDB leaves `value` as it was (that value).
+        // A key with a single value has no duplicate page, and LMDB may still hold the previous
+        // key's there (its duplicate cursor is reset only on some moves): the value is the page.
+        var count = 0
+        try LMDB.check(mdb_cursor_count(handle, &count), "cursor count")
+        if count == 1 { return try body(valueBytes) }
         guard try move(MDB_GET_MULTIPLE) else { return true }
         repeat {
             guard try body(valueBytes) else { return false }
