@@ -224,7 +224,7 @@ extension ReadTransaction {
         if let leading = sort.first, leading.key == .nomorKK {
             return try matchesInKKOrder(filter, driver: driver, isDriver: isDriver, descending: leading.descending, prefix: max(0, prefix), matchedMembers: matchedMembers)
         }
-        try scan(try plan(for: driver), query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
+        try scan(try plan(for: driver, ordered: sort.isEmpty), query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
             if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) { try visit(id, summary, key) }
             return true
         }

@@ -61,7 +61,7 @@ extension ReadTransaction {
         var found: [UInt64] = []
         var total = Count()
         var lowest = UInt64.max, highest: UInt64 = 0
-        try scan(try plan(for: driver), query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
+        try scan(try plan(for: driver, ordered: false), query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
             if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) {
                 total.households += 1
                 total.members += Int(summary.members)

@@ -93,12 +93,17 @@ extension String {
 }
 
 extension ReadTransaction {
-    /// Chooses the plan that costs least, by the counters (``QueryPlan/cost(_:)``).
-    func plan(for query: HouseholdQuery) throws -> QueryPlan {
+    /// Chooses the plan, by the counters. Where the scan's order shows in the answer (`ordered`:
+    /// unsorted pages, `find`, `ids`), the one that scans the fewest households, as it always
+    /// was, so answers keep their order; where it does not (totals, sorted searches), the one
+    /// that costs least (``QueryPlan/cost(_:)``).
+    func plan(for query: HouseholdQuery, ordered: Bool = true) throws -> QueryPlan {
         let candidates = QueryPlan.candidates(for: query)
         if candidates.count == 1 { return candidates[0] }
         let counts = try self.counts(wilayah: query.wilayah)
-        return candidates.min { $0.cost(counts) < $1.cost(counts) }!
+        return ordered
+            ? candidates.min { $0.estimate(counts) < $1.estimate(counts) }!
+            : candidates.min { $0.cost(counts) < $1.cost(counts) }!
     }
 
     /// Calls `body` for each matching (id, summary, index key) in plan order, starting after
@@ -240,7 +245,7 @@ extension ReadTransaction {
         try query.validate()
         if let counted = try countFromCounters(query) { return counted }
         var total = Count()
-        try scan(try plan(for: query), query: query, after: nil) { _, summary, _ in
+        try scan(try plan(for: query, ordered: false), query: query, after: nil) { _, summary, _ in
             total.households += 1
             total.members += Int(summary.members)
             return true
