@@ -9,7 +9,10 @@
 #   4. reads and writes at once on separate connections (persons on most, PUT on a few), each
 #      reported apart: how reads fare while writes go on
 #   5. the DCI search (POST /registry/sync/search): by NIK, a desa's poorest (desil 1-3, a page
-#      of 20), a whole kecamatan sorted by KK number (a page of 50)
+#      of 20), a whole kecamatan sorted by KK number (a page of 50), a kecamatan's households
+#      with desil 1-4 and a child under 6 (a page of 50)
+# LUMBUNG_BENCH_ONLY=dci runs step 5 alone (after the warm-up), $LUMBUNG_BENCH_ROUNDS times;
+# LUMBUNG_BENCH_DCI_KINDS picks its searches (default: nik desa kecamatan anak).
 #
 #   tools/bench-http.sh
 #   LUMBUNG_BENCH_HOUSEHOLDS=100000 LUMBUNG_BENCH_DURATION=10s tools/bench-http.sh
@@ -61,6 +64,16 @@ url="http://127.0.0.1:$port"
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg); store: $n households, $(du -h "$store/data.mdb" | cut -f1)"
 echo "== warm-up (10s of persons, not reported)"
 wrk -t"$threads" -c"$connections" -d10s -s "$scripts/persons.lua" "$url" > /dev/null
+if [ "${LUMBUNG_BENCH_ONLY:-}" = dci ]; then
+  for round in $(seq 1 "$rounds"); do
+    for kind in ${LUMBUNG_BENCH_DCI_KINDS:-nik desa kecamatan anak}; do
+      echo "== round $round: DCI search: $kind, $connections connections, $duration"
+      DCI_KIND=$kind wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$scripts/dci-search.lua" "$url"
+    done
+  done
+  "$lumbung" token revoke --store "$store" "$(echo "$token" | cut -c5-16)" > /dev/null
+  exit 0
+fi
 summary="$dir/rounds.txt"
 : > "$summary"
 for round in $(seq 1 "$rounds"); do
@@ -88,7 +101,7 @@ wrk -t"$threads" -c"$((connections - write_connections))" -d"$duration" --latenc
 wait $writer
 echo "-- the writes of the mixed run:"
 cat "$dir/writes.txt"
-for kind in nik desa kecamatan; do
+for kind in ${LUMBUNG_BENCH_DCI_KINDS:-nik desa kecamatan anak}; do
   echo "== DCI search: $kind, $connections connections, $duration"
   DCI_KIND=$kind wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$scripts/dci-search.lua" "$url"
 done

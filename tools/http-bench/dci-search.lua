@@ -4,6 +4,8 @@
 --   desa       expression: a desa's households with desil 1 to 3, a page of 20; desa codes from
 --              $HOUSEHOLD_FILE (one household JSON per line)
 --   kecamatan  expression: a whole kecamatan sorted by KK number, a page of 50
+--   anak       expression: a kecamatan's households with desil 1 to 4 and a child under 6 (a
+--              member condition: the counters cannot total it), a page of 50
 local kind = os.getenv("DCI_KIND") or "nik"
 local headers = { ["Authorization"] = "Bearer " .. os.getenv("TOKEN"), ["Content-Type"] = "application/json" }
 
@@ -29,12 +31,15 @@ else
   local seen = {}
   for line in io.lines(os.getenv("HOUSEHOLD_FILE")) do
     local desa = line:match('"kode_wilayah":"([%d.]+)"')
-    local code = kind == "desa" and desa or desa:sub(1, 8)
+    local code = kind == "desa" and desa or (desa and desa:sub(1, 8))
     if code and not seen[code] then
       seen[code] = true
       if kind == "desa" then
         bodies[#bodies + 1] = message("expression", expression('{"wilayah": "' .. code .. '", "desil": {"$le": 3}}'),
           ', "pagination": {"page_size": 20, "page_number": 1}')
+      elseif kind == "anak" then
+        bodies[#bodies + 1] = message("expression", expression('{"wilayah": "' .. code .. '", "desil": {"$le": 4}, "age": {"$lt": 6}}'),
+          ', "pagination": {"page_size": 50, "page_number": 1}')
       else
         bodies[#bodies + 1] = message("expression", expression('{"wilayah": "' .. code .. '"}'),
           ', "sort": [{"attribute_name": "kk", "sort_order": "asc"}], "pagination": {"page_size": 50, "page_number": 1}')

@@ -98,9 +98,20 @@ public class ReadTransaction {
 
     /// A household's KK number and update time, read from its record's head (nil: no such id).
     func sortFields(id: HouseholdID) throws -> (nomorKK: UInt64, updatedMilliseconds: Int64?)? {
+        try head(id: id).map { ($0.nomorKK, $0.updatedMilliseconds) }
+    }
+
+    /// The head of a household's record (KK, desa, desil, update time; nil: no such id). A record
+    /// sealed with a plain head, or raw, is read in place; only an older one is decompressed.
+    func head(id: HouseholdID) throws -> RecordCodec.PlainHead? {
         guard let stored = try txn.get(dbs.records, Keys.record(id)) else { return nil }
         do {
-            return try openRecord(stored.buffer) { try RecordCodec.sortFields($0) }
+            let envelope = try Compressor.Envelope(stored.buffer)
+            switch envelope.tag {
+            case Compressor.plainHeadTag: return try RecordCodec.plainHead(envelope.plainHead)
+            case Compressor.rawTag: return try RecordCodec.plainHead(envelope.rest)
+            default: return try openRecord(stored.buffer) { try RecordCodec.plainHead($0) }
+            }
         } catch let error as LumbungError {
             throw error.about(id)
         }

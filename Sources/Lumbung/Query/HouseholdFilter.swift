@@ -172,7 +172,8 @@ extension ReadTransaction {
     ///
     /// Memory stays near `prefix` entries of (sort values, id): the scan keeps the best
     /// `prefix` and drops the rest as it goes. A sort led by the KK number is the exception:
-    /// it holds every match's id (16 bytes each) to find the first `prefix` in the KK index.
+    /// it holds every match's id (8 bytes each, and a bitmap of them) to find the first
+    /// `prefix` in the KK index (``matchesInKKOrder(_:driver:isDriver:descending:prefix:matchedMembers:)``).
     ///
     /// With `matchedMembers`, each match's (and the total's) member count is the members the
     /// filter's member counts pick out (``HouseholdQuery/matchingMembers(of:)``), when it has such.
@@ -223,51 +224,11 @@ extension ReadTransaction {
         if let leading = sort.first, leading.key == .nomorKK {
             return try matchesInKKOrder(filter, driver: driver, isDriver: isDriver, descending: leading.descending, prefix: max(0, prefix), matchedMembers: matchedMembers)
         }
-        try scan(try plan(for: driver), query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
+        try scan(try plan(for: driver, ordered: sort.isEmpty), query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
             if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) { try visit(id, summary, key) }
             return true
         }
         return SearchPage(items: collector.finish(), total: total)
-    }
-
-    /// Matches in KK order (KK numbers are unique, so later sort keys never matter). With many
-    /// matches, walking the KK index in order finds the first `prefix` without reading a
-    /// record; with few, reading each match's KK from its record is cheaper than the walk.
-    private func matchesInKKOrder(
-        _ filter: HouseholdFilter, driver: HouseholdQuery, isDriver: Bool, descending: Bool, prefix: Int, matchedMembers: Bool
-    ) throws -> SearchPage<HouseholdMatch> {
-        var found: [HouseholdMatch] = []
-        var total = Count()
-        try scan(try plan(for: driver), query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
-            if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) {
-                total.households += 1
-                total.members += Int(summary.members)
-                found.append(HouseholdMatch(id: id, members: Int(summary.members)))
-            }
-            return true
-        }
-        guard prefix > 0, !found.isEmpty else { return SearchPage(items: [], total: total) }
-        // One record read and decompressed costs about as much as walking 50 index entries.
-        if found.count * 50 < (try householdCount()) {
-            var keyed = try found.map { (kk: try sortFields(id: $0.id)?.nomorKK ?? .max, match: $0) }
-            keyed.sort { descending ? $0.kk > $1.kk : $0.kk < $1.kk }
-            return SearchPage(items: keyed.prefix(prefix).map(\.match), total: total)
-        }
-        found.sort { $0.id.rawValue < $1.id.rawValue }
-        var items: [HouseholdMatch] = []
-        let cursor = try txn.cursor(dbs.kk)
-        var more = try cursor.move(descending ? MDB_LAST : MDB_FIRST)
-        while more, items.count < min(prefix, found.count) {
-            let id = Keys.splitUniqueDup(cursor.valueBytes).id.rawValue
-            var (low, high) = (0, found.count)
-            while low < high {
-                let middle = (low + high) / 2
-                if found[middle].id.rawValue < id { low = middle + 1 } else { high = middle }
-            }
-            if low < found.count, found[low].id.rawValue == id { items.append(found[low]) }
-            more = try cursor.move(descending ? MDB_PREV : MDB_NEXT)
-        }
-        return SearchPage(items: items, total: total)
     }
 
     /// One page of the households matching `filter` inside `region`, in `sort` order.

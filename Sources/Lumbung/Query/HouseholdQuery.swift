@@ -64,13 +64,7 @@ public struct HouseholdQuery: Hashable, Sendable {
     }
 
     /// Whether an index summary satisfies every filter but the wilayah (the scan range does that).
-    func matches(_ summary: IndexSummary) -> Bool {
-        var matched = true
-        IndexDimension.forEach { dimension in
-            if matched, let accepted = dimension.accepted(by: self), dimension.matchValues(summary) & accepted == 0 { matched = false }
-        }
-        return matched
-    }
+    func matches(_ summary: IndexSummary) -> Bool { SummaryTest(self).matches(summary) }
 
     /// The reference date ages are reckoned on.
     var ageDate: CalendarDate { referenceDate ?? .today() }
@@ -101,6 +95,34 @@ public struct HouseholdQuery: Hashable, Sendable {
         if let desil, desil.lowerBound < desils.lowerBound || desil.upperBound > desils.upperBound {
             throw LumbungError(.queryInvalid, field: "desil", value: "\(desil.lowerBound)-\(desil.upperBound)", rule: Household.desilRule.rule)
         }
+    }
+}
+
+/// A query's test of an index summary, made ready once for a scan: the values each dimension
+/// accepts (``IndexDimension/accepted(by:)``), so an entry costs a few mask tests.
+struct SummaryTest {
+    /// Lane d: the values dimension d (raw value) accepts, as a bitmask.
+    private var accepted = SIMD8<UInt64>(repeating: 0)
+    /// Bit d: the query filters on dimension d.
+    private var filtered: UInt8 = 0
+
+    init(_ query: HouseholdQuery) {
+        IndexDimension.forEach { dimension in
+            if let values = dimension.accepted(by: query) {
+                accepted[Int(dimension.rawValue)] = values
+                filtered |= 1 << dimension.rawValue
+            }
+        }
+    }
+
+    @inline(__always)
+    func matches(_ summary: IndexSummary) -> Bool {
+        guard filtered != 0 else { return true }
+        var matched = true
+        IndexDimension.forEach { dimension in
+            if filtered & 1 << dimension.rawValue != 0, dimension.matchValues(summary) & accepted[Int(dimension.rawValue)] == 0 { matched = false }
+        }
+        return matched
     }
 }
 

@@ -38,6 +38,16 @@ struct QueryPlan {
     func estimate(_ counts: RegionCounts) -> Int {
         prefixes.reduce(0) { $0 + counts.count(index, value: $1 ?? 0).households }
     }
+
+    /// What the scan costs, in primary index entries: an entry of another index looks its
+    /// summary up in the primary index (a B-tree search), while the primary index's entries
+    /// carry theirs and are read a page at a time.
+    func cost(_ counts: RegionCounts) -> Int {
+        estimate(counts) * (index.isPrimary ? 1 : Self.summaryLookupCost)
+    }
+
+    /// One summary look-up costs about as much as reading this many primary index entries.
+    static let summaryLookupCost = 24
 }
 
 /// A position in a scan: the last (key, household id) returned.
@@ -83,12 +93,17 @@ extension String {
 }
 
 extension ReadTransaction {
-    /// Chooses the plan that scans the fewest households, by the counters.
-    func plan(for query: HouseholdQuery) throws -> QueryPlan {
+    /// Chooses the plan, by the counters. Where the scan's order shows in the answer (`ordered`:
+    /// unsorted pages, `find`, `ids`), the one that scans the fewest households, as it always
+    /// was, so answers keep their order; where it does not (totals, sorted searches), the one
+    /// that costs least (``QueryPlan/cost(_:)``).
+    func plan(for query: HouseholdQuery, ordered: Bool = true) throws -> QueryPlan {
         let candidates = QueryPlan.candidates(for: query)
         if candidates.count == 1 { return candidates[0] }
         let counts = try self.counts(wilayah: query.wilayah)
-        return candidates.min { $0.estimate(counts) < $1.estimate(counts) }!
+        return ordered
+            ? candidates.min { $0.estimate(counts) < $1.estimate(counts) }!
+            : candidates.min { $0.cost(counts) < $1.cost(counts) }!
     }
 
     /// Calls `body` for each matching (id, summary, index key) in plan order, starting after
@@ -104,6 +119,9 @@ extension ReadTransaction {
         var tally = query.members.isEmpty ? nil : MemberTally(query.members, on: query.ageDate)
         let countsMatched = matchedMembers && tally?.selects == true
         let memberCursor = query.members.isEmpty ? nil : try txn.cursor(dbs[.member])
+        let test = SummaryTest(query)
+        // Entries a page at a time (DUPFIXED): an id (4 bytes), and in the primary index its summary.
+        let width = Keys.idWidth + (plan.index.isPrimary ? Keys.summaryWidth : 0)
         for prefix in plan.prefixes {
             let start = Keys.secondaryKey(prefix: prefix, desa: plan.lower)
             let end = Keys.secondaryKey(prefix: prefix, desa: plan.upper)
@@ -118,14 +136,27 @@ extension ReadTransaction {
             while found {
                 let key = cursor.keyBytes
                 guard key.lexicographicallyPrecedes(end) else { break }
-                let (id, stored) = Keys.splitEntry(cursor.valueBytes)
-                var summary = try stored ?? self.summary(of: id, desaKey: UnsafeRawBufferPointer(rebasing: key.suffix(Keys.desaWidth)), in: summaries!)
-                if query.matches(summary),
-                   try tally?.matches(id: id, desa: Keys.read(key, at: key.count - Keys.desaWidth, width: Keys.desaWidth), cursor: memberCursor!) ?? true {
-                    if countsMatched { summary.members = UInt8(clamping: tally!.selected) }
-                    guard try body(id, summary, key) else { return }
+                // A page starts before a resumed position: skip the ids up to it.
+                let skipThrough = position.map { key.elementsEqual($0.key) ? $0.id : nil } ?? nil
+                let desa = Keys.read(key, at: key.count - Keys.desaWidth, width: Keys.desaWidth)
+                let more = try cursor.forEachDuplicatePage { page in
+                    var offset = 0
+                    while offset + width <= page.count {
+                        defer { offset += width }
+                        let id = HouseholdID(rawValue: Keys.read(page, at: offset, width: Keys.idWidth))
+                        if let skipThrough, id.rawValue <= skipThrough { continue }
+                        var summary = width > Keys.idWidth
+                            ? IndexSummary(packed: UInt32(Keys.read(page, at: offset + Keys.idWidth, width: Keys.summaryWidth)))
+                            : try self.summary(of: id, desaKey: UnsafeRawBufferPointer(rebasing: key.suffix(Keys.desaWidth)), in: summaries!)
+                        if test.matches(summary), try tally?.matches(id: id, desa: desa, cursor: memberCursor!) ?? true {
+                            if countsMatched { summary.members = UInt8(clamping: tally!.selected) }
+                            guard try body(id, summary, key) else { return false }
+                        }
+                    }
+                    return true
                 }
-                found = try cursor.move(MDB_NEXT)
+                guard more else { return }
+                found = try cursor.move(MDB_NEXT_NODUP)
             }
         }
     }
@@ -214,7 +245,7 @@ extension ReadTransaction {
         try query.validate()
         if let counted = try countFromCounters(query) { return counted }
         var total = Count()
-        try scan(try plan(for: query), query: query, after: nil) { _, summary, _ in
+        try scan(try plan(for: query, ordered: false), query: query, after: nil) { _, summary, _ in
             total.households += 1
             total.members += Int(summary.members)
             return true

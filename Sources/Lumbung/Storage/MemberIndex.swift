@@ -77,12 +77,32 @@ struct CompiledMemberCondition {
         }
         births = empty ? nil : range
         matchesNothing = empty
+        table = Self.table(condition)
+    }
+
+    /// The verdicts of a condition on every facts value: 65,536 tests, so kept for the
+    /// conditions searches ask for again (a handful: PKH components, "a child under 6"). The
+    /// test ignores ages and births, so they are not part of the key.
+    private static func table(_ condition: MemberCondition) -> [UInt64] {
+        var key = condition
+        key.ages = nil
+        key.births = nil
+        if let known = tables.withLock({ $0[key] }) { return known }
         var table = [UInt64](repeating: 0, count: 1024)
-        for bits in 0...Int(UInt16.max) where condition.matches(MemberFacts(bits: UInt16(bits))) {
+        for bits in 0...Int(UInt16.max) where key.matches(MemberFacts(bits: UInt16(bits))) {
             table[bits >> 6] |= 1 << UInt64(bits & 63)
         }
-        self.table = table
+        tables.withLock { known in
+            // Bounded: a process that sees many distinct conditions starts the cache afresh.
+            if known.count >= Self.tablesKept { known.removeAll() }
+            known[key] = table
+        }
+        return table
     }
+
+    private static let tables = Locked<[MemberCondition: [UInt64]]>([:])
+    /// Tables kept (8 KiB each).
+    static let tablesKept = 64
 
     @inline(__always)
     func matches(birth: Int, facts: MemberFacts) -> Bool {
@@ -96,6 +116,10 @@ struct CompiledMemberCondition {
 /// Counts, household by household, the members of one desa meeting each of a query's
 /// ``MemberCount`` conditions, reading `idx.member` only. The tallies of the last desa are kept,
 /// so a scan in desa order walks each desa's members once.
+///
+/// A desa's tallies are a list sorted by household id, and a scan asks for ids in ascending
+/// order within a desa, so each look-up steps forward from the last (a binary search when an
+/// id comes before it): no hashing per member or per household.
 struct MemberTally {
     private let counts: [MemberCount]
     private let compiled: [CompiledMemberCondition]
@@ -103,9 +127,17 @@ struct MemberTally {
     private let births: ClosedRange<Int>?
     /// Which counts pick members out (``MemberCount/selectsMembers``).
     private let selecting: [Bool]
+    /// Whether a household with no member tallied matches (every count accepts 0).
+    private let zeroMatches: Bool
     private var desa: UInt64 = .max
-    /// Lanes 0-7: each count's members; lane 8: members meeting a selecting count.
-    private var tallies: [UInt32: SIMD16<UInt16>] = [:]
+    /// The last desa's households with a member tallied, ascending, and their tallies: lanes
+    /// 0-7 each count's members, lane 8 the members meeting a selecting count.
+    private var ids: [UInt32] = []
+    private var tallies: [SIMD16<UInt16>] = []
+    /// Where the last look-up ended in `ids`.
+    private var next = 0
+    /// (household id << 32 | lanes met) of each member met while loading, reused.
+    private var met: [UInt64] = []
     /// The members meeting a selecting count in the household last matched (all of them when
     /// no count selects: the caller keeps the summary's count then).
     private(set) var selected = 0
@@ -115,6 +147,7 @@ struct MemberTally {
         self.counts = counts
         compiled = counts.map { CompiledMemberCondition($0.condition, on: date) }
         selecting = counts.map(\.selectsMembers)
+        zeroMatches = counts.allSatisfy { $0.count.contains(0) }
         var births: ClosedRange<Int>? = nil
         var any = false
         for condition in compiled where !condition.matchesNothing {
@@ -127,7 +160,23 @@ struct MemberTally {
     /// Whether household `id` of `desa` has every count its query asks for.
     mutating func matches(id: HouseholdID, desa: UInt64, cursor: Cursor) throws -> Bool {
         if desa != self.desa { try load(desa, cursor: cursor) }
-        let tally = tallies[UInt32(truncatingIfNeeded: id.rawValue)] ?? .zero
+        let key = UInt32(truncatingIfNeeded: id.rawValue)
+        if next > 0, ids[next - 1] >= key {
+            // Behind the last look-up (another index key of the same desa): search from the start.
+            var (low, high) = (0, next - 1)
+            while low < high {
+                let middle = (low + high) / 2
+                if ids[middle] < key { low = middle + 1 } else { high = middle }
+            }
+            next = low
+        }
+        while next < ids.count, ids[next] < key { next += 1 }
+        guard next < ids.count, ids[next] == key else {
+            selected = 0
+            return zeroMatches
+        }
+        let tally = tallies[next]
+        next += 1
         for index in counts.indices where !counts[index].count.contains(Int(tally[index])) { return false }
         selected = Int(tally[8])
         return true
@@ -135,7 +184,10 @@ struct MemberTally {
 
     private mutating func load(_ desa: UInt64, cursor: Cursor) throws {
         self.desa = desa
+        ids.removeAll(keepingCapacity: true)
         tallies.removeAll(keepingCapacity: true)
+        met.removeAll(keepingCapacity: true)
+        next = 0
         let start = births?.lowerBound ?? 0
         let end = births?.upperBound ?? MemberIndex.noBirth
         var found = try cursor.seek(
@@ -143,13 +195,26 @@ struct MemberTally {
         while found {
             let (birth, facts, id) = MemberIndex.split(cursor.valueBytes)
             if birth > end { break }
-            var picked = false
+            var lanes: UInt64 = 0
             for index in compiled.indices where compiled[index].matches(birth: birth, facts: facts) {
-                tallies[id, default: .zero][index] &+= 1
-                picked = picked || selecting[index]
+                lanes |= 1 << UInt64(index)
+                if selecting[index] { lanes |= 1 << 8 }
             }
-            if picked { tallies[id, default: .zero][8] &+= 1 }
+            if lanes != 0 { met.append(UInt64(id) << 32 | lanes) }
             found = try cursor.move(MDB_NEXT_DUP)
+        }
+        met.sort()
+        for entry in met {
+            let id = UInt32(truncatingIfNeeded: entry >> 32)
+            if ids.last != id {
+                ids.append(id)
+                tallies.append(.zero)
+            }
+            var lanes = entry & 0x1FF
+            while lanes != 0 {
+                tallies[tallies.count - 1][lanes.trailingZeroBitCount] &+= 1
+                lanes &= lanes - 1
+            }
         }
     }
 }

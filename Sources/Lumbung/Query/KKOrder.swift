@@ -1,0 +1,161 @@
+import CLMDB
+
+/// Where a region's households lie in the KK index: a nomor KK opens with the code of the
+/// kecamatan that issued it (PP KK CC), so the households of a kecamatan (or of a desa in it, a
+/// kabupaten, a provinsi) mostly hold KK numbers of one range. Households that moved in keep
+/// another range's KK: a search finds those apart (``ReadTransaction/matchesInKKOrder``).
+///
+/// ```swift
+/// KKRange(try KodeWilayah("32.16.01.1007")).numbers   // 3216010000000000..<3216020000000000
+/// ```
+struct KKRange {
+    /// The KK numbers issued in `region`'s kecamatan (or in the region itself, above that level).
+    let numbers: Range<UInt64>
+    /// The region whose counters tell how many KK index entries the range holds, about (nil: all).
+    let region: KodeWilayah?
+
+    /// KK numbers are 16 digits: the 6 of the kecamatan code, then 10 more.
+    static let kecamatanScale: UInt64 = 10_000_000_000
+    static let all: Range<UInt64> = 0..<10_000_000_000_000_000
+
+    init(_ region: KodeWilayah?) {
+        guard let region, let issuing = region.ancestor(at: min(region.level, .kecamatan)) else {
+            numbers = Self.all
+            self.region = nil
+            return
+        }
+        // The packed code is PP KK CC DDDD: its first six digits are a KK number's.
+        let scale = KodeWilayah.Level.kecamatan.scale
+        numbers = issuing.packed / scale * Self.kecamatanScale..<(issuing.packed + issuing.level.scale) / scale * Self.kecamatanScale
+        self.region = issuing
+    }
+}
+
+/// How a KK-order search finds its order: each match's KK from its record's head, or a walk of
+/// the KK index over the region's own range. The cheaper by the counters, unless a test asks.
+enum KKOrderReading {
+    case heads, walk
+}
+
+extension ReadTransaction {
+    /// Reading one record's head costs about as much as walking this many KK index entries.
+    static let headCostInEntries = 100
+
+    /// The most bytes an id bitmap of a KK-order search may take beyond 16 bytes a match (what
+    /// reading every match's KK holds).
+    static let bitmapAllowance: UInt64 = 1 << 20
+
+    /// Matches in KK order (KK numbers are unique: later sort keys never matter; ties by id).
+    ///
+    /// The index scan gathers the matches' ids (and the total). With few, each one's KK is read
+    /// from its record's head. With many, their ids go into a bitmap and the KK index is walked,
+    /// a page of entries at a time, over the range where the region's own KK numbers lie
+    /// (``KKRange``), keeping the first `prefix` matches met (the last, descending); matches
+    /// the walk did not meet hold KK numbers from elsewhere, and their heads are read. The
+    /// answer is the same as sorting every match by KK, with no record decoded.
+    func matchesInKKOrder(
+        _ filter: HouseholdFilter, driver: HouseholdQuery, isDriver: Bool, descending: Bool, prefix: Int, matchedMembers: Bool,
+        reading: KKOrderReading? = nil
+    ) throws -> SearchPage<HouseholdMatch> {
+        // id << 8 | members, in scan order.
+        var found: [UInt64] = []
+        var total = Count()
+        var lowest = UInt64.max, highest: UInt64 = 0
+        try scan(try plan(for: driver, ordered: false), query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
+            if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) {
+                total.households += 1
+                total.members += Int(summary.members)
+                found.append(id.rawValue << 8 | UInt64(summary.members))
+                lowest = min(lowest, id.rawValue)
+                highest = max(highest, id.rawValue)
+            }
+            return true
+        }
+        guard prefix > 0, !found.isEmpty else { return SearchPage(items: [], total: total) }
+
+        func ordered(_ a: (kk: UInt64, id: UInt64), _ b: (kk: UInt64, id: UInt64)) -> Bool {
+            a.kk != b.kk ? (descending ? a.kk > b.kk : a.kk < b.kk) : a.id < b.id
+        }
+        let range = KKRange(driver.wilayah)
+        let entries = try counts(wilayah: range.region).total.households
+        let bitmapWords = Int((highest - lowest) >> 6) + 1
+        let bitmapBytes = UInt64(bitmapWords) * 8
+        let headsAreCheaper = found.count.multipliedReportingOverflow(by: Self.headCostInEntries).partialValue < entries
+        if bitmapBytes > Self.bitmapAllowance + 16 * UInt64(found.count) || (reading ?? (headsAreCheaper ? .heads : .walk)) == .heads {
+            var keyed = try found.map { (kk: try head(id: HouseholdID(rawValue: $0 >> 8))?.nomorKK ?? .max, id: $0 >> 8, members: $0 & 0xFF) }
+            keyed.sort { ordered(($0.kk, $0.id), ($1.kk, $1.id)) }
+            return SearchPage(items: keyed.prefix(prefix).map { HouseholdMatch(id: HouseholdID(rawValue: $0.id), members: Int($0.members)) }, total: total)
+        }
+
+        let bits = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: bitmapWords)
+        defer { bits.deallocate() }
+        bits.initialize(repeating: 0)
+        for packed in found {
+            let bit = (packed >> 8) - lowest
+            bits[Int(bit >> 6)] |= 1 << (bit & 63)
+        }
+        // The first `capacity` matches met (ascending), or the last `capacity` in a ring (descending).
+        let capacity = min(prefix, found.count)
+        var kept: [(kk: UInt64, id: UInt64)] = []
+        kept.reserveCapacity(capacity)
+        var met = 0
+        // Below the range's start lie no KK numbers: once full, later matches cannot enter an ascending page.
+        let fullStops = !descending && range.numbers.lowerBound == 0
+        let cursor = try txn.cursor(dbs.kk)
+        let endKey = range.numbers.upperBound / Keys.uniqueSplit
+        var more = try cursor.seek(key: range.numbers.lowerBound / Keys.uniqueSplit, keyWidth: Keys.uniqueKeyWidth, MDB_SET_RANGE)
+        walk: while more {
+            let high = Keys.read(cursor.keyBytes, width: Keys.uniqueKeyWidth)
+            guard high < endKey else { break }
+            _ = try cursor.forEachDuplicatePage { page in
+                var offset = 0
+                while offset + Keys.uniqueDupWidth <= page.count {
+                    let value = UInt64(bigEndian: page.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                    offset += Keys.uniqueDupWidth
+                    let id = value & 0xFFFF_FFFF
+                    guard id >= lowest, id <= highest else { continue }
+                    let bit = id - lowest, word = Int(bit >> 6), mask: UInt64 = 1 << (bit & 63)
+                    guard bits[word] & mask != 0 else { continue }
+                    bits[word] &= ~mask
+                    let entry = (kk: high * Keys.uniqueSplit + value >> 32, id: id)
+                    if kept.count < capacity {
+                        kept.append(entry)
+                    } else if descending {
+                        kept[met % capacity] = entry
+                    }
+                    met += 1
+                }
+                return true
+            }
+            if met == found.count || (fullStops && kept.count == capacity) { break walk }
+            more = try cursor.move(MDB_NEXT_NODUP)
+        }
+        // Matches the walk did not meet: KK numbers issued elsewhere (or past a full ascending page).
+        var chosen = kept
+        if met < found.count, !fullStops || kept.count < capacity {
+            for word in 0..<bitmapWords where bits[word] != 0 {
+                var remaining = bits[word]
+                while remaining != 0 {
+                    let id = lowest + UInt64(word) << 6 + UInt64(remaining.trailingZeroBitCount)
+                    remaining &= remaining - 1
+                    chosen.append((kk: try head(id: HouseholdID(rawValue: id))?.nomorKK ?? .max, id: id))
+                }
+            }
+        }
+        chosen.sort(by: ordered)
+        if chosen.count > prefix { chosen.removeLast(chosen.count - prefix) }
+        // Each chosen match's member count, from the scan's list: the bitmap now marks the chosen.
+        bits.update(repeating: 0)
+        for entry in chosen {
+            let bit = entry.id - lowest
+            bits[Int(bit >> 6)] |= 1 << (bit & 63)
+        }
+        var members: [UInt64: Int] = [:]
+        members.reserveCapacity(chosen.count)
+        for packed in found {
+            let bit = (packed >> 8) - lowest
+            if bits[Int(bit >> 6)] & 1 << (bit & 63) != 0 { members[packed >> 8] = Int(packed & 0xFF) }
+        }
+        return SearchPage(items: chosen.map { HouseholdMatch(id: HouseholdID(rawValue: $0.id), members: members[$0.id] ?? 0) }, total: total)
+    }
+}
