@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import Lumbung
 import LumbungHTTP
@@ -38,7 +39,10 @@ import Testing
 
     /// The problem bodies of two answers, the same but for `value` (the id each asked for).
     static func sameAnswer(_ a: APIFixture.Client.Answer, _ aValue: String, _ b: APIFixture.Client.Answer, _ bValue: String) -> Bool {
-        a.status == b.status && a.body.replacingOccurrences(of: aValue, with: "X") == b.body.replacingOccurrences(of: bValue, with: "X")
+        func masked(_ body: String, _ value: String) -> String {
+            body.replacingOccurrences(of: "'\(value)'", with: "'X'").replacingOccurrences(of: "\"\(value)\"", with: "\"X\"")
+        }
+        return a.status == b.status && masked(a.body, aValue) == masked(b.body, bValue)
     }
 
     static let fixedID: HTTPFields = [HTTPField.Name("X-Request-Id")!: "scope-test-0001"]
@@ -105,13 +109,15 @@ import Testing
             let preview = try await client.call(.get, "/v1/requests/\(id)?preview=true", as: "kepala")
             #expect(preview.status == .ok)
             let after = (preview.json["sesudah"] as? [[String: Any]])?.first
-            #expect(after?["status"] as? String == "tidak_layak:pindah", "\(preview.body)")
+            #expect(after?["status"] as? String == "tidak_layak", "\(preview.body)")
+            #expect(after?["alasan_tidak_layak"] as? String == "pindah", "\(preview.body)")
             #expect((preview.json["diff"] as? [String])?.contains { $0.contains("status") } == true)
 
             let applied = try await client.call(.post, "/v1/requests/\(id)/apply", as: "kepala")
             #expect(applied.json["status"] as? String == "diterapkan", "\(applied.body)")
             let stored = try await client.call(.get, "/v1/households/\(household.id!)", as: "viewerA")
-            #expect(stored.json["status"] as? String == "tidak_layak:pindah")
+            #expect(stored.json["status"] as? String == "tidak_layak")
+            #expect(stored.json["alasan_tidak_layak"] as? String == "pindah")
 
             // The change feed carries every transition, in desa A's scope only.
             let feed = try await client.call(.get, "/v1/changes?since=\(before)", as: "desaA")
@@ -177,21 +183,23 @@ import Testing
             let bare = try await client.call(.post, "/v1/requests", as: "citizen", body: #"{"jenis": "sanggah", "nomor_kk": "\#(kk)", "alasan": "mampu"}"#)
             #expect(bare.status == .unprocessableContent)
             #expect(bare.code == "workflow.evidenceRequired")
-            let contest = try await client.call(.post, "/v1/requests", as: "citizen", body: """
-                {"jenis": "sanggah", "nomor_kk": "\(kk)", "alasan": "mampu",
-                 "bukti": [{"sha256": "\(digest)", "media_type": "image/jpeg", "ukuran": 600, "jenis": "foto_rumah"}]}
-                """)
-            #expect(contest.status == .created, "\(contest.body)")
-            let id = try #require(contest.json["id"] as? Int)
+            // A draft, the photo attached (the store keeps it for the request), then submitted.
+            let draft = try await client.call(.post, "/v1/requests?draft=true", as: "citizen", body: #"{"jenis": "sanggah", "nomor_kk": "\#(kk)", "alasan": "mampu"}"#)
+            #expect(draft.status == .created, "\(draft.body)")
+            let id = try #require(draft.json["id"] as? Int)
+            let attached = try await client.call(.post, "/v1/requests/\(id)/attachments", as: "citizen", body: #"{"sha256": "\#(digest)", "jenis": "foto_rumah"}"#)
+            #expect(attached.status == .ok, "\(attached.body)")
+            let contest = try await client.call(.post, "/v1/requests/\(id)/submit", as: "citizen")
+            #expect(contest.json["status"] as? String == "diajukan", "\(contest.body)")
 
             // Nothing of the household: no id, no desa, no KK in clear, no names.
             let shown = try await client.call(.get, "/v1/requests/\(id)", as: "citizen")
             let list = try await client.call(.get, "/v1/requests", as: "citizen")
-            for answer in [contest, shown, list] {
+            for answer in [draft, attached, contest, shown, list] {
                 #expect(answer.status == .ok || answer.status == .created)
                 #expect(!answer.body.contains("rumah_tangga_id") && !answer.body.contains("kode_wilayah"), "\(answer.body)")
                 #expect(!answer.body.contains(kk) && !answer.body.contains(target.wilayah.dotted), "\(answer.body)")
-                #expect(!target.members.contains { answer.body.contains($0.nama) }, "\(answer.body)")
+                #expect(!target.members.contains { answer.body.contains($0.name) }, "\(answer.body)")
             }
             #expect(list.json["total"] as? Int == 1)
             // No preview, no household, no change feed for a citizen.
@@ -212,14 +220,14 @@ import Testing
             #expect(try await client.call(.get, "/v1/evidence/\(digest)", as: "citizen").status == .ok)
             let kabupaten = try await client.call(.get, "/v1/requests?desa=\(fixture.desaB.dotted)&type=sanggah", as: "verifikator")
             #expect((kabupaten.json["requests"] as? [[String: Any]])?.first?["rumah_tangga_id"] as? Int == Int(target.id!.rawValue))
-            // A citizen approves nothing.
-            #expect(try await client.call(.post, "/v1/requests/\(id)/approve", as: "citizen").code == "workflow.role")
+            // A citizen verifies nothing.
+            #expect(try await client.call(.post, "/v1/requests/\(id)/verify", as: "citizen").code == "workflow.role")
         }
     }
 
     @Test func uploadsAreCheckedForTypeAndSize() async throws {
         let fixture = try Self.fixture(households: 30)
-        try fixture.store.write { tx in try tx.evidence.setSizeLimit(2048) }
+        try await fixture.store.write(actor: "test") { tx in try tx.evidence.setSizeLimit(2048) }
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 7, count: 100)
         let pdf: [UInt8] = Array("%PDF-1.7\n".utf8) + [UInt8](repeating: 0x20, count: 100)
         try await fixture.test { client in
@@ -252,31 +260,36 @@ import Testing
         // Refused uploads leave nothing behind; the accepted four are stored once each.
         let incoming = (fixture.store.evidence.directory as NSString).appendingPathComponent(".incoming")
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: incoming)) ?? []).isEmpty)
+        // Stored as PREFIX/REST of the digest's hex: 2 + 62 characters.
         let stored = FileManager.default.enumerator(atPath: fixture.store.evidence.directory)?.allObjects.compactMap { $0 as? String }
-            .filter { ($0 as NSString).lastPathComponent.count == 64 } ?? []
+            .filter { $0.count == 65 && !$0.hasPrefix(".") } ?? []
         #expect(stored.count == 4, "\(stored)")
     }
 
     @Test func listFiltersPageWithTheTotal() async throws {
-        let fixture = try Self.fixture()
-        let households = Array(fixture.inA.prefix(7))
+        let fixture = try Self.fixture(households: 600)
+        // The desa with the most households, and its operator.
+        let (desa, inDesa) = try #require(Dictionary(grouping: fixture.households, by: \.wilayah).max { $0.value.count < $1.value.count })
+        let households = Array(inDesa.prefix(7))
+        try #require(households.count >= 5, "the fixture's busiest desa has \(households.count) households")
+        fixture.secrets["busy"] = try await fixture.store.write(actor: "test") { tx in try tx.issueToken(actor: "desa:busy", role: .desaOperator, scope: AccessScope(desa)) }.secret
         try await fixture.test { client in
             var ids: [Int] = []
             for (index, household) in households.enumerated() {
-                let answer = try await client.call(.post, "/v1/requests\(index < 2 ? "?draft=true" : "")", as: "desaA", body: Self.keluar(household))
+                let answer = try await client.call(.post, "/v1/requests\(index < 2 ? "?draft=true" : "")", as: "busy", body: Self.keluar(household))
                 ids.append(try #require(answer.json["id"] as? Int, "\(answer.body)"))
             }
             var seen: [Int] = []
             var cursor: String?
             repeat {
-                let page = try await client.call(.get, "/v1/requests?desa=\(fixture.desaA.dotted)&state=diajukan&limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), as: "verifikator")
-                #expect(page.json["total"] as? Int == 5)
+                let page = try await client.call(.get, "/v1/requests?desa=\(desa.dotted)&state=diajukan&limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), as: "verifikator")
+                #expect(page.json["total"] as? Int == households.count - 2)
                 seen += (page.json["requests"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
                 cursor = page.json["next_cursor"] as? String
             } while cursor != nil
             #expect(seen == Array(ids.dropFirst(2)))
-            let open = try await client.call(.get, "/v1/requests?desa=\(fixture.desaA.dotted)&state=open", as: "verifikator")
-            #expect(open.json["total"] as? Int == 7)
+            let open = try await client.call(.get, "/v1/requests?desa=\(desa.dotted)&state=open", as: "verifikator")
+            #expect(open.json["total"] as? Int == households.count)
             let drafts = try await client.call(.get, "/v1/requests?state=draft,ditolak&type=keluar", as: "verifikator")
             #expect((drafts.json["requests"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == Array(ids.prefix(2)))
             #expect(drafts.json["total"] as? Int == 2)
