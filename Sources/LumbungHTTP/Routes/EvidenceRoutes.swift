@@ -44,9 +44,9 @@ struct EvidenceRoutes<Context: LumbungRequestContext>: Sendable {
         }
         // The sync and rename wait on the disk: off the event loop.
         let attachment = try await gateway.run { _ in try upload.upload.finish() }
-        var headers = HTTPFields()
-        headers[.location] = "\(request.uri.path)/\(attachment.digest.hex)"
-        return attachment.json.response(status: .created, headers: headers)
+        // No Location: the file is not readable at /v1/evidence/{digest} until a request the
+        // caller sees references it.
+        return attachment.json.response(status: .created)
     }
 
     @Sendable func download(_ request: Request, context: Context) async throws -> Response {
