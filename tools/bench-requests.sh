@@ -51,7 +51,7 @@ http_page() {
   for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.1; done
   url="http://127.0.0.1:$port"
   curl -sf -H "Authorization: Bearer $token" "$url/v1/requests?desa=$d&state=diajukan" \
-    | python3 -c 'import json,sys; p=json.load(sys.stdin); print(f"page: {len(p[\"requests\"])} requests of {p[\"total\"]} diajukan in the desa")'
+    | python3 -c 'import json,sys; p=json.load(sys.stdin); print("page: %d requests of %d diajukan in the desa" % (len(p["requests"]), p["total"]))'
   curl -sf -o /dev/null -H "Authorization: Bearer $token" "$url/v1/households/$hid" || { echo "point read of $hid failed" >&2; kill $server; return 1; }
   wrk -t1 -c1 -d3s -H "Authorization: Bearer $token" "$url/v1/requests?desa=$d&state=diajukan" > /dev/null  # warm-up
   : > "$dir/p50.txt"

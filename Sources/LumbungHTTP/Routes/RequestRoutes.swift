@@ -151,15 +151,20 @@ struct RequestRoutes<Context: LumbungRequestContext>: Sendable {
     static func actionBody(_ request: Request, limit: Int, batch: Bool) async throws -> (note: String, period: Period?, desa: KodeWilayah?) {
         let buffer = try await RequestInput.body(request, limit: limit)
         guard buffer.readableBytes > 0 else { return ("", nil, nil) }
+        let data = Data(buffer.readableBytesView)
         let body: ActionBody
         do {
-            body = try JSONDecoder().decode(ActionBody.self, from: Data(buffer.readableBytesView))
+            body = try JSONDecoder().decode(ActionBody.self, from: data)
         } catch {
             let keys = batch ? #"{"desa": <kode wilayah>, "catatan": <text>, "periode": <YYYY-MM>}"# : #"{"catatan": <text>, "periode": <YYYY-MM>}"#
             throw APIError(LumbungError(.jsonMalformed, rule: "the body is \(keys), each optional"))
         }
-        if !batch, body.desa != nil {
-            throw APIError(LumbungError(.requestInvalid, field: "desa", rule: "a batch names its desa: POST /v1/requests/batch/{action}"))
+        // A key the route does not take is refused, not ignored (a typo of `catatan` would lose the reason).
+        let allowed: Set<String> = batch ? ["desa", "catatan", "periode"] : ["catatan", "periode"]
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw APIError(LumbungError(.requestInvalid, field: String(unknown.prefix(64)),
+                                        rule: "the body takes " + allowed.sorted().joined(separator: ", ") + (unknown == "desa" ? "; a batch names its desa: POST /v1/requests/batch/{action}" : "")))
         }
         let period = try body.periode.map { text in try RequestInput.parse("periode", text) { try Period(parsing: $0) } }
         let desa = try body.desa.map { text in try RequestInput.parse("desa", text) { try KodeWilayah($0) } }
