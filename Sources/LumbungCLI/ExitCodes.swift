@@ -14,7 +14,7 @@ enum ExitCodes {
     /// The exit code of an error: its code's kind decides.
     static func code(for error: LumbungError) -> Int32 {
         switch error.code.kind {
-        case .malformed, .invalidInput, .conflict, .unauthorized, .forbidden, .tooLarge: invalidInput
+        case .malformed, .invalidInput, .conflict, .unauthorized, .forbidden, .tooLarge, .unsupportedMediaType: invalidInput
         case .notFound: notFound
         case .methodNotAllowed: usage
         case .storageFull: storageFull

@@ -71,6 +71,8 @@ public struct LumbungAPI<Context: LumbungRequestContext>: Sendable {
         StatsRoutes(api: self).add(to: v1)
         ChangesRoutes(api: self).add(to: v1)
         SnapshotRoutes(api: self).add(to: v1)
+        RequestRoutes(api: self).add(to: v1)
+        EvidenceRoutes(api: self).add(to: v1)
         let authenticated = root.group().add(middleware: AuthenticationMiddleware(gateway: gateway))
         DCIRoutes(api: self).add(to: authenticated)
         OpenAPIRoutes().add(to: authenticated)

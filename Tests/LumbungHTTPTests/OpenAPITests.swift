@@ -41,6 +41,7 @@ import Testing
             #expect(documentedParameters["GET /v1/snapshots/{period}/households"] == documentedParameters["GET /v1/households"])
             #expect(documentedParameters["GET /v1/stats"] == ["wilayah", "pkh", "tanggal"])
             #expect(documentedParameters["GET /v1/snapshots/{period}/stats"] == documentedParameters["GET /v1/stats"])
+            #expect(documentedParameters["GET /v1/requests"] == ["desa", "state", "type", "period", "household", "cursor", "limit"])
             for (method, template, parameters) in Self.queryParameters() where method == "GET" {
                 let path = template
                     .replacingOccurrences(of: "{nik}", with: nik)
@@ -84,6 +85,12 @@ import Testing
             ("hubungan", Relation.allCases.map(\.name)),
             ("jenis_kelamin", Sex.allCases.map(\.letter)),
             ("name: by, in: query, schema", SnapshotDiff.Grouping.allCases.map(\.rawValue)),
+            ("RequestState", RequestState.allCases.map(\.name)),
+            ("RequestType", RequestType.allCases.map(\.name)),
+            ("EvidenceKind", EvidenceKind.allCases.map(\.name)),
+            ("RequestAction", RequestAction.allCases.map(\.name)),
+            // A batch takes every action but create and submit (one proposer's, one at a time).
+            ("name: action, in: path, required: true, schema", RequestAction.allCases.filter { $0 != .create && $0 != .submit }.map(\.name)),
         ]
         for (key, names) in expected {
             let found = enums(key)

@@ -54,6 +54,8 @@ public struct LumbungError: Error, Sendable, Hashable, CustomStringConvertible {
         case unauthorized
         case forbidden
         case tooLarge
+        /// The body's declared media type is not one the route takes, or not what its bytes are.
+        case unsupportedMediaType
         case methodNotAllowed
         case rateLimited
         /// Not now: the store is read-only or busy, the server is at its connection limit.

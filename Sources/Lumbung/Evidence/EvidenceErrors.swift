@@ -2,6 +2,9 @@ extension LumbungError.Code {
     // Evidence attachments (photos of the house and the KTP, scanned statements)
     /// The file's first bytes are not a JPEG, PNG or PDF signature (``EvidenceMediaType``).
     public static let evidenceType = Self("evidence.type", .invalidInput)
+    /// The declared media type (an upload's `Content-Type`) is no evidence type, or not the one
+    /// the file's first bytes show.
+    public static let evidenceMediaType = Self("evidence.mediaType", .unsupportedMediaType)
     /// The file is larger than the store's limit (``EvidenceSizeLimit``).
     public static let evidenceTooLarge = Self("evidence.tooLarge", .tooLarge)
     /// A limit outside ``EvidenceSizeLimit/allowed``.

@@ -74,6 +74,21 @@ public struct EvidenceReferences<Transaction: ReadTransaction> {
         return referrers
     }
 
+    /// Whether a referrer of `digest` satisfies `test`, walking the referrers one at a time and
+    /// stopping at the first (memory: one referrer, however many requests share a photo).
+    public func hasReferrer(of digest: EvidenceDigest, where test: (EvidenceReferrer) throws -> Bool) throws -> Bool {
+        try tx.ensureValid()
+        guard let dbi = tx.dbs.evidence else { return false }
+        let cursor = try tx.txn.cursor(dbi)
+        defer { cursor.close() }
+        var found = try cursor.seek(digest.bytes)
+        while found, cursor.keyBytes.starts(with: digest.bytes) {
+            if try test(try EvidenceReferrer(EvidenceReferenceKey.referrer(cursor.keyBytes))) { return true }
+            found = try cursor.move(MDB_NEXT)
+        }
+        return false
+    }
+
     /// The store's attachment size limit (``EvidenceSizeLimit/defaultBytes`` unless set).
     public func sizeLimit() throws -> Int {
         try tx.ensureValid()

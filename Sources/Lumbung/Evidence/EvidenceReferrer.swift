@@ -26,6 +26,12 @@ public struct EvidenceReferrer: Hashable, Comparable, Sendable, CustomStringConv
 
     private init(unchecked text: String) { self.text = text }
 
+    /// The change request this referrer is (`request/ID`), or nil.
+    public var requestID: RequestID? {
+        guard text.hasPrefix("request/") else { return nil }
+        return RequestID(text.dropFirst("request/".count))
+    }
+
     public var description: String { text }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { Array(lhs.text.utf8).lexicographicallyPrecedes(Array(rhs.text.utf8)) }

@@ -31,9 +31,17 @@ public struct EvidenceStore: Sendable {
     /// The size limit in force (``EvidenceSizeLimit``).
     public func sizeLimit() throws -> Int { try store.read { tx in try tx.evidence.sizeLimit() } }
 
-    /// Starts a streamed add (an HTTP body); `name` is what refusals call it.
-    public func upload(name: String = "upload") throws -> EvidenceUpload {
-        try EvidenceUpload(files: files, name: name, limit: try sizeLimit())
+    /// Starts a streamed add (an HTTP body); `name` is what refusals call it, `declared` the
+    /// type the sender named, which the first bytes must show (`evidence.mediaType`), and
+    /// `length` the size the sender announced: beyond the limit, refused before a byte is read.
+    ///
+    /// ```swift
+    /// let upload = try store.evidence.upload(name: "upload", declared: .jpeg, length: 182_034)
+    /// ```
+    public func upload(name: String = "upload", declared: EvidenceMediaType? = nil, length: Int? = nil) throws -> EvidenceUpload {
+        let limit = try sizeLimit()
+        if let length, length > limit { throw EvidenceSizeLimit.refusal(file: name, size: length, limit: limit) }
+        return try EvidenceUpload(files: files, name: name, limit: limit, declared: declared)
     }
 
     /// Adds a file (read in 1 MiB steps: bounded memory). The same bytes added twice are

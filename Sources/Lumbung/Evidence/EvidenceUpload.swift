@@ -17,6 +17,8 @@ public final class EvidenceUpload {
     /// The name refusals give (a file name, or `upload`).
     let name: String
     let limit: Int
+    /// The type the sender declared (an HTTP `Content-Type`): the bytes must be of it.
+    let declared: EvidenceMediaType?
     private let temporary: String
     private var fd: Int32
     private var hasher = SHA256()
@@ -24,10 +26,11 @@ public final class EvidenceUpload {
     private var size = 0
     private var done = false
 
-    init(files: EvidenceFiles, name: String, limit: Int) throws {
+    init(files: EvidenceFiles, name: String, limit: Int, declared: EvidenceMediaType? = nil) throws {
         self.files = files
         self.name = name
         self.limit = limit
+        self.declared = declared
         try EvidenceFiles.ensureDirectory(files.directory)
         try EvidenceFiles.ensureDirectory(files.incoming)
         temporary = (files.incoming as NSString).appendingPathComponent("\(getpid())-\(UUID().uuidString)")
@@ -48,9 +51,7 @@ public final class EvidenceUpload {
             if size > limit { throw EvidenceSizeLimit.refusal(file: name, size: nil, limit: limit) }
             if head.count < EvidenceMediaType.sniffLength {
                 head.append(contentsOf: bytes.prefix(EvidenceMediaType.sniffLength - head.count))
-                if head.count == EvidenceMediaType.sniffLength, EvidenceMediaType.detect(head) == nil {
-                    throw EvidenceMediaType.refusal(file: name, seen: head)
-                }
+                if head.count == EvidenceMediaType.sniffLength { try checkType() }
             }
             hasher.update(bufferPointer: bytes)
             try EvidenceFiles.writeAll(fd, bytes, path: temporary)
@@ -70,7 +71,7 @@ public final class EvidenceUpload {
     public func finish() throws -> EvidenceAttachment {
         guard !done else { throw LumbungError(.storeClosed, rule: "an upload finishes once") }
         defer { cancel() }
-        guard let type = EvidenceMediaType.detect(head) else { throw EvidenceMediaType.refusal(file: name, seen: head) }
+        let type = try checkType()
         let digest = EvidenceDigest(bytes: Array(hasher.finalize()))
         let attachment = EvidenceAttachment(digest: digest, mediaType: type, size: size)
         let final = files.path(of: digest)
@@ -95,6 +96,17 @@ public final class EvidenceUpload {
             try Durable.sync(path: prefix)
             return attachment
         }
+    }
+
+    /// The type the first bytes show, which must be the declared one.
+    @discardableResult
+    private func checkType() throws -> EvidenceMediaType {
+        guard let type = EvidenceMediaType.detect(head) else { throw EvidenceMediaType.refusal(file: name, seen: head) }
+        if let declared, declared != type {
+            throw LumbungError(.evidenceMediaType, field: "Content-Type", value: declared.mimeType,
+                               rule: "\(name) is declared \(declared.mimeType) but its first bytes are a \(type.name) (\(type.mimeType))")
+        }
+        return type
     }
 
     /// Drops the upload and its temporary file (nothing was stored).

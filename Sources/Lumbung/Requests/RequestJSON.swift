@@ -158,7 +158,10 @@ public enum RequestJSON {
 
     /// A request as `viewer` may see it. A citizen sees its own request's type, state, change,
     /// evidence and the steps' actions and times, never a household id, desa or official's name.
-    public static func value(_ request: ChangeRequest, for viewer: RequestActor) -> JSONValue {
+    ///
+    /// With `preview` (``ReadTransaction/preview(_:for:)``), it adds `sesudah` (the households as
+    /// they would be after the apply; null for one it deletes) and `diff` (one line a change).
+    public static func value(_ request: ChangeRequest, for viewer: RequestActor, preview: RequestPreview? = nil) -> JSONValue {
         let official = viewer.role != .citizen
         var entries: [(String, JSONValue)] = [
             ("id", .int(Int(request.id.rawValue))),
@@ -190,6 +193,10 @@ public enum RequestJSON {
             }
             return .object(fields)
         })))
+        if let preview {
+            entries.append(("sesudah", .array(preview.after.map { $0.map { .raw(HouseholdJSON.encode($0)) } ?? .null })))
+            entries.append(("diff", .array(preview.diff.map { .string($0) })))
+        }
         return .object(entries)
     }
 

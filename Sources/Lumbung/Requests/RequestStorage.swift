@@ -93,6 +93,21 @@ extension ReadTransaction {
         return try RequestCodec.decode(stored.buffer, id: id)
     }
 
+    /// The attachment `digest` as a request `actor` may see references it (its type and size),
+    /// or nil: not stored, not referenced, or referenced only by requests outside the actor's
+    /// sight (one answer for all three).
+    ///
+    /// ```swift
+    /// guard let photo = try store.read({ tx in try tx.visibleEvidence(digest, for: actor) }) else { throw notFound }
+    /// ```
+    public func visibleEvidence(_ digest: EvidenceDigest, for actor: RequestActor) throws -> EvidenceAttachment? {
+        let visible = try evidence.hasReferrer(of: digest) { referrer in
+            guard let id = referrer.requestID else { return false }
+            return try request(id: id, for: actor) != nil
+        }
+        return visible ? try evidence.attachment(digest) : nil
+    }
+
     /// The day of the month periods close on (default 17).
     public func cutoffDay() throws -> CutoffDay {
         try ensureValid()
@@ -110,34 +125,8 @@ extension ReadTransaction {
     /// ```
     public func requests(_ query: RequestQuery, for actor: RequestActor, after cursor: String? = nil, limit: Int = 50) throws -> RequestPage {
         try ensureValid()
-        guard let index = dbs.requestIndex else { return RequestPage(requests: [], nextCursor: nil) }
-        var query = query
-        // The scope narrows the wilayah; a citizen reads through its own proposer key.
-        switch actor.scope.narrow(query.wilayah) {
-        case .disjoint: return RequestPage(requests: [], nextCursor: nil)
-        case .within(let wilayah): query.wilayah = wilayah
-        }
-        let ranges: [(from: [UInt8], to: [UInt8])]
-        if actor.role == .citizen {
-            let key = RequestIndexKey.proposer(actor.actor)
-            ranges = [(key, key)]
-        } else if let household = query.householdID {
-            let key = RequestIndexKey.household(household)
-            ranges = [(key, key)]
-        } else if let wilayah = query.wilayah {
-            let states = query.states.isEmpty ? RequestState.allCases : query.states.sorted { $0.rawValue < $1.rawValue }
-            let range = wilayah.packedRange
-            // Within a desa, one key a state; over a wider wilayah, the desa range (filtered).
-            if wilayah.level == .desa {
-                ranges = states.map { (RequestIndexKey.desaState(range.lowerBound, $0), RequestIndexKey.desaState(range.lowerBound, $0)) }
-            } else {
-                ranges = [(RequestIndexKey.desaState(range.lowerBound, .draft), RequestIndexKey.desaState(range.upperBound - 1, .ditarik))]
-            }
-        } else if let period = query.period {
-            let key = RequestIndexKey.period(period)
-            ranges = [(key, key)]
-        } else {
-            ranges = [([RequestIndexKey.desaState], RequestIndexKey.desaState(9_999_999_999, .ditarik))]
+        guard let index = dbs.requestIndex, let (query, ranges) = requestRanges(query, for: actor) else {
+            return RequestPage(requests: [], nextCursor: nil)
         }
         let start = try cursor.map(Self.decodeCursor)
         var found: [ChangeRequest] = []
@@ -169,6 +158,79 @@ extension ReadTransaction {
             }
         }
         return RequestPage(requests: found, nextCursor: nil)
+    }
+}
+
+extension ReadTransaction {
+    /// How many requests `actor` may see match `query`: what a page's total says.
+    ///
+    /// One desa's requests by state (a desa operator's open page) are counted from the index,
+    /// one key a state, without reading a request; other filters read each request the index
+    /// range holds, one at a time (memory: one request).
+    ///
+    /// ```swift
+    /// let open = try store.read { tx in try tx.requestCount(RequestQuery(wilayah: desa, states: [.diajukan]), for: desaOperator) }
+    /// ```
+    public func requestCount(_ query: RequestQuery, for actor: RequestActor) throws -> Int {
+        try ensureValid()
+        guard let index = dbs.requestIndex, let (query, ranges) = requestRanges(query, for: actor) else { return 0 }
+        let cursor = try txn.cursor(index)
+        defer { cursor.close() }
+        // Every request under a desa+state key is in the actor's scope (the wilayah is narrowed
+        // to it) and matches: the key's duplicates are the count.
+        let keysAnswer = actor.role != .citizen && query.type == nil && query.period == nil && query.householdID == nil
+            && query.wilayah?.level == .desa
+        var total = 0
+        for range in ranges {
+            var positioned = try cursor.seek(range.from)
+            while positioned {
+                let key = Array(cursor.keyBytes)
+                if Self.compare(key, range.to) > 0 { break }
+                if keysAnswer {
+                    total += try cursor.duplicateCount()
+                    positioned = try cursor.move(MDB_NEXT_NODUP)
+                    continue
+                }
+                let id = RequestID(Keys.read(cursor.valueBytes, width: Keys.requestIDWidth))
+                if let request = try storedRequest(id: id), actor.sees(request), query.matches(request) { total += 1 }
+                positioned = try cursor.move(MDB_NEXT)
+            }
+        }
+        return total
+    }
+
+    /// The query narrowed to the actor's scope and the `idx.requests` key ranges that hold its
+    /// requests (nil: the scope and the query share nothing). A citizen reads its proposer key.
+    func requestRanges(_ query: RequestQuery, for actor: RequestActor) -> (RequestQuery, [(from: [UInt8], to: [UInt8])])? {
+        var query = query
+        switch actor.scope.narrow(query.wilayah) {
+        case .disjoint: return nil
+        case .within(let wilayah): query.wilayah = wilayah
+        }
+        if actor.role == .citizen {
+            let key = RequestIndexKey.proposer(actor.actor)
+            return (query, [(key, key)])
+        }
+        if let household = query.householdID {
+            let key = RequestIndexKey.household(household)
+            return (query, [(key, key)])
+        }
+        if let wilayah = query.wilayah {
+            let states = Set(query.states.isEmpty ? RequestState.allCases : query.states).sorted { $0.rawValue < $1.rawValue }
+            let range = wilayah.packedRange
+            // Within a desa, one key a state; over a wider wilayah, the desa range (filtered).
+            if wilayah.level == .desa {
+                return (query, states.map {
+                    (RequestIndexKey.desaState(range.lowerBound, $0), RequestIndexKey.desaState(range.lowerBound, $0))
+                })
+            }
+            return (query, [(RequestIndexKey.desaState(range.lowerBound, .draft), RequestIndexKey.desaState(range.upperBound - 1, .ditarik))])
+        }
+        if let period = query.period {
+            let key = RequestIndexKey.period(period)
+            return (query, [(key, key)])
+        }
+        return (query, [([RequestIndexKey.desaState], RequestIndexKey.desaState(9_999_999_999, .ditarik))])
     }
 }
 

@@ -147,6 +147,28 @@ extension WriteTransaction {
         try ids.map { try transition($0, action, by: actor, note: note, period: period, at: now) }
     }
 
+    /// Takes `action` on every request in `wilayah` (a desa, or wider; nil: every one the actor
+    /// sees) that the action starts from, in this one transaction: a verifikator's batch of a
+    /// desa (`request approve --desa`, `POST /v1/requests/batch/approve`). With `period`, an
+    /// apply takes only the requests of that period and earlier.
+    ///
+    /// ```swift
+    /// let approved = try store.write(actor: "kadis") { tx in try tx.transition(in: desa, .approve, by: kepala) }
+    /// ```
+    @discardableResult
+    public func transition(in wilayah: KodeWilayah?, _ action: RequestAction, by actor: RequestActor, note: String = "",
+                           period: Period? = nil, at now: Date = Date()) throws -> [ChangeRequest] {
+        let query = RequestQuery(wilayah: wilayah, states: RequestWorkflow.step(action).from)
+        var targets: [RequestID] = []
+        var cursor: String?
+        repeat {
+            let page = try requests(query, for: actor, after: cursor, limit: 10_000)
+            targets += page.requests.filter { action != .apply || period == nil || ($0.period.map { $0 <= period! } ?? false) }.map(\.id)
+            cursor = page.nextCursor
+        } while cursor != nil
+        return try transition(targets, action, by: actor, note: note, period: period, at: now)
+    }
+
     /// Adds an evidence reference to a draft or submitted request (its proposer, or an admin).
     @discardableResult
     public func attach(_ evidence: EvidenceReference, to id: RequestID, by actor: RequestActor, at now: Date = Date()) throws -> ChangeRequest {

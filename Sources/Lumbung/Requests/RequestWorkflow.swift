@@ -99,6 +99,16 @@ public enum RequestWorkflow {
 
     public static func step(_ action: RequestAction) -> Step { steps.first { $0.action == action }! }
 
+    /// Refuses an evidence upload (`POST /v1/evidence`) by a role that proposes nothing:
+    /// evidence is added by those who attach it to their proposals (`workflow.role`).
+    public static func checkUpload(by actor: RequestActor) throws {
+        let roles = step(.create).roles
+        guard roles.contains(actor.role) else {
+            throw LumbungError(.workflowRole, field: "role", value: actor.role.rawValue,
+                               rule: "evidence is added by the roles that propose (" + roles.map(\.rawValue).joined(separator: ", ") + ")")
+        }
+    }
+
     /// Checks that `actor` may take `action` on `request` now, and returns the step.
     ///
     /// - Throws: `workflow.state` (the action does not start from the request's state),

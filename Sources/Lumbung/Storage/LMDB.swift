@@ -159,6 +159,14 @@ final class Cursor {
         return try move(MDB_GET_BOTH_RANGE)
     }
 
+    /// How many duplicates the key the cursor is at holds (DUPSORT only): LMDB keeps the count,
+    /// so nothing is walked.
+    func duplicateCount() throws -> Int {
+        var count = 0
+        try LMDB.check(mdb_cursor_count(handle, &count), "cursor count")
+        return count
+    }
+
     /// Deletes the entry (for DUPSORT, the one duplicate) the cursor is at.
     func deleteCurrent() throws {
         try LMDB.check(mdb_cursor_del(handle, 0), "cursor del")

@@ -89,6 +89,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .tooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
         case .methodNotAllowed: .methodNotAllowed
         case .rateLimited: .tooManyRequests
         case .unavailable: .serviceUnavailable

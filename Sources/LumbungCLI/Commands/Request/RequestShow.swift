@@ -29,13 +29,7 @@ struct RequestShow: ParsableCommand {
             throw LumbungError(.workflowNotFound, field: "id", value: id.description, rule: "no request with this id in your scope")
         }
         if json {
-            var value = RequestJSON.value(request, for: actor)
-            if let shown, case .object(var entries) = value {
-                entries.append(("sesudah", .array(shown.after.map { $0.map { .raw(HouseholdJSON.encode($0)) } ?? .null })))
-                entries.append(("diff", .array(shown.diff.map { .string($0) })))
-                value = .object(entries)
-            }
-            print(value.text)
+            print(RequestJSON.value(request, for: actor, preview: shown).text)
             return
         }
         RequestOutput.print([request], for: actor, json: false)

@@ -20,17 +20,9 @@ struct RequestStepOptions: ParsableArguments {
         let actor = try who.resolve(store)
         let wilayah = try desa.map { try KodeWilayah($0) }
         let done = try store.write(actor: actor.actor) { tx -> [ChangeRequest] in
-            var targets = ids
-            if wilayah != nil || (all && ids.isEmpty) {
-                let query = RequestQuery(wilayah: wilayah, states: RequestWorkflow.step(action).from)
-                var cursor: String?
-                repeat {
-                    let page = try tx.requests(query, for: actor, after: cursor, limit: 10_000)
-                    targets += page.requests.filter { action != .apply || period == nil || ($0.period.map { $0 <= period! } ?? false) }.map(\.id)
-                    cursor = page.nextCursor
-                } while cursor != nil
-            }
-            return try tx.transition(targets, action, by: actor, note: note, period: period)
+            let listed = try tx.transition(ids, action, by: actor, note: note, period: period)
+            guard wilayah != nil || (all && ids.isEmpty) else { return listed }
+            return try listed + tx.transition(in: wilayah, action, by: actor, note: note, period: period)
         }
         if json { RequestOutput.print(done, for: actor, json: true) } else { print("\(done.count) requests: \(action) → \(RequestWorkflow.step(action).to)") }
     }
