@@ -92,7 +92,8 @@ public struct Attributes: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     /// Attributes.codeProblem("luas lantai", field: "atribut")?.code   // .attributeInvalid
     /// ```
     public static func codeProblem(_ code: String, field: String) -> LumbungError? {
-        if RecordCodec.isKnownAttributeCode(code) || isIdentifier(code) { return nil }
+        // The byte scan first: most codes are identifiers, and it hashes nothing.
+        if isIdentifier(code) || RecordCodec.isKnownAttributeCode(code) { return nil }
         return LumbungError(
             .attributeInvalid, field: field, value: code,
             rule: "an attribute code is 1-\(maxCodeBytes) letters, digits, '_', '.' or '-'")

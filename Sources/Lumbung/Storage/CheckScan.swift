@@ -48,7 +48,7 @@ struct RecordScan<Expected: ExpectedEntries> {
         }
         report.households += 1
         report.members += household.members.count
-        report.flaggedMembers += household.members.filter { $0.nik.nik == nil }.count
+        report.flaggedMembers += household.members.reduce(0) { $0 + ($1.nik.nik == nil ? 1 : 0) }
         do {
             _ = try household.validated(policy: .keepFlagged)
         } catch let error as LumbungError {
