@@ -69,16 +69,8 @@ import Testing
         let dbs = store.environment.dbs
         try store.environment.withWrite { txn in
             // Index entries lost and invented, in every index.
-            var indexes = [dbs.nik, dbs.kk] + IndexDimension.allCases.filter { !dbs.lacks($0) }.map { dbs[$0] }
-            if let source = dbs.source { indexes.append(source) }
-            for dbi in indexes {
-                let cursor = try txn.cursor(dbi)
-                var entries: [([UInt8], [UInt8])] = []
-                var more = try cursor.move(MDB_FIRST)
-                while more {
-                    entries.append((Array(cursor.keyBytes), Array(cursor.valueBytes)))
-                    more = try cursor.move(MDB_NEXT)
-                }
+            for dbi in Self.indexes(of: dbs) {
+                let entries = try Self.entries(of: dbi, in: txn)
                 guard !entries.isEmpty else { continue }  // an index no household reaches
                 for _ in 0..<Int.random(in: 1...4, using: &random) {
                     let (key, value) = entries.randomElement(using: &random)!
@@ -116,6 +108,23 @@ import Testing
         #expect(kinds.isSuperset(of: [.duplicateNIK, .duplicateKK, .missingIndexEntry, .extraIndexEntry, .duplicateSourceID, .recordCorrupt, .counterMismatch]))
     }
 
+    /// Every index the store has.
+    static func indexes(of dbs: Environment.Databases) -> [MDB_dbi] {
+        [dbs.nik, dbs.kk] + IndexDimension.allCases.filter { !dbs.lacks($0) }.map { dbs[$0] } + (dbs.source.map { [$0] } ?? [])
+    }
+
+    /// Every entry of `dbi`, key then value, in order.
+    static func entries(of dbi: MDB_dbi, in txn: Txn) throws -> [([UInt8], [UInt8])] {
+        let cursor = try txn.cursor(dbi)
+        var entries: [([UInt8], [UInt8])] = []
+        var more = try cursor.move(MDB_FIRST)
+        while more {
+            entries.append((Array(cursor.keyBytes), Array(cursor.valueBytes)))
+            more = try cursor.move(MDB_NEXT)
+        }
+        return entries
+    }
+
     /// A store of `count` generated households, some with source ids.
     func generatedStore(_ name: String, seed: UInt64, count: Int = 120) throws -> Store {
         let store = try Store(path: directory.sub(name))
@@ -148,18 +157,11 @@ import Testing
     func aChangedEntryIsFoundInEveryIndex(seed: UInt64) throws {
         let store = try generatedStore("changed-\(seed)", seed: seed)
         let dbs = store.environment.dbs
-        var indexes = [dbs.nik, dbs.kk] + IndexDimension.allCases.filter { !dbs.lacks($0) }.map { dbs[$0] }
-        if let source = dbs.source { indexes.append(source) }
+        let indexes = Self.indexes(of: dbs)
         var random = SeededRandom(seed: seed)
         for dbi in indexes {
             let saved = try store.environment.withWrite { txn -> (key: [UInt8], value: [UInt8], changed: [UInt8])? in
-                let cursor = try txn.cursor(dbi)
-                var entries: [([UInt8], [UInt8])] = []
-                var more = try cursor.move(MDB_FIRST)
-                while more {
-                    entries.append((Array(cursor.keyBytes), Array(cursor.valueBytes)))
-                    more = try cursor.move(MDB_NEXT)
-                }
+                let entries = try Self.entries(of: dbi, in: txn)
                 guard let (key, value) = entries.randomElement(using: &random) else { return nil }
                 // The same count of entries, one of them different (and new): only the sum can tell.
                 var changed = value
