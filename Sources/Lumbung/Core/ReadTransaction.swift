@@ -90,10 +90,14 @@ public class ReadTransaction {
     /// (another process trained it since the store was opened here) is loaded first: they are
     /// immutable, and this transaction sees it.
     func openRecord<R>(_ stored: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        try loadDictionary(of: stored)
+        return try environment.compressor.open(stored, body)
+    }
+
+    private func loadDictionary(of stored: UnsafeRawBufferPointer) throws {
         if let id = try Compressor.dictionaryID(of: stored), !environment.compressor.hasDictionary(id) {
             try environment.loadDictionaries(txn)
         }
-        return try environment.compressor.open(stored, body)
     }
 
     /// A household's KK number and update time, read from its record's head (nil: no such id).
@@ -118,8 +122,15 @@ public class ReadTransaction {
     }
 
     func decode(_ stored: UnsafeRawBufferPointer, id: HouseholdID) throws -> Household {
+        try loadDictionary(of: stored)
+        return try Self.decode(stored, id: id, compressor: environment.compressor)
+    }
+
+    /// A stored record decoded with dictionaries already loaded: for threads other than the
+    /// transaction's (check's workers). Errors name the household.
+    static func decode(_ stored: UnsafeRawBufferPointer, id: HouseholdID, compressor: Compressor) throws -> Household {
         do {
-            return try openRecord(stored) { payload in
+            return try compressor.open(stored) { payload in
                 try RecordCodec.decode(payload, id: id)
             }
         } catch let error as LumbungError {

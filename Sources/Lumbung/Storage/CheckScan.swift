@@ -41,9 +41,9 @@ struct RecordScan<Expected: ExpectedEntries> {
     mutating func check(_ stored: UnsafeRawBufferPointer, id: HouseholdID, compressor: Compressor, limit: Int) throws {
         let household: Household
         do {
-            household = try compressor.open(stored) { try RecordCodec.decode($0, id: id) }
+            household = try ReadTransaction.decode(stored, id: id, compressor: compressor)
         } catch let error as LumbungError {
-            report.report(.recordCorrupt, id, error.about(id).message, limit: limit)
+            report.report(.recordCorrupt, id, error.message, limit: limit)
             return
         }
         report.households += 1
