@@ -181,4 +181,23 @@ import Testing
         #expect(Attributes.codeProblem(String(repeating: "c", count: Attributes.maxCodeBytes), field: "atribut") == nil)
         #expect(Attributes.codeProblem(String(repeating: "c", count: Attributes.maxCodeBytes + 1), field: "atribut")?.code == .attributeInvalid)
     }
+
+    @Test("an attribute code is accepted exactly when it is a short identifier or a known code", arguments: [1, 2] as [UInt64])
+    func attributeCodes(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        // Every ASCII byte, the range edges around the allowed ones, and non-ASCII letters.
+        let alphabet = (0..<128).map { String(UnicodeScalar(UInt8($0))) } + ["é", "ß", "日", "\u{00A0}", "Ａ"]
+        func model(_ code: String) -> Bool {
+            !code.isEmpty && code.utf8.count <= Attributes.maxCodeBytes
+                && code.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0) }
+        }
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 0...(Attributes.maxCodeBytes + 2), using: &random)
+            let code = (0..<length).map { _ in
+                Bool.random(using: &random) ? alphabet.randomElement(using: &random)! : ["a", "Z", "0", "9", "_", "-", "."].randomElement(using: &random)!
+            }.joined()
+            let accepted = Attributes.codeProblem(code, field: "atribut") == nil
+            #expect(accepted == (model(code) || RecordCodec.isKnownAttributeCode(code)), "code \(code.debugDescription)")
+        }
+    }
 }

@@ -100,11 +100,21 @@ public struct Attributes: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     }
 
     private static func isIdentifier(_ code: String) -> Bool {
-        !code.isEmpty && code.utf8.count <= maxCodeBytes
-            && code.utf8.allSatisfy {
-                ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
-                    || $0 == 0x5F || $0 == 0x2E || $0 == 0x2D
-            }
+        var code = code
+        return code.withUTF8 { bytes in
+            guard !bytes.isEmpty, bytes.count <= maxCodeBytes else { return false }
+            for byte in bytes where !isIdentifierByte(byte) { return false }
+            return true
+        }
+    }
+
+    /// Letters, digits, '_', '.' and '-', as two 64-bit masks of ASCII (bit b of word b / 64):
+    /// `check` tests every stored code, so a table lookup, not a chain of comparisons.
+    @inline(__always)
+    private static func isIdentifierByte(_ byte: UInt8) -> Bool {
+        let (low, high): (UInt64, UInt64) = (0x03FF_6000_0000_0000, 0x07FF_FFFE_87FF_FFFE)
+        guard byte < 128 else { return false }
+        return ((byte < 64 ? low : high) >> UInt64(byte & 63)) & 1 == 1
     }
 
     /// Adds a problem for each code that is not a short identifier and each value out of bounds.

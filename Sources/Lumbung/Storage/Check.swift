@@ -468,6 +468,15 @@ struct PackedEntry: Spillable {
         return UInt64(truncatingIfNeeded: shifted) & (width == 8 ? .max : (1 << (8 * UInt64(width))) - 1)
     }
 
+    /// An entry packed from its key (`keyWidth` bytes) and value (`entryWidth` bytes), as
+    /// ``IndexDimension/forEachEntry(_:_:_:)`` gives them: the bytes `init(_:_:)` would read.
+    @inline(__always)
+    init(key: UInt64, keyWidth: Int, entry: UInt128, entryWidth: Int) {
+        let width = keyWidth + entryWidth
+        precondition(width <= Self.capacity, "an index entry the records imply fits a packed entry")
+        self.init(bits: (UInt128(key) << UInt128(8 * entryWidth) | entry) << UInt128(8 * (Self.capacity - width)), width: width, overflow: nil)
+    }
+
     /// A unique index's entry for `number` in household `id`: as ``Keys/uniqueKey(_:)`` then
     /// ``Keys/uniqueDup(_:_:)`` would pack, without the arrays.
     init(unique number: UInt64, id: UInt64) {

@@ -57,10 +57,11 @@ struct RecordScan<Expected: ExpectedEntries> {
         for nik in household.validNIKs { try expected.nik(UniqueEntry(number: nik.rawValue, id: id.rawValue)) }
         try expected.kk(UniqueEntry(number: household.nomorKK.rawValue, id: id.rawValue))
         if let sourceID = household.sourceID { try expected.source(SourceEntry(key: Keys.sourceID(sourceID), id: id.rawValue)) }
-        for (kind, key, entry) in IndexDimension.entries(household) {
-            try expected.secondary(kind, PackedEntry(key, entry))
+        let contribution = Contribution(household)
+        try IndexDimension.forEachEntry(household, contribution) { kind, key, entry, width in
+            try expected.secondary(kind, PackedEntry(key: key, keyWidth: kind.keyWidth, entry: entry, entryWidth: width))
         }
-        counters.add(household, sign: 1)
+        counters.add(contribution, sign: 1)
     }
 
     /// Adds a later part of the records (digests and counters are sums; issues keep their order).

@@ -272,18 +272,28 @@ struct Contribution {
 
 extension IndexDimension {
     /// Every (index, key, entry) a household puts in the secondary indexes, in a fixed order:
-    /// its values' entries, then its members' (``MemberIndex``).
-    static func entries(_ household: Household) -> [(IndexDimension, [UInt8], [UInt8])] {
-        let contribution = Contribution(household)
+    /// its values' entries, then its members' (``MemberIndex``). The key is an integer of the
+    /// index's ``keyWidth`` bytes, the entry one of `entryWidth` bytes: the one home of what a
+    /// household implies, for writes (as bytes, ``entries(_:)``) and `check` (packed).
+    @inline(__always)
+    static func forEachEntry(
+        _ household: Household, _ contribution: Contribution,
+        _ body: (_ index: IndexDimension, _ key: UInt64, _ entry: UInt128, _ entryWidth: Int) throws -> Void
+    ) rethrows {
         let id = household.id!
-        var entries: [(IndexDimension, [UInt8], [UInt8])] = []
-        contribution.forEachValue { dimension, value in
-            entries.append((
-                dimension, Keys.secondaryKey(prefix: dimension.isPrimary ? nil : value, desa: contribution.desa),
-                Keys.entry(id, dimension.isPrimary ? contribution.summary : nil)))
+        try contribution.forEachValue { dimension, value in
+            let entry = Keys.packedEntry(id, dimension.isPrimary ? contribution.summary : nil)
+            try body(dimension, dimension.packedKey(value, desa: contribution.desa), entry.bits, entry.width)
         }
-        let desa = Keys.secondaryKey(prefix: nil, desa: contribution.desa)
-        MemberIndex.forEachEntry(household) { entries.append((.member, desa, MemberIndex.bytes($0))) }
+        try MemberIndex.forEachEntry(household) { try body(.member, contribution.desa, $0, MemberIndex.entryWidth) }
+    }
+
+    /// ``forEachEntry(_:_:_:)`` as byte arrays, for LMDB writes.
+    static func entries(_ household: Household) -> [(IndexDimension, [UInt8], [UInt8])] {
+        var entries: [(IndexDimension, [UInt8], [UInt8])] = []
+        forEachEntry(household, Contribution(household)) { dimension, key, entry, width in
+            entries.append((dimension, Keys.be(key, width: dimension.keyWidth), Keys.be(wide: entry, width: width)))
+        }
         return entries
     }
 }

@@ -17,6 +17,11 @@ enum Keys {
         return bytes
     }
 
+    /// The low `width` bytes (at most 16) of `value`, big-endian.
+    static func be(wide value: UInt128, width: Int) -> [UInt8] {
+        (0..<width).map { UInt8(truncatingIfNeeded: value >> UInt128(8 * (width - 1 - $0))) }
+    }
+
     @inline(__always)
     static func read(_ buffer: UnsafeRawBufferPointer, at offset: Int = 0, width: Int) -> UInt64 {
         var value: UInt64 = 0
@@ -89,9 +94,17 @@ enum Keys {
     static let summaryWidth = 4
 
     static func entry(_ id: HouseholdID, _ summary: IndexSummary?) -> [UInt8] {
-        var bytes = be(id.rawValue, width: idWidth)
-        if let summary { append(UInt64(summary.packed), width: summaryWidth, to: &bytes) }
-        return bytes
+        let packed = packedEntry(id, summary)
+        return be(wide: packed.bits, width: packed.width)
+    }
+
+    /// A secondary index entry as one big-endian integer: the id (``idWidth`` bytes), then the
+    /// summary (``summaryWidth``) in the primary index's entries.
+    @inline(__always)
+    static func packedEntry(_ id: HouseholdID, _ summary: IndexSummary?) -> (bits: UInt128, width: Int) {
+        let id = UInt128(id.rawValue & 0xFFFF_FFFF)
+        guard let summary else { return (id, idWidth) }
+        return (id << UInt128(8 * summaryWidth) | UInt128(summary.packed), idWidth + summaryWidth)
     }
 
     static func splitEntry(_ buffer: UnsafeRawBufferPointer) -> (id: HouseholdID, summary: IndexSummary?) {

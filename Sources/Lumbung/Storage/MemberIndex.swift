@@ -31,9 +31,7 @@ enum MemberIndex {
         }
     }
 
-    static func bytes(_ entry: UInt128) -> [UInt8] {
-        (0..<entryWidth).map { UInt8(truncatingIfNeeded: entry >> UInt128(8 * (entryWidth - 1 - $0))) }
-    }
+    static func bytes(_ entry: UInt128) -> [UInt8] { Keys.be(wide: entry, width: entryWidth) }
 
     /// (birth ordinal, facts, household id) of a stored duplicate.
     @inline(__always)
