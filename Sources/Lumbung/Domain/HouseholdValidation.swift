@@ -79,7 +79,7 @@ extension Household {
             if let problem = Self.memberCountProblem(members.count) { problems.append(problem) }
             // Counted without an array: this runs for every household written or imported.
             var headCount = 0
-            for member in members where member.relation == .kepalaKeluarga { headCount += 1 }
+            for index in members.indices where members[index].relation == .kepalaKeluarga { headCount += 1 }
             if headCount == 0 {
                 problems.append(LumbungError(.householdNoHead, field: "anggota", rule: "exactly one member is the kepala_keluarga; none is"))
             } else if headCount > 1 {
@@ -98,8 +98,9 @@ extension Household {
                 for position in before..<problems.count { problems[position] = problems[position].prefixed(by: path) }
             }
             // A scan of the earlier members, not a dictionary: a household has a few members (at most 60).
+            // By index, not a slice or a loop variable: each would copy members (`check` runs this for every record).
             if let nik = copy.members[index].nik.nik,
-                let first = copy.members[..<index].firstIndex(where: { $0.nik.nik == nik })
+                let first = (0..<index).first(where: { copy.members[$0].nik.nik == nik })
             {
                 problems.append(LumbungError(
                     .nikDuplicate, field: "anggota[\(index)].nik", value: nik.masked,

@@ -52,8 +52,14 @@ struct CounterDeltas {
     @inline(__always)
     private mutating func bump(_ desa: UInt64, _ dimension: IndexDimension, _ value: UInt8, _ households: Int64, _ members: Int64) {
         let key = desa << 16 | UInt64(dimension.rawValue) << 8 | UInt64(value)
-        deltas[key, default: Delta()].households += households
-        deltas[key, default: Delta()].members += members
+        Self.add(households, members, to: &deltas[key, default: Delta()])
+    }
+
+    /// One hash lookup a bump: the dictionary's entry is changed in place.
+    @inline(__always)
+    private static func add(_ households: Int64, _ members: Int64, to delta: inout Delta) {
+        delta.households += households
+        delta.members += members
     }
 
     /// The deltas at every level, by counter key: (households, members).
