@@ -9,7 +9,11 @@
 # the baseline `GET /v1/households/{id}` (a point read of a household of that desa), each round
 # DURATION long (10s unless set); each round's p50s and their ratio, then the medians.
 # Usage: BIN=… BASELINE=… DIR=… HOUSEHOLDS=1000000 REQUESTS=100000 tools/bench-requests.sh
+# Under a shared lock, use `flock -o LOCK tools/bench-requests.sh` (-o: the script, and the
+# server it starts, do not hold the lock's descriptor); the server is stopped on any exit.
 set -euo pipefail
+server=""
+trap '[ -n "$server" ] && kill "$server" 2> /dev/null; true' EXIT
 bin=${BIN:-.build-release/release/lumbung}
 base=${BASELINE:-}
 dir=${DIR:-/tmp/lumbung-bench-requests}
@@ -42,7 +46,7 @@ start=$(date +%s.%N)
 echo "submit $r (one transaction): $(measured "$bin" request submit "$dir/requests.jsonl" --store "$s")"
 t1=$(date +%s.%N)
 http_page() {
-  local d port token hid server url rounds duration
+  local d port token hid url rounds duration
   d=$(head -1 "$dir/desa.txt"); port=${PORT:-18181}; rounds=${ROUNDS:-3}; duration=${DURATION:-10s}
   token=$("$bin" token create --store "$s" --actor "desa:$d" --role desa_operator --scope "$d" 2> /dev/null)
   hid=$(awk -F, -v d="$d" 'NR > 1 && $0 ~ d { print $1; exit }' "$dir/listed.csv")
@@ -61,6 +65,7 @@ http_page() {
     echo "$round $page $point" | tee -a "$dir/p50.txt" | awk '{ printf "round %s: page p50 %s, point read p50 %s\n", $1, $2, $3 }'
   done
   kill -TERM $server; wait $server 2> /dev/null || true
+  server=""
   # wrk prints 1.23ms or 812.00us: to milliseconds; the median round of each.
   python3 - "$dir/p50.txt" <<'PY'
 import statistics, sys
