@@ -12,10 +12,11 @@ extension RequestRouteTests {
     /// one of its NIKs is answered as for any proposal. A direct write to it is refused (409).
     @Test func desaBsNewHouseholdIsSeenInDesaBOnly() async throws {
         let fixture = try Self.fixture()
-        var proposed = SyntheticKabupaten(kabupaten: try KodeWilayah("32.16"), seed: 7).household(at: 5_000)
-        proposed.id = nil
-        proposed.updatedAt = nil
-        proposed.wilayah = fixture.desaB
+        var household = SyntheticKabupaten(kabupaten: try KodeWilayah("32.16"), seed: 7).household(at: 5_000)
+        household.id = nil
+        household.updatedAt = nil
+        household.wilayah = fixture.desaB
+        let proposed = household
         let before = try await fixture.store.read { tx in try tx.lastSequence() }
         let absent = 987_654
         try await fixture.test { client in
@@ -65,7 +66,9 @@ extension RequestRouteTests {
             var twin = SyntheticKabupaten(kabupaten: try KodeWilayah("32.16"), seed: 7).household(at: 5_001)
             twin.id = nil
             twin.updatedAt = nil
-            twin.members[0].nik = proposed.members.first { $0.nik.nik != nil }!.nik
+            var head = proposed.members.first { $0.nik.nik != nil }!
+            head.relation = .kepalaKeluarga
+            twin.members[0] = head
             let asked = try await client.call(.post, "/v1/requests", as: "citizen",
                                               body: #"{"jenis":"baru","rumah_tangga":\#(twin.json),"bukti":\#(try await evidence("citizen", salt: 80))}"#)
             #expect(asked.status == .created && asked.json["status"] as? String == "diajukan", "\(asked.body)")
