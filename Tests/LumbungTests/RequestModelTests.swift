@@ -73,26 +73,13 @@ struct RequestModelTests {
         /// A new household for a `baru` request: fresh, or (a clash) with a NIK or the KK of a
         /// stored household, or a NIK another proposal holds.
         func proposal(in desa: KodeWilayah) -> Household {
-            var household = newcomers.household()
-            household.wilayah = desa
-            household.status = .usulan
-            household.members = household.members.map { member in
-                var member = member
-                if let nik = member.nik.nik { member.nik = .valid(nik) }
-                return member
-            }
-            /// The head becomes a member of `other` (same NIK, sex and birth date).
-            func head(from other: Household) {
-                var member = other.members.first { $0.nik.nik != nil }!
-                member.relation = .kepalaKeluarga
-                household.members[0] = member
-            }
+            var household = NewHouseholdRequestTests.proposal(&newcomers, in: desa)
             let variant = Int.random(in: 0..<10, using: &random)
             let others = requests.values.compactMap(\.proposal).sorted { $0.nomorKK.rawValue < $1.nomorKK.rawValue }
             switch variant {
-            case 0: head(from: register.values.sorted { $0.id! < $1.id! }.randomElement(using: &random)!)
+            case 0: household = NewHouseholdRequestTests.headed(household, by: register.values.sorted { $0.id! < $1.id! }.randomElement(using: &random)!)
             case 1: household.nomorKK = register.values.sorted { $0.id! < $1.id! }.randomElement(using: &random)!.nomorKK
-            case 2 where !others.isEmpty: head(from: others.randomElement(using: &random)!)
+            case 2 where !others.isEmpty: household = NewHouseholdRequestTests.headed(household, by: others.randomElement(using: &random)!)
             default: break
             }
             // As the store holds it (a flagged NIK is no clash).
