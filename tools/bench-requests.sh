@@ -1,6 +1,6 @@
 #!/bin/bash
 # Change requests at scale (issue 14): N households generated, R `keluar` requests (one
-# evidence reference each) submitted in one transaction, verified and approved in one batch a
+# stored attachment each) submitted in one transaction, verified and approved in one batch a
 # desa, applied in one transaction; then one desa's open-request page, timed as a process
 # (median of 21) beside `find` on the same desa with the same binary and with BASELINE's.
 # Between submit and verify (every request diajukan), the same page over HTTP: `lumbung serve`
@@ -9,7 +9,11 @@
 # the baseline `GET /v1/households/{id}` (a point read of a household of that desa), each round
 # DURATION long (10s unless set); each round's p50s and their ratio, then the medians.
 # Usage: BIN=… BASELINE=… DIR=… HOUSEHOLDS=1000000 REQUESTS=100000 tools/bench-requests.sh
+# Under a shared lock, use `flock -o LOCK tools/bench-requests.sh` (-o: the script, and the
+# server it starts, do not hold the lock's descriptor); the server is stopped on any exit.
 set -euo pipefail
+server=""
+trap '[ -n "$server" ] && kill "$server" 2> /dev/null; true' EXIT
 bin=${BIN:-.build-release/release/lumbung}
 base=${BASELINE:-}
 dir=${DIR:-/tmp/lumbung-bench-requests}
@@ -20,9 +24,27 @@ s="$dir/store"
 echo "generate $n: $(measured "$bin" generate --store "$s" --households "$n" --seed 1)"
 if [ -n "$base" ]; then echo "generate $n (baseline binary): $(measured "$base" generate --store "$dir/base" --households "$n" --seed 1)"; rm -rf "$dir/base"; fi
 "$bin" export --store "$s" --status ditetapkan --out "$dir/listed.csv" 2>/dev/null
+# Evidence named in a request must be stored: EVIDENCE distinct small JPEGs (1,000 unless set),
+# request i naming file i mod EVIDENCE (an add costs an fsync a file, so 100,000 distinct files
+# would time the disk, not the requests).
+e=${EVIDENCE:-1000}
+mkdir -p "$dir/photos"
+python3 - "$dir/photos" "$e" <<'PY'
+import sys
+d, e = sys.argv[1], int(sys.argv[2])
+for i in range(e):
+    open(f"{d}/{i}.jpg", "wb").write(b"\xff\xd8\xff\xe0" + i.to_bytes(4, "big") + bytes(2000))
+PY
+t_add=$(date +%s.%N)
+(cd "$dir/photos" && ls | sort -n | xargs -n 1000 "$bin" evidence add --store "$s" --json) > "$dir/photos.jsonl"
+echo "evidence add $e files: $(awk -v a="$t_add" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }') s"
 python3 - "$dir" "$r" <<'PY'
-import csv, sys, json, hashlib
+import csv, sys, json
 d, r = sys.argv[1], int(sys.argv[2])
+photos = {}
+for line in open(f"{d}/photos.jsonl"):
+    p = json.loads(line); photos[int(p["file"].split(".")[0])] = p
+e = len(photos)
 seen, desa = [], {}
 with open(f"{d}/listed.csv") as f:
     last = None
@@ -31,10 +53,10 @@ with open(f"{d}/listed.csv") as f:
         last = row["id"]; seen.append(int(row["id"])); desa[row["kode_wilayah"]] = 1
         if len(seen) == r: break
 with open(f"{d}/requests.jsonl", "w") as out:
-    for i in seen:
-        digest = hashlib.sha256(str(i).encode()).hexdigest()
+    for n, i in enumerate(seen):
+        p = photos[n % e]
         out.write(json.dumps({"jenis": "keluar", "rumah_tangga_id": i, "alasan": "mampu",
-            "bukti": [{"sha256": digest, "media_type": "image/jpeg", "ukuran": 200000, "jenis": "foto_rumah"}]}) + "\n")
+            "bukti": [{"sha256": p["digest"], "media_type": p["media_type"], "ukuran": p["size"], "jenis": "foto_rumah"}]}) + "\n")
 open(f"{d}/desa.txt", "w").write("\n".join(sorted(desa)) + "\n")
 PY
 echo "$(wc -l < "$dir/desa.txt") desa"
@@ -42,7 +64,7 @@ start=$(date +%s.%N)
 echo "submit $r (one transaction): $(measured "$bin" request submit "$dir/requests.jsonl" --store "$s")"
 t1=$(date +%s.%N)
 http_page() {
-  local d port token hid server url rounds duration
+  local d port token hid url rounds duration
   d=$(head -1 "$dir/desa.txt"); port=${PORT:-18181}; rounds=${ROUNDS:-3}; duration=${DURATION:-10s}
   token=$("$bin" token create --store "$s" --actor "desa:$d" --role desa_operator --scope "$d" 2> /dev/null)
   hid=$(awk -F, -v d="$d" 'NR > 1 && $0 ~ d { print $1; exit }' "$dir/listed.csv")
@@ -61,6 +83,7 @@ http_page() {
     echo "$round $page $point" | tee -a "$dir/p50.txt" | awk '{ printf "round %s: page p50 %s, point read p50 %s\n", $1, $2, $3 }'
   done
   kill -TERM $server; wait $server 2> /dev/null || true
+  server=""
   # wrk prints 1.23ms or 812.00us: to milliseconds; the median round of each.
   python3 - "$dir/p50.txt" <<'PY'
 import statistics, sys

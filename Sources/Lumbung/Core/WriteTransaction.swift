@@ -67,6 +67,7 @@ public final class WriteTransaction: ReadTransaction {
         } else {
             old = nil
         }
+        if authority == .direct, let old { try refuseDirectWrite(to: old) }
         if authority == .direct, validated.status != (old?.status ?? .usulan) {
             try checkUnique(validated)  // a clash is the answer first, as for any write
             throw LumbungError(
@@ -102,19 +103,28 @@ public final class WriteTransaction: ReadTransaction {
         return try write(validated, replacing: nil, action: nil, append: append, keepingTime: true)
     }
 
-    /// Deletes a household and returns it as it was.
+    /// Deletes a household and returns it as it was (not one an open `baru` request stored:
+    /// `workflow.conflict`).
     @discardableResult
     public func delete(id: HouseholdID) throws -> Household {
         try ensureValid()
         guard let old = try household(id: id) else {
             throw LumbungError(.householdNotFound, field: "id", value: id.description, rule: "no household has this id", householdID: id)
         }
+        try refuseDirectWrite(to: old)
+        try remove(old)
+        return old
+    }
+
+    /// Deletes the stored household `old`: its record, desil history, indexes, counters, and a
+    /// journal entry. Its id is never given again.
+    func remove(_ old: Household) throws {
+        let id = old.id!
         try txn.delete(dbs.records, Keys.record(id))
         if let history = dbs.desilHistory { try DesilHistory.delete(txn, dbi: history, id: id) }
         try updateIndexes(old: old, new: nil)
         counters.add(old, sign: -1)
         try appendJournal(action: .delete, id: id, digest: [], wilayah: [old.wilayah])
-        return old
     }
 
     /// Moves the member with `nik` into household `target`, optionally with a new relation to
@@ -130,6 +140,8 @@ public final class WriteTransaction: ReadTransaction {
         guard let destinationOld = try household(id: target) else {
             throw LumbungError(.householdNotFound, field: "tujuan", value: target.description, rule: "no household has this id", householdID: target)
         }
+        try refuseDirectWrite(to: sourceOld)
+        try refuseDirectWrite(to: destinationOld)
         var source = sourceOld, destination = destinationOld
         let index = source.members.firstIndex { $0.nik.nik == nik }!
         var member = source.members.remove(at: index)

@@ -162,7 +162,8 @@ public struct ChangeRequest: Hashable, Sendable {
     public var channel: RequestChannel
     public var proposer: String
     public var proposerRole: AccessRole
-    /// The household it concerns (nil for `baru` until it is applied).
+    /// The household it concerns. A `baru` request's is nil until a step stores its proposed
+    /// household (submission), and nil again once the request ends unapplied (it is removed).
     public var householdID: HouseholdID?
     /// The desa it belongs to (the household's, or the proposed household's).
     public var desa: KodeWilayah

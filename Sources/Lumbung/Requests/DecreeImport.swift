@@ -154,6 +154,9 @@ extension WriteTransaction {
                 throw refuse(shown, "no household with this \(item.field) in scope \(record.scope)")
             }
             if case .tidakLayak = old.status { throw refuse(shown, "household \(id) is \(old.status)") }
+            if let request = try openProposal(holding: old) {
+                throw refuse(shown, "household \(id) is the proposal of open request \(request.id) (baru, \(request.state)), which decides its status")
+            }
             guard listed.insert(UInt32(truncatingIfNeeded: id.rawValue)).inserted, old.status != .ditetapkan else { continue }
             var new = old
             new.status = .ditetapkan

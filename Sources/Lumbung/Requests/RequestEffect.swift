@@ -77,13 +77,17 @@ enum RequestEffect {
         }
         var pairs: [(old: Household?, new: Household?)] = []
         var household: Household?
-        if request.type.needsHousehold {
+        // A submitted `baru` has stored its household (its steps show on it).
+        if request.type.needsHousehold || request.householdID != nil {
             guard let id = request.householdID else { throw invalid("rumah_tangga_id", nil, "the request names no household") }
             household = try stored(id, field: "rumah_tangga_id")
         }
         var new = household
         switch request.change {
         case .household(var proposed):
+            // A `baru` household stored by its submission is the proposal: the apply sets its
+            // status (below), keeping what admin imports (desil, Dukcapil) wrote to it since.
+            if request.type.proposesHousehold, household != nil { break }
             if let household {
                 // An `ubah` proposes data, never a status; a household changed since is stale.
                 if let base = request.baseTime, let time = household.updatedAt, Timestamp(time) != base {

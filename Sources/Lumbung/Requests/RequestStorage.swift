@@ -87,6 +87,25 @@ extension ReadTransaction {
         return request
     }
 
+    /// The open `baru` request that stored `household` (``RequestType/proposesHousehold``), or
+    /// nil. Only a `usulan` or `terverifikasi` household is looked up (one `idx.requests` key).
+    func openProposal(holding household: Household) throws -> ChangeRequest? {
+        guard household.status == .usulan || household.status == .terverifikasi, let id = household.id,
+              let index = dbs.requestIndex else { return nil }
+        let key = RequestIndexKey.household(id)
+        let cursor = try txn.cursor(index)
+        defer { cursor.close() }
+        var positioned = try cursor.seek(key)
+        while positioned, Array(cursor.keyBytes) == key {
+            let requestID = RequestID(Keys.read(cursor.valueBytes, width: Keys.requestIDWidth))
+            if let request = try storedRequest(id: requestID), request.type.proposesHousehold, request.state.isOpen, request.householdID == id {
+                return request
+            }
+            positioned = try cursor.move(MDB_NEXT_DUP)
+        }
+        return nil
+    }
+
     func storedRequest(id: RequestID) throws -> ChangeRequest? {
         try ensureValid()
         guard let dbi = dbs.requests, let stored = try txn.get(dbi, Keys.request(id)) else { return nil }

@@ -114,9 +114,14 @@ extension WriteTransaction {
         }
         let step = try RequestWorkflow.check(action, old, by: actor, note: note)
         var request = old
+        var storesProposal = true
         switch action {
         case .submit where actor.role != .citizen, .verify:
             try checkConflicts(request, for: actor)
+        case .submit where request.type.proposesHousehold:
+            // A citizen learns nothing of a clash: its new household is stored now only if it
+            // clashes with nothing, else at verification, where the kabupaten is told the clash.
+            storesProposal = try !proposalClashes(request, for: actor)
         case .approve:
             request.period = Period.containing(now, cutoff: try cutoffDay())
         case .apply:
@@ -128,7 +133,7 @@ extension WriteTransaction {
             try applyToRegister(&request)
         default: break
         }
-        try showOnHousehold(step.household, of: &request, from: old.state)
+        try showOnHousehold(step.household, of: &request, from: old.state, storing: storesProposal)
         request.state = step.to
         request.transitions.append(RequestTransition(action: action, state: step.to, actor: actor.actor, role: actor.role, time: Timestamp(now), note: note))
         if old.state.holdsEvidence, !step.to.holdsEvidence {
@@ -191,25 +196,73 @@ extension WriteTransaction {
         return request
     }
 
-    /// Writes a step's ``RequestWorkflow/HouseholdEffect`` on a re-proposal's household, through
-    /// the write path (the journal entry names the request).
-    private func showOnHousehold(_ effect: RequestWorkflow.HouseholdEffect, of request: inout ChangeRequest, from state: RequestState) throws {
-        guard request.type.showsProposalSteps, let id = request.householdID, let old = try household(id: id) else { return }
-        var new = old
-        switch effect {
-        case .keep, .onApply: return
-        case .set(let status):
-            if case .tidakLayak(let reason) = old.status, request.priorReason == nil { request.priorReason = reason }
-            new.status = status
-        case .restore:
-            // A draft never showed on the household.
-            guard state != .draft, let reason = request.priorReason else { return }
-            new.status = .tidakLayak(reason)
-        }
+    /// Writes a step's ``RequestWorkflow/HouseholdEffect`` on a re-proposal's or a new (`baru`)
+    /// household, through the write path (the journal entries name the request). A `baru`
+    /// request stores its proposed household the first time a step sets a status (`storing`:
+    /// not a citizen's clashing submission), and removes it when it ends unapplied.
+    private func showOnHousehold(_ effect: RequestWorkflow.HouseholdEffect, of request: inout ChangeRequest,
+                                 from state: RequestState, storing: Bool) throws {
+        guard request.type.showsProposalSteps else { return }
+        let old = try request.householdID.flatMap { try household(id: $0) }
         let saved = journalNote
         journalNote = "request \(request.id) \(request.type)"
         defer { journalNote = saved }
-        _ = try write(try new.validated(policy: .keepFlagged), replacing: old, action: nil)
+        switch effect {
+        case .keep, .onApply: return
+        case .set(let status):
+            if request.type.proposesHousehold, old == nil {
+                guard storing, case .household(var proposed) = request.change else { return }
+                proposed.status = status
+                request.householdID = try write(try proposed.validated(policy: .keepFlagged), replacing: nil, action: nil).id
+                return
+            }
+            guard let old else { return }
+            var new = old
+            if case .tidakLayak(let reason) = old.status, request.priorReason == nil { request.priorReason = reason }
+            new.status = status
+            _ = try write(try new.validated(policy: .keepFlagged), replacing: old, action: nil)
+        case .restore:
+            // A draft never showed on the household.
+            guard state != .draft, let old else { return }
+            if request.type.proposesHousehold {
+                // The household the request stored goes with it; the request names none again.
+                try remove(old)
+                request.householdID = nil
+                return
+            }
+            guard let reason = request.priorReason else { return }
+            var new = old
+            new.status = .tidakLayak(reason)
+            _ = try write(try new.validated(policy: .keepFlagged), replacing: old, action: nil)
+        }
+    }
+
+    /// Whether a `baru` request's household cannot be stored now: a clash
+    /// (``checkConflicts(_:for:)``) or a KK, NIK or source id another household holds. Checks
+    /// only; nothing is written.
+    private func proposalClashes(_ request: ChangeRequest, for actor: RequestActor) throws -> Bool {
+        guard case .household(let proposed) = request.change else { return false }
+        do {
+            try checkConflicts(request, for: actor)
+            try checkUnique(proposed)
+            return false
+        } catch let error as LumbungError where [.workflowConflict, .kkDuplicate, .nikDuplicate, .sourceIDDuplicate].contains(error.code) {
+            return true
+        }
+    }
+
+    /// Refuses a direct write (`put`, a delete, a member move: the CLI's and HTTP's household
+    /// writes) to a household an open `baru` request stored: until that request is applied it
+    /// changes through the request only (withdraw or reject it, and propose again). Admin
+    /// imports (register, Dukcapil, desil) may still write it; the request then applies or
+    /// removes the household as stored.
+    ///
+    /// - Throws: `workflow.conflict` naming the request (it is in the household's desa).
+    func refuseDirectWrite(to household: Household) throws {
+        guard let id = household.id, let request = try openProposal(holding: household) else { return }
+        throw LumbungError(.workflowConflict, field: "id", value: id.description,
+                           rule: "household \(id) is the proposal of open request \(request.id) (baru, \(request.state)): it changes through that request only; withdraw or reject it and propose again",
+                           householdID: id)
     }
 
     /// Sets the day of the month periods close on (journaled).
@@ -256,7 +309,7 @@ extension WriteTransaction {
                 let result = try write(new, replacing: pair.old, action: nil)
                 if request.householdID == nil { request.householdID = result.id }
             } else if let old = pair.old {
-                _ = try delete(id: old.id!)
+                try remove(old)
             }
         }
     }

@@ -87,12 +87,17 @@ public enum RequestType: UInt8, NamedCode, Hashable, CustomStringConvertible {
     public var citizenMay: Bool { self == .baru || self == .usulUlang || self == .sanggah }
 
     /// Whether the workflow's steps show on the household's status (``RequestWorkflow/Step/household``):
-    /// a re-proposal's household goes `usulan` → `terverifikasi` → `ditetapkan`. A `baru`
-    /// household is stored only when applied, so its steps show on the request alone.
-    public var showsProposalSteps: Bool { self == .usulUlang }
+    /// a re-proposal's household and a new (`baru`) household go `usulan` → `terverifikasi` →
+    /// `ditetapkan`.
+    public var showsProposalSteps: Bool { self == .usulUlang || self == .baru }
 
-    /// Whether the request names a stored household (all but `baru`).
-    public var needsHousehold: Bool { self != .baru }
+    /// Whether the request proposes its household (`baru`): the household is stored by the
+    /// request's own steps (as `usulan` when submitted) and removed when the request ends
+    /// `ditolak` or `ditarik`; a draft stores nothing.
+    public var proposesHousehold: Bool { self == .baru }
+
+    /// Whether the request names a stored household when it is made (all but `baru`).
+    public var needsHousehold: Bool { !proposesHousehold }
 
     /// The status the household takes when the request is applied (nil: it keeps its own).
     /// `keluar` and `sanggah` set `tidak_layak` with the request's reason.

@@ -49,14 +49,18 @@ public enum RequestWorkflow {
         }
     }
 
-    /// What a step does to the household of a re-proposal (``RequestType/showsProposalSteps``),
-    /// in the same transaction, journaled with the request's name.
+    /// What a step does to the household of a re-proposal or of a new household
+    /// (``RequestType/showsProposalSteps``), in the same transaction, journaled with the
+    /// request's name.
     public enum HouseholdEffect: Sendable, Hashable {
         case keep
-        /// The household takes this status (the first time, its `tidak_layak` reason is kept
-        /// in the request: ``ChangeRequest/priorReason``).
+        /// The household takes this status (the first time, a re-proposal's `tidak_layak`
+        /// reason is kept in the request: ``ChangeRequest/priorReason``). A `baru` request
+        /// stores its proposed household with this status the first time (a citizen's, only
+        /// once it clashes with nothing: see ``WriteTransaction/transition(_:_:by:note:period:at:)``).
         case set(HouseholdStatus)
-        /// Back to `tidak_layak` with the reason it had, if a step had set another status.
+        /// As before the proposal, if a step had shown it: back to `tidak_layak` with the reason
+        /// it had, or a `baru` household removed (its id is not reused).
         case restore
         /// The apply writes the type's ``RequestType/statusOnApply``.
         case onApply
@@ -65,7 +69,7 @@ public enum RequestWorkflow {
             switch self {
             case .keep: "-"
             case .set(let status): "`\(status)`"
-            case .restore: "back to `tidak_layak` (its reason)"
+            case .restore: "as before: `tidak_layak` (its reason); a `baru` household removed"
             case .onApply: "the type's status on apply"
             }
         }
@@ -77,7 +81,7 @@ public enum RequestWorkflow {
         public let to: RequestState
         public let roles: [AccessRole]
         public let needs: [Need]
-        /// What it does to a re-proposal's household: `usulan` → `terverifikasi` → `ditetapkan`.
+        /// What it does to a re-proposal's or a new household: `usulan` → `terverifikasi` → `ditetapkan`.
         public var household: HouseholdEffect = .keep
     }
 
@@ -161,7 +165,7 @@ public enum RequestWorkflow {
 
     /// The table as Markdown (the README's copy is checked against it).
     public static var markdownTable: String {
-        var lines = ["| action | from | to | roles | needs | a re-proposal's household |", "|---|---|---|---|---|---|"]
+        var lines = ["| action | from | to | roles | needs | a re-proposal's or new (`baru`) household |", "|---|---|---|---|---|---|"]
         for step in steps {
             let from = step.from.isEmpty ? "(new)" : step.from.map { "`\($0.name)`" }.joined(separator: ", ")
             let needs = step.needs.isEmpty ? "-" : step.needs.map(\.name).joined(separator: "; ")
