@@ -63,7 +63,8 @@ struct SnapshotContentTests {
         try store.bulkLoad { loader in
             for var household in generator.households(count: count) {
                 if Int.random(in: 0..<3, using: &random) == 0 {
-                    household.desilVersion = DesilVersion(ordinal: 20_000 + Int.random(in: 0..<4, using: &random))
+                    household.desil = household.desil ?? Int.random(in: 1...10, using: &random)
+                    household.desilVersion = try DesilVersion(parsing: "2026-01-2\(Int.random(in: 0..<4, using: &random))")
                 }
                 try loader.add(household)
             }
