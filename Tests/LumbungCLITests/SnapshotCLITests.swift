@@ -53,7 +53,6 @@ struct SnapshotCLITests {
     /// snapshot looks complete, the store is as it was, and the leftover is pruned; or, when the
     /// process was faster than the kill, the snapshot is whole and verifies.
     @Test func aKilledCreateLeavesNoSnapshotAndTheStoreAsItWas() throws {
-        let binary = try #require(CLI.binary, "build the lumbung product first (swift build)")
         let directory = TemporaryDirectory("lumbung-snapkill")
         let store = directory.sub("store")
         let generated = try CLI.run(["generate", "--households", "20000"], store: store, in: directory)
@@ -63,12 +62,7 @@ struct SnapshotCLITests {
         let area = store + "/snapshots"
         for (round, delay) in [0.0, 0.25].enumerated() {
             let period = "2026-0\(round + 1)"
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["snapshot", "create", period, "--store", store]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try CLI.start(["snapshot", "create", period, "--store", store])
             // Wait until the copy has begun: a temporary directory with some of data.mdb.
             let deadline = Date().addingTimeInterval(60)
             func copying() -> Bool {
