@@ -11,10 +11,35 @@ n="${LUMBUNG_BENCH_HOUSEHOLDS:-1000000}"
 lumbung="${LUMBUNG_BIN:-$root/.build/release/lumbung}"
 [ -x "$lumbung" ] || swift build -c release --product lumbung >&2
 store="$dir/store"
-rm -rf "$dir" && mkdir -p "$dir"
 
 # shellcheck source=tools/timed.sh
 . "$root/tools/timed.sh"
+
+# An existing store (LUMBUNG_BENCH_STORE=DIR, e.g. the 10M store of bench-national.sh): only
+# `snapshot create` and `verify`, LUMBUNG_BENCH_ROUNDS times (default 3), each round the baseline
+# binary LUMBUNG_BASELINE_BIN first (when given), then this one; each line gives the wall clock,
+# CPU, and the peak anonymous memory (RssAnon sampled every 0.2 s: the store's mapped pages are
+# not counted). The snapshots are removed after each run.
+if [ -n "${LUMBUNG_BENCH_STORE:-}" ]; then
+  store="$LUMBUNG_BENCH_STORE"; dir=$(mktemp -d)
+  anon() { local max=0 v; while kill -0 "$1" 2>/dev/null; do
+      v=$(awk '/RssAnon/{print $2}' "/proc/$1/status" 2>/dev/null || true)
+      [ -n "$v" ] && [ "$v" -gt "$max" ] && max=$v; sleep 0.2; done; echo $((max / 1024)); }
+  echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), store $store ($(stat -c %s "$store/data.mdb") bytes)"
+  for round in $(seq "${LUMBUNG_BENCH_ROUNDS:-3}"); do
+    for bin in ${LUMBUNG_BASELINE_BIN:-} "$lumbung"; do
+      rm -rf "$store/snapshots/2026-10"
+      for command in create verify; do
+        measured "$bin" snapshot "$command" 2026-10 --store "$store" > "$dir/result.txt" & timer=$!
+        sleep 0.1; peak=$(anon "$(pgrep -n -f "snapshot $command 2026-10 --store $store")"); wait "$timer"
+        echo "round $round $bin snapshot $command: $(cat "$dir/result.txt") (wall s, cpu s, peak RSS MiB with the mapped store), ${peak} MiB peak anonymous, load $(cut -d' ' -f1 /proc/loadavg)"
+      done
+    done
+  done
+  rm -rf "$store/snapshots/2026-10" "$dir"
+  exit 0
+fi
+rm -rf "$dir" && mkdir -p "$dir"
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$lumbung" generate --store "$store" --kabupaten 32.16 --households "$n" 2>&1 | tail -1

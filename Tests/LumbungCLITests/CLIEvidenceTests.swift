@@ -116,18 +116,12 @@ struct CLIEvidenceTests {
     /// An add killed half-way (its input a pipe that stops) leaves its bytes in
     /// `evidence/.incoming`, never under a digest's name; gc removes the leftover.
     @Test func aKilledAddLeavesNoFileUnderADigest() throws {
-        let binary = try #require(lumbungBinary)
         let directory = TemporaryDirectory("lumbung-cli")
         let store = directory.sub("store")
         #expect(try CLI.run(["init"], store: store, in: directory).status == 0)
         let fifo = directory.sub("rumah.png")
         #expect(mkfifo(fifo, 0o600) == 0)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["evidence", "add", fifo, "--store", store]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try CLI.start(["evidence", "add", fifo, "--store", store])
         let writer = open(fifo, O_RDWR)
         #expect(writer >= 0)
         let part = Self.pngHeader + [UInt8](repeating: 7, count: 40_000)

@@ -18,6 +18,14 @@ import Testing
     /// Starts `lumbung` with `arguments` (output discarded) and kills it (SIGKILL) after `delay`
     /// seconds, or when it ends first: what a crash part-way leaves is then the test's to judge.
     static func runKilled(_ arguments: [String], after delay: TimeInterval) throws {
+        let process = try start(arguments)
+        Thread.sleep(forTimeInterval: delay)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Starts `lumbung` with `arguments`, its output discarded (for tests that kill it).
+    static func start(_ arguments: [String]) throws -> Process {
         let binary = try #require(binary, "build the lumbung product first (swift build)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -25,9 +33,7 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: delay)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        return process
     }
 
     /// Runs `lumbung` with `arguments` (and `--store` appended when given) and its output in files;

@@ -49,6 +49,51 @@ struct SnapshotCLITests {
         #expect(try CLI.run(["snapshot", "export", "2026-10", "--out", directory.sub("pkg")], store: store, in: directory).status == 5)
     }
 
+    /// `snapshot create` killed with SIGKILL once its copy has begun (and a little later): no
+    /// snapshot looks complete, the store is as it was, and the leftover is pruned; or, when the
+    /// process was faster than the kill, the snapshot is whole and verifies.
+    @Test func aKilledCreateLeavesNoSnapshotAndTheStoreAsItWas() throws {
+        let directory = TemporaryDirectory("lumbung-snapkill")
+        let store = directory.sub("store")
+        let generated = try CLI.run(["generate", "--households", "20000"], store: store, in: directory)
+        #expect(generated.status == 0, "\(generated.stderr)")
+        func fingerprint() throws -> SnapshotContent { try Store(path: store).read { tx in try tx.snapshotContent() } }
+        let before = try fingerprint()
+        let area = store + "/snapshots"
+        for (round, delay) in [0.0, 0.25].enumerated() {
+            let period = "2026-0\(round + 1)"
+            let process = try CLI.start(["snapshot", "create", period, "--store", store])
+            // Wait until the copy has begun: a temporary directory with some of data.mdb.
+            let deadline = Date().addingTimeInterval(60)
+            func copying() -> Bool {
+                let entries = (try? FileManager.default.contentsOfDirectory(atPath: area)) ?? []
+                return entries.contains { entry in
+                    entry.hasPrefix(".tmp-\(period)")
+                        && ((try? FileManager.default.attributesOfItem(atPath: "\(area)/\(entry)/data.mdb"))?[.size] as? Int ?? 0) > 0
+                }
+            }
+            while process.isRunning && !copying() && Date() < deadline { usleep(500) }
+            if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+            let killed = process.isRunning
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let listing = try Snapshots(storePath: store).list()
+            if killed && process.terminationReason == .uncaughtSignal {
+                #expect(!listing.contains { $0.directoryName == period }, "round \(round): a killed create left a snapshot")
+                #expect(listing.contains { $0.directoryName.hasPrefix(".tmp-\(period)") && $0.manifest == nil })
+            } else {
+                #expect(try Snapshots(storePath: store).verify(try SnapshotName(period)).isValid, "round \(round)")
+            }
+            #expect(try fingerprint() == before, "round \(round): the store changed")
+        }
+        #expect(try Store(path: store).check().isClean)
+        // The killed processes are gone: prune removes their leftovers, and a new snapshot is whole.
+        _ = try Snapshots(storePath: store).prune(keep: 5)
+        #expect(try !Snapshots(storePath: store).list().contains { $0.directoryName.hasPrefix(".tmp-") })
+        #expect(try CLI.run(["snapshot", "create", "2026-10"], store: store, in: directory).status == 0)
+        #expect(try CLI.run(["snapshot", "verify", "2026-10"], store: store, in: directory).status == 0)
+    }
+
     @Test func exportPackageVerifiesWithSha256sumAndDecompressesWithZstd() throws {
         let (directory, store) = try CLI.generatedStore()
         #expect(try CLI.run(["snapshot", "create", "2026-10"], store: store, in: directory).status == 0)

@@ -180,34 +180,14 @@ extension ReadTransaction {
         if let stored = try txn.get(dbs.meta, MetaKey.format) {
             content.schemaVersion = Int(Keys.read(stored.buffer, width: 4))
         }
-        var hasher = SHA256()
-        // Households by desil version, by (level, wilayah code) as the counters key regions.
-        var versions: [UInt64: [Int: Int]] = [:]
-        let cursor = try txn.cursor(dbs.records)
-        var found = try cursor.move(MDB_FIRST)
-        while found {
-            let key = cursor.keyBytes
-            try openRecord(cursor.valueBytes) { payload in
-                hasher.update(bufferPointer: key)
-                var length = UInt32(payload.count).bigEndian
-                withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
-                hasher.update(bufferPointer: payload)
-                let (desa, version) = try RecordCodec.desilVersion(payload)
-                if let version {
-                    for level in 0...4 {
-                        versions[UInt64(level) << 40 | WilayahLevels.truncate(desa, toLevel: level), default: [:]][version.ordinal, default: 0] += 1
-                    }
-                }
-            }
-            content.households += 1
-            found = try cursor.move(MDB_NEXT)
-        }
-        content.contentDigest = "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let records = try RecordsDigest(self)
+        content.households = records.households
+        content.contentDigest = "sha256:" + records.hex
         let regions = try allRegionCounts()
         content.members = regions.first { $0.wilayah == nil }?.total.members ?? 0
         content.counts = regions.map { counts in
             let level = UInt64(WilayahLevels.level(of: counts.wilayah))
-            return SnapshotManifest.RegionEntry(counts, desilVersions: versions[level << 40 | (counts.wilayah?.packed ?? 0)])
+            return SnapshotManifest.RegionEntry(counts, desilVersions: records.versions[level << 40 | (counts.wilayah?.packed ?? 0)])
         }
         return content
     }
@@ -238,7 +218,15 @@ extension ReadTransaction {
 
 /// SHA-256 of a file, streamed in 1 MiB reads.
 enum FileDigest {
-    static func sha256(path: String) throws -> (bytes: Int, hex: String) {
+    /// A file's size and SHA-256 (lowercase hex), as manifests state them.
+    typealias Sum = (bytes: Int, hex: String)
+
+    /// Lowercase hex, as manifests write digests.
+    static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func sha256(path: String) throws -> Sum {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw LumbungError(.snapshotCorrupt, value: (path as NSString).lastPathComponent, rule: "the file is missing or unreadable")
         }
@@ -251,6 +239,6 @@ enum FileDigest {
             total += chunk.count
             hasher.update(data: chunk)
         }
-        return (total, hasher.finalize().map { String(format: "%02x", $0) }.joined())
+        return (total, hex(hasher.finalize()))
     }
 }

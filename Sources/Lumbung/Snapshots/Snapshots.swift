@@ -176,21 +176,41 @@ public struct Snapshots: Sendable {
     /// the replacement is then recorded in the store's journal (and in the new manifest).
     @discardableResult
     public func create(period name: SnapshotName = .month(containing: Date()), replacing reason: String? = nil, actor: String? = nil) throws -> SnapshotManifest {
+        try create(period: name, replacing: reason, actor: actor, beforeCopy: nil).manifest
+    }
+
+    /// What a snapshot's creation did.
+    struct Creation {
+        let manifest: SnapshotManifest
+        /// Whether the content was read from the store alongside the copy (the copy provably saw
+        /// the same snapshot), rather than from the finished copy.
+        let contentReadAlongside: Bool
+    }
+
+    /// ``create(period:replacing:actor:)``; `beforeCopy` runs after the store's read transaction
+    /// began and before the copy starts (tests commit a write there).
+    func create(period name: SnapshotName, replacing reason: String?, actor: String?, beforeCopy: (() throws -> Void)?) throws -> Creation {
         if let reason, reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw LumbungError(.snapshotReasonRequired, field: "reason", rule: "replacing a snapshot needs a reason for the journal")
         }
         let store = try self.store ?? Store(path: storePath, options: Self.liveOptions)
-        let manifest = try write(name, replacing: reason) { destination in
-            try store.environment.withStableMap {
-                try StoreFileSwap.copy(store.environment, to: destination)
-            }
-        }
-        if let replaced = manifest.replaced {
+        let creation = try write(name, replacing: reason, from: store, beforeCopy: beforeCopy)
+        if let replaced = creation.manifest.replaced {
             try store.write(actor: actor) { tx in
-                try tx.recordEvent("snapshot \(name) replaced: \(replaced.reason) (was \(replaced.previousContentDigest), now \(manifest.contentDigest))")
+                try tx.recordEvent("snapshot \(name) replaced: \(replaced.reason) (was \(replaced.previousContentDigest), now \(creation.manifest.contentDigest))")
             }
         }
-        return manifest
+        return creation
+    }
+
+    /// What `snapshot create` and `snapshot verify` hold in memory, whatever the store's size:
+    /// two batches of records a core for the content digest, the copy's buffers, and the
+    /// manifest's counts. For `--help`.
+    public static var memoryBound: String {
+        "\(2 * RecordsDigest.recordsPerWorker) records a core at a time for the content digest (a few MB a core), "
+            + "\(SnapshotCopy.readSize >> 20) MiB buffers for the copy (which reaches the disk as it is written, "
+            + "\(2 * SnapshotCopy.writebackStep >> 20) MiB at most waiting in the page cache), and the manifest's counts: "
+            + "one entry for each region that holds households"
     }
 
     static var liveOptions: Store.Options {
@@ -199,9 +219,9 @@ public struct Snapshots: Sendable {
         return options
     }
 
-    /// Writes a snapshot: `copy` fills a temporary directory with `data.mdb`, the manifest is
-    /// computed from that copy, and the directory is renamed into place when complete.
-    func write(_ name: SnapshotName, replacing reason: String?, copy: (String) throws -> Void) throws -> SnapshotManifest {
+    /// Writes a snapshot of `source`: a temporary directory gets the copy (``copy(_:to:decreeOf:beforeCopy:)``)
+    /// and the manifest, and is renamed into place when complete.
+    func write(_ name: SnapshotName, replacing reason: String?, from source: Store, beforeCopy: (() throws -> Void)? = nil) throws -> Creation {
         try ensureDirectory()
         return try withAreaLock {
             let final = path(of: name)
@@ -220,27 +240,9 @@ public struct Snapshots: Sendable {
             let temporary = (directory as NSString).appendingPathComponent("\(Self.temporaryPrefix)\(name.text)-\(getpid())-\(UUID().uuidString.prefix(8))")
             try createDirectory(temporary)
             do {
-                try copy(temporary)
                 let dataPath = (temporary as NSString).appendingPathComponent(Self.dataFile)
-                try Durable.sync(path: dataPath)
                 let created = Date()
-                // The file digest and the content digest in parallel: they read different things.
-                // The content (part 0) runs on this thread: it opens a Store, and a restore calls
-                // this holding the store registry's lock (a recursive lock, so only this thread may).
-                // That is what deadlocked under DispatchQueue.concurrentPerform, which ran part 0
-                // on another thread.
-                let content = Locked<Result<SnapshotContent, Error>?>(nil)
-                let file = Locked<Result<(bytes: Int, hex: String), Error>?>(nil)
-                Parallel.run(2) { index in
-                    if index == 0 {
-                        let result = Result { try Self.content(ofCopyAt: temporary, decreeOf: name.period) }
-                        content.withLock { $0 = result }
-                    } else {
-                        let result = Result { try FileDigest.sha256(path: dataPath) }
-                        file.withLock { $0 = result }
-                    }
-                }
-                let computed = try content.withLock { $0! }.get(), digest = try file.withLock { $0! }.get()
+                let (computed, digest, alongside) = try Self.copy(source, to: dataPath, decreeOf: name.period, beforeCopy: beforeCopy)
                 let manifest = SnapshotManifest(
                     format: SnapshotManifest.currentFormat, period: name.text, createdAt: Timestamp(created).description,
                     schemaVersion: computed.schemaVersion, journalSequence: computed.journalSequence,
@@ -267,12 +269,39 @@ public struct Snapshots: Sendable {
                     try Durable.rename(temporary, to: final)
                 }
                 try Durable.sync(path: directory)
-                return manifest
+                return Creation(manifest: manifest, contentReadAlongside: alongside)
             } catch {
                 try? manager.removeItem(atPath: temporary)
                 throw error
             }
         }
+    }
+
+    /// Copies `source` into `dataPath` (compacted, hashed on its way to the file, synced:
+    /// ``SnapshotCopy``) and reads what the manifest states.
+    ///
+    /// The content is read from the source, on every core while the copy is written, when the
+    /// copy provably holds the same snapshot as this read transaction: the copy's own transaction
+    /// began after this one and before LMDB's newest transaction id moved past this one's (a
+    /// compacted copy does not keep the id, so it is compared this way). Otherwise (a write
+    /// committed in between) the content is read from the finished copy.
+    static func copy(_ source: Store, to dataPath: String, decreeOf period: Period?, beforeCopy: (() throws -> Void)?) throws
+        -> (content: SnapshotContent, file: FileDigest.Sum, alongside: Bool)
+    {
+        let environment = source.environment
+        // The read transaction also keeps the map from growing in this process during the copy.
+        let (alongside, file) = try source.read { tx -> (SnapshotContent?, FileDigest.Sum) in
+            let snapshot = mdb_txn_id(tx.txn.handle)
+            try beforeCopy?()
+            let copy = try SnapshotCopy(environment, to: dataPath)
+            copy.waitUntilStarted()
+            let content = environment.info.me_last_txnid == snapshot ? Result { try tx.snapshotContent(decreeOf: period) } : nil
+            // Always wait for the copy: its threads write into the temporary directory.
+            let file = try copy.finish()
+            return (try content?.get(), file)
+        }
+        if let alongside { return (alongside, file, true) }
+        return (try content(ofCopyAt: (dataPath as NSString).deletingLastPathComponent, decreeOf: period), file, false)
     }
 
     /// Opens a copy privately (no lock file) and reads what its manifest states (with

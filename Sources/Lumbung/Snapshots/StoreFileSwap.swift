@@ -208,9 +208,7 @@ extension Snapshots {
                 second += 1
                 automatic = SnapshotName.automatic(at: second)
             }
-            _ = try write(automatic, replacing: nil) { destination in
-                try StoreFileSwap.compactCopy(of: directory, to: destination)
-            }
+            _ = try write(automatic, replacing: nil, from: try Store(path: directory, options: Snapshots.snapshotOptions))
             // 2. A private copy of the snapshot, with the restore journaled in it.
             let scratch = try StoreFileSwap.scratch(directory, ".restore")
             defer { try? FileManager.default.removeItem(atPath: scratch) }

@@ -12,6 +12,10 @@ struct SnapshotCreate: ParsableCommand {
             --replace is given with --reason; the replacement is recorded in the journal and in \
             the new manifest. Prints the manifest's summary; --json prints the manifest.
 
+            The copy is hashed as it is written, and the records are read for the content digest \
+            on every core while it is written (from the store itself when the copy provably holds \
+            the same snapshot, otherwise from the copy). Memory: \(Snapshots.memoryBound).
+
             Example:
               lumbung snapshot create
               lumbung snapshot create 2026-11 --replace --reason "late corrections from Kec. Tambun"

@@ -9,7 +9,7 @@ struct SnapshotVerify: ParsableCommand {
             Checks that every file in the manifest exists with its size and SHA-256 (any changed \
             byte, truncation or missing file shows), then opens the copy and recomputes the \
             content digest over the records, the journal sequence and every count. Prints `ok` or \
-            each problem; exits with code 5 when there is any.
+            each problem; exits with code 5 when there is any. Memory: \(Snapshots.memoryBound).
 
             Example:
               lumbung snapshot verify 2026-11
