@@ -35,11 +35,11 @@ enum MemberIndex {
         (0..<entryWidth).map { UInt8(truncatingIfNeeded: entry >> UInt128(8 * (entryWidth - 1 - $0))) }
     }
 
-    /// (birth ordinal, facts, household id) of a stored duplicate.
+    /// (birth ordinal, facts, household id) of a stored duplicate (at `offset` of a page of them).
     @inline(__always)
-    static func split(_ value: UnsafeRawBufferPointer) -> (birth: Int, facts: MemberFacts, id: UInt32) {
-        (Int(Keys.read(value, width: 3) >> 7), MemberFacts(bits: UInt16(Keys.read(value, at: 3, width: 2))),
-         UInt32(Keys.read(value, at: 5, width: 4)))
+    static func split(_ value: UnsafeRawBufferPointer, at offset: Int = 0) -> (birth: Int, facts: MemberFacts, id: UInt32) {
+        (Int(Keys.read(value, at: offset, width: 3) >> 7), MemberFacts(bits: UInt16(Keys.read(value, at: offset + 3, width: 2))),
+         UInt32(Keys.read(value, at: offset + 5, width: 4)))
     }
 
     /// Where the household id sits in an entry (key, then duplicate), for check reports.
@@ -190,18 +190,28 @@ struct MemberTally {
         next = 0
         let start = births?.lowerBound ?? 0
         let end = births?.upperBound ?? MemberIndex.noBirth
-        var found = try cursor.seek(
+        let found = try cursor.seek(
             key: desa, keyWidth: Keys.desaWidth, wide: UInt128(start) << 55, width: MemberIndex.entryWidth, MDB_GET_BOTH_RANGE)
-        while found {
-            let (birth, facts, id) = MemberIndex.split(cursor.valueBytes)
-            if birth > end { break }
-            var lanes: UInt64 = 0
-            for index in compiled.indices where compiled[index].matches(birth: birth, facts: facts) {
-                lanes |= 1 << UInt64(index)
-                if selecting[index] { lanes |= 1 << 8 }
+        if found {
+            // A page at a time: the first page starts before the seeked entry, so births below
+            // `start` are skipped; the walk stops at the first birth past `end`.
+            let width = MemberIndex.entryWidth
+            _ = try cursor.forEachDuplicatePage { page in
+                var offset = 0
+                while offset + width <= page.count {
+                    let (birth, facts, id) = MemberIndex.split(page, at: offset)
+                    offset += width
+                    if birth < start { continue }
+                    if birth > end { return false }
+                    var lanes: UInt64 = 0
+                    for index in compiled.indices where compiled[index].matches(birth: birth, facts: facts) {
+                        lanes |= 1 << UInt64(index)
+                        if selecting[index] { lanes |= 1 << 8 }
+                    }
+                    if lanes != 0 { met.append(UInt64(id) << 32 | lanes) }
+                }
+                return true
             }
-            if lanes != 0 { met.append(UInt64(id) << 32 | lanes) }
-            found = try cursor.move(MDB_NEXT_DUP)
         }
         met.sort()
         for entry in met {
