@@ -292,6 +292,27 @@ struct MemberIndexTests {
         #expect(report.isClean, "\(report.issues)")
     }
 
+    @Test("a desa's member tallies group by household: the radix sort orders ids as a sort does")
+    func tallySortGroupsByHousehold() {
+        var random = SeededRandom(seed: 0x534F_5254)
+        var scratch: [UInt64] = []
+        for round in 0..<300 {
+            let count = Int.random(in: 0...3000, using: &random)
+            // Ids clustered (a bulk-loaded desa), spread over every byte, or a few repeated.
+            let base = UInt64.random(in: 0...UInt64(UInt32.max - 70_000), using: &random)
+            let spread: UInt64 = [255, 65_535, UInt64(UInt32.max)][round % 3]
+            var entries = (0..<count).map { _ in
+                let id = round % 3 == 2 ? UInt64.random(in: 0...spread, using: &random) : base + UInt64.random(in: 0...spread, using: &random)
+                return id << 32 | UInt64.random(in: 0...0x1FF, using: &random)
+            }
+            let model = entries.sorted()
+            MemberTally.sortByHousehold(&entries, scratch: &scratch)
+            #expect(entries.count == model.count)
+            #expect(entries.map { $0 >> 32 } == model.map { $0 >> 32 }, "round \(round)")
+            #expect(entries.sorted() == model, "the same entries, round \(round)")
+        }
+    }
+
     @Test("check finds a member index entry missing or left over")
     func checkSeesMemberIndex() throws {
         let dir = TemporaryDirectory()

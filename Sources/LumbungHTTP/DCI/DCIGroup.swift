@@ -18,8 +18,9 @@ import Lumbung
 /// ```
 enum DCIGroup {
     /// Households as a JSON array of `Group` records.
-    static func records(_ households: some Sequence<Household>) -> JSONValue {
-        var writer = JSONWriter(pretty: false, capacity: 16_384)
+    static func records(_ households: some Collection<Household>) -> JSONValue {
+        // About 1 KiB a member, so a page is written without growing the buffer.
+        var writer = JSONWriter(pretty: false, capacity: 1024 + households.reduce(0) { $0 + 1024 * (1 + $1.members.count) })
         writer.beginArray()
         for household in households {
             writer.element()
@@ -30,8 +31,8 @@ enum DCIGroup {
     }
 
     /// Members answered on their own, as a JSON array of `Member` records.
-    static func records(_ items: some Sequence<HouseholdMember>) -> JSONValue {
-        var writer = JSONWriter(pretty: false, capacity: 16_384)
+    static func records(_ items: some Collection<HouseholdMember>) -> JSONValue {
+        var writer = JSONWriter(pretty: false, capacity: 1024 + 1024 * items.count)
         writer.beginArray()
         for item in items {
             writer.element()
