@@ -20,23 +20,21 @@ enum DCIGroup {
     /// Households as a JSON array of `Group` records.
     static func records(_ households: some Collection<Household>) -> JSONValue {
         // About 1 KiB a member, so a page is written without growing the buffer.
-        var writer = JSONWriter(pretty: false, capacity: 1024 + households.reduce(0) { $0 + 1024 * (1 + $1.members.count) })
-        writer.beginArray()
-        for household in households {
-            writer.element()
-            write(household, into: &writer)
-        }
-        writer.endArray()
-        return .raw(writer.bytes)
+        array(households, members: households.reduce(0) { $0 + 1 + $1.members.count }) { write($0, into: &$1) }
     }
 
     /// Members answered on their own, as a JSON array of `Member` records.
     static func records(_ items: some Collection<HouseholdMember>) -> JSONValue {
-        var writer = JSONWriter(pretty: false, capacity: 1024 + 1024 * items.count)
+        array(items, members: items.count) { write($0, into: &$1) }
+    }
+
+    /// `[record, …]` as one raw value, the buffer sized for `members` records of about 1 KiB.
+    private static func array<Item>(_ items: some Collection<Item>, members: Int, _ record: (Item, inout JSONWriter) -> Void) -> JSONValue {
+        var writer = JSONWriter(pretty: false, capacity: 1024 + 1024 * members)
         writer.beginArray()
         for item in items {
             writer.element()
-            write(item, into: &writer)
+            record(item, &writer)
         }
         writer.endArray()
         return .raw(writer.bytes)
