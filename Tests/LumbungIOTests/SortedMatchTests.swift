@@ -125,6 +125,28 @@ struct SortedMatchTests {
         }
     }
 
+    @Test(arguments: [MatchOutput.csv, .jsonLines], 0..<4)
+    func writesEachFormatsRowsStraightToBytesAsFromTheirCells(output: MatchOutput, seed: UInt64) throws {
+        // The bytes a run writes (households encoded once) against each row encoded whole from
+        // the one-at-a-time matcher's cells.
+        var random = SplitMix64(seed: seed &+ 0x4D41_5443)
+        let directory = TemporaryDirectory()
+        let store = try ExportMatchTests.store(directory, count: Int.random(in: 1...300, using: &random))
+        let list = Self.randomList(try Self.model(store), count: Int.random(in: 0...2500, using: &random), using: &random)
+        var expected: [UInt8] = []
+        for row in try Matcher.match(list.enumerated().map { ($0.offset + 1, $0.element) }, in: store) {
+            output.encode(line: row.line, cells: Matcher.cells(row), into: &expected)
+        }
+        for (runSize, workers) in [(1, 1), (7, 2), (SortedMatcher.defaultRunSize, 2)] {
+            let written = Locked<[UInt8]>([])
+            let matcher = SortedMatcher(store: store, runSize: runSize, workers: workers, output: output, write: { bytes in written.withLock { $0 += bytes } })
+            for (index, text) in list.enumerated() { try matcher.add(line: index + 1, text: text) }
+            try matcher.finish()
+            let bytes = written.withLock { $0 }
+            #expect(bytes == expected, "\(output), seed \(seed), run \(runSize): \(String(decoding: bytes.prefix(300), as: UTF8.self))")
+        }
+    }
+
     @Test func walksTheIndexInOrderAndFindsWhatPointLookupsFind() throws {
         let directory = TemporaryDirectory()
         let store = try ExportMatchTests.store(directory, count: 300)

@@ -50,6 +50,8 @@ struct MemberIndexTests {
 
         static func matches(_ query: HouseholdQuery, _ household: Household, on date: CalendarDate) -> Bool {
             if let wilayah = query.wilayah, !wilayah.contains(household.wilayah) { return false }
+            if let desil = query.desil, !(household.desil.map(desil.contains) ?? false) { return false }
+            if let program = query.program, !household.programs.contains(program) { return false }
             return query.members.allSatisfy { count in
                 count.count.contains(household.members.filter { matches(count.condition, $0, on: date) }.count)
             }
@@ -169,6 +171,12 @@ struct MemberIndexTests {
         default: break
         }
         query.referenceDate = date(&random, years: 2020...2032)
+        // Household dimensions beside member counts give the plan a second index to choose.
+        if Bool.random(using: &random) {
+            let low = Int.random(in: 1...10, using: &random)
+            query.desil = low...Int.random(in: low...10, using: &random)
+        }
+        if Int.random(in: 0..<4, using: &random) == 0 { query.program = Program.allCases.randomElement(using: &random) }
         for _ in 0..<Int.random(in: 1...3, using: &random) {
             switch Int.random(in: 0..<6, using: &random) {
             case 0: query.members.append(.householdSize(Int.random(in: 0...4, using: &random)...Int.random(in: 4...9, using: &random)))
@@ -199,6 +207,13 @@ struct MemberIndexTests {
                 #expect(found.count == Set(found).count, "each household once")
                 let count = try tx.count(query)
                 #expect(count.households == want.count)
+                // An unsorted page: the scan order's matches from `offset`, and the total of all
+                // (the page and the total may come from two different index scans).
+                let offset = Int.random(in: 0...min(want.count, 30), using: &random), limit = Int.random(in: 0...40, using: &random)
+                let page = try tx.households(matching: .query(query), offset: offset, limit: limit)
+                #expect(page.items.map(\.id!) == Array(found.dropFirst(offset).prefix(limit)), "\(query) offset \(offset) limit \(limit)")
+                #expect(page.total.households == want.count)
+                #expect(page.total.members == want.reduce(0) { $0 + stored[$1]!.members.count })
                 #expect(count.members == want.reduce(0) { $0 + stored[$1]!.members.count })
                 for household in stored.values where HouseholdFilter.query(query).matches(household) != want.contains(household.id!) {
                     Issue.record("in-memory filter disagrees on household \(household.id!) for \(query)")
@@ -275,6 +290,27 @@ struct MemberIndexTests {
         try Self.compare(store, stored, seed: 2, queries: 150)
         let report = try store.check()
         #expect(report.isClean, "\(report.issues)")
+    }
+
+    @Test("a desa's member tallies group by household: the radix sort orders ids as a sort does")
+    func tallySortGroupsByHousehold() {
+        var random = SeededRandom(seed: 0x534F_5254)
+        var scratch: [UInt64] = []
+        for round in 0..<300 {
+            let count = Int.random(in: 0...3000, using: &random)
+            // Ids clustered (a bulk-loaded desa), spread over every byte, or a few repeated.
+            let base = UInt64.random(in: 0...UInt64(UInt32.max - 70_000), using: &random)
+            let spread: UInt64 = [255, 65_535, UInt64(UInt32.max)][round % 3]
+            var entries = (0..<count).map { _ in
+                let id = round % 3 == 2 ? UInt64.random(in: 0...spread, using: &random) : base + UInt64.random(in: 0...spread, using: &random)
+                return id << 32 | UInt64.random(in: 0...0x1FF, using: &random)
+            }
+            let model = entries.sorted()
+            MemberTally.sortByHousehold(&entries, scratch: &scratch)
+            #expect(entries.count == model.count)
+            #expect(entries.map { $0 >> 32 } == model.map { $0 >> 32 }, "round \(round)")
+            #expect(entries.sorted() == model, "the same entries, round \(round)")
+        }
     }
 
     @Test("check finds a member index entry missing or left over")

@@ -102,14 +102,18 @@ enum IdentityDigits {
 
     /// The 16 digits, with leading zeros.
     static func text(_ value: UInt64) -> String {
-        String(unsafeUninitializedCapacity: count) { buffer in
-            var rest = value
-            for index in stride(from: count - 1, through: 0, by: -1) {
-                buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            }
-            return count
+        String(unsafeUninitializedCapacity: count) { write(value, into: $0) }
+    }
+
+    /// Writes the 16 digits, with leading zeros, into `buffer` (at least 16 bytes); returns 16.
+    @inline(__always)
+    static func write(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var rest = value
+        for index in stride(from: count - 1, through: 0, by: -1) {
+            buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
         }
+        return count
     }
 
     /// The first 4 and last 4 digits with 8 stars between: `3216********0001`.

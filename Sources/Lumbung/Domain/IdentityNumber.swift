@@ -14,6 +14,16 @@ extension IdentityNumber {
     /// The 16 digits.
     public var text: String { IdentityDigits.text(rawValue) }
 
+    /// Calls `body` with the 16 digits as UTF-8 bytes, without making a string (rows written
+    /// straight to bytes: `match`).
+    @inline(__always)
+    public func withDigits<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: IdentityDigits.count) { buffer in
+            _ = IdentityDigits.write(rawValue, into: buffer)
+            return try body(UnsafeBufferPointer(buffer))
+        }
+    }
+
     /// The first 4 and last 4 digits with 8 stars between: `3216********0001`.
     public var masked: String { IdentityDigits.masked(rawValue) }
 

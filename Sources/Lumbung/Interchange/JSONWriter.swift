@@ -7,12 +7,21 @@ import Foundation
 /// raw memory with one capacity check per value instead of `Array.append`'s uniqueness and
 /// capacity checks per byte (that took half the encoding time, measured in BENCHMARKS.md).
 ///
+/// Adapters with a record shape of their own (the DCI `Group`) write it with the public
+/// structure and value calls, straight to bytes, instead of building a ``JSONValue`` tree.
+///
 /// ```swift
 /// var writer = JSONWriter(pretty: false)
 /// writer.write(household)
 /// writer.append(to: &bytes)
+///
+/// var record = JSONWriter(pretty: false)
+/// record.beginObject()
+/// record.key("group_size")
+/// record.integer(4)
+/// record.endObject()       // {"group_size":4}
 /// ```
-struct JSONWriter: ~Copyable {
+public struct JSONWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     /// Bytes written so far.
@@ -25,7 +34,7 @@ struct JSONWriter: ~Copyable {
     private var depth = 0
     private var first = true
 
-    init(pretty: Bool, capacity: Int = 2048) {
+    public init(pretty: Bool, capacity: Int = 2048) {
         self.pretty = pretty
         self.capacity = max(capacity, 64)
         base = .allocate(capacity: self.capacity)
@@ -34,9 +43,12 @@ struct JSONWriter: ~Copyable {
     deinit { base.deallocate() }
 
     /// Appends the bytes written so far to `buffer`.
-    func append(to buffer: inout [UInt8]) {
+    public func append(to buffer: inout [UInt8]) {
         buffer.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
     }
+
+    /// The bytes written so far.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Calls `body` with the bytes written so far; they are valid only inside it.
     func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
@@ -180,7 +192,7 @@ struct JSONWriter: ~Copyable {
     // MARK: Values built by callers
 
     /// Any ``JSONValue``: the writer behind answers, reports and the CLI's JSON.
-    mutating func write(_ value: JSONValue) {
+    public mutating func write(_ value: JSONValue) {
         switch value {
         case .object(let entries):
             beginObject()
@@ -201,7 +213,7 @@ struct JSONWriter: ~Copyable {
         case .string(let text): string(text)
         case .int(let number): integer(Int64(number))
         case .double(let number): double(number)
-        case .bool(let flag): if flag { raw("true") } else { raw("false") }
+        case .bool(let flag): bool(flag)
         case .null: null()
         case .time(let time, let precision): timestamp(time, precision)
         case .raw(let json): json.withUnsafeBufferPointer { bytes($0) }
@@ -210,10 +222,10 @@ struct JSONWriter: ~Copyable {
 
     // MARK: Structure
 
-    private mutating func beginObject() { open(UInt8(ascii: "{")) }
-    private mutating func endObject() { close(UInt8(ascii: "}")) }
-    private mutating func beginArray() { open(UInt8(ascii: "[")) }
-    private mutating func endArray() { close(UInt8(ascii: "]")) }
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     private mutating func open(_ bracket: UInt8) {
         byte(bracket)
@@ -229,7 +241,7 @@ struct JSONWriter: ~Copyable {
     }
 
     /// Separator and indentation before an array element or object entry.
-    private mutating func element() {
+    public mutating func element() {
         if !first { byte(UInt8(ascii: ",")) }
         first = false
         if pretty { newline() }
@@ -242,8 +254,8 @@ struct JSONWriter: ~Copyable {
         count += 1 + depth * 2
     }
 
-    /// A fixed ASCII key and its colon.
-    private mutating func key(_ name: StaticString) {
+    /// A fixed ASCII key and its colon (no escaping: the key is the caller's constant).
+    public mutating func key(_ name: StaticString) {
         element()
         let length = name.utf8CodeUnitCount
         reserve(length + 3)
@@ -260,10 +272,21 @@ struct JSONWriter: ~Copyable {
         if pretty { byte(0x20) }
     }
 
+    /// A key held in a variable, escaped like any string, and its colon.
+    public mutating func key(escaping name: String) {
+        element()
+        string(name)
+        colon()
+    }
+
     // MARK: Values
 
-    private mutating func null() {
+    public mutating func null() {
         raw("null")
+    }
+
+    public mutating func bool(_ flag: Bool) {
+        if flag { raw("true") } else { raw("false") }
     }
 
     private mutating func name<T: NamedCode>(_ value: T?) {
@@ -275,8 +298,15 @@ struct JSONWriter: ~Copyable {
         bytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    /// A fixed ASCII string, quoted (no escaping: the text is the caller's constant).
+    public mutating func quoted(_ text: StaticString) {
+        byte(UInt8(ascii: "\""))
+        raw(text)
+        byte(UInt8(ascii: "\""))
+    }
+
     /// Text known to need no escaping (digits, codes, names).
-    private mutating func ascii(_ text: String, quoted: Bool) {
+    public mutating func ascii(_ text: String, quoted: Bool) {
         var text = text
         text.withUTF8 { utf8 in
             reserve(utf8.count + 2)
@@ -288,7 +318,7 @@ struct JSONWriter: ~Copyable {
     }
 
     /// A JSON string: `"` and `\` escaped, control characters as `\n`, `\t`, … or `\u00XX`.
-    mutating func string(_ text: String) {
+    public mutating func string(_ text: String) {
         var text = text
         text.withUTF8 { escaped($0) }
     }
@@ -315,12 +345,12 @@ struct JSONWriter: ~Copyable {
         count += 1
     }
 
-    mutating func integer(_ value: Int64) {
+    public mutating func integer(_ value: Int64) {
         if value < 0 { byte(UInt8(ascii: "-")) }
         unsigned(value.magnitude)
     }
 
-    mutating func unsigned(_ value: UInt64) {
+    public mutating func unsigned(_ value: UInt64) {
         var digits = 1
         var scan = value
         while scan >= 10 {
@@ -358,7 +388,7 @@ struct JSONWriter: ~Copyable {
     }
 
     /// `"1987-03-09"`, as `CalendarDate.description` gives it.
-    private mutating func calendarDate(_ date: CalendarDate) {
+    public mutating func calendarDate(_ date: CalendarDate) {
         byte(UInt8(ascii: "\""))
         integer(Int64(date.year))
         byte(UInt8(ascii: "-"))
@@ -369,7 +399,7 @@ struct JSONWriter: ~Copyable {
     }
 
     /// `"2026-11-23T10:15:17.123Z"`: UTC, to the millisecond, as ``Timestamp`` writes it.
-    mutating func timestamp(_ time: Timestamp, _ precision: Timestamp.Precision = .milliseconds) {
+    public mutating func timestamp(_ time: Timestamp, _ precision: Timestamp.Precision = .milliseconds) {
         reserve(Timestamp.maxLength + 2)
         base[count] = UInt8(ascii: "\"")
         count += 1

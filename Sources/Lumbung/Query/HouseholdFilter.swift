@@ -224,7 +224,29 @@ extension ReadTransaction {
         if let leading = sort.first, leading.key == .nomorKK {
             return try matchesInKKOrder(filter, driver: driver, isDriver: isDriver, descending: leading.descending, prefix: max(0, prefix), matchedMembers: matchedMembers)
         }
-        try scan(try plan(for: driver, ordered: sort.isEmpty), query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
+        // Unsorted, when the cheapest scan is not the one whose order the answer shows (a member
+        // search's wilayah index beside its desil index): the page is the first `prefix` matches
+        // of the ordered plan, which stops there, and the total is counted on the cheapest.
+        let plans = try self.plans(for: driver)
+        if sort.isEmpty, plans.ordered.index != plans.cheapest.index {
+            var items: [HouseholdMatch] = []
+            if prefix > 0 {
+                try scan(plans.ordered, query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
+                    guard isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) else { return true }
+                    items.append(HouseholdMatch(id: id, members: Int(summary.members)))
+                    return items.count < prefix
+                }
+            }
+            try scan(plans.cheapest, query: driver, after: nil, matchedMembers: matchedMembers) { _, summary, key in
+                if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) {
+                    total.households += 1
+                    total.members += Int(summary.members)
+                }
+                return true
+            }
+            return SearchPage(items: items, total: total)
+        }
+        try scan(sort.isEmpty ? plans.ordered : plans.cheapest, query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
             if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) { try visit(id, summary, key) }
             return true
         }

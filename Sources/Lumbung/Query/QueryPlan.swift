@@ -98,12 +98,16 @@ extension ReadTransaction {
     /// was, so answers keep their order; where it does not (totals, sorted searches), the one
     /// that costs least (``QueryPlan/cost(_:)``).
     func plan(for query: HouseholdQuery, ordered: Bool = true) throws -> QueryPlan {
+        let both = try plans(for: query)
+        return ordered ? both.ordered : both.cheapest
+    }
+
+    /// Both choices of ``plan(for:ordered:)``, from one read of the counters.
+    func plans(for query: HouseholdQuery) throws -> (ordered: QueryPlan, cheapest: QueryPlan) {
         let candidates = QueryPlan.candidates(for: query)
-        if candidates.count == 1 { return candidates[0] }
+        if candidates.count == 1 { return (candidates[0], candidates[0]) }
         let counts = try self.counts(wilayah: query.wilayah)
-        return ordered
-            ? candidates.min { $0.estimate(counts) < $1.estimate(counts) }!
-            : candidates.min { $0.cost(counts) < $1.cost(counts) }!
+        return (candidates.min { $0.estimate(counts) < $1.estimate(counts) }!, candidates.min { $0.cost(counts) < $1.cost(counts) }!)
     }
 
     /// Calls `body` for each matching (id, summary, index key) in plan order, starting after

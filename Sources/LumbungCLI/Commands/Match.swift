@@ -47,11 +47,7 @@ struct Match: ParsableCommand {
         let json = self.json
         if !json { try CSVWriter(sink: sink).write(Matcher.header) }
         let matcher = SortedMatcher(
-            store: store, runSize: max(1, runSize),
-            encode: { line, cells, bytes in
-                if json { bytes += Self.jsonLine(line: line, cells: cells).utf8 } else { CSVWriter.encode(cells, into: &bytes) }
-            },
-            write: { bytes in try sink.write(bytes) })
+            store: store, runSize: max(1, runSize), output: json ? .jsonLines : .csv, write: { bytes in try sink.write(bytes) })
         try forEachNIK(matcher)
         try matcher.finish()
         try sink.close()
@@ -77,10 +73,5 @@ struct Match: ParsableCommand {
                 try matcher.add(line: source.lineNumber, text: text)
             }
         }
-    }
-
-    private static func jsonLine(line: Int, cells: [String]) -> String {
-        let fields = zip(Matcher.header, cells).map { ($0, JSONValue.string($1)) }
-        return JSONValue.object([("line", .int(line))] + fields).text + "\n"
     }
 }

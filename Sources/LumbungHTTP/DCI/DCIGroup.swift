@@ -9,73 +9,193 @@ import Lumbung
 /// the type an `idtype-value` search takes); NIKs (a placeholder is none) are member identifiers (`NIK`); the desil is the `poverty_score`
 /// (`poverty_score_type` `desil`); the kode wilayah, status, programs and each member's
 /// relation to the head come as `additional_attributes`.
+///
+/// Records are written straight to bytes by the one ``JSONWriter`` (a page of 50 households
+/// as a `JSONValue` tree cost more than the search that found them):
+///
+/// ```swift
+/// let regRecords = DCIGroup.records(page.items)   // JSONValue.raw: [{"@type":"spdci:Group",…},…]
+/// ```
 enum DCIGroup {
-    static func record(_ household: Household) -> JSONValue {
-        let members = household.members.map { member($0) }
-        var fields: [(String, JSONValue)] = [
-            ("@type", .string("spdci:Group")),
-            ("group_identifier", .array([
-                identifier("KK", household.nomorKK.text),
-                identifier("LUMBUNG_ID", household.id.map { String($0.rawValue) } ?? ""),
-            ] + (household.sourceID.map { [identifier("SOURCE_ID", $0.text)] } ?? []))),
-            ("group_type", .string("household")),
-            ("place", .object([
-                ("@type", .string("Place")),
-                ("address", .string(address(household))),
-            ])),
-            ("poverty_score", household.desil.map { .int($0) } ?? .null),
-            ("poverty_score_type", .string("desil")),
-            ("group_size", .int(household.members.count)),
-        ]
-        if let head = household.head { fields.append(("group_head_info", member(head))) }
-        fields.append(("member_list", .array(members)))
-        if let updated = household.updatedAt {
-            fields.append(("last_updated", .time(Timestamp(updated), .seconds)))
+    /// Households as a JSON array of `Group` records.
+    static func records(_ households: some Collection<Household>) -> JSONValue {
+        // About 1 KiB a member, so a page is written without growing the buffer.
+        array(households, members: households.reduce(0) { $0 + 1 + $1.members.count }) { write($0, into: &$1) }
+    }
+
+    /// Members answered on their own, as a JSON array of `Member` records.
+    static func records(_ items: some Collection<HouseholdMember>) -> JSONValue {
+        array(items, members: items.count) { write($0, into: &$1) }
+    }
+
+    /// `[record, …]` as one raw value, the buffer sized for `members` records of about 1 KiB.
+    private static func array<Item>(_ items: some Collection<Item>, members: Int, _ record: (Item, inout JSONWriter) -> Void) -> JSONValue {
+        var writer = JSONWriter(pretty: false, capacity: 1024 + 1024 * members)
+        writer.beginArray()
+        for item in items {
+            writer.element()
+            record(item, &writer)
         }
-        var attributes: [JSONValue] = [
-            .object([("kode_wilayah", .string(household.wilayah.dotted))]),
-            .object([("status", .string(household.status.description))]),
-            .object([("program", .array(household.programs.sorted().map { .string($0.name) }))]),
-        ]
+        writer.endArray()
+        return .raw(writer.bytes)
+    }
+
+    /// One household's `Group` record.
+    static func write(_ household: Household, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("@type")
+        writer.quoted("spdci:Group")
+        writer.key("group_identifier")
+        writer.beginArray()
+        identifier("KK", household.nomorKK.text, into: &writer)
+        writer.element()
+        writer.beginObject()
+        writer.key("@type")
+        writer.quoted("Identifier")
+        writer.key("identifier_type")
+        writer.quoted("LUMBUNG_ID")
+        writer.key("identifier_value")
+        writer.ascii(household.id.map { String($0.rawValue) } ?? "", quoted: true)
+        writer.endObject()
+        if let sourceID = household.sourceID { identifier("SOURCE_ID", sourceID.text, into: &writer) }
+        writer.endArray()
+        writer.key("group_type")
+        writer.quoted("household")
+        writer.key("place")
+        writer.beginObject()
+        writer.key("@type")
+        writer.quoted("Place")
+        writer.key("address")
+        writer.string(address(household))
+        writer.endObject()
+        writer.key("poverty_score")
+        if let desil = household.desil { writer.integer(Int64(desil)) } else { writer.null() }
+        writer.key("poverty_score_type")
+        writer.quoted("desil")
+        writer.key("group_size")
+        writer.integer(Int64(household.members.count))
+        if let head = household.head {
+            writer.key("group_head_info")
+            member(head, into: &writer)
+        }
+        writer.key("member_list")
+        writer.beginArray()
+        for member in household.members {
+            writer.element()
+            self.member(member, into: &writer)
+        }
+        writer.endArray()
+        if let updated = household.updatedAt {
+            writer.key("last_updated")
+            writer.timestamp(Timestamp(updated), .seconds)
+        }
+        writer.key("additional_attributes")
+        writer.beginArray()
+        attribute("kode_wilayah", household.wilayah.dotted, into: &writer)
+        attribute("status", household.status.description, into: &writer)
+        writer.element()
+        writer.beginObject()
+        writer.key("program")
+        writer.beginArray()
+        for program in household.programs.sorted() {
+            writer.element()
+            writer.string(program.name)
+        }
+        writer.endArray()
+        writer.endObject()
         // The ranking the poverty_score (desil) came from, when it came from one.
-        if let version = household.desilVersion { attributes.append(.object([(DesilVersion.field, .string(version.description))])) }
-        fields.append(("additional_attributes", .array(attributes)))
-        return .object(fields)
+        if let version = household.desilVersion {
+            writer.element()
+            writer.beginObject()
+            writer.key(escaping: DesilVersion.field)
+            writer.string(version.description)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
     }
 
     /// A member answered on its own (`response_entity` `Member`): the household it belongs to
     /// comes as `additional_attributes` (`nomor_kk`, `lumbung_id`, `kode_wilayah`).
-    static func record(_ item: HouseholdMember) -> JSONValue {
-        let household = item.household
-        return member(item.member, group: [
-            .object([("nomor_kk", .string(household.nomorKK.text))]),
-            .object([("lumbung_id", .string(household.id.map { String($0.rawValue) } ?? ""))]),
-            .object([("kode_wilayah", .string(household.wilayah.dotted))]),
-        ])
+    static func write(_ item: HouseholdMember, into writer: inout JSONWriter) {
+        member(item.member, into: &writer) { writer in
+            let household = item.household
+            attribute("nomor_kk", household.nomorKK.text, into: &writer)
+            attribute("lumbung_id", household.id.map { String($0.rawValue) } ?? "", into: &writer)
+            attribute("kode_wilayah", household.wilayah.dotted, into: &writer)
+        }
     }
 
-    static func member(_ member: Member, group: [JSONValue] = []) -> JSONValue {
-        let identifiers: [JSONValue] = member.nik.status.kind == .missing ? [] : member.nik.text.map { [identifier("NIK", $0)] } ?? []
-        var demographic: [(String, JSONValue)] = [
-            ("@type", .string("SRPerson")),
-            ("identifier", .array(identifiers)),
-            ("name", .object([("@type", .string("Name")), ("given_name", .string(member.name))])),
-            ("sex", .string(member.sex == .male ? "male" : "female")),
-        ]
-        if let birth = member.birthDate { demographic.append(("birth_date", .string(birth.description))) }
-        var fields: [(String, JSONValue)] = [
-            ("@type", .string("Member")),
-            ("member_identifier", .array(identifiers)),
-            ("demographic_info", .object(demographic)),
-            ("is_disabled", .bool(member.disability != nil)),
-        ]
-        if let marital = member.maritalStatus { fields.append(("marital_status", .string(marital.name))) }
-        fields.append(("additional_attributes", .array([.object([("hubungan", .string(member.relation.name))])] + group)))
-        return .object(fields)
+    /// A `Member` record; `group` adds the household's attributes after the relation.
+    static func member(_ member: Member, into writer: inout JSONWriter, group: (inout JSONWriter) -> Void = { _ in }) {
+        // A placeholder NIK has text but is no identifier; a missing one has neither.
+        let nik = member.nik.status.kind == .missing ? nil : member.nik.text
+        writer.beginObject()
+        writer.key("@type")
+        writer.quoted("Member")
+        writer.key("member_identifier")
+        identifiers(nik, into: &writer)
+        writer.key("demographic_info")
+        writer.beginObject()
+        writer.key("@type")
+        writer.quoted("SRPerson")
+        writer.key("identifier")
+        identifiers(nik, into: &writer)
+        writer.key("name")
+        writer.beginObject()
+        writer.key("@type")
+        writer.quoted("Name")
+        writer.key("given_name")
+        writer.string(member.name)
+        writer.endObject()
+        writer.key("sex")
+        writer.ascii(member.sex == .male ? "male" : "female", quoted: true)
+        if let birth = member.birthDate {
+            writer.key("birth_date")
+            writer.calendarDate(birth)
+        }
+        writer.endObject()
+        writer.key("is_disabled")
+        writer.bool(member.disability != nil)
+        if let marital = member.maritalStatus {
+            writer.key("marital_status")
+            writer.string(marital.name)
+        }
+        writer.key("additional_attributes")
+        writer.beginArray()
+        attribute("hubungan", member.relation.name, into: &writer)
+        group(&writer)
+        writer.endArray()
+        writer.endObject()
     }
 
-    static func identifier(_ type: String, _ value: String) -> JSONValue {
-        .object([("@type", .string("Identifier")), ("identifier_type", .string(type)), ("identifier_value", .string(value))])
+    /// `[]`, or `[{"@type":"Identifier","identifier_type":"NIK","identifier_value":…}]`.
+    private static func identifiers(_ nik: String?, into writer: inout JSONWriter) {
+        writer.beginArray()
+        if let nik { identifier("NIK", nik, into: &writer) }
+        writer.endArray()
+    }
+
+    /// One `Identifier` object, as an array element.
+    private static func identifier(_ type: StaticString, _ value: String, into writer: inout JSONWriter) {
+        writer.element()
+        writer.beginObject()
+        writer.key("@type")
+        writer.quoted("Identifier")
+        writer.key("identifier_type")
+        writer.quoted(type)
+        writer.key("identifier_value")
+        writer.string(value)
+        writer.endObject()
+    }
+
+    /// `{"name": "value"}`, as an array element.
+    private static func attribute(_ name: StaticString, _ value: String, into writer: inout JSONWriter) {
+        writer.element()
+        writer.beginObject()
+        writer.key(name)
+        writer.string(value)
+        writer.endObject()
     }
 
     static func address(_ household: Household) -> String {

@@ -107,7 +107,7 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
                 let (records, total) = try await run(criteria, token: token)
                 fields += [
                     ("status", .string("succ")),
-                    ("data", .object([("version", .string("1.0.0")), ("reg_records", .array(records))])),
+                    ("data", .object([("version", .string("1.0.0")), ("reg_records", records)])),
                     ("pagination", .object([("page_size", .int(page.size)), ("page_number", .int(page.number)), ("total_count", .int(total))])),
                 ]
             } catch {
@@ -124,27 +124,29 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
     }
 
     /// One household found by a unique key: itself (`Group`) or a page of its members.
-    private static func records(of found: Household?, _ criteria: DCISearch.Criteria) -> ([JSONValue], Int) {
-        guard let found else { return ([], 0) }
+    private static func records(of found: Household?, _ criteria: DCISearch.Criteria) -> (JSONValue, Int) {
+        guard let found else { return (.array([]), 0) }
         let page = criteria.page
         switch criteria.entity {
-        case .group: return (page.offset == 0 ? [DCIGroup.record(found)] : [], 1)
+        case .group: return (DCIGroup.records(page.offset == 0 ? [found] : []), 1)
         case .member:
             let indices = found.members.indices.dropFirst(page.offset).prefix(page.size)
-            return (indices.map { DCIGroup.record(HouseholdMember(household: found, index: $0)) }, found.members.count)
+            return (DCIGroup.records(indices.map { HouseholdMember(household: found, index: $0) }), found.members.count)
         }
     }
 
     /// The records of one page and how many match in all, within the token's scope.
-    private func run(_ criteria: DCISearch.Criteria, token: AccessToken) async throws(DCISearch.Rejection) -> ([JSONValue], Int) {
+    private func run(_ criteria: DCISearch.Criteria, token: AccessToken) async throws(DCISearch.Rejection) -> (JSONValue, Int) {
         let page = criteria.page
         do {
             switch criteria.plan {
             case .nik(let nik):
                 let found = try await api.gateway.lookup { tx in token.visible(try tx.household(nik: nik)) }
-                guard let found, let index = found.members.firstIndex(where: { $0.nik.nik == nik }) else { return ([], 0) }
-                let record = criteria.entity == .group ? DCIGroup.record(found) : DCIGroup.record(HouseholdMember(household: found, index: index))
-                return (page.offset == 0 ? [record] : [], 1)
+                guard let found, let index = found.members.firstIndex(where: { $0.nik.nik == nik }) else { return (.array([]), 0) }
+                guard page.offset == 0 else { return (.array([]), 1) }
+                let records = criteria.entity == .group
+                    ? DCIGroup.records([found]) : DCIGroup.records([HouseholdMember(household: found, index: index)])
+                return (records, 1)
             case .kk(let kk):
                 return Self.records(of: try await api.gateway.lookup { tx in token.visible(try tx.household(kk: kk)) }, criteria)
             case .sourceID(let sourceID):
@@ -156,12 +158,12 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
                     let found = try await api.gateway.read { tx in
                         try tx.households(matching: filter, within: within, sortedBy: sort, offset: page.offset, limit: page.size)
                     }
-                    return (found.items.map(DCIGroup.record), found.total.households)
+                    return (DCIGroup.records(found.items), found.total.households)
                 case .member:
                     let found = try await api.gateway.read { tx in
                         try tx.members(matching: filter, within: within, sortedBy: sort, offset: page.offset, limit: page.size)
                     }
-                    return (found.items.map(DCIGroup.record), found.total.members)
+                    return (DCIGroup.records(found.items), found.total.members)
                 }
             }
         } catch let rejection as DCISearch.Rejection {

@@ -82,6 +82,17 @@ public final class CSVWriter {
 
     private var line: [UInt8] = []
 
+    /// One field as ``encode(_:delimiter:lineEnding:into:)`` writes it (comma-delimited), for
+    /// callers that assemble rows from parts (``MatchOutput``).
+    static func appendField(_ field: UnsafeBufferPointer<UInt8>, to line: inout [UInt8]) {
+        append(field, delimiter: .comma, to: &line)
+    }
+
+    static func appendField(_ field: String, to line: inout [UInt8]) {
+        var field = field
+        field.withUTF8 { append($0, delimiter: .comma, to: &line) }
+    }
+
     private static func append(_ field: UnsafeBufferPointer<UInt8>, delimiter: CSVDelimiter, to line: inout [UInt8]) {
         guard needsQuotes(field, delimiter: delimiter) else {
             line.append(contentsOf: field)

@@ -10,10 +10,11 @@ import Lumbung
 /// short read transaction. A run is answered and written before the next is read, so there is
 /// nothing to spill: the output's input order comes from the run's own positions.
 ///
+/// With a ``MatchOutput``, each household found is encoded once, as the bytes that end its
+/// rows, and a row is its NIK and outcome written straight to bytes, then those: no cells a row.
+///
 /// ```swift
-/// let matcher = SortedMatcher(store: store, encode: { line, cells, bytes in
-///     CSVWriter.encode(cells, into: &bytes)
-/// }, write: { bytes in try sink.write(bytes) })
+/// let matcher = SortedMatcher(store: store, output: .csv, write: { bytes in try sink.write(bytes) })
 /// try matcher.add(line: 1, text: "3216014507900001")
 /// try matcher.finish()
 /// ```
@@ -27,8 +28,14 @@ public final class SortedMatcher {
     public let store: Store
     public let runSize: Int
     public let workers: Int
-    private let encode: Encode
+    private let output: Output
     private let write: ([UInt8]) throws -> Void
+
+    /// A built-in format (households encoded once), or rows from their cells.
+    private enum Output {
+        case format(MatchOutput)
+        case cells(Encode)
+    }
 
     /// Rows answered so far, by outcome.
     public private(set) var counts: [Matcher.Outcome: Int] = [:]
@@ -38,15 +45,28 @@ public final class SortedMatcher {
     private var numbers: [UInt64] = []
     private var invalid: [Int: Matcher.Row] = [:]
 
-    public init(
+    /// Rows in `output`'s format.
+    public convenience init(
+        store: Store, runSize: Int = SortedMatcher.defaultRunSize, workers: Int = 2, output: MatchOutput,
+        write: @escaping ([UInt8]) throws -> Void
+    ) {
+        self.init(store: store, runSize: runSize, workers: workers, output: .format(output), write: write)
+    }
+
+    /// Rows as `encode` writes them from their cells.
+    public convenience init(
         store: Store, runSize: Int = SortedMatcher.defaultRunSize, workers: Int = 2, encode: @escaping Encode,
         write: @escaping ([UInt8]) throws -> Void
     ) {
+        self.init(store: store, runSize: runSize, workers: workers, output: .cells(encode), write: write)
+    }
+
+    private init(store: Store, runSize: Int, workers: Int, output: Output, write: @escaping ([UInt8]) throws -> Void) {
         precondition(runSize > 0 && workers > 0, "a run holds at least one NIK and one worker answers it")
         self.store = store
         self.runSize = runSize
         self.workers = workers
-        self.encode = encode
+        self.output = output
         self.write = write
     }
 
@@ -102,16 +122,75 @@ public final class SortedMatcher {
                 return ids
             }
         }
-        // 2. Each household found, once, in id order: its cells.
+        // 2. Each household found, once, in id order: its cells (in a format: their bytes).
         let ids = Self.sortedDistinct(keyIDs.filter { $0 != 0 }.map(UInt64.init))
-        let households: [[String]] = try inParts(ids.count) { [store] range in
-            try store.read { tx in
-                try ids[range].map { id in Matcher.householdCells(try tx.outline(id: HouseholdID(rawValue: id))) }
+        let parts: [(bytes: [UInt8], counts: [Int])]
+        switch output {
+        case .format(let format):
+            let households: [[UInt8]] = try inParts(ids.count) { [store] range in
+                try store.read { tx in
+                    try ids[range].map { id in format.householdBytes(Matcher.householdCells(try tx.outline(id: HouseholdID(rawValue: id)))) }
+                }
+            }
+            parts = try Self.rows(format, lines: lines, numbers: numbers, invalid: invalid, keys: keys, keyIDs: keyIDs, ids: ids, households: households, inParts: inParts)
+        case .cells(let encode):
+            let households: [[String]] = try inParts(ids.count) { [store] range in
+                try store.read { tx in
+                    try ids[range].map { id in Matcher.householdCells(try tx.outline(id: HouseholdID(rawValue: id))) }
+                }
+            }
+            parts = try Self.rows(encode, lines: lines, numbers: numbers, invalid: invalid, keys: keys, keyIDs: keyIDs, ids: ids, households: households, inParts: inParts)
+        }
+        for part in parts {
+            try write(part.bytes)
+            for (outcome, count) in zip([Matcher.Outcome.found, .notFound, .invalid], part.counts) {
+                counts[outcome, default: 0] += count
             }
         }
-        // 3. The rows, in input order.
-        let encode = self.encode
-        let parts: [(bytes: [UInt8], counts: [Int])] = try inParts(numbers.count) { range in
+    }
+
+    private typealias Parts = (Int, @escaping @Sendable (Range<Int>) throws -> [(bytes: [UInt8], counts: [Int])]) throws -> [(bytes: [UInt8], counts: [Int])]
+
+    /// 3. The rows, in input order, in a format: each row's start, then its household's bytes.
+    private static func rows(
+        _ format: MatchOutput, lines: [Int], numbers: [UInt64], invalid: [Int: Matcher.Row], keys: [UInt64], keyIDs: [UInt32],
+        ids: [UInt64], households: [[UInt8]], inParts: Parts
+    ) throws -> [(bytes: [UInt8], counts: [Int])] {
+        let none = format.householdBytes(Matcher.noHouseholdCells)
+        return try inParts(numbers.count) { range in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(range.count * 96)
+            var counts = [0, 0, 0]
+            for position in range {
+                let number = numbers[position]
+                if number == 0 {
+                    let row = invalid[position]!
+                    var text = row.nik
+                    text.withUTF8 { format.row(line: lines[position], nik: $0, outcome: row.outcome, reason: row.reason, household: none, into: &bytes) }
+                    counts[2] += 1
+                    continue
+                }
+                let id = keyIDs[Self.position(of: number, in: keys)]
+                NIK(unchecked: number).withDigits { nik in
+                    if id == 0 {
+                        format.row(line: lines[position], nik: nik, outcome: .notFound, reason: nil, household: none, into: &bytes)
+                    } else {
+                        let household = households[Self.position(of: UInt64(id), in: ids)]
+                        format.row(line: lines[position], nik: nik, outcome: .found, reason: nil, household: household, into: &bytes)
+                    }
+                }
+                counts[id == 0 ? 1 : 0] += 1
+            }
+            return [(bytes, counts)]
+        }
+    }
+
+    /// 3. The rows, in input order, from their cells.
+    private static func rows(
+        _ encode: @escaping Encode, lines: [Int], numbers: [UInt64], invalid: [Int: Matcher.Row], keys: [UInt64], keyIDs: [UInt32],
+        ids: [UInt64], households: [[String]], inParts: Parts
+    ) throws -> [(bytes: [UInt8], counts: [Int])] {
+        try inParts(numbers.count) { range in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(range.count * 96)
             var counts = [0, 0, 0]
@@ -137,12 +216,6 @@ public final class SortedMatcher {
                 encode(lines[position], cells, &bytes)
             }
             return [(bytes, counts)]
-        }
-        for part in parts {
-            try write(part.bytes)
-            for (outcome, count) in zip([Matcher.Outcome.found, .notFound, .invalid], part.counts) {
-                counts[outcome, default: 0] += count
-            }
         }
     }
 
