@@ -203,6 +203,10 @@ struct DimensionTests {
             #expect(Program.mask(summaryByte: Program.summaryByte(program.bit)) == program.bit)
             #expect(Program.set(mask: program.bit) == [program])
         }
+        // Every mask, bits of no program included, names exactly the programs whose bits it has.
+        for mask in UInt32(0)..<4_096 {
+            #expect(Program.set(mask: mask) == Set(Program.allCases.filter { mask & 1 << UInt32($0.rawValue) != 0 }))
+        }
         #expect(IndexDimension.allCases.map(\.rawValue) == Array(1...UInt8(IndexDimension.allCases.count)), "raw values run without gaps")
         #expect(Set(IndexDimension.allCases.map(\.counterCode)).count == IndexDimension.allCases.count)
         #expect(Set(IndexDimension.allCases.map(\.databaseName)).count == IndexDimension.allCases.count)
