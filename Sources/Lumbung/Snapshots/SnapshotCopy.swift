@@ -46,10 +46,15 @@ final class SnapshotCopy: @unchecked Sendable {
         let needed = environment.usedBytes
         // A bigger pipe: fewer wake-ups between LMDB's writer and ours (best effort).
         _ = fcntl(writeEnd, Linux.setPipeSize, Int32(Self.readSize))
+        // The handle, not the Environment: a thread winding down after `finish()` must not keep the
+        // store open (a restore right after a create would find it `store.alreadyOpen`). The
+        // caller keeps the environment open until `finish()` returns.
+        nonisolated(unsafe) let handle = environment.handle
+        let source = environment.path
         Parallel.thread { [self] in
-            let rc = mdb_env_copyfd2(environment.handle, writeEnd, UInt32(MDB_CP_COMPACT))
+            let rc = mdb_env_copyfd2(handle, writeEnd, UInt32(MDB_CP_COMPACT))
             Glibc.close(writeEnd)
-            copyResult.withLock { $0 = Result { try LMDB.check(rc, "copy \(environment.path) to \(path)") } }
+            copyResult.withLock { $0 = Result { try LMDB.check(rc, "copy \(source) to \(path)") } }
             copied.signal()
         }
         Parallel.thread { [self] in
@@ -138,7 +143,7 @@ private enum Linux {
     static let waitAfter: UInt32 = 4  // SYNC_FILE_RANGE_WAIT_AFTER
 
     private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
-    nonisolated(unsafe) private static let syncFileRangeCall: SyncFileRange? =
+    private static let syncFileRangeCall: SyncFileRange? =
         dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range").map { unsafeBitCast($0, to: SyncFileRange.self) }
 
     /// `sync_file_range(2)`, best effort: the final fsync makes the file durable anyway.
