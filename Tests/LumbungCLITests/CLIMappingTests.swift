@@ -98,7 +98,7 @@ struct CLIMappingTests {
             ("4", "HUB_KK", "Sepupu", "member.invalid", "must be one of kepala_keluarga, istri_suami"),
             ("5", "TGL_LAHIR", "1975/10/10", "row.valueFormat", "a date is written DD-MM-YYYY"),
             ("6", "PENDIDIKAN", "S4", "member.invalid", "must be one of tidak_sekolah"),
-            ("7", "PUNYA_KIP", "Mungkin", "row.valueFormat", "a yes/no is Ya/Tidak, Y/T, 1/0 or TRUE/FALSE"),
+            ("7", "PUNYA_KIP", "Mungkin", "row.valueFormat", "yes or no: ya/tidak"),
         ]
         #expect(report.rows.count == expected.count, "\(report.rows)")
         for issue in expected {

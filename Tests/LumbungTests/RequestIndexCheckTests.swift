@@ -39,6 +39,39 @@ struct RequestIndexCheckTests {
         return Dictionary(grouping: whole.issues.filter { $0.kind.rawValue.hasPrefix("request") }, by: \.kind).mapValues(\.count)
     }
 
+    @Test("an open proposal's household that is gone or not at the status its steps set is reported")
+    func aProposalsHouseholdOffItsStepsIsReported() throws {
+        let fixture = try WorkflowFixture()
+        let store = fixture.store
+        var factory = fixture.factory.copy()
+        let first = NewHouseholdRequestTests.proposal(&factory, in: fixture.desaA)
+        let second = NewHouseholdRequestTests.proposal(&factory, in: fixture.desaA)
+        let verified = try store.write { tx in
+            let request = try tx.createRequest(NewHouseholdRequestTests.baru(first, fixture), by: fixture.operatorA)
+            return try tx.transition(request.id, .verify, by: fixture.verifikator)
+        }
+        let submitted = try store.write { tx in try tx.createRequest(NewHouseholdRequestTests.baru(second, fixture), by: fixture.operatorA) }
+        let verifiedID = try #require(verified.householdID), submittedID = try #require(submitted.householdID)
+        #expect(try Self.kinds(store).isEmpty)
+
+        // Behind the workflow's back: the verified one's household back to usulan, the submitted one's removed.
+        try store.write { tx in
+            let old = try #require(try tx.household(id: verifiedID))
+            var new = old
+            new.status = .usulan
+            _ = try tx.write(try new.validated(policy: .keepFlagged), replacing: old, action: nil)
+            try tx.remove(try #require(try tx.household(id: submittedID)))
+        }
+        #expect(try Self.kinds(store) == [.requestHousehold: 2])
+        let issues = try store.check().issues.filter { $0.kind == .requestHousehold }
+        #expect(issues.contains { $0.householdID == verifiedID && $0.detail.contains("request \(verified.id)") && $0.detail.contains("shows its household as terverifikasi; the register holds usulan") }, "\(issues)")
+        #expect(issues.contains { $0.householdID == submittedID && $0.detail.contains("request \(submitted.id)") && $0.detail.contains("not stored") }, "\(issues)")
+
+        // Withdrawn, the request shows nothing: the removed household is no longer an issue.
+        try store.write { tx in _ = try tx.transition(submitted.id, .withdraw, by: fixture.operatorA) }
+        #expect(try Self.kinds(store) == [.requestHousehold: 1])
+    }
+
     @Test func aLostAndAnInventedIndexEntryAreReported() throws {
         let (fixture, made) = try Self.store()
         let dbs = fixture.store.environment.dbs

@@ -47,12 +47,12 @@ public struct MemberFacts: Hashable, Sendable {
     /// The member attribute code that marks a severe disability (`disabilitas_berat`: `1`, `ya`, `true`).
     public static let severeDisabilityCode = "disabilitas_berat"
 
-    /// Whether an attribute value says yes: code or number 1, text `1`, `ya`, `y`, `true`.
+    /// Whether an attribute value says yes: code or number 1, or a yes word (``YesNo``).
     static func isYes(_ value: AttributeValue?) -> Bool {
         switch value {
         case .code(let code): code == 1
         case .number(let number): number == 1
-        case .text(let text): ["1", "ya", "y", "true"].contains(text.trimmedWhitespace.lowercased())
+        case .text(let text): YesNo.parse(text) == true
         case nil: false
         }
     }

@@ -23,6 +23,12 @@ extension MemberCount {
         func fail(_ term: Substring, _ rule: String) -> LumbungError {
             LumbungError(.queryInvalid, field: field, value: String(term.prefix(40)), rule: rule)
         }
+        /// A bare flag (`hamil`) or `=` and a yes-or-no word; anything else (`hamil=mungkin`) is refused.
+        func flag(_ term: Substring, _ op: String?, _ value: String) throws -> Bool {
+            guard let op else { return true }
+            guard op == "=", let flag = YesNo.parse(value) else { throw fail(term, YesNo.rule) }
+            return flag
+        }
         let terms = text.split(separator: ",").map { Substring($0.trimmedWhitespace) }.filter { !$0.isEmpty }
         guard !terms.isEmpty else { throw fail(Substring(text), Self.syntaxRule) }
         for term in terms {
@@ -48,18 +54,19 @@ extension MemberCount {
                 guard op == "=" else { throw fail(term, MaritalStatus.rule) }
                 condition.maritalStatus = try MaritalStatus(parsing: value, field: field, code: .queryInvalid)
             case "disabilitas", "disability":
-                if op == nil || ["ya", "yes", "true"].contains(value.lowercased()) {
+                if op == nil {
                     condition.disabled = true
-                } else if op == "=", ["tidak", "no", "none", "false"].contains(value.lowercased()) {
-                    condition.disabled = false
+                } else if op == "=", let flag = YesNo.parse(value) ?? (value.lowercased() == "none" ? false : nil) {
+                    condition.disabled = flag
                 } else {
-                    guard op == "=" else { throw fail(term, Disability.rule) }
-                    condition.disability = try Disability(parsing: value, field: field, code: .queryInvalid)
+                    guard op == "=" else { throw fail(term, YesNo.rule + ", or " + Disability.rule) }
+                    guard let kind = Disability(name: value) else { throw fail(term, YesNo.rule + ", or " + Disability.rule) }
+                    condition.disability = kind
                 }
             case "disabilitas_berat", "severe_disability":
-                condition.severeDisability = op == nil || ["ya", "yes", "true", "1"].contains(value.lowercased())
+                condition.severeDisability = try flag(term, op, value)
             case "hamil", "pregnant":
-                condition.pregnant = op == nil || ["ya", "yes", "true", "1"].contains(value.lowercased())
+                condition.pregnant = try flag(term, op, value)
             case "keberadaan", "presence":
                 guard op == "=" else { throw fail(term, Presence.rule + ", or semua") }
                 condition.presence = ["semua", "all", "any"].contains(value.lowercased())

@@ -24,6 +24,7 @@ extension ReadTransaction {
             }
             do {
                 let request = try RequestCodec.decode(cursor.valueBytes, id: id)
+                try checkShownHousehold(of: request, into: &report, limit: limit)
                 for indexKey in RequestIndexKey.keys(of: request) { try expectedIndex.append(PackedEntry(indexKey, key)) }
                 if request.state.holdsEvidence {
                     for digest in Set(request.evidence.map(\.digest)) {
@@ -52,6 +53,26 @@ extension ReadTransaction {
                                   : "evidence.refs holds a request reference no request holds", limit: limit)
         }
         return report
+    }
+
+    /// Reports an open request whose steps set its household's status (``RequestWorkflow/statusShown(by:)``)
+    /// when that household is not stored, holds another status, or, for a verified `baru`
+    /// request, was never stored (only a citizen's clashing submission waits for verification).
+    private func checkShownHousehold(of request: ChangeRequest, into report: inout CheckReport, limit: Int) throws {
+        guard let shown = RequestWorkflow.statusShown(by: request) else { return }
+        let named = "request \(request.id) (\(request.type), \(request.state))"
+        guard let id = request.householdID else {
+            if request.type.proposesHousehold, request.state != .diajukan {
+                report.report(.requestHousehold, nil, "\(named) stored no household; its steps show one as \(shown)", limit: limit)
+            }
+            return
+        }
+        guard let household = try household(id: id) else {
+            return report.report(.requestHousehold, id, "\(named) names a household that is not stored; its steps show it as \(shown)", limit: limit)
+        }
+        if household.status != shown {
+            report.report(.requestHousehold, id, "\(named) shows its household as \(shown); the register holds \(household.status)", limit: limit)
+        }
     }
 
     /// Walks two sorted streams and hands on what only one side has (`true`: only expected).

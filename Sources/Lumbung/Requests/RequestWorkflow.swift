@@ -103,6 +103,18 @@ public enum RequestWorkflow {
 
     public static func step(_ action: RequestAction) -> Step { steps.first { $0.action == action }! }
 
+    /// The status an open request's steps have set on its household (``Step/household``): the
+    /// last `.set` among the steps it took; nil for a type that shows no steps, a closed
+    /// request, or a draft.
+    public static func statusShown(by request: ChangeRequest) -> HouseholdStatus? {
+        guard request.type.showsProposalSteps, request.state.isOpen else { return nil }
+        var shown: HouseholdStatus?
+        for transition in request.transitions {
+            if case .set(let status) = step(transition.action).household { shown = status }
+        }
+        return shown
+    }
+
     /// Refuses an evidence upload (`POST /v1/evidence`) by a role that proposes nothing:
     /// evidence is added by those who attach it to their proposals (`workflow.role`).
     public static func checkUpload(by actor: RequestActor) throws {

@@ -12,6 +12,9 @@ public struct CheckReport: Sendable {
             case evidenceMissing, evidenceChanged
             /// Change requests (``ReadTransaction/checkRequests(limit:runLength:spillTo:)``).
             case requestCorrupt, requestIDAhead, requestIndexMissing, requestIndexExtra, requestEvidenceUnreferenced, requestEvidenceStale
+            /// An open re-proposal's or `baru` request's household is not on the register at the
+            /// status its steps set (``RequestWorkflow/statusShown(by:)``).
+            case requestHousehold
         }
 
         public let kind: Kind

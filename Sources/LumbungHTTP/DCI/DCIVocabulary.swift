@@ -94,18 +94,14 @@ enum DCIValues {
     static func yesNo(_ value: DCIValue) -> Bool? {
         if case .bool(let flag) = value { return flag }
         if let number = value.integer, number == 0 || number == 1 { return number == 1 }
-        switch value.string?.lowercased() {
-        case "true"?, "yes"?, "ya"?, "y"?: return true
-        case "false"?, "no"?, "tidak"?, "n"?: return false
-        default: return nil
-        }
+        return value.string.flatMap(YesNo.parse)
     }
 
     static let sexRule = "male or female (also M/F, L/P, 1/2)"
     static var maritalRule: String {
         "single, married, divorced, separated, widowed, or " + MaritalStatus.names.joined(separator: ", ")
     }
-    static let yesNoRule = "true or false (also yes/no, ya/tidak, 1/0)"
+    static let yesNoRule = "true or false, or " + YesNo.rule
 }
 
 /// The `idtype-value` identifier types: NIK, the DCI's generic `UIN`/`NationalID` (a NIK

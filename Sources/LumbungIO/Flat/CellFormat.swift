@@ -54,7 +54,7 @@ public enum CellFormat: Hashable, Sendable, CustomStringConvertible {
     /// What a cell in this format must hold.
     public var rule: String {
         switch self {
-        case .boolean: "a yes/no is Ya/Tidak, Y/T, 1/0 or TRUE/FALSE"
+        case .boolean: YesNo.rule
         case .date(.excelSerial): "a date is an Excel serial day number (1 is 1900-01-01)"
         case .date: "a date is written \(description)"
         }
@@ -90,8 +90,8 @@ public enum CellFormat: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
-    private static let yesWords = ["ya", "y", "1", "true"].map { packedLowercase($0)! }
-    private static let noWords = ["tidak", "t", "0", "false"].map { packedLowercase($0)! }
+    private static let yesWords = YesNo.yesWords.map { packedLowercase($0)! }
+    private static let noWords = YesNo.noWords.map { packedLowercase($0)! }
 
     /// Up to 7 ASCII bytes, lower-cased, in one integer (the length in the top byte).
     private static func packedLowercase(_ text: String) -> UInt64? {
