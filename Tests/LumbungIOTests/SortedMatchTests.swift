@@ -25,6 +25,10 @@ struct SortedMatchTests {
         do {
             nik = try NIK(text)
         } catch let error as LumbungError {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.count == 16, trimmed.hasPrefix(String(repeating: "9", count: 15)), let reason = NIKPlaceholder(rawValue: UInt8(String(trimmed.last!)) ?? 0) {
+                return [NIK.mask(text), "invalid", "nik.placeholder: the placeholder for a member with no NIK (\(reason.name)), not a NIK", "", "", "", "", "", ""]
+            }
             return [NIK.mask(text), "invalid", "\(error.code): \(error.rule)", "", "", "", "", "", ""]
         } catch {
             return ["unexpected \(error)"]
@@ -41,7 +45,8 @@ struct SortedMatchTests {
     /// invalid text of several kinds.
     static func randomList(_ model: [UInt64: Household], count: Int, using random: inout SplitMix64) -> [String] {
         let present = model.keys.sorted()
-        let invalid = ["3.21601E+15", "3216010101000000", "12345", "32160101019900x1", "", "0000000000000000", "3216014507900001 7"]
+        let invalid = ["3.21601E+15", "3216010101000000", "12345", "32160101019900x1", "", "0000000000000000", "3216014507900001 7",
+                       "9999999999999995", " 9999999999999994", "9999999999999999", "9999999999999997"]
         return (0..<count).map { _ in
             switch Int.random(in: 0..<10, using: &random) {
             case 0..<5 where !present.isEmpty:

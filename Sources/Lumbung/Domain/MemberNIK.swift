@@ -135,6 +135,12 @@ public enum NIKPlaceholder: UInt8, Sendable, Hashable, CaseIterable, Comparable 
     /// The placeholder as written: the prefix and the reason digit.
     public var written: String { Self.prefix + String(rawValue) }
 
+    /// Why the placeholder is no NIK to look up (pemadanan's reason for it).
+    public var notANIK: String { "the placeholder for a member with no NIK (\(name)), not a NIK" }
+
+    /// The code pemadanan reports a placeholder under, in place of the NIK rule it breaks.
+    public static let code = "nik.placeholder"
+
     /// The reason's name in files, answers and options (`status_nik` `missing:<name>`).
     public var name: String {
         switch self {

@@ -4,7 +4,8 @@ import Lumbung
 ///
 /// Each NIK is answered with whether it is in the store and, if so, its household's id, KK,
 /// wilayah, status, desil and programs. An invalid NIK is reported as invalid, with the rule it
-/// breaks, never as "not found".
+/// breaks, never as "not found"; a NIK placeholder (`9999999999999995`) as invalid because it
+/// is a placeholder (`nik.placeholder`), not by the NIK rule its digits happen to break.
 ///
 /// ```swift
 /// let rows = try Matcher.match([(line: 1, text: "3216014507900001")], in: store)
@@ -47,7 +48,8 @@ public enum Matcher {
         do {
             return .valid(try NIK(text))
         } catch let error as LumbungError {
-            return .invalid(Row(line: line, nik: NIK.mask(text), outcome: .invalid, reason: "\(error.code): \(error.rule)"))
+            let reason = NIKPlaceholder(written: text).map { "\(NIKPlaceholder.code): \($0.notANIK)" } ?? "\(error.code): \(error.rule)"
+            return .invalid(Row(line: line, nik: NIK.mask(text), outcome: .invalid, reason: reason))
         } catch {
             return .invalid(Row(line: line, nik: NIK.mask(text), outcome: .invalid, reason: "\(error)"))
         }
