@@ -146,6 +146,48 @@ struct DesilRankingTests {
         try Self.rankRandomly(store, seed: seed, rounds: 6)
     }
 
+    @Test("check reports history of a household not stored, a bad desil or version, a bad entry, and too many versions")
+    func checkFindsABrokenHistory() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.path)
+        var factory = HouseholdFactory(seed: 6)
+        _ = try store.bulkLoad(nikPolicy: .keepFlagged) { loader in
+            for _ in 0..<20 { try loader.add(factory.household()) }
+        }
+        try Self.rankRandomly(store, seed: 6, rounds: 2, steps: [30])
+        func kinds() throws -> [CheckReport.Issue.Kind: Int] {
+            Dictionary(grouping: try store.check().issues.filter { $0.kind.rawValue.hasPrefix("desilHistory") }, by: \.kind).mapValues(\.count)
+        }
+        #expect(try kinds().isEmpty)
+        let dbs = store.environment.dbs
+        let history = try #require(dbs.desilHistory)
+        let (first, second) = try store.read { tx in
+            var ids: [HouseholdID] = []
+            try tx.forEachHousehold { ids.append($0.id!) }
+            return (ids[0], ids[1])
+        }
+        try store.environment.withWrite { txn in
+            let cursor = try txn.cursor(history)
+            // Two versions of a household never stored: one issue for the household.
+            try cursor.put(key: DesilHistory.packedKey(HouseholdID(9_000), 20_000), keyWidth: DesilHistory.keyWidth, value: 3, valueWidth: 1, flags: 0)
+            try cursor.put(key: DesilHistory.packedKey(HouseholdID(9_000), 20_030), keyWidth: DesilHistory.keyWidth, value: 3, valueWidth: 1, flags: 0)
+            // A desil of 11, and a version of day 0.
+            try cursor.put(key: DesilHistory.packedKey(first, 19_000), keyWidth: DesilHistory.keyWidth, value: 11, valueWidth: 1, flags: 0)
+            try cursor.put(key: DesilHistory.packedKey(first, 0), keyWidth: DesilHistory.keyWidth, value: 2, valueWidth: 1, flags: 0)
+            // More versions than a household keeps (one issue, however many more).
+            for day in 0..<(DesilHistory.maxVersions + 3) {
+                try cursor.put(key: DesilHistory.packedKey(second, 10_000 + day), keyWidth: DesilHistory.keyWidth, value: 5, valueWidth: 1, flags: 0)
+            }
+            // An entry of the wrong shape.
+            try txn.put(history, [1, 2, 3], [4])
+        }
+        #expect(try kinds() == [.desilHistoryOrphan: 1, .desilHistoryInvalid: 4])
+        let issues = try store.check().issues
+        #expect(issues.contains { $0.kind == .desilHistoryOrphan && $0.householdID == HouseholdID(9_000) })
+        #expect(issues.contains { $0.kind == .desilHistoryInvalid && $0.householdID == second && $0.detail.contains("more than \(DesilHistory.maxVersions)") })
+        #expect(issues.contains { $0.kind == .desilHistoryInvalid && $0.householdID == first && $0.detail.contains("desil 11") })
+    }
+
     @Test("a household ranked more often than the history keeps has its oldest versions dropped, as the model")
     func historyIsTrimmedAsTheModel() throws {
         let dir = TemporaryDirectory()

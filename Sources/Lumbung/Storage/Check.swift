@@ -15,6 +15,10 @@ public struct CheckReport: Sendable {
             /// An open re-proposal's or `baru` request's household is not on the register at the
             /// status its steps set (``RequestWorkflow/statusShown(by:)``).
             case requestHousehold
+            /// `desil.history` (``ReadTransaction/checkDesilHistory(limit:)``): versions of a
+            /// household that is not stored; an entry of the wrong shape, version or desil, or
+            /// more versions than a household keeps.
+            case desilHistoryOrphan, desilHistoryInvalid
         }
 
         public let kind: Kind
@@ -74,6 +78,7 @@ extension Store {
             try tx.check(limit: limit, runLength: runLength, spillTo: directories, method: method, recordsPerWorker: recordsPerWorker, progress: progress)
         }
         report.append(try read { tx in try tx.checkRequests(limit: limit, runLength: runLength, spillTo: directories) }, limit: limit)
+        report.append(try read { tx in try tx.checkDesilHistory(limit: limit) }, limit: limit)
         // Then every referenced attachment, after the records' transaction (files are hashed).
         let evidence = try self.evidence.verify(limit: limit)
         for issue in evidence.issues {

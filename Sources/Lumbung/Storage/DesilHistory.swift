@@ -90,3 +90,47 @@ extension ReadTransaction {
         return entries
     }
 }
+
+extension ReadTransaction {
+    /// `check`'s part for `desil.history`, in one pass in key order with a cursor on each table
+    /// (no memory beyond them): every entry is a stored household's (`desilHistoryOrphan`), keyed
+    /// by its id and a version and holding a desil under ``Household/desilRule``, and no household
+    /// holds more than ``DesilHistory/maxVersions`` (`desilHistoryInvalid`).
+    func checkDesilHistory(limit: Int) throws -> CheckReport {
+        var report = CheckReport()
+        guard let dbi = dbs.desilHistory else { return report }
+        let history = try txn.cursor(dbi)
+        defer { history.close() }
+        let records = try txn.cursor(dbs.records)
+        defer { records.close() }
+        var household: UInt64?
+        var versions = 0
+        var found = try history.move(MDB_FIRST)
+        while found {
+            defer { found = (try? history.move(MDB_NEXT)) ?? false }
+            let key = history.keyBytes, value = history.valueBytes
+            guard key.count == DesilHistory.keyWidth, value.count == 1 else {
+                report.report(.desilHistoryInvalid, nil, "desil.history holds an entry with a \(key.count)-byte key and a \(value.count)-byte value (an entry is \(DesilHistory.keyWidth) and 1)", limit: limit)
+                continue
+            }
+            let id = Keys.read(key, width: Keys.idWidth)
+            if id != household {
+                household = id
+                versions = 0
+                if try !records.seek(key: id, keyWidth: Keys.idWidth, MDB_SET_KEY) {
+                    report.report(.desilHistoryOrphan, HouseholdID(id), "desil.history holds versions of a household that is not stored", limit: limit)
+                }
+            }
+            versions += 1
+            if versions == DesilHistory.maxVersions + 1 {
+                report.report(.desilHistoryInvalid, HouseholdID(id), "desil.history holds more than \(DesilHistory.maxVersions) versions of the household", limit: limit)
+            }
+            let ordinal = DesilHistory.ordinal(history), desil = Int(value[0])
+            if ordinal == 0 || !Household.desilRule.range.contains(desil) {
+                report.report(.desilHistoryInvalid, HouseholdID(id),
+                              "desil.history holds version ordinal \(ordinal) with desil \(desil) (a version is a date; \(Household.desilRule.label) is \(Household.desilRule.range.lowerBound)-\(Household.desilRule.range.upperBound))", limit: limit)
+            }
+        }
+        return report
+    }
+}
