@@ -93,4 +93,53 @@ import Testing
         }
         #expect(walked >= 20, "enough rounds match many households")
     }
+
+    /// A whole region sorted by KK (no filter: every household of the region matches) reads each
+    /// desa's households kept for the store generation: the first search keeps them, the next
+    /// reads them, and after a write (a new generation) they are read from the index again.
+    @Test func wholeRegionPagesFromKeptDesaHouseholdsMatchTheModel() throws {
+        let directory = TemporaryDirectory()
+        let (store, households) = try Self.storeWithKKsFromElsewhere(in: directory, households: 900, seed: 47)
+        let anchor = households[0].wilayah
+        let regions: [KodeWilayah?] = [nil, anchor.ancestor(at: .kabupaten), anchor.parent, anchor]
+        func check(_ stored: [Household], _ round: String) throws {
+            try store.read { tx in
+                for region in regions {
+                    let query = HouseholdQuery(wilayah: region)
+                    let matching = stored.filter { region?.contains($0.wilayah) ?? true }
+                    for descending in [false, true] {
+                        let ordered = Self.kkOrder(matching, descending: descending)
+                        for prefix in [1, 50, 100_000] {
+                            for reading in [nil, KKOrderReading.walk] {
+                                let found = try tx.matchesInKKOrder(
+                                    .query(query), driver: query, isDriver: true, descending: descending, prefix: prefix, matchedMembers: false, reading: reading)
+                                let context = "\(round): \(region?.description ?? "all") descending \(descending) prefix \(prefix)"
+                                #expect(found.items.map(\.id) == ordered.prefix(prefix).map { $0.id! }, "\(context)")
+                                #expect(found.items.map(\.members) == ordered.prefix(prefix).map(\.members.count), "\(context)")
+                                #expect(found.total == Count(households: matching.count, members: matching.reduce(0) { $0 + $1.members.count }), "\(context)")
+                            }
+                        }
+                    }
+                }
+                #expect(tx.environment.desaHouseholds.value(for: anchor.packed, generation: try #require(tx.generation)) != nil, "\(round): kept")
+            }
+        }
+        try check(households, "first")
+        try check(households, "kept")
+        // A write: a household of the anchor desa goes, another moves into it.
+        let leaving = households.first { $0.wilayah == anchor }!
+        var moving = households.first { $0.wilayah != anchor && $0.wilayah.parent == anchor.parent } ?? households.first { $0.wilayah != anchor }!
+        moving.wilayah = anchor
+        try store.write(actor: "test") { tx in
+            _ = try tx.delete(id: leaving.id!)
+            _ = try tx.put(moving)
+        }
+        let after = try store.read { tx in
+            var all: [Household] = []
+            try tx.forEachHousehold { all.append($0) }
+            return all
+        }
+        #expect(after.count == households.count - 1)
+        try check(after, "after a write")
+    }
 }

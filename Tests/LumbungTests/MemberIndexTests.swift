@@ -197,10 +197,17 @@ struct MemberIndexTests {
     static func compare(_ store: Store, _ stored: [HouseholdID: Household], seed: UInt64, queries: Int) throws {
         var random = SeededRandom(seed: seed)
         let desa = Array(Set(stored.values.map(\.wilayah))).sorted { $0.packed < $1.packed }
+        // How many unsorted pages came from one primary scan (``OrderedPrefix``) and how many
+        // from two scans: the test must reach both.
+        var oneScan = 0, twoScans = 0
         try store.read { tx in
             for _ in 0..<queries {
                 let query = randomQuery(&random, desa: desa)
                 let date = query.referenceDate!
+                let plans = try tx.plans(for: query)
+                if plans.ordered.index != plans.cheapest.index {
+                    if plans.cheapest.index.isPrimary, OrderedPrefix(plans.ordered.index, prefix: 1) != nil { oneScan += 1 } else { twoScans += 1 }
+                }
                 let want = Set(stored.values.filter { Model.matches(query, $0, on: date) }.map(\.id!))
                 let found = try tx.ids(matching: query)
                 #expect(Set(found) == want, "\(query)")
@@ -235,6 +242,7 @@ struct MemberIndexTests {
                 #expect(listed.total.members == wantMembers.count)
                 #expect(listed.total.households == want.count)
             }
+            #expect(oneScan > 10 && twoScans > 3, "pages from one scan: \(oneScan), from two: \(twoScans)")
             for _ in 0..<8 {
                 let date = Self.date(&random, years: 2020...2032)
                 let wilayah: KodeWilayah? = [nil, desa.randomElement(using: &random), desa.randomElement(using: &random)!.parent].randomElement(using: &random)!
@@ -264,6 +272,17 @@ struct MemberIndexTests {
         }
         try store.read { tx in try tx.forEachHousehold { stored[$0.id!] = $0 } }
         try Self.compare(store, stored, seed: 1, queries: 150)
+        // A read keeps each desa's tallies for its generation, and the same queries again read them.
+        try store.read { tx in
+            var query = HouseholdQuery(wilayah: stored.values.first!.wilayah)
+            var picking = SeededRandom(seed: 5)
+            query.members = [MemberCount(Self.randomCondition(&picking))]
+            query.referenceDate = try CalendarDate(year: 2026, month: 6, day: 30)
+            _ = try tx.count(query)
+            let key = MemberTally.Key(desa: query.wilayah!.packed, counts: query.members, date: query.referenceDate!)
+            #expect(tx.environment.memberTallies.value(for: key, generation: try #require(tx.generation)) != nil)
+        }
+        try Self.compare(store, stored, seed: 1, queries: 150)
 
         var random = SeededRandom(seed: 3)
         let replacements = Self.households(seed: 99, count: 60)
@@ -288,6 +307,8 @@ struct MemberIndexTests {
         stored = [:]
         try store.read { tx in try tx.forEachHousehold { stored[$0.id!] = $0 } }
         try Self.compare(store, stored, seed: 2, queries: 150)
+        // The first queries again, after the writes: the tallies kept before them are not used.
+        try Self.compare(store, stored, seed: 1, queries: 150)
         let report = try store.check()
         #expect(report.isClean, "\(report.issues)")
     }

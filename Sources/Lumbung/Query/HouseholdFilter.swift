@@ -229,6 +229,19 @@ extension ReadTransaction {
         // of the ordered plan, which stops there, and the total is counted on the cheapest.
         let plans = try self.plans(for: driver)
         if sort.isEmpty, plans.ordered.index != plans.cheapest.index {
+            // The cheapest scans the primary index and the ordered one a single-valued
+            // dimension: one scan counts the total and keeps the ordered plan's page.
+            if plans.cheapest.index.isPrimary, var page = OrderedPrefix(plans.ordered.index, prefix: max(0, prefix)) {
+                try scan(plans.cheapest, query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
+                    if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) {
+                        total.households += 1
+                        total.members += Int(summary.members)
+                        page.append(HouseholdMatch(id: id, members: Int(summary.members)), summary)
+                    }
+                    return true
+                }
+                return SearchPage(items: page.matches, total: total)
+            }
             var items: [HouseholdMatch] = []
             if prefix > 0 {
                 try scan(plans.ordered, query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in

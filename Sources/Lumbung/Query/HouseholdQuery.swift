@@ -115,6 +115,9 @@ struct SummaryTest {
         }
     }
 
+    /// Whether every summary passes (the query filters on no dimension).
+    var filtersNothing: Bool { filtered == 0 }
+
     @inline(__always)
     func matches(_ summary: IndexSummary) -> Bool {
         guard filtered != 0 else { return true }

@@ -120,7 +120,8 @@ extension ReadTransaction {
         let cursor = try txn.cursor(plan.dbi(dbs))
         let summaries = plan.index.isPrimary ? nil : try txn.cursor(dbs[.wilayah])
         if !query.members.isEmpty { try requireMemberIndex() }
-        var tally = query.members.isEmpty ? nil : MemberTally(query.members, on: query.ageDate)
+        let tallies = generation.map { (tallies: environment.memberTallies, generation: $0) }
+        var tally = query.members.isEmpty ? nil : MemberTally(query.members, on: query.ageDate, cache: tallies)
         let countsMatched = matchedMembers && tally?.selects == true
         let memberCursor = query.members.isEmpty ? nil : try txn.cursor(dbs[.member])
         let test = SummaryTest(query)

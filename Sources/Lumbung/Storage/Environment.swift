@@ -53,6 +53,10 @@ final class Environment: @unchecked Sendable {
     let maxMapSize: Int
     private(set) var dbs = Databases()
     let compressor = Compressor()
+    /// Desa member tallies kept for a store generation (``MemberTally``), up to 512 Ki households.
+    let memberTallies = GenerationCache<MemberTally.Key, MemberTally.Tallies>(limit: 1 << 19)
+    /// Each desa's households kept for a store generation (``DesaHouseholds``), up to 2 Mi households.
+    let desaHouseholds = GenerationCache<UInt64, DesaHouseholds>(limit: 1 << 21)
 
     /// Readers hold it shared; growing the map holds it exclusive (LMDB remaps the file).
     private let mapLock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)

@@ -117,9 +117,28 @@ struct CompiledMemberCondition {
 ///
 /// A desa's tallies are a list sorted by household id, and a scan asks for ids in ascending
 /// order within a desa, so each look-up steps forward from the last (a binary search when an
-/// id comes before it): no hashing per member or per household.
+/// id comes before it): no hashing per member or per household. In a read transaction a
+/// desa's tallies are kept for the store generation (``GenerationCache``), so the next search
+/// of the same counts there reads them instead of walking the desa's members again.
 struct MemberTally {
+    /// What a desa's tallies depend on besides the data: the desa, the counts and the day ages
+    /// are reckoned on.
+    struct Key: Hashable {
+        let desa: UInt64
+        let counts: [MemberCount]
+        let date: CalendarDate
+    }
+
+    /// A desa's households with a member tallied, ascending, and their tallies.
+    struct Tallies {
+        let ids: [UInt32]
+        let tallies: [SIMD16<UInt16>]
+    }
+
     private let counts: [MemberCount]
+    private let date: CalendarDate
+    /// Where tallies are kept, and this read's generation (nil: a write transaction).
+    private let cache: (tallies: GenerationCache<Key, Tallies>, generation: Int)?
     private let compiled: [CompiledMemberCondition]
     /// The birth range every condition lies in (nil: some condition takes any birth).
     private let births: ClosedRange<Int>?
@@ -143,8 +162,10 @@ struct MemberTally {
     private(set) var selected = 0
     var selects: Bool { selecting.contains(true) }
 
-    init(_ counts: [MemberCount], on date: CalendarDate) {
+    init(_ counts: [MemberCount], on date: CalendarDate, cache: (tallies: GenerationCache<Key, Tallies>, generation: Int)? = nil) {
         self.counts = counts
+        self.date = date
+        self.cache = cache
         compiled = counts.map { CompiledMemberCondition($0.condition, on: date) }
         selecting = counts.map(\.selectsMembers)
         zeroMatches = counts.allSatisfy { $0.count.contains(0) }
@@ -221,10 +242,16 @@ struct MemberTally {
 
     private mutating func load(_ desa: UInt64, cursor: Cursor) throws {
         self.desa = desa
+        next = 0
+        let key: Key? = cache == nil ? nil : Key(desa: desa, counts: counts, date: date)
+        if let cache, let key, let known = cache.tallies.value(for: key, generation: cache.generation) {
+            ids = known.ids
+            tallies = known.tallies
+            return
+        }
         ids.removeAll(keepingCapacity: true)
         tallies.removeAll(keepingCapacity: true)
         met.removeAll(keepingCapacity: true)
-        next = 0
         let start = births?.lowerBound ?? 0
         let end = births?.upperBound ?? MemberIndex.noBirth
         let found = try cursor.seek(
@@ -263,6 +290,7 @@ struct MemberTally {
                 lanes &= lanes - 1
             }
         }
+        if let cache, let key { cache.tallies.keep(Tallies(ids: ids, tallies: tallies), size: ids.count, for: key, generation: cache.generation) }
     }
 }
 
