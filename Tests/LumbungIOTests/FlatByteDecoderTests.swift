@@ -44,7 +44,7 @@ import Testing
                 outcome.quick += 1
                 // What the file-wide checks read agrees too.
                 let general = flat.householdDecoder.decode(group.asText)
-                #expect(quick.niks.map(\.digits) == general.niks.map(\.digits) && quick.niks.map(\.line) == general.niks.map(\.line))
+                #expect(quick.niks.map { $0.digits } == general.niks.map { $0.digits } && quick.niks.map { $0.line } == general.niks.map { $0.line })
                 #expect(quick.nomorKK?.value == general.nomorKK?.value && quick.nomorKK?.line == general.nomorKK?.line)
                 #expect(quick.sourceID?.value == general.sourceID?.value && quick.sourceID?.line == general.sourceID?.line)
                 #expect(quick.firstLine == general.firstLine)
@@ -180,11 +180,11 @@ import Testing
         let at = bytes.indices.filter { bytes[$0] == UInt8(ascii: ",") }[900]
         bytes.insert(0xE9, at: at)  // é in Windows-1252
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        func error(_ body: () throws -> Outcome) -> LumbungError? {
+        func thrown(_ body: () throws -> Outcome) -> LumbungError? {
             do { _ = try body() } catch let error as LumbungError { return error } catch {}
             return nil
         }
-        let text = error { try Self.readAsText(path) }, fast = error { try Self.readAsBytes(path) }
+        let text = thrown { try Self.readAsText(path) }, fast = thrown { try Self.readAsBytes(path) }
         #expect(text?.code == .csvEncoding)
         #expect(text?.field == fast?.field && text?.rule == fast?.rule)
     }
