@@ -142,6 +142,24 @@ public final class CSVReader {
 
     /// The next record, or `nil` at the end of the input. Blank lines are skipped.
     public func next() throws -> CSVRecord? {
+        guard let line = try nextRecordBytes() else { return nil }
+        return CSVRecord(line: line, fields: try decode(fieldBytes, fieldEnds, line: line))
+    }
+
+    /// The next record's cells as UTF-8 bytes, without a `String` per field (the import's fast
+    /// path), or `nil` at the end. The bytes are checked as ``next()`` checks them, with the
+    /// same `csv.encoding` error; only for ``CSVTextEncoding/utf8``.
+    func nextCells() throws -> (line: Int, cells: CSVCells)? {
+        guard let line = try nextRecordBytes() else { return nil }
+        var ascii: UInt8 = 0
+        for byte in fieldBytes { ascii |= byte }
+        // Not all ASCII: decoding the fields checks the UTF-8 and names a bad byte exactly as next() does.
+        if ascii >= 0x80 { _ = try decode(fieldBytes, fieldEnds, line: line) }
+        return (line, CSVCells(bytes: fieldBytes, ends: fieldEnds))
+    }
+
+    /// Parses the next record into `fieldBytes` and `fieldEnds`; returns the line it starts on.
+    private func nextRecordBytes() throws -> Int? {
         var bytes = fieldBytes
         var ends = fieldEnds
         fieldBytes = []
@@ -189,10 +207,10 @@ public final class CSVReader {
                 }
                 try fill()
             case .record(let next, let newlines):
-                let record = CSVRecord(line: line, fields: try decode(bytes, ends))
+                let start = line
                 position = next
                 line += newlines
-                return record
+                return start
             case .unterminated:
                 throw LumbungError(
                     .csvQuoting, field: "\(source.name) line \(line), column \(ends.count + 1)",
@@ -337,7 +355,8 @@ public final class CSVReader {
 
     // MARK: - Decoding
 
-    private func decode(_ bytes: [UInt8], _ ends: [Int]) throws -> [String] {
+    /// The record's fields as text; `line` is the line the record starts on, for an error.
+    private func decode(_ bytes: [UInt8], _ ends: [Int], line: Int) throws -> [String] {
         var fields: [String] = []
         fields.reserveCapacity(ends.count)
         return try bytes.withUnsafeBufferPointer { all in
@@ -353,7 +372,7 @@ public final class CSVReader {
                 } else if let text = String(validating: field, as: UTF8.self) {
                     fields.append(text)
                 } else {
-                    throw encodingError(all, field: field, fieldStart: start, column: column)
+                    throw encodingError(all, field: field, fieldStart: start, column: column, line: line)
                 }
                 start = stop
             }
@@ -362,7 +381,7 @@ public final class CSVReader {
     }
 
     private func encodingError(
-        _ all: UnsafeBufferPointer<UInt8>, field: UnsafeBufferPointer<UInt8>, fieldStart: Int, column: Int
+        _ all: UnsafeBufferPointer<UInt8>, field: UnsafeBufferPointer<UInt8>, fieldStart: Int, column: Int, line: Int
     ) -> LumbungError {
         let offset = CSVReader.firstInvalidUTF8(field) ?? 0
         var newlines = 0

@@ -25,13 +25,13 @@ struct FlatHouseholdDecoder: Sendable {
     let mapping: ColumnMapping
     let options: FlatRowDecoder.Options
     let fields: [FlatField?]
-    private let column: FieldColumns
+    let column: FieldColumns
     /// The attribute columns (index, attribute code), household and member.
-    private let householdAttributes: [(index: Int, code: String)]
-    private let memberAttributes: [(index: Int, code: String)]
-    private let householdColumns: [Int]
+    let householdAttributes: [(index: Int, code: String)]
+    let memberAttributes: [(index: Int, code: String)]
+    let householdColumns: [Int]
     /// The mapping's value translations and constants; nil when it has none.
-    private let translator: RowTranslator?
+    let translator: RowTranslator?
 
     /// `header` names every column issues can name: the file's header, then one per constant.
     init(header: [String], mapping: ColumnMapping, options: FlatRowDecoder.Options, fields: [FlatField?], translator: RowTranslator? = nil) {
@@ -51,13 +51,13 @@ struct FlatHouseholdDecoder: Sendable {
     }
 
     /// Decodes one group's rows into a household, or every issue found in them.
-    func decode(_ group: FlatRowGroup) -> FlatDecodedGroup {
+    func decode(_ group: FlatRowGroup<[String]>) -> FlatDecodedGroup {
         var decoded = FlatDecodedGroup(result: .failure(RowIssues(issues: [], firstLine: group.firstLine)), firstLine: group.firstLine)
         decoded.result = decodeHousehold(group, &decoded)
         return decoded
     }
 
-    private func decodeHousehold(_ group: FlatRowGroup, _ decoded: inout FlatDecodedGroup) -> Result<Household, RowIssues> {
+    private func decodeHousehold(_ group: FlatRowGroup<[String]>, _ decoded: inout FlatDecodedGroup) -> Result<Household, RowIssues> {
         var issues = group.issues
         var goodRows = group.rows.compactMap { row in row.cells.map { (line: row.line, cells: $0) } }
         if let translator {

@@ -41,10 +41,10 @@ public struct FlatRowDecoder: Sendable {
     /// The field of each column (nil for an ignored column), then one per constant of the mapping.
     public let fields: [FlatField?]
 
-    let grouper: FlatRowGrouper
+    let grouper: FlatRowGrouper<[String]>
     let householdDecoder: FlatHouseholdDecoder
     let fileChecks: FlatFileChecks
-    private var groups: FlatRowGrouper
+    private var groups: FlatRowGrouper<[String]>
     private var checks: FlatFileChecks
 
     /// Resolves the header against the mapping.
@@ -71,6 +71,11 @@ public struct FlatRowDecoder: Sendable {
             checksKK: mapping.groupBy != .nomorKK, checksSourceID: mapping.groupBy != .sourceID)
         groups = grouper
         checks = fileChecks
+    }
+
+    /// The same grouping over CSV records read as bytes (the import's fast path).
+    var cellGrouper: FlatRowGrouper<CSVCells> {
+        FlatRowGrouper(header: grouper.header, groupColumn: grouper.groupColumn, groupBy: grouper.groupBy)
     }
 
     /// The number of distinct NIKs seen so far.

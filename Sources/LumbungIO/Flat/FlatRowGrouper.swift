@@ -1,25 +1,55 @@
 import Lumbung
 
+/// A flat row's cells as the grouper reads them: text (a sheet's row, a CSV record read as
+/// text) or a CSV record's bytes (``CSVCells``, the import's fast path).
+protocol FlatRowCells: Sendable {
+    var count: Int { get }
+    /// Cell `index` without the spaces and tabs around it.
+    func trimmedText(at index: Int) -> String
+}
+
+extension Array: FlatRowCells where Element == String {
+    func trimmedText(at index: Int) -> String { self[index].trimmingSpaces }
+}
+
+extension CSVCells: FlatRowCells {
+    func trimmedText(at index: Int) -> String {
+        withCells { cell in
+            var bytes = cell(index)[...]
+            while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
+            while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+}
+
 /// One household's rows of a flat file, as grouped, before decoding.
-struct FlatRowGroup: Sendable {
+struct FlatRowGroup<Cells: FlatRowCells>: Sendable {
     var key: String
     var firstLine: Int
     /// Each row's line and cells; nil cells for a row with the wrong column count.
-    var rows: [(line: Int, cells: [String]?)] = []
+    var rows: [(line: Int, cells: Cells?)] = []
     /// Issues found while grouping (column count, empty or non-contiguous key).
     var issues: [RowIssue] = []
+}
+
+extension FlatRowGroup where Cells == CSVCells {
+    /// The group with its cells as text, for the general decoder.
+    var asText: FlatRowGroup<[String]> {
+        FlatRowGroup<[String]>(key: key, firstLine: firstLine, rows: rows.map { ($0.line, $0.cells?.strings) }, issues: issues)
+    }
 }
 
 /// Groups consecutive rows with the same ``ColumnMapping/groupBy`` value into households.
 ///
 /// It runs in file order and is cheap, so decoding the groups can run in parallel. Across the
 /// file it remembers every finished key (compactly) to report `row.groupNotContiguous`.
-struct FlatRowGrouper: Sendable {
+struct FlatRowGrouper<Cells: FlatRowCells>: Sendable {
     let header: [String]
     let groupColumn: Int
     let groupBy: ColumnMapping.GroupKey
 
-    private var group: FlatRowGroup?
+    private var group: FlatRowGroup<Cells>?
     private var finishedNumericKeys: [UInt64: UInt32] = [:]
     private var finishedTextKeys: [String: UInt32] = [:]
 
@@ -30,18 +60,18 @@ struct FlatRowGrouper: Sendable {
     }
 
     /// Takes the next row; returns the previous group when this row starts a new one.
-    mutating func push(line: Int, row: [String]) -> FlatRowGroup? {
+    mutating func push(line: Int, row: Cells) -> FlatRowGroup<Cells>? {
         var rowIssues: [RowIssue] = []
-        var cells: [String]? = row
+        var cells: Cells? = row
         var key: String
         if row.count != header.count {
             rowIssues.append(RowIssue(
                 line: line, column: "", value: String(row.count), code: .rowColumnCount,
                 rule: "the row has \(row.count) cells, the header \(header.count)"))
             cells = nil
-            key = groupColumn < row.count ? row[groupColumn].trimmingSpaces : group?.key ?? ""
+            key = groupColumn < row.count ? row.trimmedText(at: groupColumn) : group?.key ?? ""
         } else {
-            key = row[groupColumn].trimmingSpaces
+            key = row.trimmedText(at: groupColumn)
         }
         if key.isEmpty {
             if cells != nil {
@@ -51,13 +81,13 @@ struct FlatRowGrouper: Sendable {
             }
             key = group?.key ?? ""
         }
-        var finished: FlatRowGroup?
+        var finished: FlatRowGroup<Cells>?
         if group == nil || group!.key != key {
             if let previous = group {
                 remember(previous)
                 finished = previous
             }
-            var fresh = FlatRowGroup(key: key, firstLine: line)
+            var fresh = FlatRowGroup<Cells>(key: key, firstLine: line)
             if let earlier = firstLine(ofFinished: key) {
                 fresh.issues.append(RowIssue(
                     line: line, column: header[groupColumn], value: maskedKey(key), code: .rowGroupNotContiguous,
@@ -71,7 +101,7 @@ struct FlatRowGrouper: Sendable {
     }
 
     /// Ends the input: returns the last group, if any.
-    mutating func finish() -> FlatRowGroup? {
+    mutating func finish() -> FlatRowGroup<Cells>? {
         guard let finished = group else { return nil }
         group = nil
         remember(finished)
@@ -83,7 +113,7 @@ struct FlatRowGrouper: Sendable {
         return UInt64(key)
     }
 
-    private mutating func remember(_ finished: FlatRowGroup) {
+    private mutating func remember(_ finished: FlatRowGroup<Cells>) {
         guard !finished.key.isEmpty, firstLine(ofFinished: finished.key) == nil else { return }
         let line = UInt32(clamping: finished.firstLine)
         if let number = Self.numericKey(finished.key) {

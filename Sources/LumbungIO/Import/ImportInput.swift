@@ -4,8 +4,10 @@ import Synchronization
 
 /// One household as read from the file, before decoding.
 enum RawHousehold: Sendable {
-    /// A flat file's rows of one household.
-    case rows(FlatRowGroup)
+    /// A flat file's rows of one household, as text.
+    case rows(FlatRowGroup<[String]>)
+    /// A CSV file's rows of one household, as bytes (the fast path).
+    case cellRows(FlatRowGroup<CSVCells>)
     /// A JSON Lines line and its number.
     case json(line: Int, bytes: [UInt8])
 }
@@ -20,6 +22,8 @@ struct ImportInput: Sendable {
     let bytesTotal: Int
     /// The flat decoder's parts, from the header (CSV, .xlsx).
     let flat: FlatRowDecoder?
+    /// The CSV fast path, which reads records as bytes; nil when the file is read as text.
+    let byteDecoder: FlatByteDecoder?
     /// The .xlsx sheet's header row and its NIK and KK columns (read as identifiers).
     private let sheetHeader: (line: Int, width: Int, identifiers: Set<Int>)?
     let policy: NIKPolicy
@@ -36,12 +40,17 @@ struct ImportInput: Sendable {
         switch format {
         case .csv:
             let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
-            flat = try FlatRowDecoder(
+            let decoder = try FlatRowDecoder(
                 header: reader.header ?? [], mapping: options.mapping, options: .init(keepInvalidNIK: options.keepInvalidNIK))
+            flat = decoder
+            // The one place the path is chosen: bytes for UTF-8 and a mapping that translates
+            // nothing (then each household still falls back to the text decoder on any doubt).
+            byteDecoder = options.encoding == .utf8 ? FlatByteDecoder(decoder.householdDecoder) : nil
             sheetHeader = nil
         case .jsonl:
             _ = try ByteSource(path: path)
             flat = nil
+            byteDecoder = nil
             sheetHeader = nil
         case .xlsx:
             let reader = try XLSXReader(path: path, sheet: options.sheet)
@@ -51,6 +60,7 @@ struct ImportInput: Sendable {
             let decoder = try FlatRowDecoder(
                 header: header.cells, mapping: options.mapping, options: .init(keepInvalidNIK: options.keepInvalidNIK), headerLine: header.line)
             flat = decoder
+            byteDecoder = nil
             let identifiers = header.cells.indices.filter { decoder.fields[$0] == .memberNIK || decoder.fields[$0] == .nomorKK }
             sheetHeader = (header.line, header.cells.count, Set(identifiers))
         }
@@ -88,6 +98,18 @@ struct ImportInput: Sendable {
                 if count & 255 == 0 { bytesRead.value.store(source.bytesConsumed, ordering: .relaxed) }
             }
             bytesRead.value.store(source.bytesConsumed, ordering: .relaxed)
+        case .csv where byteDecoder != nil:
+            let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
+            var grouper = flat!.cellGrouper
+            while let (line, cells) = try reader.nextCells() {
+                if let group = grouper.push(line: line, row: cells) {
+                    try emit(.cellRows(group))
+                    count += 1
+                    if count & 255 == 0 { bytesRead.value.store(reader.bytesConsumed, ordering: .relaxed) }
+                }
+            }
+            if let group = grouper.finish() { try emit(.cellRows(group)) }
+            bytesRead.value.store(reader.bytesConsumed, ordering: .relaxed)
         case .csv:
             let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
             var grouper = flat!.grouper
@@ -130,6 +152,8 @@ struct ImportInput: Sendable {
         switch raw {
         case .rows(let group):
             decoded = flat!.householdDecoder.decode(group)
+        case .cellRows(let group):
+            decoded = byteDecoder!.decode(group)
         case .json(let line, let bytes):
             decoded = FlatDecodedGroup(result: JSONLines.decode(line: line, bytes), firstLine: line)
             if case .success(let household) = decoded.result {
