@@ -146,6 +146,34 @@ final class Compressor: @unchecked Sendable {
             plainHead = UnsafeRawBufferPointer(rebasing: stored[reader.offset..<reader.offset + plain])
             rest = UnsafeRawBufferPointer(rebasing: stored[(reader.offset + plain)...])
         }
+
+        /// The payload's length once opened: the plain head and the frame's stated content size
+        /// (zstd checks the frame against it), or the raw payload's length.
+        func payloadSize() throws -> Int {
+            guard dictionaryID != nil else { return rest.count }
+            let size = ZSTD_getFrameContentSize(rest.baseAddress, rest.count)
+            guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN, size < 1 << 24 else {
+                throw ByteReader.corrupt("zstd frame")
+            }
+            return plainHead.count + Int(size)
+        }
+
+        /// Writes the payload (the plain head, then the frame decompressed with `dictionary`, or
+        /// the raw payload) to `destination`, which holds at least ``payloadSize()`` bytes; the
+        /// bytes written.
+        func decompress(into destination: UnsafeMutableRawPointer, capacity: Int, context: OpaquePointer, dictionary: OpaquePointer?) throws -> Int {
+            guard let dictionary else {
+                if !rest.isEmpty { destination.copyMemory(from: rest.baseAddress!, byteCount: rest.count) }
+                return rest.count
+            }
+            let plain = plainHead.count
+            if plain > 0 { destination.copyMemory(from: plainHead.baseAddress!, byteCount: plain) }
+            let written = ZSTD_decompress_usingDDict(context, destination + plain, capacity - plain, rest.baseAddress, rest.count, dictionary)
+            if ZSTD_isError(written) != 0 {
+                throw LumbungError(.recordCorrupt, rule: "zstd: " + String(cString: ZSTD_getErrorName(written)))
+            }
+            return plain + written
+        }
     }
 
     /// The dictionary a stored record names, or nil for a raw record.
@@ -171,24 +199,22 @@ final class Compressor: @unchecked Sendable {
     func open<R>(_ stored: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         let envelope = try Envelope(stored)
         guard let id = envelope.dictionaryID else { return try body(envelope.rest) }
+        let dictionary = try decompressionDictionary(id)
+        return try withUnsafeTemporaryAllocation(byteCount: max(1, try envelope.payloadSize()), alignment: 8) { scratch in
+            let written = try borrowDecompression { context in
+                try envelope.decompress(into: scratch.baseAddress!, capacity: scratch.count, context: context, dictionary: dictionary)
+            }
+            return try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(scratch)[..<written]))
+        }
+    }
+
+    /// The zstd decompression dictionary registered under `id` (`record.corrupt` when the store
+    /// has none such).
+    func decompressionDictionary(_ id: UInt32) throws -> OpaquePointer {
         guard let dictionary = dictionary(id) else {
             throw LumbungError(.recordCorrupt, value: "dictionary \(id)", rule: "the record names a dictionary the store does not have")
         }
-        let frame = envelope.rest, plain = envelope.plainHead.count
-        let size = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
-        guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN, size < 1 << 24 else {
-            throw ByteReader.corrupt("zstd frame")
-        }
-        return try withUnsafeTemporaryAllocation(byteCount: plain + Int(size), alignment: 8) { scratch in
-            if plain > 0 { scratch.baseAddress!.copyMemory(from: envelope.plainHead.baseAddress!, byteCount: plain) }
-            let written = borrowDecompression { context in
-                ZSTD_decompress_usingDDict(context, scratch.baseAddress! + plain, scratch.count - plain, frame.baseAddress, frame.count, dictionary.decompress)
-            }
-            if ZSTD_isError(written) != 0 {
-                throw LumbungError(.recordCorrupt, rule: "zstd: " + String(cString: ZSTD_getErrorName(written)))
-            }
-            return try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(scratch)[..<(plain + written)]))
-        }
+        return dictionary.decompress
     }
 
     /// Trains a dictionary from sample payloads.

@@ -6,8 +6,9 @@ import Foundation
 /// the canonical records in key order; each record its 4-byte key, the 4-byte big-endian length
 /// of its decompressed binary encoding, the encoding) and the households by desil version.
 ///
-/// The records are decompressed on every core, a batch at a time, while the calling thread
-/// hashes the batch before in key order; so the digest is the same whatever the number of cores.
+/// The records are decompressed on every core, a batch at a time, each straight into its batch,
+/// while the calling thread hashes the batch before in key order and reads the next batch's page
+/// references; so the digest is the same whatever the number of cores.
 /// It holds two batches of page references and decompressed records per core at most
 /// (``recordsPerWorker`` records each, whatever the store's size).
 ///
@@ -32,36 +33,34 @@ struct RecordsDigest {
         try tx.environment.loadDictionaries(tx.txn)
         let compressor = tx.environment.compressor
         let workers = CheckReport.workers
-        let chunkLength = workers * max(1, recordsPerWorker)
+        let pages = try PageReader(tx, chunkLength: workers * max(1, recordsPerWorker))
         // Two sets of batches: one is decompressed while the other is hashed.
-        let sets = (0..<2).map { _ in (0..<workers).map { _ in Batch() } }
+        let sets = (0..<2).map { _ in (0..<workers).map { _ in Batch(compressor) } }
         let hasher = Hasher()
-        var chunk: [(key: PageBytes, value: PageBytes)] = []
-        chunk.reserveCapacity(chunkLength)
         var pending: [Batch] = []
         var round = 0
         var households = 0
-        let cursor = try tx.txn.cursor(tx.dbs.records)
-        var found = try cursor.move(MDB_FIRST)
+        try pages.read(into: 0)
         while true {
-            chunk.removeAll(keepingCapacity: true)
-            while found && chunk.count < chunkLength {
-                chunk.append((PageBytes(bytes: cursor.keyBytes), PageBytes(bytes: cursor.valueBytes)))
-                found = try cursor.move(MDB_NEXT)
-            }
-            if chunk.isEmpty && pending.isEmpty { break }
-            households += chunk.count
-            let work = chunk, current = sets[round % 2], hashing = pending
+            let work = pages.chunks[round % 2]
+            if work.isEmpty && pending.isEmpty { break }
+            households += work.count
+            let current = sets[round % 2], hashing = pending, next = (round + 1) % 2
             Parallel.run(workers + 1) { part in
                 if part == 0 {
-                    for batch in hashing { batch.bytes.withUnsafeBytes { hasher.sha.update(bufferPointer: $0) } }
+                    // The caller's thread, which owns the cursor: hash the batches before in key
+                    // order, then read the next chunk's page references.
+                    for batch in hashing { hasher.sha.update(bufferPointer: batch.bytes) }
+                    if !work.isEmpty { pages.readCapturingError(into: next) }
                 } else {
                     let range = (work.count * (part - 1) / workers)..<(work.count * part / workers)
-                    current[part - 1].decompress(work[range], compressor: compressor)
+                    current[part - 1].decompress(work[range])
                 }
             }
             if let error = current.lazy.compactMap(\.error).first { throw error }
-            pending = chunk.isEmpty ? [] : current
+            if let error = pages.error { throw error }
+            if work.isEmpty { pages.chunks[next].removeAll() }
+            pending = work.isEmpty ? [] : current
             round += 1
         }
         hex = FileDigest.hex(hasher.sha.finalize())
@@ -80,36 +79,95 @@ struct RecordsDigest {
         var sha = SHA256()
     }
 
+    /// The records' page references in key order, a chunk at a time, into one of two chunks (one
+    /// is read while the other is decompressed). Only the transaction's thread uses it.
+    private final class PageReader: @unchecked Sendable {
+        var chunks: [[(key: PageBytes, value: PageBytes)]] = [[], []]
+        var error: (any Error)?
+        private let cursor: Cursor
+        private let chunkLength: Int
+        private var found: Bool
+
+        init(_ tx: ReadTransaction, chunkLength: Int) throws {
+            let cursor = try tx.txn.cursor(tx.dbs.records)
+            self.cursor = cursor
+            self.chunkLength = chunkLength
+            found = try cursor.move(MDB_FIRST)
+            for index in chunks.indices { chunks[index].reserveCapacity(chunkLength) }
+        }
+
+        /// Replaces chunk `index` with the next records (empty at the end).
+        func read(into index: Int) throws {
+            chunks[index].removeAll(keepingCapacity: true)
+            while found && chunks[index].count < chunkLength {
+                chunks[index].append((PageBytes(bytes: cursor.keyBytes), PageBytes(bytes: cursor.valueBytes)))
+                found = try cursor.move(MDB_NEXT)
+            }
+        }
+
+        func readCapturingError(into index: Int) {
+            do { try read(into: index) } catch { self.error = error }
+        }
+    }
+
     /// A desa and a desil version ordinal.
     private struct DesaVersion: Hashable {
         let desa: UInt64
         let ordinal: Int
     }
 
-    /// One core's share of a chunk: its records as the digest reads them, back to back, and the
-    /// desil versions it saw. Only its worker touches it during a round.
+    /// One core's share of a chunk: its records as the digest reads them, back to back (each
+    /// decompressed straight into place), and the desil versions it saw. Only its worker touches
+    /// it during a round.
     private final class Batch: @unchecked Sendable {
-        var bytes: [UInt8] = []
+        private let decompressor: RecordDecompressor
+        private var storage = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        private var capacity = 1 << 16
+        private var count = 0
         var versions: [DesaVersion: Int] = [:]
         var error: (any Error)?
 
-        func decompress(_ records: ArraySlice<(key: PageBytes, value: PageBytes)>, compressor: Compressor) {
-            bytes.removeAll(keepingCapacity: true)
+        init(_ compressor: Compressor) {
+            decompressor = RecordDecompressor(compressor)
+        }
+
+        deinit { storage.deallocate() }
+
+        /// The records of the last round, as hashed.
+        var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: count) }
+
+        func decompress(_ records: ArraySlice<(key: PageBytes, value: PageBytes)>) {
+            count = 0
             for (key, value) in records {
                 do {
-                    try compressor.open(value.bytes) { payload in
-                        bytes.append(contentsOf: key.bytes)
-                        withUnsafeBytes(of: UInt32(payload.count).bigEndian) { bytes.append(contentsOf: $0) }
-                        bytes.append(contentsOf: payload)
-                        let (desa, version) = try RecordCodec.desilVersion(payload)
-                        if let version { versions[DesaVersion(desa: desa, ordinal: version.ordinal), default: 0] += 1 }
-                    }
+                    let envelope = try Compressor.Envelope(value.bytes)
+                    let size = try envelope.payloadSize()
+                    let header = key.bytes.count + 4
+                    let start = reserve(header + size)
+                    start.copyMemory(from: key.bytes.baseAddress!, byteCount: key.bytes.count)
+                    let written = try decompressor.decompress(envelope, into: start + header, capacity: size)
+                    start.storeBytes(of: UInt32(written).bigEndian, toByteOffset: key.bytes.count, as: UInt32.self)
+                    count += header + written
+                    let (desa, version) = try RecordCodec.desilVersion(UnsafeRawBufferPointer(start: start + header, count: written))
+                    if let version { versions[DesaVersion(desa: desa, ordinal: version.ordinal), default: 0] += 1 }
                 } catch {
                     let id = HouseholdID(rawValue: Keys.read(key.bytes, width: Keys.idWidth))
                     self.error = (error as? LumbungError)?.about(id) ?? error
                     return
                 }
             }
+        }
+
+        /// Room for `length` more bytes after the ones held; where they go.
+        private func reserve(_ length: Int) -> UnsafeMutableRawPointer {
+            if count + length > capacity {
+                capacity = max(capacity * 2, count + length)
+                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+                grown.copyMemory(from: storage, byteCount: count)
+                storage.deallocate()
+                storage = grown
+            }
+            return storage + count
         }
     }
 }

@@ -3,10 +3,10 @@ import Crypto
 import Foundation
 
 /// A compacted copy of an LMDB environment written to a file and hashed on its way there: LMDB
-/// writes the copy into a pipe, and one thread moves it to the file, feeding SHA-256 as it goes.
-/// So the copy is never read back to be hashed, and its pages go to the disk while the copy runs
-/// (each ``writebackStep`` is pushed out as it is written, the one before waited for), so the
-/// final fsync has little left to do.
+/// writes the copy into a pipe, one thread reads it into whole buffers and feeds SHA-256, and
+/// ``CopyFileWriter`` writes each buffer to the file (past the page cache where it can) while the
+/// next is read. So the copy is never read back to be hashed, and its pages go to the disk while
+/// the copy runs, so the final fsync has little left to do.
 ///
 /// ```swift
 /// let copy = try SnapshotCopy(environment, to: "/store/snapshots/.tmp-2026-11/data.mdb")
@@ -17,9 +17,10 @@ import Foundation
 /// The caller keeps the map from growing until ``finish()`` returns (a read transaction open on
 /// the environment does: ``Environment/withRead(_:)``), as for `mdb_env_copy2`.
 final class SnapshotCopy: @unchecked Sendable {
-    /// Bytes read from the pipe at a time (one buffer, reused).
-    static let readSize = 1 << 20
-    /// Bytes between two writebacks: at most two of these are dirty in the page cache at once.
+    /// The pipe's capacity asked for (best effort).
+    static let pipeSize = 1 << 20
+    /// Bytes between two writebacks when the file is written through the page cache: at most two
+    /// of these are dirty in the cache at once.
     static let writebackStep = 64 << 20
 
     private let started = DispatchSemaphore(value: 0)
@@ -45,7 +46,7 @@ final class SnapshotCopy: @unchecked Sendable {
         _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
         let needed = environment.usedBytes
         // A bigger pipe: fewer wake-ups between LMDB's writer and ours (best effort).
-        _ = fcntl(writeEnd, Linux.setPipeSize, Int32(Self.readSize))
+        _ = fcntl(writeEnd, Linux.setPipeSize, Int32(Self.pipeSize))
         // The handle, not the Environment: a thread winding down after `finish()` must not keep the
         // store open (a restore right after a create would find it `store.alreadyOpen`). The
         // caller keeps the environment open until `finish()` returns.
@@ -84,60 +85,57 @@ final class SnapshotCopy: @unchecked Sendable {
         return file
     }
 
-    /// Moves the pipe's bytes to the file, hashing them, then syncs the file.
+    /// Moves the pipe's bytes to the file, hashing them; ``CopyFileWriter`` writes each buffer on its
+    /// own thread while the next one is read and hashed, then syncs the file.
     private static func drain(_ pipe: Int32, into file: Int32, path: String, needed: Int, started: DispatchSemaphore) throws -> FileDigest.Sum {
         var signalled = false
         defer { if !signalled { started.signal() } }
+        let writer = CopyFileWriter(file, path: path, needed: needed)
+        defer { writer.close() }
         var hasher = SHA256()
-        var total = 0, pushed = 0, waited = 0
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readSize, alignment: 4096)
-        defer { buffer.deallocate() }
+        var total = 0
         while true {
-            let count = read(pipe, buffer.baseAddress, buffer.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw LumbungError(.storeIO, value: path, rule: "cannot read the copy: \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { break }
-            if !signalled {
+            let buffer = try writer.emptyBuffer()
+            let count = try fill(buffer, from: pipe, path: path)
+            if count > 0 && !signalled {
                 signalled = true
                 started.signal()
             }
-            let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<count])
-            hasher.update(bufferPointer: bytes)
-            var offset = 0
-            while offset < count {
-                let done = write(file, bytes.baseAddress! + offset, count - offset)
-                if done < 0 {
-                    if errno == EINTR { continue }
-                    let error = LumbungError(.storeIO, value: path, rule: "cannot write the copy: \(String(cString: strerror(errno)))")
-                    throw StorageFull.refine(error, path: path, needed: needed)
-                }
-                offset += done
-            }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            writer.write(count)
             total += count
-            // Start writing the step just filled, and wait for the one before: the disk works
-            // while the copy goes on, and the page cache holds at most two steps dirty.
-            if total - pushed >= writebackStep {
-                Linux.syncFileRange(file, from: pushed, count: total - pushed, Linux.startWriting)
-                if pushed > waited {
-                    Linux.syncFileRange(file, from: waited, count: pushed - waited, Linux.waitBefore | Linux.startWriting | Linux.waitAfter)
-                    waited = pushed
-                }
-                pushed = total
-            }
+            if count < buffer.count { break }
         }
-        guard fsync(file) == 0 else {
-            throw LumbungError(.storeIO, value: path, rule: "fsync failed: \(String(cString: strerror(errno)))")
-        }
+        try writer.finish()
         return (total, FileDigest.hex(hasher.finalize()))
+    }
+
+    /// Reads the pipe until `buffer` is full or the copy ended; the bytes read. Whole buffers keep
+    /// every write but the last aligned, as `O_DIRECT` needs.
+    private static func fill(_ buffer: UnsafeMutableRawBufferPointer, from pipe: Int32, path: String) throws -> Int {
+        var count = 0
+        while count < buffer.count {
+            let done = read(pipe, buffer.baseAddress! + count, buffer.count - count)
+            if done < 0 {
+                if errno == EINTR { continue }
+                throw LumbungError(.storeIO, value: path, rule: "cannot read the copy: \(String(cString: strerror(errno)))")
+            }
+            if done == 0 { break }
+            count += done
+        }
+        return count
     }
 }
 
 /// Linux calls the Glibc module does not import (they need `_GNU_SOURCE`); values from
 /// `<fcntl.h>` and `<linux/fs.h>`.
-private enum Linux {
+enum Linux {
     static let setPipeSize: Int32 = 1031  // F_SETPIPE_SZ
+    #if arch(arm64)
+    static let direct: Int32 = 0o200000  // O_DIRECT
+    #else
+    static let direct: Int32 = 0o40000  // O_DIRECT
+    #endif
     static let waitBefore: UInt32 = 1  // SYNC_FILE_RANGE_WAIT_BEFORE
     static let startWriting: UInt32 = 2  // SYNC_FILE_RANGE_WRITE
     static let waitAfter: UInt32 = 4  // SYNC_FILE_RANGE_WAIT_AFTER

@@ -226,18 +226,27 @@ enum FileDigest {
         digest.map { String(format: "%02x", $0) }.joined()
     }
 
+    /// Reads the file a MiB at a time into one buffer (no allocation a read).
     static func sha256(path: String) throws -> Sum {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        let file = open(path, O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else {
             throw LumbungError(.snapshotCorrupt, value: (path as NSString).lastPathComponent, rule: "the file is missing or unreadable")
         }
-        defer { try? handle.close() }
+        defer { close(file) }
+        _ = posix_fadvise(file, 0, 0, POSIX_FADV_SEQUENTIAL)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 4096)
+        defer { buffer.deallocate() }
         var hasher = SHA256()
         var total = 0
         while true {
-            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            if chunk.isEmpty { break }
-            total += chunk.count
-            hasher.update(data: chunk)
+            let count = read(file, buffer.baseAddress, buffer.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw LumbungError(.snapshotCorrupt, value: (path as NSString).lastPathComponent, rule: "the file does not read: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            total += count
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
         }
         return (total, hex(hasher.finalize()))
     }

@@ -208,8 +208,8 @@ public struct Snapshots: Sendable {
     /// manifest's counts. For `--help`.
     public static var memoryBound: String {
         "\(2 * RecordsDigest.recordsPerWorker) records a core at a time for the content digest (a few MB a core), "
-            + "\(SnapshotCopy.readSize >> 20) MiB buffers for the copy (which reaches the disk as it is written, "
-            + "\(2 * SnapshotCopy.writebackStep >> 20) MiB at most waiting in the page cache), and the manifest's counts: "
+            + "two \(CopyFileWriter.bufferSize >> 20) MiB buffers for the copy (which reaches the disk as it is written, "
+            + "past the page cache where the file system allows), and the manifest's counts: "
             + "one entry for each region that holds households"
     }
 
