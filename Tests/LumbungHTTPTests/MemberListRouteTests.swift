@@ -91,7 +91,8 @@ import Testing
         try await fixture.test { client in
             let cases: [(query: String, field: String, value: String, rule: String)] = [
                 ("anggota=umur%3C%3C3", "anggota", "umur<<3", "umur takes"),
-                ("anggota=hamil%3Dmungkin,warna%3Dmerah", "anggota", "warna=merah", "terms joined by"),
+                ("anggota=hamil,warna%3Dmerah", "anggota", "warna=merah", "terms joined by"),
+                ("anggota=hamil%3Dmungkin", "anggota", "hamil=mungkin", "ya/tidak"),
                 ("ukuran_keluarga=banyak", "ukuran_keluarga", "banyak", "jumlah takes"),
                 ("jk_kepala=X", "jk_kepala", "X", "L (laki-laki) or P"),
                 ("jk_kepala=P&umur_kepala=tua", "umur_kepala", "tua", "age takes"),
