@@ -27,6 +27,18 @@ public struct NomorKK: IdentityNumber, IdentityRules {
         self.rawValue = try NomorKK.parseSlowly(String(text))
     }
 
+    /// A Nomor KK from 16 ASCII digits (ASCII spaces around ignored) that pass every rule,
+    /// without allocating; nil for anything else (then ``init(_:)`` on the text says what is wrong).
+    ///
+    /// ```swift
+    /// let kk = cell.withUnsafeBufferPointer(NomorKK.init(digits:))
+    /// ```
+    @inlinable
+    public init?(digits bytes: UnsafeBufferPointer<UInt8>) {
+        guard let value = NomorKK.parseQuickly(bytes) else { return nil }
+        self.rawValue = value
+    }
+
     /// Validates a Nomor KK held as a number.
     public init(validating value: UInt64) throws {
         self.rawValue = try Self.checked(value)

@@ -72,9 +72,7 @@ struct FlatByteDecoder: Sendable {
                 guard let value = Self.wholeNumber(bytes).map(UInt64.init), HouseholdID(rawValue: value).isStorable else { throw Doubt() }
                 id = HouseholdID(rawValue: value)
             }
-            guard let kkBytes = try plain(.nomorKK), let kkValue = Self.sixteenDigits(kkBytes),
-                let nomorKK = try? NomorKK(validating: kkValue)
-            else { throw Doubt() }
+            guard let kkBytes = try plain(.nomorKK), let nomorKK = NomorKK(digits: kkBytes) else { throw Doubt() }
             decoded.nomorKK = (nomorKK.rawValue, line)
             var sourceID: SourceID?
             if let text = try text(.sourceID) {
@@ -222,13 +220,6 @@ struct FlatByteDecoder: Sendable {
             value = value &* 10 &+ Int(digit)
         }
         return value
-    }
-
-    /// Exactly 16 ASCII digits as a number; nil for anything else.
-    @inline(__always)
-    private static func sixteenDigits(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
-        guard bytes.count == 16, let value = wholeNumber(bytes) else { return nil }
-        return UInt64(value)
     }
 
     /// A birth date: `YYYY-MM-DD` read from the bytes, any other form by the core's parser.
