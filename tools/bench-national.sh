@@ -21,8 +21,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 n="${LUMBUNG_BENCH_HOUSEHOLDS:-10000000}"
 dir="${LUMBUNG_BENCH_DIR:-/tmp/lumbung-national}"
 lumbung="${LUMBUNG_BIN:-$root/.build/release/lumbung}"
-# One `generate` gives at most 3,039,696 households (the NIK scheme's bound for one kabupaten), so
-# N is spread over several provinsi, one bulk load each, N / (their number) households apiece.
+# N is spread over several provinsi, one bulk load (one transaction) each, N / (their number)
+# households apiece; each kabupaten's share must stay within the NIK scheme's bound (3,039,696).
 wilayah="${LUMBUNG_BENCH_WILAYAH:-32 33 35 31}"
 import_wilayah="${LUMBUNG_BENCH_IMPORT_WILAYAH:-36 51 52 53}"
 matches="${LUMBUNG_BENCH_MATCH:-1000000}"

@@ -33,18 +33,23 @@ public struct SyntheticRegion: Sendable {
     public let count: Int
 
     /// Splits `households` over the kabupaten of `wilayah` (nil: every kabupaten of the nation).
-    /// A total of at most ``SyntheticKabupaten/uniqueHouseholdLimit`` keeps every share within it.
-    /// - Throws: ``LumbungError`` `.wilayahLevel` for a kecamatan or desa.
+    /// Every kabupaten's share must stay within ``SyntheticKabupaten/uniqueHouseholdLimit``, so a
+    /// region takes at most ``householdLimit(for:)`` in all (the nation about 150M).
+    /// - Throws: ``LumbungError`` `.wilayahLevel` for a kecamatan or desa, `.syntheticTooMany` when
+    ///   a share would pass the limit.
     public init(wilayah: KodeWilayah?, households: Int, seed: UInt64 = 1) throws {
         let kabupaten = try Self.kabupaten(of: wilayah)
-        let table = WilayahTable.shared
-        let counts = Apportionment.largestRemainder(
-            total: households, weights: kabupaten.map { table.population(of: $0)?.total ?? 0 })
+        let counts = Self.shares(of: households, over: kabupaten)
         var shares: [Share] = []
         var start = 0
         for (code, count) in zip(kabupaten, counts) where count > 0 {
-            precondition(count <= SyntheticKabupaten.uniqueHouseholdLimit,
-                         "\(code) would get \(count) households; at most \(SyntheticKabupaten.uniqueHouseholdLimit) keep NIKs unique")
+            guard count <= SyntheticKabupaten.uniqueHouseholdLimit else {
+                throw LumbungError(
+                    .syntheticTooMany, field: "households", value: String(households),
+                    rule: "\(code.dotted) would get \(count) households; a kabupaten/kota keeps NIKs unique up to "
+                        + "\(SyntheticKabupaten.uniqueHouseholdLimit), so \(wilayah?.dotted ?? "the nation") takes at most "
+                        + "\(Self.householdLimit(for: kabupaten)) in all")
+            }
             shares.append(Share(generator: SyntheticKabupaten(kabupaten: code, seed: seed), start: start, count: count))
             start += count
         }
@@ -52,6 +57,33 @@ public struct SyntheticRegion: Sendable {
         self.seed = seed
         self.shares = shares
         self.count = start
+    }
+
+    /// The most households `wilayah` (nil: the nation) takes with every kabupaten's share within
+    /// ``SyntheticKabupaten/uniqueHouseholdLimit``.
+    public static func householdLimit(for wilayah: KodeWilayah?) throws -> Int {
+        householdLimit(for: try kabupaten(of: wilayah))
+    }
+
+    /// Each kabupaten's share of `households`, by population (largest remainder).
+    private static func shares(of households: Int, over kabupaten: [KodeWilayah]) -> [Int] {
+        let table = WilayahTable.shared
+        return Apportionment.largestRemainder(
+            total: households, weights: kabupaten.map { table.population(of: $0)?.total ?? 0 })
+    }
+
+    /// The largest total whose shares all fit, by bisection: a total a little past it gives the
+    /// most populous kabupaten more than the limit.
+    private static func householdLimit(for kabupaten: [KodeWilayah]) -> Int {
+        let limit = SyntheticKabupaten.uniqueHouseholdLimit
+        let fits = { (total: Int) in shares(of: total, over: kabupaten).allSatisfy { $0 <= limit } }
+        var low = limit, high = limit * kabupaten.count  // `low` fits: no share is larger than the total
+        guard !fits(high) else { return high }
+        while high - low > 1 {
+            let middle = low + (high - low) / 2
+            if fits(middle) { low = middle } else { high = middle }
+        }
+        return low
     }
 
     /// The kabupaten/kota under `wilayah` (itself for a kabupaten), in code order.

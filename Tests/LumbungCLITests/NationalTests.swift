@@ -53,6 +53,13 @@ import Testing
         // A kecamatan is not a region to spread over; --kabupaten and --wilayah together are refused.
         #expect(try CLITests.run(["generate", "--wilayah", "32.16.01", "--households", "5"], store: directory.sub("x"), in: directory).status == 3)
         #expect(try CLITests.run(["generate", "--wilayah", "32", "--kabupaten", "32.16"], store: directory.sub("y"), in: directory).status == 2)
+        // The limit is each kabupaten's, so a region's total is bounded by its most populous
+        // kabupaten: the nation takes 95M, a kabupaten no more than its NIK scheme keeps unique.
+        for (wilayah, limit) in [("32.16", SyntheticKabupaten.uniqueHouseholdLimit), ("ID", try SyntheticRegion.householdLimit(for: nil))] {
+            let refused = try CLITests.run(["generate", "--wilayah", wilayah, "--households", String(limit + 1)], store: directory.sub("z"), in: directory)
+            #expect(refused.status == 2 && refused.stderr.contains("at most \(limit)"), "\(refused.stderr)")
+        }
+        #expect(try SyntheticRegion.householdLimit(for: nil) > 95_000_000)
     }
 
     // MARK: DuckDB

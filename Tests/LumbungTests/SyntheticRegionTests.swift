@@ -100,4 +100,25 @@ import Testing
         }
         #expect(throws: LumbungError.self) { try SyntheticRegion(wilayah: try KodeWilayah("32.16.01"), households: 10) }
     }
+
+    /// The national register's size (95M) fits: the limit is per kabupaten, not on the total. A
+    /// region takes exactly up to its limit, where its most populous kabupaten's share reaches
+    /// the kabupaten limit, and one more is refused with `.syntheticTooMany`.
+    @Test(arguments: [nil, "32", "35", "32.16"])
+    func aRegionTakesHouseholdsUpToItsMostPopulousKabupatensLimit(_ code: String?) throws {
+        let wilayah = try code.map { try KodeWilayah($0) }
+        let perKabupaten = SyntheticKabupaten.uniqueHouseholdLimit
+        let limit = try SyntheticRegion.householdLimit(for: wilayah)
+        let atLimit = try SyntheticRegion(wilayah: wilayah, households: limit)
+        #expect(atLimit.count == limit)
+        #expect(atLimit.shares.allSatisfy { $0.count <= perKabupaten })
+        #expect(atLimit.shares.contains { $0.count > perKabupaten - atLimit.shares.count })
+        #expect(performing: { try SyntheticRegion(wilayah: wilayah, households: limit + 1) },
+                throws: { ($0 as? LumbungError)?.code == .syntheticTooMany })
+        if wilayah == nil {
+            #expect(limit > 95_000_000)
+            let nation = try SyntheticRegion(wilayah: nil, households: 95_000_000)
+            #expect(nation.count == 95_000_000 && nation.shares.map(\.count).reduce(0, +) == 95_000_000)
+        }
+    }
 }

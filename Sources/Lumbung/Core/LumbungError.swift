@@ -176,6 +176,8 @@ extension LumbungError.Code {
     public static let wilayahFormat = Self("wilayah.format", .invalidInput)
     public static let wilayahUnknown = Self("wilayah.unknown", .invalidInput)
     public static let wilayahLevel = Self("wilayah.level", .invalidInput)
+    /// More synthetic households than a region's kabupaten keep unique (`lumbung generate`).
+    public static let syntheticTooMany = Self("synthetic.tooMany", .invalidInput)
 
     // Household and member fields
     public static let householdNotFound = Self("household.notFound", .notFound)

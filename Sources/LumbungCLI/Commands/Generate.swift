@@ -48,7 +48,7 @@ struct Generate: ParsableCommand {
     var wilayah: String?
 
     @Option(help: ArgumentHelp(
-        "How many households in all (default: population / 10 of the region; at most \(SyntheticKabupaten.uniqueHouseholdLimit)).",
+        "How many households in all (default: population / 10 of the region; at most \(SyntheticKabupaten.uniqueHouseholdLimit) a kabupaten/kota, so \(Self.nationLimit) for the nation).",
         valueName: "n"))
     var households: Int?
 
@@ -68,11 +68,18 @@ struct Generate: ParsableCommand {
 
     /// The `--wilayah` value for the whole nation.
     static let nation = "ID"
+    /// The most households the nation takes (shown in the help).
+    static let nationLimit = (try? SyntheticRegion.householdLimit(for: nil)) ?? SyntheticKabupaten.uniqueHouseholdLimit
 
     func validate() throws {
         if kabupaten != nil && wilayah != nil { throw ValidationError("give --kabupaten or --wilayah, not both") }
-        if let households, households < 0 || households > SyntheticKabupaten.uniqueHouseholdLimit {
-            throw ValidationError("--households must be 0...\(SyntheticKabupaten.uniqueHouseholdLimit)")
+        if let households, households < 0 { throw ValidationError("--households must not be negative") }
+        if let households, case .success(let code) = Result(catching: { try region() }),
+           let limit = try? SyntheticRegion.householdLimit(for: code),
+           households > limit {
+            throw ValidationError(
+                "--households must be at most \(limit) for \(code?.dotted ?? "the nation"): each kabupaten/kota's share "
+                    + "keeps NIKs unique up to \(SyntheticKabupaten.uniqueHouseholdLimit)")
         }
         if out != nil && jsonl != nil { throw ValidationError("give --out or --jsonl, not both") }
         if format != nil && out == nil { throw ValidationError("--format goes with --out") }
