@@ -10,7 +10,8 @@
 #      reported apart: how reads fare while writes go on
 #   5. the DCI search (POST /registry/sync/search): by NIK, a desa's poorest (desil 1-3, a page
 #      of 20), a whole kecamatan sorted by KK number (a page of 50), a kecamatan's households
-#      with desil 1-4 and a child under 6 (a page of 50)
+#      with desil 1-4 and a child under 6 (a page of 50); the regions are those of 2,000 seeded
+#      random households of the whole store (desa-sample.txt), NIKs 200,000 random ones (niks.txt)
 # LUMBUNG_BENCH_ONLY=dci runs step 5 alone (after the warm-up), $LUMBUNG_BENCH_ROUNDS times;
 # LUMBUNG_BENCH_DCI_KINDS picks its searches (default: nik desa kecamatan anak).
 #
@@ -35,19 +36,31 @@ store="$dir/store"
 mkdir -p "$dir"
 
 if [ "$(cat "$dir/households" 2>/dev/null)" != "$n" ] || [ ! -f "$store/data.mdb" ]; then
-  rm -rf "$store" "$dir/households"
+  rm -rf "$store" "$dir/households" "$dir/niks.txt" "$dir/desa-sample.txt"
   "$lumbung" generate --store "$store" --kabupaten 32.16 --households "$n" 2>&1 | tail -1
+  echo "$n" > "$dir/households"
+fi
+# The request lists, from the store's export (also for a store made elsewhere that lacks them):
+# 200,000 random NIKs, and the desa of 2,000 random households, so the region searches fall
+# all over the store in proportion to its households (both seeded: the same store, the same lists).
+if [ ! -f "$dir/niks.txt" ] || [ ! -f "$dir/desa-sample.txt" ]; then
   "$lumbung" export --store "$store" --out "$dir/all.csv" 2>&1 | tail -1
-  python3 - "$dir/all.csv" "$dir/niks.txt" <<'PY'
+  python3 - "$dir/all.csv" "$dir/niks.txt" "$dir/desa-sample.txt" <<'PY'
 import csv, random, sys
+niks, desa = [], {}
 with open(sys.argv[1], newline="") as f:
-    niks = [row["anggota.nik"] for row in csv.DictReader(f) if len(row["anggota.nik"]) == 16]
+    for row in csv.DictReader(f):
+        if len(row["anggota.nik"]) == 16:
+            niks.append(row["anggota.nik"])
+        desa.setdefault(row["id"], row["kode_wilayah"])
 random.seed(1)
 with open(sys.argv[2], "w") as out:
     out.write("\n".join(random.sample(niks, min(200_000, len(niks)))) + "\n")
+households = random.Random(2).sample(sorted(desa, key=int), min(2_000, len(desa)))
+with open(sys.argv[3], "w") as out:
+    out.write("\n".join(desa[h] for h in households) + "\n")
 PY
   rm -f "$dir/all.csv"
-  echo "$n" > "$dir/households"
 fi
 token="$("$lumbung" token create --store "$store" --actor bench --role admin --scope '*' 2> /dev/null)"
 
@@ -58,8 +71,20 @@ for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" > /dev/null &
 curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/households?limit=200&desil_max=10" \
   | python3 -c 'import json,sys; [print(json.dumps(h, ensure_ascii=False, separators=(",", ":"))) for h in json.load(sys.stdin)["households"]]' \
   > "$dir/households.jsonl"
-export TOKEN="$token" NIK_FILE="$dir/niks.txt" HOUSEHOLD_FILE="$dir/households.jsonl"
+export TOKEN="$token" NIK_FILE="$dir/niks.txt" HOUSEHOLD_FILE="$dir/households.jsonl" DESA_FILE="$dir/desa-sample.txt"
 url="http://127.0.0.1:$port"
+
+# One DCI search kind under wrk, then the server's CPU time (user + system, /proc/PID/stat)
+# over the run divided by the requests answered: the figure the machine's load disturbs least.
+dci_run() {
+  local ticks_before ticks_after
+  ticks_before=$(awk '{print $14 + $15}' "/proc/$server/stat")
+  DCI_KIND=$1 wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$scripts/dci-search.lua" "$url" | tee "$dir/wrk.out"
+  ticks_after=$(awk '{print $14 + $15}' "/proc/$server/stat")
+  awk -v ticks=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v kind="$1" '/requests in/{n = $1}
+    END {if (n > 0) printf "-- server CPU a request (%s): %.3f ms (%d requests, load %s)\n", kind, 1000 * ticks / hz / n, n, load}' \
+    load="$(cut -d' ' -f1 /proc/loadavg)" "$dir/wrk.out"
+}
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg); store: $n households, $(du -h "$store/data.mdb" | cut -f1)"
 echo "== warm-up (10s of persons, not reported)"
@@ -68,7 +93,7 @@ if [ "${LUMBUNG_BENCH_ONLY:-}" = dci ]; then
   for round in $(seq 1 "$rounds"); do
     for kind in ${LUMBUNG_BENCH_DCI_KINDS:-nik desa kecamatan anak}; do
       echo "== round $round: DCI search: $kind, $connections connections, $duration"
-      DCI_KIND=$kind wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$scripts/dci-search.lua" "$url"
+      dci_run "$kind"
     done
   done
   "$lumbung" token revoke --store "$store" "$(echo "$token" | cut -c5-16)" > /dev/null
@@ -103,7 +128,7 @@ echo "-- the writes of the mixed run:"
 cat "$dir/writes.txt"
 for kind in ${LUMBUNG_BENCH_DCI_KINDS:-nik desa kecamatan anak}; do
   echo "== DCI search: $kind, $connections connections, $duration"
-  DCI_KIND=$kind wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$scripts/dci-search.lua" "$url"
+  dci_run "$kind"
 done
 reads=$(curl -sf -H "Authorization: Bearer $token" "$url/metrics" | awk -F' ' '/^hb_requests\{http_route="\/v1\/persons\/\{nik\}",http_request_method="GET",http_response_status_code="200"\}/{print $2}')
 writes=$(curl -sf -H "Authorization: Bearer $token" "$url/metrics" | awk -F' ' '/^hb_requests\{http_route="\/v1\/households\/\{id\}",http_request_method="PUT",http_response_status_code="200"\}/{print $2}')

@@ -161,6 +161,12 @@ import Testing
             #expect((wrongCount.json["header"] as? [String: Any])?["status_reason_code"] as? String == "rjct.total_count.invalid")
             #expect(try await client.call(.post, "/registry/sync/search", body: "{").status == .badRequest)
             #expect(try await client.call(.post, "/registry/sync/search", body: #"{"header": 1}"#).status == .badRequest)
+            #expect(try await client.call(.post, "/registry/sync/search", body: "[]").status == .badRequest)
+            // A key given twice in the message: the first counts, as Foundation's decoder read it.
+            let twice = Self.message([Self.search("1", queryType: "idtype-value", query: Self.specIdTypeValue)])
+                .replacingOccurrences(of: #""message_id": "123","#, with: #""message_id": "123", "message_id": "456","#)
+            let answeredTwice = try await client.call(.post, "/registry/sync/search", body: twice)
+            #expect((answeredTwice.json["header"] as? [String: Any])?["message_id"] as? String == "123")
             #expect(try await client.call(.post, "/registry/sync/search", as: nil, body: body).status == .unauthorized)
         }
     }

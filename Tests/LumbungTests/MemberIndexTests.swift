@@ -313,6 +313,75 @@ struct MemberIndexTests {
         #expect(report.isClean, "\(report.issues)")
     }
 
+    /// An unsorted member search counted on the primary index reads, in a read transaction,
+    /// each desa's households and tallies as kept for the store generation
+    /// (``ReadTransaction/forEachDesaMatches``), and in a write transaction scans the index:
+    /// both give the same page (households and members) and total, before and after writes.
+    @Test("member pages from kept desa households answer as the index scan of a write transaction, before and after writes")
+    func keptDesaMatchesAnswerAsTheScan() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.path)
+        _ = try store.bulkLoad(nikPolicy: .keepFlagged) { loader in
+            for household in Self.households(seed: 11, count: 500) { try loader.add(household) }
+        }
+        let households = try store.read { tx in
+            var all: [Household] = []
+            try tx.forEachHousehold { all.append($0) }
+            return all
+        }
+        let desa = Array(Set(households.map(\.wilayah))).sorted { $0.packed < $1.packed }
+        func compare(seed: UInt64, _ round: String) throws {
+            var random = SeededRandom(seed: seed)
+            var kept = 0
+            for _ in 0..<120 {
+                var query = Self.randomQuery(&random, desa: desa)
+                if query.desil == nil, Bool.random(using: &random) { query.desil = 1...4 }
+                let offset = Int.random(in: 0...20, using: &random), limit = Int.random(in: 1...40, using: &random)
+                // A filter with an $or beside the query: the page and total are filtered per desa.
+                let filter: HouseholdFilter = Bool.random(using: &random)
+                    ? .query(query) : .all([.query(query), .any([.query(HouseholdQuery(program: .pkh)), .query(HouseholdQuery(desil: 1...5))])])
+                func answer(_ tx: ReadTransaction) throws -> [String] {
+                    let page = try tx.households(matching: filter, offset: offset, limit: limit)
+                    let members = try tx.members(matching: filter, offset: offset, limit: limit)
+                    return ["\(page.items.map(\.id!)) \(page.total)", "\(members.items.map { "\($0.household.id!)/\($0.index)" }) \(members.total)"]
+                }
+                let scanned = try store.write { tx in try answer(tx) }
+                let (first, again, used) = try store.read { tx in
+                    let plans = try tx.plans(for: query)
+                    let used = plans.ordered.index != plans.cheapest.index && plans.cheapest.index.isPrimary
+                        && OrderedPrefix(plans.ordered.index, prefix: 1) != nil
+                    return (try answer(tx), try answer(tx), used)
+                }
+                if used { kept += 1 }
+                #expect(first == scanned, "\(round): \(query) offset \(offset) limit \(limit)")
+                #expect(again == scanned, "\(round), kept: \(query)")
+            }
+            #expect(kept > 10, "\(round): searches that read kept desa households: \(kept)")
+        }
+        try compare(seed: 21, "first")
+        // Writes make a new generation: what was kept before is not used.
+        let replacements = Self.households(seed: 98, count: 40)
+        try store.write { tx in
+            for (index, household) in households.prefix(90).enumerated() {
+                var changed = household
+                switch index % 3 {
+                case 0: _ = try tx.delete(id: household.id!); continue
+                case 1: changed.desil = household.desil.map { $0 % 10 + 1 } ?? 2
+                default:
+                    // Other members (a new tally), the head kept.
+                    let head = household.members.first { $0.relation == .kepalaKeluarga }!
+                    changed.members = [head] + replacements[index % replacements.count].members.filter { $0.relation != .kepalaKeluarga }.map { member in
+                        var member = member
+                        member.nik = .missing
+                        return member
+                    }
+                }
+                _ = try tx.put(changed, nikPolicy: .keepFlagged)
+            }
+        }
+        try compare(seed: 21, "after writes")
+    }
+
     @Test("a desa's member tallies group by household: the radix sort orders ids as a sort does")
     func tallySortGroupsByHousehold() {
         var random = SeededRandom(seed: 0x534F_5254)

@@ -2,7 +2,8 @@
 -- ($DCI_KIND), each request built once when the script loads:
 --   nik        idtype-value by NIK, NIKs from $NIK_FILE (the first 2,000)
 --   desa       expression: a desa's households with desil 1 to 3, a page of 20; desa codes from
---              $HOUSEHOLD_FILE (one household JSON per line)
+--              $DESA_FILE (the desa of a random household of the store, one a line: a request
+--              each, so regions are asked in proportion to their households)
 --   kecamatan  expression: a whole kecamatan sorted by KK number, a page of 50
 --   anak       expression: a kecamatan's households with desil 1 to 4 and a child under 6 (a
 --              member condition: the counters cannot total it), a page of 50
@@ -28,22 +29,18 @@ if kind == "nik" then
     bodies[#bodies + 1] = message("idtype-value", '{"type": "NIK", "value": "' .. line .. '"}', "")
   end
 else
-  local seen = {}
-  for line in io.lines(os.getenv("HOUSEHOLD_FILE")) do
-    local desa = line:match('"kode_wilayah":"([%d.]+)"')
-    local code = kind == "desa" and desa or (desa and desa:sub(1, 8))
-    if code and not seen[code] then
-      seen[code] = true
-      if kind == "desa" then
-        bodies[#bodies + 1] = message("expression", expression('{"wilayah": "' .. code .. '", "desil": {"$le": 3}}'),
-          ', "pagination": {"page_size": 20, "page_number": 1}')
-      elseif kind == "anak" then
-        bodies[#bodies + 1] = message("expression", expression('{"wilayah": "' .. code .. '", "desil": {"$le": 4}, "age": {"$lt": 6}}'),
-          ', "pagination": {"page_size": 50, "page_number": 1}')
-      else
-        bodies[#bodies + 1] = message("expression", expression('{"wilayah": "' .. code .. '"}'),
-          ', "sort": [{"attribute_name": "kk", "sort_order": "asc"}], "pagination": {"page_size": 50, "page_number": 1}')
-      end
+  -- One request a sampled household, so a region is asked in proportion to its households.
+  for desa in io.lines(os.getenv("DESA_FILE")) do
+    local code = kind == "desa" and desa or desa:sub(1, 8)
+    if kind == "desa" then
+      bodies[#bodies + 1] = message("expression", expression('{"wilayah": "' .. code .. '", "desil": {"$le": 3}}'),
+        ', "pagination": {"page_size": 20, "page_number": 1}')
+    elseif kind == "anak" then
+      bodies[#bodies + 1] = message("expression", expression('{"wilayah": "' .. code .. '", "desil": {"$le": 4}, "age": {"$lt": 6}}'),
+        ', "pagination": {"page_size": 50, "page_number": 1}')
+    else
+      bodies[#bodies + 1] = message("expression", expression('{"wilayah": "' .. code .. '"}'),
+        ', "sort": [{"attribute_name": "kk", "sort_order": "asc"}], "pagination": {"page_size": 50, "page_number": 1}')
     end
   end
 end

@@ -154,13 +154,28 @@ public enum HouseholdJSON {
 
 /// One parsed JSON value (the decoder's tree; answers are built with ``JSONValue``). Numbers keep their text so integers and doubles are told apart
 /// exactly and range errors can name the value.
-enum JSONTree {
+///
+/// ```swift
+/// let tree = try bytes.withUnsafeBytes { try JSONTree.parse($0, maxDepth: 512) }
+/// ```
+public enum JSONTree: Sendable {
     case null
     case bool(Bool)
     case number(String, integral: Bool)
     case string(String)
     case array([JSONTree])
     case object([(key: String, value: JSONTree)])
+
+    /// Parses one whole document with the store's strict parser (RFC 8259), arrays and objects
+    /// nested at most `maxDepth` deep, strings and containers bounded only by the bytes (for
+    /// bodies whose size the caller bounds: a DCI message). A key twice in one object is kept
+    /// twice, in order: the caller decides (households refuse it). Any problem throws a
+    /// ``LumbungError`` (`json.malformed` but for a number over 512 characters).
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) throws -> JSONTree {
+        let limits = JSONParser.Limits(depth: maxDepth, stringBytes: .max, containerCount: .max, refusesDuplicateKeys: false)
+        var parser = JSONParser(bytes: bytes.assumingMemoryBound(to: UInt8.self), limits: limits)
+        return try parser.parseDocument()
+    }
 
     /// `a string`, `a number`, … for messages.
     var kindName: String {
@@ -189,7 +204,21 @@ enum JSONTree {
 
 /// A strict RFC 8259 parser with limits on depth, string length and container size.
 struct JSONParser {
+    /// What a document may hold: how deep arrays and objects nest, how long a string (or key)
+    /// is in UTF-8 bytes, how many entries one array or object holds.
+    struct Limits {
+        var depth: Int
+        var stringBytes: Int
+        var containerCount: Int
+        /// Whether a key twice in one object is refused (else both entries are kept, in order).
+        var refusesDuplicateKeys = true
+
+        /// A household's and a change request's (``HouseholdJSON``).
+        static let household = Limits(depth: HouseholdJSON.maxDepth, stringBytes: HouseholdJSON.maxStringBytes, containerCount: HouseholdJSON.maxContainerCount)
+    }
+
     let bytes: UnsafeBufferPointer<UInt8>
+    let limits: Limits
     var position = 0
     private var path: [PathComponent] = []
 
@@ -198,7 +227,10 @@ struct JSONParser {
         case index(Int)
     }
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>, limits: Limits = .household) {
+        self.bytes = bytes
+        self.limits = limits
+    }
 
     mutating func parseDocument() throws -> JSONTree {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
@@ -277,8 +309,8 @@ struct JSONParser {
     }
 
     private mutating func checkDepth(_ depth: Int) throws {
-        guard depth <= HouseholdJSON.maxDepth else {
-            throw malformed("arrays and objects nest at most \(HouseholdJSON.maxDepth) deep")
+        guard depth <= limits.depth else {
+            throw malformed("arrays and objects nest at most \(limits.depth) deep")
         }
     }
 
@@ -296,13 +328,15 @@ struct JSONParser {
             skipWhitespace()
             guard peek == UInt8(ascii: "\"") else { throw malformed("expected a quoted key") }
             let key = try parseString()
-            let duplicate = entries.count < 16 ? entries.contains { $0.key == key } : seen.contains(key)
-            if duplicate {
-                path.append(.key(key))
-                throw LumbungError(.jsonMalformed, field: pathText, value: HouseholdReader.clip(key), rule: "the key appears twice in one object")
+            if limits.refusesDuplicateKeys {
+                let duplicate = entries.count < 16 ? entries.contains { $0.key == key } : seen.contains(key)
+                if duplicate {
+                    path.append(.key(key))
+                    throw LumbungError(.jsonMalformed, field: pathText, value: HouseholdReader.clip(key), rule: "the key appears twice in one object")
+                }
+                if entries.count == 15 { seen = Set(entries.map(\.key)) }
+                if entries.count >= 15 { seen.insert(key) }
             }
-            if entries.count == 15 { seen = Set(entries.map(\.key)) }
-            if entries.count >= 15 { seen.insert(key) }
             skipWhitespace()
             guard peek == UInt8(ascii: ":") else { throw malformed("expected ':' after a key") }
             position += 1
@@ -311,8 +345,8 @@ struct JSONParser {
             let value = try parseValue(depth: depth)
             path.removeLast()
             entries.append((key, value))
-            guard entries.count <= HouseholdJSON.maxContainerCount else {
-                throw tooLarge(String(entries.count), "an object holds at most \(HouseholdJSON.maxContainerCount) keys")
+            guard entries.count <= limits.containerCount else {
+                throw tooLarge(String(entries.count), "an object holds at most \(limits.containerCount) keys")
             }
             skipWhitespace()
             switch peek {
@@ -340,8 +374,8 @@ struct JSONParser {
             let value = try parseValue(depth: depth)
             path.removeLast()
             values.append(value)
-            guard values.count <= HouseholdJSON.maxContainerCount else {
-                throw tooLarge(String(values.count), "an array holds at most \(HouseholdJSON.maxContainerCount) values")
+            guard values.count <= limits.containerCount else {
+                throw tooLarge(String(values.count), "an array holds at most \(limits.containerCount) values")
             }
             skipWhitespace()
             switch peek {
@@ -400,7 +434,7 @@ struct JSONParser {
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw malformed("a control character in a string must be escaped") }
             position += 1
-            if position - start > HouseholdJSON.maxStringBytes { throw stringTooLong() }
+            if position - start > limits.stringBytes { throw stringTooLong() }
         }
         // Slow path: unescape into a buffer.
         var buffer = Array(bytes[start..<position])
@@ -434,12 +468,12 @@ struct JSONParser {
                 buffer.append(byte)
                 position += 1
             }
-            if buffer.count > HouseholdJSON.maxStringBytes { throw stringTooLong() }
+            if buffer.count > limits.stringBytes { throw stringTooLong() }
         }
     }
 
     private func stringTooLong() -> LumbungError {
-        tooLarge("more than \(HouseholdJSON.maxStringBytes) bytes", "a string is at most \(HouseholdJSON.maxStringBytes) bytes")
+        tooLarge("more than \(limits.stringBytes) bytes", "a string is at most \(limits.stringBytes) bytes")
     }
 
     /// After `\u`: four hex digits, and a second `\u` escape for a surrogate pair.

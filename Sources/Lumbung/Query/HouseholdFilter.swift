@@ -232,13 +232,25 @@ extension ReadTransaction {
             // The cheapest scans the primary index and the ordered one a single-valued
             // dimension: one scan counts the total and keeps the ordered plan's page.
             if plans.cheapest.index.isPrimary, var page = OrderedPrefix(plans.ordered.index, prefix: max(0, prefix)) {
-                try scan(plans.cheapest, query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
-                    if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) {
-                        total.households += 1
-                        total.members += Int(summary.members)
-                        page.append(HouseholdMatch(id: id, members: Int(summary.members)), summary)
+                if let generation {
+                    // A read: from each desa's households and tallies as kept for its generation.
+                    try forEachDesaMatches(plans.cheapest, query: driver, generation: generation, matchedMembers: matchedMembers) { desa, matches in
+                        let code = KodeWilayah(unchecked: desa, level: .desa)
+                        for (id, summary) in matches where isDriver || filter.matches(desa: code, summary) {
+                            total.households += 1
+                            total.members += Int(summary.members)
+                            page.append(HouseholdMatch(id: id, members: Int(summary.members)), summary)
+                        }
                     }
-                    return true
+                } else {
+                    try scan(plans.cheapest, query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in
+                        if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) {
+                            total.households += 1
+                            total.members += Int(summary.members)
+                            page.append(HouseholdMatch(id: id, members: Int(summary.members)), summary)
+                        }
+                        return true
+                    }
                 }
                 return SearchPage(items: page.matches, total: total)
             }

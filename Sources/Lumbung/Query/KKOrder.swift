@@ -31,17 +31,6 @@ struct KKRange {
     }
 }
 
-/// A desa's households as a KK-order search gathers them, kept for a store generation
-/// (``GenerationCache``): a search of a whole region (a kecamatan sorted by KK) reads these
-/// instead of every entry of the region's desa again.
-struct DesaHouseholds {
-    /// `id << 8 | members` of each household, in the primary index's order.
-    let entries: [UInt64]
-    let lowest: UInt64
-    let highest: UInt64
-    let members: Int
-}
-
 /// How a KK-order search finds its order: each match's KK from its record's head, or a walk of
 /// the KK index over the region's own range. The cheaper by the counters, unless a test asks.
 enum KKOrderReading {
@@ -75,7 +64,7 @@ extension ReadTransaction {
         let plan = try self.plan(for: driver, ordered: false)
         if isDriver, plan.index.isPrimary, driver.members.isEmpty, SummaryTest(driver).filtersNothing, let generation {
             // Every household of the region matches: each desa's, as kept for this generation.
-            try forEachDesaHouseholds(plan, generation: generation) { households in
+            try forEachDesaHouseholds(plan, generation: generation) { _, households in
                 found += households.entries
                 total.households += households.entries.count
                 total.members += households.members
@@ -180,45 +169,5 @@ extension ReadTransaction {
             if bits[Int(bit >> 6)] & 1 << (bit & 63) != 0 { members[packed >> 8] = Int(packed & 0xFF) }
         }
         return SearchPage(items: chosen.map { HouseholdMatch(id: HouseholdID(rawValue: $0.id), members: members[$0.id] ?? 0) }, total: total)
-    }
-}
-
-extension ReadTransaction {
-    /// Calls `body` with the households of each desa in the range of `plan` (of the primary
-    /// index), in its order: as kept for `generation`, else read from the desa's entries and kept.
-    func forEachDesaHouseholds(_ plan: QueryPlan, generation: Int, _ body: (DesaHouseholds) -> Void) throws {
-        let cursor = try txn.cursor(dbs[.wilayah])
-        let end = Keys.secondaryKey(prefix: nil, desa: plan.upper)
-        var more = try cursor.seek(Keys.secondaryKey(prefix: nil, desa: plan.lower))
-        while more {
-            let key = cursor.keyBytes
-            guard key.lexicographicallyPrecedes(end) else { break }
-            let desa = Keys.read(key, width: Keys.desaWidth)
-            if let kept = environment.desaHouseholds.value(for: desa, generation: generation) {
-                body(kept)
-            } else {
-                var entries: [UInt64] = []
-                entries.reserveCapacity(try cursor.duplicateCount())
-                var lowest = UInt64.max, highest: UInt64 = 0, members = 0
-                let width = Keys.idWidth + Keys.summaryWidth
-                _ = try cursor.forEachDuplicatePage { page in
-                    var offset = 0
-                    while offset + width <= page.count {
-                        let (id, summary) = Keys.splitEntry(UnsafeRawBufferPointer(rebasing: page[offset..<(offset + width)]))
-                        offset += width
-                        let count = UInt64(summary?.members ?? 0)
-                        entries.append(id.rawValue << 8 | count)
-                        members += Int(count)
-                        lowest = min(lowest, id.rawValue)
-                        highest = max(highest, id.rawValue)
-                    }
-                    return true
-                }
-                let households = DesaHouseholds(entries: entries, lowest: lowest, highest: highest, members: members)
-                environment.desaHouseholds.keep(households, size: entries.count, for: desa, generation: generation)
-                body(households)
-            }
-            more = try cursor.move(MDB_NEXT_NODUP)
-        }
     }
 }

@@ -146,6 +146,8 @@ struct MemberTally {
     private let selecting: [Bool]
     /// Whether a household with no member tallied matches (every count accepts 0).
     private let zeroMatches: Bool
+    /// Each count's range as tally lanes, so a household's tally is tested at once.
+    private let bounds: Bounds
     private var desa: UInt64 = .max
     /// The last desa's households with a member tallied, ascending, and their tallies: lanes
     /// 0-7 each count's members, lane 8 the members meeting a selecting count.
@@ -169,6 +171,7 @@ struct MemberTally {
         compiled = counts.map { CompiledMemberCondition($0.condition, on: date) }
         selecting = counts.map(\.selectsMembers)
         zeroMatches = counts.allSatisfy { $0.count.contains(0) }
+        bounds = Bounds(counts)
         var births: ClosedRange<Int>? = nil
         var any = false
         for condition in compiled where !condition.matchesNothing {
@@ -198,9 +201,64 @@ struct MemberTally {
         }
         let tally = tallies[next]
         next += 1
-        for index in counts.indices where !counts[index].count.contains(Int(tally[index])) { return false }
+        guard bounds.accepts(tally) else { return false }
         selected = Int(tally[8])
         return true
+    }
+
+    /// The counts (``MemberCount/count``) as a range per tally lane: lane i holds count i's,
+    /// the lanes past the counts (lane 8: the members selected) any value.
+    private struct Bounds {
+        var low = SIMD16<UInt16>(repeating: 0)
+        var high = SIMD16<UInt16>(repeating: .max)
+
+        init(_ counts: [MemberCount]) {
+            for (lane, count) in counts.enumerated() {
+                let range = count.count
+                if range.upperBound < 0 || range.lowerBound > Int(UInt16.max) {
+                    // No tally lies in it: a lane range nothing passes.
+                    (low[lane], high[lane]) = (.max, 0)
+                } else {
+                    (low[lane], high[lane]) = (UInt16(clamping: range.lowerBound), UInt16(clamping: range.upperBound))
+                }
+            }
+        }
+
+        @inline(__always)
+        func accepts(_ tally: SIMD16<UInt16>) -> Bool {
+            all((tally .>= low) .& (tally .<= high))
+        }
+    }
+
+    /// Appends to `matched` each of a desa's households (as kept, ``DesaHouseholds``) whose
+    /// summary passes `test` and which has every count, in order: a loop over arrays in memory
+    /// and this desa's tallies. With `countingSelected`, a match's member count is the members
+    /// a selecting count picked out (lane 8, as ``selected`` after ``matches(id:desa:cursor:)``).
+    mutating func select(
+        _ households: DesaHouseholds, desa: UInt64, passing test: SummaryTest, countingSelected: Bool, cursor: Cursor,
+        into matched: inout [(id: HouseholdID, summary: IndexSummary)]
+    ) throws {
+        if desa != self.desa { try load(desa, cursor: cursor) }
+        // Both lists ascend by id: one merge, as `matches(id:desa:cursor:)` steps, inlined.
+        let (ids, tallies, bounds, zeroMatches) = (self.ids, self.tallies, self.bounds, self.zeroMatches)
+        var next = 0
+        for index in households.entries.indices {
+            var summary = IndexSummary(packed: households.summaries[index])
+            guard test.matches(summary) else { continue }
+            let entry = households.entries[index]
+            let key = UInt32(truncatingIfNeeded: entry >> 8)
+            while next < ids.count, ids[next] < key { next += 1 }
+            var picked = 0
+            if next < ids.count, ids[next] == key {
+                let tally = tallies[next]
+                guard bounds.accepts(tally) else { continue }
+                picked = Int(tally[8])
+            } else if !zeroMatches {
+                continue
+            }
+            if countingSelected { summary.members = UInt8(clamping: picked) }
+            matched.append((HouseholdID(rawValue: entry >> 8), summary))
+        }
     }
 
     /// Sorts entries by their top 32 bits (the household id), ascending: a byte at a time from

@@ -20,22 +20,18 @@ struct DCIRoutes<Context: LumbungRequestContext>: Sendable {
         group.post("registry/sync/search", use: search)
     }
 
-    struct Envelope: Decodable {
-        let header: DCIValue?
-        let message: DCIValue?
-    }
-
     @Sendable func search(_ request: Request, context: Context) async throws -> Response {
         let token = try context.access.authorized(.viewer)
         _ = try RequestInput.query(request, allowed: [])
         let buffer = try await RequestInput.body(request, limit: api.configuration.bodyLimit)
-        let envelope: Envelope
+        let envelope: DCIValue
         do {
-            envelope = try JSONDecoder().decode(Envelope.self, from: Data(buffer.readableBytesView))
+            envelope = try DCIValue(parsing: buffer.readableBytesView)
+            guard envelope.object != nil else { throw LumbungError(.jsonMalformed, rule: "not an object") }
         } catch {
             throw APIError(LumbungError(.jsonMalformed, rule: "the body is a DCI message: {\"signature\", \"header\", \"message\"} in JSON"))
         }
-        guard let header = envelope.header, header.object != nil, let message = envelope.message, message.object != nil else {
+        guard let header = envelope["header"], header.object != nil, let message = envelope["message"], message.object != nil else {
             throw APIError(LumbungError(.requestInvalid, field: "header", rule: "a DCI message has a header object and a message object"))
         }
         let now = Date()
