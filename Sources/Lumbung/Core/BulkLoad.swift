@@ -36,6 +36,14 @@ public final class BulkLoader {
     static let deferredLimit = 1 << 20
     private let deferredLimit: Int
 
+    /// What a load holds besides the households handed to it: the index entries of at most
+    /// `deferredLimit` households (sorted in place; the sort's buffer adds up to half), and the
+    /// pages LMDB changed, which it spills to the file past 128 Ki pages. For `--help`.
+    public static var memoryBound: String {
+        "the index entries of at most \(deferredLimit) households (about \((deferredLimit * 440 * 3 / 2) >> 20) MiB while they are sorted), "
+            + "LMDB's changed pages (at most 512 MiB)"
+    }
+
     init(transaction: WriteTransaction, nikPolicy: NIKPolicy, deferredLimit: Int = BulkLoader.deferredLimit) throws {
         self.transaction = transaction
         self.deferredLimit = deferredLimit

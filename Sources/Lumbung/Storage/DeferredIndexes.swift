@@ -9,6 +9,22 @@ struct DeferredIndexes {
     /// A ``MemberIndex`` entry: the desa and the member's duplicate.
     private struct MemberEntry { var desa: UInt64, entry: UInt128 }
 
+    /// The entries of one flush, sorted by two threads: the first sorts `niks` and `members`,
+    /// the second `kks` and `secondary`, so no property is touched by both.
+    private final class Sorting: @unchecked Sendable {
+        var niks: [Unique]
+        var kks: [Unique]
+        var secondary: [[Secondary]]
+        var members: [MemberEntry]
+
+        init(niks: [Unique], kks: [Unique], secondary: [[Secondary]], members: [MemberEntry]) {
+            self.niks = niks
+            self.kks = kks
+            self.secondary = secondary
+            self.members = members
+        }
+    }
+
     private var niks: [Unique] = []
     private var kks: [Unique] = []
     /// Only households with a source id have one.
@@ -47,29 +63,24 @@ struct DeferredIndexes {
     mutating func flush(into txn: Txn, dbs: Environment.Databases) throws {
         // Replacing households one by one flushes before each: nothing to sort, no thread to start.
         if niks.isEmpty && kks.isEmpty && sources.isEmpty && members.isEmpty && secondary.allSatisfy(\.isEmpty) { return }
-        let sorted = Locked<(niks: [Unique], kks: [Unique], secondary: [[Secondary]], members: [MemberEntry])>(([], [], [], []))
-        let (niks, kks, secondary, members) = (self.niks, self.kks, self.secondary, self.members)
+        // Moved out of self into one box, so each part sorts its arrays in place: a copy would
+        // hold every entry twice (about 440 MB more at a million households).
+        let result = Sorting(niks: niks, kks: kks, secondary: secondary, members: members)
         self.niks = []
         self.kks = []
         self.secondary = Self.noSecondary
         self.members = []
         Parallel.run(2) { part in
             if part == 0 {
-                var entries = niks
-                entries.sort { $0.number < $1.number || ($0.number == $1.number && $0.id < $1.id) }
-                var memberEntries = members
-                memberEntries.sort { $0.desa < $1.desa || ($0.desa == $1.desa && $0.entry < $1.entry) }
-                sorted.withLock { $0.niks = entries; $0.members = memberEntries }
+                result.niks.sort { $0.number < $1.number || ($0.number == $1.number && $0.id < $1.id) }
+                result.members.sort { $0.desa < $1.desa || ($0.desa == $1.desa && $0.entry < $1.entry) }
             } else {
-                var entries = kks
-                entries.sort { $0.number < $1.number || ($0.number == $1.number && $0.id < $1.id) }
-                let indexes = secondary.map { list in
-                    list.sorted { $0.key < $1.key || ($0.key == $1.key && $0.id < $1.id) }
+                result.kks.sort { $0.number < $1.number || ($0.number == $1.number && $0.id < $1.id) }
+                for index in result.secondary.indices {
+                    result.secondary[index].sort { $0.key < $1.key || ($0.key == $1.key && $0.id < $1.id) }
                 }
-                sorted.withLock { $0.kks = entries; $0.secondary = indexes }
             }
         }
-        let result = sorted.withLock { $0 }
         try writeUnique(result.niks, txn: txn, dbi: dbs.nik, duplicate: .nikDuplicate, field: "nik")
         try writeUnique(result.kks, txn: txn, dbi: dbs.kk, duplicate: .kkDuplicate, field: "nomor_kk")
         try writeSources(txn: txn, dbs: dbs)

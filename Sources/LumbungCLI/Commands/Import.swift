@@ -40,7 +40,7 @@ struct Import: ParsableCommand {
             for 10,000 rows with one unmapped value), and as a summary on standard error. By default nothing is written if any household fails (exit 3); \
             --skip-invalid writes the valid ones; --dry-run only validates, and counts what the \
             import would do (new, updated, unchanged, skipped, rejected). The write is one \
-            transaction: a crash or kill leaves the store as it was.
+            transaction: a crash or kill leaves the store as it was. Memory: \(Importer.memoryBound).
 
             Households are matched to the store by KK number (or by id, with --match-by id, or \
             by the source register's id, id_sumber, with --match-by source-id: without --mapping \

@@ -5,8 +5,8 @@ import Lumbung
 /// (`kk.duplicate`; grouped by KK a repeat is already `row.groupNotContiguous`), and, unless
 /// grouping by source id, a source id on two households (`sourceid.duplicate`).
 ///
-/// It remembers every NIK compactly (`[UInt64: UInt32]`, 16 digits → line), and each source id
-/// once (at most 64 characters a household).
+/// It remembers every NIK and Nomor KK compactly (``SixteenDigitLines``, 16 digits → line, about
+/// 11 bytes each), and each source id once (at most 64 characters a household).
 struct FlatFileChecks: Sendable {
     let nikColumn: String
     let kkColumn: String
@@ -15,8 +15,8 @@ struct FlatFileChecks: Sendable {
     let checksKK: Bool
     /// Whether a source id on two households is reported here (not grouping by it).
     let checksSourceID: Bool
-    private var nikLines: [UInt64: UInt32] = [:]
-    private var kkLines: [UInt64: UInt32] = [:]
+    private var nikLines = SixteenDigitLines()
+    private var kkLines = SixteenDigitLines()
     private var sourceIDLines: [SourceID: UInt32] = [:]
 
     init(nikColumn: String, kkColumn: String, sourceIDColumn: String, checksKK: Bool, checksSourceID: Bool) {
@@ -34,12 +34,10 @@ struct FlatFileChecks: Sendable {
     mutating func check(_ decoded: FlatDecodedGroup) -> Result<Household, RowIssues> {
         var issues: [RowIssue] = []
         if checksKK, let (kk, line) = decoded.nomorKK {
-            if let other = kkLines[kk] {
+            if let other = kkLines.firstLine(of: kk, orInsert: line) {
                 issues.append(RowIssue(
                     line: line, column: kkColumn, value: NIK.mask(String(kk)), code: .kkDuplicate,
                     rule: "the Nomor KK is already the household on line \(other)"))
-            } else {
-                kkLines[kk] = UInt32(clamping: line)
             }
         }
         if checksSourceID, let (sourceID, line) = decoded.sourceID {
@@ -52,12 +50,10 @@ struct FlatFileChecks: Sendable {
             }
         }
         for (position, (digits, line)) in decoded.niks.enumerated() {
-            if let other = nikLines[digits] {
+            if let other = nikLines.firstLine(of: digits, orInsert: line) {
                 issues.append(RowIssue(
                     line: line, column: decoded.nikColumns?[position] ?? nikColumn, value: NIK.mask(Self.sixteenDigits(digits)), code: .nikDuplicate,
                     rule: "the NIK is already on line \(other)"))
-            } else {
-                nikLines[digits] = UInt32(clamping: line)
             }
         }
         guard !issues.isEmpty else { return decoded.result }

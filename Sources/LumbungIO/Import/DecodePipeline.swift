@@ -33,9 +33,13 @@ final class DecodePipeline<Item: Sendable, Decoded: Sendable>: @unchecked Sendab
     private var position = 0
     private var finished = false
 
+    /// Items a batch holds, and batches in flight (decoding or decoded, not yet taken).
+    static var batchSize: Int { 256 }
+    static var depth: Int { 16 }
+
     /// Starts reading at once. `read` calls `emit` for each item, in file order; it runs on a
     /// thread of its own and stops early (emit throws) once the consumer cancels.
-    init(batchSize: Int = 256, depth: Int = 16,
+    init(batchSize: Int = DecodePipeline.batchSize, depth: Int = DecodePipeline.depth,
          read: @escaping @Sendable (_ emit: (Item) throws -> Void) throws -> Void,
          decode: @escaping @Sendable (Item) -> Decoded)
     {

@@ -71,6 +71,15 @@ public struct ImportSummary: Sendable {
 /// let summary = try Importer.run(file: "bekasi.csv", into: store, options: options)
 /// ```
 public enum Importer {
+    /// What an import holds whatever the file's size, and what grows with it: the pipeline's
+    /// batches, the bulk loader's bound, and the file-wide checks' memory of each NIK, Nomor KK
+    /// and source id (``FlatFileChecks``). For `--help`.
+    public static var memoryBound: String {
+        "\(DecodePipeline<Int, Int>.depth) batches of \(DecodePipeline<Int, Int>.batchSize) households being decoded, "
+            + "\(BulkLoader.memoryBound), and about \(SixteenDigitLines.bytesPerNumber) bytes for each NIK and Nomor KK of the file "
+            + "and each source id's characters (about 2 GB in all at 10M households of four members)"
+    }
+
     public static func run(file: String, format: FileFormat? = nil, into store: Store, options: ImportOptions) throws -> ImportSummary {
         let format = try checkInput(file: file, format: format)
         return try withRereadableInput(file) { path in try load(path: path, format: format, into: store, options: options) }
