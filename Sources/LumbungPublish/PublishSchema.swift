@@ -90,6 +90,12 @@ public enum PublishSchema {
         """,
     ] + addedColumns(household) + addedColumns(member)
 
+    /// Run first in the publish transaction. The leaves' indexes are built at ATTACH (the primary
+    /// key on the households, `nik` on the members), and PostgreSQL's default 64 MB of sort memory
+    /// sends the sort of a 1M-household kabupaten's 4M member NIKs to disk; `LOCAL` ends with the
+    /// transaction.
+    static let transactionSettings = ["SET LOCAL maintenance_work_mem = '512MB'"]
+
     /// Parents created by an older `lumbung` get the columns added since (nullable: their
     /// earlier partitions have no value); ATTACH matches columns by name, not place.
     static func addedColumns<Row>(_ table: PublishedTable<Row>) -> [String] {

@@ -45,7 +45,7 @@ public enum SnapshotPublisher {
                 rule: "the snapshot does not verify, so it is not published: " + verification.problems.joined(separator: "; "))
         }
         let manifest = try snapshots.manifest(name)
-        let manifestJSON = String(decoding: try manifest.encoded(), as: UTF8.self)
+        let manifestJSON = String(decoding: manifest.encoded(), as: UTF8.self)
         let kabupaten = try manifest.counts.compactMap { entry -> (KodeWilayah, SnapshotManifest.CountPair)? in
             guard let text = entry.wilayah else { return nil }
             let code = try KodeWilayah(text)
@@ -64,6 +64,7 @@ public enum SnapshotPublisher {
             for statement in PublishSchema.setup { try await run(statement, on: connection, logger) }
             var partitions: [Partition] = []
             try await connection.withTransaction(logger: logger) { connection in
+                for statement in PublishSchema.transactionSettings { try await run(statement, on: connection, logger) }
                 for (code, expected) in kabupaten {
                     progress?("copying \(code.dotted) \(code.name ?? ""): \(expected.households) households, \(expected.members) members")
                     let loaded = try await load(store, code, name, on: connection, logger)

@@ -71,9 +71,9 @@ struct DecreeTests {
         #expect(ofPeriod.count > 0 && ofPeriod.count < model.count, "the walk spans both periods")
         // A desa's reader sees its desa's counts only.
         struct Scoped: Decodable { var decree: SnapshotManifest.Decree? }
-        let scoped = try SnapshotManifest.decoder.decode(Scoped.self, from: try manifest.encoded(for: AccessScope(fixture.desaA)))
+        let scoped = try SnapshotManifest.decoder.decode(Scoped.self, from: manifest.encoded(for: AccessScope(fixture.desaA)))
         check(try #require(scoped.decree), ofPeriod.filter { $0.desa == fixture.desaA }, "scoped")
-        #expect(!String(decoding: try manifest.encoded(for: AccessScope(fixture.desaA)), as: UTF8.self).contains(fixture.desaB.dotted))
+        #expect(!String(decoding: manifest.encoded(for: AccessScope(fixture.desaA)), as: UTF8.self).contains(fixture.desaB.dotted))
         // Verify recomputes the decree from the copy; December's snapshot counts December's.
         #expect(try store.snapshots.verify(try SnapshotName("2026-11")).isValid)
         let december = try store.snapshots.create(period: try SnapshotName("2026-12"))
@@ -93,7 +93,7 @@ struct DecreeTests {
         try old.encoded().write(to: URL(fileURLWithPath: path))
         let read = try fixture.store.snapshots.manifest(name)
         #expect(read.decree == nil && read.households == manifest.households)
-        #expect(!String(decoding: try old.encoded(), as: UTF8.self).contains("decree"))
+        #expect(!String(decoding: old.encoded(), as: UTF8.self).contains("decree"))
         #expect(try fixture.store.snapshots.verify(name).isValid)
     }
 

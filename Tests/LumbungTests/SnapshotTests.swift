@@ -231,7 +231,7 @@ struct SnapshotTests {
         try store.write { tx in _ = try tx.delete(id: HouseholdID(rawValue: 7)) }
         let manifest = try store.snapshots.create(period: name("2026-10"), replacing: "koreksi")
         let stored = try Data(contentsOf: URL(fileURLWithPath: store.snapshots.path(of: name("2026-10")) + "/manifest.json"))
-        #expect(try manifest.encoded(for: .everything) == stored && manifest.encoded() == stored)
+        #expect(manifest.encoded(for: .everything) == stored && manifest.encoded() == stored)
         #expect(try SnapshotManifest.decode(stored, name: "2026-10") == manifest)
 
         func object(_ data: Data) throws -> [String: Any] {
@@ -240,7 +240,7 @@ struct SnapshotTests {
         let whole = try object(stored)
         let kecamatan = try #require(manifest.counts.first { $0.level == "kecamatan" })
         let scope = AccessScope(try KodeWilayah(try #require(kecamatan.wilayah)))
-        let scopedData = try manifest.encoded(for: scope)
+        let scopedData = manifest.encoded(for: scope)
         let scoped = try object(scopedData)
         let storeWide: Set<String> = ["content_digest", "files", "journal_sequence"]
         #expect(Set(whole.keys).isSuperset(of: storeWide))

@@ -21,12 +21,28 @@ import Foundation
 /// record.integer(4)
 /// record.endObject()       // {"group_size":4}
 /// ```
+///
+/// Snapshot manifests are written in ``Layout-swift.enum/encoderPretty``, the layout Foundation's
+/// `JSONEncoder` gave them before, so a manifest's bytes (and its file's SHA-256) stay the same.
 public struct JSONWriter: ~Copyable {
+    /// Where line breaks and spaces go.
+    public enum Layout: Sendable {
+        /// No whitespace: `{"a":1,"b":[]}`.
+        case compact
+        /// Two-space indentation, `"a": 1`, empty containers as `{}` and `[]`.
+        case pretty
+        /// Foundation's `JSONEncoder` with `.prettyPrinted`: two-space indentation, `"a" : 1`, and
+        /// an empty container over two lines (`[`, an empty line, `]` indented to its depth).
+        case encoderPretty
+    }
+
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     /// Bytes written so far.
     private(set) var count = 0
     let pretty: Bool
+    /// `.encoderPretty`: a space before each colon, and empty containers opened.
+    private let encoderLayout: Bool
     /// Whether ``write(_:)-household`` notes where each member's object lies.
     var recordsMemberRanges = false
     /// Where each member's object lies in the written bytes, when ``recordsMemberRanges``.
@@ -35,7 +51,12 @@ public struct JSONWriter: ~Copyable {
     private var first = true
 
     public init(pretty: Bool, capacity: Int = 2048) {
-        self.pretty = pretty
+        self.init(layout: pretty ? .pretty : .compact, capacity: capacity)
+    }
+
+    public init(layout: Layout, capacity: Int = 2048) {
+        pretty = layout != .compact
+        encoderLayout = layout == .encoderPretty
         self.capacity = max(capacity, 64)
         base = .allocate(capacity: self.capacity)
     }
@@ -235,7 +256,8 @@ public struct JSONWriter: ~Copyable {
 
     private mutating func close(_ bracket: UInt8) {
         depth -= 1
-        if pretty && !first { newline() }
+        if encoderLayout && first { byte(0x0A) }
+        if pretty && (!first || encoderLayout) { newline() }
         byte(bracket)
         first = false
     }
@@ -262,12 +284,12 @@ public struct JSONWriter: ~Copyable {
         base[count] = UInt8(ascii: "\"")
         (base + count + 1).initialize(from: name.utf8Start, count: length)
         base[count + 1 + length] = UInt8(ascii: "\"")
-        base[count + 2 + length] = UInt8(ascii: ":")
-        count += length + 3
-        if pretty { byte(0x20) }
+        count += length + 2
+        colon()
     }
 
     private mutating func colon() {
+        if encoderLayout { byte(0x20) }
         byte(UInt8(ascii: ":"))
         if pretty { byte(0x20) }
     }

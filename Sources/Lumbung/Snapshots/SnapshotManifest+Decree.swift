@@ -12,7 +12,7 @@ extension SnapshotManifest {
     /// decree?.ditetapkan          // households set ditetapkan in 2026-11
     /// decree?.jenis["usul_ulang"] // re-proposals of the period
     /// ```
-    public struct Decree: Codable, Sendable, Hashable {
+    public struct Decree: Decodable, Sendable, Hashable {
         public var period: String
         /// The period's cut-off date: a snapshot created after it is the period's decree.
         public var cutoff: String
@@ -26,7 +26,7 @@ extension SnapshotManifest {
         /// The SKs imported for the period, in import order.
         public var sk: [SK]
 
-        public struct DesaEntry: Codable, Sendable, Hashable {
+        public struct DesaEntry: Decodable, Sendable, Hashable {
             public var wilayah: String
             public var total: Int
             public var jenis: [String: Int]
@@ -35,7 +35,7 @@ extension SnapshotManifest {
             public var dicabut: Int
         }
 
-        public struct SK: Codable, Sendable, Hashable {
+        public struct SK: Decodable, Sendable, Hashable {
             public var nomor: String
             public var tanggal: String
         }

@@ -7,8 +7,9 @@ import Foundation
 /// The content digest is SHA-256 over the canonical records in key order (each record: its
 /// 4-byte id, the 4-byte length of its decompressed binary encoding, the encoding), so it does
 /// not depend on compression, dictionaries or page layout. `files` holds each file's size and
-/// SHA-256, so any changed byte, truncation or missing file shows.
-public struct SnapshotManifest: Codable, Sendable, Hashable {
+/// SHA-256, so any changed byte, truncation or missing file shows. It is read with
+/// `JSONDecoder` and written by ``encoded()`` (the project's ``JSONWriter``).
+public struct SnapshotManifest: Decodable, Sendable, Hashable {
     /// The manifest layout this build writes.
     public static let currentFormat = 1
 
@@ -34,35 +35,25 @@ public struct SnapshotManifest: Codable, Sendable, Hashable {
     /// (absent in automatic snapshots and in manifests written before decrees were recorded).
     public var decree: Decree? = nil
 
-    public struct File: Codable, Sendable, Hashable {
+    public struct File: Decodable, Sendable, Hashable {
         public var name: String
         public var bytes: Int
         public var sha256: String
     }
 
-    public struct Replacement: Codable, Sendable, Hashable {
+    public struct Replacement: Decodable, Sendable, Hashable {
         public var reason: String
         public var previousCreatedAt: String
         public var previousContentDigest: String
-
-        /// Every field; the replaced copy's digest only for the whole store (as the manifest's own).
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(reason, forKey: .reason)
-            try container.encode(previousCreatedAt, forKey: .previousCreatedAt)
-            if SnapshotManifest.seesWholeStore(encoder) {
-                try container.encode(previousContentDigest, forKey: .previousContentDigest)
-            }
-        }
     }
 
-    public struct CountPair: Codable, Sendable, Hashable {
+    public struct CountPair: Decodable, Sendable, Hashable {
         public var households: Int
         public var members: Int
     }
 
     /// One region's counters, as ``RegionCounts`` holds them.
-    public struct RegionEntry: Codable, Sendable, Hashable {
+    public struct RegionEntry: Decodable, Sendable, Hashable {
         public var wilayah: String?
         public var level: String
         public var total: CountPair
@@ -100,54 +91,11 @@ public struct SnapshotManifest: Codable, Sendable, Hashable {
 
     // MARK: Coding
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return decoder
     }()
-
-    /// The scope a manifest is encoded for, in the encoder's `userInfo` (absent: the whole store).
-    static let scopeKey = CodingUserInfoKey(rawValue: "lumbung.snapshotManifest.scope")!
-
-    /// Whether an encoding is for a reader who sees the whole store, and so the store-wide fields.
-    static func seesWholeStore(_ encoder: any Encoder) -> Bool {
-        (encoder.userInfo[scopeKey] as? AccessScope ?? .everything).seesWholeStore
-    }
-
-    /// The manifest as JSON text (sorted keys, so equal manifests are equal bytes).
-    public func encoded() throws -> Data {
-        var data = try Self.encoder.encode(self)
-        data.append(0x0A)
-        return data
-    }
-
-    /// Every field; the store-wide ones (`journal_sequence`, `content_digest`, `files`: a digest,
-    /// a size or a journal position of everything tells of changes outside any narrower scope)
-    /// only when encoding for the whole store (``scopeKey``).
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(format, forKey: .format)
-        try container.encode(period, forKey: .period)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(schemaVersion, forKey: .schemaVersion)
-        try container.encode(households, forKey: .households)
-        try container.encode(members, forKey: .members)
-        try container.encode(counts, forKey: .counts)
-        try container.encodeIfPresent(replaced, forKey: .replaced)
-        try container.encodeIfPresent(decree, forKey: .decree)
-        if Self.seesWholeStore(encoder) {
-            try container.encode(journalSequence, forKey: .journalSequence)
-            try container.encode(contentDigest, forKey: .contentDigest)
-            try container.encode(files, forKey: .files)
-        }
-    }
 
     public static func decode(_ data: Data, name: String) throws -> SnapshotManifest {
         do {

@@ -253,7 +253,7 @@ public struct Snapshots: Sendable {
                     decree: computed.decree)
                 let manifestPath = (temporary as NSString).appendingPathComponent(Self.manifestFile)
                 do {
-                    try Durable.write(try manifest.encoded(), to: manifestPath)
+                    try Durable.write(manifest.encoded(), to: manifestPath)
                 } catch {
                     throw StorageFull.refine(error, path: manifestPath)
                 }

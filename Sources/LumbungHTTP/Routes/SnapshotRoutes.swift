@@ -38,7 +38,7 @@ struct SnapshotRoutes<Context: LumbungRequestContext>: Sendable {
         _ = try RequestInput.query(request, allowed: [])
         let name = try Self.name(try context.parameters.require("period"))
         let manifest = try await api.gateway.run { store in try store.snapshots.manifest(name) }
-        return JSONBody.response(Array(try manifest.encoded(for: token.scope)))
+        return JSONBody.response(Array(manifest.encoded(for: token.scope)))
     }
 
     /// What changed from one snapshot to another (or to `live`): totals and a summary per

@@ -48,7 +48,7 @@ struct SnapshotCreate: ParsableCommand {
         let store = try storeOptions.open()
         let manifest = try store.snapshots.create(period: name, replacing: replace ? reason : nil, actor: actorOption.actor)
         if json {
-            Terminal.write(Array(try manifest.encoded()))
+            Terminal.write(Array(manifest.encoded()))
         } else {
             print(SnapshotShow.summary(manifest), terminator: "")
         }

@@ -31,7 +31,7 @@ struct SnapshotShow: ParsableCommand {
         let region = try parseWilayah(wilayah)
         let manifest = try Snapshots(storePath: storeOptions.path).manifest(name)
         if json {
-            Terminal.write(Array(try manifest.encoded()))
+            Terminal.write(Array(manifest.encoded()))
             return
         }
         print(Self.summary(manifest), terminator: "")
