@@ -2,13 +2,14 @@ import Foundation
 import Testing
 
 @testable import Lumbung
+import LumbungSynthetic  // SplitMix64: a seeded generator, so a failing round can be run again
 
 /// `manifest.json` from ``JSONWriter`` is byte for byte what Foundation's `JSONEncoder` wrote
 /// before (snake-case keys, sorted keys, pretty-printed, slashes unescaped): random manifests,
 /// whole and scoped, against the old encoding, kept here as the model.
 @Suite struct SnapshotManifestJSONTests {
     @Test func randomManifestsAreTheEncodersBytes() throws {
-        var random = SeededGenerator(seed: 17)
+        var random = SplitMix64(seed: 17)
         for round in 0..<400 {
             let manifest = Self.manifest(&random)
             let whole = try OldManifestEncoding.encode(manifest, wholeStore: true)
@@ -27,7 +28,7 @@ import Testing
 
     /// A scoped reader's manifest through the public call: the encoder's bytes for the cut manifest.
     @Test func aScopedManifestIsTheEncodersBytes() throws {
-        var random = SeededGenerator(seed: 3)
+        var random = SplitMix64(seed: 3)
         var manifest = Self.manifest(&random)
         manifest.counts.append(SnapshotManifest.RegionEntry(RegionCounts(wilayah: try KodeWilayah("32.16.01"))))
         let scope = AccessScope(try KodeWilayah("32.16"))
@@ -77,12 +78,12 @@ import Testing
 
     /// Text with everything that escapes or sorts differently: quotes, backslashes, slashes,
     /// control characters, capitals (dictionary keys are not snake-cased), digits, non-ASCII.
-    static func text(_ random: inout SeededGenerator, maxPieces: Int = 4) -> String {
+    static func text(_ random: inout SplitMix64, maxPieces: Int = 4) -> String {
         let pieces = ["a", "b", "Z", "_", "10", "9", "1", "/", "\"", "\\", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}", " ", "é", "🌾", "desil", "pkh", "aB"]
         return (0..<Int.random(in: 0...maxPieces, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
     }
 
-    static func number(_ random: inout SeededGenerator) -> Int {
+    static func number(_ random: inout SplitMix64) -> Int {
         switch Int.random(in: 0..<10, using: &random) {
         case 0: Int.random(in: Int.min...Int.max, using: &random)
         case 1: 0
@@ -91,21 +92,21 @@ import Testing
     }
 
     /// A count the decree may sum without overflow.
-    static func count(_ random: inout SeededGenerator) -> Int {
+    static func count(_ random: inout SplitMix64) -> Int {
         Int.random(in: 0...5_000_000, using: &random)
     }
 
-    static func dictionary<Value>(_ random: inout SeededGenerator, _ value: (inout SeededGenerator) -> Value) -> [String: Value] {
+    static func dictionary<Value>(_ random: inout SplitMix64, _ value: (inout SplitMix64) -> Value) -> [String: Value] {
         var result: [String: Value] = [:]
         for _ in 0..<Int.random(in: 0...6, using: &random) { result[text(&random, maxPieces: 3)] = value(&random) }
         return result
     }
 
-    static func pair(_ random: inout SeededGenerator) -> SnapshotManifest.CountPair {
+    static func pair(_ random: inout SplitMix64) -> SnapshotManifest.CountPair {
         .init(households: number(&random), members: number(&random))
     }
 
-    static func manifest(_ random: inout SeededGenerator) -> SnapshotManifest {
+    static func manifest(_ random: inout SplitMix64) -> SnapshotManifest {
         let regions = (0..<Int.random(in: 0...12, using: &random)).map { _ -> SnapshotManifest.RegionEntry in
             var entry = SnapshotManifest.RegionEntry(RegionCounts(wilayah: nil))
             entry.wilayah = Bool.random(using: &random) ? text(&random) : nil
@@ -139,19 +140,6 @@ import Testing
             format: number(&random), period: text(&random), createdAt: text(&random), schemaVersion: number(&random),
             journalSequence: UInt64.random(in: 0...UInt64.max, using: &random), households: number(&random), members: number(&random),
             contentDigest: text(&random), files: files, counts: regions, replaced: replaced, decree: decree)
-    }
-}
-
-/// A small seeded generator (SplitMix64), so a failing round can be run again.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
