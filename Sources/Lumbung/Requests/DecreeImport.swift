@@ -84,8 +84,6 @@ public struct DecreeImport: Codable, Sendable, Hashable {
             }
         }
 
-        /// A JSON decree list: an array of household ids (numbers), KK numbers (strings), or
-        /// objects `{"rumah_tangga_id": 42}` / `{"nomor_kk": "3216…"}`; each item's place is `item N` (from 1).
     }
 
     public var households: (ditetapkan: Int, dicabut: Int) {
@@ -108,7 +106,7 @@ extension ReadTransaction {
         try ensureValid()
         guard let stored = try txn.get(dbs.meta, MetaKey.decree(period)) else { return [] }
         do {
-            return try JSONDecoder().decode([DecreeImport].self, from: Data(stored.buffer))
+            return try DecreeImport.decodeStored(Data(stored.buffer))
         } catch {
             throw LumbungError(.recordCorrupt, field: "decree", value: period.description, rule: "the stored decree imports do not parse: \(error)")
         }
@@ -165,7 +163,7 @@ extension WriteTransaction {
         }
         if complete { try takeOutUnlisted(listed, scope: scope, into: &record) }
         imports.append(record)
-        try txn.put(dbs.meta, MetaKey.decree(period), Array(try JSONEncoder().encode(imports)))
+        try txn.put(dbs.meta, MetaKey.decree(period), DecreeImport.encodeStored(imports))
         try recordEvent(record.event)
         return record
     }

@@ -80,10 +80,7 @@ struct DecreeImportCommand: ParsableCommand {
             }
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            Terminal.write(Array(try encoder.encode(record)) + [0x0A])
+            Terminal.write(record.json + [0x0A])
         } else {
             let (set, removed) = record.households
             print("SK \(record.nomor) (\(record.tanggal)) for \(record.period): \(set) households set ditetapkan" + (complete ? ", \(removed) taken out (terverifikasi)" : ""))

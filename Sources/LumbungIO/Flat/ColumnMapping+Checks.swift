@@ -44,8 +44,9 @@ extension ColumnMapping.Column {
 extension ColumnMapping {
     /// A key as a mapping path writes it: `"aktif"`, JSON-escaped.
     static func quoted(_ key: String) -> String {
-        let data = (try? JSONEncoder().encode(key)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        var writer = JSONWriter(pretty: false, capacity: key.utf8.count + 16)
+        writer.string(key)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 }
 
