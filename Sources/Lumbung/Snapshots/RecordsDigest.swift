@@ -33,7 +33,7 @@ struct RecordsDigest {
         try tx.environment.loadDictionaries(tx.txn)
         let compressor = tx.environment.compressor
         let workers = CheckReport.workers
-        let pages = try PageReader(tx, chunkLength: workers * max(1, recordsPerWorker))
+        let pages = try RecordPages(tx, chunkLength: workers * max(1, recordsPerWorker))
         // Two sets of batches: one is decompressed while the other is hashed.
         let sets = (0..<2).map { _ in (0..<workers).map { _ in Batch(compressor) } }
         let hasher = Hasher()
@@ -77,37 +77,6 @@ struct RecordsDigest {
     /// The hasher, shared with the thread that runs part 0 (the caller's).
     private final class Hasher: @unchecked Sendable {
         var sha = SHA256()
-    }
-
-    /// The records' page references in key order, a chunk at a time, into one of two chunks (one
-    /// is read while the other is decompressed). Only the transaction's thread uses it.
-    private final class PageReader: @unchecked Sendable {
-        var chunks: [[(key: PageBytes, value: PageBytes)]] = [[], []]
-        var error: (any Error)?
-        private let cursor: Cursor
-        private let chunkLength: Int
-        private var found: Bool
-
-        init(_ tx: ReadTransaction, chunkLength: Int) throws {
-            let cursor = try tx.txn.cursor(tx.dbs.records)
-            self.cursor = cursor
-            self.chunkLength = chunkLength
-            found = try cursor.move(MDB_FIRST)
-            for index in chunks.indices { chunks[index].reserveCapacity(chunkLength) }
-        }
-
-        /// Replaces chunk `index` with the next records (empty at the end).
-        func read(into index: Int) throws {
-            chunks[index].removeAll(keepingCapacity: true)
-            while found && chunks[index].count < chunkLength {
-                chunks[index].append((PageBytes(bytes: cursor.keyBytes), PageBytes(bytes: cursor.valueBytes)))
-                found = try cursor.move(MDB_NEXT)
-            }
-        }
-
-        func readCapturingError(into index: Int) {
-            do { try read(into: index) } catch { self.error = error }
-        }
     }
 
     /// A desa and a desil version ordinal.

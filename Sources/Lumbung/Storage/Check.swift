@@ -135,31 +135,23 @@ extension ReadTransaction {
         let workers = CheckReport.workers
         let compressor = environment.compressor
         var scan = RecordScan<CheckDigests>(expected: CheckDigests())
-        var chunk: [(HouseholdID, PageBytes)] = []
-        let chunkLength = workers * max(1, recordsPerWorker)
-        chunk.reserveCapacity(chunkLength)
-        let cursor = try txn.cursor(dbs.records)
-        var found = try cursor.move(MDB_FIRST)
-        while found || !chunk.isEmpty {
-            if found && chunk.count < chunkLength {
-                chunk.append((HouseholdID(rawValue: Keys.read(cursor.keyBytes, width: Keys.idWidth)), PageBytes(bytes: cursor.valueBytes)))
-                found = try cursor.move(MDB_NEXT)
-                continue
-            }
-            let work = chunk
+        let pages = try RecordPages(self, chunkLength: workers * max(1, recordsPerWorker))
+        try pages.read(into: 0)
+        while !pages.chunks[0].isEmpty {
+            let work = pages.chunks[0]
             let parts = Locked([Result<RecordScan<CheckDigests>, any Error>?](repeating: nil, count: workers))
             Parallel.run(workers) { part in
                 let result = Result {
                     var local = RecordScan(expected: CheckDigests())
                     for index in (work.count * part / workers)..<(work.count * (part + 1) / workers) {
-                        try local.check(work[index].1.bytes, id: work[index].0, compressor: compressor, limit: limit)
+                        try local.check(work[index].value.bytes, id: RecordPages.id(work[index].key), compressor: compressor, limit: limit)
                     }
                     return local
                 }
                 parts.withLock { $0[part] = result }
             }
             for part in parts.withLock({ $0 }) { scan.append(try part!.get(), limit: limit) }
-            chunk.removeAll(keepingCapacity: true)
+            try pages.read(into: 0)
             progress?(scan.report.households)
         }
 
