@@ -62,28 +62,44 @@ public final class BulkLoader {
     /// With `keepingID`, the household is new and keeps the id it carries (and its `updatedAt`,
     /// when set), like ``WriteTransaction/insert(keepingID:nikPolicy:)``: a copy of another
     /// store's household. Ids in ascending order beyond the stored ones load fastest.
-    public func add(_ household: Household, keepingID: Bool = false) throws {
+    public func add(_ household: consuming Household, keepingID: Bool = false) throws {
+        try add(household, keepingID: keepingID, validated: false)
+    }
+
+    /// ``add(_:keepingID:)`` for a household that is already the stored form
+    /// ``Household/checked(policy:)`` returned without a problem, under this loader's policy
+    /// (an importer validates each household itself to report every problem on its line): a new
+    /// one is written without running the rules again. Only its id may have changed since.
+    public func add(validated household: consuming Household, keepingID: Bool = false) throws {
+        assert(household.checked(policy: nikPolicy).problems.isEmpty, "a household added as validated breaks a rule")
+        try add(household, keepingID: keepingID, validated: true)
+    }
+
+    private func add(_ household: consuming Household, keepingID: Bool, validated: Bool) throws {
         if keepingID {
             guard household.id != nil else {
                 throw LumbungError(.householdInvalid, field: "id", rule: "an insert that keeps its id needs one")
             }
-            try queueNew(household)
+            try queueNew(household, validated: validated)
         } else if household.id != nil {
             // A replace checks and updates indexes in place, so what is collected goes first.
             try flushDeferred()
             record(try transaction.put(household, nikPolicy: nikPolicy).outcome)
         } else {
-            try queueNew(household)
+            try queueNew(household, validated: validated)
         }
     }
 
     /// A new household (an id here means "keep it") goes to the parallel insert path.
-    private func queueNew(_ household: Household) throws {
+    private func queueNew(_ household: consuming Household, validated: Bool) throws {
         if needsDictionary {
-            pending.append(try household.validated(policy: nikPolicy))
+            pending.append(validated ? household : try household.validated(policy: nikPolicy))
             if pending.count >= Self.trainingSample { try flushPending() }
         } else {
+            // Stamped here, where the household is this loader's own, so the workers read it in place.
+            if household.id == nil || household.updatedAt == nil { household.updatedAt = time }
             chunk.append(household)
+            chunkValidated.append(validated)
             if chunk.count == Self.chunkSize { try flushChunk() }
         }
     }
@@ -91,28 +107,35 @@ public final class BulkLoader {
     /// New households wait here so validation, encoding, compression and hashing run on every
     /// core, while the LMDB writes stay on this thread.
     private var chunk: [Household] = []
+    /// Whether each household of `chunk` came validated (``add(validated:keepingID:)``).
+    private var chunkValidated: [Bool] = []
     static let chunkSize = 4096
 
     private struct Prepared {
-        var household: Household
+        /// The household as validation stored it, when the loader validated it; nil for one that
+        /// came validated (the chunk's own is written).
+        var stored: Household?
         var sealed: [UInt8]
         var digest: [UInt8]
     }
 
     /// A chunk being prepared on other threads while this one writes the previous chunk.
-    private var inFlight: (pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>)?
+    private var inFlight: (households: [Household], pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>)?
 
     private func flushChunk() throws {
         guard !chunk.isEmpty else { return }
-        let next = prepare(chunk)
-        chunk.removeAll(keepingCapacity: true)
+        let households = chunk
+        let next = prepare(households, validated: chunkValidated)
+        chunk = []
+        chunk.reserveCapacity(Self.chunkSize)
+        chunkValidated.removeAll(keepingCapacity: true)
         do {
             try drainInFlight()
         } catch {
             next.pending.wait()
             throw error
         }
-        inFlight = next
+        inFlight = (households, next.pending, next.results)
     }
 
     /// Waits for the chunk in flight and writes it, in order.
@@ -126,17 +149,18 @@ public final class BulkLoader {
             results = []
             return taken
         }
-        for result in results {
-            try write(try result!.get())
+        for index in results.indices {
+            let prepared = try results[index]!.get()
+            try write(prepared.stored ?? current.households[index], sealed: prepared.sealed, digest: prepared.digest)
         }
     }
 
-    /// Starts validating, encoding, compressing and hashing `households` on every core.
-    private func prepare(_ households: [Household]) -> (pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>) {
+    /// Starts validating (those not `validated`), encoding, compressing and hashing `households`
+    /// on every core.
+    private func prepare(_ households: [Household], validated: [Bool]) -> (pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>) {
         let dictionaryID = try? transaction.dictionaryID()
         let compressor = transaction.environment.compressor
         let policy = nikPolicy
-        let time = self.time
         let results = Locked([Result<Prepared, any Error>?](repeating: nil, count: households.count))
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         // One task per worker, none of which waits for another.
@@ -146,12 +170,12 @@ public final class BulkLoader {
             var index = worker
             while index < households.count {
                 local.append((index, Result {
-                    var household = try households[index].validated(policy: policy)
-                    if household.id == nil || household.updatedAt == nil { household.updatedAt = time }
+                    // Read in place: a household that came validated is not copied.
+                    let stored = validated[index] ? nil : try households[index].validated(policy: policy)
                     var writer = ByteWriter()
-                    RecordCodec.encode(household, into: &writer)
+                    RecordCodec.encode(stored ?? households[index], into: &writer)
                     let sealed = try compressor.seal(writer.bytes, dictionaryID: dictionaryID ?? nil)
-                    return Prepared(household: household, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes))
+                    return Prepared(stored: stored, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes))
                 }))
                 index += workers
             }
@@ -166,11 +190,10 @@ public final class BulkLoader {
         var writer = ByteWriter()
         RecordCodec.encode(household, into: &writer)
         let sealed = try transaction.environment.compressor.seal(writer.bytes, dictionaryID: try transaction.dictionaryID())
-        try write(Prepared(household: household, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes)))
+        try write(household, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes))
     }
 
-    private func write(_ prepared: Prepared) throws {
-        var household = prepared.household
+    private func write(_ household: consuming Household, sealed: [UInt8], digest: [UInt8]) throws {
         if checksStore { try transaction.checkUnique(household) }
         var append = true
         if let kept = household.id {
@@ -178,8 +201,8 @@ public final class BulkLoader {
         } else {
             household.id = try transaction.allocateID()
         }
-        try records.put(Keys.record(household.id!), prepared.sealed, flags: append ? UInt32(MDB_APPEND) : 0)
-        let contribution = Contribution(household)
+        try records.put(Keys.record(household.id!), sealed, flags: append ? UInt32(MDB_APPEND) : 0)
+        let contribution = Contribution(copy household)
         deferred.add(household, contribution)
         // Memory stays bounded however big the load: past the limit the collected entries are
         // written (sorted, no longer appended) and later households are checked against them.
@@ -188,7 +211,7 @@ public final class BulkLoader {
             checksStore = true
         }
         transaction.counters.add(contribution, sign: 1)
-        try transaction.appendJournal(action: .insert, id: household.id!, digest: prepared.digest, wilayah: [household.wilayah])
+        try transaction.appendJournal(action: .insert, id: household.id!, digest: digest, wilayah: [household.wilayah])
         summary.inserted += 1
     }
 

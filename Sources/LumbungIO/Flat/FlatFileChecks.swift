@@ -30,6 +30,14 @@ struct FlatFileChecks: Sendable {
     /// The number of distinct NIKs seen so far.
     var nikCount: Int { nikLines.count }
 
+    /// Forgets every number and source id seen, once the file is read: they are most of what
+    /// an import holds at the end.
+    mutating func forgetFile() {
+        nikLines = SixteenDigitLines()
+        kkLines = SixteenDigitLines()
+        sourceIDLines = [:]
+    }
+
     /// The decoded household, or its issues with any file-wide ones added.
     mutating func check(_ decoded: FlatDecodedGroup) -> Result<Household, RowIssues> {
         var issues: [RowIssue] = []

@@ -29,8 +29,8 @@ final class DecodePipeline<Item: Sendable, Decoded: Sendable>: @unchecked Sendab
     private let available = DispatchSemaphore(value: 0)
     private let room: DispatchSemaphore
     private let cancelled = Atomic<Bool>(false)
+    /// The batch being handed out, last item first.
     private var current: [Decoded] = []
-    private var position = 0
     private var finished = false
 
     /// Items a batch holds, and batches in flight (decoding or decoded, not yet taken).
@@ -56,7 +56,8 @@ final class DecodePipeline<Item: Sendable, Decoded: Sendable>: @unchecked Sendab
                 slots.withLock { $0.append(slot) }
                 available.signal()
                 _ = Parallel.start(1) { _ in
-                    slot.decoded = items.map(decode)
+                    // Last item first: the consumer pops each off the end, moving it out uncopied.
+                    slot.decoded = items.reversed().map(decode)
                     slot.done.signal()
                 }
             }
@@ -83,7 +84,7 @@ final class DecodePipeline<Item: Sendable, Decoded: Sendable>: @unchecked Sendab
 
     /// The next decoded item in file order; nil at the end. Rethrows what the reader threw.
     func next() throws -> Decoded? {
-        while position == current.count {
+        while current.isEmpty {
             if finished { return nil }
             available.wait()
             let slot = slots.withLock { $0.removeFirst() }
@@ -94,11 +95,11 @@ final class DecodePipeline<Item: Sendable, Decoded: Sendable>: @unchecked Sendab
                 if let error = slot.error { throw error }
                 return nil
             }
+            // Taken, not shared with the slot, so that popping moves each item out.
             current = slot.decoded
-            position = 0
+            slot.decoded = []
         }
-        defer { position += 1 }
-        return current[position]
+        return current.popLast()
     }
 
     /// Stops the reader and waits for it, discarding what is in flight. Safe to call twice.
@@ -112,6 +113,5 @@ final class DecodePipeline<Item: Sendable, Decoded: Sendable>: @unchecked Sendab
             if slot.isEnd { finished = true }
         }
         current = []
-        position = 0
     }
 }

@@ -73,11 +73,12 @@ public struct ImportSummary: Sendable {
 public enum Importer {
     /// What an import holds whatever the file's size, and what grows with it: the pipeline's
     /// batches, the bulk loader's bound, and the file-wide checks' memory of each NIK, Nomor KK
-    /// and source id (``FlatFileChecks``). For `--help`.
+    /// and source id (``FlatFileChecks``), held until reading ends. For `--help`.
     public static var memoryBound: String {
         "\(DecodePipeline<Int, Int>.depth) batches of \(DecodePipeline<Int, Int>.batchSize) households being decoded, "
-            + "\(BulkLoader.memoryBound), and about \(SixteenDigitLines.bytesPerNumber) bytes for each NIK and Nomor KK of the file "
-            + "and each source id's characters (about 2 GB in all at 10M households of four members)"
+            + "\(BulkLoader.memoryBound), and, while the file is read, about \(SixteenDigitLines.bytesPerNumber) bytes for each NIK "
+            + "and Nomor KK of the file and each source id's characters (about 2 GB in all at 10M households of four members, "
+            + "at the last full flush of held entries; the checks are forgotten before the last flush and the commit)"
     }
 
     public static func run(file: String, format: FileFormat? = nil, into store: Store, options: ImportOptions) throws -> ImportSummary {
