@@ -154,6 +154,12 @@ struct MemberTally {
         var summaries: [UInt32] = []
         /// Each household's members meeting a selecting count.
         var picked: [UInt16] = []
+        /// The households by desil (the bit of ``IndexDimension/matchValues(_:)``: 0 none) and
+        /// their members, so a search that tests the desil alone and lists no more matches
+        /// counts the desa from these.
+        var byDesil = [Count](repeating: Count(), count: 16)
+        /// The members meeting a selecting count of the households of each desil.
+        var pickedByDesil = [Int](repeating: 0, count: 16)
     }
 
     /// The verdict of a household that fails a count (a household has at most
@@ -294,6 +300,23 @@ struct MemberTally {
         }
     }
 
+    /// What ``select(_:desa:passing:countingSelected:cursor:into:)`` would append, counted
+    /// instead of listed, when its test passes the desil values `desil` alone
+    /// (``SummaryTest/values(testingOnly:)``): households and members (the members picked, with
+    /// `countingSelected`). Nil when a household without a member tallied may match (then
+    /// every household of the desa must be walked).
+    mutating func count(_ households: DesaHouseholds, desa: UInt64, desil: UInt64, countingSelected: Bool, cursor: Cursor) throws -> Count? {
+        guard !zeroMatches else { return nil }
+        if desa != self.desa { try load(desa, cursor: cursor) }
+        let accepted = accepted(among: households)
+        var total = Count()
+        for value in accepted.byDesil.indices where desil & 1 << UInt64(value) != 0 {
+            total.households += accepted.byDesil[value].households
+            total.members += countingSelected ? accepted.pickedByDesil[value] : accepted.byDesil[value].members
+        }
+        return total
+    }
+
     /// The loaded desa's households with every count among its kept `households` (the same
     /// desa, the same generation), derived by one merge the first time and kept with the verdicts.
     private mutating func accepted(among households: DesaHouseholds) -> Accepted {
@@ -306,9 +329,14 @@ struct MemberTally {
             let key = UInt32(truncatingIfNeeded: entry >> 8)
             while next < ids.count, ids[next] < key { next += 1 }
             guard next < ids.count, ids[next] == key, verdicts[next] != Self.rejected else { continue }
+            let summary = IndexSummary(packed: households.summaries[index])
             accepted.entries.append(entry)
             accepted.summaries.append(households.summaries[index])
             accepted.picked.append(verdicts[next])
+            let desil = IndexDimension.desil.matchValues(summary).trailingZeroBitCount
+            accepted.byDesil[desil].households += 1
+            accepted.byDesil[desil].members += Int(summary.members)
+            accepted.pickedByDesil[desil] += Int(verdicts[next])
         }
         kept.accepted = accepted
         if let cache {
