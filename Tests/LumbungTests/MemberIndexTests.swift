@@ -389,6 +389,23 @@ struct MemberIndexTests {
         try compare(seed: 21, "after writes")
     }
 
+    @Test("a kept value is replaced only while kept in its generation, and a replacement never starts the cache afresh")
+    func generationCacheReplacesWhatItKeeps() {
+        let cache = GenerationCache<Int, String>(limit: 10)
+        cache.keep("a", size: 6, for: 1, generation: 5)
+        cache.keep("b", size: 4, for: 2, generation: 5)
+        cache.replace("a, derived", for: 1, generation: 5)
+        #expect(cache.value(for: 1, generation: 5) == "a, derived")
+        #expect(cache.value(for: 2, generation: 5) == "b", "the cache is full, yet nothing was dropped")
+        cache.replace("c", for: 3, generation: 5)
+        #expect(cache.value(for: 3, generation: 5) == nil, "only what is kept is replaced")
+        cache.replace("a, older", for: 1, generation: 4)
+        #expect(cache.value(for: 1, generation: 5) == "a, derived", "an older generation replaces nothing")
+        cache.keep("d", size: 1, for: 4, generation: 6)
+        cache.replace("a, newer", for: 1, generation: 6)
+        #expect(cache.value(for: 1, generation: 6) == nil, "a newer generation dropped what was kept before")
+    }
+
     @Test("a desa's member tallies group by household: the radix sort orders ids as a sort does")
     func tallySortGroupsByHousehold() {
         var random = SeededRandom(seed: 0x534F_5254)

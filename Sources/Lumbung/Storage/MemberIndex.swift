@@ -339,10 +339,8 @@ struct MemberTally {
             accepted.pickedByDesil[desil] += Int(verdicts[next])
         }
         kept.accepted = accepted
-        if let cache {
-            let key = Key(desa: desa, counts: counts, date: date)
-            cache.tallies.keep(kept, size: kept.ids.count, for: key, generation: cache.generation)
-        }
+        // At most one accepted household a tallied one: the entry's size stands.
+        if let cache { cache.tallies.replace(kept, for: Key(desa: desa, counts: counts, date: date), generation: cache.generation) }
         return accepted
     }
     /// Sorts entries by their top 32 bits (the household id), ascending: a byte at a time from
