@@ -68,13 +68,16 @@ extension ReadTransaction {
 
     /// The matches of `query` over `plan`'s range (of the primary index), a desa at a time, from
     /// what is kept for `generation`: each desa's households and summaries (``DesaHouseholds``)
-    /// and, with member counts, its member tallies (``MemberTally``). The same matches in the
+    /// and, with member counts, its member verdicts (``MemberTally``). The same matches in the
     /// same order as ``scan(_:query:after:matchedMembers:_:)`` of that plan, but a loop over
     /// arrays in memory: no index cursor per entry, no call per entry; `body` gets a desa's
-    /// matches at once (the list is reused for the next desa).
+    /// matches at once (the list is reused for the next desa) and returns whether it has
+    /// listed all it needs of the matches whose desil the query accepts: from then on, when the
+    /// query's summary test looks at the desil alone, a desa's matches come counted (the
+    /// third argument) instead of listed, where the kept verdicts can count them.
     func forEachDesaMatches(
         _ plan: QueryPlan, query: HouseholdQuery, generation: Int, matchedMembers: Bool,
-        _ body: (UInt64, [(id: HouseholdID, summary: IndexSummary)]) throws -> Void
+        _ body: (UInt64, [(id: HouseholdID, summary: IndexSummary)], Count) throws -> Bool
     ) throws {
         precondition(plan.index.isPrimary, "kept desa households are the primary index's")
         let test = SummaryTest(query)
@@ -83,7 +86,7 @@ extension ReadTransaction {
             try forEachDesaHouseholds(plan, generation: generation) { desa, households in
                 matched.removeAll(keepingCapacity: true)
                 households.select(passing: test, into: &matched)
-                if !matched.isEmpty { try body(desa, matched) }
+                if !matched.isEmpty { _ = try body(desa, matched, Count()) }
             }
             return
         }
@@ -91,10 +94,17 @@ extension ReadTransaction {
         let cursor = try txn.cursor(dbs[.member])
         var tally = MemberTally(query.members, on: query.ageDate, cache: (environment.memberTallies, generation))
         let countsMatched = matchedMembers && tally.selects
+        let desilOnly = test.values(testingOnly: .desil)
+        var listed = false
         try forEachDesaHouseholds(plan, generation: generation) { desa, households in
             matched.removeAll(keepingCapacity: true)
+            if listed, let desilOnly,
+               let counted = try tally.count(households, desa: desa, desil: desilOnly, countingSelected: countsMatched, cursor: cursor) {
+                if counted.households > 0 { listed = try body(desa, matched, counted) }
+                return
+            }
             try tally.select(households, desa: desa, passing: test, countingSelected: countsMatched, cursor: cursor, into: &matched)
-            if !matched.isEmpty { try body(desa, matched) }
+            if !matched.isEmpty { listed = try body(desa, matched, Count()) }
         }
     }
 }

@@ -233,14 +233,20 @@ extension ReadTransaction {
             // dimension: one scan counts the total and keeps the ordered plan's page.
             if plans.cheapest.index.isPrimary, var page = OrderedPrefix(plans.ordered.index, prefix: max(0, prefix)) {
                 if let generation {
-                    // A read: from each desa's households and tallies as kept for its generation.
-                    try forEachDesaMatches(plans.cheapest, query: driver, generation: generation, matchedMembers: matchedMembers) { desa, matches in
+                    // A read: from each desa's households and verdicts as kept for its generation.
+                    // Once the page holds its first matches of every desil the query accepts,
+                    // further matches only add to the total, so they may come counted.
+                    let desil = SummaryTest(driver).values(testingOnly: .desil)
+                    try forEachDesaMatches(plans.cheapest, query: driver, generation: generation, matchedMembers: matchedMembers) { desa, matches, counted in
+                        total.households += counted.households
+                        total.members += counted.members
                         let code = KodeWilayah(unchecked: desa, level: .desa)
                         for (id, summary) in matches where isDriver || filter.matches(desa: code, summary) {
                             total.households += 1
                             total.members += Int(summary.members)
                             page.append(HouseholdMatch(id: id, members: Int(summary.members)), summary)
                         }
+                        return isDriver && desil.map { page.isFull(.desil, values: $0) } == true
                     }
                 } else {
                     try scan(plans.cheapest, query: driver, after: nil, matchedMembers: matchedMembers) { id, summary, key in

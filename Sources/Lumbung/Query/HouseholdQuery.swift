@@ -118,6 +118,13 @@ struct SummaryTest {
     /// Whether every summary passes (the query filters on no dimension).
     var filtersNothing: Bool { filtered == 0 }
 
+    /// The values of `dimension` (as ``IndexDimension/matchValues(_:)`` gives them) a summary
+    /// passes with, when the test looks at that dimension alone; nil when it looks at another.
+    func values(testingOnly dimension: IndexDimension) -> UInt64? {
+        if filtered == 0 { return .max }
+        return filtered == 1 << dimension.rawValue ? accepted[Int(dimension.rawValue)] : nil
+    }
+
     @inline(__always)
     func matches(_ summary: IndexSummary) -> Bool {
         guard filtered != 0 else { return true }

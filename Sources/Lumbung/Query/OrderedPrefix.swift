@@ -36,6 +36,19 @@ struct OrderedPrefix {
         if byValue[value].count < prefix { byValue[value].append(match) }
     }
 
+    /// Whether every further match with one of `values` (a bitmask of `dimension`'s values)
+    /// would leave the page as it is: each such value's list is full (value 0, none, has no
+    /// list). False for another dimension.
+    func isFull(_ dimension: IndexDimension, values: UInt64) -> Bool {
+        guard dimension == self.dimension else { return false }
+        var bits = values & ~1
+        while bits != 0 {
+            if byValue[bits.trailingZeroBitCount].count < prefix { return false }
+            bits &= bits - 1
+        }
+        return true
+    }
+
     /// The first `prefix` matches in the index's order: value by value.
     var matches: [HouseholdMatch] {
         var all: [HouseholdMatch] = []

@@ -47,6 +47,16 @@ final class GenerationCache<Key: Hashable, Value>: @unchecked Sendable {
             if state.entries.updateValue(value, forKey: key) == nil { state.size += size }
         }
     }
+
+    /// Replaces the value kept for `key` in `generation` by one derived further from it (of
+    /// the same size in `size` units), if it is still kept; else keeps nothing. Unlike
+    /// ``keep(_:size:for:generation:)`` it never starts the cache afresh.
+    func replace(_ value: Value, for key: Key, generation: Int) {
+        state.withLock { state in
+            guard state.generation == generation, state.entries[key] != nil else { return }
+            state.entries[key] = value
+        }
+    }
 }
 
 extension ReadTransaction {

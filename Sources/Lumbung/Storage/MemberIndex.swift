@@ -112,32 +112,63 @@ struct CompiledMemberCondition {
 }
 
 /// Counts, household by household, the members of one desa meeting each of a query's
-/// ``MemberCount`` conditions, reading `idx.member` only. The tallies of the last desa are kept,
-/// so a scan in desa order walks each desa's members once.
+/// ``MemberCount`` conditions, reading `idx.member` only, and keeps each counted household's
+/// verdict (whether it has every count, and how many members a selecting count picked out).
+/// The verdicts of the last desa are kept, so a scan in desa order walks each desa's members once.
 ///
-/// A desa's tallies are a list sorted by household id, and a scan asks for ids in ascending
+/// A desa's verdicts are a list sorted by household id, and a scan asks for ids in ascending
 /// order within a desa, so each look-up steps forward from the last (a binary search when an
 /// id comes before it): no hashing per member or per household. In a read transaction a
-/// desa's tallies are kept for the store generation (``GenerationCache``), so the next search
-/// of the same counts there reads them instead of walking the desa's members again.
+/// desa's verdicts are kept for the store generation (``GenerationCache``), so the next search
+/// of the same counts there reads them instead of walking the desa's members again; the counts'
+/// ranges are part of that key, so a verdict is all a search needs of a household's tally.
 struct MemberTally {
-    /// What a desa's tallies depend on besides the data: the desa, the counts and the day ages
-    /// are reckoned on.
+    /// What a desa's verdicts depend on besides the data: the desa, the counts (conditions and
+    /// ranges) and the day ages are reckoned on.
     struct Key: Hashable {
         let desa: UInt64
         let counts: [MemberCount]
         let date: CalendarDate
     }
 
-    /// A desa's households with a member tallied, ascending, and their tallies.
+    /// A desa's households with a member tallied and their verdicts, as kept for a generation.
     struct Tallies {
-        let ids: [UInt32]
-        let tallies: [SIMD16<UInt16>]
+        /// Households with a member tallied (every other household has every count 0), ascending.
+        var ids: [UInt32] = []
+        /// For each of `ids`: the members meeting a selecting count, or ``rejected`` when the
+        /// household fails a count.
+        var picked: [UInt16] = []
+        /// The households of `ids` with every count, as the desa's kept households hold them
+        /// (nil until a search over those, ``select(_:desa:passing:countingSelected:cursor:into:)``,
+        /// derives them).
+        var accepted: Accepted?
     }
+
+    /// A desa's households with every count, when only a household with a member tallied can
+    /// have them: a search over kept desa households walks these alone, in order, instead of
+    /// every household of the desa (most have no member tallied).
+    struct Accepted {
+        /// As ``DesaHouseholds/entries``: `id << 8 | members`, ascending.
+        var entries: [UInt64] = []
+        /// Each household's index summary (``IndexSummary/packed``).
+        var summaries: [UInt32] = []
+        /// Each household's members meeting a selecting count.
+        var picked: [UInt16] = []
+        /// The households by desil (the bit of ``IndexDimension/matchValues(_:)``: 0 none) and
+        /// their members, so a search that tests the desil alone and lists no more matches
+        /// counts the desa from these.
+        var byDesil = [Count](repeating: Count(), count: 16)
+        /// The members meeting a selecting count of the households of each desil.
+        var pickedByDesil = [Int](repeating: 0, count: 16)
+    }
+
+    /// The verdict of a household that fails a count (a household has at most
+    /// ``Household/maxMembers`` members, so no real count reaches it).
+    static let rejected = UInt16.max
 
     private let counts: [MemberCount]
     private let date: CalendarDate
-    /// Where tallies are kept, and this read's generation (nil: a write transaction).
+    /// Where verdicts are kept, and this read's generation (nil: a write transaction).
     private let cache: (tallies: GenerationCache<Key, Tallies>, generation: Int)?
     private let compiled: [CompiledMemberCondition]
     /// The birth range every condition lies in (nil: some condition takes any birth).
@@ -149,11 +180,9 @@ struct MemberTally {
     /// Each count's range as tally lanes, so a household's tally is tested at once.
     private let bounds: Bounds
     private var desa: UInt64 = .max
-    /// The last desa's households with a member tallied, ascending, and their tallies: lanes
-    /// 0-7 each count's members, lane 8 the members meeting a selecting count.
-    private var ids: [UInt32] = []
-    private var tallies: [SIMD16<UInt16>] = []
-    /// Where the last look-up ended in `ids`.
+    /// The last desa's verdicts.
+    private var kept = Tallies()
+    /// Where the last look-up ended in `kept.ids`.
     private var next = 0
     /// (household id << 32 | lanes met) of each member met while loading, reused.
     private var met: [UInt64] = []
@@ -185,6 +214,7 @@ struct MemberTally {
     mutating func matches(id: HouseholdID, desa: UInt64, cursor: Cursor) throws -> Bool {
         if desa != self.desa { try load(desa, cursor: cursor) }
         let key = UInt32(truncatingIfNeeded: id.rawValue)
+        let ids = kept.ids
         if next > 0, ids[next - 1] >= key {
             // Behind the last look-up (another index key of the same desa): search from the start.
             var (low, high) = (0, next - 1)
@@ -199,10 +229,10 @@ struct MemberTally {
             selected = 0
             return zeroMatches
         }
-        let tally = tallies[next]
+        let picked = kept.picked[next]
         next += 1
-        guard bounds.accepts(tally) else { return false }
-        selected = Int(tally[8])
+        guard picked != Self.rejected else { return false }
+        selected = Int(picked)
         return true
     }
 
@@ -232,15 +262,27 @@ struct MemberTally {
 
     /// Appends to `matched` each of a desa's households (as kept, ``DesaHouseholds``) whose
     /// summary passes `test` and which has every count, in order: a loop over arrays in memory
-    /// and this desa's tallies. With `countingSelected`, a match's member count is the members
-    /// a selecting count picked out (lane 8, as ``selected`` after ``matches(id:desa:cursor:)``).
+    /// and this desa's verdicts. With `countingSelected`, a match's member count is the members
+    /// a selecting count picked out (as ``selected`` after ``matches(id:desa:cursor:)``).
     mutating func select(
         _ households: DesaHouseholds, desa: UInt64, passing test: SummaryTest, countingSelected: Bool, cursor: Cursor,
         into matched: inout [(id: HouseholdID, summary: IndexSummary)]
     ) throws {
         if desa != self.desa { try load(desa, cursor: cursor) }
-        // Both lists ascend by id: one merge, as `matches(id:desa:cursor:)` steps, inlined.
-        let (ids, tallies, bounds, zeroMatches) = (self.ids, self.tallies, self.bounds, self.zeroMatches)
+        guard zeroMatches else {
+            // Only a household with a member tallied can match: walk those with every count.
+            let accepted = accepted(among: households)
+            for index in accepted.entries.indices {
+                var summary = IndexSummary(packed: accepted.summaries[index])
+                guard test.matches(summary) else { continue }
+                if countingSelected { summary.members = UInt8(clamping: accepted.picked[index]) }
+                matched.append((HouseholdID(rawValue: accepted.entries[index] >> 8), summary))
+            }
+            return
+        }
+        // Every household may match: both lists ascend by id, one merge, as
+        // `matches(id:desa:cursor:)` steps, inlined.
+        let (ids, verdicts) = (kept.ids, kept.picked)
         var next = 0
         for index in households.entries.indices {
             var summary = IndexSummary(packed: households.summaries[index])
@@ -248,19 +290,59 @@ struct MemberTally {
             let entry = households.entries[index]
             let key = UInt32(truncatingIfNeeded: entry >> 8)
             while next < ids.count, ids[next] < key { next += 1 }
-            var picked = 0
+            var picked: UInt16 = 0
             if next < ids.count, ids[next] == key {
-                let tally = tallies[next]
-                guard bounds.accepts(tally) else { continue }
-                picked = Int(tally[8])
-            } else if !zeroMatches {
-                continue
+                picked = verdicts[next]
+                if picked == Self.rejected { continue }
             }
             if countingSelected { summary.members = UInt8(clamping: picked) }
             matched.append((HouseholdID(rawValue: entry >> 8), summary))
         }
     }
 
+    /// What ``select(_:desa:passing:countingSelected:cursor:into:)`` would append, counted
+    /// instead of listed, when its test passes the desil values `desil` alone
+    /// (``SummaryTest/values(testingOnly:)``): households and members (the members picked, with
+    /// `countingSelected`). Nil when a household without a member tallied may match (then
+    /// every household of the desa must be walked).
+    mutating func count(_ households: DesaHouseholds, desa: UInt64, desil: UInt64, countingSelected: Bool, cursor: Cursor) throws -> Count? {
+        guard !zeroMatches else { return nil }
+        if desa != self.desa { try load(desa, cursor: cursor) }
+        let accepted = accepted(among: households)
+        var total = Count()
+        for value in accepted.byDesil.indices where desil & 1 << UInt64(value) != 0 {
+            total.households += accepted.byDesil[value].households
+            total.members += countingSelected ? accepted.pickedByDesil[value] : accepted.byDesil[value].members
+        }
+        return total
+    }
+
+    /// The loaded desa's households with every count among its kept `households` (the same
+    /// desa, the same generation), derived by one merge the first time and kept with the verdicts.
+    private mutating func accepted(among households: DesaHouseholds) -> Accepted {
+        if let accepted = kept.accepted { return accepted }
+        var accepted = Accepted()
+        let (ids, verdicts) = (kept.ids, kept.picked)
+        var next = 0
+        for index in households.entries.indices {
+            let entry = households.entries[index]
+            let key = UInt32(truncatingIfNeeded: entry >> 8)
+            while next < ids.count, ids[next] < key { next += 1 }
+            guard next < ids.count, ids[next] == key, verdicts[next] != Self.rejected else { continue }
+            let summary = IndexSummary(packed: households.summaries[index])
+            accepted.entries.append(entry)
+            accepted.summaries.append(households.summaries[index])
+            accepted.picked.append(verdicts[next])
+            let desil = IndexDimension.desil.matchValues(summary).trailingZeroBitCount
+            accepted.byDesil[desil].households += 1
+            accepted.byDesil[desil].members += Int(summary.members)
+            accepted.pickedByDesil[desil] += Int(verdicts[next])
+        }
+        kept.accepted = accepted
+        // At most one accepted household a tallied one: the entry's size stands.
+        if let cache { cache.tallies.replace(kept, for: Key(desa: desa, counts: counts, date: date), generation: cache.generation) }
+        return accepted
+    }
     /// Sorts entries by their top 32 bits (the household id), ascending: a byte at a time from
     /// the lowest (stable), skipping bytes every id shares, so a desa's few thousand entries
     /// cost two or three passes instead of a comparison sort (which took a sixth of a member
@@ -298,17 +380,16 @@ struct MemberTally {
         }
     }
 
+    /// Makes `desa`'s verdicts the loaded ones: as kept for the generation, else tallied from
+    /// the desa's member entries (those in the counts' birth range only) and kept.
     private mutating func load(_ desa: UInt64, cursor: Cursor) throws {
         self.desa = desa
         next = 0
         let key: Key? = cache == nil ? nil : Key(desa: desa, counts: counts, date: date)
         if let cache, let key, let known = cache.tallies.value(for: key, generation: cache.generation) {
-            ids = known.ids
-            tallies = known.tallies
+            kept = known
             return
         }
-        ids.removeAll(keepingCapacity: true)
-        tallies.removeAll(keepingCapacity: true)
         met.removeAll(keepingCapacity: true)
         let start = births?.lowerBound ?? 0
         let end = births?.upperBound ?? MemberIndex.noBirth
@@ -336,19 +417,24 @@ struct MemberTally {
             }
         }
         Self.sortByHousehold(&met, scratch: &sorting)
-        for entry in met {
+        // One household's tally at a time (lanes 0-7 each count's members, lane 8 the members
+        // meeting a selecting count), judged against the counts when its last member is added.
+        var tallied = Tallies()
+        var tally = SIMD16<UInt16>.zero
+        for (position, entry) in met.enumerated() {
             let id = UInt32(truncatingIfNeeded: entry >> 32)
-            if ids.last != id {
-                ids.append(id)
-                tallies.append(.zero)
-            }
             var lanes = entry & 0x1FF
             while lanes != 0 {
-                tallies[tallies.count - 1][lanes.trailingZeroBitCount] &+= 1
+                tally[lanes.trailingZeroBitCount] &+= 1
                 lanes &= lanes - 1
             }
+            guard position + 1 == met.count || UInt32(truncatingIfNeeded: met[position + 1] >> 32) != id else { continue }
+            tallied.ids.append(id)
+            tallied.picked.append(bounds.accepts(tally) ? tally[8] : Self.rejected)
+            tally = .zero
         }
-        if let cache, let key { cache.tallies.keep(Tallies(ids: ids, tallies: tallies), size: ids.count, for: key, generation: cache.generation) }
+        kept = tallied
+        if let cache, let key { cache.tallies.keep(tallied, size: tallied.ids.count, for: key, generation: cache.generation) }
     }
 }
 
