@@ -57,15 +57,16 @@ extension ReadTransaction {
         _ filter: HouseholdFilter, driver: HouseholdQuery, isDriver: Bool, descending: Bool, prefix: Int, matchedMembers: Bool,
         reading: KKOrderReading? = nil
     ) throws -> SearchPage<HouseholdMatch> {
-        // id << 8 | members, in scan order.
-        var found: [UInt64] = []
+        // id << 8 | members, in scan order: each desa's kept entries as they are (not copied), or the scan's.
+        var found: [[UInt64]] = []
+        var scanned: [UInt64] = []
         var total = Count()
         var lowest = UInt64.max, highest: UInt64 = 0
         let plan = try self.plan(for: driver, ordered: false)
         if isDriver, plan.index.isPrimary, driver.members.isEmpty, SummaryTest(driver).filtersNothing, let generation {
             // Every household of the region matches: each desa's, as kept for this generation.
             try forEachDesaHouseholds(plan, generation: generation) { _, households in
-                found += households.entries
+                found.append(households.entries)
                 total.households += households.entries.count
                 total.members += households.members
                 lowest = min(lowest, households.lowest)
@@ -76,14 +77,16 @@ extension ReadTransaction {
                 if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) {
                     total.households += 1
                     total.members += Int(summary.members)
-                    found.append(id.rawValue << 8 | UInt64(summary.members))
+                    scanned.append(id.rawValue << 8 | UInt64(summary.members))
                     lowest = min(lowest, id.rawValue)
                     highest = max(highest, id.rawValue)
                 }
                 return true
             }
         }
-        guard prefix > 0, !found.isEmpty else { return SearchPage(items: [], total: total) }
+        if !scanned.isEmpty { found.append(scanned) }
+        let foundCount = total.households
+        guard prefix > 0, foundCount > 0 else { return SearchPage(items: [], total: total) }
 
         func ordered(_ a: (kk: UInt64, id: UInt64), _ b: (kk: UInt64, id: UInt64)) -> Bool {
             a.kk != b.kk ? (descending ? a.kk > b.kk : a.kk < b.kk) : a.id < b.id
@@ -92,9 +95,9 @@ extension ReadTransaction {
         let entries = try counts(wilayah: range.region).total.households
         let bitmapWords = Int((highest - lowest) >> 6) + 1
         let bitmapBytes = UInt64(bitmapWords) * 8
-        let headsAreCheaper = found.count.multipliedReportingOverflow(by: Self.headCostInEntries).partialValue < entries
-        if bitmapBytes > Self.bitmapAllowance + 16 * UInt64(found.count) || (reading ?? (headsAreCheaper ? .heads : .walk)) == .heads {
-            var keyed = try found.map { (kk: try head(id: HouseholdID(rawValue: $0 >> 8))?.nomorKK ?? .max, id: $0 >> 8, members: $0 & 0xFF) }
+        let headsAreCheaper = foundCount.multipliedReportingOverflow(by: Self.headCostInEntries).partialValue < entries
+        if bitmapBytes > Self.bitmapAllowance + 16 * UInt64(foundCount) || (reading ?? (headsAreCheaper ? .heads : .walk)) == .heads {
+            var keyed = try found.joined().map { (kk: try head(id: HouseholdID(rawValue: $0 >> 8))?.nomorKK ?? .max, id: $0 >> 8, members: $0 & 0xFF) }
             keyed.sort { ordered(($0.kk, $0.id), ($1.kk, $1.id)) }
             return SearchPage(items: keyed.prefix(prefix).map { HouseholdMatch(id: HouseholdID(rawValue: $0.id), members: Int($0.members)) }, total: total)
         }
@@ -102,12 +105,14 @@ extension ReadTransaction {
         let bits = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: bitmapWords)
         defer { bits.deallocate() }
         bits.initialize(repeating: 0)
-        for packed in found {
-            let bit = (packed >> 8) - lowest
-            bits[Int(bit >> 6)] |= 1 << (bit & 63)
+        for part in found {
+            for packed in part {
+                let bit = (packed >> 8) - lowest
+                bits[Int(bit >> 6)] |= 1 << (bit & 63)
+            }
         }
         // The first `capacity` matches met (ascending), or the last `capacity` in a ring (descending).
-        let capacity = min(prefix, found.count)
+        let capacity = min(prefix, foundCount)
         var kept: [(kk: UInt64, id: UInt64)] = []
         kept.reserveCapacity(capacity)
         var met = 0
@@ -126,7 +131,7 @@ extension ReadTransaction {
                 kept[met % capacity] = entry
             }
             met += 1
-            return met < found.count && !(fullStops && kept.count == capacity)
+            return met < foundCount && !(fullStops && kept.count == capacity)
         }
         // Matches the walk did not meet: KK numbers issued elsewhere (or past a full ascending page).
         var chosen = kept
@@ -136,7 +141,7 @@ extension ReadTransaction {
                 let bit = stray.id - lowest
                 if bits[Int(bit >> 6)] & 1 << (bit & 63) != 0 { chosen.append(stray) }
             }
-        } else if met < found.count, !fullStops || kept.count < capacity {
+        } else if met < foundCount, !fullStops || kept.count < capacity {
             for word in 0..<bitmapWords where bits[word] != 0 {
                 var remaining = bits[word]
                 while remaining != 0 {
@@ -156,9 +161,11 @@ extension ReadTransaction {
         }
         var members: [UInt64: Int] = [:]
         members.reserveCapacity(chosen.count)
-        for packed in found {
-            let bit = (packed >> 8) - lowest
-            if bits[Int(bit >> 6)] & 1 << (bit & 63) != 0 { members[packed >> 8] = Int(packed & 0xFF) }
+        for part in found {
+            for packed in part {
+                let bit = (packed >> 8) - lowest
+                if bits[Int(bit >> 6)] & 1 << (bit & 63) != 0 { members[packed >> 8] = Int(packed & 0xFF) }
+            }
         }
         return SearchPage(items: chosen.map { HouseholdMatch(id: HouseholdID(rawValue: $0.id), members: members[$0.id] ?? 0) }, total: total)
     }
