@@ -60,6 +60,7 @@ for round in range(14):
     bodies.append(expression({"wilayah": kecamatan, **rng.choice(household)}, sort=[("kk", "asc")], page=page))
     bodies.append(expression({"wilayah": kecamatan, "age": {"$lt": 6}}, sort=[("kk", "desc")], page=page))
     bodies.append(expression({"wilayah": code, "desil": {"$le": 3}}, page=(20, page[1])))
+    bodies.append(expression({"wilayah": code}, sort=[("kk", "asc")], page=page))
     bodies.append(expression({"wilayah": code, **rng.choice(members)}, "Member", page=page))
 # Requests the decoder must refuse or read as before.
 raw = [b"", b"[]", b"null", b"{", b'{"header": null, "message": {}}', b'{"header": {}, "message": []}',

@@ -20,7 +20,7 @@ import Testing
                     identifier("LUMBUNG_ID", household.id.map { String($0.rawValue) } ?? ""),
                 ] + (household.sourceID.map { [identifier("SOURCE_ID", $0.text)] } ?? []))),
                 ("group_type", .string("household")),
-                ("place", .object([("@type", .string("Place")), ("address", .string(DCIGroup.address(household)))])),
+                ("place", .object([("@type", .string("Place")), ("address", .string(address(household)))])),
                 ("poverty_score", household.desil.map { .int($0) } ?? .null),
                 ("poverty_score_type", .string("desil")),
                 ("group_size", .int(household.members.count)),
@@ -67,6 +67,19 @@ import Testing
             return .object(fields)
         }
 
+        /// The address as it was built before it was written in place: the non-empty parts joined.
+        static func address(_ household: Household) -> String {
+            var parts = [household.alamat]
+            if let rt = household.rt { parts.append("RT \(rt)") }
+            if let rw = household.rw { parts.append("RW \(rw)") }
+            var region: KodeWilayah? = household.wilayah
+            while let current = region {
+                if let name = current.name { parts.append(name) }
+                region = current.level == .provinsi ? nil : current.parent
+            }
+            return parts.filter { !$0.isEmpty }.joined(separator: ", ")
+        }
+
         static func identifier(_ type: String, _ value: String) -> JSONValue {
             .object([("@type", .string("Identifier")), ("identifier_type", .string(type)), ("identifier_value", .string(value))])
         }
@@ -80,6 +93,11 @@ import Testing
         return (0..<count).map { _ in
             var household = generator.household()
             household.wilayah = (try? KodeWilayah(generator.pick(desa))) ?? household.wilayah
+            // Addresses with parts missing, and with escapes, control characters and non-ASCII.
+            if generator.chance(15) { household.alamat = "" }
+            if generator.chance(15) { household.rt = nil }
+            if generator.chance(15) { household.rw = nil }
+            if generator.chance(15) { household.alamat = "Jl. \"Mawar\" \\ 3\n\t\u{1}\u{1F}\u{7F} Gang Ñ 🌾" }
             if generator.chance(30) { household.sourceID = try? SourceID("SRC-\(generator.int(1...99_999))") }
             if generator.chance(40) {
                 household.desilVersion = DesilVersion(try! CalendarDate(year: generator.int(2020...2027), month: generator.int(1...12), day: generator.int(1...28)))

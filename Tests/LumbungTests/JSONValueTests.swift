@@ -20,6 +20,42 @@ import Testing
         #expect(String(decoding: JSONValue.string("a\"b\\c\u{1}").bytes, as: UTF8.self) == #""a\"b\\c\u0001""#)
     }
 
+    /// A string written in parts (``JSONWriter/beginString()``, text, UTF-8 bytes, numbers) reads
+    /// back through Foundation as the parts joined, with every escape class and any Unicode;
+    /// and its bytes are those of the joined string written whole.
+    @Test func stringsWrittenInPartsMatchTheJoinedString() throws {
+        var random = SystemRandomNumberGenerator()
+        let pieces = ["\"", "\\", "\n", "\r", "\t", "\u{8}", "\u{C}", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}", "a", "Jl. Melati", "é", "🌾", "/", " ", ", "]
+        for _ in 0..<2000 {
+            var writer = JSONWriter(pretty: false, capacity: 8)
+            var joined = ""
+            writer.beginArray()
+            writer.element()
+            writer.beginString()
+            for _ in 0..<Int.random(in: 0...6, using: &random) {
+                switch Int.random(in: 0...2, using: &random) {
+                case 0:
+                    let text = (0..<Int.random(in: 0...5, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+                    writer.stringPart(text)
+                    joined += text
+                case 1:
+                    var text = pieces.randomElement(using: &random)!
+                    text.withUTF8 { writer.stringPart(utf8: $0) }
+                    joined += text
+                default:
+                    let number = Int.random(in: -99_999...99_999, using: &random)
+                    writer.stringPart(number)
+                    joined += String(number)
+                }
+            }
+            writer.endString()
+            writer.endArray()
+            let decoded = try #require(try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String])
+            #expect(decoded == [joined], "\(Array(joined.unicodeScalars))")
+            #expect(writer.bytes == JSONValue.array([.string(joined)]).bytes)
+        }
+    }
+
     @Test func exactBytes() {
         let value = JSONValue.object([
             ("n", .int(Int.min)), ("d", .double(3)), ("e", .double(1e16)), ("inf", .double(.infinity)), ("t", .bool(true)),

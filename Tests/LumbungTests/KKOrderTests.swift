@@ -7,7 +7,8 @@ import Testing
 /// the households hold a KK issued in another kecamatan, kabupaten or provinsi (numbers below and
 /// above the store's own): the KK index walk over a region's own range must still find them.
 /// Both ways of finding the order (heads, walk) and the cost-chosen one give the model's page,
-/// member counts and total, ascending and descending, with and without member conditions.
+/// member counts and total, ascending and descending, with and without member conditions; an
+/// ascending walk in a kecamatan stops at a full page, its strays (KKs issued elsewhere) kept.
 @Suite struct KKOrderTests {
     /// The generated store with some households given a KK issued elsewhere, and all as stored.
     static func storeWithKKsFromElsewhere(in directory: TemporaryDirectory, households count: Int, seed: UInt64) throws -> (Store, [Household]) {
@@ -122,6 +123,13 @@ import Testing
                     }
                 }
                 #expect(tx.environment.desaHouseholds.value(for: anchor.packed, generation: try #require(tx.generation)) != nil, "\(round): kept")
+                // The kecamatan's strays (KK issued elsewhere), kept for the ascending walk that stops at a full page.
+                let kecamatan = try #require(anchor.parent)
+                let strays = stored.filter { kecamatan.contains($0.wilayah) && !KKRange(kecamatan).numbers.contains($0.nomorKK.rawValue) }
+                let generation = try #require(tx.generation)
+                let kept = try #require(tx.environment.kkStrays.value(for: kecamatan.packed, generation: generation), "\(round): strays kept")
+                #expect(kept.map { $0.id } == Self.kkOrder(strays, descending: false).map { $0.id!.rawValue }, "\(round): strays")
+                #expect(!strays.isEmpty, "\(round): the kecamatan has strays")
             }
         }
         try check(households, "first")

@@ -34,6 +34,24 @@ public indirect enum JSONValue: Sendable {
         writer.append(to: &out)
     }
 
+    /// Calls `body` with the value's compact JSON, written once into a buffer sized for its raw
+    /// parts: a DCI answer of 50 records (about 180 KB) is neither grown nor copied into an array.
+    public func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        var writer = JSONWriter(pretty: false, capacity: rawSize + 4096)
+        writer.write(self)
+        return try writer.withBytes(body)
+    }
+
+    /// The bytes of the `.raw` values inside.
+    private var rawSize: Int {
+        switch self {
+        case .raw(let json): json.count
+        case .object(let entries): entries.reduce(0) { $0 + $1.1.rawSize }
+        case .array(let values): values.reduce(0) { $0 + $1.rawSize }
+        default: 0
+        }
+    }
+
     /// The value as compact JSON text.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 

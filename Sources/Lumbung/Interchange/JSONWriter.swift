@@ -345,11 +345,46 @@ public struct JSONWriter: ~Copyable {
         text.withUTF8 { escaped($0) }
     }
 
+    /// Opens a JSON string written in parts (``stringPart(_:)-(String)``, …) and closed by
+    /// ``endString()``: text joined from pieces without building it first (a DCI address).
+    public mutating func beginString() {
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// Closes a string opened by ``beginString()``.
+    public mutating func endString() {
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// Text inside an open string, escaped as ``string(_:)`` escapes it.
+    public mutating func stringPart(_ text: String) {
+        var text = text
+        text.withUTF8 { escapedBody($0) }
+    }
+
+    /// UTF-8 bytes inside an open string, escaped as ``string(_:)`` escapes them.
+    public mutating func stringPart(utf8: UnsafeBufferPointer<UInt8>) {
+        escapedBody(utf8)
+    }
+
+    /// A whole number's digits inside an open string.
+    public mutating func stringPart(_ number: Int) {
+        integer(Int64(number))
+    }
+
     private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         // Room for the quotes and every byte as it is; an escape makes more room for itself.
         reserve(utf8.count + 2)
         base[count] = UInt8(ascii: "\"")
         count += 1
+        escapedBody(utf8)
+        base[count] = UInt8(ascii: "\"")
+        count += 1
+    }
+
+    /// `utf8` escaped, with room for one more byte after it (the closing quote).
+    private mutating func escapedBody(_ utf8: UnsafeBufferPointer<UInt8>) {
+        reserve(utf8.count + 1)
         for index in utf8.indices {
             let byte = utf8[index]
             guard JSONEscape.needed(byte) else {
@@ -363,8 +398,6 @@ public struct JSONWriter: ~Copyable {
                 count += 1
             }
         }
-        base[count] = UInt8(ascii: "\"")
-        count += 1
     }
 
     public mutating func integer(_ value: Int64) {

@@ -57,15 +57,16 @@ extension ReadTransaction {
         _ filter: HouseholdFilter, driver: HouseholdQuery, isDriver: Bool, descending: Bool, prefix: Int, matchedMembers: Bool,
         reading: KKOrderReading? = nil
     ) throws -> SearchPage<HouseholdMatch> {
-        // id << 8 | members, in scan order.
-        var found: [UInt64] = []
+        // id << 8 | members, in scan order: each desa's kept entries as they are (not copied), or the scan's.
+        var found: [[UInt64]] = []
+        var scanned: [UInt64] = []
         var total = Count()
         var lowest = UInt64.max, highest: UInt64 = 0
         let plan = try self.plan(for: driver, ordered: false)
         if isDriver, plan.index.isPrimary, driver.members.isEmpty, SummaryTest(driver).filtersNothing, let generation {
             // Every household of the region matches: each desa's, as kept for this generation.
             try forEachDesaHouseholds(plan, generation: generation) { _, households in
-                found += households.entries
+                found.append(households.entries)
                 total.households += households.entries.count
                 total.members += households.members
                 lowest = min(lowest, households.lowest)
@@ -76,14 +77,16 @@ extension ReadTransaction {
                 if isDriver || filter.matches(desa: Self.desa(ofKey: key), summary) {
                     total.households += 1
                     total.members += Int(summary.members)
-                    found.append(id.rawValue << 8 | UInt64(summary.members))
+                    scanned.append(id.rawValue << 8 | UInt64(summary.members))
                     lowest = min(lowest, id.rawValue)
                     highest = max(highest, id.rawValue)
                 }
                 return true
             }
         }
-        guard prefix > 0, !found.isEmpty else { return SearchPage(items: [], total: total) }
+        if !scanned.isEmpty { found.append(scanned) }
+        let foundCount = total.households
+        guard prefix > 0, foundCount > 0 else { return SearchPage(items: [], total: total) }
 
         func ordered(_ a: (kk: UInt64, id: UInt64), _ b: (kk: UInt64, id: UInt64)) -> Bool {
             a.kk != b.kk ? (descending ? a.kk > b.kk : a.kk < b.kk) : a.id < b.id
@@ -92,9 +95,9 @@ extension ReadTransaction {
         let entries = try counts(wilayah: range.region).total.households
         let bitmapWords = Int((highest - lowest) >> 6) + 1
         let bitmapBytes = UInt64(bitmapWords) * 8
-        let headsAreCheaper = found.count.multipliedReportingOverflow(by: Self.headCostInEntries).partialValue < entries
-        if bitmapBytes > Self.bitmapAllowance + 16 * UInt64(found.count) || (reading ?? (headsAreCheaper ? .heads : .walk)) == .heads {
-            var keyed = try found.map { (kk: try head(id: HouseholdID(rawValue: $0 >> 8))?.nomorKK ?? .max, id: $0 >> 8, members: $0 & 0xFF) }
+        let headsAreCheaper = foundCount.multipliedReportingOverflow(by: Self.headCostInEntries).partialValue < entries
+        if bitmapBytes > Self.bitmapAllowance + 16 * UInt64(foundCount) || (reading ?? (headsAreCheaper ? .heads : .walk)) == .heads {
+            var keyed = try found.joined().map { (kk: try head(id: HouseholdID(rawValue: $0 >> 8))?.nomorKK ?? .max, id: $0 >> 8, members: $0 & 0xFF) }
             keyed.sort { ordered(($0.kk, $0.id), ($1.kk, $1.id)) }
             return SearchPage(items: keyed.prefix(prefix).map { HouseholdMatch(id: HouseholdID(rawValue: $0.id), members: Int($0.members)) }, total: total)
         }
@@ -102,49 +105,43 @@ extension ReadTransaction {
         let bits = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: bitmapWords)
         defer { bits.deallocate() }
         bits.initialize(repeating: 0)
-        for packed in found {
-            let bit = (packed >> 8) - lowest
-            bits[Int(bit >> 6)] |= 1 << (bit & 63)
+        for part in found {
+            for packed in part {
+                let bit = (packed >> 8) - lowest
+                bits[Int(bit >> 6)] |= 1 << (bit & 63)
+            }
         }
         // The first `capacity` matches met (ascending), or the last `capacity` in a ring (descending).
-        let capacity = min(prefix, found.count)
+        let capacity = min(prefix, foundCount)
         var kept: [(kk: UInt64, id: UInt64)] = []
         kept.reserveCapacity(capacity)
         var met = 0
-        // Below the range's start lie no KK numbers: once full, later matches cannot enter an ascending page.
-        let fullStops = !descending && range.numbers.lowerBound == 0
-        let cursor = try txn.cursor(dbs.kk)
-        let endKey = range.numbers.upperBound / Keys.uniqueSplit
-        var more = try cursor.seek(key: range.numbers.lowerBound / Keys.uniqueSplit, keyWidth: Keys.uniqueKeyWidth, MDB_SET_RANGE)
-        walk: while more {
-            let high = Keys.read(cursor.keyBytes, width: Keys.uniqueKeyWidth)
-            guard high < endKey else { break }
-            _ = try cursor.forEachDuplicatePage { page in
-                var offset = 0
-                while offset + Keys.uniqueDupWidth <= page.count {
-                    let value = UInt64(bigEndian: page.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                    offset += Keys.uniqueDupWidth
-                    let id = value & 0xFFFF_FFFF
-                    guard id >= lowest, id <= highest else { continue }
-                    let bit = id - lowest, word = Int(bit >> 6), mask: UInt64 = 1 << (bit & 63)
-                    guard bits[word] & mask != 0 else { continue }
-                    bits[word] &= ~mask
-                    let entry = (kk: high * Keys.uniqueSplit + value >> 32, id: id)
-                    if kept.count < capacity {
-                        kept.append(entry)
-                    } else if descending {
-                        kept[met % capacity] = entry
-                    }
-                    met += 1
-                }
-                return true
+        // Below the range's start lie no KK numbers: once full, later matches cannot enter an
+        // ascending page. Nor when the kecamatan's strays (the only matches below it) are known.
+        let strays = descending ? nil : try keptStrays(range, generation: generation)
+        let fullStops = !descending && (range.numbers.lowerBound == 0 || strays != nil)
+        try walkKK(range.numbers) { entry in
+            guard entry.id >= lowest, entry.id <= highest else { return true }
+            let bit = entry.id - lowest, word = Int(bit >> 6), mask: UInt64 = 1 << (bit & 63)
+            guard bits[word] & mask != 0 else { return true }
+            bits[word] &= ~mask
+            if kept.count < capacity {
+                kept.append(entry)
+            } else if descending {
+                kept[met % capacity] = entry
             }
-            if met == found.count || (fullStops && kept.count == capacity) { break walk }
-            more = try cursor.move(MDB_NEXT_NODUP)
+            met += 1
+            return met < foundCount && !(fullStops && kept.count == capacity)
         }
         // Matches the walk did not meet: KK numbers issued elsewhere (or past a full ascending page).
         var chosen = kept
-        if met < found.count, !fullStops || kept.count < capacity {
+        if let strays {
+            // The strays among the matches: the walk never meets them (their KK lies outside the range).
+            for stray in strays where stray.id >= lowest && stray.id <= highest {
+                let bit = stray.id - lowest
+                if bits[Int(bit >> 6)] & 1 << (bit & 63) != 0 { chosen.append(stray) }
+            }
+        } else if met < foundCount, !fullStops || kept.count < capacity {
             for word in 0..<bitmapWords where bits[word] != 0 {
                 var remaining = bits[word]
                 while remaining != 0 {
@@ -164,10 +161,87 @@ extension ReadTransaction {
         }
         var members: [UInt64: Int] = [:]
         members.reserveCapacity(chosen.count)
-        for packed in found {
-            let bit = (packed >> 8) - lowest
-            if bits[Int(bit >> 6)] & 1 << (bit & 63) != 0 { members[packed >> 8] = Int(packed & 0xFF) }
+        for part in found {
+            for packed in part {
+                let bit = (packed >> 8) - lowest
+                if bits[Int(bit >> 6)] & 1 << (bit & 63) != 0 { members[packed >> 8] = Int(packed & 0xFF) }
+            }
         }
         return SearchPage(items: chosen.map { HouseholdMatch(id: HouseholdID(rawValue: $0.id), members: members[$0.id] ?? 0) }, total: total)
+    }
+
+    /// Calls `body` with each KK index entry whose number lies in `numbers` (the number and the
+    /// household id), in ascending order, until it returns false.
+    @inline(__always)
+    private func walkKK(_ numbers: Range<UInt64>, _ body: ((kk: UInt64, id: UInt64)) throws -> Bool) throws {
+        let cursor = try txn.cursor(dbs.kk)
+        let endKey = numbers.upperBound / Keys.uniqueSplit
+        var more = try cursor.seek(key: numbers.lowerBound / Keys.uniqueSplit, keyWidth: Keys.uniqueKeyWidth, MDB_SET_RANGE)
+        var going = true
+        while more && going {
+            let high = Keys.read(cursor.keyBytes, width: Keys.uniqueKeyWidth)
+            guard high < endKey else { break }
+            _ = try cursor.forEachDuplicatePage { page in
+                var offset = 0
+                while offset + Keys.uniqueDupWidth <= page.count {
+                    let value = UInt64(bigEndian: page.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                    offset += Keys.uniqueDupWidth
+                    going = try body((kk: high * Keys.uniqueSplit + value >> 32, id: value & 0xFFFF_FFFF))
+                    if !going { return false }
+                }
+                return true
+            }
+            if going { more = try cursor.move(MDB_NEXT_NODUP) }
+        }
+    }
+
+    /// The households of `range`'s kecamatan whose KK lies outside the range (issued elsewhere:
+    /// they moved in), in KK order, kept for the store generation (`Environment.kkStrays`): with
+    /// them an ascending KK page walks the range only until the page is full. Nil in a write
+    /// transaction, or when the range is not one kecamatan's.
+    func keptStrays(_ range: KKRange, generation: Int?) throws -> [(kk: UInt64, id: UInt64)]? {
+        guard let generation, let kecamatan = range.region, kecamatan.level == .kecamatan else { return nil }
+        if let kept = environment.kkStrays.value(for: kecamatan.packed, generation: generation) { return kept }
+        let plan = try self.plan(for: HouseholdQuery(wilayah: kecamatan), ordered: false)
+        guard plan.index.isPrimary else { return nil }
+        var ids: [UInt64] = []
+        var lowest = UInt64.max, highest: UInt64 = 0
+        try forEachDesaHouseholds(plan, generation: generation) { _, households in
+            ids += households.entries
+            lowest = min(lowest, households.lowest)
+            highest = max(highest, households.highest)
+        }
+        var strays: [(kk: UInt64, id: UInt64)] = []
+        if !ids.isEmpty {
+            let words = Int((highest - lowest) >> 6) + 1
+            // Far-apart ids would need too large a bitmap: no strays kept, the full walk instead.
+            guard UInt64(words) * 8 <= Self.bitmapAllowance + 16 * UInt64(ids.count) else { return nil }
+            var bits = [UInt64](repeating: 0, count: words)
+            for packed in ids {
+                let bit = (packed >> 8) - lowest
+                bits[Int(bit >> 6)] |= 1 << (bit & 63)
+            }
+            var unmet = ids.count
+            try walkKK(range.numbers) { entry in
+                guard entry.id >= lowest, entry.id <= highest else { return true }
+                let bit = entry.id - lowest, word = Int(bit >> 6), mask: UInt64 = 1 << (bit & 63)
+                if bits[word] & mask != 0 {
+                    bits[word] &= ~mask
+                    unmet -= 1
+                }
+                return unmet > 0
+            }
+            for word in bits.indices where bits[word] != 0 {
+                var remaining = bits[word]
+                while remaining != 0 {
+                    let id = lowest + UInt64(word) << 6 + UInt64(remaining.trailingZeroBitCount)
+                    remaining &= remaining - 1
+                    strays.append((kk: try head(id: HouseholdID(rawValue: id))?.nomorKK ?? .max, id: id))
+                }
+            }
+            strays.sort { $0.kk != $1.kk ? $0.kk < $1.kk : $0.id < $1.id }
+        }
+        environment.kkStrays.keep(strays, size: max(1, strays.count), for: kecamatan.packed, generation: generation)
+        return strays
     }
 }

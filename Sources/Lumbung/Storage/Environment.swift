@@ -57,6 +57,9 @@ final class Environment: @unchecked Sendable {
     let memberTallies = GenerationCache<MemberTally.Key, MemberTally.Tallies>(limit: 1 << 19)
     /// Each desa's households kept for a store generation (``DesaHouseholds``), up to 2 Mi households.
     let desaHouseholds = GenerationCache<UInt64, DesaHouseholds>(limit: 1 << 21)
+    /// Each kecamatan's households whose KK was issued elsewhere, kept for a store generation
+    /// (``ReadTransaction/keptStrays(_:generation:)``), up to 1 Mi of them.
+    let kkStrays = GenerationCache<UInt64, [(kk: UInt64, id: UInt64)]>(limit: 1 << 20)
 
     /// Readers hold it shared; growing the map holds it exclusive (LMDB remaps the file).
     private let mapLock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)

@@ -135,12 +135,18 @@ public final class WilayahTable: Sendable {
 
     /// The official name of a code at any level, e.g. "Kabupaten Bekasi" for 32.16.
     public func name(of code: KodeWilayah) -> String? {
+        withName(of: code) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the UTF-8 bytes of the code's name (nil: no such code), without
+    /// making a string of them (a DCI address writes them straight into its JSON).
+    public func withName<Result>(of code: KodeWilayah, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
         guard let index = index(of: code) else { return nil }
         let start = Int(nameStarts[code.level.rawValue - 1][index])
         return names.withUTF8Buffer { bytes in
             var end = start
             while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            return body(UnsafeBufferPointer(rebasing: bytes[start..<end]))
         }
     }
 

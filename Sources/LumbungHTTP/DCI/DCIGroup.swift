@@ -66,7 +66,7 @@ enum DCIGroup {
         writer.key("@type")
         writer.quoted("Place")
         writer.key("address")
-        writer.string(address(household))
+        address(household, into: &writer)
         writer.endObject()
         writer.key("poverty_score")
         if let desil = household.desil { writer.integer(Int64(desil)) } else { writer.null() }
@@ -198,15 +198,39 @@ enum DCIGroup {
         writer.endObject()
     }
 
-    static func address(_ household: Household) -> String {
-        var parts = [household.alamat]
-        if let rt = household.rt { parts.append("RT \(rt)") }
-        if let rw = household.rw { parts.append("RW \(rw)") }
+    /// The address as one JSON string: the alamat, `RT 3`, `RW 7` and the names of the wilayah
+    /// from the desa up to the provinsi, the non-empty ones joined by ", ", written in place
+    /// (building the string first took a fifth of a record's time).
+    static func address(_ household: Household, into writer: inout JSONWriter) {
+        writer.beginString()
+        var empty = true
+        func separate() {
+            if !empty { writer.stringPart(", ") }
+            empty = false
+        }
+        if !household.alamat.isEmpty {
+            separate()
+            writer.stringPart(household.alamat)
+        }
+        if let rt = household.rt {
+            separate()
+            writer.stringPart("RT ")
+            writer.stringPart(rt)
+        }
+        if let rw = household.rw {
+            separate()
+            writer.stringPart("RW ")
+            writer.stringPart(rw)
+        }
         var region: KodeWilayah? = household.wilayah
         while let current = region {
-            if let name = current.name { parts.append(name) }
+            WilayahTable.shared.withName(of: current) { name in
+                guard !name.isEmpty else { return }
+                separate()
+                writer.stringPart(utf8: name)
+            }
             region = current.level == .provinsi ? nil : current.parent
         }
-        return parts.filter { !$0.isEmpty }.joined(separator: ", ")
+        writer.endString()
     }
 }

@@ -25,6 +25,7 @@ public enum JSONBody {
 extension JSONValue {
     /// A response with this value as its body.
     public func response(status: HTTPResponse.Status = .ok, contentType: String = "application/json", headers: HTTPFields = [:]) -> Response {
-        JSONBody.response(bytes, status: status, contentType: contentType, headers: headers)
+        // Written once and copied once, into the buffer Hummingbird sends.
+        withBytes { JSONBody.response(ByteBuffer(bytes: $0), status: status, contentType: contentType, headers: headers) }
     }
 }
