@@ -35,11 +35,37 @@ struct DecreeImportJSONTests {
         for _ in 0..<200 {
             let record = Self.random(&random)
             imports.append(record)
-            #expect(record.json == Array(try encoder.encode(record)), "\(record)")
+            #expect(record.json == Array(try encoder.encode(EncodedDecree(record))), "\(record)")
         }
         // The stored array reads back equal, and an older store's camel-case array reads too.
         #expect(try DecreeImport.decodeStored(Data(DecreeImport.encodeStored(imports))) == imports)
-        #expect(try DecreeImport.decodeStored(try JSONEncoder().encode(imports)) == imports)
+        #expect(try DecreeImport.decodeStored(try JSONEncoder().encode(imports.map(EncodedDecree.init))) == imports)
         #expect(try DecreeImport.decodeStored(Data(DecreeImport.encodeStored([]))) == [])
+    }
+
+    /// The model: what `JSONEncoder` wrote of a decree import before (its synthesized `Encodable`,
+    /// camel-case keys; snake-case with `.convertToSnakeCase`).
+    struct EncodedDecree: Encodable {
+        let record: DecreeImport
+        init(_ record: DecreeImport) { self.record = record }
+
+        struct Counts: Encodable {
+            let ditetapkan: Int
+            let dicabut: Int
+        }
+
+        enum Key: String, CodingKey { case period, nomor, tanggal, scope, complete, actor, importedAt, desa }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(record.period, forKey: .period)
+            try container.encode(record.nomor, forKey: .nomor)
+            try container.encode(record.tanggal, forKey: .tanggal)
+            try container.encode(record.scope, forKey: .scope)
+            try container.encode(record.complete, forKey: .complete)
+            try container.encode(record.actor, forKey: .actor)
+            try container.encode(record.importedAt, forKey: .importedAt)
+            try container.encode(record.desa.mapValues { Counts(ditetapkan: $0.ditetapkan, dicabut: $0.dicabut) }, forKey: .desa)
+        }
     }
 }

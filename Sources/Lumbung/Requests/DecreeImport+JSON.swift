@@ -6,7 +6,8 @@ import Foundation
 /// Snake-case keys, sorted by their UTF-8 bytes, compact: the bytes Foundation's `JSONEncoder`
 /// wrote with `.convertToSnakeCase`, `.sortedKeys` and `.withoutEscapingSlashes`. Records stored
 /// before (camel-case keys) still read: the decoder's `.convertFromSnakeCase` leaves a key
-/// without underscores as it is.
+/// without underscores as it is. The type is only `Decodable`: there is no second writer
+/// (`DecreeImportJSONTests` keeps the old encoding as the model).
 extension DecreeImport {
     /// This import as compact JSON.
     ///

@@ -14,7 +14,7 @@ import Foundation
 /// }
 /// sk.desa["32.16.01.2001"]?.ditetapkan
 /// ```
-public struct DecreeImport: Codable, Sendable, Hashable {
+public struct DecreeImport: Decodable, Sendable, Hashable {
     public var period: String
     public var nomor: String
     public var tanggal: String
@@ -26,7 +26,7 @@ public struct DecreeImport: Codable, Sendable, Hashable {
     /// Per desa: households set `ditetapkan`, and (``complete``) taken out.
     public var desa: [String: Counts]
 
-    public struct Counts: Codable, Sendable, Hashable {
+    public struct Counts: Decodable, Sendable, Hashable {
         public var ditetapkan = 0
         public var dicabut = 0
     }
