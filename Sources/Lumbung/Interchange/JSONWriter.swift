@@ -36,19 +36,21 @@ public struct JSONWriter: ~Copyable {
         case encoderPretty
     }
 
-    private var base: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
+    // The structure and value calls are inlinable, so an adapter's record writer (the DCI
+    // `Group`, about 60 calls a member) runs them without a call each across the module.
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var capacity: Int
     /// Bytes written so far.
-    private(set) var count = 0
-    let pretty: Bool
+    @usableFromInline var count = 0
+    @usableFromInline let pretty: Bool
     /// `.encoderPretty`: a space before each colon, and empty containers opened.
-    private let encoderLayout: Bool
+    @usableFromInline let encoderLayout: Bool
     /// Whether ``write(_:)-household`` notes where each member's object lies.
     var recordsMemberRanges = false
     /// Where each member's object lies in the written bytes, when ``recordsMemberRanges``.
     private(set) var memberRanges: [Range<Int>] = []
-    private var depth = 0
-    private var first = true
+    @usableFromInline var depth = 0
+    @usableFromInline var first = true
 
     public init(pretty: Bool, capacity: Int = 2048) {
         self.init(layout: pretty ? .pretty : .compact, capacity: capacity)
@@ -243,18 +245,18 @@ public struct JSONWriter: ~Copyable {
 
     // MARK: Structure
 
-    public mutating func beginObject() { open(UInt8(ascii: "{")) }
-    public mutating func endObject() { close(UInt8(ascii: "}")) }
-    public mutating func beginArray() { open(UInt8(ascii: "[")) }
-    public mutating func endArray() { close(UInt8(ascii: "]")) }
+    @inlinable @inline(__always) public mutating func beginObject() { open(UInt8(ascii: "{")) }
+    @inlinable @inline(__always) public mutating func endObject() { close(UInt8(ascii: "}")) }
+    @inlinable @inline(__always) public mutating func beginArray() { open(UInt8(ascii: "[")) }
+    @inlinable @inline(__always) public mutating func endArray() { close(UInt8(ascii: "]")) }
 
-    private mutating func open(_ bracket: UInt8) {
+    @inlinable @inline(__always) mutating func open(_ bracket: UInt8) {
         byte(bracket)
         depth += 1
         first = true
     }
 
-    private mutating func close(_ bracket: UInt8) {
+    @inlinable @inline(__always) mutating func close(_ bracket: UInt8) {
         depth -= 1
         if encoderLayout && first { byte(0x0A) }
         if pretty && (!first || encoderLayout) { newline() }
@@ -263,13 +265,13 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// Separator and indentation before an array element or object entry.
-    public mutating func element() {
+    @inlinable @inline(__always) public mutating func element() {
         if !first { byte(UInt8(ascii: ",")) }
         first = false
         if pretty { newline() }
     }
 
-    private mutating func newline() {
+    @usableFromInline mutating func newline() {
         reserve(1 + depth * 2)
         base[count] = 0x0A
         (base + count + 1).initialize(repeating: 0x20, count: depth * 2)
@@ -277,7 +279,7 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// A fixed ASCII key and its colon (no escaping: the key is the caller's constant).
-    public mutating func key(_ name: StaticString) {
+    @inlinable @inline(__always) public mutating func key(_ name: StaticString) {
         element()
         let length = name.utf8CodeUnitCount
         reserve(length + 3)
@@ -288,7 +290,7 @@ public struct JSONWriter: ~Copyable {
         colon()
     }
 
-    private mutating func colon() {
+    @inlinable @inline(__always) mutating func colon() {
         if encoderLayout { byte(0x20) }
         byte(UInt8(ascii: ":"))
         if pretty { byte(0x20) }
@@ -303,11 +305,11 @@ public struct JSONWriter: ~Copyable {
 
     // MARK: Values
 
-    public mutating func null() {
+    @inlinable @inline(__always) public mutating func null() {
         raw("null")
     }
 
-    public mutating func bool(_ flag: Bool) {
+    @inlinable @inline(__always) public mutating func bool(_ flag: Bool) {
         if flag { raw("true") } else { raw("false") }
     }
 
@@ -316,12 +318,12 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// Fixed ASCII text, copied as it is.
-    private mutating func raw(_ text: StaticString) {
+    @inlinable @inline(__always) mutating func raw(_ text: StaticString) {
         bytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// A fixed ASCII string, quoted (no escaping: the text is the caller's constant).
-    public mutating func quoted(_ text: StaticString) {
+    @inlinable @inline(__always) public mutating func quoted(_ text: StaticString) {
         byte(UInt8(ascii: "\""))
         raw(text)
         byte(UInt8(ascii: "\""))
@@ -343,6 +345,11 @@ public struct JSONWriter: ~Copyable {
     public mutating func string(_ text: String) {
         var text = text
         text.withUTF8 { escaped($0) }
+    }
+
+    /// A NIK or KK number, its 16 digits quoted, without making a string.
+    public mutating func identity(_ number: some IdentityNumber) {
+        identityNumber(number.rawValue)
     }
 
     /// Opens a JSON string written in parts (``stringPart(_:)-(String)``, …) and closed by
@@ -437,9 +444,11 @@ public struct JSONWriter: ~Copyable {
 
     /// A NIK or KK number: `"3216015608900003"`, its 16 digits quoted.
     private mutating func identityNumber(_ value: UInt64) {
-        byte(UInt8(ascii: "\""))
-        padded(Int64(value), IdentityDigits.count)
-        byte(UInt8(ascii: "\""))
+        reserve(IdentityDigits.count + 2)
+        base[count] = UInt8(ascii: "\"")
+        count += 1 + IdentityDigits.write(value, into: UnsafeMutableBufferPointer(start: base + count + 1, count: IdentityDigits.count))
+        base[count] = UInt8(ascii: "\"")
+        count += 1
     }
 
     /// `"1987-03-09"`, as `CalendarDate.description` gives it.
@@ -481,26 +490,26 @@ public struct JSONWriter: ~Copyable {
     // MARK: Memory
 
     @inline(__always)
-    private mutating func byte(_ value: UInt8) {
+    @inlinable mutating func byte(_ value: UInt8) {
         if count == capacity { grow(to: count + 1) }
         base[count] = value
         count += 1
     }
 
-    private mutating func bytes(_ source: UnsafeBufferPointer<UInt8>) {
+    @inlinable @inline(__always) mutating func bytes(_ source: UnsafeBufferPointer<UInt8>) {
         guard let start = source.baseAddress else { return }
         reserve(source.count)
         (base + count).initialize(from: start, count: source.count)
         count += source.count
     }
 
-    @inline(__always)
-    private mutating func reserve(_ extra: Int) {
+    @inlinable @inline(__always)
+    mutating func reserve(_ extra: Int) {
         if count + extra > capacity { grow(to: count + extra) }
     }
 
-    @inline(never)
-    private mutating func grow(to needed: Int) {
+    @usableFromInline @inline(never)
+    mutating func grow(to needed: Int) {
         let newCapacity = max(needed, capacity * 2)
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         newBase.initialize(from: base, count: count)

@@ -47,17 +47,13 @@ enum DCIGroup {
         writer.quoted("spdci:Group")
         writer.key("group_identifier")
         writer.beginArray()
-        identifier("KK", household.nomorKK.text, into: &writer)
-        writer.element()
-        writer.beginObject()
-        writer.key("@type")
-        writer.quoted("Identifier")
-        writer.key("identifier_type")
-        writer.quoted("LUMBUNG_ID")
-        writer.key("identifier_value")
-        writer.ascii(household.id.map { String($0.rawValue) } ?? "", quoted: true)
-        writer.endObject()
-        if let sourceID = household.sourceID { identifier("SOURCE_ID", sourceID.text, into: &writer) }
+        identifier("KK", into: &writer) { $0.identity(household.nomorKK) }
+        identifier("LUMBUNG_ID", into: &writer) { writer in
+            writer.beginString()
+            if let id = household.id { writer.unsigned(id.rawValue) }
+            writer.endString()
+        }
+        if let sourceID = household.sourceID { identifier("SOURCE_ID", into: &writer) { $0.string(sourceID.text) } }
         writer.endArray()
         writer.key("group_type")
         writer.quoted("household")
@@ -80,9 +76,10 @@ enum DCIGroup {
         }
         writer.key("member_list")
         writer.beginArray()
-        for member in household.members {
+        // By index: a loop variable would copy (retain and release) each member.
+        for index in household.members.indices {
             writer.element()
-            self.member(member, into: &writer)
+            member(household.members[index], into: &writer)
         }
         writer.endArray()
         if let updated = household.updatedAt {
@@ -121,26 +118,30 @@ enum DCIGroup {
         member(item.member, into: &writer) { writer in
             let household = item.household
             attribute("nomor_kk", household.nomorKK.text, into: &writer)
-            attribute("lumbung_id", household.id.map { String($0.rawValue) } ?? "", into: &writer)
+            writer.element()
+            writer.beginObject()
+            writer.key("lumbung_id")
+            writer.beginString()
+            if let id = household.id { writer.unsigned(id.rawValue) }
+            writer.endString()
+            writer.endObject()
             attribute("kode_wilayah", household.wilayah.dotted, into: &writer)
         }
     }
 
     /// A `Member` record; `group` adds the household's attributes after the relation.
     static func member(_ member: Member, into writer: inout JSONWriter, group: (inout JSONWriter) -> Void = { _ in }) {
-        // A placeholder NIK has text but is no identifier; a missing one has neither.
-        let nik = member.nik.status.kind == .missing ? nil : member.nik.text
         writer.beginObject()
         writer.key("@type")
         writer.quoted("Member")
         writer.key("member_identifier")
-        identifiers(nik, into: &writer)
+        identifiers(member.nik, into: &writer)
         writer.key("demographic_info")
         writer.beginObject()
         writer.key("@type")
         writer.quoted("SRPerson")
         writer.key("identifier")
-        identifiers(nik, into: &writer)
+        identifiers(member.nik, into: &writer)
         writer.key("name")
         writer.beginObject()
         writer.key("@type")
@@ -169,15 +170,20 @@ enum DCIGroup {
         writer.endObject()
     }
 
-    /// `[]`, or `[{"@type":"Identifier","identifier_type":"NIK","identifier_value":…}]`.
-    private static func identifiers(_ nik: String?, into writer: inout JSONWriter) {
+    /// `[]`, or `[{"@type":"Identifier","identifier_type":"NIK","identifier_value":…}]`: an
+    /// invalid NIK as written; a placeholder has text but is no identifier, a missing one neither.
+    private static func identifiers(_ nik: MemberNIK, into writer: inout JSONWriter) {
         writer.beginArray()
-        if let nik { identifier("NIK", nik, into: &writer) }
+        switch nik {
+        case .valid(let number): identifier("NIK", into: &writer) { $0.identity(number) }
+        case .invalid(let text, _): identifier("NIK", into: &writer) { $0.string(text) }
+        case .missing, .placeholder: break
+        }
         writer.endArray()
     }
 
-    /// One `Identifier` object, as an array element.
-    private static func identifier(_ type: StaticString, _ value: String, into writer: inout JSONWriter) {
+    /// One `Identifier` object, as an array element; `value` writes its `identifier_value`.
+    private static func identifier(_ type: StaticString, into writer: inout JSONWriter, value: (inout JSONWriter) -> Void) {
         writer.element()
         writer.beginObject()
         writer.key("@type")
@@ -185,7 +191,7 @@ enum DCIGroup {
         writer.key("identifier_type")
         writer.quoted(type)
         writer.key("identifier_value")
-        writer.string(value)
+        value(&writer)
         writer.endObject()
     }
 
