@@ -144,6 +144,20 @@ public final class Store: Sendable {
         }
     }
 
+    /// Grows the map, with no transaction open, so that a write expected to add about `bytes`
+    /// does not fill it halfway and run again from the start (an import of millions of
+    /// households into a large store). The map is address space, so over-reserving costs no
+    /// disk; a write that still fills it grows it again as usual.
+    ///
+    /// ```swift
+    /// try store.reserveSpace(4 << 30)     // before a bulk load expected to add about 3 GB
+    /// ```
+    /// - Throws: `store.reentrant` inside a read or write of this store. At
+    ///   ``Options/maxMapSize`` it reserves what it can, and the write reports `store.mapFull`.
+    public func reserveSpace(_ bytes: Int) throws {
+        try environment.reserve(bytes)
+    }
+
     /// File and map figures: what `stats` shows about the store itself.
     public func fileInfo() throws -> FileInfo {
         let info = environment.info
