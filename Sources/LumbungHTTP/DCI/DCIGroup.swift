@@ -20,7 +20,8 @@ enum DCIGroup {
     /// Households as a JSON array of `Group` records.
     static func records(_ households: some Collection<Household>) -> JSONValue {
         // About 1 KiB a member, so a page is written without growing the buffer.
-        array(households, members: households.reduce(0) { $0 + 1 + $1.members.count }) { write($0, into: &$1) }
+        var region = RegionText()
+        return array(households, members: households.reduce(0) { $0 + 1 + $1.members.count }) { write($0, into: &$1, region: &region) }
     }
 
     /// Members answered on their own, as a JSON array of `Member` records.
@@ -42,6 +43,14 @@ enum DCIGroup {
 
     /// One household's `Group` record.
     static func write(_ household: Household, into writer: inout JSONWriter) {
+        var region = RegionText()
+        write(household, into: &writer, region: &region)
+    }
+
+    /// One household's `Group` record, its region's text from `region` (a page's households
+    /// mostly share one desa, so its names are looked up once a page).
+    static func write(_ household: Household, into writer: inout JSONWriter, region: inout RegionText) {
+        region.load(household.wilayah)
         writer.beginObject()
         writer.key("@type")
         writer.quoted("spdci:Group")
@@ -62,7 +71,7 @@ enum DCIGroup {
         writer.key("@type")
         writer.quoted("Place")
         writer.key("address")
-        address(household, into: &writer)
+        address(household, region: region, into: &writer)
         writer.endObject()
         writer.key("poverty_score")
         if let desil = household.desil { writer.integer(Int64(desil)) } else { writer.null() }
@@ -88,7 +97,7 @@ enum DCIGroup {
         }
         writer.key("additional_attributes")
         writer.beginArray()
-        attribute("kode_wilayah", household.wilayah.dotted, into: &writer)
+        attribute("kode_wilayah", region.dotted, into: &writer)
         attribute("status", household.status.description, into: &writer)
         writer.element()
         writer.beginObject()
@@ -207,7 +216,7 @@ enum DCIGroup {
     /// The address as one JSON string: the alamat, `RT 3`, `RW 7` and the names of the wilayah
     /// from the desa up to the provinsi, the non-empty ones joined by ", ", written in place
     /// (building the string first took a fifth of a record's time).
-    static func address(_ household: Household, into writer: inout JSONWriter) {
+    static func address(_ household: Household, region: RegionText, into writer: inout JSONWriter) {
         writer.beginString()
         var empty = true
         func separate() {
@@ -228,15 +237,34 @@ enum DCIGroup {
             writer.stringPart("RW ")
             writer.stringPart(rw)
         }
-        var region: KodeWilayah? = household.wilayah
-        while let current = region {
-            WilayahTable.shared.withName(of: current) { name in
-                guard !name.isEmpty else { return }
-                separate()
-                writer.stringPart(utf8: name)
-            }
-            region = current.level == .provinsi ? nil : current.parent
+        if !region.names.isEmpty {
+            separate()
+            region.names.withUnsafeBufferPointer { writer.stringPart(utf8: $0) }
         }
         writer.endString()
+    }
+
+    /// A wilayah's text as a record writes it: its dotted code, and the names from it up to
+    /// the provinsi, the non-empty ones joined by ", ". Kept for the last wilayah loaded.
+    struct RegionText {
+        private(set) var wilayah: KodeWilayah?
+        private(set) var dotted = ""
+        private(set) var names: [UInt8] = []
+
+        mutating func load(_ code: KodeWilayah) {
+            guard code != wilayah else { return }
+            wilayah = code
+            dotted = code.dotted
+            names.removeAll(keepingCapacity: true)
+            var region: KodeWilayah? = code
+            while let current = region {
+                WilayahTable.shared.withName(of: current) { name in
+                    guard !name.isEmpty else { return }
+                    if !names.isEmpty { names.append(contentsOf: ", ".utf8) }
+                    names.append(contentsOf: name)
+                }
+                region = current.level == .provinsi ? nil : current.parent
+            }
+        }
     }
 }
