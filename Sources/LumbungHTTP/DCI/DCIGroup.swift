@@ -57,11 +57,7 @@ enum DCIGroup {
         writer.key("group_identifier")
         writer.beginArray()
         identifier("KK", into: &writer) { $0.identity(household.nomorKK) }
-        identifier("LUMBUNG_ID", into: &writer) { writer in
-            writer.beginString()
-            if let id = household.id { writer.unsigned(id.rawValue) }
-            writer.endString()
-        }
+        identifier("LUMBUNG_ID", into: &writer) { storeID(household, into: &$0) }
         if let sourceID = household.sourceID { identifier("SOURCE_ID", into: &writer) { $0.string(sourceID.text) } }
         writer.endArray()
         writer.key("group_type")
@@ -126,14 +122,8 @@ enum DCIGroup {
     static func write(_ item: HouseholdMember, into writer: inout JSONWriter) {
         member(item.member, into: &writer) { writer in
             let household = item.household
-            attribute("nomor_kk", household.nomorKK.text, into: &writer)
-            writer.element()
-            writer.beginObject()
-            writer.key("lumbung_id")
-            writer.beginString()
-            if let id = household.id { writer.unsigned(id.rawValue) }
-            writer.endString()
-            writer.endObject()
+            attribute("nomor_kk", into: &writer) { $0.identity(household.nomorKK) }
+            attribute("lumbung_id", into: &writer) { storeID(household, into: &$0) }
             attribute("kode_wilayah", household.wilayah.dotted, into: &writer)
         }
     }
@@ -206,11 +196,23 @@ enum DCIGroup {
 
     /// `{"name": "value"}`, as an array element.
     private static func attribute(_ name: StaticString, _ value: String, into writer: inout JSONWriter) {
+        attribute(name, into: &writer) { $0.string(value) }
+    }
+
+    /// `{"name": …}`, as an array element; `value` writes the value.
+    private static func attribute(_ name: StaticString, into writer: inout JSONWriter, value: (inout JSONWriter) -> Void) {
         writer.element()
         writer.beginObject()
         writer.key(name)
-        writer.string(value)
+        value(&writer)
         writer.endObject()
+    }
+
+    /// The store id as a JSON string of its digits (`""` for a household not stored yet).
+    private static func storeID(_ household: Household, into writer: inout JSONWriter) {
+        writer.beginString()
+        if let id = household.id { writer.unsigned(id.rawValue) }
+        writer.endString()
     }
 
     /// The address as one JSON string: the alamat, `RT 3`, `RW 7` and the names of the wilayah
