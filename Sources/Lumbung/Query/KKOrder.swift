@@ -50,7 +50,7 @@ extension ReadTransaction {
     /// The index scan gathers the matches' ids (and the total). With few, each one's KK is read
     /// from its record's head. With many, their ids go into a bitmap and the KK index is walked,
     /// a page of entries at a time, over the range where the region's own KK numbers lie
-    /// (``KKRange``), keeping the first `prefix` matches met (the last, descending); matches
+    /// (``KKRange``), in the page's direction, keeping the first `prefix` matches met; matches
     /// the walk did not meet hold KK numbers from elsewhere, and their heads are read. The
     /// answer is the same as sorting every match by KK, with no record decoded.
     func matchesInKKOrder(
@@ -111,25 +111,23 @@ extension ReadTransaction {
                 bits[Int(bit >> 6)] |= 1 << (bit & 63)
             }
         }
-        // The first `capacity` matches met (ascending), or the last `capacity` in a ring (descending).
+        // The first `capacity` matches met, in the page's order.
         let capacity = min(prefix, foundCount)
         var kept: [(kk: UInt64, id: UInt64)] = []
         kept.reserveCapacity(capacity)
         var met = 0
-        // Below the range's start lie no KK numbers: once full, later matches cannot enter an
-        // ascending page. Nor when the kecamatan's strays (the only matches below it) are known.
-        let strays = descending ? nil : try keptStrays(range, generation: generation)
-        let fullStops = !descending && (range.numbers.lowerBound == 0 || strays != nil)
-        try walkKK(range.numbers) { entry in
+        // The walk goes the page's way (down the range, descending). Once the page is full, later
+        // matches cannot enter it when no KK numbers lie beyond the range's far end, or when the
+        // kecamatan's strays (the only matches outside the range) are known.
+        let strays = try keptStrays(range, generation: generation)
+        let beyondIsEmpty = descending ? range.numbers.upperBound == KKRange.all.upperBound : range.numbers.lowerBound == 0
+        let fullStops = beyondIsEmpty || strays != nil
+        try walkKK(range.numbers, descending: descending) { entry in
             guard entry.id >= lowest, entry.id <= highest else { return true }
             let bit = entry.id - lowest, word = Int(bit >> 6), mask: UInt64 = 1 << (bit & 63)
             guard bits[word] & mask != 0 else { return true }
             bits[word] &= ~mask
-            if kept.count < capacity {
-                kept.append(entry)
-            } else if descending {
-                kept[met % capacity] = entry
-            }
+            if kept.count < capacity { kept.append(entry) }
             met += 1
             return met < foundCount && !(fullStops && kept.count == capacity)
         }
@@ -171,9 +169,10 @@ extension ReadTransaction {
     }
 
     /// Calls `body` with each KK index entry whose number lies in `numbers` (the number and the
-    /// household id), in ascending order, until it returns false.
+    /// household id), in ascending order (descending: down from the end), until it returns false.
     @inline(__always)
-    private func walkKK(_ numbers: Range<UInt64>, _ body: ((kk: UInt64, id: UInt64)) throws -> Bool) throws {
+    private func walkKK(_ numbers: Range<UInt64>, descending: Bool = false, _ body: ((kk: UInt64, id: UInt64)) throws -> Bool) throws {
+        if descending { return try walkKKDown(numbers, body) }
         let cursor = try txn.cursor(dbs.kk)
         let endKey = numbers.upperBound / Keys.uniqueSplit
         var more = try cursor.seek(key: numbers.lowerBound / Keys.uniqueSplit, keyWidth: Keys.uniqueKeyWidth, MDB_SET_RANGE)
@@ -192,6 +191,37 @@ extension ReadTransaction {
                 return true
             }
             if going { more = try cursor.move(MDB_NEXT_NODUP) }
+        }
+    }
+
+    /// ``walkKK(_:descending:_:)`` down from the end of `numbers`: each key's entries are read
+    /// in their order (LMDB gives a key's duplicates a page at a time, forward only) and handed
+    /// out backwards; a key holds the KK numbers of one kecamatan and day, a few thousand at most.
+    private func walkKKDown(_ numbers: Range<UInt64>, _ body: ((kk: UInt64, id: UInt64)) throws -> Bool) throws {
+        let cursor = try txn.cursor(dbs.kk)
+        let startKey = numbers.lowerBound / Keys.uniqueSplit
+        let endKey = numbers.upperBound / Keys.uniqueSplit
+        // The last key below the end: before the first at or past it, or the last of all.
+        var more = try cursor.seek(key: endKey, keyWidth: Keys.uniqueKeyWidth, MDB_SET_RANGE)
+            ? try cursor.move(MDB_PREV_NODUP) : try cursor.move(MDB_LAST)
+        var values: [UInt64] = []
+        while more {
+            let high = Keys.read(cursor.keyBytes, width: Keys.uniqueKeyWidth)
+            guard high >= startKey else { break }
+            guard try cursor.move(MDB_FIRST_DUP) else { break }
+            values.removeAll(keepingCapacity: true)
+            _ = try cursor.forEachDuplicatePage { page in
+                var offset = 0
+                while offset + Keys.uniqueDupWidth <= page.count {
+                    values.append(UInt64(bigEndian: page.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+                    offset += Keys.uniqueDupWidth
+                }
+                return true
+            }
+            for value in values.reversed() {
+                guard try body((kk: high * Keys.uniqueSplit + value >> 32, id: value & 0xFFFF_FFFF)) else { return }
+            }
+            more = try cursor.move(MDB_PREV_NODUP)
         }
     }
 
