@@ -31,22 +31,29 @@ public final class BulkLoader {
     public private(set) var summary = BulkLoadSummary()
 
     static let trainingSample = 10_000
-    /// The most households whose index entries a load holds (about 440 bytes each, twice that
-    /// while they are sorted). A million-household load still writes them once, appended.
-    static let deferredLimit = 1 << 20
+    /// The most households whose index entries a load holds by default (about 440 bytes each,
+    /// half again while they are sorted). A million-household load still writes them once, appended.
+    public static let deferredLimit = 1 << 20
     private let deferredLimit: Int
+    /// The limit once the store's indexes hold entries (it held households, or held entries were
+    /// written): later entries go into filled trees, whose pages are packed no worse by smaller
+    /// writes, while the first ones into empty trees are appended, packed full, as many as held.
+    private let laterDeferredLimit: Int
 
     /// What a load holds besides the households handed to it: the index entries of at most
-    /// `deferredLimit` households (sorted in place; the sort's buffer adds up to half), and the
-    /// pages LMDB changed, which it spills to the file past 128 Ki pages. For `--help`.
-    public static var memoryBound: String {
-        "the index entries of at most \(deferredLimit) households (about \((deferredLimit * 440 * 3 / 2) >> 20) MiB while they are sorted), "
-            + "LMDB's changed pages (at most 512 MiB)"
+    /// `deferredLimit` households (sorted in place; the sort's buffer adds up to half), then of
+    /// `laterDeferredLimit` once the indexes hold entries, and the pages LMDB changed, which it
+    /// spills to the file past 128 Ki pages. For `--help`.
+    public static func memoryBound(deferredLimit: Int = deferredLimit, laterDeferredLimit: Int = deferredLimit) -> String {
+        func held(_ households: Int) -> String { "\(households) households (about \((households * 440 * 3 / 2) >> 20) MiB while they are sorted)" }
+        let later = laterDeferredLimit == deferredLimit ? "" : ", then of at most \(held(laterDeferredLimit)) once the store's indexes hold entries"
+        return "the index entries of at most \(held(deferredLimit))\(later), LMDB's changed pages (at most 512 MiB)"
     }
 
-    init(transaction: WriteTransaction, nikPolicy: NIKPolicy, deferredLimit: Int = BulkLoader.deferredLimit) throws {
+    init(transaction: WriteTransaction, nikPolicy: NIKPolicy, deferredLimit: Int = BulkLoader.deferredLimit, laterDeferredLimit: Int? = nil) throws {
         self.transaction = transaction
         self.deferredLimit = deferredLimit
+        self.laterDeferredLimit = laterDeferredLimit ?? deferredLimit
         self.nikPolicy = nikPolicy
         self.needsDictionary = try transaction.dictionaryID() == nil
         self.checksStore = try transaction.householdCount() > 0
@@ -206,7 +213,7 @@ public final class BulkLoader {
         deferred.add(household, contribution)
         // Memory stays bounded however big the load: past the limit the collected entries are
         // written (sorted, no longer appended) and later households are checked against them.
-        if deferred.households >= deferredLimit {
+        if deferred.households >= (checksStore ? laterDeferredLimit : deferredLimit) {
             try deferred.flush(into: transaction.txn, dbs: transaction.dbs)
             checksStore = true
         }
@@ -279,10 +286,14 @@ extension Store {
     }
 
     /// ``bulkLoad(actor:nikPolicy:_:)`` holding the index entries of at most `deferredLimit`
-    /// households at a time (tests load past it with a small one).
-    func bulkLoad(actor: String?, nikPolicy: NIKPolicy, deferredLimit: Int, _ produce: (BulkLoader) throws -> Void) throws -> BulkLoadSummary {
+    /// households at a time, and of `laterDeferredLimit` (when given) once the store's indexes
+    /// hold entries: less memory, more (smaller) writes of them. An import, which holds the file's
+    /// checks beside them, uses a smaller later limit; tests load past it with a tiny one.
+    public func bulkLoad(
+        actor: String?, nikPolicy: NIKPolicy, deferredLimit: Int, laterDeferredLimit: Int? = nil, _ produce: (BulkLoader) throws -> Void
+    ) throws -> BulkLoadSummary {
         try write(actor: actor) { tx in
-            let loader = try BulkLoader(transaction: tx, nikPolicy: nikPolicy, deferredLimit: deferredLimit)
+            let loader = try BulkLoader(transaction: tx, nikPolicy: nikPolicy, deferredLimit: deferredLimit, laterDeferredLimit: laterDeferredLimit)
             try produce(loader)
             try loader.finish()
             return loader.summary
