@@ -180,7 +180,7 @@ public final class BulkLoader {
                     // Read in place: a household that came validated is not copied.
                     let stored = validated[index] ? nil : try households[index].validated(policy: policy)
                     var writer = ByteWriter()
-                    RecordCodec.encode(stored ?? households[index], into: &writer)
+                    if let stored { RecordCodec.encode(stored, into: &writer) } else { RecordCodec.encode(households[index], into: &writer) }
                     let sealed = try compressor.seal(writer.bytes, dictionaryID: dictionaryID ?? nil)
                     return Prepared(stored: stored, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes))
                 }))
