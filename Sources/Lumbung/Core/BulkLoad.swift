@@ -126,14 +126,24 @@ public final class BulkLoader {
         var digest: [UInt8]
     }
 
+    /// A chunk's households, shared with the workers that prepare them by this box rather than by
+    /// the array: each worker holds the array only while it runs, so once they are done the
+    /// writer owns it alone and moves the households out (a worker's closure, released some time
+    /// after, would otherwise make that a copy). Read by the workers, then by the writer after
+    /// ``Parallel/Pending/wait()``, never at once.
+    private final class ChunkHouseholds: @unchecked Sendable {
+        var households: [Household]
+        init(_ households: [Household]) { self.households = households }
+    }
+
     /// A chunk being prepared on other threads while this one writes the previous chunk.
-    private var inFlight: (households: [Household], pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>)?
+    private var inFlight: (chunk: ChunkHouseholds, pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>)?
 
     private func flushChunk() throws {
         guard !chunk.isEmpty else { return }
-        let households = chunk
-        let next = prepare(households, validated: chunkValidated)
+        let households = ChunkHouseholds(chunk)
         chunk = []
+        let next = prepare(households, validated: chunkValidated)
         chunk.reserveCapacity(Self.chunkSize)
         chunkValidated.removeAll(keepingCapacity: true)
         do {
@@ -147,31 +157,38 @@ public final class BulkLoader {
 
     /// Waits for the chunk in flight and writes it, in order.
     private func drainInFlight() throws {
-        guard let current = inFlight else { return }
-        inFlight = nil
+        guard let current = inFlight.take() else { return }
         current.pending.wait()
         // Taken out of the lock, not copied: a copy would retain every household once more.
-        let results = current.results.withLock { results in
+        var results = current.results.withLock { results in
             let taken = results
             results = []
             return taken
         }
-        for index in results.indices {
-            let prepared = try results[index]!.get()
-            try write(prepared.stored ?? current.households[index], sealed: prepared.sealed, digest: prepared.digest)
+        // Reversed (elements swapped, not copied) and popped in order: each household and result
+        // moves out of its array instead of being copied, its fields retained once more.
+        var households = current.chunk.households
+        current.chunk.households = []
+        households.reverse()
+        results.reverse()
+        while let result = results.popLast() {
+            let prepared = try result!.get()
+            let household = households.popLast()!
+            try write(prepared.stored ?? household, sealed: prepared.sealed, digest: prepared.digest)
         }
     }
 
     /// Starts validating (those not `validated`), encoding, compressing and hashing `households`
     /// on every core.
-    private func prepare(_ households: [Household], validated: [Bool]) -> (pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>) {
+    private func prepare(_ chunk: ChunkHouseholds, validated: [Bool]) -> (pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>) {
         let dictionaryID = try? transaction.dictionaryID()
         let compressor = transaction.environment.compressor
         let policy = nikPolicy
-        let results = Locked([Result<Prepared, any Error>?](repeating: nil, count: households.count))
+        let results = Locked([Result<Prepared, any Error>?](repeating: nil, count: chunk.households.count))
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         // One task per worker, none of which waits for another.
         let pending = Parallel.start(workers) { worker in
+            let households = chunk.households  // released when this worker returns
             var local: [(Int, Result<Prepared, any Error>)] = []
             local.reserveCapacity(households.count / workers + 1)
             var index = worker
