@@ -110,6 +110,9 @@ struct DeferredIndexes {
                 try cursor.put(key: member.desa, keyWidth: Keys.desaWidth, wide: member.entry, width: MemberIndex.entryWidth, flags: flags)
             }
         }
+        // The pages these writes read through the map are now copies of the transaction's own:
+        // they leave the resident size (`Storage/MappedPages.swift`).
+        txn.releaseMappedPages()
     }
 
     private func writeUnique(_ entries: [Unique], txn: Txn, dbi: MDB_dbi, duplicate: LumbungError.Code, field: String) throws {
