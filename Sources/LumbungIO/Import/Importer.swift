@@ -77,8 +77,8 @@ public enum Importer {
     public static var memoryBound: String {
         "\(DecodePipeline<Int, Int>.depth) batches of \(DecodePipeline<Int, Int>.batchSize) households being decoded, "
             + "\(BulkLoader.memoryBound(laterDeferredLimit: laterDeferredLimit)), and, while the file is read, about \(SixteenDigitLines.bytesPerNumber) bytes for each NIK "
-            + "and Nomor KK of the file and each source id's characters (about 2 GB in all at 10M households of four members, "
-            + "at the last full flush of held entries; the checks are forgotten before the last flush and the commit)"
+            + "and Nomor KK of the file and each source id's characters (about 1.7 GB resident in all at 10M households of four "
+            + "members, at the last full flush of held entries; the checks are forgotten before the last flush and the commit)"
     }
 
     /// The households whose index entries the loader holds once the store's indexes hold entries:
