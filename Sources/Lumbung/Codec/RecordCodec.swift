@@ -68,7 +68,8 @@ enum RecordCodec {
         encode(household.attributes, into: &writer)
         if let sourceID = household.sourceID { writer.string(sourceID.text) }
         writer.varint(household.members.count)
-        for member in household.members { encode(member, region: region, into: &writer) }
+        // By index: a loop variable would copy (retain and release) each member.
+        for index in household.members.indices { encode(household.members[index], region: region, into: &writer) }
     }
 
     private static func encode(_ member: Member, region: UInt64, into writer: inout ByteWriter) {

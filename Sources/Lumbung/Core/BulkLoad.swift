@@ -31,22 +31,29 @@ public final class BulkLoader {
     public private(set) var summary = BulkLoadSummary()
 
     static let trainingSample = 10_000
-    /// The most households whose index entries a load holds (about 440 bytes each, twice that
-    /// while they are sorted). A million-household load still writes them once, appended.
-    static let deferredLimit = 1 << 20
+    /// The most households whose index entries a load holds by default (about 440 bytes each,
+    /// half again while they are sorted). A million-household load still writes them once, appended.
+    public static let deferredLimit = 1 << 20
     private let deferredLimit: Int
+    /// The limit once the store's indexes hold entries (it held households, or held entries were
+    /// written): later entries go into filled trees, whose pages are packed no worse by smaller
+    /// writes, while the first ones into empty trees are appended, packed full, as many as held.
+    private let laterDeferredLimit: Int
 
     /// What a load holds besides the households handed to it: the index entries of at most
-    /// `deferredLimit` households (sorted in place; the sort's buffer adds up to half), and the
-    /// pages LMDB changed, which it spills to the file past 128 Ki pages. For `--help`.
-    public static var memoryBound: String {
-        "the index entries of at most \(deferredLimit) households (about \((deferredLimit * 440 * 3 / 2) >> 20) MiB while they are sorted), "
-            + "LMDB's changed pages (at most 512 MiB)"
+    /// `deferredLimit` households (sorted in place; the sort's buffer adds up to half), then of
+    /// `laterDeferredLimit` once the indexes hold entries, and the pages LMDB changed, which it
+    /// spills to the file past 128 Ki pages. For `--help`.
+    public static func memoryBound(deferredLimit: Int = deferredLimit, laterDeferredLimit: Int = deferredLimit) -> String {
+        func held(_ households: Int) -> String { "\(households) households (about \((households * 440 * 3 / 2) >> 20) MiB while they are sorted)" }
+        let later = laterDeferredLimit == deferredLimit ? "" : ", then of at most \(held(laterDeferredLimit)) once the store's indexes hold entries"
+        return "the index entries of at most \(held(deferredLimit))\(later), LMDB's changed pages (at most 512 MiB)"
     }
 
-    init(transaction: WriteTransaction, nikPolicy: NIKPolicy, deferredLimit: Int = BulkLoader.deferredLimit) throws {
+    init(transaction: WriteTransaction, nikPolicy: NIKPolicy, deferredLimit: Int = BulkLoader.deferredLimit, laterDeferredLimit: Int? = nil) throws {
         self.transaction = transaction
         self.deferredLimit = deferredLimit
+        self.laterDeferredLimit = laterDeferredLimit ?? deferredLimit
         self.nikPolicy = nikPolicy
         self.needsDictionary = try transaction.dictionaryID() == nil
         self.checksStore = try transaction.householdCount() > 0
@@ -119,14 +126,24 @@ public final class BulkLoader {
         var digest: [UInt8]
     }
 
+    /// A chunk's households, shared with the workers that prepare them by this box rather than by
+    /// the array: each worker holds the array only while it runs, so once they are done the
+    /// writer owns it alone and moves the households out (a worker's closure, released some time
+    /// after, would otherwise make that a copy). Read by the workers, then by the writer after
+    /// ``Parallel/Pending/wait()``, never at once.
+    private final class ChunkHouseholds: @unchecked Sendable {
+        var households: [Household]
+        init(_ households: [Household]) { self.households = households }
+    }
+
     /// A chunk being prepared on other threads while this one writes the previous chunk.
-    private var inFlight: (households: [Household], pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>)?
+    private var inFlight: (chunk: ChunkHouseholds, pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>)?
 
     private func flushChunk() throws {
         guard !chunk.isEmpty else { return }
-        let households = chunk
-        let next = prepare(households, validated: chunkValidated)
+        let households = ChunkHouseholds(chunk)
         chunk = []
+        let next = prepare(households, validated: chunkValidated)
         chunk.reserveCapacity(Self.chunkSize)
         chunkValidated.removeAll(keepingCapacity: true)
         do {
@@ -140,31 +157,38 @@ public final class BulkLoader {
 
     /// Waits for the chunk in flight and writes it, in order.
     private func drainInFlight() throws {
-        guard let current = inFlight else { return }
-        inFlight = nil
+        guard let current = inFlight.take() else { return }
         current.pending.wait()
         // Taken out of the lock, not copied: a copy would retain every household once more.
-        let results = current.results.withLock { results in
+        var results = current.results.withLock { results in
             let taken = results
             results = []
             return taken
         }
-        for index in results.indices {
-            let prepared = try results[index]!.get()
-            try write(prepared.stored ?? current.households[index], sealed: prepared.sealed, digest: prepared.digest)
+        // Reversed (elements swapped, not copied) and popped in order: each household and result
+        // moves out of its array instead of being copied, its fields retained once more.
+        var households = current.chunk.households
+        current.chunk.households = []
+        households.reverse()
+        results.reverse()
+        while let result = results.popLast() {
+            let prepared = try result!.get()
+            let household = households.popLast()!
+            try write(prepared.stored ?? household, sealed: prepared.sealed, digest: prepared.digest)
         }
     }
 
     /// Starts validating (those not `validated`), encoding, compressing and hashing `households`
     /// on every core.
-    private func prepare(_ households: [Household], validated: [Bool]) -> (pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>) {
+    private func prepare(_ chunk: ChunkHouseholds, validated: [Bool]) -> (pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>) {
         let dictionaryID = try? transaction.dictionaryID()
         let compressor = transaction.environment.compressor
         let policy = nikPolicy
-        let results = Locked([Result<Prepared, any Error>?](repeating: nil, count: households.count))
+        let results = Locked([Result<Prepared, any Error>?](repeating: nil, count: chunk.households.count))
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         // One task per worker, none of which waits for another.
         let pending = Parallel.start(workers) { worker in
+            let households = chunk.households  // released when this worker returns
             var local: [(Int, Result<Prepared, any Error>)] = []
             local.reserveCapacity(households.count / workers + 1)
             var index = worker
@@ -173,7 +197,7 @@ public final class BulkLoader {
                     // Read in place: a household that came validated is not copied.
                     let stored = validated[index] ? nil : try households[index].validated(policy: policy)
                     var writer = ByteWriter()
-                    RecordCodec.encode(stored ?? households[index], into: &writer)
+                    if let stored { RecordCodec.encode(stored, into: &writer) } else { RecordCodec.encode(households[index], into: &writer) }
                     let sealed = try compressor.seal(writer.bytes, dictionaryID: dictionaryID ?? nil)
                     return Prepared(stored: stored, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes))
                 }))
@@ -206,7 +230,7 @@ public final class BulkLoader {
         deferred.add(household, contribution)
         // Memory stays bounded however big the load: past the limit the collected entries are
         // written (sorted, no longer appended) and later households are checked against them.
-        if deferred.households >= deferredLimit {
+        if deferred.households >= (checksStore ? laterDeferredLimit : deferredLimit) {
             try deferred.flush(into: transaction.txn, dbs: transaction.dbs)
             checksStore = true
         }
@@ -279,10 +303,14 @@ extension Store {
     }
 
     /// ``bulkLoad(actor:nikPolicy:_:)`` holding the index entries of at most `deferredLimit`
-    /// households at a time (tests load past it with a small one).
-    func bulkLoad(actor: String?, nikPolicy: NIKPolicy, deferredLimit: Int, _ produce: (BulkLoader) throws -> Void) throws -> BulkLoadSummary {
+    /// households at a time, and of `laterDeferredLimit` (when given) once the store's indexes
+    /// hold entries: less memory, more (smaller) writes of them. An import, which holds the file's
+    /// checks beside them, uses a smaller later limit; tests load past it with a tiny one.
+    public func bulkLoad(
+        actor: String?, nikPolicy: NIKPolicy, deferredLimit: Int, laterDeferredLimit: Int? = nil, _ produce: (BulkLoader) throws -> Void
+    ) throws -> BulkLoadSummary {
         try write(actor: actor) { tx in
-            let loader = try BulkLoader(transaction: tx, nikPolicy: nikPolicy, deferredLimit: deferredLimit)
+            let loader = try BulkLoader(transaction: tx, nikPolicy: nikPolicy, deferredLimit: deferredLimit, laterDeferredLimit: laterDeferredLimit)
             try produce(loader)
             try loader.finish()
             return loader.summary

@@ -46,8 +46,9 @@ struct DeferredIndexes {
 
     mutating func add(_ household: Household, _ contribution: Contribution) {
         let id = household.id!.rawValue
-        for (index, member) in household.members.enumerated() {
-            if let nik = member.nik.nik { niks.append(Unique(number: nik.rawValue, id: id, member: Int32(index))) }
+        // By index: a loop variable would copy (retain and release) each member.
+        for index in household.members.indices {
+            if let nik = household.members[index].nik.nik { niks.append(Unique(number: nik.rawValue, id: id, member: Int32(index))) }
         }
         kks.append(Unique(number: household.nomorKK.rawValue, id: id, member: -1))
         if let sourceID = household.sourceID { sources.append((Keys.sourceID(sourceID), id)) }
@@ -109,6 +110,9 @@ struct DeferredIndexes {
                 try cursor.put(key: member.desa, keyWidth: Keys.desaWidth, wide: member.entry, width: MemberIndex.entryWidth, flags: flags)
             }
         }
+        // The pages these writes read through the map are now copies of the transaction's own:
+        // they leave the resident size (`Storage/MappedPages.swift`).
+        txn.releaseMappedPages()
     }
 
     private func writeUnique(_ entries: [Unique], txn: Txn, dbi: MDB_dbi, duplicate: LumbungError.Code, field: String) throws {

@@ -26,8 +26,11 @@ enum MemberIndex {
     @inline(__always)
     static func forEachEntry(_ household: Household, _ body: (UInt128) throws -> Void) rethrows {
         let id = household.id!.rawValue
-        for (position, member) in household.members.enumerated() {
-            try body(entry(birth: member.birthDate?.ordinal ?? noBirth, facts: MemberFacts(member), id: id, position: position))
+        // By index: a loop variable would copy (retain and release) each member.
+        for position in household.members.indices {
+            try body(entry(
+                birth: household.members[position].birthDate?.ordinal ?? noBirth, facts: MemberFacts(household.members[position]),
+                id: id, position: position))
         }
     }
 

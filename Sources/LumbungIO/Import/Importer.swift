@@ -76,10 +76,17 @@ public enum Importer {
     /// and source id (``FlatFileChecks``), held until reading ends. For `--help`.
     public static var memoryBound: String {
         "\(DecodePipeline<Int, Int>.depth) batches of \(DecodePipeline<Int, Int>.batchSize) households being decoded, "
-            + "\(BulkLoader.memoryBound), and, while the file is read, about \(SixteenDigitLines.bytesPerNumber) bytes for each NIK "
-            + "and Nomor KK of the file and each source id's characters (about 2 GB in all at 10M households of four members, "
-            + "at the last full flush of held entries; the checks are forgotten before the last flush and the commit)"
+            + "\(BulkLoader.memoryBound(laterDeferredLimit: laterDeferredLimit)), and, while the file is read, about \(SixteenDigitLines.bytesPerNumber) bytes for each NIK "
+            + "and Nomor KK of the file and each source id's characters (about 1.7 GB resident in all at 10M households of four "
+            + "members, at the last full flush of held entries; the checks are forgotten before the last flush and the commit)"
     }
+
+    /// The households whose index entries the loader holds once the store's indexes hold entries:
+    /// half the bulk load's default, since an import also holds the file-wide checks, which grow
+    /// with the file and peak beside a full set of held entries (about 330 MB less at 10M
+    /// households, for more, smaller writes of them). The first entries of an empty store are
+    /// held as many as by default: they are appended, packed full, and the checks are small then.
+    static let laterDeferredLimit = BulkLoader.deferredLimit / 2
 
     public static func run(file: String, format: FileFormat? = nil, into store: Store, options: ImportOptions) throws -> ImportSummary {
         let format = try checkInput(file: file, format: format)
@@ -98,7 +105,7 @@ public enum Importer {
         try store.reserveSpace(try spaceToReserve(for: input, in: store))
         var run = ImportRun(options: options, input: input)
         do {
-            let counts = try store.bulkLoad(actor: options.actor, nikPolicy: policy) { loader in
+            let counts = try store.bulkLoad(actor: options.actor, nikPolicy: policy, deferredLimit: BulkLoader.deferredLimit, laterDeferredLimit: laterDeferredLimit) { loader in
                 run = ImportRun(options: options, input: input)  // a load retried after growing the map starts over
                 try run.scan(loader: loader)
                 if run.summary.rejected > 0 && !options.skipInvalid { throw RollBack() }
