@@ -16,9 +16,9 @@ const main = () => document.getElementById("main");
 function renderChrome() {
   document.documentElement.lang = language();
   document.getElementById("skip-link").textContent = t("skip");
-  const language = document.getElementById("language");
-  language.textContent = t("language");
-  language.setAttribute("aria-label", `${t("languageName")}: ${t("language")}`);
+  const switcher = document.getElementById("language");
+  switcher.textContent = t("language");
+  switcher.setAttribute("aria-label", `${t("languageName")}: ${t("language")}`);
   const signOut = document.getElementById("sign-out");
   signOut.textContent = t("signOut");
   signOut.hidden = !api.token();
