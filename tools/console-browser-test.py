@@ -105,6 +105,12 @@ def check_card(card, household, how):
     WebDriverWait(card, 15).until(lambda c: c.find_elements(By.XPATH, ".//h2[contains(., 'Usulan terbuka') or contains(., 'Open requests')]"))
 
 
+def shown_wilayah(driver):
+    """The code of the wilayah the Wilayah page shows ("" for the whole store, None before it loads);
+    read in the page, since the view is redrawn under Selenium's element references."""
+    return driver.execute_script("return document.getElementById('wilayah-summary')?.dataset.wilayah ?? null")
+
+
 def same_origin(driver):
     names = driver.execute_script(
         "return performance.getEntries().map(e => e.name).filter(n => n.startsWith('http'))")
@@ -179,6 +185,29 @@ try:
     driver.set_window_size(1366, 768)
     same_origin(driver)
 
+    # Wilayah: drill down from the whole store to the desa, each level's counts against /v1/stats.
+    driver.find_element(By.CSS_SELECTOR, "#nav a[href='#wilayah']").click()
+    wait(driver, "#wilayah-summary")
+    stats = api("/v1/stats")
+    check(f"{stats['total']['households']}" in driver.find_element(By.ID, "wilayah-total").text, "Wilayah: the scope's total")
+    shot(driver, "wilayah")
+    for depth, code in enumerate([desa[:2], desa[:5], desa[:8], desa]):
+        expected = api(f"/v1/stats?wilayah={code}")
+        child = next(c for c in stats["children"] if c["wilayah"] == code)
+        driver.find_element(By.XPATH, f"//table//tr[td[2][text()='{code}']]//button").click()
+        WebDriverWait(driver, 15).until(lambda d: shown_wilayah(d) == code)
+        total = driver.find_element(By.ID, "wilayah-total").text
+        check(f"{expected['total']['households']}" in total and child["households"] == expected["total"]["households"],
+              f"Wilayah {code}: {total!r}")
+        stats = expected
+    check(len(driver.find_elements(By.CSS_SELECTOR, "#wilayah-summary table")) == 0, "Wilayah: a desa has no regions below")
+    shot(driver, "wilayah-desa")
+    driver.find_element(By.CSS_SELECTOR, ".crumbs button").click()
+    WebDriverWait(driver, 15).until(lambda d: shown_wilayah(d) == "")
+    check(True, "Wilayah: the trail leads back up")
+    driver.find_element(By.CSS_SELECTOR, "#nav a[href='#cari']").click()
+    wait(driver, "#cari-form")
+
     # Sign out: the token is gone and the sign-in form is back.
     driver.find_element(By.ID, "sign-out").click()
     wait(driver, "#token")
@@ -195,6 +224,15 @@ try:
         check(outside["nomor_kk"] not in body and outside["anggota"][0]["nama"] not in body and outside["kode_wilayah"] not in body,
               f"nothing of the other desa's household shows ({kind})")
     shot(driver, "cari-desa-not-found")
+    # Its Wilayah page is its desa alone, and no way up.
+    driver.find_element(By.CSS_SELECTOR, "#nav a[href='#wilayah']").click()
+    WebDriverWait(driver, 15).until(lambda d: shown_wilayah(d) is not None)
+    check(shown_wilayah(driver) == desa, "the desa token's Wilayah page is its desa")
+    desa_stats = api("/v1/stats?wilayah=" + desa)
+    check(f"{desa_stats['total']['households']}" in driver.find_element(By.ID, "wilayah-total").text, "the desa's total")
+    check(not driver.find_elements(By.CSS_SELECTOR, ".crumbs button"), "no way up from the desa")
+    check(outside["kode_wilayah"] not in driver.find_element(By.TAG_NAME, "body").text, "no other desa's code shows")
+    shot(driver, "wilayah-desa-token")
     same_origin(driver)
 
     # The Cari page's first render on a slow link (signed in, so the page itself renders).

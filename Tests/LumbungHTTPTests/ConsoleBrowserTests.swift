@@ -3,7 +3,8 @@ import Testing
 
 /// Konsol Lumbung in a real browser: `tools/console-browser-test.py` drives Debian's headless
 /// Chromium with Selenium (`tools/setup.sh test` installs both) against a live
-/// `lumbung serve --console` on a generated store, signed in as an admin and as a desa operator.
+/// `lumbung serve --console` on a generated store, signed in as an admin and as a desa operator:
+/// the Cari and Wilayah pages, scope, origin, first-load and slow-link checks (see the script).
 /// The screenshots go to `.build/test-output/console/`.
 @Suite struct ConsoleBrowserTests {
     static let package = URL(fileURLWithPath: #filePath)
@@ -33,7 +34,7 @@ import Testing
             in: server.directory, seconds: 300)
         #expect(run.status == 0, "the browser checks failed:\n\(run.stdout)\n\(run.stderr.suffix(3000))")
         #expect(run.stdout.contains("all passed"), "\(run.stdout)")
-        for name in ["sign-in", "cari", "cari-nik", "cari-kk", "cari-phone", "cari-desa-not-found"] {
+        for name in ["sign-in", "cari", "cari-nik", "cari-kk", "cari-phone", "cari-desa-not-found", "wilayah", "wilayah-desa", "wilayah-desa-token"] {
             #expect(FileManager.default.fileExists(atPath: "\(Self.screenshots)/\(name).png"), "screenshot \(name)")
         }
         #expect(!server.log.contains("request failed"), "\(server.log.suffix(2000))")

@@ -62,7 +62,7 @@ import Testing
                     if let module = match.2 { pending.append(directory + String(module)) }
                 }
             }
-            #expect(seen.keys.contains("js/app.js") && seen.keys.contains("app.css") && seen.keys.contains("js/cari.js") && seen.keys.contains("favicon.svg"), "\(seen.keys.sorted())")
+            #expect(seen.keys.contains("js/app.js") && seen.keys.contains("app.css") && seen.keys.contains("js/cari.js") && seen.keys.contains("js/wilayah.js") && seen.keys.contains("favicon.svg"), "\(seen.keys.sorted())")
             let total = seen.values.reduce(0, +)
             #expect(total <= Self.firstLoadBudget, "the first load is \(total) bytes uncompressed")
         }

@@ -5,10 +5,12 @@ import { language, t, toggleLanguage } from "./labels.js";
 import { el } from "./dom.js";
 import * as api from "./api.js";
 import { cariPage } from "./cari.js";
+import { wilayahPage } from "./wilayah.js";
 
 /** The pages in navigation order: hash, label key, and the function that renders one. */
 const pages = [
   { hash: "#cari", label: "cari", render: cariPage },
+  { hash: "#wilayah", label: "wilayahNav", render: wilayahPage },
 ];
 
 const main = () => document.getElementById("main");
