@@ -119,7 +119,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
-            exclude: ["OpenAPI/openapi.yaml"],
+            exclude: ["OpenAPI/openapi.yaml", "Console/Files"],
             plugins: ["EmbedTextPlugin"]
         ),
 

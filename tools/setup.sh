@@ -2,8 +2,9 @@
 # Installs what a fresh Debian machine lacks to build Lumbung: liblmdb-dev and libzstd-dev (the C
 # libraries), zlib1g-dev (ZIPFoundation, .xlsx), libjemalloc-dev (the CLI's malloc), pkg-config, and
 # the zstd and lmdb-utils tools. `tools/setup.sh test` (make test) adds the real peers the tests
-# start: LibreOffice Calc, headless (.xlsx), PostgreSQL 15 (publish), and from PyPI, pinned,
-# schemathesis (the OpenAPI test) and DuckDB (the national query set).
+# start: LibreOffice Calc, headless (.xlsx), PostgreSQL 15 (publish), Chromium and its driver (the
+# console's browser tests), and from PyPI, pinned, schemathesis (the OpenAPI test), DuckDB (the
+# national query set) and Selenium (the console's browser tests).
 set -euo pipefail
 need=()
 pkg-config --exists lmdb 2>/dev/null || need+=(liblmdb-dev)
@@ -17,6 +18,9 @@ if [ "${1:-}" = test ]; then
   command -v libreoffice >/dev/null || need+=(libreoffice-calc-nogui)
   # PostgreSQL 15's initdb/postgres, for the publish tests' throwaway cluster.
   [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
+  # Headless Chromium and chromedriver for ConsoleBrowserTests (tools/console-browser-test.py).
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
@@ -34,4 +38,10 @@ fi
 if ! python3 -c 'import duckdb, sys; sys.exit(duckdb.__version__ != "2.0.1")' 2>/dev/null; then
   echo "setup: installing duckdb 2.0.1" >&2
   python3 -m pip install --quiet --disable-pip-version-check duckdb==2.0.1
+fi
+# Selenium (PyPI), which ConsoleBrowserTests drives Chromium with; the driver is apt's, so
+# Selenium Manager downloads nothing.
+if ! python3 -c 'import selenium, sys; sys.exit(selenium.__version__ != "4.51.0")' 2>/dev/null; then
+  echo "setup: installing selenium 4.51.0" >&2
+  python3 -m pip install --quiet --disable-pip-version-check selenium==4.51.0
 fi

@@ -33,6 +33,8 @@ public struct LumbungAPI<Context: LumbungRequestContext>: Sendable {
         /// How many writes a scoped token may have refused for clashes outside its scope before
         /// its writes wait (see ``ScopeConflictGuard``).
         public var conflictBudget = ScopeConflictGuard.Budget()
+        /// Whether `/console/` serves the web console (`lumbung serve --console`); off, it is 404.
+        public var console = false
 
         public init() {}
     }
@@ -78,6 +80,9 @@ public struct LumbungAPI<Context: LumbungRequestContext>: Sendable {
         OpenAPIRoutes().add(to: authenticated)
         if let registry = configuration.metricsRegistry {
             MetricsRoutes(api: self, registry: registry).add(to: authenticated)
+        }
+        if configuration.console {
+            ConsoleRoutes().add(to: root)
         }
     }
 }

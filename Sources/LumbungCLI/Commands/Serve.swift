@@ -35,6 +35,9 @@ struct Serve: AsyncParsableCommand {
             streams are unaffected). A connection over --max-connections is answered at once with \
             503 (`server.busy`, Retry-After: 1) and closed.
 
+            With --console, /console/ serves the web console (Konsol Lumbung): open \
+            http://HOST:PORT/console/ in a browser and sign in with a token.
+
             Prints `listening on http://HOST:PORT` on standard error once it accepts connections; \
             logs one line per request on standard error (the route pattern, never a NIK). SIGTERM \
             or SIGINT stops it gracefully: no new connections, in-flight requests finish, the \
@@ -98,6 +101,9 @@ struct Serve: AsyncParsableCommand {
     static let idleTimeoutSetting = WholeSetting(flag: "idle-timeout", variable: "LUMBUNG_IDLE_TIMEOUT", fallback: 60, range: 1...3600, what: "idle timeout in seconds")
     static let maxConnectionsSetting = WholeSetting(flag: "max-connections", variable: "LUMBUNG_MAX_CONNECTIONS", fallback: 1024, range: 1...1_000_000, what: "connection limit")
 
+    @Flag(help: "Serve the web console (Konsol Lumbung) at /console/: static pages that sign in with a token and work only through the /v1 API (default: off, /console/ is 404).")
+    var console = false
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default: $LUMBUNG_LOG_LEVEL, else info).", valueName: "level"))
     var logLevel: String?
 
@@ -156,6 +162,7 @@ struct Serve: AsyncParsableCommand {
         var configuration = LumbungAPI<LumbungBasicRequestContext>.Configuration()
         configuration.bodyLimit = settings.bodyLimit
         configuration.metricsRegistry = registry
+        configuration.console = console
         let api = LumbungAPI<LumbungBasicRequestContext>(gateway: StoreGateway(store: store, readExecution: reads), configuration: configuration)
 
         var logger = Logger(label: "lumbung.http") { StandardErrorLogHandler(label: $0) }
