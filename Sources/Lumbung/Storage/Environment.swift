@@ -333,14 +333,8 @@ final class Environment: @unchecked Sendable {
         guard !readOnly else {
             throw LumbungError(.storeReadOnly, value: path, rule: "the store was opened read-only")
         }
-        // A second write on this thread would wait for itself on `writerLock`; a write inside a
-        // read would wait for itself on `mapLock` once the map must grow.
-        let held = ThreadHolds.slot(for: self)
-        if let held {
-            if held.pointee.writing { throw Reentrancy.writeInWrite.error(path) }
-            if held.pointee.reads > 0 { throw Reentrancy.writeInRead.error(path) }
-            held.pointee.writing = true
-        }
+        let held = try refuseNestedWrite()
+        held?.pointee.writing = true
         defer { held?.pointee.writing = false }
         writerLock.lock()
         defer { writerLock.unlock() }
@@ -381,15 +375,23 @@ final class Environment: @unchecked Sendable {
     /// under `writerLock`): tests tell a reserved map from one filled halfway.
     private(set) var mapFullReruns = 0
 
-    /// Grows the map, before a long write, to hold at least `bytes` more than the pages in use,
-    /// so the write does not fill it and run again from the start (at 10M households that rerun
-    /// cost a sixth of an import). The map is address space, not disk: reserving more is free.
-    func reserve(_ bytes: Int) throws {
+    /// This thread's holds, once it is known to be in no transaction of this environment: a
+    /// second write on this thread would wait for itself on `writerLock`, and a write (or a map
+    /// growth) inside a read would wait for itself on `mapLock`.
+    private func refuseNestedWrite() throws -> UnsafeMutablePointer<ThreadHolds.Entry>? {
         let held = ThreadHolds.slot(for: self)
         if let held {
             if held.pointee.writing { throw Reentrancy.writeInWrite.error(path) }
             if held.pointee.reads > 0 { throw Reentrancy.writeInRead.error(path) }
         }
+        return held
+    }
+
+    /// Grows the map, before a long write, to hold at least `bytes` more than the pages in use,
+    /// so the write does not fill it and run again from the start (at 10M households that rerun
+    /// cost a sixth of an import). The map is address space, not disk: reserving more is free.
+    func reserve(_ bytes: Int) throws {
+        _ = try refuseNestedWrite()
         writerLock.lock()
         defer { writerLock.unlock() }
         let info = self.info
