@@ -4,7 +4,8 @@
 setup:
 	tools/setup.sh
 
-# The build's needs, and the real peers the tests start (LibreOffice, schemathesis).
+# The build's needs, and the real peers the tests start (LibreOffice, PostgreSQL, schemathesis,
+# DuckDB, headless Chromium with Selenium for the console).
 setup-test:
 	tools/setup.sh test
 

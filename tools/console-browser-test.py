@@ -78,7 +78,8 @@ def look_up(driver, kind, number):
     field.send_keys(number)
     driver.find_element(By.ID, "cari-search").click()
     return WebDriverWait(driver, 15).until(
-        lambda d: d.find_elements(By.ID, "household-card") or d.find_elements(By.ID, "cari-not-found"))[0]
+        lambda d: d.find_elements(By.ID, "household-card") or d.find_elements(By.ID, "cari-not-found")
+        or d.find_elements(By.ID, "cari-invalid"))[0]
 
 
 def check_card(card, household, how):
@@ -158,6 +159,10 @@ try:
     shot(driver, "cari-kk")
     check(all(number not in driver.current_url for number in [inside["nomor_kk"], inside["anggota"][1]["nik"]]),
           "no NIK or KK in the URL")
+
+    # Sixteen digits that are no NIK: the server's refusal, not "not found".
+    result = look_up(driver, "nik", "0000000000000000")
+    check(result.get_attribute("id") == "cari-invalid", "a number that breaks the NIK rules is called invalid")
 
     # English, then back to Indonesian (kept in localStorage).
     driver.find_element(By.ID, "language").click()

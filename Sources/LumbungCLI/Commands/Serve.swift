@@ -14,7 +14,7 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the store over HTTP: the REST API under /v1, the DCI search, /health, /metrics.",
         discussion: """
-            Every route but /health needs `Authorization: Bearer <secret>` with a token from \
+            Every route but /health (and the console's files) needs `Authorization: Bearer <secret>` with a token from \
             `lumbung token create`; a token sees and changes only its wilayah scope. The API is \
             described by /openapi.yaml (served by the server itself).
 

@@ -40,7 +40,11 @@ async function lookUp(kind, value) {
       household = (await api.get(`v1/households?kk=${encodeURIComponent(value)}`)).households[0];
     }
   } catch (error) {
-    if (error instanceof api.APIError && (error.status === 404 || error.status === 400)) return notFound();
+    if (error instanceof api.APIError && error.status === 404) return notFound();
+    // 16 digits that break the NIK or KK rules (the server's, not repeated here).
+    if (error instanceof api.APIError && error.status === 400) {
+      return el("p", { id: "cari-invalid", class: "error", role: "alert", text: t("invalidNumber") });
+    }
     return el("p", { class: "error", role: "alert", text: `${t("failed")} (${error.message})` });
   }
   return household ? card(household) : notFound();
