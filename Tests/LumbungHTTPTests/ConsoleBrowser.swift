@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// Runs one of the console's browser scripts (`tools/console-browser-*.py`, sharing
+/// `tools/console_browser.py`) against a live `lumbung serve --console` on a generated store,
+/// signed in as an admin and as a desa operator. One script runs at a time (this actor), so two
+/// Chromiums never share the two cores and the slow-link timings stay honest. The screenshots go
+/// to `.build/test-output/console/`.
+actor ConsoleBrowser {
+    static let shared = ConsoleBrowser()
+
+    static let package = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let screenshots = package.appendingPathComponent(".build/test-output/console").path
+
+    /// Starts a server of `households`, makes a desa operator's token for the desa of a household
+    /// with more than one member, runs `tools/<script>` with
+    /// `URL ADMIN_TOKEN DESA_TOKEN DESA OUTPUT_DIR`, and expects it to pass and to have saved
+    /// each of `screenshots`.
+    func run(script: String, households: Int = 80, screenshots names: [String]) throws {
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "chromium is not installed: run tools/setup.sh test")
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"), "chromium-driver is not installed: run tools/setup.sh test")
+        let server = try LiveServer(households: households, arguments: ["--console"])
+        defer { server.stop() }
+        let (status, body) = try LiveServerTests.curl("\(server.url)/v1/households?limit=200", token: server.secret, in: server.directory)
+        #expect(status == 200)
+        let page = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+        let households = try #require(page["households"] as? [[String: Any]])
+        // The desa of a household with more than one member (so a NIK look-up finds a non-head).
+        let chosen = try #require(households.first { ($0["anggota"] as? [Any])?.count ?? 0 > 1 })
+        let desa = try #require(chosen["kode_wilayah"] as? String)
+        let created = try LiveServerTests.run(server.binary, ["token", "create", "--actor", "desa:konsol", "--role", "desa_operator", "--scope", desa, "--store", server.store], in: server.directory)
+        let desaToken = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(created.status == 0 && desaToken.hasPrefix("lmb_"), "\(created.stderr)")
+
+        try FileManager.default.createDirectory(atPath: Self.screenshots, withIntermediateDirectories: true)
+        let path = Self.package.appendingPathComponent("tools/\(script)").path
+        let run = try LiveServerTests.run(
+            "/usr/bin/env", ["python3", path, server.url, server.secret, desaToken, desa, Self.screenshots],
+            in: server.directory, seconds: 300)
+        #expect(run.status == 0, "\(script) failed:\n\(run.stdout)\n\(run.stderr.suffix(3000))")
+        #expect(run.stdout.contains("all passed"), "\(run.stdout)")
+        for name in names {
+            #expect(FileManager.default.fileExists(atPath: "\(Self.screenshots)/\(name).png"), "screenshot \(name)")
+        }
+        #expect(!server.log.contains("request failed"), "\(server.log.suffix(2000))")
+    }
+}
