@@ -89,6 +89,7 @@ import Testing
             ("RequestType", RequestType.allCases.map(\.name)),
             ("EvidenceKind", EvidenceKind.allCases.map(\.name)),
             ("RequestAction", RequestAction.allCases.map(\.name)),
+            ("peran", AccessRole.allCases.map(\.rawValue)),
             // A batch takes every action but create and submit (one proposer's, one at a time).
             ("name: action, in: path, required: true, schema", RequestAction.allCases.filter { $0 != .create && $0 != .submit }.map(\.name)),
         ]
