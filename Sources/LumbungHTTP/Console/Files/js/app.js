@@ -11,6 +11,7 @@ import { wilayahPage } from "./wilayah.js";
 const pages = [
   { hash: "#cari", label: "cari", render: cariPage },
   { hash: "#wilayah", label: "wilayahNav", render: wilayahPage },
+  { hash: "#usulan", label: "usulanNav", render: (root) => import("./usulan.js").then((page) => page.usulanPage(root)) },
 ];
 
 const main = () => document.getElementById("main");
