@@ -17,7 +17,11 @@ actor ConsoleBrowser {
     /// with more than one member, runs `tools/<script>` with
     /// `URL ADMIN_TOKEN DESA_TOKEN DESA OUTPUT_DIR`, and expects it to pass and to have saved
     /// each of `screenshots`.
-    func run(script: String, households: Int = 80, screenshots names: [String]) throws {
+    ///
+    /// `roles` asks for more tokens, each of that role over the desa's kabupaten (the Usulan
+    /// page's `verifikator` and `kepala_opd`), given to the script as `CONSOLE_TOKENS`
+    /// (`role=secret,…`).
+    func run(script: String, households: Int = 80, roles: [String] = [], screenshots names: [String]) throws {
         #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "chromium is not installed: run tools/setup.sh test")
         #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"), "chromium-driver is not installed: run tools/setup.sh test")
         let server = try LiveServer(households: households, arguments: ["--console"])
@@ -33,11 +37,19 @@ actor ConsoleBrowser {
         let desaToken = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(created.status == 0 && desaToken.hasPrefix("lmb_"), "\(created.stderr)")
 
+        var roleTokens: [String] = []
+        for role in roles {
+            let kabupaten = desa.split(separator: ".").prefix(2).joined(separator: ".")
+            let made = try LiveServerTests.run(server.binary, ["token", "create", "--actor", "\(role):konsol", "--role", role, "--scope", kabupaten, "--store", server.store], in: server.directory)
+            #expect(made.status == 0, "\(made.stderr)")
+            roleTokens.append("\(role)=\(made.stdout.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+
         try FileManager.default.createDirectory(atPath: Self.screenshots, withIntermediateDirectories: true)
         let path = Self.package.appendingPathComponent("tools/\(script)").path
         let run = try LiveServerTests.run(
             "/usr/bin/env", ["python3", path, server.url, server.secret, desaToken, desa, Self.screenshots],
-            in: server.directory, seconds: 300)
+            environment: ["CONSOLE_TOKENS": roleTokens.joined(separator: ",")], in: server.directory, seconds: 300)
         #expect(run.status == 0, "\(script) failed:\n\(run.stdout)\n\(run.stderr.suffix(3000))")
         #expect(run.stdout.contains("all passed"), "\(run.stdout)")
         for name in names {
