@@ -75,7 +75,6 @@ export function queueView(period, open) {
             t(`usulanJenis_${request.jenis}`), readable(request.status), request.kode_wilayah ?? "—",
             request.rumah_tangga_id == null ? "—" : String(request.rumah_tangga_id), request.periode ?? "—", String(request.bukti.length),
           ])));
-    list.querySelector("tbody tr")?.setAttribute("data-first", "");
     drawBatch();
   };
   // A reviewer's tool: every request of one desa that the action starts from, in one transaction.
