@@ -379,6 +379,9 @@ try:
     overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
     check(overflow <= 1, f"nothing wider than the phone ({overflow} px over)")
     shot(driver, "usulan-phone")
+    driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+    top = driver.execute_script("const r = document.getElementById('usulan-cutoff').getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight]")
+    check(top[0] >= 0 and top[1] <= top[2] and top[2] > 0, f"scrolled to the end, the cut-off is still in view ({top})")
 
     same_origin(driver)
 finally:

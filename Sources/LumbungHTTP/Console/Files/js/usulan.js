@@ -29,7 +29,8 @@ export async function usulanPage(root) {
   cutoff.dataset.periode = period.periode;
   cutoff.replaceChildren(
     el("strong", { text: `${t("usulanCutoffLabel")}: ${longDate(period.cutoff)}` }),
-    ` · ${t("usulanPeriode")} ${period.periode} · ${t("usulanCutoffRule")}`);
+    ` · ${t("usulanPeriode")} ${period.periode}`,
+    el("span", { class: "cutoff-rule", text: ` · ${t("usulanCutoffRule")}` }));
 
   const detail = el("div", { id: "usulan-detail", "aria-live": "polite" });
   let queue = null;
