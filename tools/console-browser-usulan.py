@@ -10,8 +10,9 @@ Checks, driven as a person would (typing, clicking, choosing files): a desa oper
 household proposal refused field by field (the API's errors shown next to the field they name),
 then submitted with a house photo and a KTP; a verifikator finds it in its queue, sees the
 images, verifies it; a kepala OPD approves and applies it; the Cari page's card shows the new
-household `ditetapkan`. A rejection with a note (refused without one), a whole desa's batch
-verify and approve, the desa token seeing only its desa's requests, the cut-off date on view,
+household `ditetapkan`. A keluar draft submitted from its view; a re-proposal (usul ulang) with
+its photos. A rejection with a note (refused without one), a whole desa's batch verify and
+approve, the desa token seeing only its desa's requests, the cut-off date on view,
 English, the phone width, and no request leaving the origin. A screenshot of each state goes to
 OUTPUT_DIR.
 """
@@ -370,8 +371,27 @@ try:
     WebDriverWait(driver, 15).until(lambda d: str(proposal) in d.find_element(By.ID, "card-requests").text)
     shot(driver, "usulan-applied-card")
 
-    # --- The phone width: the desa operator's page fits.
+    # --- A re-proposal: the new household leaves the register (the admin's keluar, through the
+    # API), and the desa operator proposes it again (usul ulang) with its photos.
+    status, leaving = send("/v1/requests", {"jenis": "keluar", "rumah_tangga_id": household_id, "alasan": "mampu"}, admin)
+    for action in ["verify", "approve", "apply"]:
+        status, leaving = send(f"/v1/requests/{leaving.get('id')}/{action}", {}, admin)
+    check(api(f"/v1/households/{household_id}")["status"].startswith("tidak_layak"), f"household {household_id} left the register ({status})")
     sign_in_as(driver, desa_token)
+    open_usulan(driver)
+    wait(driver, "#usulan-form")
+    Select(driver.find_element(By.ID, "usulan-jenis")).select_by_value("usul_ulang")
+    check(not driver.find_element(By.ID, "usulan-alasan").is_displayed(), "a re-proposal asks for no reason")
+    typed(driver, "usulan-rumah-tangga", str(household_id))
+    typed(driver, "usulan-ba-nomor", "BA-09/2026")
+    typed(driver, "usulan-ba-tanggal", ba["tanggal"])
+    driver.find_element(By.ID, "usulan-foto-rumah").send_keys(house_photo)
+    driver.find_element(By.ID, "usulan-ktp").send_keys(ktp_photo)
+    again = submit_form(driver)
+    check(again.get_attribute("id") == "usulan-created", f"the re-proposal is submitted: {again.text!r}")
+    check(api(f"/v1/households/{household_id}")["status"] == "usulan", "the re-proposed household is usulan again")
+
+    # --- The phone width: the desa operator's page fits.
     driver.set_window_size(390, 844)
     open_usulan(driver)
     wait(driver, "#usulan-form")
