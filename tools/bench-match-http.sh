@@ -4,6 +4,7 @@
 #   STORE=/work/data/s1m DIR=/scratch LUMBUNG=.build-release/release/lumbung RUNS=3 N=100000 tools/bench-match-http.sh
 # STORE is read only: it is copied into DIR once (the server's token is a write). The list: N
 # NIKs drawn (seed 1) from the members of kecamatan 32.16.01 and 32.16.02 (`lumbung export`).
+# curl is told not to send `Expect: 100-continue` (it would wait 1 s for a 100 the server does not send).
 set -euo pipefail
 source_store="${STORE:?STORE is the 1M store (lumbung generate --households 1000000 --seed 1)}"
 dir="${DIR:?DIR is a scratch directory}"
@@ -38,12 +39,15 @@ wall() { grep 'Elapsed (wall' "$1" | awk '{print $NF}'; }
 for round in $(seq 1 "$runs"); do
   echo "== round $round (load $(cut -d' ' -f1-3 /proc/loadavg))"
   /usr/bin/time -v "$lumbung" match --store "$store" "$list" > "$dir/cli.csv" 2> "$dir/time-cli.txt"
-  printf 'lumbung match: %s wall, %s KB peak RSS, %s\n' "$(wall "$dir/time-cli.txt")" \
+  printf 'lumbung match: %s wall, %s s CPU, %s KB peak RSS, %s\n' "$(wall "$dir/time-cli.txt")" \
+    "$(awk -F': ' '/User time|System time/ {t += $2} END {printf "%.2f", t}' "$dir/time-cli.txt")" \
     "$(grep 'Maximum resident' "$dir/time-cli.txt" | awk '{print $NF}')" "$(grep '^matched' "$dir/time-cli.txt")"
+  ticks=$(awk '{print $14 + $15}' "/proc/$server/stat")
   /usr/bin/time -v curl -sS -o "$dir/http.csv" -H "Authorization: Bearer $token" -H 'Content-Type: text/plain' \
-    --data-binary "@$list" "http://127.0.0.1:$port/v1/match?format=csv" 2> "$dir/time-http.txt"
-  printf 'POST /v1/match: %s wall (curl), server peak RSS so far %s\n' "$(wall "$dir/time-http.txt")" \
-    "$(grep VmHWM "/proc/$server/status" | awk '{print $2, $3}')"
+    -H 'Expect:' --data-binary "@$list" "http://127.0.0.1:$port/v1/match?format=csv" 2> "$dir/time-http.txt"
+  ticks=$(( $(awk '{print $14 + $15}' "/proc/$server/stat") - ticks ))
+  printf 'POST /v1/match: %s wall (curl), server CPU %s s, server peak RSS so far %s\n' "$(wall "$dir/time-http.txt")" \
+    "$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}')" "$(grep VmHWM "/proc/$server/status" | awk '{print $2, $3}')"
   cmp "$dir/cli.csv" "$dir/http.csv" && echo "answers identical"
 done
 rm -f "$dir/cli.csv" "$dir/http.csv" "$dir"/time-*.txt
