@@ -16,8 +16,9 @@ actor ConsoleBrowser {
     /// Starts a server of `households`, makes a desa operator's token for the desa of a household
     /// with more than one member, runs `tools/<script>` with
     /// `URL ADMIN_TOKEN DESA_TOKEN DESA OUTPUT_DIR`, and expects it to pass and to have saved
-    /// each of `screenshots`.
-    func run(script: String, households: Int = 80, screenshots names: [String]) throws {
+    /// each of `screenshots`. `prepare`, when given, runs after the tokens are made and before
+    /// the script, with the server and the desa (e.g. to take snapshots with the CLI).
+    func run(script: String, households: Int = 80, screenshots names: [String], prepare: (@Sendable (LiveServer, String) throws -> Void)? = nil) throws {
         #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "chromium is not installed: run tools/setup.sh test")
         #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"), "chromium-driver is not installed: run tools/setup.sh test")
         let server = try LiveServer(households: households, arguments: ["--console"])
@@ -32,6 +33,7 @@ actor ConsoleBrowser {
         let created = try LiveServerTests.run(server.binary, ["token", "create", "--actor", "desa:konsol", "--role", "desa_operator", "--scope", desa, "--store", server.store], in: server.directory)
         let desaToken = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(created.status == 0 && desaToken.hasPrefix("lmb_"), "\(created.stderr)")
+        try prepare?(server, desa)
 
         try FileManager.default.createDirectory(atPath: Self.screenshots, withIntermediateDirectories: true)
         let path = Self.package.appendingPathComponent("tools/\(script)").path

@@ -11,6 +11,10 @@ import { wilayahPage } from "./wilayah.js";
 const pages = [
   { hash: "#cari", label: "cari", render: cariPage },
   { hash: "#wilayah", label: "wilayahNav", render: wilayahPage },
+  // Loaded when first opened, so the first load stays small.
+  { hash: "#snapshot", label: "snapshotNav", render: (root) => import("./snapshot.js").then((page) => page.snapshotPage(root)) },
+  { hash: "#audit", label: "auditNav", render: (root) => import("./audit.js").then((page) => page.auditPage(root)) },
+  { hash: "#pemadanan", label: "pemadananNav", render: (root) => import("./pemadanan.js").then((page) => page.pemadananPage(root)) },
 ];
 
 const main = () => document.getElementById("main");
