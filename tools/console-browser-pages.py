@@ -46,6 +46,13 @@ def fill(driver, element_id, text):
         field.send_keys(text)
 
 
+def labelled(driver, page):
+    """Every input and select the page shows has a label."""
+    unlabelled = driver.execute_script(
+        "return [...document.querySelectorAll('main input, main select')].filter(e => e.labels.length === 0).map(e => e.id || e.name)")
+    check(not unlabelled, f"{page}: every input is labelled (unlabelled: {unlabelled})")
+
+
 def feed(token, **filters):
     """Every entry of /v1/changes the token sees, oldest first."""
     entries, since = [], 0
@@ -171,6 +178,7 @@ def check_snapshot_page(driver, token, who, shots):
     shot(driver, shots[0])
 
     # The two newest months are preselected; pick them as a person would, then compare.
+    labelled(driver, f"{who} Snapshot")
     first, last = listed[-2]["period"], listed[-1]["period"]
     Select(driver.find_element(By.ID, "diff-from")).select_by_value(first)
     Select(driver.find_element(By.ID, "diff-to")).select_by_value(last)
@@ -212,6 +220,7 @@ def check_audit_page(driver, token, who, shots):
     go(driver, "audit", "#audit-form")
     shown = audit_rows(driver)
     check(shown == [e["sequence"] for e in entries[:50]], f"{who} Audit: the first page is the feed's first 50 entries ({len(shown)} rows)")
+    labelled(driver, f"{who} Audit")
     shot(driver, shots[0])
     if len(entries) > 50:
         driver.execute_script("document.getElementById('audit-range').remove()")
@@ -225,6 +234,12 @@ def check_audit_page(driver, token, who, shots):
     by_actor = [e["sequence"] for e in entries if PREPARE_ACTOR in e["actor"]]
     shown = apply_audit(driver, actor=PREPARE_ACTOR.upper())
     check(shown == by_actor[:50], f"{who} Audit by actor {PREPARE_ACTOR}: {len(shown)} rows, the feed {len(by_actor)}")
+    # Keyboard: Enter in a field applies the filter.
+    fill(driver, "audit-actor", PREPARE_ACTOR)
+    driver.execute_script("document.getElementById('audit-range')?.remove()")
+    driver.find_element(By.ID, "audit-actor").send_keys(Keys.ENTER)
+    shown = audit_rows(driver)
+    check(shown == by_actor[:50], f"{who} Audit: Enter in the actor field applies the filter ({len(shown)} rows)")
     if deleted:
         household = deleted[0]["household_id"]
         shown = apply_audit(driver, household=str(household))
@@ -245,7 +260,16 @@ def check_audit_page(driver, token, who, shots):
 def check_match_page(driver, token, who, lists, truth, shots):
     """Uploads each of `lists` ([(path, column)]) and checks the results against `truth` (NIK → hasil, household)."""
     go(driver, "pemadanan", "#match-form")
+    labelled(driver, f"{who} Pemadanan")
     shot(driver, shots[0])
+    # A CSV whose header has no such column: the server's refusal, naming it, on the page.
+    csv_lists = [path for path, _ in lists if path.endswith(".csv")]
+    if csv_lists:
+        driver.find_element(By.ID, "match-file").send_keys(csv_lists[0])
+        fill(driver, "match-column", "KOLOM_TIDAK_ADA")
+        driver.find_element(By.ID, "match-submit").click()
+        error = wait(driver, "#match-error")
+        check("KOLOM_TIDAK_ADA" in error.text, f"{who} Pemadanan: a missing column is refused, named ({error.text!r})")
     for path, column in lists:
         driver.find_element(By.ID, "match-file").send_keys(path)
         fill(driver, "match-column", column)
@@ -313,6 +337,7 @@ def check_wilayah_page(driver, token, who, code, shots, within=None, export=True
              for row in driver.find_elements(By.CSS_SELECTOR, "#wilayah-pkh tbody tr")}
     check(drawn == {k: [str(v["households"]), str(v["members"])] for k, v in expected.items()},
           f"{who} Wilayah {code or 'scope'}: PKH counts {drawn} against {expected}")
+    labelled(driver, f"{who} Wilayah")
     shot_at(driver, "#wilayah-pkh", shots[0])
 
     households = []

@@ -40,16 +40,19 @@ export async function get(path, secret = token()) {
 
 // Konsol pages: requests with a body (an upload) and answers kept as files (a download).
 
-/** `path` with `options` (method, body, type: the body's media type, accept); the Response when 2xx, else throws APIError. */
+/**
+ * `path` with `options` (method, body, type: the body's media type, accept); the Response when
+ * 2xx, else throws APIError with the problem's `detail` and first `field` when it has them.
+ */
 export async function send(path, { method = "GET", body = null, type = null, accept = "application/json" } = {}) {
   const url = new URL(`../${path}`, document.baseURI);
   const headers = { Authorization: `Bearer ${token()}`, Accept: accept };
   if (type) headers["Content-Type"] = type;
   const response = await fetch(url, { method, headers, body });
   if (!response.ok) {
-    let code = null;
-    try { code = (await response.json()).code; } catch { /* not a problem document */ }
-    throw new APIError(response.status, code);
+    let problem = {};
+    try { problem = await response.json(); } catch { /* not a problem document */ }
+    throw Object.assign(new APIError(response.status, problem.code ?? null), { detail: problem.detail ?? null, field: problem.errors?.[0]?.field ?? null });
   }
   return response;
 }

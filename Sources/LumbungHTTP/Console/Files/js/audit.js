@@ -96,12 +96,13 @@ async function feedPage(since, filter) {
   const path = `v1/changes?since=${since}&limit=1000`;
   if (filter.household && serverFiltersHousehold !== false) {
     try {
-      const page = await api.get(`${path}&household=${encodeURIComponent(filter.household)}`);
+      const page = await (await api.send(`${path}&household=${encodeURIComponent(filter.household)}`)).json();
       serverFiltersHousehold = true;
       return page;
     } catch (error) {
-      // An unknown parameter is 400 on a server without the filter; an invalid id is 400 on one with it.
-      if (!(error instanceof api.APIError) || error.status !== 400 || serverFiltersHousehold === true) throw error;
+      // A server without the filter refuses the unknown parameter: 400 naming `household` (the
+      // form lets only digits through, which a server with the filter takes).
+      if (!(error instanceof api.APIError) || error.status !== 400 || error.field !== "household" || serverFiltersHousehold === true) throw error;
       serverFiltersHousehold = false;
     }
   }

@@ -93,8 +93,9 @@ async function matchList(file, column) {
 }
 
 function failure(error) {
-  // 400 names the line or column the server refused; 404 is a server without the route.
-  const text = error instanceof api.APIError && error.status === 400 ? `${t("matchRefused")} (${error.code ?? error.status})`
+  // 400 and 413 name the line, column or limit the server refused; 404 is a server without the route.
+  const text = error instanceof api.APIError && (error.status === 400 || error.status === 413 || error.status === 415)
+    ? `${t("matchRefused")}: ${error.detail ?? error.code ?? error.status}`
     : error instanceof api.APIError && error.status === 404 ? t("matchUnavailable")
       : `${t("failed")} (${error.message})`;
   return el("p", { class: "error", role: "alert", id: "match-error", text });
