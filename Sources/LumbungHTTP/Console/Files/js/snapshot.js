@@ -18,6 +18,8 @@ export async function snapshotPage(root) {
     list.replaceChildren(el("p", { class: "error", role: "alert", text: `${t("failed")} (${error.message})` }));
     return;
   }
+  // Another page opened meanwhile: this one is gone.
+  if (!list.isConnected) return;
   if (snapshots.length === 0) {
     list.replaceChildren(el("p", { class: "note", text: t("noSnapshots") }));
     return;
