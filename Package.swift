@@ -108,6 +108,7 @@ let package = Package(
             name: "LumbungHTTP",
             dependencies: [
                 "Lumbung",
+                "LumbungIO",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -171,6 +172,7 @@ let package = Package(
                 "Lumbung",
                 "LumbungSynthetic",
                 "LumbungHTTP",
+                "LumbungIO",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),

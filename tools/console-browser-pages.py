@@ -104,11 +104,13 @@ def xlsx_rows(path):
     table = []
     for row in sheet.iter(f"{{{ns['m']}}}row"):
         cells = {}
-        for cell in row.findall("m:c", ns):
-            column = re.match(r"[A-Z]+", cell.get("r")).group(0)
-            index = 0
-            for letter in column:
-                index = index * 26 + ord(letter) - 64
+        for position, cell in enumerate(row.findall("m:c", ns), start=1):
+            # A cell's reference ("C7") is optional: without it, cells follow one another.
+            index = position
+            if cell.get("r"):
+                index = 0
+                for letter in re.match(r"[A-Z]+", cell.get("r")).group(0):
+                    index = index * 26 + ord(letter) - 64
             kind = cell.get("t")
             if kind == "s":
                 value = shared[int(cell.find("m:v", ns).text)]

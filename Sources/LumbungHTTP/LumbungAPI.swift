@@ -75,6 +75,8 @@ public struct LumbungAPI<Context: LumbungRequestContext>: Sendable {
         SnapshotRoutes(api: self).add(to: v1)
         RequestRoutes(api: self).add(to: v1)
         EvidenceRoutes(api: self).add(to: v1)
+        MatchRoutes(api: self).add(to: v1)
+        ExportRoutes(api: self).add(to: v1)
         let authenticated = root.group().add(middleware: AuthenticationMiddleware(gateway: gateway))
         DCIRoutes(api: self).add(to: authenticated)
         OpenAPIRoutes().add(to: authenticated)

@@ -255,4 +255,6 @@ extension LumbungError.Code {
     public static let requestTooLarge = Self("request.tooLarge", .tooLarge)
     public static let requestNotFound = Self("request.notFound", .notFound)
     public static let requestMethod = Self("request.method", .methodNotAllowed)
+    /// The body's `Content-Type` is not one the route takes.
+    public static let requestMediaType = Self("request.mediaType", .unsupportedMediaType)
 }

@@ -48,30 +48,10 @@ struct Match: ParsableCommand {
         if !json { try CSVWriter(sink: sink).write(Matcher.header) }
         let matcher = SortedMatcher(
             store: store, runSize: max(1, runSize), output: json ? .jsonLines : .csv, write: { bytes in try sink.write(bytes) })
-        try forEachNIK(matcher)
+        try (column.map { MatchInput.csv(column: $0) } ?? .lines).forEachNIK(in: file, matcher)
         try matcher.finish()
         try sink.close()
         let counts = matcher.counts
         Terminal.note("matched: \(counts[.found] ?? 0) found, \(counts[.notFound] ?? 0) not found, \(counts[.invalid] ?? 0) invalid")
-    }
-
-    /// Hands each NIK of the input to `matcher`, with its line number; blank lines are skipped.
-    private func forEachNIK(_ matcher: SortedMatcher) throws {
-        if let column {
-            let reader = try CSVReader(path: file)
-            let index = try reader.requireColumn(column)
-            while let record = try reader.next() {
-                try matcher.add(line: record.line, text: index < record.fields.count ? record.fields[index] : "")
-            }
-        } else {
-            let source = try ByteSource(path: file)
-            while let line = try source.nextLine() {
-                // 16 valid digits go straight in; anything else is trimmed as text first.
-                if try line.withUnsafeBufferPointer({ try matcher.add(line: source.lineNumber, digits: $0) }) { continue }
-                let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-                if text.isEmpty { continue }
-                try matcher.add(line: source.lineNumber, text: text)
-            }
-        }
     }
 }

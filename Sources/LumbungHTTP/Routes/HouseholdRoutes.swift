@@ -82,10 +82,35 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
             return Self.page(found.map { [$0] } ?? [], next: nil)
         }
 
+        guard let query = try Self.query(parameters, token: token) else { return Self.page([], next: nil) }
+        let cursor = parameters["cursor"]
+        if let cursor, cursor.utf8.count > 512 {
+            throw APIError(LumbungError(.cursorInvalid, field: "cursor", rule: "not a cursor this server returned"))
+        }
+        let found = try await gateway.read(try Self.source(context)) { [query] tx in
+            do {
+                return try tx.find(query, after: cursor, limit: limit)
+            } catch let error as LumbungError where error.code == .cursorInvalid {
+                var error = error
+                error.field = "cursor"
+                throw APIError(error)
+            }
+        }
+        return Self.page(found.households, next: found.nextCursor, matching: MatchedMembersReport.applies(to: query) ? query : nil)
+    }
+
+    /// The filters of ``listParameters`` that select households (all but the look-ups by `kk`
+    /// and `source_id` and the paging): what an export of a selection takes too.
+    static var filterParameters: Set<String> { listParameters.subtracting(["kk", "source_id", "cursor", "limit"]) }
+
+    /// The query the ``filterParameters`` in `parameters` ask for, narrowed to the token's scope
+    /// (each bad value 400 naming its parameter); nil when the `wilayah` asked for lies outside
+    /// the scope, so there is nothing to see.
+    static func query(_ parameters: [String: String], token: AccessToken) throws -> HouseholdQuery? {
         var query = HouseholdQuery()
         let requested = try parameters["wilayah"].map { text in try RequestInput.parse("wilayah", text) { try KodeWilayah($0) } }
         switch token.scope.narrow(requested) {
-        case .disjoint: return Self.page([], next: nil)
+        case .disjoint: return nil
         case .within(let wilayah): query.wilayah = wilayah
         }
         query.status = try parameters["status"].map { text in try RequestInput.parse("status", text) { try HouseholdQuery.StatusFilter(parsing: $0) } }
@@ -110,20 +135,7 @@ struct HouseholdRoutes<Context: LumbungRequestContext>: Sendable {
             }
             query.desil = range.0...range.1
         }
-        let cursor = parameters["cursor"]
-        if let cursor, cursor.utf8.count > 512 {
-            throw APIError(LumbungError(.cursorInvalid, field: "cursor", rule: "not a cursor this server returned"))
-        }
-        let found = try await gateway.read(try Self.source(context)) { [query] tx in
-            do {
-                return try tx.find(query, after: cursor, limit: limit)
-            } catch let error as LumbungError where error.code == .cursorInvalid {
-                var error = error
-                error.field = "cursor"
-                throw APIError(error)
-            }
-        }
-        return Self.page(found.households, next: found.nextCursor, matching: MatchedMembersReport.applies(to: query) ? query : nil)
+        return query
     }
 
     /// `{"households": […], "next_cursor": …}`; with a query that picks members, also

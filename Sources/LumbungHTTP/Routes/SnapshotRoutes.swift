@@ -3,8 +3,8 @@ import Hummingbird
 import Lumbung
 
 /// `/v1/snapshots…`: the monthly snapshots, read-only: the list, a manifest, a diff, and the
-/// household look-ups, pages and counts of one period (mounted from ``HouseholdRoutes`` and
-/// ``StatsRoutes``). Everything is limited to the token's scope, like the live routes.
+/// household look-ups, pages, counts and exports of one period (mounted from ``HouseholdRoutes``,
+/// ``StatsRoutes`` and ``ExportRoutes``). Everything is limited to the token's scope, like the live routes.
 struct SnapshotRoutes<Context: LumbungRequestContext>: Sendable {
     let api: LumbungAPI<Context>
 
@@ -15,6 +15,7 @@ struct SnapshotRoutes<Context: LumbungRequestContext>: Sendable {
         let period = group.group("snapshots/:period")
         HouseholdRoutes(api: api).addReads(to: period)
         StatsRoutes(api: api).add(to: period)
+        ExportRoutes(api: api).add(to: period)
     }
 
     /// A snapshot name from the path or a query: `YYYY-MM` or `auto-…`, nothing else (so no

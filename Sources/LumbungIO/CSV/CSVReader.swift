@@ -119,15 +119,24 @@ public final class CSVReader {
 
     /// The index of the column named `name` in the header (exact match after trimming spaces).
     public func index(ofColumn name: String) -> Int? {
-        header?.firstIndex { $0 == name } ?? header?.firstIndex { trimmed($0) == trimmed(name) }
+        header.flatMap { Self.index(ofColumn: name, in: $0) }
     }
 
     /// The index of the column named `name`, or a `csv.header` error listing the columns there are.
     public func requireColumn(_ name: String) throws -> Int {
         if let index = index(ofColumn: name) { return index }
-        throw LumbungError(
-            .csvHeader, field: source.name, value: name,
-            rule: "no such column; the header has: \((header ?? []).joined(separator: ", "))")
+        throw Self.noSuchColumn(name, header: header ?? [], file: source.name)
+    }
+
+    /// The index of the column named `name` in any header row (a sheet's too): exact, then
+    /// with spaces trimmed.
+    public static func index(ofColumn name: String, in header: [String]) -> Int? {
+        header.firstIndex { $0 == name } ?? header.firstIndex { trimmed($0) == trimmed(name) }
+    }
+
+    /// The `csv.header` error for a column `header` lacks, listing the columns there are.
+    public static func noSuchColumn(_ name: String, header: [String], file: String) -> LumbungError {
+        LumbungError(.csvHeader, field: file, value: name, rule: "no such column; the header has: \(header.joined(separator: ", "))")
     }
 
     /// Throws `csv.columnCount` (naming the line) when `record` has a different field count than the header.

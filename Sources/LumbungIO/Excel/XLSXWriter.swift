@@ -84,6 +84,19 @@ public final class XLSXWriter {
         bytes.append(contentsOf: rowClose)
     }
 
+    /// How many rows ``encode(row:textColumns:into:)`` wrote into `encoded` (a cell's text is
+    /// escaped, so each `</row>` ends a row), for a writer handed rows in batches it did not count.
+    public static func rows(in encoded: [UInt8]) -> Int {
+        let close = rowClose
+        var count = 0
+        var index = encoded.startIndex
+        while let found = encoded[index...].firstIndex(of: close[0]) {
+            if encoded[found...].starts(with: close) { count += 1 }
+            index = found + 1
+        }
+        return count
+    }
+
     /// Appends rows already encoded by ``encode(row:textColumns:into:)``; `rows` counts them. A batch
     /// that would pass the sheet's row limit starts the next sheet first.
     public func write(encoded: [UInt8], rows: Int) throws {

@@ -51,19 +51,57 @@ public enum Exporter {
         from store: Store, matching query: HouseholdQuery, as format: FileFormat, to path: String,
         progress: ((Int) -> Void)? = nil
     ) throws -> Summary {
-        // CSV needs its attribute columns up front, so a first pass collects the codes in use.
+        let (codes, memberCodes) = format.isFlat ? try attributeCodes(store, query) : ([], [])
+        let writer = try HouseholdFileWriter(path: path, format: format, attributeCodes: codes, memberAttributeCodes: memberCodes)
+        do {
+            try encodePages(store, query, writer.encoder) { page in
+                try writer.write(encoded: page.bytes, households: page.households, members: page.members)
+                progress?(writer.summary.households)
+            }
+            return try writer.close()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+
+    /// Streams the matching households as flat CSV (``export(from:matching:as:to:progress:)``'s
+    /// file, header first) to `write`, a page of rows at a time, for a caller that sends them on
+    /// (an HTTP download): memory holds a few pages, whatever the selection's size.
+    public static func exportCSV(
+        from store: Store, matching query: HouseholdQuery, write: ([UInt8]) throws -> Void
+    ) throws -> Summary {
+        let (codes, memberCodes) = try attributeCodes(store, query)
+        let encoder = HouseholdFileWriter.Encoder(format: .csv, attributeCodes: codes, memberAttributeCodes: memberCodes)
+        try write(encoder.csvHeader)
+        var summary = Summary()
+        try encodePages(store, query, encoder) { page in
+            try write(page.bytes)
+            summary.households += page.households
+            summary.members += page.members
+        }
+        return summary
+    }
+
+    /// The attribute codes in use by the matching households and their members: CSV needs its
+    /// attribute columns up front, so a first pass collects them.
+    static func attributeCodes(_ store: Store, _ query: HouseholdQuery) throws -> (Set<String>, Set<String>) {
         var codes = Set<String>(), memberCodes = Set<String>()
-        if format.isFlat {
-            try forEachPage(store, query) { households in
-                for household in households {
-                    codes.formUnion(household.attributes.codes)
-                    for member in household.members { memberCodes.formUnion(member.attributes.codes) }
-                }
+        try forEachPage(store, query) { households in
+            for household in households {
+                codes.formUnion(household.attributes.codes)
+                for member in household.members { memberCodes.formUnion(member.attributes.codes) }
             }
         }
-        let writer = try HouseholdFileWriter(path: path, format: format, attributeCodes: codes, memberAttributeCodes: memberCodes)
-        // Pages are read on one thread, encoded on the others, and written here, in order.
-        let encoder = writer.encoder
+        return (codes, memberCodes)
+    }
+
+    /// Hands each page of matching households, encoded, to `body`, in order: pages are read on
+    /// one thread, encoded on the others, and handed on here.
+    static func encodePages(
+        _ store: Store, _ query: HouseholdQuery, _ encoder: HouseholdFileWriter.Encoder,
+        _ body: (_ page: (bytes: [UInt8], households: Int, members: Int)) throws -> Void
+    ) throws {
         let pages = DecodePipeline<[Household], EncodedPage>(
             batchSize: 1, depth: 8,
             read: { emit in try forEachPage(store, query) { households in try emit(households) } },
@@ -80,15 +118,8 @@ public enum Exporter {
                     members: households.reduce(0) { $0 + $1.members.count })
             })
         defer { pages.cancel() }
-        do {
-            while let page = try pages.next() {
-                try writer.write(encoded: try page.bytes.get(), households: page.households, members: page.members)
-                progress?(writer.summary.households)
-            }
-            return try writer.close()
-        } catch {
-            writer.abandon()
-            throw error
+        while let page = try pages.next() {
+            try body((try page.bytes.get(), page.households, page.members))
         }
     }
 

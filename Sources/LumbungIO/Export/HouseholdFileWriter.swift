@@ -25,6 +25,20 @@ public final class HouseholdFileWriter {
         /// For .xlsx, per column, whether it is kept as text (``FlatField/isIdentifier``).
         let textColumns: [Bool]
 
+        /// The encoder of `format`, with these CSV attribute columns (ignored for JSON Lines).
+        public init(format: FileFormat, attributeCodes: some Sequence<String>, memberAttributeCodes: some Sequence<String>) {
+            self.format = format
+            flat = format.isFlat ? FlatRowEncoder(attributeCodes: attributeCodes, memberAttributeCodes: memberAttributeCodes) : nil
+            textColumns = flat?.fields.map(\.isIdentifier) ?? []
+        }
+
+        /// The CSV header row's bytes; empty for JSON Lines (an .xlsx writes its header itself).
+        public var csvHeader: [UInt8] {
+            var bytes: [UInt8] = []
+            if let flat { CSVWriter.encode(flat.header, into: &bytes) }
+            return bytes
+        }
+
         /// Appends the household's rows (CSV, .xlsx sheet XML) or line (JSON Lines) to `bytes`.
         /// - Throws: ``LumbungError`` `row.attributeNotExported` for an attribute outside the CSV columns.
         public func encode(_ household: Household, into bytes: inout [UInt8]) throws {
@@ -57,21 +71,17 @@ public final class HouseholdFileWriter {
         memberAttributeCodes: some Sequence<String> = [String]()
     ) throws {
         self.format = format
-        let flat = format.isFlat ? FlatRowEncoder(attributeCodes: attributeCodes, memberAttributeCodes: memberAttributeCodes) : nil
-        let textColumns = flat?.fields.map(\.isIdentifier) ?? []
-        encoder = Encoder(format: format, flat: flat, textColumns: textColumns)
-        if format == .xlsx, let flat {
-            workbook = try XLSXWriter(path: path, header: flat.header, textColumns: textColumns)
+        encoder = Encoder(format: format, attributeCodes: attributeCodes, memberAttributeCodes: memberAttributeCodes)
+        if format == .xlsx, let flat = encoder.flat {
+            workbook = try XLSXWriter(path: path, header: flat.header, textColumns: encoder.textColumns)
             sink = nil
             return
         }
         workbook = nil
         let sink = try ByteSink(path: path)
         self.sink = sink
-        if let flat {
-            var header: [UInt8] = []
-            CSVWriter.encode(flat.header, into: &header)
-            do { try sink.write(header) } catch {
+        if encoder.flat != nil {
+            do { try sink.write(encoder.csvHeader) } catch {
                 sink.abandon()
                 throw error
             }

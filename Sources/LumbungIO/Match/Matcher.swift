@@ -58,6 +58,10 @@ public enum Matcher {
     /// The output columns, in order.
     public static let header = ["nik", "hasil", "alasan", "id", "nomor_kk", "kode_wilayah", "status", "desil", "program"]
 
+    /// Per ``header`` column, whether it holds an identifier a spreadsheet must keep as text
+    /// (``XLSXWriter/textColumns``): the NIK, the KK number and the wilayah code.
+    public static let textColumns = header.map { ["nik", "nomor_kk", "kode_wilayah"].contains($0) }
+
     /// Matches one batch of NIKs in one short read transaction.
     public static func match(_ niks: [(line: Int, text: String)], in store: Store) throws -> [Row] {
         try store.read { tx in try match(niks, in: tx) }

@@ -13,6 +13,10 @@ import Lumbung
 /// With a ``MatchOutput``, each household found is encoded once, as the bytes that end its
 /// rows, and a row is its NIK and outcome written straight to bytes, then those: no cells a row.
 ///
+/// A ``scope`` narrower than the whole store (an API token's) is applied where households are
+/// read: one outside it answers `not_found` with no household cells, the same row as for a NIK
+/// no household holds.
+///
 /// ```swift
 /// let matcher = SortedMatcher(store: store, output: .csv, write: { bytes in try sink.write(bytes) })
 /// try matcher.add(line: 1, text: "3216014507900001")
@@ -28,6 +32,8 @@ public final class SortedMatcher {
     public let store: Store
     public let runSize: Int
     public let workers: Int
+    /// The wilayah whose households may be found; a NIK held outside answers `not_found`.
+    public let scope: AccessScope
     private let output: Output
     private let write: ([UInt8]) throws -> Void
 
@@ -47,25 +53,26 @@ public final class SortedMatcher {
 
     /// Rows in `output`'s format.
     public convenience init(
-        store: Store, runSize: Int = SortedMatcher.defaultRunSize, workers: Int = 2, output: MatchOutput,
-        write: @escaping ([UInt8]) throws -> Void
+        store: Store, runSize: Int = SortedMatcher.defaultRunSize, workers: Int = 2, scope: AccessScope = .everything,
+        output: MatchOutput, write: @escaping ([UInt8]) throws -> Void
     ) {
-        self.init(store: store, runSize: runSize, workers: workers, output: .format(output), write: write)
+        self.init(store: store, runSize: runSize, workers: workers, scope: scope, output: .format(output), write: write)
     }
 
     /// Rows as `encode` writes them from their cells.
     public convenience init(
-        store: Store, runSize: Int = SortedMatcher.defaultRunSize, workers: Int = 2, encode: @escaping Encode,
-        write: @escaping ([UInt8]) throws -> Void
+        store: Store, runSize: Int = SortedMatcher.defaultRunSize, workers: Int = 2, scope: AccessScope = .everything,
+        encode: @escaping Encode, write: @escaping ([UInt8]) throws -> Void
     ) {
-        self.init(store: store, runSize: runSize, workers: workers, output: .cells(encode), write: write)
+        self.init(store: store, runSize: runSize, workers: workers, scope: scope, output: .cells(encode), write: write)
     }
 
-    private init(store: Store, runSize: Int, workers: Int, output: Output, write: @escaping ([UInt8]) throws -> Void) {
+    private init(store: Store, runSize: Int, workers: Int, scope: AccessScope, output: Output, write: @escaping ([UInt8]) throws -> Void) {
         precondition(runSize > 0 && workers > 0, "a run holds at least one NIK and one worker answers it")
         self.store = store
         self.runSize = runSize
         self.workers = workers
+        self.scope = scope
         self.output = output
         self.write = write
     }
@@ -113,7 +120,7 @@ public final class SortedMatcher {
 
         // 1. The run's distinct NIKs, in index order, and the household of each.
         let keys = Self.sortedDistinct(numbers.filter { $0 != 0 })
-        let keyIDs: [UInt32] = try inParts(keys.count) { [store] range in
+        var keyIDs: [UInt32] = try inParts(keys.count) { [store] range in
             try store.read { tx in
                 var ids = [UInt32](repeating: 0, count: range.count)
                 try keys[range].withUnsafeBufferPointer { numbers in
@@ -122,23 +129,22 @@ public final class SortedMatcher {
                 return ids
             }
         }
-        // 2. Each household found, once, in id order: its cells (in a format: their bytes).
-        let ids = Self.sortedDistinct(keyIDs.filter { $0 != 0 }.map(UInt64.init))
+        // 2. Each household found, once, in id order: its outline, kept when inside the scope.
+        let candidates = Self.sortedDistinct(keyIDs.filter { $0 != 0 }.map(UInt64.init))
+        let read: [HouseholdOutline?] = try inParts(candidates.count) { [store] range in
+            try store.read { tx in try candidates[range].map { id in try tx.outline(id: HouseholdID(rawValue: id)) } }
+        }
+        let (ids, outlines) = scope.seesWholeStore ? (candidates, read) : Self.forget(outsideOf: scope, keyIDs: &keyIDs, ids: candidates, outlines: read)
+        // 3. Each household's cells (in a format: their bytes), then the rows.
         let parts: [(bytes: [UInt8], counts: [Int])]
         switch output {
         case .format(let format):
-            let households: [[UInt8]] = try inParts(ids.count) { [store] range in
-                try store.read { tx in
-                    try ids[range].map { id in format.householdBytes(Matcher.householdCells(try tx.outline(id: HouseholdID(rawValue: id)))) }
-                }
+            let households: [[UInt8]] = try inParts(outlines.count) { range in
+                outlines[range].map { format.householdBytes(Matcher.householdCells($0)) }
             }
             parts = try Self.rows(format, lines: lines, numbers: numbers, invalid: invalid, keys: keys, keyIDs: keyIDs, ids: ids, households: households, inParts: inParts)
         case .cells(let encode):
-            let households: [[String]] = try inParts(ids.count) { [store] range in
-                try store.read { tx in
-                    try ids[range].map { id in Matcher.householdCells(try tx.outline(id: HouseholdID(rawValue: id))) }
-                }
-            }
+            let households: [[String]] = try inParts(outlines.count) { range in outlines[range].map(Matcher.householdCells) }
             parts = try Self.rows(encode, lines: lines, numbers: numbers, invalid: invalid, keys: keys, keyIDs: keyIDs, ids: ids, households: households, inParts: inParts)
         }
         for part in parts {
@@ -149,9 +155,32 @@ public final class SortedMatcher {
         }
     }
 
+    /// The households of a run inside `scope`: those outside are dropped and their NIKs' ids
+    /// become 0, so their rows are written exactly as for a NIK that no household holds.
+    private static func forget(
+        outsideOf scope: AccessScope, keyIDs: inout [UInt32], ids: [UInt64], outlines: [HouseholdOutline?]
+    ) -> ([UInt64], [HouseholdOutline?]) {
+        var outside = Set<UInt32>()
+        var keptIDs: [UInt64] = [], keptOutlines: [HouseholdOutline?] = []
+        keptIDs.reserveCapacity(ids.count)
+        keptOutlines.reserveCapacity(ids.count)
+        for (id, outline) in zip(ids, outlines) {
+            if let outline, !scope.permits(outline.wilayah) {
+                outside.insert(UInt32(truncatingIfNeeded: id))
+            } else {
+                keptIDs.append(id)
+                keptOutlines.append(outline)
+            }
+        }
+        if !outside.isEmpty {
+            for index in keyIDs.indices where outside.contains(keyIDs[index]) { keyIDs[index] = 0 }
+        }
+        return (keptIDs, keptOutlines)
+    }
+
     private typealias Parts = (Int, @escaping @Sendable (Range<Int>) throws -> [(bytes: [UInt8], counts: [Int])]) throws -> [(bytes: [UInt8], counts: [Int])]
 
-    /// 3. The rows, in input order, in a format: each row's start, then its household's bytes.
+    /// The rows, in input order, in a format: each row's start, then its household's bytes.
     private static func rows(
         _ format: MatchOutput, lines: [Int], numbers: [UInt64], invalid: [Int: Matcher.Row], keys: [UInt64], keyIDs: [UInt32],
         ids: [UInt64], households: [[UInt8]], inParts: Parts
@@ -185,7 +214,7 @@ public final class SortedMatcher {
         }
     }
 
-    /// 3. The rows, in input order, from their cells.
+    /// The rows, in input order, from their cells.
     private static func rows(
         _ encode: @escaping Encode, lines: [Int], numbers: [UInt64], invalid: [Int: Matcher.Row], keys: [UInt64], keyIDs: [UInt32],
         ids: [UInt64], households: [[String]], inParts: Parts
