@@ -20,8 +20,12 @@ actor ConsoleBrowser {
     ///
     /// `roles` asks for more tokens, each of that role over the desa's kabupaten (the Usulan
     /// page's `verifikator` and `kepala_opd`), given to the script as `CONSOLE_TOKENS`
-    /// (`role=secret,…`).
-    func run(script: String, households: Int = 80, roles: [String] = [], screenshots names: [String]) throws {
+    /// (`role=secret,…`). `prepare`, when given, runs after the desa's token is made and before
+    /// the script, with the server and the desa (e.g. to take snapshots with the CLI).
+    func run(
+        script: String, households: Int = 80, roles: [String] = [], screenshots names: [String],
+        prepare: (@Sendable (LiveServer, String) throws -> Void)? = nil
+    ) throws {
         #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "chromium is not installed: run tools/setup.sh test")
         #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"), "chromium-driver is not installed: run tools/setup.sh test")
         let server = try LiveServer(households: households, arguments: ["--console"])
@@ -36,6 +40,7 @@ actor ConsoleBrowser {
         let created = try LiveServerTests.run(server.binary, ["token", "create", "--actor", "desa:konsol", "--role", "desa_operator", "--scope", desa, "--store", server.store], in: server.directory)
         let desaToken = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(created.status == 0 && desaToken.hasPrefix("lmb_"), "\(created.stderr)")
+        try prepare?(server, desa)
 
         var roleTokens: [String] = []
         for role in roles {

@@ -260,7 +260,7 @@ struct SnapshotTests {
 
         let listed = try object(Data(SnapshotListReport(try store.snapshots.list()).json(scope: scope).text.utf8))
         let entry = try #require((listed["snapshots"] as? [[String: Any]])?.first)
-        #expect(Set(entry.keys) == ["period", "created_at", "households", "members"])
+        #expect(Set(entry.keys) == ["period", "created_at", "households", "members", "verify_status"])
         #expect(entry["households"] as? Int == kecamatan.total.households)
         let wholeList = try object(Data(SnapshotListReport(try store.snapshots.list()).json().text.utf8))
         let wholeEntry = try #require((wholeList["snapshots"] as? [[String: Any]])?.first)

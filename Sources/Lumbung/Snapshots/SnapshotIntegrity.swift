@@ -76,11 +76,35 @@ enum SnapshotIntegrity {
         writeRecord(snapshots, name.text, stamp)
     }
 
+    /// What is known of a snapshot's `data.mdb` without hashing it (for `GET /v1/snapshots`):
+    /// `corrupt` when it is missing or its size differs from the manifest, `verified` when it
+    /// is the very file a check found intact (same identity, size and times), else `unverified`.
+    /// `record` is ``readRecord(_:)``'s answer, read once for a whole list.
+    static func status(_ name: SnapshotName, manifest: SnapshotManifest, in snapshots: Snapshots, record: [String: Stamp]) -> Snapshots.VerifyStatus {
+        let dataPath = (snapshots.path(of: name) as NSString).appendingPathComponent(Snapshots.dataFile)
+        guard let expected = manifest.files.first(where: { $0.name == Snapshots.dataFile }),
+            let stamp = Stamp(path: dataPath, sha256: expected.sha256)
+        else { return .corrupt }
+        if stamp.size != Int64(expected.bytes) { return .corrupt }
+        if checked.withLock({ $0[dataPath] }) == stamp || record[name.text] == stamp { return .verified }
+        return .unverified
+    }
+
+    /// Remembers `name`'s `data.mdb` as intact, after a full ``Snapshots/verify(_:)`` found it so.
+    static func remember(_ name: SnapshotName, manifest: SnapshotManifest, in snapshots: Snapshots) {
+        let dataPath = (snapshots.path(of: name) as NSString).appendingPathComponent(Snapshots.dataFile)
+        guard let expected = manifest.files.first(where: { $0.name == Snapshots.dataFile }),
+            let stamp = Stamp(path: dataPath, sha256: expected.sha256)
+        else { return }
+        checked.withLock { $0[dataPath] = stamp }
+        writeRecord(snapshots, name.text, stamp)
+    }
+
     private static func recordPath(_ snapshots: Snapshots) -> String {
         (snapshots.directory as NSString).appendingPathComponent(recordFile)
     }
 
-    private static func readRecord(_ snapshots: Snapshots) -> [String: Stamp] {
+    static func readRecord(_ snapshots: Snapshots) -> [String: Stamp] {
         guard let text = try? String(contentsOfFile: recordPath(snapshots), encoding: .utf8) else { return [:] }
         var stamps: [String: Stamp] = [:]
         for line in text.split(separator: "\n") {

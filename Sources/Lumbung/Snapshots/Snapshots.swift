@@ -59,6 +59,8 @@ public struct Snapshots: Sendable {
         /// The snapshot's name, for a directory named like one.
         public let name: SnapshotName?
         public let state: State
+        /// For a complete snapshot, what is known of its data file without hashing it.
+        public var verifyStatus: VerifyStatus? = nil
 
         public var manifest: SnapshotManifest? {
             if case .complete(let manifest) = state { return manifest }
@@ -66,8 +68,19 @@ public struct Snapshots: Sendable {
         }
     }
 
+    /// Whether a complete snapshot's data file is known intact, by name as `GET /v1/snapshots`
+    /// gives it (`verify_status`).
+    public enum VerifyStatus: String, Sendable {
+        /// The file a check (a read, or `snapshot verify`) hashed and found intact, unchanged since.
+        case verified
+        /// Not hashed since it was written or last changed: the next read or `snapshot verify` checks it.
+        case unverified
+        /// Missing, or not the size its manifest states.
+        case corrupt
+    }
+
     /// Every directory under `snapshots/`, oldest first: complete snapshots with their manifests
-    /// and, flagged as incomplete, anything else (temporary directories of failed snapshots).
+    /// (and ``VerifyStatus``) and, flagged as incomplete, anything else (temporary directories of failed snapshots).
     public func list() throws -> [Listing] {
         let manager = FileManager.default
         guard manager.fileExists(atPath: directory) else { return [] }
@@ -78,6 +91,7 @@ public struct Snapshots: Sendable {
             throw LumbungError(.storeIO, value: directory, rule: "cannot list the snapshots: \(error)")
         }
         var listings: [Listing] = []
+        let record = SnapshotIntegrity.readRecord(self)
         for entry in entries.sorted() where entry != Self.lockFile && !entry.hasPrefix(SnapshotIntegrity.recordFile) {
             let full = (directory as NSString).appendingPathComponent(entry)
             var isDirectory: ObjCBool = false
@@ -90,7 +104,10 @@ public struct Snapshots: Sendable {
                 continue
             }
             do {
-                listings.append(Listing(directoryName: entry, name: name, state: .complete(try readManifest(name))))
+                let manifest = try readManifest(name)
+                listings.append(Listing(
+                    directoryName: entry, name: name, state: .complete(manifest),
+                    verifyStatus: SnapshotIntegrity.status(name, manifest: manifest, in: self, record: record)))
             } catch let error as LumbungError {
                 listings.append(Listing(directoryName: entry, name: name, state: .incomplete(reason: error.rule)))
             }
@@ -397,6 +414,7 @@ public struct Snapshots: Sendable {
         // and hash to its name.
         let copy = try Store(path: folder, options: Self.snapshotOptions)
         report.problems += try EvidenceFiles(storePath: storePath).verify(referencesIn: copy, limit: 1000).lines
+        if report.isValid { SnapshotIntegrity.remember(name, manifest: manifest, in: self) }
         return report
     }
 

@@ -14,10 +14,11 @@ public struct SnapshotListReport: Sendable {
     }
 
     /// `{"snapshots": [{"period", "created_at", "households", "members", "journal_sequence",
-    /// "content_digest"}]}` for the complete snapshots: totals for `scope`'s wilayah, and the
+    /// "content_digest", "verify_status"}]}` for the complete snapshots: totals for `scope`'s wilayah, and the
     /// store-wide `journal_sequence` and `content_digest` only for the whole store
     /// (``AccessScope/seesWholeStore``). With `incomplete` (the CLI shows them; the API does not),
     /// then `"incomplete": [{"directory", "reason"}]` for what is not a complete snapshot.
+    /// `verify_status` is ``Snapshots/VerifyStatus``: known without hashing, so the list stays instant.
     public func json(scope: AccessScope = .everything, incomplete: Bool = false) -> JSONValue {
         var complete: [JSONValue] = []
         var others: [JSONValue] = []
@@ -32,6 +33,7 @@ public struct SnapshotListReport: Sendable {
                 if scope.seesWholeStore {
                     fields += [("journal_sequence", .int(Int(manifest.journalSequence))), ("content_digest", .string(manifest.contentDigest))]
                 }
+                if let status = listing.verifyStatus { fields.append(("verify_status", .string(status.rawValue))) }
                 complete.append(.object(fields))
             case .incomplete(let reason):
                 others.append(.object([("directory", .string(listing.directoryName)), ("reason", .string(reason))]))

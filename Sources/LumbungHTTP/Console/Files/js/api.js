@@ -37,3 +37,37 @@ export async function get(path, secret = token()) {
   }
   return response.json();
 }
+
+// Konsol pages: requests with a body (an upload) and answers kept as files (a download).
+
+/**
+ * `path` with `options` (method, body, type: the body's media type, accept); the Response when
+ * 2xx, else throws APIError with the problem's `detail` and first `field` when it has them.
+ */
+export async function send(path, { method = "GET", body = null, type = null, accept = "application/json" } = {}) {
+  const url = new URL(`../${path}`, document.baseURI);
+  const headers = { Authorization: `Bearer ${token()}`, Accept: accept };
+  if (type) headers["Content-Type"] = type;
+  const response = await fetch(url, { method, headers, body });
+  if (!response.ok) {
+    let problem = {};
+    try { problem = await response.json(); } catch { /* not a problem document */ }
+    throw Object.assign(new APIError(response.status, problem.code ?? null), { detail: problem.detail ?? null, field: problem.errors?.[0]?.field ?? null });
+  }
+  return response;
+}
+
+/** Saves an answer as a file: a blob URL behind an `<a download>` (the token stays a header, never a URL). */
+export async function saveAs(response, fallbackName) {
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has its bytes once the click is handled; the URL can go after.
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+  return name;
+}

@@ -12,6 +12,10 @@ const pages = [
   { hash: "#cari", label: "cari", render: cariPage },
   { hash: "#wilayah", label: "wilayahNav", render: wilayahPage },
   { hash: "#usulan", label: "usulanNav", render: (root) => import("./usulan.js").then((page) => page.usulanPage(root)) },
+  // Loaded when first opened, so the first load stays small.
+  { hash: "#snapshot", label: "snapshotNav", render: (root) => import("./snapshot.js").then((page) => page.snapshotPage(root)) },
+  { hash: "#audit", label: "auditNav", render: (root) => import("./audit.js").then((page) => page.auditPage(root)) },
+  { hash: "#pemadanan", label: "pemadananNav", render: (root) => import("./pemadanan.js").then((page) => page.pemadananPage(root)) },
 ];
 
 const main = () => document.getElementById("main");

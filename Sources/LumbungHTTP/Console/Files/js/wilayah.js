@@ -1,6 +1,7 @@
 // The Wilayah page: counts from /v1/stats for the token's scope, drilled down provinsi →
-// kabupaten → kecamatan → desa. The server narrows every answer to the token's scope, so a
-// desa operator starts (and stays) at their desa.
+// kabupaten → kecamatan → desa, with the PKH components' counts and an export of the selection.
+// The server narrows every answer to the token's scope, so a desa operator starts (and stays)
+// at their desa.
 
 import { t } from "./labels.js";
 import { el, readable, table } from "./dom.js";
@@ -47,6 +48,53 @@ async function show(view, trail) {
       el("p", { id: "wilayah-total", text: `${t("households")}: ${stats.total.households} · ${t("members")}: ${stats.total.members}` }),
       children),
     el("section", { class: "panel grid" },
-      counts(t("status"), stats.status), counts(t("program"), stats.program), counts(t("desil"), stats.desil)));
+      counts(t("status"), stats.status), counts(t("program"), stats.program), counts(t("desil"), stats.desil)),
+    pkhPanel(code, counts),
+    exportPanel(code, Object.keys(stats.status ?? {})));
   view.querySelector("h2").focus();
+}
+
+/** The counts by PKH component, asked for apart (`pkh=true` walks the region's members) so the page shows first. */
+function pkhPanel(code, counts) {
+  const panel = el("section", { class: "panel", id: "wilayah-pkh", "aria-busy": "true" }, el("h2", { text: t("pkhTitle") }), el("p", { class: "note", text: "…" }));
+  const query = code ? `wilayah=${encodeURIComponent(code)}&pkh=true` : "pkh=true";
+  api.get(`v1/stats?${query}`).then((stats) => {
+    const { tanggal, ...components } = stats.pkh_komponen ?? {};
+    panel.replaceChildren(el("h2", { text: t("pkhTitle") }), el("p", { class: "note", text: `${t("pkhDate")} ${tanggal ?? "—"}` }),
+      counts(t("pkhComponent"), components));
+    panel.querySelectorAll("tbody tr").forEach((row, index) => row.setAttribute("data-component", Object.keys(components)[index]));
+  }, (error) => {
+    panel.replaceChildren(el("h2", { text: t("pkhTitle") }), el("p", { class: "error", role: "alert", text: `${t("failed")} (${error.message})` }));
+  }).finally(() => panel.removeAttribute("aria-busy"));
+  return panel;
+}
+
+/** The selection's households as a CSV or XLSX file from /v1/export (the filters of /v1/households). */
+function exportPanel(code, statuses) {
+  const status = el("select", { id: "export-status", name: "status" },
+    el("option", { value: "", text: t("allStatuses") }), statuses.map((name) => el("option", { value: name, text: readable(name) })));
+  const message = el("span", { id: "export-message", class: "note", role: "status" });
+  const download = (format) => el("button", {
+    type: "button", id: `export-${format}`, text: t(`download_${format}`),
+    onclick: async (event) => {
+      const button = event.currentTarget;
+      const query = new URLSearchParams();
+      if (code) query.set("wilayah", code);
+      if (status.value) query.set("status", status.value);
+      query.set("format", format);
+      button.disabled = true;
+      message.textContent = t("preparing");
+      try {
+        message.textContent = `${t("downloaded")}: ${await api.saveAs(await api.send(`v1/export?${query}`, { accept: "*/*" }), `lumbung.${format}`)}`;
+      } catch (error) {
+        message.textContent = error instanceof api.APIError && error.status === 404 ? t("exportUnavailable") : `${t("failed")} (${error.message})`;
+      } finally {
+        button.disabled = false;
+      }
+    },
+  });
+  return el("section", { class: "panel", id: "wilayah-export" },
+    el("h2", { text: t("exportTitle") }),
+    el("div", { class: "field" }, el("label", { for: "export-status", text: t("status") }), status),
+    el("div", { class: "row downloads" }, download("csv"), download("xlsx"), message));
 }
