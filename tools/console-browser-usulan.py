@@ -368,7 +368,9 @@ try:
     check(card.get_attribute("data-household-id") == str(household_id), "Cari finds the new household by its KK")
     check(card.find_element(By.ID, "card-status").text == "ditetapkan", f"its status is ditetapkan ({card.find_element(By.ID, 'card-status').text})")
     check("Budi Santoso" in card.text and "Siti Aminah" in card.text, "with its members")
-    WebDriverWait(driver, 15).until(lambda d: str(proposal) in d.find_element(By.ID, "card-requests").text)
+    history = WebDriverWait(driver, 15).until(lambda d: d.find_element(By.ID, "card-history")).text
+    check(f"request {proposal} baru: apply → diterapkan" in history and history.count(f"request {proposal} ") >= 4,
+          "the card's history (the change feed) shows the proposal from submission to its apply")
     shot(driver, "usulan-applied-card")
 
     # --- A re-proposal: the new household leaves the register (the admin's keluar, through the

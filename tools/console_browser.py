@@ -99,6 +99,12 @@ def check_card(card, household, how):
         if member.get("nik"):
             check(member["nik"] in text, f"{how}: a member's NIK")
     WebDriverWait(card, 15).until(lambda c: c.find_elements(By.XPATH, ".//h2[contains(., 'Usulan terbuka') or contains(., 'Open requests')]"))
+    # The history is the household's change feed, newest first, as the API gives it.
+    expected = api(f"/v1/changes?household={household['id']}&order=desc&limit=50")["changes"]
+    rows = WebDriverWait(card, 15).until(lambda c: c.find_elements(By.CSS_SELECTOR, "#card-history tbody tr"))
+    check(len(rows) == len(expected) > 0, f"{how}: {len(rows)} history rows for {len(expected)} change-feed entries")
+    check(all(entry["time"] in row.text and entry["actor"] in row.text for entry, row in zip(expected, rows)),
+          f"{how}: the history rows are the feed's entries, newest first")
 
 
 def shown_wilayah(driver):

@@ -16,45 +16,43 @@ export function signOut() {
   sessionStorage.removeItem(storageKey);
 }
 
-/** An answer that is not 2xx: its status and the problem document's code. */
+/**
+ * An answer that is not 2xx: its status and the problem document's code, `detail`, `errors`
+ * (each `{field, value, rule}`) and the first error's `field`.
+ */
 export class APIError extends Error {
-  constructor(status, code) {
-    super(`${status} ${code ?? ""}`);
+  constructor(status, problem = {}) {
+    super(`${status} ${problem.code ?? ""}`);
     this.status = status;
-    this.code = code;
+    this.code = problem.code ?? null;
+    this.detail = problem.detail ?? null;
+    this.errors = problem.errors ?? [];
+    this.field = this.errors[0]?.field ?? null;
   }
 }
-
-/** GET `path` (relative to the API root, e.g. "v1/stats") and its JSON; throws APIError. */
-export async function get(path, secret = token()) {
-  // The console is served at <root>/console/, so the API root is one level up.
-  const url = new URL(`../${path}`, document.baseURI);
-  const response = await fetch(url, { headers: { Authorization: `Bearer ${secret}`, Accept: "application/json" } });
-  if (!response.ok) {
-    let code = null;
-    try { code = (await response.json()).code; } catch { /* not a problem document */ }
-    throw new APIError(response.status, code);
-  }
-  return response.json();
-}
-
-// Konsol pages: requests with a body (an upload) and answers kept as files (a download).
 
 /**
- * `path` with `options` (method, body, type: the body's media type, accept); the Response when
- * 2xx, else throws APIError with the problem's `detail` and first `field` when it has them.
+ * `path` (relative to the API root, e.g. "v1/stats") with `options` (method, body, type: the
+ * body's media type, accept, secret: another token than the signed-in one); the Response when
+ * 2xx, else throws APIError with the problem document.
  */
-export async function send(path, { method = "GET", body = null, type = null, accept = "application/json" } = {}) {
+export async function send(path, { method = "GET", body = null, type = null, accept = "application/json", secret = token() } = {}) {
+  // The console is served at <root>/console/, so the API root is one level up.
   const url = new URL(`../${path}`, document.baseURI);
-  const headers = { Authorization: `Bearer ${token()}`, Accept: accept };
+  const headers = { Authorization: `Bearer ${secret}`, Accept: accept };
   if (type) headers["Content-Type"] = type;
   const response = await fetch(url, { method, headers, body });
   if (!response.ok) {
     let problem = {};
     try { problem = await response.json(); } catch { /* not a problem document */ }
-    throw Object.assign(new APIError(response.status, problem.code ?? null), { detail: problem.detail ?? null, field: problem.errors?.[0]?.field ?? null });
+    throw new APIError(response.status, problem);
   }
   return response;
+}
+
+/** GET `path` and its JSON; throws APIError. */
+export async function get(path, secret = token()) {
+  return (await send(path, { secret })).json();
 }
 
 /** Saves an answer as a file: a blob URL behind an `<a download>` (the token stays a header, never a URL). */

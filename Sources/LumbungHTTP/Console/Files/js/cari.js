@@ -1,5 +1,6 @@
 // The Cari page: a NIK or KK look-up through /v1, and the household card (members, status,
-// desil with its version, programs, Dukcapil results, open requests and their history).
+// desil with its version, programs, Dukcapil results, open requests, and its history from the
+// change feed).
 
 import { t } from "./labels.js";
 import { el, facts, readable, table } from "./dom.js";
@@ -96,28 +97,30 @@ function dukcapil(member) {
   return member.alasan_dukcapil ? `${readable(status)} (${member.alasan_dukcapil})` : readable(status);
 }
 
-/** The household's requests: the open ones, then the history of every request naming it. */
+/** The household's open requests, and its history from the change feed (newest first). */
 async function loadRequests(id, target) {
-  let page;
+  let open, changes;
   try {
-    page = await api.get(`v1/requests?household=${id}&limit=100`);
+    [open, changes] = await Promise.all([
+      api.get(`v1/requests?household=${id}&state=open&limit=100`),
+      api.get(`v1/changes?household=${id}&order=desc&limit=${historyLimit}`),
+    ]);
   } catch (error) {
     const text = error instanceof api.APIError && error.status === 403 ? t("notAllowed") : `${t("failed")} (${error.message})`;
     target.replaceChildren(el("h2", { text: t("openRequests") }), el("p", { class: "note", text }));
     return;
   }
-  const openStates = new Set(["draft", "diajukan", "diverifikasi", "disetujui"]);
-  const open = page.requests.filter((request) => openStates.has(request.status));
-  const history = page.requests.flatMap((request) => (request.riwayat ?? []).map((step) => ({ request, step })))
-    .sort((a, b) => String(b.step.waktu).localeCompare(String(a.step.waktu)));
   target.replaceChildren(
     el("h2", { text: t("openRequests") }),
-    open.length === 0 ? el("p", { class: "note", text: t("noRequests") })
+    open.requests.length === 0 ? el("p", { class: "note", text: t("noRequests") })
       : table(t("openRequests"), [t("id"), t("jenis"), t("status")],
-        open.map((request) => [String(request.id), readable(request.jenis), readable(request.status)])),
+        open.requests.map((request) => [String(request.id), readable(request.jenis), readable(request.status)])),
     el("h2", { text: t("history") }),
-    history.length === 0 ? el("p", { class: "note", text: t("noHistory") })
-      : table(t("history"), [t("waktu"), t("id"), t("jenis"), t("aksi"), t("status"), t("aktor"), t("catatan")],
-        history.map(({ request, step }) => [step.waktu, String(request.id), readable(request.jenis), readable(step.aksi),
-          readable(step.status), step.aktor ?? "—", step.catatan ?? "—"])));
+    changes.changes.length === 0 ? el("p", { class: "note", text: t("noHistory") })
+      : el("div", { id: "card-history" },
+        table(t("history"), [t("waktu"), t("aksi"), t("aktor"), t("catatan")],
+          changes.changes.map((entry) => [entry.time, t(`change_${entry.action}`), entry.actor, entry.note ?? "—"]))));
 }
+
+/** The newest entries of the household's history the card shows. */
+const historyLimit = 50;
