@@ -93,13 +93,13 @@ enum JournalIndex {
         guard dbs.journalIndex != nil else {
             return LumbungError(
                 .journalIndexMissing, value: path,
-                rule: "the store was written before the journal had a household index; open it once for writing with this Lumbung (any command that writes, or `lumbung serve`) and it is built")
+                rule: "the store was written before the journal had a household index; open it once for writing with this Lumbung (`lumbung init --store PATH` changes nothing else) and it is built")
         }
         let indexed = try indexedThrough(txn, meta: dbs.meta), last = try JournalBlock.lastSequence(txn, journal: dbs.journal)
         guard indexed < last else { return nil }
         return LumbungError(
             .journalIndexMissing, value: path,
-            rule: "the journal's household index covers entries up to \(indexed) of \(last) (a Lumbung without it wrote the rest); open the store once for writing with this Lumbung (any command that writes, or `lumbung serve`) to index them")
+            rule: "the journal's household index covers entries up to \(indexed) of \(last) (a Lumbung without it wrote the rest); open the store once for writing with this Lumbung (`lumbung init --store PATH` changes nothing else) to index them")
     }
 }
 
