@@ -279,7 +279,7 @@ public final class WriteTransaction: ReadTransaction {
             try JournalIndex.checkSequence(sequence)
             let index = JournalIndexEntry(household, sequence)
             try txn.put(
-                dbs.journalIndex!, Keys.be(index.key, width: Keys.journalIndexKeyWidth), Keys.be(index.dup, width: Keys.journalIndexDupWidth),
+                dbs.journalIndex!, key: index.key, keyWidth: Keys.journalIndexKeyWidth, value: index.dup, valueWidth: Keys.journalIndexDupWidth,
                 flags: UInt32(MDB_NODUPDATA))
         }
         journal.append(entry)

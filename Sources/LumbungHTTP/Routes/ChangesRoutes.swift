@@ -32,15 +32,15 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
         let limit = try RequestInput.integer("limit", parameters["limit"], in: 1...10_000) ?? 1000
         let maxWait = Int(api.configuration.maxLongPoll.components.seconds)
         let wait = try RequestInput.integer("wait", parameters["wait"], in: 0...maxWait) ?? 0
+
+        let resume = try RequestInput.integer(
+            lastEventIDField.rawName, request.headers[lastEventIDField]?.trimmingCharacters(in: .whitespaces), in: 0...Int.max)
         if let household = parameters["household"] {
             return try await history(request, household: household, parameters: parameters, since: since, limit: limit, wait: wait, token: token)
         }
         for name in ["order", "before"] where parameters[name] != nil {
             throw APIError(LumbungError(.requestInvalid, field: name, rule: "\(name) pages one household's history: give household=ID too"))
         }
-
-        let resume = try RequestInput.integer(
-            lastEventIDField.rawName, request.headers[lastEventIDField]?.trimmingCharacters(in: .whitespaces), in: 0...Int.max)
         if request.headers[.accept]?.contains("text/event-stream") == true {
             let seconds = parameters["wait"] == nil ? maxWait : wait
             return events(since: UInt64(resume ?? since), for: .seconds(seconds), upTo: parameters["limit"] == nil ? nil : limit, scope: scope)
@@ -61,9 +61,10 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
         ]).response()
     }
 
-    /// `household=ID`: that household's entries through the journal's household index, oldest
-    /// first after `since` (paging with `next_since`, long-polling with `wait`), or with
-    /// `order=desc` newest first before `before` (paging with `next_before`, null at the end).
+    /// `household=ID`: that household's entries through the journal's household index, between
+    /// `since` and `before` (both exclusive), oldest first (paging with `next_since`,
+    /// long-polling with `wait`), or with `order=desc` newest first (paging with `next_before`,
+    /// null at the end).
     /// Entries the scope does not show are left out, and the cursors name only entries shown,
     /// so a household outside the scope answers exactly as one that does not exist.
     private func history(
@@ -84,10 +85,7 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
             return order
         } ?? .oldestFirst
         let before = try RequestInput.integer("before", parameters["before"], in: 1...Int.max)
-        if order == .oldestFirst, before != nil {
-            throw APIError(LumbungError(.requestInvalid, field: "before", rule: "before pages newest first: give order=desc too (oldest first pages with since)"))
-        }
-        if order == .newestFirst, parameters["wait"] != nil {
+        if order == .newestFirst, wait > 0 {
             throw APIError(LumbungError(.requestInvalid, field: "wait", rule: "waiting for new entries is for the oldest-first history (order=asc)"))
         }
         if request.headers[.accept]?.contains("text/event-stream") == true {
