@@ -235,7 +235,8 @@ public final class BulkLoader {
             checksStore = true
         }
         transaction.counters.add(contribution, sign: 1)
-        try transaction.appendJournal(action: .insert, id: household.id!, digest: digest, wilayah: [household.wilayah])
+        let sequence = try transaction.appendJournal(action: .insert, id: household.id!, digest: digest, wilayah: [household.wilayah], indexLater: true)
+        try deferred.addJournal(household.id!, sequence)
         summary.inserted += 1
     }
 

@@ -228,6 +228,11 @@ extension LumbungError.Code {
     public static let storePath = Self("store.path", .malformed)
     /// This process may not read (or write) the store's files.
     public static let storePermission = Self("store.permission", .storage)
+    /// The journal's household index does not cover the journal (a read-only store written
+    /// before it, or since by a Lumbung without it): opening the store for writing indexes it.
+    public static let journalIndexMissing = Self("store.journalIndexMissing", .unavailable)
+    /// The journal's household index names an entry the journal does not hold (`lumbung check`).
+    public static let journalIndexCorrupt = Self("store.journalIndexCorrupt", .corrupt)
 
     // Snapshots
     public static let snapshotName = Self("snapshot.name", .malformed)

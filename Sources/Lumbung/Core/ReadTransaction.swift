@@ -175,11 +175,7 @@ public class ReadTransaction {
         try ensureValid()
         let cursor = try txn.cursor(dbs.journal)
         var entries: [JournalEntry] = []
-        // The block holding sequence + 1 starts at or before it.
-        var found = try cursor.seek(Keys.journal(sequence &+ 1))
-        if !found || Keys.read(cursor.keyBytes, width: 8) > sequence &+ 1 {
-            found = try cursor.move(found ? MDB_PREV : MDB_LAST)
-        }
+        var found = try JournalBlock.seek(cursor, toBlockHolding: sequence &+ 1)
         while found, entries.count < limit {
             let first = Keys.read(cursor.keyBytes, width: 8)
             for entry in try JournalBlock.decode(first: first, cursor.valueBytes) where entry.sequence > sequence {
@@ -194,9 +190,6 @@ public class ReadTransaction {
     /// The sequence number of the newest journal entry (0 for an empty journal).
     public func lastSequence() throws -> UInt64 {
         try ensureValid()
-        let cursor = try txn.cursor(dbs.journal)
-        guard try cursor.move(MDB_LAST) else { return 0 }
-        var reader = ByteReader(cursor.valueBytes)
-        return Keys.read(cursor.keyBytes, width: 8) + (try reader.varint()) - 1
+        return try JournalBlock.lastSequence(txn, journal: dbs.journal)
     }
 }

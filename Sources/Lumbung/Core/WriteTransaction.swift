@@ -27,6 +27,8 @@ public final class WriteTransaction: ReadTransaction {
     let dictionaryThreshold: Int
     var counters = CounterDeltas()
     private var nextSequence: UInt64?
+    /// The sequence of this transaction's first journal entry.
+    private var firstSequence: UInt64?
     private var journal: [JournalEntry] = []
     private var nextID: UInt64?
     private var currentDictionary: UInt32??
@@ -259,16 +261,41 @@ public final class WriteTransaction: ReadTransaction {
         return HouseholdID(rawValue: id)
     }
 
-    func appendJournal(action: JournalEntry.Action, id: HouseholdID, digest: [UInt8], note: String = "", wilayah: [KodeWilayah] = []) throws {
-        if nextSequence == nil { nextSequence = try lastSequence() + 1 }
+    /// Journals a change, and files it under its household (``JournalIndex``) unless
+    /// `indexLater`: then the caller files the returned sequence itself (a bulk load, sorted).
+    @discardableResult
+    func appendJournal(action: JournalEntry.Action, id: HouseholdID, digest: [UInt8], note: String = "", wilayah: [KodeWilayah] = [],
+                       indexLater: Bool = false) throws -> UInt64 {
+        if nextSequence == nil {
+            nextSequence = try lastSequence() + 1
+            firstSequence = nextSequence
+        }
         let sequence = nextSequence!
         nextSequence = sequence + 1
-        journal.append(JournalEntry(
+        let entry = JournalEntry(
             sequence: sequence, time: Date(), actor: actor, action: action, householdID: id, digest: digest,
-            note: note.isEmpty ? journalNote : note, wilayah: wilayah))
+            note: note.isEmpty ? journalNote : note, wilayah: wilayah)
+        if !indexLater, let household = entry.indexedHousehold {
+            try JournalIndex.checkSequence(sequence)
+            let index = JournalIndexEntry(household, sequence)
+            try txn.put(
+                dbs.journalIndex!, key: index.key, keyWidth: Keys.journalIndexKeyWidth, value: index.dup, valueWidth: Keys.journalIndexDupWidth,
+                flags: UInt32(MDB_NODUPDATA))
+        }
+        journal.append(entry)
         // A big transaction writes its full blocks as it goes, so the journal held in memory
         // stays bounded; the blocks are the ones one flush at the end would write.
         if journal.count >= Self.journalEntriesHeld { try flushJournal(wholeBlocksOnly: true) }
+        return sequence
+    }
+
+    /// Marks the journal's household index as covering this transaction's entries too, when
+    /// it covered every entry before them (else it waits for ``JournalIndex/catchUp(_:dbs:spillTo:)``).
+    private func markJournalIndexed() throws {
+        guard let firstSequence, let nextSequence else { return }
+        if try JournalIndex.indexedThrough(txn, meta: dbs.meta) == firstSequence - 1 {
+            try JournalIndex.setIndexedThrough(nextSequence - 1, txn, meta: dbs.meta)
+        }
     }
 
     /// How many journal entries a transaction holds before writing its full blocks.
@@ -381,6 +408,7 @@ public final class WriteTransaction: ReadTransaction {
         if let nextID { try txn.put(dbs.meta, MetaKey.nextID, Keys.be(nextID, width: 8)) }
         try counters.flush(into: txn, dbi: dbs.counters)
         try flushJournal()
+        try markJournalIndexed()
         try trainFirstDictionaryIfDue()
     }
 }

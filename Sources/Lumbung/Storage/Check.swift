@@ -79,6 +79,7 @@ extension Store {
         }
         report.append(try read { tx in try tx.checkRequests(limit: limit, runLength: runLength, spillTo: directories) }, limit: limit)
         report.append(try read { tx in try tx.checkDesilHistory(limit: limit) }, limit: limit)
+        report.append(try read { tx in try tx.checkJournalIndex(limit: limit, runLength: runLength, spillTo: directories, method: method) }, limit: limit)
         // Then every referenced attachment, after the records' transaction (files are hashed).
         let evidence = try self.evidence.verify(limit: limit)
         for issue in evidence.issues {
@@ -287,7 +288,7 @@ extension ReadTransaction {
     }
 
     /// Walks two sorted streams and reports what only one side has.
-    private func compareSorted<Expected: EntryStream, Actual: EntryStream>(_ expected: inout Expected, _ actual: inout Actual, into report: inout CheckReport, limit: Int, describe: (Expected.Element, Bool) -> (HouseholdID, String)) throws where Expected.Element: Comparable, Actual.Element == Expected.Element {
+    func compareSorted<Expected: EntryStream, Actual: EntryStream>(_ expected: inout Expected, _ actual: inout Actual, into report: inout CheckReport, limit: Int, describe: (Expected.Element, Bool) -> (HouseholdID, String)) throws where Expected.Element: Comparable, Actual.Element == Expected.Element {
         var want = try expected.next(), have = try actual.next()
         while true {
             if let wanted = want, have.map({ wanted < $0 }) ?? true {

@@ -9,19 +9,21 @@ struct DeferredIndexes {
     /// A ``MemberIndex`` entry: the desa and the member's duplicate.
     private struct MemberEntry { var desa: UInt64, entry: UInt128 }
 
-    /// The entries of one flush, sorted by two threads: the first sorts `niks` and `members`,
+    /// The entries of one flush, sorted by two threads: the first sorts `niks`, `members` and `journal`,
     /// the second `kks` and `secondary`, so no property is touched by both.
     private final class Sorting: @unchecked Sendable {
         var niks: [Unique]
         var kks: [Unique]
         var secondary: [[Secondary]]
         var members: [MemberEntry]
+        var journal: [JournalIndexEntry]
 
-        init(niks: [Unique], kks: [Unique], secondary: [[Secondary]], members: [MemberEntry]) {
+        init(niks: [Unique], kks: [Unique], secondary: [[Secondary]], members: [MemberEntry], journal: [JournalIndexEntry]) {
             self.niks = niks
             self.kks = kks
             self.secondary = secondary
             self.members = members
+            self.journal = journal
         }
     }
 
@@ -32,6 +34,8 @@ struct DeferredIndexes {
     /// By ``IndexDimension`` raw value.
     private var secondary = Self.noSecondary
     private var members: [MemberEntry] = []
+    /// The journal's household index entries of the households loaded (``JournalIndex``).
+    private var journal: [JournalIndexEntry] = []
     private static let noSecondary = [[Secondary]](repeating: [], count: Int(IndexDimension.allCases.map(\.rawValue).max()!) + 1)
 
     var isEmpty: Bool { kks.isEmpty }
@@ -42,6 +46,13 @@ struct DeferredIndexes {
         niks.reserveCapacity(households * 4)
         members.reserveCapacity(households * 4)
         kks.reserveCapacity(households)
+        journal.reserveCapacity(households)
+    }
+
+    /// Files journal entry `sequence` under household `id`, with the other entries.
+    mutating func addJournal(_ id: HouseholdID, _ sequence: UInt64) throws {
+        try JournalIndex.checkSequence(sequence)
+        journal.append(JournalIndexEntry(id, sequence))
     }
 
     mutating func add(_ household: Household, _ contribution: Contribution) {
@@ -63,10 +74,11 @@ struct DeferredIndexes {
     /// Sorts (on every core), refuses duplicates inside the load, and writes every entry.
     mutating func flush(into txn: Txn, dbs: Environment.Databases) throws {
         // Replacing households one by one flushes before each: nothing to sort, no thread to start.
-        if niks.isEmpty && kks.isEmpty && sources.isEmpty && members.isEmpty && secondary.allSatisfy(\.isEmpty) { return }
+        if niks.isEmpty && kks.isEmpty && sources.isEmpty && members.isEmpty && journal.isEmpty && secondary.allSatisfy(\.isEmpty) { return }
         // Moved out of self into one box, so each part sorts its arrays in place: a copy would
         // hold every entry twice (about 440 MB more at a million households).
-        let result = Sorting(niks: niks, kks: kks, secondary: secondary, members: members)
+        let result = Sorting(niks: niks, kks: kks, secondary: secondary, members: members, journal: journal)
+        self.journal = []
         self.niks = []
         self.kks = []
         self.secondary = Self.noSecondary
@@ -75,6 +87,8 @@ struct DeferredIndexes {
             if part == 0 {
                 result.niks.sort { $0.number < $1.number || ($0.number == $1.number && $0.id < $1.id) }
                 result.members.sort { $0.desa < $1.desa || ($0.desa == $1.desa && $0.entry < $1.entry) }
+                // New ids and sequences both ascend: usually sorted already, which the sort finds in one pass.
+                result.journal.sort()
             } else {
                 result.kks.sort { $0.number < $1.number || ($0.number == $1.number && $0.id < $1.id) }
                 for index in result.secondary.indices {
@@ -109,6 +123,13 @@ struct DeferredIndexes {
             for member in result.members {
                 try cursor.put(key: member.desa, keyWidth: Keys.desaWidth, wide: member.entry, width: MemberIndex.entryWidth, flags: flags)
             }
+        }
+        if let first = result.journal.first, let dbi = dbs.journalIndex {
+            let cursor = try txn.cursor(dbi)
+            let append = try canAppend(
+                cursor, firstKey: Keys.be(first.key, width: Keys.journalIndexKeyWidth), firstValue: Keys.be(first.dup, width: Keys.journalIndexDupWidth))
+            let flags = UInt32(append ? MDB_APPENDDUP : MDB_NODUPDATA)
+            for entry in result.journal { try JournalIndex.put(cursor, entry, flags: flags) }
         }
         // The pages these writes read through the map are now copies of the transaction's own:
         // they leave the resident size (`Storage/MappedPages.swift`).

@@ -22,6 +22,9 @@ final class Environment: @unchecked Sendable {
         var secondary = [MDB_dbi](repeating: 0, count: Int(IndexDimension.allCases.map(\.rawValue).max()!) + 1)
         var counters: MDB_dbi = 0
         var journal: MDB_dbi = 0
+        /// The journal by household (``JournalIndex``); nil in a store opened read-only that
+        /// predates it.
+        var journalIndex: MDB_dbi?
         /// Access tokens; nil in a store opened read-only that predates them.
         var tokens: MDB_dbi?
         /// Source id → household id (``Keys/sourceID(_:)``); nil in a store opened read-only
@@ -166,7 +169,7 @@ final class Environment: @unchecked Sendable {
             mdb_reader_check(handle, &dead)
             // Adopt a larger map another process may have set.
             try LMDB.check(mdb_env_set_mapsize(handle, 0), "mapsize")
-            try openDatabases()
+            try openDatabasesGrowingMap()
         }
         // On a throw, deinit closes the environment (the object is fully initialized by then).
     }
@@ -181,6 +184,17 @@ final class Environment: @unchecked Sendable {
         Self.registryLock.unlock()
         pthread_rwlock_destroy(mapLock)
         mapLock.deallocate()
+    }
+
+    /// ``openDatabases()``, again with a larger map when building an index on open filled it.
+    private func openDatabasesGrowingMap() throws {
+        while true {
+            do {
+                return try openDatabases()
+            } catch let error as LumbungError where error.code == .storeMapFull && !readOnly {
+                try growMap()
+            }
+        }
     }
 
     private func openDatabases() throws {
@@ -215,6 +229,9 @@ final class Environment: @unchecked Sendable {
             }
             self.dbs.counters = try open("counters", 0)
             self.dbs.journal = try open("journal", 0)
+            if !self.readOnly || mdb_dbi_open(txn.handle, Keys.journalIndexName, dupFixed, &dbi) == 0 {
+                self.dbs.journalIndex = try open(Keys.journalIndexName, dupFixed)
+            }
             if !self.readOnly || mdb_dbi_open(txn.handle, "tokens", 0, &dbi) == 0 {
                 self.dbs.tokens = try open("tokens", 0)
             }
@@ -234,6 +251,10 @@ final class Environment: @unchecked Sendable {
             try self.checkFormat(txn)
             try self.loadDictionaries(txn)
             if buildMembers { try Self.buildMemberIndex(txn, dbs: self.dbs, compressor: self.compressor) }
+            // Journal entries written before the household index, or since by a Lumbung without it.
+            if !self.readOnly {
+                try JournalIndex.catchUp(txn, dbs: self.dbs, spillTo: [self.path, ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"])
+            }
         }
         var raw: OpaquePointer?
         try LMDB.check(mdb_txn_begin(handle, nil, readOnly ? UInt32(MDB_RDONLY) : 0, &raw), "begin")
@@ -529,6 +550,8 @@ enum MetaKey {
     static let cutoffDay = Array("request.cutoff".utf8)
     /// The largest attachment the store accepts, in bytes (``EvidenceSizeLimit``).
     static let evidenceSizeLimit = Array("evidence.max_bytes".utf8)
+    /// The last journal sequence the household index covers (8 bytes, ``JournalIndex``).
+    static let journalIndexed = Array("journal.indexed".utf8)
 
     static func dictionary(_ id: UInt32) -> [UInt8] { dictionaryPrefix + Keys.be(UInt64(id), width: 4) }
     /// The decrees (SK) imported for a period (JSON, ``DecreeImport``).

@@ -1,3 +1,4 @@
+import CLMDB
 import Crypto
 import Foundation
 
@@ -66,6 +67,13 @@ public struct JournalEntry: Hashable, Sendable {
         }
     }
 
+    /// The household the per-household index (``JournalIndex``) files this entry under: every
+    /// entry that names one, so not store-level events, nor a request that has no household yet
+    /// (id 0).
+    public var indexedHousehold: HouseholdID? {
+        action == .event || householdID.rawValue == 0 ? nil : householdID
+    }
+
     /// The digest in lowercase hex.
     public var digestHex: String { digest.map { String(format: "%02x", $0) }.joined() }
 
@@ -123,6 +131,22 @@ enum JournalBlock {
             }
         }
         return writer.bytes
+    }
+
+    /// Positions `cursor` (on the journal) at the block holding `sequence`: the last one that
+    /// starts at or before it. False when none does.
+    static func seek(_ cursor: Cursor, toBlockHolding sequence: UInt64) throws -> Bool {
+        let found = try cursor.seek(Keys.journal(sequence))
+        if found, Keys.read(cursor.keyBytes, width: 8) <= sequence { return true }
+        return try cursor.move(found ? MDB_PREV : MDB_LAST)
+    }
+
+    /// The sequence of the journal's newest entry (0 for an empty journal).
+    static func lastSequence(_ txn: Txn, journal: MDB_dbi) throws -> UInt64 {
+        let cursor = try txn.cursor(journal)
+        guard try cursor.move(MDB_LAST) else { return 0 }
+        var reader = ByteReader(cursor.valueBytes)
+        return Keys.read(cursor.keyBytes, width: 8) + (try reader.varint()) - 1
     }
 
     static func decode(first: UInt64, _ buffer: UnsafeRawBufferPointer) throws -> [JournalEntry] {

@@ -139,6 +139,32 @@ enum Keys {
     // MARK: Journal: key = sequence number (8 bytes).
 
     static func journal(_ sequence: UInt64) -> [UInt8] { be(sequence, width: 8) }
+
+    // MARK: Journal by household `idx.journal` (DUPSORT, DUPFIXED): key = the household id's
+    // high 2 bytes; dup = its low 2 bytes, then the entry's sequence (6 bytes). A household's
+    // entries lie side by side in sequence order, and with so few keys nearly every entry is a
+    // packed 8-byte duplicate: about 8 bytes an entry (a key per household would cost 22).
+    // ``JournalIndex`` writes, reads and checks it through these alone.
+
+    static let journalIndexName = "idx.journal"
+    static let journalIndexKeyWidth = 2
+    static let journalIndexDupWidth = 8
+    /// Sequences the index can hold: below 2⁴⁸ (a million changes a day for 770,000 years).
+    static let journalIndexSequenceLimit: UInt64 = 1 << 48
+
+    /// The key (as an integer of ``journalIndexKeyWidth`` bytes) of household `id`'s entries.
+    @inline(__always)
+    static func journalIndexKey(_ id: HouseholdID) -> UInt64 { id.rawValue >> 16 }
+
+    /// The duplicate (an integer of ``journalIndexDupWidth`` bytes) for entry `sequence` of `id`.
+    @inline(__always)
+    static func journalIndexDup(_ id: HouseholdID, _ sequence: UInt64) -> UInt64 { (id.rawValue & 0xFFFF) << 48 | sequence }
+
+    /// The household and sequence of a stored entry (the inverse of the two above).
+    @inline(__always)
+    static func splitJournalIndex(key: UInt64, dup: UInt64) -> (id: HouseholdID, sequence: UInt64) {
+        (HouseholdID(rawValue: key << 16 | dup >> 48), dup & (journalIndexSequenceLimit - 1))
+    }
 }
 
 /// What an index entry carries so a scan can filter and count without decoding records:

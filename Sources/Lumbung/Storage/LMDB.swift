@@ -74,6 +74,20 @@ struct Txn {
         }
     }
 
+    /// Puts a key and a value given as big-endian integers of the given widths (at most 8 bytes
+    /// each), without allocating: for one entry at a time on a write path.
+    @inline(__always)
+    func put(_ dbi: MDB_dbi, key: UInt64, keyWidth: Int, value: UInt64, valueWidth: Int, flags: UInt32 = 0) throws {
+        var keyBE = key.bigEndian, valueBE = value.bigEndian
+        try withUnsafeMutableBytes(of: &keyBE) { k in
+            try withUnsafeMutableBytes(of: &valueBE) { v in
+                var kv = MDB_val(mv_size: keyWidth, mv_data: k.baseAddress! + (8 - keyWidth))
+                var vv = MDB_val(mv_size: valueWidth, mv_data: v.baseAddress! + (8 - valueWidth))
+                try LMDB.check(mdb_put(handle, dbi, &kv, &vv, flags), "put")
+            }
+        }
+    }
+
     /// Deletes a key (or one duplicate when `value` is given); returns false if it was not there.
     @discardableResult
     func delete(_ dbi: MDB_dbi, _ key: [UInt8], _ value: [UInt8]? = nil) throws -> Bool {

@@ -8,7 +8,9 @@ struct Get: ParsableCommand {
         discussion: """
             Prints a readable summary (id, Nomor KK, wilayah, address, status, desil with its \
             ranking version, programs and the members), or with --json the household in its JSON \
-            form. --desil-history prints the desil each imported ranking gave it instead. A household that does not \
+            form. --desil-history prints the desil each imported ranking gave it instead; --history its \
+            entries in the journal, newest first (read through the journal's household index: a \
+            read-only store written before it says to open it once for writing). A household that does not \
             exist exits with code 4; a malformed NIK or KK exits with code 3 and the rule it breaks.
 
             Example:
@@ -16,6 +18,7 @@ struct Get: ParsableCommand {
               lumbung get --id 17 --json
               lumbung get --source-id DTKS-3216-000123
               lumbung get --kk 3216010101200001 --desil-history
+              lumbung get --id 17 --history
               lumbung get --nik 3216015608900003 --snapshot 2026-10
               lumbung get --latency niks.txt
 
@@ -50,9 +53,13 @@ struct Get: ParsableCommand {
     @Flag(name: .customLong("desil-history"), help: "Print the household's desil by ranking version instead (oldest first).")
     var desilHistory = false
 
+    @Flag(help: "Print the household's history from the journal instead (newest first), read through its index.")
+    var history = false
+
     func validate() throws {
         let given = [nik != nil, kk != nil, sourceID != nil, id != nil, latency != nil].filter { $0 }.count
         guard given == 1 else { throw ValidationError("give exactly one of --nik, --kk, --source-id, --id or --latency") }
+        if history && (json || desilHistory) { throw ValidationError("--history prints a table; give it without --json and --desil-history") }
     }
 
     func run() throws {
@@ -81,7 +88,12 @@ struct Get: ParsableCommand {
                 ?? sourceIDValue.map { "source id \($0.text)" } ?? "id \(id!)"
             throw CLIError.notFound("no household with \(what)")
         }
-        if desilHistory {
+        if self.history {
+            let changes = try snapshotOption.withStore(storeOptions) { store in
+                try store.read { tx in try tx.changes(household: household.id!, order: .newestFirst, limit: .max) }
+            }
+            print(Self.journal(changes), terminator: "")
+        } else if desilHistory {
             print(Self.history(history, json: json), terminator: "")
         } else if json {
             Terminal.write(HouseholdJSON.encode(household, pretty: true) + [0x0A])
@@ -97,6 +109,18 @@ struct Get: ParsableCommand {
         }
         var table = TextTable(columns: ["DESIL VERSI", "DESIL"], rightAligned: [1])
         for entry in entries { table.add([entry.version.description, String(entry.desil)]) }
+        return table.rendered()
+    }
+
+    /// A household's journal entries as a table, in the order given.
+    static func journal(_ entries: [JournalEntry]) -> String {
+        var table = TextTable(columns: ["SEQ", "WAKTU", "AKSI", "PELAKU", "WILAYAH", "CATATAN"], rightAligned: [0])
+        for entry in entries {
+            table.add([
+                String(entry.sequence), Timestamp(entry.time).text(.seconds), entry.action.description, entry.actor,
+                entry.wilayah.map(\.dotted).joined(separator: " → "), entry.note,
+            ])
+        }
         return table.rendered()
     }
 

@@ -5,8 +5,10 @@ struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create an empty store.",
         discussion: """
-            Creates the store directory and its databases; an existing store is left as it is. \
-            The path is printed on standard error.
+            Creates the store directory and its databases; an existing store is left as it is, \
+            but for what opening it for writing brings up to date: an index a newer Lumbung \
+            keeps (the journal's household index, the member index) is built from what the \
+            store holds. The path is printed on standard error.
 
             Example:
               lumbung init --store /var/lib/lumbung/3216

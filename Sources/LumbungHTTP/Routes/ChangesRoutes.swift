@@ -27,7 +27,7 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
     @Sendable func changes(_ request: Request, context: Context) async throws -> Response {
         let token = try context.access.authorized(.viewer)
         let scope = token.scope
-        let parameters = try RequestInput.query(request, allowed: ["since", "limit", "wait"])
+        let parameters = try RequestInput.query(request, allowed: ["since", "limit", "wait", "household", "order", "before"])
         let since = try RequestInput.integer("since", parameters["since"], in: 0...Int.max) ?? 0
         let limit = try RequestInput.integer("limit", parameters["limit"], in: 1...10_000) ?? 1000
         let maxWait = Int(api.configuration.maxLongPoll.components.seconds)
@@ -35,6 +35,12 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
 
         let resume = try RequestInput.integer(
             lastEventIDField.rawName, request.headers[lastEventIDField]?.trimmingCharacters(in: .whitespaces), in: 0...Int.max)
+        if let household = parameters["household"] {
+            return try await history(request, household: household, parameters: parameters, since: since, limit: limit, wait: wait, token: token)
+        }
+        for name in ["order", "before"] where parameters[name] != nil {
+            throw APIError(LumbungError(.requestInvalid, field: name, rule: "\(name) pages one household's history: give household=ID too"))
+        }
         if request.headers[.accept]?.contains("text/event-stream") == true {
             let seconds = parameters["wait"] == nil ? maxWait : wait
             return events(since: UInt64(resume ?? since), for: .seconds(seconds), upTo: parameters["limit"] == nil ? nil : limit, scope: scope)
@@ -51,6 +57,61 @@ struct ChangesRoutes<Context: LumbungRequestContext>: Sendable {
             ("changes", .array(entries.map(Self.json))),
             ("next_since", .int(Int(next))),
             // The store's newest entry would tell a scoped token of changes outside its scope.
+            ("last_sequence", token.seesWholeStore ? .int(Int(last)) : .null),
+        ]).response()
+    }
+
+    /// `household=ID`: that household's entries through the journal's household index, between
+    /// `since` and `before` (both exclusive), oldest first (paging with `next_since`,
+    /// long-polling with `wait`), or with `order=desc` newest first (paging with `next_before`,
+    /// null at the end).
+    /// Entries the scope does not show are left out, and the cursors name only entries shown,
+    /// so a household outside the scope answers exactly as one that does not exist.
+    private func history(
+        _ request: Request, household text: String, parameters: [String: String], since: Int, limit: Int, wait: Int, token: AccessToken
+    ) async throws -> Response {
+        let id: HouseholdID
+        if let parsed = HouseholdID(text) {
+            id = parsed
+        } else if !text.isEmpty, text.utf8.count <= 64, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) {
+            id = HouseholdID(rawValue: 0)  // 0 or past the largest id: no household, so no entries
+        } else {
+            throw APIError(LumbungError(.requestInvalid, field: "household", value: String(text.prefix(32)), rule: HouseholdID.rule))
+        }
+        let order = try parameters["order"].map { value in
+            guard let order = HistoryOrder(rawValue: value) else {
+                throw APIError(LumbungError(.requestInvalid, field: "order", value: String(value.prefix(16)), rule: "asc (oldest first) or desc (newest first)"))
+            }
+            return order
+        } ?? .oldestFirst
+        let before = try RequestInput.integer("before", parameters["before"], in: 1...Int.max)
+        if order == .newestFirst, wait > 0 {
+            throw APIError(LumbungError(.requestInvalid, field: "wait", rule: "waiting for new entries is for the oldest-first history (order=asc)"))
+        }
+        if request.headers[.accept]?.contains("text/event-stream") == true {
+            throw APIError(LumbungError(.requestInvalid, field: "household", rule: "the event stream is the whole feed; a household's history answers as JSON"))
+        }
+        let scope = token.scope
+        let read = { @Sendable (after: UInt64) async throws -> ([JournalEntry], UInt64) in
+            try await api.gateway.read { tx in
+                let entries = try tx.changes(
+                    household: id, after: after, before: before.map(UInt64.init) ?? .max, order: order, limit: limit,
+                    where: { Self.shows($0, to: scope) })
+                return (entries, try tx.lastSequence())
+            }
+        }
+        let deadline = ContinuousClock.now + .seconds(wait)
+        var (entries, last) = try await read(UInt64(since))
+        while order == .oldestFirst, entries.isEmpty, ContinuousClock.now < deadline, !Task.isShuttingDownGracefully, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+            (entries, last) = try await read(UInt64(since))
+        }
+        let next: (String, JSONValue) = order == .oldestFirst
+            ? ("next_since", .int(entries.last.map { Int($0.sequence) } ?? since))
+            : ("next_before", entries.count == limit ? .int(Int(entries.last!.sequence)) : .null)
+        return JSONValue.object([
+            ("changes", .array(entries.map(Self.json))),
+            next,
             ("last_sequence", token.seesWholeStore ? .int(Int(last)) : .null),
         ]).response()
     }
