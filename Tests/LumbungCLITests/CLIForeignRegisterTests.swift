@@ -84,8 +84,8 @@ struct CLIForeignRegisterTests {
         let compressed = directory.sub("dtsen-zst.csv.zst")
         #expect(try CLIExportMatchTests.runTool(zstd, ["-q", csv, "-o", compressed]) == 0)
         // .xlsx by LibreOffice from the same CSV, every column typed Text (`;` is 59).
-        let workbook = try CLIXLSXTests.convert(
-            csv, to: "xlsx", filter: CLIXLSXTests.textColumnsFilter(11, separator: 59), in: directory)
+        let workbook = try LibreOffice.convert(
+            csv, to: "xlsx", filter: LibreOffice.textColumnsFilter(11, separator: 59), in: directory)
 
         var stores: [[Household]] = []
         for (file, store) in [(csv, "from-csv"), (compressed, "from-zst"), (workbook, "from-xlsx")] {

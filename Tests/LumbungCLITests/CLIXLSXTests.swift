@@ -13,50 +13,6 @@ struct CLIXLSXTests {
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Examples/Mapping").path
 
-    /// The LibreOffice executable on PATH.
-    static var libreOffice: String? {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-        for directory in paths {
-            for name in ["libreoffice", "soffice"] where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
-                return "\(directory)/\(name)"
-            }
-        }
-        return nil
-    }
-
-    /// Runs `libreoffice --headless --convert-to TARGET` on `file` into `directory/lo`, with a
-    /// profile of its own (parallel tests would otherwise wait on one profile's lock); returns the
-    /// converted file's path. `filter` is the input filter (CSV options).
-    static func convert(_ file: String, to target: String, filter: String? = nil, in directory: TemporaryDirectory) throws -> String {
-        let office = try #require(libreOffice, "install LibreOffice: apt-get install libreoffice-calc-nogui (make test does: tools/setup.sh test)")
-        let out = directory.sub("lo")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: office)
-        var arguments = ["-env:UserInstallation=file://\(directory.sub("lo-profile"))", "--headless"]
-        if let filter { arguments += ["--infilter=\(filter)"] }
-        arguments += ["--convert-to", target, "--outdir", out, file]
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = directory.path
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        waitBounded(process, arguments: arguments)
-        try #require(process.terminationStatus == 0, "libreoffice \(arguments) exited \(process.terminationStatus)")
-        let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension + "." + target.split(separator: ":")[0]
-        let path = (out as NSString).appendingPathComponent(name)
-        try #require(FileManager.default.fileExists(atPath: path), "LibreOffice wrote no \(name)")
-        return path
-    }
-
-    /// LibreOffice's CSV filter: `,`, `"`, UTF-8, from line 1, and every one of `columns` typed
-    /// Text (2), so it keeps each cell's text as written: NIK and KK stay 16 digits, `57.0` stays
-    /// `57.0`, dates stay `YYYY-MM-DD`. (A column left Standard is read as a number or a date.)
-    static func textColumnsFilter(_ columns: Int, separator: Int = 44) -> String {
-        "CSV:\(separator),34,76,1," + (1...columns).map { "\($0)/2" }.joined(separator: "/")
-    }
-
     static func text(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
 
     @Test func libreOfficeReadsLumbungsWorkbookAsTheSameRowsAsItsCSV() throws {
@@ -65,7 +21,7 @@ struct CLIXLSXTests {
         #expect(try CLITests.run(["export", "--out", csv], store: store, in: directory).status == 0)
         let exported = try CLITests.run(["export", "--out", xlsx], store: store, in: directory)
         #expect(exported.status == 0, "\(exported.stderr)")
-        let converted = try Self.convert(xlsx, to: "csv", in: directory)
+        let converted = try LibreOffice.convert(xlsx, to: "csv", in: directory)
         let lumbung = try Self.text(csv), office = try Self.text(converted)
         #expect(office.split(separator: "\n").count > 300)
         #expect(office == lumbung)
@@ -80,7 +36,7 @@ struct CLIXLSXTests {
         let csv = directory.sub("sumber.csv")
         #expect(try CLITests.run(["export", "--out", csv], store: store, in: directory).status == 0)
         let columns = try Self.text(csv).prefix { $0 != "\n" }.split(separator: ",", omittingEmptySubsequences: false).count
-        let workbook = try Self.convert(csv, to: "xlsx", filter: Self.textColumnsFilter(columns), in: directory)
+        let workbook = try LibreOffice.convert(csv, to: "xlsx", filter: LibreOffice.textColumnsFilter(columns), in: directory)
 
         let fromCSV = directory.sub("dari-csv"), fromXLSX = directory.sub("dari-xlsx")
         let a = try CLITests.run(["import", csv, "--match-by", "id"], store: fromCSV, in: directory)
@@ -113,7 +69,7 @@ struct CLIXLSXTests {
               {"field": "kode_wilayah", "constant": "32.16.01.2001"}],
              "group_by": "nomor_kk"}
             """.write(toFile: mapping, atomically: true, encoding: .utf8)
-        let workbook = try Self.convert(csv, to: "xlsx", filter: "CSV:44,34,76,1", in: directory)
+        let workbook = try LibreOffice.convert(csv, to: "xlsx", filter: "CSV:44,34,76,1", in: directory)
         let result = try CLITests.run(["import", workbook, "--mapping", mapping], store: directory.sub("store"), in: directory)
         #expect(result.status != 0)
         let report = try Self.text(workbook + ".issues.csv")
@@ -136,7 +92,7 @@ struct CLIXLSXTests {
         csv += "99;3216011503150099;Kp. Baru;2;aktif;3216012301900099;Salah Kelamin;X;23-01-1990;1;S1;0;Ya\r\n"
         let source = directory.sub("register-lama.csv")
         try csv.write(toFile: source, atomically: true, encoding: .utf8)
-        let workbook = try Self.convert(source, to: "xlsx", filter: "CSV:59,34,76,1,2/2/6/2/9/4", in: directory)
+        let workbook = try LibreOffice.convert(source, to: "xlsx", filter: "CSV:59,34,76,1,2/2/6/2/9/4", in: directory)
         let original = try Self.text(Self.examples + "/register-lama.mapping.json")
         let mapping = directory.sub("sheet.mapping.json")
         try original.replacingOccurrences(of: "\"format\": \"DD-MM-YYYY\"", with: "\"format\": \"excel\"")

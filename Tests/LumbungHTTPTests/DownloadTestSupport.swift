@@ -71,34 +71,12 @@ enum DownloadFiles {
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
-    /// The LibreOffice executable on PATH, if installed (`make test` installs it).
-    static var libreOffice: String? {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-        for directory in paths {
-            for name in ["libreoffice", "soffice"] where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
-                return "\(directory)/\(name)"
-            }
-        }
-        return nil
-    }
-
     /// A CSV file converted to .xlsx by LibreOffice, every column typed Text (so a NIK stays 16
-    /// digits), with a profile of its own.
-    static func libreOfficeWorkbook(fromCSV csv: String, columns: Int, office: String, in directory: TemporaryDirectory) throws -> [UInt8] {
+    /// digits).
+    static func libreOfficeWorkbook(fromCSV csv: String, columns: Int, in directory: TemporaryDirectory) throws -> [UInt8] {
         let source = directory.sub("lo-list.csv")
         try csv.write(toFile: source, atomically: true, encoding: .utf8)
-        let filter = "CSV:44,34,76,1," + (1...columns).map { "\($0)/2" }.joined(separator: "/")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: office)
-        process.arguments = ["-env:UserInstallation=file://\(directory.sub("lo-profile"))", "--headless", "--infilter=\(filter)",
-                             "--convert-to", "xlsx", "--outdir", directory.sub("lo"), source]
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = directory.path
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        waitBounded(process, arguments: process.arguments ?? [])
-        return Array(try Data(contentsOf: URL(fileURLWithPath: directory.sub("lo/lo-list.xlsx"))))
+        let workbook = try LibreOffice.convert(source, to: "xlsx", filter: LibreOffice.textColumnsFilter(columns), in: directory)
+        return Array(try Data(contentsOf: URL(fileURLWithPath: workbook)))
     }
 }
