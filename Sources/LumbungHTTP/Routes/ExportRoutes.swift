@@ -32,7 +32,7 @@ struct ExportRoutes<Context: LumbungRequestContext>: Sendable {
         let parameters = try RequestInput.query(request, allowed: Self.parameters)
         let format = try parameters["format"].map { text in
             guard let format = DownloadFile(rawValue: text) else {
-                throw APIError(LumbungError(.requestInvalid, field: "format", value: String(text.prefix(16)), rule: "csv or xlsx"))
+                throw APIError(LumbungError(.requestInvalid, field: "format", value: String(text.prefix(16)), rule: DownloadFile.choices(DownloadFile.allCases.map(\.rawValue))))
             }
             return format
         } ?? .csv

@@ -27,7 +27,7 @@ struct MatchRoutes<Context: LumbungRequestContext>: Sendable {
         group.post("match", use: match)
     }
 
-    /// What the answer is sent as.
+    /// What the answer is sent as: JSON, or one of the download files (``DownloadFile``).
     enum Answer: String, CaseIterable {
         case json, csv, xlsx
     }
@@ -78,7 +78,7 @@ struct MatchRoutes<Context: LumbungRequestContext>: Sendable {
     static func answer(_ format: String?, accept: String?) throws -> Answer {
         if let format {
             guard let answer = Answer(rawValue: format) else {
-                throw APIError(LumbungError(.requestInvalid, field: "format", value: String(format.prefix(16)), rule: "json, csv or xlsx"))
+                throw APIError(LumbungError(.requestInvalid, field: "format", value: String(format.prefix(16)), rule: DownloadFile.choices(Answer.allCases.map(\.rawValue))))
             }
             return answer
         }

@@ -2,7 +2,7 @@ import Hummingbird
 import Lumbung
 
 /// The file types the API sends as downloads, and the headers that make a browser save them.
-enum DownloadFile: String, Sendable {
+enum DownloadFile: String, Sendable, CaseIterable {
     case csv
     case xlsx
 
@@ -25,6 +25,11 @@ enum DownloadFile: String, Sendable {
         headers[.contentDisposition] = #"attachment; filename="\#(name).\#(rawValue)""#
         headers[.cacheControl] = "no-store"
         return headers
+    }
+
+    /// The `format` names a route accepts, as a rule reads them: `csv or xlsx`.
+    static func choices(_ names: [String]) -> String {
+        names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
     /// Today's date in a file name, as the register dates things (WIB): `2026-11-27`.
