@@ -41,9 +41,9 @@ for i in $(seq "$runs"); do
   a=$(measured "$lumbung" desil import "$dir/ranking.csv" --version 2026-01-23 --store "$dir/a")
   rm -rf "$dir/b"
   b=$(measured "$lumbung" import "$dir/export.csv" --store "$dir/b")
-  echo "run $i  A: $a   B: $b   (wall s, cpu s, peak MiB; load $(cut -d' ' -f1 /proc/loadavg))"
+  echo "run $i  A: $a   B: $b   (wall s, cpu s, peak RSS MiB, peak anon MiB; load $(cut -d' ' -f1 /proc/loadavg))"
   echo "$a" >> "$dir/a.txt"; echo "$b" >> "$dir/b.txt"
 done
 for side in a b; do
-  echo "$side median: wall $(cut -d' ' -f1 "$dir/$side.txt" | median) s, cpu $(cut -d' ' -f2 "$dir/$side.txt" | median) s, peak $(cut -d' ' -f3 "$dir/$side.txt" | median) MiB"
+  echo "$side median: wall $(cut -d' ' -f1 "$dir/$side.txt" | median) s, cpu $(cut -d' ' -f2 "$dir/$side.txt" | median) s, peak RSS $(cut -d' ' -f3 "$dir/$side.txt" | median) MiB, peak anon $(cut -d' ' -f4 "$dir/$side.txt" | median) MiB"
 done

@@ -43,20 +43,20 @@ echo "photos: $(wc -l < "$dir/list.txt") names, 5000 distinct, $unique distinct 
 
 for round in $(seq 1 "$rounds"); do
   rm -rf "$dir/copy" "$dir/store" && mkdir -p "$dir/copy"
-  read -r wall cpu peak < <(measured sh -c "xargs -d '\n' -a '$dir/list.txt' cp -t '$dir/copy'")
+  read -r wall cpu peak _ < <(measured sh -c "xargs -d '\n' -a '$dir/list.txt' cp -t '$dir/copy'")
   echo "round $round copy:      ${wall} s wall, ${cpu} s CPU, ${peak} MiB peak; growth $(du -sb "$dir/copy" | cut -f1) B apparent, $(du -s --block-size=1 "$dir/copy" | cut -f1) B allocated"
-  read -r wall cpu peak < <(measured sh -c "xargs -d '\n' -a '$dir/list.txt' sha256sum > /dev/null")
+  read -r wall cpu peak _ < <(measured sh -c "xargs -d '\n' -a '$dir/list.txt' sha256sum > /dev/null")
   echo "round $round sha256sum: ${wall} s wall, ${cpu} s CPU, ${peak} MiB peak"
   rm -rf "$dir/copy"
   "$lumbung" init --store "$dir/store" > /dev/null 2>&1
   before_apparent=$(du -sb "$dir/store" | cut -f1)
   before_allocated=$(du -s --block-size=1 "$dir/store" | cut -f1)
-  read -r wall cpu peak < <(measured sh -c "xargs -d '\n' -n 2500 -a '$dir/list.txt' '$lumbung' evidence add --store '$dir/store'")
+  read -r wall cpu peak _ < <(measured sh -c "xargs -d '\n' -n 2500 -a '$dir/list.txt' '$lumbung' evidence add --store '$dir/store'")
   apparent=$(( $(du -sb "$dir/store" | cut -f1) - before_apparent ))
   allocated=$(( $(du -s --block-size=1 "$dir/store" | cut -f1) - before_allocated ))
   files=$(find "$dir/store/evidence" -type f -not -path '*/.incoming/*' | wc -l)
   echo "round $round lumbung:   ${wall} s wall, ${cpu} s CPU, ${peak} MiB peak; $files files; growth $apparent B apparent ($(awk -v a="$apparent" -v u="$unique" 'BEGIN {printf "%.4f", a / u}')x distinct), $allocated B allocated ($(awk -v a="$allocated" -v u="$unique" 'BEGIN {printf "%.4f", a / u}')x)"
-  read -r wall cpu peak < <(measured "$lumbung" gc --store "$dir/store" --dry-run --min-age 0 --json)
+  read -r wall cpu peak _ < <(measured "$lumbung" gc --store "$dir/store" --dry-run --min-age 0 --json)
   echo "round $round gc --dry-run: ${wall} s wall, ${cpu} s CPU, ${peak} MiB peak: $(cat "$dir/out.txt")"
 done
 rm -rf "$dir"

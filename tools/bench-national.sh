@@ -13,7 +13,8 @@
 # there and removed at the end unless LUMBUNG_BENCH_KEEP=1), LUMBUNG_BIN (the lumbung binary),
 # LUMBUNG_BENCH_WILAYAH (the store's provinsi, space-separated; default "32 33 35 31"),
 # LUMBUNG_BENCH_IMPORT_WILAYAH (the CSV's, other ones; default "36 51 52 53"), LUMBUNG_BENCH_MATCH (NIKs matched, 1M),
-# LUMBUNG_BENCH_LOOKUPS (NIKs looked up one by one, 100,000). Cold lookups need root (they write
+# LUMBUNG_BENCH_LOOKUPS (NIKs looked up one by one, 100,000), LUMBUNG_BENCH_IMPORT_FILE (a CSV .zst of
+# N households of other provinsi, as this script would make it, read instead of made). Cold lookups need root (they write
 # /proc/sys/vm/drop_caches, which empties the whole machine's page cache); without it, or with
 # LUMBUNG_BENCH_COLD=0, they are reported as not measured. Needs zstd and shuf.
 set -euo pipefail
@@ -35,15 +36,16 @@ rm -rf "$dir" && mkdir -p "$dir"
 # shellcheck source=tools/timed.sh
 . "$root/tools/timed.sh"
 
-# `step LABEL COMMAND…`: one timed step, its line "LABEL: WALL s wall, CPU s cpu, PEAK MiB peak"
-# (or the failure) printed and added to $dir/steps.tsv (label, wall, cpu, peak or "failed N").
+# `step LABEL COMMAND…`: one timed step, its line "LABEL: WALL s wall, CPU s cpu, PEAK MiB peak RSS,
+# ANON MiB peak anon" (or the failure) printed and added to $dir/steps.tsv (label, wall, cpu, peak
+# RSS, peak anonymous memory; or "failed N").
 step() {
   local label="$1" result status=0; shift
   result=$(measured "$@") || status=$?
   if [ "$status" = 0 ]; then
-    read -r wall cpu peak <<< "$result"
-    printf '%-44s %9s s wall %9s s cpu %7s MiB peak\n' "$label" "$wall" "$cpu" "$peak"
-    printf '%s\t%s\t%s\t%s\n' "$label" "$wall" "$cpu" "$peak" >> "$dir/steps.tsv"
+    read -r wall cpu peak anon <<< "$result"
+    printf '%-44s %9s s wall %9s s cpu %7s MiB peak RSS %7s MiB peak anon\n' "$label" "$wall" "$cpu" "$peak" "$anon"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$wall" "$cpu" "$peak" "$anon" >> "$dir/steps.tsv"
   else
     printf '%-44s FAILED (exit %s%s)\n' "$label" "$status" "$( [ "$status" = 137 ] && echo ', killed: out of memory?' )"
     printf '%s\tfailed %s\n' "$label" "$status" >> "$dir/steps.tsv"
@@ -94,14 +96,16 @@ fi
 step "NIK lookups, warm" "$lumbung" get --store "$store" --latency "$dir/lookups.txt"
 echo "  warm: $(cat "$dir/out.txt")"
 
-# The N-household CSV of other provinsi: one header, then each provinsi's rows.
-parts "$import_wilayah" | { first=1; while read -r w count; do
+# The N-household CSV of other provinsi: one header, then each provinsi's rows (or the file
+# LUMBUNG_BENCH_IMPORT_FILE names, made so before: it is only read).
+import_file="${LUMBUNG_BENCH_IMPORT_FILE:-$dir/import.csv.zst}"
+[ -n "${LUMBUNG_BENCH_IMPORT_FILE:-}" ] || parts "$import_wilayah" | { first=1; while read -r w count; do
   "$lumbung" generate --wilayah "$w" --households "$count" --format csv --out - 2>/dev/null | if [ $first = 1 ]; then cat; else tail -n +2; fi
   first=0
-done; } | zstd -q -o "$dir/import.csv.zst"
-step "CSV import of N into an empty store" "$lumbung" import "$dir/import.csv.zst" --store "$dir/empty"
+done; } | zstd -q -o "$import_file"
+step "CSV import of N into an empty store" "$lumbung" import "$import_file" --store "$dir/empty"
 grep -m1 "households read" "$dir/time.txt" || true
 rm -rf "$dir/empty"
-step "CSV import of N into the store holding N" "$lumbung" import "$dir/import.csv.zst" --store "$store"
+step "CSV import of N into the store holding N" "$lumbung" import "$import_file" --store "$store"
 grep -m1 "households read" "$dir/time.txt" || true
-echo "== steps (label, wall s, cpu s, peak MiB): $dir/steps.tsv"
+echo "== steps (label, wall s, cpu s, peak RSS MiB, peak anon MiB): $dir/steps.tsv"

@@ -66,7 +66,7 @@ done
 cat "$dir/out.txt"
 for side in a b; do
   [ -s "$dir/$side.txt" ] || continue
-  echo "$side median: wall $(cut -d' ' -f1 "$dir/$side.txt" | median) s, cpu $(cut -d' ' -f2 "$dir/$side.txt" | median) s, peak $(cut -d' ' -f3 "$dir/$side.txt" | median) MiB"
+  echo "$side median: wall $(cut -d' ' -f1 "$dir/$side.txt" | median) s, cpu $(cut -d' ' -f2 "$dir/$side.txt" | median) s, peak RSS $(cut -d' ' -f3 "$dir/$side.txt" | median) MiB, peak anon $(cut -d' ' -f4 "$dir/$side.txt" | median) MiB"
 done
 psql -X -h "$dir/sock" -p "$port" -U lumbung -d postgres -Atc \
   "SELECT 'postgres: ' || pg_size_pretty(pg_total_relation_size('lumbung_household_3216_2026_11') + pg_total_relation_size('lumbung_member_3216_2026_11'))"

@@ -18,21 +18,17 @@ store="$dir/store"
 # An existing store (LUMBUNG_BENCH_STORE=DIR, e.g. the 10M store of bench-national.sh): only
 # `snapshot create` and `verify`, LUMBUNG_BENCH_ROUNDS times (default 3), each round the baseline
 # binary LUMBUNG_BASELINE_BIN first (when given), then this one; each line gives the wall clock,
-# CPU, and the peak anonymous memory (RssAnon sampled every 0.2 s: the store's mapped pages are
-# not counted). The snapshots are removed after each run.
+# CPU, and the peak anonymous memory (`measured`'s RssAnon: the store's mapped pages are not
+# counted). The snapshots are removed after each run.
 if [ -n "${LUMBUNG_BENCH_STORE:-}" ]; then
   store="$LUMBUNG_BENCH_STORE"; dir=$(mktemp -d)
-  anon() { local max=0 v; while kill -0 "$1" 2>/dev/null; do
-      v=$(awk '/RssAnon/{print $2}' "/proc/$1/status" 2>/dev/null || true)
-      [ -n "$v" ] && [ "$v" -gt "$max" ] && max=$v; sleep 0.2; done; echo $((max / 1024)); }
   echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), store $store ($(stat -c %s "$store/data.mdb") bytes)"
   for round in $(seq "${LUMBUNG_BENCH_ROUNDS:-3}"); do
     for bin in ${LUMBUNG_BASELINE_BIN:-} "$lumbung"; do
       rm -rf "$store/snapshots/2026-10"
       for command in create verify; do
-        measured "$bin" snapshot "$command" 2026-10 --store "$store" > "$dir/result.txt" & timer=$!
-        sleep 0.1; peak=$(anon "$(pgrep -n -f "snapshot $command 2026-10 --store $store")"); wait "$timer"
-        echo "round $round $bin snapshot $command: $(cat "$dir/result.txt") (wall s, cpu s, peak RSS MiB with the mapped store), ${peak} MiB peak anonymous, load $(cut -d' ' -f1 /proc/loadavg)"
+        read -r wall cpu peak anon < <(measured "$bin" snapshot "$command" 2026-10 --store "$store")
+        echo "round $round $bin snapshot $command: $wall s wall, $cpu s cpu, $peak MiB peak RSS with the mapped store, $anon MiB peak anonymous, load $(cut -d' ' -f1 /proc/loadavg)"
       done
     done
   done
