@@ -1,5 +1,6 @@
 import Foundation
 import Lumbung
+import LumbungTestSupport
 import Testing
 
 @testable import LumbungIO
@@ -8,8 +9,6 @@ import Testing
 /// a foreign file, the loader refusing it until the blanks are filled, and the bounded sample.
 @Suite("Mapping inference")
 struct MappingInferenceTests {
-    typealias Seeded = MappingValuesTests.Seeded
-
     static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Examples/Mapping/register-lama.csv").path
 
@@ -18,7 +17,7 @@ struct MappingInferenceTests {
     /// Every spelling in the table, and every Lumbung field name, written with any case and any
     /// spaces, underscores, dots or hyphens, places its field; a header in no spelling places none.
     @Test func everySpellingPlacesItsFieldHoweverItIsWritten() throws {
-        var random = Seeded(state: 21)
+        var random = SeededRandom(seed: 21)
         var expected: [(String, FlatField)] = ForeignVocabulary.headerSpellings.flatMap { row in row.spellings.map { ($0, row.field) } }
         expected += (FlatField.householdFields + FlatField.memberFields).map { ($0.name, $0) }
         #expect(expected.contains { $0.0 == "NO_KK" && $0.1 == .nomorKK } && expected.contains { $0.0 == "SHDK" && $0.1 == .memberHubungan })
@@ -70,7 +69,7 @@ struct MappingInferenceTests {
     /// A sample written in one format, with some cells no format reads, is detected as that
     /// format, and the unread cells are counted (the model: the format the test wrote).
     @Test func dateDetectionFindsTheFormatTheSampleWasWrittenIn() throws {
-        var random = Seeded(state: 5)
+        var random = SeededRandom(seed: 5)
         let two = { (n: Int) in n < 10 ? "0\(n)" : "\(n)" }
         for _ in 0..<300 {
             let name = ["YYYY-MM-DD", "DD-MM-YYYY", "DD/MM/YYYY", "YYYYMMDD", "excel"].randomElement(using: &random)!

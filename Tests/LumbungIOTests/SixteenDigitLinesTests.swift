@@ -1,3 +1,4 @@
+import LumbungTestSupport
 import Testing
 @testable import LumbungIO
 
@@ -18,7 +19,7 @@ import Testing
     /// Random NIK-like numbers (few regions and birth dates, so they crowd), repeats, numbers past
     /// 54 bits, and lines past 28 bits and past `UInt32`: each answer as the model's.
     @Test func answersAsADictionaryDoes() {
-        var random = MappingValuesTests.Seeded(state: 17)
+        var random = SeededRandom(seed: 17)
         var table = SixteenDigitLines()
         var model = Model()
         var seen: [UInt64] = []

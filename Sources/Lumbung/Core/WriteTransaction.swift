@@ -299,19 +299,20 @@ public final class WriteTransaction: ReadTransaction {
     }
 
     /// How many journal entries a transaction holds before writing its full blocks.
-    static let journalEntriesHeld = JournalBlock.maxEntries * 64
+    static let journalEntriesHeld = 16_384
 
-    /// Writes the transaction's journal entries as blocks of ``JournalBlock/maxEntries``, the
-    /// last one shorter unless `wholeBlocksOnly` keeps it back for later.
+    /// Writes the transaction's journal entries as blocks that each fill a page
+    /// (``JournalBlock/encode(prefixOf:)``), the last one shorter unless `wholeBlocksOnly` keeps
+    /// it back for later, so the blocks are those one flush at the end would write.
     private func flushJournal(wholeBlocksOnly: Bool = false) throws {
         guard let first = journal.first else { return }
         let cursor = try txn.cursor(dbs.journal)
         var start = 0
         while start < journal.count {
-            let end = min(start + JournalBlock.maxEntries, journal.count)
-            if wholeBlocksOnly, end - start < JournalBlock.maxEntries { break }
-            try cursor.put(Keys.journal(first.sequence + UInt64(start)), JournalBlock.encode(journal[start..<end]), flags: UInt32(MDB_APPEND))
-            start = end
+            let (block, count) = JournalBlock.encode(prefixOf: journal[start...])
+            if wholeBlocksOnly, start + count == journal.count { break }
+            try cursor.put(Keys.journal(first.sequence + UInt64(start)), block, flags: UInt32(MDB_APPEND))
+            start += count
         }
         journal.removeFirst(start)
     }

@@ -91,46 +91,74 @@ public struct JournalEntry: Hashable, Sendable {
 
 /// The journal on disk: blocks of consecutive entries, keyed by the first entry's sequence number.
 ///
-/// A transaction appends its entries as blocks of at most ``maxEntries`` with one actor, so a bulk
-/// load of a million households costs about 19 bytes an entry (mostly the digest), not a B-tree
-/// node each. Two full blocks fill a 4 KiB page. Block layout: count, actor, first time (ms),
-/// then per entry: time delta, action with flags (digest present, note present), id delta
-/// (zigzag), the digest, the note.
+/// A transaction appends its entries as blocks with one actor, each as many entries as fit one
+/// overflow page (``pageBudget``, at most ``maxEntries``), so a bulk load of a million households
+/// costs about 27 bytes an entry (mostly the digest and the desa), not a B-tree node each. Block
+/// layout: count, actor, first time (ms), then per entry: time delta, action with flags (digest,
+/// note, wilayah present), id delta (zigzag), the digest, the note, the desa codes.
+///
+/// ```swift
+/// let (block, count) = JournalBlock.encode(prefixOf: entries[...])   // count ≤ entries.count
+/// let back = try block.withUnsafeBytes { try JournalBlock.decode(first: entries[0].sequence, $0) }
+/// ```
 enum JournalBlock {
-    static let maxEntries = 100
+    /// Entries a block holds at most (a block of deletes, without digests, is about 4 bytes an entry).
+    static let maxEntries = 400
+    /// The bytes a block may take: what one overflow page of a 4 KiB-page store holds (LMDB's
+    /// page header is 16 bytes). Blocks of 100 entries (2.6 KB) left two-fifths of each page empty.
+    static let pageBudget = 4096 - 16
     private static let hasWilayah: UInt8 = 0x20
     private static let hasDigest: UInt8 = 0x40
     private static let hasNote: UInt8 = 0x80
 
-    static func encode(_ entries: ArraySlice<JournalEntry>) -> [UInt8] {
-        var writer = ByteWriter(capacity: entries.count * 24 + 32)
-        writer.varint(entries.count)
-        writer.string(entries.first!.actor)
-        var time = RecordCodec.milliseconds(entries.first!.time)
-        writer.varint(UInt64(max(0, time)))
+    /// The longest prefix of `entries` (at least one entry) that fits ``pageBudget`` and
+    /// ``maxEntries``, encoded; and how many entries it holds.
+    static func encode(prefixOf entries: ArraySlice<JournalEntry>) -> (bytes: [UInt8], count: Int) {
+        let actor = entries.first!.actor
+        let firstTime = RecordCodec.milliseconds(entries.first!.time)
+        var header = ByteWriter(capacity: actor.utf8.count + 16)
+        header.varint(maxEntries)
+        header.string(actor)
+        header.varint(UInt64(max(0, firstTime)))
+        // The count's varint is written last and may be shorter than the bound reserved here.
+        let budget = pageBudget - header.bytes.count
+        var body = ByteWriter(capacity: pageBudget)
+        var time = firstTime
         var id: Int64 = 0
-        for entry in entries {
+        var count = 0
+        for entry in entries.prefix(maxEntries) {
+            let mark = body.bytes.count
             let entryTime = RecordCodec.milliseconds(entry.time)
-            writer.zigzag(entryTime - time)
-            time = entryTime
+            body.zigzag(entryTime - time)
             var tag = entry.action.rawValue
             if entry.digest.count == JournalEntry.digestLength { tag |= hasDigest }
             if !entry.note.isEmpty { tag |= hasNote }
             if !entry.wilayah.isEmpty { tag |= hasWilayah }
-            writer.byte(tag)
-            writer.zigzag(Int64(entry.householdID.rawValue) - id)
-            id = Int64(entry.householdID.rawValue)
-            if tag & hasDigest != 0 { writer.bytes.append(contentsOf: entry.digest) }
-            if tag & hasNote != 0 { writer.string(entry.note) }
+            body.byte(tag)
+            body.zigzag(Int64(entry.householdID.rawValue) - id)
+            if tag & hasDigest != 0 { body.bytes.append(contentsOf: entry.digest) }
+            if tag & hasNote != 0 { body.string(entry.note) }
             if tag & hasWilayah != 0 {
-                writer.varint(entry.wilayah.count)
+                body.varint(entry.wilayah.count)
                 for code in entry.wilayah {
-                    writer.byte(UInt8(code.level.rawValue))
-                    writer.varint(code.packed)
+                    body.byte(UInt8(code.level.rawValue))
+                    body.varint(code.packed)
                 }
             }
+            if body.bytes.count > budget, count > 0 {
+                body.bytes.removeSubrange(mark...)
+                break
+            }
+            time = entryTime
+            id = Int64(entry.householdID.rawValue)
+            count += 1
         }
-        return writer.bytes
+        var block = ByteWriter(capacity: body.bytes.count + actor.utf8.count + 16)
+        block.varint(count)
+        block.string(actor)
+        block.varint(UInt64(max(0, firstTime)))
+        block.bytes.append(contentsOf: body.bytes)
+        return (block.bytes, count)
     }
 
     /// Positions `cursor` (on the journal) at the block holding `sequence`: the last one that
@@ -152,7 +180,7 @@ enum JournalBlock {
     static func decode(first: UInt64, _ buffer: UnsafeRawBufferPointer) throws -> [JournalEntry] {
         var reader = ByteReader(buffer)
         let count = try reader.int()
-        guard count <= maxEntries * 4 else { throw ByteReader.corrupt("journal block") }
+        guard count <= maxEntries else { throw ByteReader.corrupt("journal block") }
         let actor = try reader.string()
         var time = Int64(try reader.varint())
         var id: Int64 = 0
