@@ -6,6 +6,13 @@ protocol FlatRowCells: Sendable {
     var count: Int { get }
     /// Cell `index` without the spaces and tabs around it.
     func trimmedText(at index: Int) -> String
+    /// Whether ``trimmedText(at:)`` would be `text` (as `==` compares them), perhaps without
+    /// making the text.
+    func trimmedText(at index: Int, is text: String) -> Bool
+}
+
+extension FlatRowCells {
+    func trimmedText(at index: Int, is text: String) -> Bool { trimmedText(at: index) == text }
 }
 
 extension Array: FlatRowCells where Element == String {
@@ -14,12 +21,21 @@ extension Array: FlatRowCells where Element == String {
 
 extension CSVCells: FlatRowCells {
     func trimmedText(at index: Int) -> String {
-        withCells { cell in
-            var bytes = cell(index)[...]
-            while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
-            while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        withCells { cell in String(decoding: Self.trimmed(cell(index)), as: UTF8.self) }
+    }
+
+    /// The same bytes are the same text; other bytes may still be equal text (`==` compares
+    /// canonical equivalents), so only then is the text made.
+    func trimmedText(at index: Int, is text: String) -> Bool {
+        let sameBytes = withCells { cell in text.utf8.elementsEqual(Self.trimmed(cell(index))) }
+        return sameBytes || trimmedText(at: index) == text
+    }
+
+    private static func trimmed(_ cell: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>> {
+        var bytes = cell[...]
+        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
+        return bytes
     }
 }
 
@@ -61,6 +77,11 @@ struct FlatRowGrouper<Cells: FlatRowCells>: Sendable {
 
     /// Takes the next row; returns the previous group when this row starts a new one.
     mutating func push(line: Int, row: Cells) -> FlatRowGroup<Cells>? {
+        // Most rows: one more row of the household being read, found without making its key.
+        if row.count == header.count, let key = group?.key, !key.isEmpty, row.trimmedText(at: groupColumn, is: key) {
+            group!.rows.append((line, row))
+            return nil
+        }
         var rowIssues: [RowIssue] = []
         var cells: Cells? = row
         var key: String
@@ -88,6 +109,7 @@ struct FlatRowGrouper<Cells: FlatRowCells>: Sendable {
                 finished = previous
             }
             var fresh = FlatRowGroup<Cells>(key: key, firstLine: line)
+            fresh.rows.reserveCapacity(4)  // most households have at most four members
             if let earlier = firstLine(ofFinished: key) {
                 fresh.issues.append(RowIssue(
                     line: line, column: header[groupColumn], value: maskedKey(key), code: .rowGroupNotContiguous,
