@@ -304,16 +304,7 @@ public final class CSVReader {
             }
             if memchr(start, 0x22, count) != nil || memchr(start, 0x0D, count) != nil { return nil }
             reserveRecordEnds(count + 1)
-            // Every byte writes a slot; only a delimiter keeps it (no branch to mispredict).
-            let delimiter = delimiter.byte
-            let ends = recordEnds
-            var cells = 0
-            for offset in 0..<count {
-                ends[cells] = Int32(truncatingIfNeeded: offset)
-                cells &+= start[offset] == delimiter ? 1 : 0
-            }
-            ends[cells] = Int32(truncatingIfNeeded: count)
-            recordEndCount = cells + 1
+            recordEndCount = CSVReader.delimiterOffsets(start, count: count, delimiter: delimiter.byte, into: recordEnds)
             return (count, terminator)
         }
     }
@@ -323,6 +314,42 @@ public final class CSVReader {
         case needMore
         case unterminated
         case strayAfterQuote(newlines: Int, byte: UInt8)
+    }
+
+    /// Writes the offset of every `delimiter` in `count` bytes at `bytes`, then `count`, to
+    /// `ends` (room for `count + 1`); returns how many it wrote: a plain record's cell ends.
+    ///
+    /// Eight bytes at a time: a word's delimiter bytes are found at once, and most words of a
+    /// record hold one or two.
+    static func delimiterOffsets(
+        _ bytes: UnsafePointer<UInt8>, count: Int, delimiter: UInt8, into ends: UnsafeMutablePointer<Int32>
+    ) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let pattern = ones &* UInt64(delimiter)
+        var cells = 0
+        var offset = 0
+        while offset + 8 <= count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(bytes + offset).loadUnaligned(as: UInt64.self))
+            let x = word ^ pattern
+            // 0x80 in exactly the bytes of `x` that are zero (no carry crosses a byte).
+            var found = ~(((x & low7) &+ low7) | x | low7)
+            while found != 0 {
+                ends[cells] = Int32(truncatingIfNeeded: offset + found.trailingZeroBitCount >> 3)
+                cells += 1
+                found &= found &- 1
+            }
+            offset += 8
+        }
+        while offset < count {
+            if bytes[offset] == delimiter {
+                ends[cells] = Int32(truncatingIfNeeded: offset)
+                cells += 1
+            }
+            offset += 1
+        }
+        ends[cells] = Int32(truncatingIfNeeded: count)
+        return cells + 1
     }
 
     /// Parses one record starting at `start`; field contents go to `bytes` with the delimiter
