@@ -77,8 +77,18 @@ public final class CSVReader {
     private var end = 0
     private var isAtEOF = false
     private var line = 1
+    /// A quoted record's cells, unquoted, laid out as ``CSVCellLayout`` says.
     private var fieldBytes: [UInt8] = []
     private var fieldEnds: [Int] = []
+    /// Where the current record's bytes are: in `buffer` (no quotes: the record as read) or in
+    /// `fieldBytes` (quoted).
+    private var record: (inBuffer: Bool, start: Int, count: Int) = (false, 0, 0)
+    /// The current record's cell ends, relative to its first byte (see ``CSVCellLayout``).
+    private var recordEnds: UnsafeMutablePointer<Int32>
+    private var recordEndsCapacity = 64
+    private var recordEndCount = 0
+    /// The block the next records' cells go to (``nextCells()``).
+    private var cellBlock: CSVCellBlock?
     private var delimiterKnown: Bool
 
     /// Opens `path` (`-` for stdin; `.zst` decompressed) and reads the header if asked.
@@ -100,6 +110,7 @@ public final class CSVReader {
         self.delimiter = delimiter ?? .comma
         self.delimiterKnown = delimiter != nil
         self.buffer = [UInt8](repeating: 0, count: source.chunkSize * 2)
+        self.recordEnds = .allocate(capacity: recordEndsCapacity)
         try fill()
         // Skip a UTF-8 byte-order mark.
         while end - position < 3 && !isAtEOF { try fill() }
@@ -116,6 +127,8 @@ public final class CSVReader {
             header = first.fields
         }
     }
+
+    deinit { recordEnds.deallocate() }
 
     /// The index of the column named `name` in the header (exact match after trimming spaces).
     public func index(ofColumn name: String) -> Int? {
@@ -152,7 +165,7 @@ public final class CSVReader {
     /// The next record, or `nil` at the end of the input. Blank lines are skipped.
     public func next() throws -> CSVRecord? {
         guard let line = try nextRecordBytes() else { return nil }
-        return CSVRecord(line: line, fields: try decode(fieldBytes, fieldEnds, line: line))
+        return CSVRecord(line: line, fields: try withRecord { bytes, ends in try decode(bytes, ends, line: line) })
     }
 
     /// The next record's cells as UTF-8 bytes, without a `String` per field (the import's fast
@@ -160,23 +173,43 @@ public final class CSVReader {
     /// same `csv.encoding` error; only for ``CSVTextEncoding/utf8``.
     func nextCells() throws -> (line: Int, cells: CSVCells)? {
         guard let line = try nextRecordBytes() else { return nil }
-        var ascii: UInt8 = 0
-        for byte in fieldBytes { ascii |= byte }
-        // Not all ASCII: decoding the fields checks the UTF-8 and names a bad byte exactly as next() does.
-        if ascii >= 0x80 { _ = try decode(fieldBytes, fieldEnds, line: line) }
-        return (line, CSVCells(bytes: fieldBytes, ends: fieldEnds))
+        let cells = try withRecord { bytes, ends in
+            var ascii: UInt8 = 0
+            for byte in bytes { ascii |= byte }
+            // Not all ASCII: decoding the fields checks the UTF-8 and names a bad byte exactly as next() does.
+            if ascii >= 0x80 { _ = try decode(bytes, ends, line: line) }
+            if cellBlock == nil || !cellBlock!.fits(byteCount: bytes.count, cellCount: ends.count) {
+                cellBlock = CSVCellBlock(
+                    byteCapacity: max(CSVCellBlock.standardByteCapacity, bytes.count),
+                    endCapacity: max(CSVCellBlock.standardByteCapacity / 4, ends.count))
+            }
+            return cellBlock!.append(bytes: bytes, ends: ends)
+        }
+        return (line, cells)
     }
 
-    /// Parses the next record into `fieldBytes` and `fieldEnds`; returns the line it starts on.
-    private func nextRecordBytes() throws -> Int? {
-        var bytes = fieldBytes
-        var ends = fieldEnds
-        fieldBytes = []
-        fieldEnds = []
-        defer {
-            fieldBytes = bytes
-            fieldEnds = ends
+    /// Calls `body` with the current record's bytes and cell ends (valid only inside).
+    private func withRecord<R>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Int32>) throws -> R) rethrows -> R {
+        let ends = UnsafeBufferPointer(start: recordEnds, count: recordEndCount)
+        if record.inBuffer {
+            return try buffer.withUnsafeBufferPointer { all in
+                try body(UnsafeBufferPointer(rebasing: all[record.start..<(record.start + record.count)]), ends)
+            }
         }
+        return try fieldBytes.withUnsafeBufferPointer { all in try body(all, ends) }
+    }
+
+    /// Makes room for `count` cell ends of the current record.
+    private func reserveRecordEnds(_ count: Int) {
+        guard count > recordEndsCapacity else { return }
+        recordEnds.deallocate()
+        recordEndsCapacity = max(count, recordEndsCapacity * 2)
+        recordEnds = .allocate(capacity: recordEndsCapacity)
+    }
+
+    /// Finds the next record (a plain one in place, a quoted one parsed into `fieldBytes`) and
+    /// its cell ends; returns the line it starts on.
+    private func nextRecordBytes() throws -> Int? {
         while true {
             // Skip blank lines.
             if position == end {
@@ -200,12 +233,19 @@ public final class CSVReader {
                 line += 1
                 continue
             }
-            bytes.removeAll(keepingCapacity: true)
-            ends.removeAll(keepingCapacity: true)
+            if let plain = plainRecord() {
+                let start = line
+                record = (true, position, plain.count)
+                position += plain.count + plain.terminator
+                line += plain.terminator > 0 ? 1 : 0
+                return start
+            }
+            fieldBytes.removeAll(keepingCapacity: true)
+            fieldEnds.removeAll(keepingCapacity: true)
             let outcome = buffer.withUnsafeBufferPointer { base in
                 CSVReader.parseRecord(
                     base.baseAddress!, from: position, to: end, atEOF: isAtEOF, delimiter: delimiter.byte,
-                    bytes: &bytes, ends: &ends)
+                    bytes: &fieldBytes, ends: &fieldEnds)
             }
             switch outcome {
             case .needMore:
@@ -219,21 +259,55 @@ public final class CSVReader {
                 let start = line
                 position = next
                 line += newlines
+                reserveRecordEnds(fieldEnds.count)
+                for (index, stop) in fieldEnds.enumerated() { recordEnds[index] = Int32(stop) }
+                recordEndCount = fieldEnds.count
+                record = (false, 0, fieldBytes.count)
                 return start
             case .unterminated:
                 throw LumbungError(
-                    .csvQuoting, field: "\(source.name) line \(line), column \(ends.count + 1)",
+                    .csvQuoting, field: "\(source.name) line \(line), column \(fieldEnds.count + 1)",
                     rule: "a quoted field opened here is never closed: the file ends inside quotes")
             case .strayAfterQuote(let newlines, let byte):
                 let shown = byte >= 0x20 && byte < 0x7F ? "'\(UnicodeScalar(byte))'" : "byte 0x\(hex(byte))"
                 throw LumbungError(
-                    .csvQuoting, field: "\(source.name) line \(line + newlines), column \(ends.count + 1)",
+                    .csvQuoting, field: "\(source.name) line \(line + newlines), column \(fieldEnds.count + 1)",
                     rule: "\(shown) follows the closing quote of a quoted field; a quote inside a quoted field must be doubled (\"\")")
             }
         }
     }
 
     // MARK: - Parsing
+
+    /// The record at `position` when it is a whole line without a quote or a bare CR (nearly
+    /// every record): its length and its line end's length (LF 1, CRLF 2, none at the end of
+    /// input 0), with its cell ends in `recordEnds`; nil for the general parser (quotes, a CR
+    /// alone, or a line not yet wholly in the buffer).
+    private func plainRecord() -> (count: Int, terminator: Int)? {
+        buffer.withUnsafeBufferPointer { all -> (count: Int, terminator: Int)? in
+            let start = all.baseAddress! + position
+            let available = end - position
+            var count: Int
+            var terminator: Int
+            if let lf = memchr(start, 0x0A, available) {
+                count = UnsafeRawPointer(lf) - UnsafeRawPointer(start)
+                terminator = 1
+                if count > 0 && start[count - 1] == 0x0D {
+                    count -= 1
+                    terminator = 2
+                }
+            } else if isAtEOF {
+                count = available
+                terminator = 0
+            } else {
+                return nil
+            }
+            if memchr(start, 0x22, count) != nil || memchr(start, 0x0D, count) != nil { return nil }
+            reserveRecordEnds(count + 1)
+            recordEndCount = CSVReader.delimiterOffsets(start, count: count, delimiter: delimiter.byte, into: recordEnds)
+            return (count, terminator)
+        }
+    }
 
     enum Outcome {
         case record(next: Int, newlines: Int)
@@ -242,7 +316,44 @@ public final class CSVReader {
         case strayAfterQuote(newlines: Int, byte: UInt8)
     }
 
-    /// Parses one record starting at `start`; field contents go to `bytes`, field ends to `ends`.
+    /// Writes the offset of every `delimiter` in `count` bytes at `bytes`, then `count`, to
+    /// `ends` (room for `count + 1`); returns how many it wrote: a plain record's cell ends.
+    ///
+    /// Eight bytes at a time: a word's delimiter bytes are found at once, and most words of a
+    /// record hold one or two.
+    static func delimiterOffsets(
+        _ bytes: UnsafePointer<UInt8>, count: Int, delimiter: UInt8, into ends: UnsafeMutablePointer<Int32>
+    ) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let pattern = ones &* UInt64(delimiter)
+        var cells = 0
+        var offset = 0
+        while offset + 8 <= count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(bytes + offset).loadUnaligned(as: UInt64.self))
+            let x = word ^ pattern
+            // 0x80 in exactly the bytes of `x` that are zero (no carry crosses a byte).
+            var found = ~(((x & low7) &+ low7) | x | low7)
+            while found != 0 {
+                ends[cells] = Int32(truncatingIfNeeded: offset + found.trailingZeroBitCount >> 3)
+                cells += 1
+                found &= found &- 1
+            }
+            offset += 8
+        }
+        while offset < count {
+            if bytes[offset] == delimiter {
+                ends[cells] = Int32(truncatingIfNeeded: offset)
+                cells += 1
+            }
+            offset += 1
+        }
+        ends[cells] = Int32(truncatingIfNeeded: count)
+        return cells + 1
+    }
+
+    /// Parses one record starting at `start`; field contents go to `bytes` with the delimiter
+    /// between two fields (as ``CSVCellLayout`` says), field ends to `ends`.
     static func parseRecord(
         _ base: UnsafePointer<UInt8>, from start: Int, to end: Int, atEOF: Bool, delimiter: UInt8,
         bytes: inout [UInt8], ends: inout [Int]
@@ -295,6 +406,7 @@ public final class CSVReader {
             let c = base[p]
             if c == delimiter {
                 p += 1
+                bytes.append(delimiter)
                 if p == end {
                     if !atEOF { return .needMore }
                     ends.append(bytes.count)  // "a,b," at the very end: an empty last field
@@ -365,15 +477,19 @@ public final class CSVReader {
     // MARK: - Decoding
 
     /// The record's fields as text; `line` is the line the record starts on, for an error.
-    private func decode(_ bytes: [UInt8], _ ends: [Int], line: Int) throws -> [String] {
+    private func decode(_ all: UnsafeBufferPointer<UInt8>, _ ends: UnsafeBufferPointer<Int32>, line: Int) throws -> [String] {
         var fields: [String] = []
         fields.reserveCapacity(ends.count)
-        return try bytes.withUnsafeBufferPointer { all in
+        // A record of empty cells may have no bytes at all (`""`): then every cell is empty.
+        guard let base = all.baseAddress, let endBase = ends.baseAddress else {
+            return Array(repeating: "", count: ends.count)
+        }
+        do {
             var ascii: UInt8 = 0
             for b in all { ascii |= b }
-            var start = 0
-            for (column, stop) in ends.enumerated() {
-                let field = UnsafeBufferPointer(rebasing: all[start..<stop])
+            for column in 0..<ends.count {
+                let field = CSVCellLayout.cell(column, bytes: base, ends: endBase)
+                let start = field.baseAddress! - base
                 if ascii < 0x80 {
                     fields.append(String(decoding: field, as: UTF8.self))
                 } else if encoding == .windows1252 {
@@ -383,7 +499,6 @@ public final class CSVReader {
                 } else {
                     throw encodingError(all, field: field, fieldStart: start, column: column, line: line)
                 }
-                start = stop
             }
             return fields
         }

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Lumbung
 
 /// A flat row's cells as the grouper reads them: text (a sheet's row, a CSV record read as
@@ -6,6 +13,13 @@ protocol FlatRowCells: Sendable {
     var count: Int { get }
     /// Cell `index` without the spaces and tabs around it.
     func trimmedText(at index: Int) -> String
+    /// Whether ``trimmedText(at:)`` would be `text` (as `==` compares them), perhaps without
+    /// making the text.
+    func trimmedText(at index: Int, is text: String) -> Bool
+}
+
+extension FlatRowCells {
+    func trimmedText(at index: Int, is text: String) -> Bool { trimmedText(at: index) == text }
 }
 
 extension Array: FlatRowCells where Element == String {
@@ -14,12 +28,28 @@ extension Array: FlatRowCells where Element == String {
 
 extension CSVCells: FlatRowCells {
     func trimmedText(at index: Int) -> String {
-        withCells { cell in
-            var bytes = cell(index)[...]
-            while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
-            while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
-            return String(decoding: bytes, as: UTF8.self)
+        withCells { cell in String(decoding: Self.trimmed(cell(index)), as: UTF8.self) }
+    }
+
+    /// The same bytes are the same text; other bytes may still be equal text (`==` compares
+    /// canonical equivalents), so only then is the text made.
+    func trimmedText(at index: Int, is text: String) -> Bool {
+        let sameBytes: Bool = withCells { cell in
+            let bytes = Self.trimmed(cell(index))
+            let same: Bool? = text.utf8.withContiguousStorageIfAvailable { utf8 in
+                utf8.count == bytes.count && (bytes.isEmpty || memcmp(utf8.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+            }
+            return same ?? false
         }
+        return sameBytes || trimmedText(at: index) == text
+    }
+
+    private static func trimmed(_ cell: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = cell.count
+        while start < end && (cell[start] == 0x20 || cell[start] == 0x09) { start += 1 }
+        while end > start && (cell[end - 1] == 0x20 || cell[end - 1] == 0x09) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: cell[start..<end])
     }
 }
 
@@ -50,6 +80,9 @@ struct FlatRowGrouper<Cells: FlatRowCells>: Sendable {
     let groupBy: ColumnMapping.GroupKey
 
     private var group: FlatRowGroup<Cells>?
+    /// The current group's key as a number (nil for a text key), and whether an earlier group
+    /// had the key: found once, when the group starts.
+    private var groupKey: (number: UInt64?, seenBefore: Bool) = (nil, false)
     private var finishedNumericKeys: [UInt64: UInt32] = [:]
     private var finishedTextKeys: [String: UInt32] = [:]
 
@@ -61,6 +94,11 @@ struct FlatRowGrouper<Cells: FlatRowCells>: Sendable {
 
     /// Takes the next row; returns the previous group when this row starts a new one.
     mutating func push(line: Int, row: Cells) -> FlatRowGroup<Cells>? {
+        // Most rows: one more row of the household being read, found without making its key.
+        if row.count == header.count, let key = group?.key, !key.isEmpty, row.trimmedText(at: groupColumn, is: key) {
+            group!.rows.append((line, row))
+            return nil
+        }
         var rowIssues: [RowIssue] = []
         var cells: Cells? = row
         var key: String
@@ -88,7 +126,11 @@ struct FlatRowGrouper<Cells: FlatRowCells>: Sendable {
                 finished = previous
             }
             var fresh = FlatRowGroup<Cells>(key: key, firstLine: line)
-            if let earlier = firstLine(ofFinished: key) {
+            fresh.rows.reserveCapacity(4)  // most households have at most four members
+            let number = Self.numericKey(key)
+            let earlier = firstLine(ofFinished: key, number: number)
+            groupKey = (number, earlier != nil)
+            if let earlier {
                 fresh.issues.append(RowIssue(
                     line: line, column: header[groupColumn], value: maskedKey(key), code: .rowGroupNotContiguous,
                     rule: "this household's rows already appeared from line \(earlier), before another household; sort the file by \(groupBy.rawValue)"))
@@ -113,19 +155,21 @@ struct FlatRowGrouper<Cells: FlatRowCells>: Sendable {
         return UInt64(key)
     }
 
+    /// Remembers the current group's key when it finishes (the first group with it only).
     private mutating func remember(_ finished: FlatRowGroup<Cells>) {
-        guard !finished.key.isEmpty, firstLine(ofFinished: finished.key) == nil else { return }
+        guard !finished.key.isEmpty, !groupKey.seenBefore else { return }
         let line = UInt32(clamping: finished.firstLine)
-        if let number = Self.numericKey(finished.key) {
+        if let number = groupKey.number {
             finishedNumericKeys[number] = line
         } else {
             finishedTextKeys[finished.key] = line
         }
     }
 
-    private func firstLine(ofFinished key: String) -> Int? {
+    /// The first line of the finished group with `key`, whose number is `number`.
+    private func firstLine(ofFinished key: String, number: UInt64?) -> Int? {
         if key.isEmpty { return nil }
-        if let number = Self.numericKey(key) { return finishedNumericKeys[number].map(Int.init) }
+        if let number { return finishedNumericKeys[number].map(Int.init) }
         return finishedTextKeys[key].map(Int.init)
     }
 
