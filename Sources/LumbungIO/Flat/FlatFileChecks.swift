@@ -38,8 +38,9 @@ struct FlatFileChecks: Sendable {
         sourceIDLines = [:]
     }
 
-    /// The decoded household, or its issues with any file-wide ones added.
-    mutating func check(_ decoded: FlatDecodedGroup) -> Result<Household, RowIssues> {
+    /// The decoded household, or its issues with any file-wide ones added. Consumed, so that the
+    /// household moves out instead of being copied (a copy retains each of its arrays and strings).
+    mutating func check(_ decoded: consuming FlatDecodedGroup) -> Result<Household, RowIssues> {
         var issues: [RowIssue] = []
         if checksKK, let (kk, line) = decoded.nomorKK {
             if let other = kkLines.firstLine(of: kk, orInsert: line) {
