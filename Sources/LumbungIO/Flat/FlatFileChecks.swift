@@ -65,7 +65,12 @@ struct FlatFileChecks: Sendable {
                     rule: "the NIK is already on line \(other)"))
             }
         }
-        guard !issues.isEmpty else { return decoded.result }
+        guard !issues.isEmpty else {
+            // Swapped out, not read: reading the field copies the household (the profile's 0.9%).
+            var result = Result<Household, RowIssues>.failure(RowIssues(issues: [], firstLine: 0))
+            swap(&result, &decoded.result)
+            return result
+        }
         if case .failure(let earlier) = decoded.result { issues = earlier.issues + issues }
         issues.sort { $0.line < $1.line }
         return .failure(RowIssues(issues: issues, firstLine: decoded.firstLine))
