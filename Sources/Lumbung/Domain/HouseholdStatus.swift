@@ -72,6 +72,28 @@ public enum HouseholdStatus: Hashable, Sendable, CustomStringConvertible {
     /// The rule a reason given with this status breaks (only `tidak_layak` takes one).
     public var strayReasonRule: String { "only a tidak_layak household has a reason; status is \(name)" }
 
+    /// The status written exactly as Lumbung writes it (``description``: `usulan`,
+    /// `tidak_layak:mampu`), or `tidak_layak` with a reason written as its ``TidakLayakReason/name``,
+    /// matched on bytes; nil for any other spelling, which ``init(parsing:reason:)`` reads or refuses.
+    /// Where it gives a status it is the one ``init(parsing:reason:)`` gives (an importer reads
+    /// millions of status cells, and lowering and splitting each costs more than the match).
+    public init?(exactly text: UnsafeBufferPointer<UInt8>, reason: UnsafeBufferPointer<UInt8>?) {
+        // As the parser: a reason after the colon wins over the separate one; other statuses ignore it.
+        if let match = Self.writtenForms.first(where: { $0.bytes.count == text.count && $0.bytes.elementsEqual(text) }) {
+            self = match.status
+        } else if Self.tidakLayakName.elementsEqual(text), let reason,
+            let match = TidakLayakReason.allCases.first(where: { $0.name.utf8.elementsEqual(reason) })
+        {
+            self = .tidakLayak(match)
+        } else {
+            return nil
+        }
+    }
+
+    /// Each status's ``description`` as bytes, for ``init(exactly:reason:)``.
+    private static let writtenForms: [(bytes: [UInt8], status: HouseholdStatus)] = allCases.map { (Array($0.description.utf8), $0) }
+    private static let tidakLayakName = Array(HouseholdStatus.tidakLayak(.mampu).name.utf8)
+
     /// Parses `usulan`, `terverifikasi`, `ditetapkan`, `tidak_layak:mampu` (or a status name and a
     /// separate reason).
     public init(parsing text: some StringProtocol, reason: (some StringProtocol)? = String?.none) throws {

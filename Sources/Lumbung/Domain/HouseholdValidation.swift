@@ -53,7 +53,6 @@ extension Household {
     /// Runs every rule once: the stored form and every problem (``validated(policy:)`` throws the first).
     public func checked(policy: NIKPolicy) -> Check {
         var problems: [LumbungError] = []
-        var copy = self
         if wilayah.level != .desa {
             problems.append(LumbungError(
                 .wilayahLevel, field: "kode_wilayah", value: wilayah.dotted,
@@ -89,18 +88,26 @@ extension Household {
                     rule: "exactly one member is the kepala_keluarga; \(heads.count) are"))
             }
         }
+        // The members whose stored form differs (a flagged or shortened NIK), written into the
+        // copy only at the end: a copy's members written in the loop made the optimizer copy the
+        // whole array for every household (the profile's `_consumeAndCreateNew`).
+        var changed: [(index: Int, member: Member)] = []
+        /// Member `index`'s NIK as it is stored.
+        func storedNIK(_ index: Int) -> NIK? {
+            if let change = changed.first(where: { $0.index == index }) { return change.member.nik.nik }
+            return members[index].nik.nik
+        }
         for index in members.indices {
             let before = problems.count
-            // Written back only when it changed: writing would copy the members array.
-            if let changed = members[index].checked(policy: policy, into: &problems) { copy.members[index] = changed }
+            if let stored = members[index].checked(policy: policy, into: &problems) { changed.append((index, stored)) }
             if problems.count > before {
                 let path = "anggota[\(index)]"
                 for position in before..<problems.count { problems[position] = problems[position].prefixed(by: path) }
             }
             // A scan of the earlier members, not a dictionary: a household has a few members (at most 60).
             // By index, not a slice or a loop variable: each would copy members (`check` runs this for every record).
-            if let nik = copy.members[index].nik.nik,
-                let first = (0..<index).first(where: { copy.members[$0].nik.nik == nik })
+            if let nik = storedNIK(index),
+                let first = (0..<index).first(where: { storedNIK($0) == nik })
             {
                 problems.append(LumbungError(
                     .nikDuplicate, field: "anggota[\(index)].nik", value: nik.masked,
@@ -110,6 +117,8 @@ extension Household {
         if id != nil {
             for position in problems.indices { problems[position] = problems[position].about(id) }
         }
+        var copy = self
+        for (index, member) in changed { copy.members[index] = member }
         return Check(stored: copy, problems: problems)
     }
 }

@@ -31,6 +31,16 @@ public enum Program: UInt8, Sendable, Hashable, CaseIterable, Comparable, Custom
     public var description: String { name }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// The program whose official ``name`` is exactly these bytes, as Lumbung writes it; nil for
+    /// any other spelling, which ``init(parsing:)`` reads or refuses.
+    public init?(exactName bytes: UnsafeBufferPointer<UInt8>) {
+        guard let index = Self.nameBytes.firstIndex(where: { $0.count == bytes.count && $0.elementsEqual(bytes) }) else { return nil }
+        self = Self.allCases[index]
+    }
+
+    /// Each program's ``name`` as bytes, in ``allCases`` order.
+    private static let nameBytes: [[UInt8]] = allCases.map { Array($0.name.utf8) }
+
     /// Parses a program name, case-insensitively (`SEMBAKO` is BPNT, `PBI` is PBI-JK).
     public init(parsing text: some StringProtocol) throws {
         // Fast path: the official name, as Lumbung writes it.
@@ -55,14 +65,15 @@ public enum Program: UInt8, Sendable, Hashable, CaseIterable, Comparable, Custom
 
     /// The program's bit in a program bitmask: bit n for raw value n (bit 0 unused). Records
     /// store the mask; index summaries store it in a byte (``summaryByte(_:)``).
-    var bit: UInt32 { 1 << UInt32(rawValue) }
+    public var bit: UInt32 { 1 << UInt32(rawValue) }
 
     /// Encodes a set as a bitmask (bit n = raw value n).
     static func mask(_ programs: Set<Program>) -> UInt32 {
         programs.reduce(0) { $0 | $1.bit }
     }
 
-    static func set(mask: UInt32) -> Set<Program> {
+    /// The set a mask of ``bit``s holds (a shared set: no `Set` is built).
+    public static func set(mask: UInt32) -> Set<Program> {
         setsByMask[Int(mask & UInt32(setsByMask.count - 1))]
     }
 

@@ -66,6 +66,15 @@ public struct KodeWilayah: Hashable, Comparable, Sendable, Codable, CustomString
         self = code
     }
 
+    /// A code read from its bytes (no whitespace around it) when it is well formed and in the
+    /// table; nil otherwise, where ``init(_:)`` names the problem. For importers: no `String`.
+    public init?(checkedBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard let (packed, level) = Self.parse(bytes) else { return nil }
+        let code = KodeWilayah(unchecked: packed, level: level)
+        guard code.unknownError() == nil else { return nil }
+        self = code
+    }
+
     /// A code taken as is, without consulting the table; for the store's own data.
     public init(unchecked packed: UInt64, level: Level) {
         self.packed = packed

@@ -24,6 +24,10 @@ struct FlatByteDecoder: Sendable {
     private let disabilities = CodeNames<Disability>()
     /// The sexes of the one-letter cells the core reads (`L`, `P`, …), by byte.
     private let sexes: [Sex?]
+    /// The attribute columns in ascending code order, so ``Attributes`` is built in one go; nil
+    /// when two columns name one code (then set one by one: the last non-empty cell wins).
+    private let householdAttributesInCodeOrder: [(index: Int, code: String)]?
+    private let memberAttributesInCodeOrder: [(index: Int, code: String)]?
 
     /// Why the fast path gives a group up.
     private struct Doubt: Error {}
@@ -34,6 +38,13 @@ struct FlatByteDecoder: Sendable {
         self.general = general
         policy = general.options.keepInvalidNIK ? .keepFlagged : .strict
         sexes = (0..<128).map { byte in Sex(letter: String(UnicodeScalar(UInt8(byte)))) }
+        householdAttributesInCodeOrder = Self.inCodeOrder(general.householdAttributes)
+        memberAttributesInCodeOrder = Self.inCodeOrder(general.memberAttributes)
+    }
+
+    private static func inCodeOrder(_ columns: [(index: Int, code: String)]) -> [(index: Int, code: String)]? {
+        guard Set(columns.map(\.code)).count == columns.count else { return nil }
+        return columns.sorted { $0.code < $1.code }
     }
 
     /// Decodes one group: on the bytes when it can, else through the general decoder.
@@ -80,7 +91,9 @@ struct FlatByteDecoder: Sendable {
                 sourceID = parsed
                 decoded.sourceID = (parsed, line)
             }
-            guard let wilayahText = try text(.kodeWilayah), let wilayah = try? KodeWilayah(wilayahText) else { throw Doubt() }
+            guard let wilayahBytes = try plain(.kodeWilayah),
+                let wilayah = KodeWilayah(checkedBytes: wilayahBytes) ?? (try? KodeWilayah(String(decoding: wilayahBytes, as: UTF8.self)))
+            else { throw Doubt() }
             let alamat = column[.alamat].map { String(decoding: cell($0), as: UTF8.self) } ?? ""
             func integer(_ field: FlatField) throws(Doubt) -> Int? {
                 guard let bytes = try plain(field) else { return nil }
@@ -94,19 +107,26 @@ struct FlatByteDecoder: Sendable {
                 desilVersion = parsed
             }
             var status = HouseholdStatus.usulan
-            let reasonText = try text(.alasanTidakLayak)
-            if let text = try text(.status) {
-                guard let parsed = try? HouseholdStatus(parsing: text, reason: reasonText), parsed.reason != nil || reasonText == nil
+            let reasonBytes = try plain(.alasanTidakLayak)
+            if let bytes = try plain(.status) {
+                // The form Lumbung writes, matched on bytes; any other spelling by the core's parser.
+                guard let parsed = HouseholdStatus(exactly: bytes, reason: reasonBytes)
+                    ?? (try? HouseholdStatus(parsing: String(decoding: bytes, as: UTF8.self), reason: reasonBytes.map { String(decoding: $0, as: UTF8.self) })),
+                    parsed.reason != nil || reasonBytes == nil
                 else { throw Doubt() }
                 status = parsed
-            } else if reasonText != nil {
+            } else if reasonBytes != nil {
                 throw Doubt()
             }
             var programs: Set<Program> = []
-            if let text = try text(.program) {
-                for name in FlatCells.programNames(text) {
-                    guard let program = try? Program(parsing: name) else { throw Doubt() }
-                    programs.insert(program)
+            if let bytes = try plain(.program) {
+                if let exact = FlatCells.programs(bytes: bytes) {
+                    programs = exact
+                } else {
+                    for name in FlatCells.programNames(String(decoding: bytes, as: UTF8.self)) {
+                        guard let program = try? Program(parsing: name) else { throw Doubt() }
+                        programs.insert(program)
+                    }
                 }
             }
             var updatedAt: Date?
@@ -114,16 +134,14 @@ struct FlatByteDecoder: Sendable {
                 guard let date = FlatCells.timestamp(cell: text) else { throw Doubt() }
                 updatedAt = date
             }
-            var attributes = Attributes()
-            for (index, code) in general.householdAttributes {
-                if let value = FlatCells.attribute(cell: String(decoding: cell(index), as: UTF8.self)) { attributes[code] = value }
-            }
+            let attributes = Self.attributes(householdAttributesInCodeOrder, general.householdAttributes, cell)
             return Household(
                 id: id, nomorKK: nomorKK, wilayah: wilayah, alamat: alamat, rt: rt, rw: rw, status: status, desil: desil,
                 desilVersion: desilVersion, programs: programs, attributes: attributes, members: [], updatedAt: updatedAt,
                 sourceID: sourceID)
         }
         household.members.reserveCapacity(group.rows.count)
+        decoded.niks.reserveCapacity(group.rows.count)
         for row in group.rows {
             household.members.append(try member(row.cells!, line: row.line, &decoded))
         }
@@ -182,15 +200,34 @@ struct FlatByteDecoder: Sendable {
                 // Nil is a result here (belum_dipadankan), so the error is caught, not flattened by try?.
                 do { dukcapil = try DukcapilResult.parsing(dukcapilStatus ?? "", reason: dukcapilReason) } catch { throw Doubt() }
             }
-            var attributes = Attributes()
-            for (index, code) in general.memberAttributes {
-                if let value = FlatCells.attribute(cell: String(decoding: cell(index), as: UTF8.self)) { attributes[code] = value }
-            }
+            let attributes = Self.attributes(memberAttributesInCodeOrder, general.memberAttributes, cell)
             return Member(
                 nik: nik, name: name, sex: sex, birthDate: birthDate, relation: relation, presence: presence,
                 maritalStatus: marital, education: education, occupation: occupation, disability: disability,
                 attributes: attributes, dukcapil: dukcapil)
         }
+    }
+
+    /// A row's attributes: built in code order when the columns allow, else set one by one.
+    @inline(__always)
+    private static func attributes(
+        _ inCodeOrder: [(index: Int, code: String)]?, _ columns: [(index: Int, code: String)],
+        _ cell: (Int) -> UnsafeBufferPointer<UInt8>
+    ) -> Attributes {
+        guard let inCodeOrder else {
+            var attributes = Attributes()
+            for (index, code) in columns {
+                if let value = FlatCells.attribute(bytes: cell(index)) { attributes[code] = value }
+            }
+            return attributes
+        }
+        if inCodeOrder.isEmpty { return Attributes() }
+        var entries: [Attributes.Element] = []
+        entries.reserveCapacity(inCodeOrder.count)
+        for (index, code) in inCodeOrder {
+            if let value = FlatCells.attribute(bytes: cell(index)) { entries.append((code, value)) }
+        }
+        return Attributes(inCodeOrder: entries)
     }
 
     // MARK: - Bytes
@@ -206,7 +243,13 @@ struct FlatByteDecoder: Sendable {
     /// Whether cell `index` holds the same bytes in both rows.
     @inline(__always)
     private static func sameCell(_ index: Int, _ a: CSVCells, _ b: CSVCells) -> Bool {
-        a.withCells { cellA in b.withCells { cellB in cellA(index).elementsEqual(cellB(index)) } }
+        a.withCells { cellA in
+            b.withCells { cellB in
+                let x = cellA(index), y = cellB(index)
+                // memcmp, not `elementsEqual`: this runs for some 29 columns of every row after a household's first.
+                return x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
+        }
     }
 
     /// Up to 18 ASCII digits as a number; nil for anything else (a sign, a point, more digits).
@@ -246,8 +289,12 @@ struct CodeNames<Code: NamedCode>: Sendable {
     /// The code whose name is exactly these bytes.
     @inline(__always)
     func value(_ bytes: UnsafeBufferPointer<UInt8>) -> Code? {
-        for (index, name) in names.enumerated() where name.count == bytes.count && name.elementsEqual(bytes) {
-            return Code(rawValue: UInt8(index + 1))
+        guard let start = bytes.baseAddress else { return nil }
+        for index in names.indices where names[index].count == bytes.count {
+            // memcmp, not `elementsEqual`: its iterators cost more than the comparison (a name is a few bytes).
+            if names[index].withUnsafeBufferPointer({ memcmp($0.baseAddress!, start, bytes.count) == 0 }) {
+                return Code(rawValue: UInt8(index + 1))
+            }
         }
         return nil
     }

@@ -43,6 +43,42 @@ public enum FlatCells {
         return Int64(trimmed) != nil || Double(trimmed) != nil
     }
 
+    /// The attribute a cell's bytes hold: ``attribute(cell:)``'s value, read without a `String`
+    /// when the cell is plain digits (at most 18) or a plain decimal (`26.2`: digits, a point,
+    /// digits; at most 15 in all), which is what attribute columns mostly hold.
+    static func attribute(bytes: UnsafeBufferPointer<UInt8>) -> AttributeValue? {
+        if bytes.isEmpty { return nil }
+        return plainNumber(bytes) ?? attribute(cell: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Digits, or digits, a point and digits, as ``attribute(cell:)`` reads them; nil for any other cell.
+    @inline(__always)
+    private static func plainNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> AttributeValue? {
+        var mantissa: Int64 = 0
+        var digits = 0
+        var fractionDigits = 0
+        var sawPoint = false
+        for byte in bytes {
+            if byte == 0x2E {
+                guard !sawPoint, digits > 0 else { return nil }
+                sawPoint = true
+                continue
+            }
+            let digit = byte &- 0x30
+            guard digit < 10, digits < 18 else { return nil }
+            mantissa = mantissa &* 10 &+ Int64(digit)
+            digits += 1
+            if sawPoint { fractionDigits += 1 }
+        }
+        guard sawPoint else { return .code(mantissa) }
+        // Both operands are exact doubles (below 2^53, 10^k for k <= 22), so the one rounding of
+        // the division gives the correctly rounded value, as `Double(String)` does (Clinger's fast path).
+        guard fractionDigits > 0, digits <= 15 else { return nil }
+        return .number(Double(mantissa) / powersOfTen[fractionDigits])
+    }
+
+    private static let powersOfTen: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
+
     static func isNumberSyntax(_ text: String) -> Bool {
         text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2B || $0 == 0x2D || $0 == 0x65 || $0 == 0x45 }
     }
@@ -57,7 +93,29 @@ public enum FlatCells {
 
     /// The program names of a `program` cell: split at `|`, `,` or `;`, trimmed, empty ones dropped.
     static func programNames(_ text: String) -> [String] {
-        text.split(whereSeparator: { $0 == "|" || $0 == "," || $0 == ";" }).map(\.trimmingSpaces).filter { !$0.isEmpty }
+        text.split(whereSeparator: { $0.asciiValue.map(isProgramSeparator) ?? false }).map(\.trimmingSpaces).filter { !$0.isEmpty }
+    }
+
+    /// The programs of a `program` cell's bytes when each name between separators is exactly
+    /// a program's name (``Program/init(exactName:)``); nil when any needs ``programNames(_:)``
+    /// and ``Program/init(parsing:)`` (spaces, another spelling, an unknown name).
+    static func programs(bytes: UnsafeBufferPointer<UInt8>) -> Set<Program>? {
+        var mask: UInt32 = 0
+        var start = 0
+        for end in 0...bytes.count where end == bytes.count || isProgramSeparator(bytes[end]) {
+            if end > start {
+                guard let program = Program(exactName: UnsafeBufferPointer(rebasing: bytes[start..<end])) else { return nil }
+                mask |= program.bit
+            }
+            start = end + 1
+        }
+        return Program.set(mask: mask)
+    }
+
+    /// `|`, `,` and `;`: what separates the programs of a cell.
+    @inline(__always)
+    private static func isProgramSeparator(_ byte: UInt8) -> Bool {
+        byte == 0x7C || byte == 0x2C || byte == 0x3B
     }
 
     /// The time a cell holds (any form ``Timestamp/init(parsing:)`` reads, spaces around it

@@ -83,21 +83,25 @@ struct ImportRun {
         reportProgress()
     }
 
-    private mutating func take(_ decoded: FlatDecodedGroup, tx: ReadTransaction, loader: BulkLoader?) throws {
+    private mutating func take(_ decoded: consuming FlatDecodedGroup, tx: ReadTransaction, loader: BulkLoader?) throws {
         summary.households += 1
         if summary.households % 10_000 == 0 { reportProgress() }
+        let line = decoded.firstLine
+        if storeIsEmpty {
+            // The group is consumed by the checks, so the household moves on uncopied.
+            switch checks.check(decoded) {
+            case .failure(let issues): reject(issues)
+            case .success(let household): try accept(household, existing: nil, tx: tx, loader: loader)
+            }
+            return
+        }
         let household: Household
-        switch checks.check(decoded) {
+        switch checks.check(copy decoded) {
         case .failure(let issues):
             reject(issues)
             return
         case .success(let checked):
             household = checked
-        }
-        let line = decoded.firstLine
-        if storeIsEmpty {
-            try accept(household, existing: nil, tx: tx, loader: loader)
-            return
         }
         var issues: [RowIssue] = []
         let existing = try Importer.existingID(of: household, by: options.matchBy, in: tx, line: line, issues: &issues)
