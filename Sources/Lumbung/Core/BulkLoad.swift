@@ -124,6 +124,9 @@ public final class BulkLoader {
         var stored: Household?
         var sealed: [UInt8]
         var digest: [UInt8]
+        /// What the household adds to the counters and indexes (its id aside), worked out here
+        /// rather than on the writing thread, the load's serial stage.
+        var contribution: Contribution
     }
 
     /// A chunk's households, shared with the workers that prepare them by this box rather than by
@@ -174,7 +177,7 @@ public final class BulkLoader {
         while let result = results.popLast() {
             let prepared = try result!.get()
             let household = households.popLast()!
-            try write(prepared.stored ?? household, sealed: prepared.sealed, digest: prepared.digest)
+            try write(prepared.stored ?? household, sealed: prepared.sealed, digest: prepared.digest, contribution: prepared.contribution)
         }
     }
 
@@ -199,7 +202,8 @@ public final class BulkLoader {
                     var writer = ByteWriter()
                     if let stored { RecordCodec.encode(stored, into: &writer) } else { RecordCodec.encode(households[index], into: &writer) }
                     let sealed = try compressor.seal(writer.bytes, dictionaryID: dictionaryID ?? nil)
-                    return Prepared(stored: stored, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes))
+                    let contribution = if let stored { Contribution(stored) } else { Contribution(households[index]) }
+                    return Prepared(stored: stored, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes), contribution: contribution)
                 }))
                 index += workers
             }
@@ -214,10 +218,10 @@ public final class BulkLoader {
         var writer = ByteWriter()
         RecordCodec.encode(household, into: &writer)
         let sealed = try transaction.environment.compressor.seal(writer.bytes, dictionaryID: try transaction.dictionaryID())
-        try write(household, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes))
+        try write(household, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes), contribution: Contribution(household))
     }
 
-    private func write(_ household: consuming Household, sealed: [UInt8], digest: [UInt8]) throws {
+    private func write(_ household: consuming Household, sealed: [UInt8], digest: [UInt8], contribution: Contribution) throws {
         if checksStore { try transaction.checkUnique(household) }
         var append = true
         if let kept = household.id {
@@ -226,7 +230,6 @@ public final class BulkLoader {
             household.id = try transaction.allocateID()
         }
         try records.put(Keys.record(household.id!), sealed, flags: append ? UInt32(MDB_APPEND) : 0)
-        let contribution = Contribution(copy household)
         deferred.add(household, contribution)
         // Memory stays bounded however big the load: past the limit the collected entries are
         // written (sorted, no longer appended) and later households are checked against them.
