@@ -21,6 +21,8 @@ public final class BulkLoader {
     private var pending: [Household] = []
     private var needsDictionary: Bool
     private var deferred = DeferredIndexes()
+    /// Whether `deferred` has room for the households up to the limit.
+    private var deferredReserved = false
     /// Whether a household is checked against the store's unique keys as it is written: when
     /// the store held households before the load, or once collected entries were written.
     private var checksStore: Bool
@@ -144,6 +146,12 @@ public final class BulkLoader {
 
     private func flushChunk() throws {
         guard !chunk.isEmpty else { return }
+        // A load that fills chunks holds entries up to its limit: room for them at once, rather
+        // than arrays copied as they double (untouched room takes no memory).
+        if !deferredReserved && chunk.count == Self.chunkSize {
+            deferred.reserve(checksStore ? laterDeferredLimit : deferredLimit)
+            deferredReserved = true
+        }
         let households = ChunkHouseholds(chunk)
         chunk = []
         let next = prepare(households, validated: chunkValidated)
@@ -168,16 +176,15 @@ public final class BulkLoader {
             results = []
             return taken
         }
-        // Reversed (elements swapped, not copied) and popped in order: each household and result
-        // moves out of its array instead of being copied, its fields retained once more.
+        // Moved out of the box and written in place (given its id there): a household is neither
+        // copied, its fields retained once more, nor moved.
         var households = current.chunk.households
         current.chunk.households = []
-        households.reverse()
-        results.reverse()
-        while let result = results.popLast() {
-            let prepared = try result!.get()
-            let household = households.popLast()!
-            try write(prepared.stored ?? household, sealed: prepared.sealed, digest: prepared.digest, contribution: prepared.contribution)
+        for index in households.indices {
+            let prepared = try results[index]!.get()
+            results[index] = nil
+            if let stored = prepared.stored { households[index] = stored }
+            try write(&households[index], sealed: prepared.sealed, digest: prepared.digest, contribution: prepared.contribution)
         }
     }
 
@@ -218,10 +225,11 @@ public final class BulkLoader {
         var writer = ByteWriter()
         RecordCodec.encode(household, into: &writer)
         let sealed = try transaction.environment.compressor.seal(writer.bytes, dictionaryID: try transaction.dictionaryID())
-        try write(household, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes), contribution: Contribution(household))
+        try write(&household, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes), contribution: Contribution(household))
     }
 
-    private func write(_ household: consuming Household, sealed: [UInt8], digest: [UInt8], contribution: Contribution) throws {
+    /// Writes a prepared household, giving it its id when it has none.
+    private func write(_ household: inout Household, sealed: [UInt8], digest: [UInt8], contribution: Contribution) throws {
         if checksStore { try transaction.checkUnique(household) }
         var append = true
         if let kept = household.id {
@@ -236,6 +244,7 @@ public final class BulkLoader {
         if deferred.households >= (checksStore ? laterDeferredLimit : deferredLimit) {
             try deferred.flush(into: transaction.txn, dbs: transaction.dbs)
             checksStore = true
+            deferredReserved = false
         }
         transaction.counters.add(contribution, sign: 1)
         let sequence = try transaction.appendJournal(action: .insert, id: household.id!, digest: digest, wilayah: [household.wilayah], indexLater: true)

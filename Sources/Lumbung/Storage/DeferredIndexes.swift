@@ -42,9 +42,11 @@ struct DeferredIndexes {
     /// Households collected (each has one KK entry).
     var households: Int { kks.count }
 
+    /// Room for the entries of `households` households (of 4.5 members on average: the register
+    /// has about 4).
     mutating func reserve(_ households: Int) {
-        niks.reserveCapacity(households * 4)
-        members.reserveCapacity(households * 4)
+        niks.reserveCapacity(households * 9 / 2)
+        members.reserveCapacity(households * 9 / 2)
         kks.reserveCapacity(households)
         journal.reserveCapacity(households)
     }
