@@ -43,7 +43,8 @@ public final class BulkLoader {
     private let laterDeferredLimit: Int
 
     /// What a load holds besides the households handed to it: the index entries of at most
-    /// `deferredLimit` households (sorted in place; the sort's buffer adds up to half), then of
+    /// `deferredLimit` households (sorted by radix, each array with a buffer its size: under
+    /// half of them at once), then of
     /// `laterDeferredLimit` once the indexes hold entries, and the pages LMDB changed, which it
     /// spills to the file past 128 Ki pages. For `--help`.
     public static func memoryBound(deferredLimit: Int = deferredLimit, laterDeferredLimit: Int = deferredLimit) -> String {
