@@ -136,17 +136,16 @@ enum RecordCodec {
         "penghasilan", "ijazah", "partisipasi_sekolah", "kelas", "jaminan_kesehatan", "kehamilan",
         "penyakit_kronis", "tempat_buang_air", "sumber_penerangan", "bahan_bakar_memasak",
     ]
-    private static let knownAttributeIndex: [String: Int] = Dictionary(
-        uniqueKeysWithValues: knownAttributeCodes.enumerated().map { ($1, $0) })
+    private static let knownAttributeIndex = CodeTable(knownAttributeCodes)
 
-    static func isKnownAttributeCode(_ code: String) -> Bool { knownAttributeIndex[code] != nil }
+    static func isKnownAttributeCode(_ code: String) -> Bool { knownAttributeIndex.index(of: code) != nil }
 
     /// Each attribute: a tag (known-code index + 1, or 0 then the code as text) shifted left by
     /// two, with the value type in the low bits; then the value.
     private static func encode(_ attributes: Attributes, into writer: inout ByteWriter) {
         writer.varint(attributes.count)
         for (code, value) in attributes {
-            let known = knownAttributeIndex[code].map { UInt64($0 + 1) } ?? 0
+            let known = knownAttributeIndex.index(of: code).map { UInt64($0 + 1) } ?? 0
             let type: UInt64
             switch value {
             case .code: type = 0

@@ -21,6 +21,8 @@ public final class BulkLoader {
     private var pending: [Household] = []
     private var needsDictionary: Bool
     private var deferred = DeferredIndexes()
+    /// Whether `deferred` has room for the households up to the limit.
+    private var deferredReserved = false
     /// Whether a household is checked against the store's unique keys as it is written: when
     /// the store held households before the load, or once collected entries were written.
     private var checksStore: Bool
@@ -41,7 +43,8 @@ public final class BulkLoader {
     private let laterDeferredLimit: Int
 
     /// What a load holds besides the households handed to it: the index entries of at most
-    /// `deferredLimit` households (sorted in place; the sort's buffer adds up to half), then of
+    /// `deferredLimit` households (sorted by radix, each array with a buffer its size: under
+    /// half of them at once), then of
     /// `laterDeferredLimit` once the indexes hold entries, and the pages LMDB changed, which it
     /// spills to the file past 128 Ki pages. For `--help`.
     public static func memoryBound(deferredLimit: Int = deferredLimit, laterDeferredLimit: Int = deferredLimit) -> String {
@@ -124,6 +127,9 @@ public final class BulkLoader {
         var stored: Household?
         var sealed: [UInt8]
         var digest: [UInt8]
+        /// What the household adds to the counters and indexes (its id aside), worked out here
+        /// rather than on the writing thread, the load's serial stage.
+        var contribution: Contribution
     }
 
     /// A chunk's households, shared with the workers that prepare them by this box rather than by
@@ -141,6 +147,12 @@ public final class BulkLoader {
 
     private func flushChunk() throws {
         guard !chunk.isEmpty else { return }
+        // A load that fills chunks holds entries up to its limit: room for them at once, rather
+        // than arrays copied as they double (untouched room takes no memory).
+        if !deferredReserved && chunk.count == Self.chunkSize {
+            deferred.reserve(checksStore ? laterDeferredLimit : deferredLimit)
+            deferredReserved = true
+        }
         let households = ChunkHouseholds(chunk)
         chunk = []
         let next = prepare(households, validated: chunkValidated)
@@ -165,16 +177,15 @@ public final class BulkLoader {
             results = []
             return taken
         }
-        // Reversed (elements swapped, not copied) and popped in order: each household and result
-        // moves out of its array instead of being copied, its fields retained once more.
+        // Moved out of the box and written in place (given its id there): a household is neither
+        // copied, its fields retained once more, nor moved.
         var households = current.chunk.households
         current.chunk.households = []
-        households.reverse()
-        results.reverse()
-        while let result = results.popLast() {
-            let prepared = try result!.get()
-            let household = households.popLast()!
-            try write(prepared.stored ?? household, sealed: prepared.sealed, digest: prepared.digest)
+        for index in households.indices {
+            let prepared = try results[index]!.get()
+            results[index] = nil
+            if let stored = prepared.stored { households[index] = stored }
+            try write(&households[index], sealed: prepared.sealed, digest: prepared.digest, contribution: prepared.contribution)
         }
     }
 
@@ -199,7 +210,8 @@ public final class BulkLoader {
                     var writer = ByteWriter()
                     if let stored { RecordCodec.encode(stored, into: &writer) } else { RecordCodec.encode(households[index], into: &writer) }
                     let sealed = try compressor.seal(writer.bytes, dictionaryID: dictionaryID ?? nil)
-                    return Prepared(stored: stored, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes))
+                    let contribution = if let stored { Contribution(stored) } else { Contribution(households[index]) }
+                    return Prepared(stored: stored, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes), contribution: contribution)
                 }))
                 index += workers
             }
@@ -214,10 +226,11 @@ public final class BulkLoader {
         var writer = ByteWriter()
         RecordCodec.encode(household, into: &writer)
         let sealed = try transaction.environment.compressor.seal(writer.bytes, dictionaryID: try transaction.dictionaryID())
-        try write(household, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes))
+        try write(&household, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes), contribution: Contribution(household))
     }
 
-    private func write(_ household: consuming Household, sealed: [UInt8], digest: [UInt8]) throws {
+    /// Writes a prepared household, giving it its id when it has none.
+    private func write(_ household: inout Household, sealed: [UInt8], digest: [UInt8], contribution: Contribution) throws {
         if checksStore { try transaction.checkUnique(household) }
         var append = true
         if let kept = household.id {
@@ -226,13 +239,13 @@ public final class BulkLoader {
             household.id = try transaction.allocateID()
         }
         try records.put(Keys.record(household.id!), sealed, flags: append ? UInt32(MDB_APPEND) : 0)
-        let contribution = Contribution(copy household)
         deferred.add(household, contribution)
         // Memory stays bounded however big the load: past the limit the collected entries are
         // written (sorted, no longer appended) and later households are checked against them.
         if deferred.households >= (checksStore ? laterDeferredLimit : deferredLimit) {
             try deferred.flush(into: transaction.txn, dbs: transaction.dbs)
             checksStore = true
+            deferredReserved = false
         }
         transaction.counters.add(contribution, sign: 1)
         let sequence = try transaction.appendJournal(action: .insert, id: household.id!, digest: digest, wilayah: [household.wilayah], indexLater: true)

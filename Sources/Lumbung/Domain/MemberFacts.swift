@@ -16,7 +16,8 @@ public struct MemberFacts: Hashable, Sendable {
 
     public init(bits: UInt16) { self.bits = bits }
 
-    public init(_ member: Member) {
+    /// Shared: the bulk load's index entries read each member in place, uncopied.
+    public init(_ member: __shared Member) {
         var bits = UInt16(member.relation.rawValue) & 0xF
         bits |= UInt16(member.presence.rawValue & 0x7) << 4
         bits |= UInt16((member.maritalStatus?.rawValue ?? 0) & 0x7) << 7

@@ -42,9 +42,11 @@ struct DeferredIndexes {
     /// Households collected (each has one KK entry).
     var households: Int { kks.count }
 
+    /// Room for the entries of `households` households (of 4.5 members on average: the register
+    /// has about 4).
     mutating func reserve(_ households: Int) {
-        niks.reserveCapacity(households * 4)
-        members.reserveCapacity(households * 4)
+        niks.reserveCapacity(households * 9 / 2)
+        members.reserveCapacity(households * 9 / 2)
         kks.reserveCapacity(households)
         journal.reserveCapacity(households)
     }
@@ -85,14 +87,14 @@ struct DeferredIndexes {
         self.members = []
         Parallel.run(2) { part in
             if part == 0 {
-                result.niks.sort { $0.number < $1.number || ($0.number == $1.number && $0.id < $1.id) }
-                result.members.sort { $0.desa < $1.desa || ($0.desa == $1.desa && $0.entry < $1.entry) }
+                Self.sortByKeyThenID(&result.niks, key: { $0.number }, id: { $0.id })
+                Self.sortMembers(&result.members)
                 // New ids and sequences both ascend: usually sorted already, which the sort finds in one pass.
                 result.journal.sort()
             } else {
-                result.kks.sort { $0.number < $1.number || ($0.number == $1.number && $0.id < $1.id) }
+                Self.sortByKeyThenID(&result.kks, key: { $0.number }, id: { $0.id })
                 for index in result.secondary.indices {
-                    result.secondary[index].sort { $0.key < $1.key || ($0.key == $1.key && $0.id < $1.id) }
+                    Self.sortByKeyThenID(&result.secondary[index], key: { $0.key }, id: { $0.id })
                 }
             }
         }
@@ -134,6 +136,35 @@ struct DeferredIndexes {
         // The pages these writes read through the map are now copies of the transaction's own:
         // they leave the resident size (`Storage/MappedPages.swift`).
         txn.releaseMappedPages()
+    }
+
+    /// Sorts entries by key, then id, keeping the order of entries equal in both (a NIK twice in
+    /// one household is reported at its later member), as a stable comparison sort would.
+    /// Held entries come in id order unless a load keeps ids out of order, so usually one radix
+    /// sort by key does (``RadixSort``).
+    @inline(__always)
+    private static func sortByKeyThenID<Entry: BitwiseCopyable>(_ entries: inout [Entry], key: (Entry) -> UInt64, id: (Entry) -> UInt64) {
+        var idsAscend = true
+        for index in entries.indices.dropFirst() where id(entries[index - 1]) > id(entries[index]) {
+            idsAscend = false
+            break
+        }
+        if !idsAscend { RadixSort.sort(&entries, by: id) }
+        RadixSort.sort(&entries, by: key)
+    }
+
+    /// Sorts member entries by desa, then entry (72 bits: birth, position and facts, then the
+    /// id's low 32 bits), as a stable comparison sort would: by the id bits only when they do not
+    /// already ascend, then by the rest of the entry, then by desa.
+    private static func sortMembers(_ members: inout [MemberEntry]) {
+        var idsAscend = true
+        for index in members.indices.dropFirst() where UInt32(truncatingIfNeeded: members[index - 1].entry) > UInt32(truncatingIfNeeded: members[index].entry) {
+            idsAscend = false
+            break
+        }
+        if !idsAscend { RadixSort.sort(&members) { UInt64(UInt32(truncatingIfNeeded: $0.entry)) } }
+        RadixSort.sort(&members) { UInt64(truncatingIfNeeded: $0.entry >> 32) }
+        RadixSort.sort(&members) { $0.desa }
     }
 
     private func writeUnique(_ entries: [Unique], txn: Txn, dbi: MDB_dbi, duplicate: LumbungError.Code, field: String) throws {

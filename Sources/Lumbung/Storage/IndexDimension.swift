@@ -228,7 +228,8 @@ struct Contribution {
         self.init(desa: desa, summary: summary, members: Int64(summary.members), invalidNIKs: 0, missingNIKs: 0)
     }
 
-    init(_ household: Household) {
+    /// Shared: a loader's worker computes it from a household it reads in place, uncopied.
+    init(_ household: __shared Household) {
         var invalid: Int64 = 0, missing: Int64 = 0
         var dukcapil = SIMD4<Int64>.zero, dukcapilMask: UInt64 = 0
         for member in household.members {
