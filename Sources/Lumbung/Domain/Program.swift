@@ -43,8 +43,8 @@ public enum Program: UInt8, Sendable, Hashable, CaseIterable, Comparable, Custom
 
     /// Parses a program name, case-insensitively (`SEMBAKO` is BPNT, `PBI` is PBI-JK).
     public init(parsing text: some StringProtocol) throws {
-        // Fast path: the official name, as Lumbung writes it.
-        if let match = Self.allCases.first(where: { $0.name == text }) {
+        // Fast path: the official name, as Lumbung writes it (one rule with the byte readers').
+        if let match = text.utf8.withContiguousStorageIfAvailable({ Program(exactName: $0) }) ?? nil {
             self = match
             return
         }
