@@ -105,4 +105,35 @@ import Testing
             #expect(try store.read { tx in try tx.householdCount() } == 0)
         }
     }
+
+    @Test("a producer that vouches for its households' uniqueness gets the same store past the limit", arguments: [1, 2] as [UInt64])
+    func vouchedLoadMatchesOneWrite(seed: UInt64) throws {
+        let loaded = try households(seed: 40 + seed, count: 90)
+        let whole = try Store(path: directory.sub("vouched-whole-\(seed)"))
+        let vouched = try Store(path: directory.sub("vouched-\(seed)"))
+        try whole.bulkLoad(nikPolicy: .keepFlagged) { loader in for household in loaded { try loader.add(household) } }
+        try vouched.bulkLoad(actor: nil, nikPolicy: .keepFlagged, deferredLimit: 7, laterDeferredLimit: 3) { loader in
+            loader.producerChecksUniqueness = true
+            for household in loaded { try loader.add(household) }
+        }
+        #expect(try indexEntries(vouched) == indexEntries(whole))
+        #expect(try vouched.check(limit: 1000).isClean)
+    }
+
+    @Test("a vouching producer's household is still checked against a store that held households")
+    func vouchedLoadIntoAFilledStoreChecksIt() throws {
+        let loaded = try households(seed: 77, count: 20)
+        let store = try Store(path: directory.sub("vouched-filled"))
+        try store.bulkLoad(nikPolicy: .keepFlagged) { loader in for household in loaded[..<10] { try loader.add(household) } }
+        var repeated = Array(loaded[10...])
+        repeated[5].nomorKK = loaded[3].nomorKK
+        let thrown = try #require(throws: LumbungError.self) {
+            try store.bulkLoad(actor: nil, nikPolicy: .keepFlagged, deferredLimit: 4) { loader in
+                loader.producerChecksUniqueness = true
+                for household in repeated { try loader.add(household) }
+            }
+        }
+        #expect(thrown.code == .kkDuplicate)
+        #expect(try store.read { tx in try tx.householdCount() } == 10)
+    }
 }

@@ -26,6 +26,16 @@ public final class BulkLoader {
     /// Whether a household is checked against the store's unique keys as it is written: when
     /// the store held households before the load, or once collected entries were written.
     private var checksStore: Bool
+    /// Whether the store held no household when the load began.
+    private let beganEmpty: Bool
+
+    /// Set by a producer that vouches that the households it hands this load hold no NIK, Nomor
+    /// KK or source id twice among themselves (an import's file-wide checks): on a store that was
+    /// empty when the load began, nothing else can hold their numbers, so none is looked up in
+    /// the unique indexes as it is written (about 5% of the serial stage of a 10M import). The
+    /// held entries are still checked for duplicates when written, and a store that held
+    /// households is checked as ever.
+    public var producerChecksUniqueness = false
     private let records: Cursor
     /// Every household of a load gets the same updated-at time (the samples the dictionary is
     /// trained on carry it too, so it compresses to almost nothing).
@@ -59,7 +69,8 @@ public final class BulkLoader {
         self.laterDeferredLimit = laterDeferredLimit ?? deferredLimit
         self.nikPolicy = nikPolicy
         self.needsDictionary = try transaction.dictionaryID() == nil
-        self.checksStore = try transaction.householdCount() > 0
+        self.beganEmpty = try transaction.householdCount() == 0
+        self.checksStore = !beganEmpty
         self.records = try transaction.txn.cursor(transaction.dbs.records)
     }
 
@@ -172,7 +183,7 @@ public final class BulkLoader {
         guard let current = inFlight.take() else { return }
         current.pending.wait()
         // Taken out of the lock, not copied: a copy would retain every household once more.
-        var results = current.results.withLock { results in
+        let results = current.results.withLock { results in
             let taken = results
             results = []
             return taken
@@ -183,10 +194,12 @@ public final class BulkLoader {
         current.chunk.households = []
         for index in households.indices {
             let prepared = try results[index]!.get()
-            results[index] = nil
             if let stored = prepared.stored { households[index] = stored }
             try write(&households[index], sealed: prepared.sealed, digest: prepared.digest, contribution: prepared.contribution)
         }
+        // Freed on the pool: deallocating a chunk's households and their sealed records took
+        // about 8% of this thread, the load's serial stage.
+        Parallel.release((consume households, consume results))
     }
 
     /// Starts validating (those not `validated`), encoding, compressing and hashing `households`
@@ -231,7 +244,7 @@ public final class BulkLoader {
 
     /// Writes a prepared household, giving it its id when it has none.
     private func write(_ household: inout Household, sealed: [UInt8], digest: [UInt8], contribution: Contribution) throws {
-        if checksStore { try transaction.checkUnique(household) }
+        if checksStore && !(beganEmpty && producerChecksUniqueness) { try transaction.checkUnique(household) }
         var append = true
         if let kept = household.id {
             append = try transaction.claim(kept)

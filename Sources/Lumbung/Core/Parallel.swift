@@ -46,6 +46,23 @@ public enum Parallel {
         return Pending(group: group)
     }
 
+    /// Hands `value` to the global pool to be released there: its deallocation (a chunk of
+    /// written households, thousands of arrays and strings) then runs beside the caller, not on
+    /// it. The caller must hold no other reference, or the release stays its own.
+    ///
+    /// ```swift
+    /// Parallel.release(consume written)
+    /// ```
+    public static func release<Value: Sendable>(_ value: consuming Value) {
+        let box = Released(value)
+        DispatchQueue.global().async { box.value = nil }
+    }
+
+    private final class Released<Value: Sendable>: @unchecked Sendable {
+        var value: Value?
+        init(_ value: consuming Value) { self.value = value }
+    }
+
     /// Work ``start(_:_:)`` began.
     public struct Pending: Sendable {
         let group: DispatchGroup

@@ -51,6 +51,8 @@ struct ImportRun {
     /// Reads the whole file into `loader`'s transaction.
     mutating func scan(loader: BulkLoader) throws {
         storeIsEmpty = try loader.tx.householdCount() == 0
+        // The file checks see every NIK, Nomor KK and source id of the file (the grouper every group key).
+        loader.producerChecksUniqueness = true
         let households = input.households(bytesRead: bytesRead)
         defer { households.cancel() }
         while let decoded = try households.next() {
