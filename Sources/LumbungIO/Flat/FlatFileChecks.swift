@@ -41,6 +41,14 @@ struct FlatFileChecks: Sendable {
     /// The decoded household, or its issues with any file-wide ones added. Consumed, so that the
     /// household moves out instead of being copied (a copy retains each of its arrays and strings).
     mutating func check(_ decoded: consuming FlatDecodedGroup) -> Result<Household, RowIssues> {
+        check(inPlace: &decoded)
+        return decoded.takeResult()
+    }
+
+    /// Adds any file-wide issues to the group's result (a failure then), leaving the household
+    /// where it is, so that it moves on uncopied; the group's lines and columns stay for the
+    /// importer's lookups in the store.
+    mutating func check(inPlace decoded: inout FlatDecodedGroup) {
         var issues: [RowIssue] = []
         if checksKK, let (kk, line) = decoded.nomorKK {
             if let other = kkLines.firstLine(of: kk, orInsert: line) {
@@ -65,15 +73,10 @@ struct FlatFileChecks: Sendable {
                     rule: "the NIK is already on line \(other)"))
             }
         }
-        guard !issues.isEmpty else {
-            // Swapped out, not read: reading the field copies the household (the profile's 0.9%).
-            var result = Result<Household, RowIssues>.failure(RowIssues(issues: [], firstLine: 0))
-            swap(&result, &decoded.result)
-            return result
-        }
+        guard !issues.isEmpty else { return }
         if case .failure(let earlier) = decoded.result { issues = earlier.issues + issues }
         issues.sort { $0.line < $1.line }
-        return .failure(RowIssues(issues: issues, firstLine: decoded.firstLine))
+        decoded.result = .failure(RowIssues(issues: issues, firstLine: decoded.firstLine))
     }
 
     private static func sixteenDigits(_ value: UInt64) -> String {

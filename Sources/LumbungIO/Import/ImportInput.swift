@@ -13,7 +13,8 @@ enum RawHousehold: Sendable {
 }
 
 /// An import's input file: its format and, for CSV, its header resolved against the mapping.
-/// Each pass over it (a load retried after the map grew reads it again) is a ``DecodePipeline``.
+/// Each pass over it (a load retried after the map grew reads it again) is a ``DecodePipeline``
+/// followed by an ``InOrderStage`` of the file-wide checks.
 struct ImportInput: Sendable {
     let path: String
     let format: FileFormat
@@ -78,12 +79,18 @@ struct ImportInput: Sendable {
             nikColumn: "anggota.nik", kkColumn: "nomor_kk", sourceIDColumn: FlatField.sourceID.name, checksKK: true, checksSourceID: true)
     }
 
-    /// Starts a pass: reading on a thread of its own, decoding on every core.
-    func households(bytesRead: BytesRead) -> DecodePipeline<RawHousehold, FlatDecodedGroup> {
+    /// Starts a pass: reading on a thread of its own, decoding on every core, and the file-wide
+    /// checks (``FlatFileChecks``, fresh for the pass) in file order on a thread of their own, which
+    /// forgets what they remember once reading ends, before the consumer sees the end.
+    func checkedHouseholds(bytesRead: BytesRead) -> InOrderStage<DecodePipeline<RawHousehold, FlatDecodedGroup>, FlatFileChecks> {
         let input = self
-        return DecodePipeline(
+        let decoded = DecodePipeline(
             read: { emit in try input.read(bytesRead: bytesRead, emit) },
             decode: { raw in input.decode(raw) })
+        return InOrderStage(
+            upstream: decoded, state: fileChecks(),
+            step: { checks, group in checks.check(inPlace: &group) },
+            atEnd: { checks in checks.forgetFile() })
     }
 
     private func read(bytesRead: BytesRead, _ emit: (RawHousehold) throws -> Void) throws {

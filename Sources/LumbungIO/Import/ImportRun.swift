@@ -1,7 +1,8 @@
 import Lumbung
 
-/// One pass of an import over its input: each decoded household is checked against the file so
-/// far and the store, then written (or, in a dry run, only counted).
+/// One pass of an import over its input: each decoded household, already checked against the file
+/// so far (by the input's stage of file-wide checks, on a thread of its own), is checked against
+/// the store, then written (or, in a dry run, only counted).
 ///
 /// A NIK that a stored household holds is not at once an issue: the file may update that
 /// household and drop the NIK (a member moved between households). Such a household waits
@@ -11,7 +12,6 @@ struct ImportRun {
     let options: ImportOptions
     let input: ImportInput
     var summary = ImportSummary()
-    private var checks: FlatFileChecks
     /// Stored households this file updates.
     private var updatedByFile = Set<HouseholdID>()
     private var waiting: [Waiting] = []
@@ -45,7 +45,6 @@ struct ImportRun {
     init(options: ImportOptions, input: ImportInput) {
         self.options = options
         self.input = input
-        checks = input.fileChecks()
     }
 
     /// Reads the whole file into `loader`'s transaction.
@@ -53,14 +52,14 @@ struct ImportRun {
         storeIsEmpty = try loader.tx.householdCount() == 0
         // The file checks see every NIK, Nomor KK and source id of the file (the grouper every group key).
         loader.producerChecksUniqueness = true
-        let households = input.households(bytesRead: bytesRead)
+        let households = input.checkedHouseholds(bytesRead: bytesRead)
         defer { households.cancel() }
         while let decoded = try households.next() {
             try take(decoded, tx: loader.tx, loader: loader)
         }
-        // Reading has ended: what the file-wide checks remember (about 550 MB at 10M households)
-        // goes before the loader writes its last index entries and commits, where memory peaks.
-        checks.forgetFile()
+        // Reading has ended, and the checks' stage forgot what it remembered (about 550 MB at 10M
+        // households) before handing over the end: its pages go back before the loader writes
+        // its last index entries and commits, where memory peaks.
         FreedMemory.returnToSystem()
         try settleWaiting(tx: loader.tx, loader: loader)
         reportProgress()
@@ -69,7 +68,7 @@ struct ImportRun {
     /// Reads the whole file without writing, checking against the store in short reads.
     mutating func scan(batched read: ((ReadTransaction) throws -> Void) throws -> Void) throws {
         try read { tx in self.storeIsEmpty = try tx.householdCount() == 0 }
-        let households = input.households(bytesRead: bytesRead)
+        let households = input.checkedHouseholds(bytesRead: bytesRead)
         defer { households.cancel() }
         var batch: [FlatDecodedGroup] = []
         var atEnd = false
@@ -90,15 +89,15 @@ struct ImportRun {
         if summary.households % 10_000 == 0 { reportProgress() }
         let line = decoded.firstLine
         if storeIsEmpty {
-            // The group is consumed by the checks, so the household moves on uncopied.
-            switch checks.check(decoded) {
+            // Moved out of the group, so the household goes on uncopied.
+            switch decoded.takeResult() {
             case .failure(let issues): reject(issues)
             case .success(let household): try accept(household, existing: nil, tx: tx, loader: loader)
             }
             return
         }
         let household: Household
-        switch checks.check(copy decoded) {
+        switch decoded.takeResult() {
         case .failure(let issues):
             reject(issues)
             return

@@ -60,10 +60,10 @@ public struct ImportSummary: Sendable {
 /// household id or KK, idempotently.
 ///
 /// One pass over the file: a reader thread parses and groups rows, the cores decode households,
-/// and this thread checks each against the file so far and the store, and writes it, all in ONE
-/// transaction. All or nothing by default: after the first bad household nothing more is
-/// written, every issue is still collected, and the transaction is rolled back, so a failed,
-/// crashed or killed import leaves the store exactly as it was. Memory stays bounded.
+/// a thread checks each against the file so far, and this thread checks it against the store and
+/// writes it, all in ONE transaction. All or nothing by default: after the first bad household
+/// nothing more is written, every issue is still collected, and the transaction is rolled back,
+/// so a failed, crashed or killed import leaves the store exactly as it was. Memory stays bounded.
 ///
 /// ```swift
 /// var options = ImportOptions()
@@ -72,10 +72,12 @@ public struct ImportSummary: Sendable {
 /// ```
 public enum Importer {
     /// What an import holds whatever the file's size, and what grows with it: the pipeline's
-    /// batches, the bulk loader's bound, and the file-wide checks' memory of each NIK, Nomor KK
-    /// and source id (``FlatFileChecks``), held until reading ends. For `--help`.
+    /// batches (decoding, and checked by the file checks' stage: its waiting batches, the one it
+    /// fills and the one being written), the bulk loader's bound, and the file-wide checks' memory
+    /// of each NIK, Nomor KK and source id (``FlatFileChecks``), held until reading ends. For `--help`.
     public static var memoryBound: String {
         "\(DecodePipeline<Int, Int>.depth) batches of \(DecodePipeline<Int, Int>.batchSize) households being decoded, "
+            + "\(InOrderStage<DecodePipeline<Int, Int>, Int>.depth + 2) of \(InOrderStage<DecodePipeline<Int, Int>, Int>.batchSize) checked against the file, "
             + "\(BulkLoader.memoryBound(laterDeferredLimit: laterDeferredLimit)), and, while the file is read, about \(SixteenDigitLines.bytesPerNumber) bytes for each NIK "
             + "and Nomor KK of the file and each source id's characters (about 1.7 GB resident in all at 10M households of four "
             + "members, at the last full flush of held entries; the checks are forgotten before the last flush and the commit)"
