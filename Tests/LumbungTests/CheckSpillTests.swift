@@ -200,8 +200,8 @@ import Testing
         try store.environment.withWrite { txn in
             let record = try #require(try txn.get(dbs.records, Keys.record(HouseholdID(2)))).array
             try txn.put(dbs.records, Keys.record(HouseholdID(500)), record)
-            for nik in copy.validNIKs { try txn.put(dbs.nik, Keys.uniqueKey(nik.rawValue), Keys.uniqueDup(nik.rawValue, HouseholdID(500))) }
-            try txn.put(dbs.kk, Keys.uniqueKey(copy.nomorKK.rawValue), Keys.uniqueDup(copy.nomorKK.rawValue, HouseholdID(500)))
+            for nik in copy.validNIKs { try txn.put(dbs.nik, dbs.unique.keyBytes(nik.rawValue), dbs.unique.dupBytes(nik.rawValue, id: 500)) }
+            try txn.put(dbs.kk, dbs.unique.keyBytes(copy.nomorKK.rawValue), dbs.unique.dupBytes(copy.nomorKK.rawValue, id: 500))
             for (kind, key, entry) in IndexDimension.entries(copy) where !dbs.lacks(kind) { try txn.put(dbs[kind], key, entry) }
             var deltas = CounterDeltas()
             deltas.add(copy, sign: 1)

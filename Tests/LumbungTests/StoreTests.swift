@@ -340,7 +340,7 @@ struct StoreTests {
         try store.write { tx in try tx.put(household) }
         try store.environment.withWrite { txn in
             let nik = household.validNIKs[0].rawValue
-            try txn.delete(store.environment.dbs.nik, Keys.uniqueKey(nik), Keys.uniqueDup(nik, HouseholdID(1)))
+            try store.environment.dbs.unique.delete(txn, store.environment.dbs.nik, nik, id: 1)
             try txn.put(store.environment.dbs.counters, Keys.counter(level: 0, code: 0, dimension: .total, value: 0), Keys.be(5, width: 8) + Keys.be(5, width: 8))
         }
         let report = try store.check()

@@ -19,29 +19,29 @@ extension ReadTransaction {
         try ensureValid()
         precondition(ids.count >= numbers.count, "one id slot a NIK")
         let cursor = try txn.cursor(dbs.nik)
+        let layout = dbs.unique
         // The cursor's key (the NIK's high digits), when it sits on an entry.
         var cursorHigh: UInt64? = nil
         for index in numbers.indices {
             let number = numbers[index]
-            let high = number / Keys.uniqueSplit, low = number % Keys.uniqueSplit
+            let high = layout.key(number), low = UInt128(number % layout.split)
             var answer: UInt64? = nil
             if cursorHigh == high {
                 // Walk a few duplicates forward: the cursor is at or before this NIK's place.
                 for _ in 0..<Self.walkLimit {
-                    let (dupLow, id) = Keys.splitUniqueDup(cursor.valueBytes)
-                    if dupLow >= low {
-                        answer = dupLow == low ? id.rawValue : 0
+                    let dup = layout.readDup(cursor.valueBytes)
+                    if dup >> 32 >= low {
+                        answer = dup >> 32 == low ? layout.id(dup: dup) : 0
                         break
                     }
                     guard try cursor.move(MDB_NEXT_DUP) else { break }
                 }
             }
             if answer == nil {
-                let found = try Keys.withUniqueSeek(number) { key, dup in try cursor.seek(key, dup: dup) }
-                if found {
+                if try layout.seek(cursor, number) {
                     cursorHigh = high
-                    let (dupLow, id) = Keys.splitUniqueDup(cursor.valueBytes)
-                    answer = dupLow == low ? id.rawValue : 0
+                    let dup = layout.readDup(cursor.valueBytes)
+                    answer = dup >> 32 == low ? layout.id(dup: dup) : 0
                 } else {
                     cursorHigh = nil
                     answer = 0

@@ -80,10 +80,7 @@ public class ReadTransaction {
     }
 
     func uniqueLookup(_ dbi: MDB_dbi, _ number: UInt64) throws -> HouseholdID? {
-        let cursor = try txn.cursor(dbi)
-        guard try cursor.seek(Keys.uniqueKey(number), dup: Keys.uniqueDupFloor(number)) else { return nil }
-        let (low, id) = Keys.splitUniqueDup(cursor.valueBytes)
-        return low == number % Keys.uniqueSplit ? id : nil
+        try dbs.unique.find(txn.cursor(dbi), number).map(HouseholdID.init(rawValue:))
     }
 
     /// Calls `body` with a stored record's payload. A dictionary this process has not seen yet

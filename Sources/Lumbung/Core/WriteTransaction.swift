@@ -324,10 +324,10 @@ public final class WriteTransaction: ReadTransaction {
         let newNIKs = Set(new?.validNIKs ?? [])
         if let old {
             for nik in oldNIKs.subtracting(newNIKs) {
-                try txn.delete(dbs.nik, Keys.uniqueKey(nik.rawValue), Keys.uniqueDup(nik.rawValue, old.id!))
+                try dbs.unique.delete(txn, dbs.nik, nik.rawValue, id: old.id!.rawValue)
             }
             if new?.nomorKK != old.nomorKK {
-                try txn.delete(dbs.kk, Keys.uniqueKey(old.nomorKK.rawValue), Keys.uniqueDup(old.nomorKK.rawValue, old.id!))
+                try dbs.unique.delete(txn, dbs.kk, old.nomorKK.rawValue, id: old.id!.rawValue)
             }
             if let sourceID = old.sourceID, new?.sourceID != sourceID {
                 try txn.delete(dbs.source!, Keys.sourceID(sourceID))
@@ -335,10 +335,10 @@ public final class WriteTransaction: ReadTransaction {
         }
         if let new {
             for nik in newNIKs.subtracting(oldNIKs) {
-                try txn.put(dbs.nik, Keys.uniqueKey(nik.rawValue), Keys.uniqueDup(nik.rawValue, new.id!), flags: UInt32(MDB_NODUPDATA))
+                try txn.put(dbs.nik, dbs.unique.keyBytes(nik.rawValue), dbs.unique.dupBytes(nik.rawValue, id: new.id!.rawValue), flags: UInt32(MDB_NODUPDATA))
             }
             if old?.nomorKK != new.nomorKK {
-                try txn.put(dbs.kk, Keys.uniqueKey(new.nomorKK.rawValue), Keys.uniqueDup(new.nomorKK.rawValue, new.id!), flags: UInt32(MDB_NODUPDATA))
+                try txn.put(dbs.kk, dbs.unique.keyBytes(new.nomorKK.rawValue), dbs.unique.dupBytes(new.nomorKK.rawValue, id: new.id!.rawValue), flags: UInt32(MDB_NODUPDATA))
             }
             if let sourceID = new.sourceID, old?.sourceID != sourceID {
                 try txn.put(dbs.source!, Keys.sourceID(sourceID), Keys.be(new.id!.rawValue, width: Keys.idWidth))

@@ -174,18 +174,19 @@ extension ReadTransaction {
     private func walkKK(_ numbers: Range<UInt64>, descending: Bool = false, _ body: ((kk: UInt64, id: UInt64)) throws -> Bool) throws {
         if descending { return try walkKKDown(numbers, body) }
         let cursor = try txn.cursor(dbs.kk)
-        let endKey = numbers.upperBound / Keys.uniqueSplit
-        var more = try cursor.seek(key: numbers.lowerBound / Keys.uniqueSplit, keyWidth: Keys.uniqueKeyWidth, MDB_SET_RANGE)
+        let layout = dbs.unique
+        let endKey = layout.key(numbers.upperBound)
+        var more = try cursor.seek(key: layout.key(numbers.lowerBound), keyWidth: layout.keyWidth, MDB_SET_RANGE)
         var going = true
         while more && going {
-            let high = Keys.read(cursor.keyBytes, width: Keys.uniqueKeyWidth)
+            let high = Keys.read(cursor.keyBytes, width: layout.keyWidth)
             guard high < endKey else { break }
             _ = try cursor.forEachDuplicatePage { page in
                 var offset = 0
-                while offset + Keys.uniqueDupWidth <= page.count {
-                    let value = UInt64(bigEndian: page.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                    offset += Keys.uniqueDupWidth
-                    going = try body((kk: high * Keys.uniqueSplit + value >> 32, id: value & 0xFFFF_FFFF))
+                while offset + layout.dupWidth <= page.count {
+                    let dup = layout.readDup(page, at: offset)
+                    offset += layout.dupWidth
+                    going = try body((kk: layout.number(key: high, dup: dup), id: layout.id(dup: dup)))
                     if !going { return false }
                 }
                 return true
@@ -196,30 +197,31 @@ extension ReadTransaction {
 
     /// ``walkKK(_:descending:_:)`` down from the end of `numbers`: each key's entries are read
     /// in their order (LMDB gives a key's duplicates a page at a time, forward only) and handed
-    /// out backwards; a key holds the KK numbers of one kecamatan and day, a few thousand at most.
+    /// out backwards; a key holds the KK numbers of one kecamatan (``UniqueLayout``).
     private func walkKKDown(_ numbers: Range<UInt64>, _ body: ((kk: UInt64, id: UInt64)) throws -> Bool) throws {
         let cursor = try txn.cursor(dbs.kk)
-        let startKey = numbers.lowerBound / Keys.uniqueSplit
-        let endKey = numbers.upperBound / Keys.uniqueSplit
+        let layout = dbs.unique
+        let startKey = layout.key(numbers.lowerBound)
+        let endKey = layout.key(numbers.upperBound)
         // The last key below the end: before the first at or past it, or the last of all.
-        var more = try cursor.seek(key: endKey, keyWidth: Keys.uniqueKeyWidth, MDB_SET_RANGE)
+        var more = try cursor.seek(key: endKey, keyWidth: layout.keyWidth, MDB_SET_RANGE)
             ? try cursor.move(MDB_PREV_NODUP) : try cursor.move(MDB_LAST)
-        var values: [UInt64] = []
+        var dups: [UInt128] = []
         while more {
-            let high = Keys.read(cursor.keyBytes, width: Keys.uniqueKeyWidth)
+            let high = Keys.read(cursor.keyBytes, width: layout.keyWidth)
             guard high >= startKey else { break }
             guard try cursor.move(MDB_FIRST_DUP) else { break }
-            values.removeAll(keepingCapacity: true)
+            dups.removeAll(keepingCapacity: true)
             _ = try cursor.forEachDuplicatePage { page in
                 var offset = 0
-                while offset + Keys.uniqueDupWidth <= page.count {
-                    values.append(UInt64(bigEndian: page.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
-                    offset += Keys.uniqueDupWidth
+                while offset + layout.dupWidth <= page.count {
+                    dups.append(layout.readDup(page, at: offset))
+                    offset += layout.dupWidth
                 }
                 return true
             }
-            for value in values.reversed() {
-                guard try body((kk: high * Keys.uniqueSplit + value >> 32, id: value & 0xFFFF_FFFF)) else { return }
+            for dup in dups.reversed() {
+                guard try body((kk: layout.number(key: high, dup: dup), id: layout.id(dup: dup))) else { return }
             }
             more = try cursor.move(MDB_PREV_NODUP)
         }

@@ -135,7 +135,8 @@ extension ReadTransaction {
         let walking = walkIndexesAlongside(limit: limit)
         let workers = CheckReport.workers
         let compressor = environment.compressor
-        var scan = RecordScan<CheckDigests>(expected: CheckDigests())
+        let unique = dbs.unique
+        var scan = RecordScan<CheckDigests>(expected: CheckDigests(unique: unique))
         let pages = try RecordPages(self, chunkLength: workers * max(1, recordsPerWorker))
         try pages.read(into: 0)
         while !pages.chunks[0].isEmpty {
@@ -143,7 +144,7 @@ extension ReadTransaction {
             let parts = Locked([Result<RecordScan<CheckDigests>, any Error>?](repeating: nil, count: workers))
             Parallel.run(workers) { part in
                 let result = Result {
-                    var local = RecordScan(expected: CheckDigests())
+                    var local = RecordScan(expected: CheckDigests(unique: unique))
                     for index in (work.count * part / workers)..<(work.count * (part + 1) / workers) {
                         try local.check(work[index].value.bytes, id: RecordPages.id(work[index].key), compressor: compressor, limit: limit)
                     }
@@ -167,7 +168,7 @@ extension ReadTransaction {
     /// What the indexes hold: each one's digest, and the duplicates the unique ones show (NIK,
     /// KK, source id, in that order: what the exact comparison reports when the digests agree).
     struct IndexWalk {
-        var digests = CheckDigests()
+        var digests: CheckDigests
         var duplicates = CheckReport()
     }
 
@@ -196,7 +197,7 @@ extension ReadTransaction {
     }
 
     private func walkIndexes(limit: Int) throws -> IndexWalk {
-        var walk = IndexWalk()
+        var walk = IndexWalk(digests: CheckDigests(unique: dbs.unique))
         walk.duplicates.append(try walkUnique(dbs.nik, name: "NIK", duplicate: .duplicateNIK, into: &walk.digests.nik, limit: limit), limit: limit)
         walk.duplicates.append(try walkUnique(dbs.kk, name: "KK", duplicate: .duplicateKK, into: &walk.digests.kk, limit: limit), limit: limit)
         walk.duplicates.append(try walkSources(into: &walk.digests.source, limit: limit), limit: limit)
@@ -210,8 +211,9 @@ extension ReadTransaction {
     /// A unique index's digest, and the duplicates its order shows (what the exact comparison
     /// reports when the digests agree).
     private func walkUnique(_ dbi: MDB_dbi, name: String, duplicate: CheckReport.Issue.Kind, into digest: inout IndexDigest, limit: Int) throws -> CheckReport {
-        var walk = Duplicates(try IndexEntries(txn.cursor(dbi)), limit: limit, sameKey: { $0.uniqueNumber == $1.uniqueNumber }) { later, earlier in
-            CheckReport.duplicate(duplicate, name: name, later: later.uniqueID, earlier: earlier.uniqueID)
+        let layout = dbs.unique
+        var walk = Duplicates(try IndexEntries(txn.cursor(dbi)), limit: limit, sameKey: { $0.unique(layout).number == $1.unique(layout).number }) { later, earlier in
+            CheckReport.duplicate(duplicate, name: name, later: later.unique(layout).id, earlier: earlier.unique(layout).id)
         } convert: { $0 }
         while let entry = try walk.next() { digest.add(entry) }
         return walk.found
@@ -262,12 +264,11 @@ extension ReadTransaction {
     private func compareUnique(_ expected: inout ExternalSort<UniqueEntry>, _ dbi: MDB_dbi, name: String, duplicate: CheckReport.Issue.Kind, into report: inout CheckReport, limit: Int) throws {
         var wanted = Duplicates(try expected.sorted(), limit: limit, sameKey: { $0.number == $1.number }) { later, earlier in
             CheckReport.duplicate(duplicate, name: name, later: later.id, earlier: earlier.id)
-        } convert: { PackedEntry(unique: $0.number, id: $0.id) }
+        } convert: { [layout = dbs.unique] in PackedEntry(unique: $0.number, id: $0.id, layout: layout) }
         var actual = try IndexEntries(txn.cursor(dbi))
         var mismatches = CheckReport()
-        try compareSorted(&wanted, &actual, into: &mismatches, limit: limit) { entry, missing in
-            let dup = entry.read(at: Keys.uniqueKeyWidth, width: Keys.uniqueDupWidth)
-            return (HouseholdID(rawValue: dup & 0xFFFF_FFFF), "\(name) index entry \(missing ? "missing" : "without a record")")
+        try compareSorted(&wanted, &actual, into: &mismatches, limit: limit) { [layout = dbs.unique] entry, missing in
+            (HouseholdID(rawValue: entry.unique(layout).id), "\(name) index entry \(missing ? "missing" : "without a record")")
         }
         report.append(wanted.found, limit: limit)
         report.append(mismatches, limit: limit)
@@ -478,19 +479,19 @@ struct PackedEntry: Spillable {
         self.init(bits: (UInt128(key) << UInt128(8 * entryWidth) | entry) << UInt128(8 * (Self.capacity - width)), width: width, overflow: nil)
     }
 
-    /// A unique index's entry for `number` in household `id`: as ``Keys/uniqueKey(_:)`` then
-    /// ``Keys/uniqueDup(_:_:)`` would pack, without the arrays.
-    init(unique number: UInt64, id: UInt64) {
-        let key = UInt128(number / Keys.uniqueSplit), dup = UInt128((number % Keys.uniqueSplit) << 32 | id)
-        let width = Keys.uniqueKeyWidth + Keys.uniqueDupWidth
-        self.init(bits: (key << (8 * UInt128(Keys.uniqueDupWidth)) | dup) << (8 * UInt128(Self.capacity - width)), width: width, overflow: nil)
+    /// A unique index's entry for `number` in household `id`, as `layout` stores it (key, then
+    /// duplicate), without the arrays.
+    init(unique number: UInt64, id: UInt64, layout: UniqueLayout) {
+        let width = layout.keyWidth + layout.dupWidth
+        self.init(bits: layout.entry(number, id: id) << (8 * UInt128(Self.capacity - width)), width: width, overflow: nil)
     }
 
-    /// The number and household of a unique index's entry (the inverse of `init(unique:id:)`).
-    var uniqueNumber: UInt64 {
-        read(at: 0, width: Keys.uniqueKeyWidth) * Keys.uniqueSplit + read(at: Keys.uniqueKeyWidth, width: Keys.uniqueDupWidth) >> 32
+    /// The number and household of a unique index's entry (the inverse of `init(unique:id:layout:)`).
+    func unique(_ layout: UniqueLayout) -> (number: UInt64, id: UInt64) {
+        let width = layout.keyWidth + layout.dupWidth
+        if let overflow { return layout.split(entry: overflow.withUnsafeBytes { Keys.readWide($0, width: min(width, $0.count)) }) }
+        return layout.split(entry: bits >> (8 * UInt128(Self.capacity - width)))
     }
-    var uniqueID: UInt64 { read(at: Keys.uniqueKeyWidth, width: Keys.uniqueDupWidth) & 0xFFFF_FFFF }
 
     /// Its term in an ``IndexDigest``: a keyed hash of every byte.
     var digestTerm: UInt64 {

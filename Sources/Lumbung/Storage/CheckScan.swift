@@ -107,12 +107,16 @@ struct IndexDigest: Equatable, Sendable {
 /// The digest of each index: what the records imply, or what the indexes hold.
 struct CheckDigests: ExpectedEntries, Sendable {
     var nik = IndexDigest(), kk = IndexDigest(), source = IndexDigest()
+    /// How the store lays out its unique indexes' entries.
+    let unique: UniqueLayout
     private var secondary = [IndexDigest](repeating: IndexDigest(), count: Int(IndexDimension.allCases.map(\.rawValue).max()!) + 1)
+
+    init(unique: UniqueLayout) { self.unique = unique }
 
     subscript(kind: IndexDimension) -> IndexDigest { secondary[Int(kind.rawValue)] }
 
-    mutating func nik(_ entry: UniqueEntry) { nik.add(PackedEntry(unique: entry.number, id: entry.id)) }
-    mutating func kk(_ entry: UniqueEntry) { kk.add(PackedEntry(unique: entry.number, id: entry.id)) }
+    mutating func nik(_ entry: UniqueEntry) { nik.add(PackedEntry(unique: entry.number, id: entry.id, layout: unique)) }
+    mutating func kk(_ entry: UniqueEntry) { kk.add(PackedEntry(unique: entry.number, id: entry.id, layout: unique)) }
     mutating func source(_ entry: SourceEntry) { source.add(entry) }
     mutating func secondary(_ kind: IndexDimension, _ entry: PackedEntry) { secondary[Int(kind.rawValue)].add(entry) }
 

@@ -98,40 +98,37 @@ struct DeferredIndexes {
                 }
             }
         }
-        try writeUnique(result.niks, txn: txn, dbi: dbs.nik, duplicate: .nikDuplicate, field: "nik")
-        try writeUnique(result.kks, txn: txn, dbi: dbs.kk, duplicate: .kkDuplicate, field: "nomor_kk")
+        try writeUnique(result.niks, txn: txn, dbi: dbs.nik, layout: dbs.unique, duplicate: .nikDuplicate, field: "nik")
+        try writeUnique(result.kks, txn: txn, dbi: dbs.kk, layout: dbs.unique, duplicate: .kkDuplicate, field: "nomor_kk")
         try writeSources(txn: txn, dbs: dbs)
         for dimension in IndexDimension.allCases {
             let entries = result.secondary[Int(dimension.rawValue)]
-            guard let first = entries.first else { continue }
+            if entries.isEmpty { continue }
             let cursor = try txn.cursor(dbs[dimension])
             let keyWidth = dimension.keyWidth
             let withSummary = dimension.isPrimary
-            let append = try canAppend(
-                cursor, firstKey: Keys.be(first.key, width: keyWidth),
-                firstValue: Keys.entry(HouseholdID(rawValue: first.id), withSummary ? .floor : nil))
-            let flags = UInt32(append ? MDB_APPENDDUP : MDB_NODUPDATA)
+            var append = AppendByKey(cursor, keyWidth: keyWidth, dupWidth: withSummary ? Keys.idWidth + Keys.summaryWidth : Keys.idWidth)
             for entry in entries {
+                let flags = try append.flags(key: entry.key, firstDup: Keys.packedEntry(HouseholdID(rawValue: entry.id), withSummary ? IndexSummary(packed: entry.summary) : nil).bits)
                 try cursor.put(
                     key: entry.key, keyWidth: keyWidth, value: entry.id, valueWidth: Keys.idWidth,
                     value2: withSummary ? entry.summary : nil, flags: flags)
             }
         }
-        if let first = result.members.first {
+        if !result.members.isEmpty {
             let cursor = try txn.cursor(dbs[.member])
-            let append = try canAppend(
-                cursor, firstKey: Keys.be(first.desa, width: Keys.desaWidth), firstValue: MemberIndex.bytes(first.entry))
-            let flags = UInt32(append ? MDB_APPENDDUP : MDB_NODUPDATA)
+            var append = AppendByKey(cursor, keyWidth: Keys.desaWidth, dupWidth: MemberIndex.entryWidth)
             for member in result.members {
+                let flags = try append.flags(key: member.desa, firstDup: member.entry)
                 try cursor.put(key: member.desa, keyWidth: Keys.desaWidth, wide: member.entry, width: MemberIndex.entryWidth, flags: flags)
             }
         }
-        if let first = result.journal.first, let dbi = dbs.journalIndex {
+        if !result.journal.isEmpty, let dbi = dbs.journalIndex {
             let cursor = try txn.cursor(dbi)
-            let append = try canAppend(
-                cursor, firstKey: Keys.be(first.key, width: Keys.journalIndexKeyWidth), firstValue: Keys.be(first.dup, width: Keys.journalIndexDupWidth))
-            let flags = UInt32(append ? MDB_APPENDDUP : MDB_NODUPDATA)
-            for entry in result.journal { try JournalIndex.put(cursor, entry, flags: flags) }
+            var append = AppendByKey(cursor, keyWidth: Keys.journalIndexKeyWidth, dupWidth: Keys.journalIndexDupWidth)
+            for entry in result.journal {
+                try JournalIndex.put(cursor, entry, flags: try append.flags(key: entry.key, firstDup: UInt128(entry.dup)))
+            }
         }
         // The pages these writes read through the map are now copies of the transaction's own:
         // they leave the resident size (`Storage/MappedPages.swift`).
@@ -167,8 +164,8 @@ struct DeferredIndexes {
         RadixSort.sort(&members) { $0.desa }
     }
 
-    private func writeUnique(_ entries: [Unique], txn: Txn, dbi: MDB_dbi, duplicate: LumbungError.Code, field: String) throws {
-        guard let first = entries.first else { return }
+    private func writeUnique(_ entries: [Unique], txn: Txn, dbi: MDB_dbi, layout: UniqueLayout, duplicate: LumbungError.Code, field: String) throws {
+        if entries.isEmpty { return }
         for index in entries.indices.dropFirst() where entries[index].number == entries[index - 1].number {
             let entry = entries[index]
             let masked = field == "nik" ? NIK(unchecked: entry.number).masked : NomorKK(unchecked: entry.number).masked
@@ -177,12 +174,10 @@ struct DeferredIndexes {
                 householdID: HouseholdID(rawValue: entry.id), other: HouseholdID(rawValue: entries[index - 1].id))
         }
         let cursor = try txn.cursor(dbi)
-        let append = try canAppend(cursor, firstKey: Keys.uniqueKey(first.number), firstValue: Keys.uniqueDup(first.number, HouseholdID(rawValue: first.id)))
-        let flags = UInt32(append ? MDB_APPENDDUP : MDB_NODUPDATA)
+        var append = AppendByKey(cursor, keyWidth: layout.keyWidth, dupWidth: layout.dupWidth)
         for entry in entries {
-            try cursor.put(
-                key: entry.number / Keys.uniqueSplit, keyWidth: Keys.uniqueKeyWidth,
-                value: (entry.number % Keys.uniqueSplit) << 32 | entry.id, valueWidth: Keys.uniqueDupWidth, flags: flags)
+            let flags = try append.flags(key: layout.key(entry.number), firstDup: layout.dup(entry.number, id: entry.id))
+            try layout.put(cursor, entry.number, id: entry.id, flags: flags)
         }
     }
 
@@ -203,13 +198,38 @@ struct DeferredIndexes {
             try cursor.put(entry.key, Keys.be(entry.id, width: Keys.idWidth), flags: append ? UInt32(MDB_APPEND) : 0)
         }
     }
+}
 
-    /// Whether every sorted entry lands after the database's last entry (so MDB_APPENDDUP works).
-    private func canAppend(_ cursor: Cursor, firstKey: [UInt8], firstValue: [UInt8]) throws -> Bool {
-        guard try cursor.move(MDB_LAST) else { return true }
-        let lastKey = Array(cursor.keyBytes), lastValue = Array(cursor.valueBytes)
-        if lastKey.lexicographicallyPrecedes(firstKey) { return true }
-        return lastKey == firstKey && lastValue.lexicographicallyPrecedes(firstValue)
+/// The put flags for each key of a sorted run of new entries (DUPSORT): `MDB_APPENDDUP` when the
+/// key's new duplicates all follow its stored ones (a new key, or one whose last duplicate is
+/// smaller), so LMDB fills the key's pages full; `MDB_NODUPDATA` otherwise, where it splits them
+/// in half. Deciding per key, not once for the whole run, matters when loads interleave: a
+/// kabupaten loaded after a later-coded one adds new keys between stored ones (status 1 of its
+/// desa sorts before status 2 of the other's), and these were all written half-full.
+struct AppendByKey {
+    private let cursor: Cursor
+    private let keyWidth: Int
+    private let dupWidth: Int
+    private var key: UInt64?
+    private var current: UInt32 = 0
+
+    init(_ cursor: Cursor, keyWidth: Int, dupWidth: Int) {
+        self.cursor = cursor
+        self.keyWidth = keyWidth
+        self.dupWidth = dupWidth
     }
 
+    /// The flags for an entry of `key` (entries come sorted by key, then duplicate): looked up
+    /// once a key, with `firstDup` (the key's first new duplicate, as a big-endian integer).
+    @inline(__always)
+    mutating func flags(key: UInt64, firstDup: @autoclosure () -> UInt128) throws -> UInt32 {
+        if key == self.key { return current }
+        self.key = key
+        if try cursor.seek(key: key, keyWidth: keyWidth, MDB_SET_KEY), try cursor.move(MDB_LAST_DUP) {
+            current = UInt32(Keys.readWide(cursor.valueBytes, width: dupWidth) < firstDup() ? MDB_APPENDDUP : MDB_NODUPDATA)
+        } else {
+            current = UInt32(MDB_APPENDDUP)
+        }
+        return current
+    }
 }

@@ -15,6 +15,8 @@ final class Environment: @unchecked Sendable {
         var records: MDB_dbi = 0
         var nik: MDB_dbi = 0
         var kk: MDB_dbi = 0
+        /// How `nik` and `kk` lay out their entries: the store's format's (``UniqueLayout/of(format:)``).
+        var unique = UniqueLayout.regionKeys
         /// The secondary indexes a store opened read-only lacks (it predates them), by raw value bit:
         /// empty, so a scan of one finds nothing.
         var absentIndexes: UInt64 = 0
@@ -46,8 +48,10 @@ final class Environment: @unchecked Sendable {
     /// references, …: LMDB's `maxdbs`; raising it changes no file).
     static let maxDatabases: MDB_dbi = 32
 
-    /// The on-disk format this build writes and reads.
-    static let formatVersion: UInt32 = 1
+    /// The on-disk format this build writes (and the newest it reads). Format 2 changed only the
+    /// unique indexes' layout (``UniqueLayout``): a store of format 1 keeps its layout, but for an
+    /// empty one opened writable, which becomes format 2.
+    static let formatVersion: UInt32 = 2
 
     let handle: OpaquePointer
     let path: String
@@ -269,12 +273,17 @@ final class Environment: @unchecked Sendable {
 
     private func checkFormat(_ txn: Txn) throws {
         if let stored = try txn.get(dbs.meta, MetaKey.format) {
-            let version = UInt32(Keys.read(stored.buffer, width: 4))
+            var version = UInt32(Keys.read(stored.buffer, width: 4))
             if version > Self.formatVersion {
                 throw LumbungError(
                     .storeNewerFormat, value: path,
                     rule: "the store is format \(version); this Lumbung reads up to format \(Self.formatVersion). Upgrade Lumbung")
             }
+            if try version < Self.formatVersion && !readOnly && txn.entryCount(dbs.nik) == 0 && txn.entryCount(dbs.kk) == 0 {
+                version = Self.formatVersion
+                try txn.put(dbs.meta, MetaKey.format, Keys.be(UInt64(version), width: 4))
+            }
+            dbs.unique = UniqueLayout.of(format: version)
         } else if try txn.entryCount(dbs.records) > 0 {
             throw LumbungError(.storeNotAStore, value: path, rule: "records without a format version")
         } else if !readOnly {

@@ -37,38 +37,15 @@ enum Keys {
         return be(id.rawValue, width: idWidth)
     }
 
-    // MARK: Unique NIK / KK index: key = first 8 digits, PPKKCC DD (4 bytes);
-    // dup = last 8 digits << 32 | id (8 bytes). Few keys with many packed duplicates each keep
-    // the index near 8 bytes a NIK.
-
-    static let uniqueSplit: UInt64 = 100_000_000
-    static let uniqueKeyWidth = 4
-
-    static func uniqueKey(_ number: UInt64) -> [UInt8] { be(number / uniqueSplit, width: uniqueKeyWidth) }
-
-    static func uniqueDup(_ number: UInt64, _ id: HouseholdID) -> [UInt8] {
-        be((number % uniqueSplit) << 32 | id.rawValue, width: uniqueDupWidth)
-    }
-
-    /// The smallest dup for `number`, for MDB_GET_BOTH_RANGE.
-    static func uniqueDupFloor(_ number: UInt64) -> [UInt8] { be((number % uniqueSplit) << 32, width: uniqueDupWidth) }
-
-    static let uniqueDupWidth = 8
-
-    /// Calls `body` with `number`'s key and smallest dup (as ``uniqueKey(_:)`` and
-    /// ``uniqueDupFloor(_:)``) on the stack: for walks that seek once a number.
+    /// The big-endian number in bytes `offset ..< offset + width` (at most 16).
     @inline(__always)
-    static func withUniqueSeek<R>(_ number: UInt64, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        var key = UInt32(truncatingIfNeeded: number / uniqueSplit).bigEndian
-        var dup = ((number % uniqueSplit) << 32).bigEndian
-        return try withUnsafeBytes(of: &key) { k in try withUnsafeBytes(of: &dup) { d in try body(k, d) } }
+    static func readWide(_ buffer: UnsafeRawBufferPointer, at offset: Int = 0, width: Int) -> UInt128 {
+        var value: UInt128 = 0
+        for index in offset..<(offset + width) { value = value << 8 | UInt128(buffer[index]) }
+        return value
     }
 
-    /// Splits a stored dup into (last 8 digits, id).
-    static func splitUniqueDup(_ buffer: UnsafeRawBufferPointer) -> (low: UInt64, id: HouseholdID) {
-        let value = read(buffer, width: uniqueDupWidth)
-        return (value >> 32, HouseholdID(rawValue: value & 0xFFFF_FFFF))
-    }
+    // MARK: Unique NIK / KK indexes: see ``UniqueLayout``, which a store's format chooses.
 
     // MARK: Unique source-id index `idx.source`: key = the source id's UTF-8 bytes (at most
     // 256, inside LMDB's 511), value = household id (4 bytes).
