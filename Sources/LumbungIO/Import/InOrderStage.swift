@@ -34,20 +34,7 @@ final class InOrderStage<Upstream: OrderedItems, State: Sendable>: OrderedItems,
     typealias Item = Upstream.Output
     typealias Output = Upstream.Output
 
-    /// What the stage's thread hands the consumer: a batch (last item first, so that the
-    /// consumer pops each off the end, moving it out uncopied), or the end and why.
-    private enum Handoff {
-        case items([Item])
-        case end((any Error)?)
-    }
-
-    private let handoffs = Locked<[Handoff]>([])
-    private let available = DispatchSemaphore(value: 0)
-    private let room: DispatchSemaphore
-    private let cancelled = Atomic<Bool>(false)
-    /// The batch being handed out, last item first (the consumer's own).
-    private var current: [Item] = []
-    private var finished = false
+    private let handoff: BatchHandoff<Item>
 
     /// Items a batch holds (the decode pipeline's, so a decoded batch goes on as one), and
     /// batches waiting for the consumer.
@@ -60,22 +47,22 @@ final class InOrderStage<Upstream: OrderedItems, State: Sendable>: OrderedItems,
          step: @escaping @Sendable (_ state: inout State, _ item: inout Item) -> Void,
          atEnd: @escaping @Sendable (_ state: inout State) -> Void = { _ in })
     {
-        room = DispatchSemaphore(value: depth)
-        Parallel.thread { [self] in
+        let handoff = BatchHandoff<Item>(depth: depth)
+        self.handoff = handoff
+        Parallel.thread {
             var state = state
             var batch: [Item] = []
             batch.reserveCapacity(batchSize)
             func ship() {
                 batch.reverse()
-                let items = batch
+                handoff.hand(.init(filledWith: batch))
                 batch = []
                 batch.reserveCapacity(batchSize)
-                hand(.items(items))
             }
             var failure: (any Error)?
             do {
                 while true {
-                    if cancelled.load(ordering: .relaxed) { throw CancellationError() }
+                    if handoff.isCancelled { throw CancellationError() }
                     guard var item = try upstream.next() else { break }
                     step(&state, &item)
                     batch.append(item)
@@ -88,46 +75,14 @@ final class InOrderStage<Upstream: OrderedItems, State: Sendable>: OrderedItems,
             // Stops a reader still going (a cancel or a step's caller gave up); no-op at its end.
             upstream.cancel()
             atEnd(&state)
-            hand(.end(failure))
+            handoff.end(failure)
         }
-    }
-
-    /// Waits for room, then queues `handoff` for the consumer (the stage's thread).
-    private func hand(_ handoff: Handoff) {
-        room.wait()
-        handoffs.withLock { $0.append(handoff) }
-        available.signal()
     }
 
     /// The next item in order; nil at the end. Rethrows what the upstream threw.
-    func next() throws -> Item? {
-        while current.isEmpty {
-            if finished { return nil }
-            available.wait()
-            let handoff = handoffs.withLock { $0.removeFirst() }
-            room.signal()
-            switch handoff {
-            case .items(let items):
-                current = items
-            case .end(let error):
-                finished = true
-                if let error { throw error }
-                return nil
-            }
-        }
-        return current.popLast()
-    }
+    func next() throws -> Item? { try handoff.next() }
 
     /// Stops the stage and its upstream and waits for them, discarding what is in flight. Safe
     /// to call twice.
-    func cancel() {
-        cancelled.store(true, ordering: .relaxed)
-        while !finished {
-            available.wait()
-            let handoff = handoffs.withLock { $0.removeFirst() }
-            room.signal()
-            if case .end = handoff { finished = true }
-        }
-        current = []
-    }
+    func cancel() { handoff.cancel() }
 }
