@@ -24,14 +24,14 @@ extension ReadTransaction {
         var cursorHigh: UInt64? = nil
         for index in numbers.indices {
             let number = numbers[index]
-            let high = layout.key(number), low = UInt128(number % layout.split)
+            let high = layout.key(number), low = layout.low(number)
             var answer: UInt64? = nil
             if cursorHigh == high {
                 // Walk a few duplicates forward: the cursor is at or before this NIK's place.
                 for _ in 0..<Self.walkLimit {
                     let dup = layout.readDup(cursor.valueBytes)
-                    if dup >> 32 >= low {
-                        answer = dup >> 32 == low ? layout.id(dup: dup) : 0
+                    if layout.low(dup: dup) >= low {
+                        answer = layout.low(dup: dup) == low ? layout.id(dup: dup) : 0
                         break
                     }
                     guard try cursor.move(MDB_NEXT_DUP) else { break }
@@ -41,7 +41,7 @@ extension ReadTransaction {
                 if try layout.seek(cursor, number) {
                     cursorHigh = high
                     let dup = layout.readDup(cursor.valueBytes)
-                    answer = dup >> 32 == low ? layout.id(dup: dup) : 0
+                    answer = layout.low(dup: dup) == low ? layout.id(dup: dup) : 0
                 } else {
                     cursorHigh = nil
                     answer = 0

@@ -335,10 +335,10 @@ public final class WriteTransaction: ReadTransaction {
         }
         if let new {
             for nik in newNIKs.subtracting(oldNIKs) {
-                try txn.put(dbs.nik, dbs.unique.keyBytes(nik.rawValue), dbs.unique.dupBytes(nik.rawValue, id: new.id!.rawValue), flags: UInt32(MDB_NODUPDATA))
+                try dbs.unique.insert(txn, dbs.nik, nik.rawValue, id: new.id!.rawValue)
             }
             if old?.nomorKK != new.nomorKK {
-                try txn.put(dbs.kk, dbs.unique.keyBytes(new.nomorKK.rawValue), dbs.unique.dupBytes(new.nomorKK.rawValue, id: new.id!.rawValue), flags: UInt32(MDB_NODUPDATA))
+                try dbs.unique.insert(txn, dbs.kk, new.nomorKK.rawValue, id: new.id!.rawValue)
             }
             if let sourceID = new.sourceID, old?.sourceID != sourceID {
                 try txn.put(dbs.source!, Keys.sourceID(sourceID), Keys.be(new.id!.rawValue, width: Keys.idWidth))

@@ -16,7 +16,7 @@ import CLMDB
 /// ```swift
 /// let layout = UniqueLayout.regionKeys
 /// layout.key(3216051201900001)                  // 321605
-/// layout.dup(3216051201900001, id: 7) >> 32     // 1201900001
+/// layout.low(dup: layout.dup(3216051201900001, id: 7))   // 1201900001
 /// ```
 struct UniqueLayout: Hashable, Sendable {
     let keyWidth: Int
@@ -33,14 +33,19 @@ struct UniqueLayout: Hashable, Sendable {
     @inline(__always) func key(_ number: UInt64) -> UInt64 { number / split }
 
     @inline(__always) func dup(_ number: UInt64, id: UInt64) -> UInt128 {
-        UInt128(number % split) << 32 | UInt128(id & 0xFFFF_FFFF)
+        UInt128(low(number)) << 32 | UInt128(id & 0xFFFF_FFFF)
     }
+
+    /// The digits of `number` below its key, which its duplicate holds; and those a stored
+    /// duplicate holds (equal for the same number).
+    @inline(__always) func low(_ number: UInt64) -> UInt64 { number % split }
+    @inline(__always) func low(dup: UInt128) -> UInt64 { UInt64(truncatingIfNeeded: dup >> 32) }
 
     /// The smallest duplicate of `number`, for MDB_GET_BOTH_RANGE.
     @inline(__always) func dupFloor(_ number: UInt64) -> UInt128 { dup(number, id: 0) }
 
     /// The number and household of a stored entry (the inverse of the two above).
-    @inline(__always) func number(key: UInt64, dup: UInt128) -> UInt64 { key * split + UInt64(truncatingIfNeeded: dup >> 32) }
+    @inline(__always) func number(key: UInt64, dup: UInt128) -> UInt64 { key * split + low(dup: dup) }
     @inline(__always) func id(dup: UInt128) -> UInt64 { UInt64(truncatingIfNeeded: dup) & 0xFFFF_FFFF }
 
     /// A stored duplicate (at `offset` of a page of them).
@@ -73,7 +78,12 @@ struct UniqueLayout: Hashable, Sendable {
     @inline(__always) func find(_ cursor: Cursor, _ number: UInt64) throws -> UInt64? {
         guard try seek(cursor, number) else { return nil }
         let found = readDup(cursor.valueBytes)
-        return found >> 32 == UInt128(number % split) ? id(dup: found) : nil
+        return low(dup: found) == low(number) ? id(dup: found) : nil
+    }
+
+    /// Adds `number` of household `id` in a one-by-one write, refusing one already there.
+    func insert(_ txn: Txn, _ dbi: MDB_dbi, _ number: UInt64, id: UInt64) throws {
+        try txn.put(dbi, keyBytes(number), dupBytes(number, id: id), flags: UInt32(MDB_NODUPDATA))
     }
 
     /// Deletes `number` of household `id`; false when it was not there.
