@@ -136,4 +136,36 @@ import Testing
         #expect(thrown.code == .kkDuplicate)
         #expect(try store.read { tx in try tx.householdCount() } == 10)
     }
+
+    @Test("a producer that catches a failed write cannot commit: every later call throws, and the store is left as it was")
+    func caughtFailureStillRollsBack() throws {
+        let store = try Store(path: directory.sub("caught"))
+        // Enough to train a dictionary, so the next load writes in parallel chunks.
+        let first = try households(seed: 81, count: 100)
+        try store.bulkLoad(nikPolicy: .keepFlagged) { loader in for household in first { try loader.add(household) } }
+        let countersBefore = try indexEntries(store)
+        var next = try households(seed: 82, count: 2 * BulkLoader.chunkSize + 800)
+        // Thrown while the first chunk is written, at an add of the third chunk.
+        next[20].nomorKK = first[3].nomorKK
+        var firstFailure: Int?
+        var succeededAfterIt = 0
+        let thrown = try #require(throws: LumbungError.self) {
+            try store.bulkLoad(nikPolicy: .keepFlagged) { loader in
+                for (index, household) in next.enumerated() {
+                    do {
+                        try loader.add(household)
+                        if firstFailure != nil { succeededAfterIt += 1 }
+                    } catch {
+                        firstFailure = firstFailure ?? index
+                    }
+                }
+            }
+        }
+        #expect(thrown.code == .kkDuplicate)
+        #expect(firstFailure == 2 * BulkLoader.chunkSize - 1)
+        #expect(succeededAfterIt == 0)
+        #expect(try store.read { tx in try tx.householdCount() } == 100)
+        #expect(try indexEntries(store) == countersBefore)
+        #expect(try store.check(limit: 1000).isClean)
+    }
 }

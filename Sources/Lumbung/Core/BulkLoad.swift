@@ -97,6 +97,27 @@ public final class BulkLoader {
     }
 
     private func add(_ household: consuming Household, keepingID: Bool, validated: Bool) throws {
+        if let failure { throw failure }
+        do { try addUnchecked(household, keepingID: keepingID, validated: validated) } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    /// The first error a write of this load threw: the load is all or nothing, so once a chunk
+    /// was written in part (and its counters not summed), every later call throws it too, and
+    /// the transaction is rolled back even when `produce` caught the first throw.
+    private var failure: (any Error)?
+
+    private func failing(_ body: () throws -> Void) throws {
+        if let failure { throw failure }
+        do { try body() } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    private func addUnchecked(_ household: consuming Household, keepingID: Bool, validated: Bool) throws {
         if keepingID {
             guard household.id != nil else {
                 throw LumbungError(.householdInvalid, field: "id", rule: "an insert that keeps its id needs one")
@@ -154,7 +175,7 @@ public final class BulkLoader {
     }
 
     /// A chunk being prepared on other threads while this one writes the previous chunk.
-    private var inFlight: (chunk: ChunkHouseholds, pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>)?
+    private var inFlight: (chunk: ChunkHouseholds, pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>, counters: Locked<CounterDeltas>)?
 
     private func flushChunk() throws {
         guard !chunk.isEmpty else { return }
@@ -175,7 +196,7 @@ public final class BulkLoader {
             next.pending.wait()
             throw error
         }
-        inFlight = (households, next.pending, next.results)
+        inFlight = (households, next.pending, next.results, next.counters)
     }
 
     /// Waits for the chunk in flight and writes it, in order.
@@ -183,7 +204,7 @@ public final class BulkLoader {
         guard let current = inFlight.take() else { return }
         current.pending.wait()
         // Taken out of the lock, not copied: a copy would retain every household once more.
-        let results = current.results.withLock { results in
+        var results = current.results.withLock { results in
             let taken = results
             results = []
             return taken
@@ -193,10 +214,13 @@ public final class BulkLoader {
         var households = current.chunk.households
         current.chunk.households = []
         for index in households.indices {
-            let prepared = try results[index]!.get()
+            // Taken, not copied: a copy retains its arrays once more.
+            let prepared = try results[index].take()!.get()
             if let stored = prepared.stored { households[index] = stored }
             try write(&households[index], sealed: prepared.sealed, digest: prepared.digest, contribution: prepared.contribution)
         }
+        // The workers summed the chunk's counters: one merge here, not a bump per household and value.
+        transaction.counters.add(current.counters.withLock { $0 })
         // Freed on the pool: deallocating a chunk's households and their sealed records took
         // about 8% of this thread, the load's serial stage.
         Parallel.release((consume households, consume results))
@@ -204,16 +228,18 @@ public final class BulkLoader {
 
     /// Starts validating (those not `validated`), encoding, compressing and hashing `households`
     /// on every core.
-    private func prepare(_ chunk: ChunkHouseholds, validated: [Bool]) -> (pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>) {
+    private func prepare(_ chunk: ChunkHouseholds, validated: [Bool]) -> (pending: Parallel.Pending, results: Locked<[Result<Prepared, any Error>?]>, counters: Locked<CounterDeltas>) {
         let dictionaryID = try? transaction.dictionaryID()
         let compressor = transaction.environment.compressor
         let policy = nikPolicy
         let results = Locked([Result<Prepared, any Error>?](repeating: nil, count: chunk.households.count))
+        let counters = Locked(CounterDeltas())
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         // One task per worker, none of which waits for another.
         let pending = Parallel.start(workers) { worker in
             let households = chunk.households  // released when this worker returns
             var local: [(Int, Result<Prepared, any Error>)] = []
+            var localCounters = CounterDeltas()
             local.reserveCapacity(households.count / workers + 1)
             var index = worker
             while index < households.count {
@@ -224,13 +250,15 @@ public final class BulkLoader {
                     if let stored { RecordCodec.encode(stored, into: &writer) } else { RecordCodec.encode(households[index], into: &writer) }
                     let sealed = try compressor.seal(writer.bytes, dictionaryID: dictionaryID ?? nil)
                     let contribution = if let stored { Contribution(stored) } else { Contribution(households[index]) }
+                    localCounters.add(contribution, sign: 1)
                     return Prepared(stored: stored, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes), contribution: contribution)
                 }))
                 index += workers
             }
             results.withLock { all in for (index, result) in local { all[index] = result } }
+            counters.withLock { $0.add(localCounters) }
         }
-        return (pending, results)
+        return (pending, results, counters)
     }
 
     private func insert(_ validated: Household) throws {
@@ -239,10 +267,13 @@ public final class BulkLoader {
         var writer = ByteWriter()
         RecordCodec.encode(household, into: &writer)
         let sealed = try transaction.environment.compressor.seal(writer.bytes, dictionaryID: try transaction.dictionaryID())
-        try write(&household, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes), contribution: Contribution(household))
+        let contribution = Contribution(household)
+        try write(&household, sealed: sealed, digest: JournalEntry.digest(of: writer.bytes), contribution: contribution)
+        transaction.counters.add(contribution, sign: 1)
     }
 
-    /// Writes a prepared household, giving it its id when it has none.
+    /// Writes a prepared household, giving it its id when it has none. Its counters are the
+    /// caller's to add.
     private func write(_ household: inout Household, sealed: [UInt8], digest: [UInt8], contribution: Contribution) throws {
         if checksStore && !(beganEmpty && producerChecksUniqueness) { try transaction.checkUnique(household) }
         var append = true
@@ -260,7 +291,6 @@ public final class BulkLoader {
             checksStore = true
             deferredReserved = false
         }
-        transaction.counters.add(contribution, sign: 1)
         let sequence = try transaction.appendJournal(action: .insert, id: household.id!, digest: digest, wilayah: [household.wilayah], indexLater: true)
         try deferred.addJournal(household.id!, sequence)
         summary.inserted += 1
@@ -308,7 +338,7 @@ public final class BulkLoader {
 
     /// Ends the load: writes held-back households and the collected index entries.
     func finish() throws {
-        try flushDeferred()
+        try failing { try flushDeferred() }
     }
 }
 

@@ -104,31 +104,22 @@ struct DeferredIndexes {
         for dimension in IndexDimension.allCases {
             let entries = result.secondary[Int(dimension.rawValue)]
             if entries.isEmpty { continue }
-            let cursor = try txn.cursor(dbs[dimension])
-            let keyWidth = dimension.keyWidth
             let withSummary = dimension.isPrimary
-            var append = AppendByKey(cursor, keyWidth: keyWidth, dupWidth: withSummary ? Keys.idWidth + Keys.summaryWidth : Keys.idWidth)
+            var writer = try SortedDupWriter(txn.cursor(dbs[dimension]), keyWidth: dimension.keyWidth, dupWidth: withSummary ? Keys.idWidth + Keys.summaryWidth : Keys.idWidth)
             for entry in entries {
-                let flags = try append.flags(key: entry.key, firstDup: Keys.packedEntry(HouseholdID(rawValue: entry.id), withSummary ? IndexSummary(packed: entry.summary) : nil).bits)
-                try cursor.put(
-                    key: entry.key, keyWidth: keyWidth, value: entry.id, valueWidth: Keys.idWidth,
-                    value2: withSummary ? entry.summary : nil, flags: flags)
+                try writer.put(key: entry.key, dup: Keys.packedEntry(HouseholdID(rawValue: entry.id), withSummary ? IndexSummary(packed: entry.summary) : nil).bits)
             }
+            try writer.finish()
         }
         if !result.members.isEmpty {
-            let cursor = try txn.cursor(dbs[.member])
-            var append = AppendByKey(cursor, keyWidth: Keys.desaWidth, dupWidth: MemberIndex.entryWidth)
-            for member in result.members {
-                let flags = try append.flags(key: member.desa, firstDup: member.entry)
-                try cursor.put(key: member.desa, keyWidth: Keys.desaWidth, wide: member.entry, width: MemberIndex.entryWidth, flags: flags)
-            }
+            var writer = try SortedDupWriter(txn.cursor(dbs[.member]), keyWidth: Keys.desaWidth, dupWidth: MemberIndex.entryWidth)
+            for member in result.members { try writer.put(key: member.desa, dup: member.entry) }
+            try writer.finish()
         }
         if !result.journal.isEmpty, let dbi = dbs.journalIndex {
-            let cursor = try txn.cursor(dbi)
-            var append = AppendByKey(cursor, keyWidth: Keys.journalIndexKeyWidth, dupWidth: Keys.journalIndexDupWidth)
-            for entry in result.journal {
-                try JournalIndex.put(cursor, entry, flags: try append.flags(key: entry.key, firstDup: UInt128(entry.dup)))
-            }
+            var writer = try SortedDupWriter(txn.cursor(dbi), keyWidth: Keys.journalIndexKeyWidth, dupWidth: Keys.journalIndexDupWidth)
+            for entry in result.journal { try writer.put(key: entry.key, dup: UInt128(entry.dup)) }
+            try writer.finish()
         }
         // The pages these writes read through the map are now copies of the transaction's own:
         // they leave the resident size (`Storage/MappedPages.swift`).
@@ -173,12 +164,9 @@ struct DeferredIndexes {
                 duplicate, field: entry.member >= 0 ? "anggota[\(entry.member)].nik" : field, value: masked,
                 householdID: HouseholdID(rawValue: entry.id), other: HouseholdID(rawValue: entries[index - 1].id))
         }
-        let cursor = try txn.cursor(dbi)
-        var append = AppendByKey(cursor, keyWidth: layout.keyWidth, dupWidth: layout.dupWidth)
-        for entry in entries {
-            let flags = try append.flags(key: layout.key(entry.number), firstDup: layout.dup(entry.number, id: entry.id))
-            try layout.put(cursor, entry.number, id: entry.id, flags: flags)
-        }
+        var writer = try SortedDupWriter(txn.cursor(dbi), keyWidth: layout.keyWidth, dupWidth: layout.dupWidth)
+        for entry in entries { try writer.put(key: layout.key(entry.number), dup: layout.dup(entry.number, id: entry.id)) }
+        try writer.finish()
     }
 
     /// Sorts the source ids, refuses one held twice inside the load, and writes them.
@@ -231,5 +219,69 @@ struct AppendByKey {
             current = UInt32(MDB_APPENDDUP)
         }
         return current
+    }
+}
+
+/// Writes the sorted new entries of a DUPSORT, DUPFIXED database (sorted by key, then
+/// duplicate): each key's duplicates are gathered into runs of at most ``runLimit``, and a run
+/// that follows the key's stored duplicates (``AppendByKey``) is put in one `MDB_MULTIPLE` call,
+/// where one put an entry had LMDB find the key and the first duplicate again each time (about
+/// half of a bulk load's index writing). Other runs go one by one with `MDB_NODUPDATA`.
+///
+/// ```swift
+/// var writer = SortedDupWriter(cursor, keyWidth: Keys.desaWidth, dupWidth: MemberIndex.entryWidth)
+/// for member in sorted { try writer.put(key: member.desa, dup: member.entry) }
+/// try writer.finish()
+/// ```
+struct SortedDupWriter {
+    /// Duplicates a run holds at most: LMDB makes room in the transaction's dirty pages for a
+    /// whole run before it writes one.
+    static let runLimit = 2048
+
+    private let cursor: Cursor
+    private let keyWidth: Int
+    private let dupWidth: Int
+    private var append: AppendByKey
+    private var key: UInt64 = 0
+    /// The run's duplicates, big-endian, one after another.
+    private var run: [UInt8] = []
+    private var count = 0
+
+    init(_ cursor: Cursor, keyWidth: Int, dupWidth: Int) {
+        self.cursor = cursor
+        self.keyWidth = keyWidth
+        self.dupWidth = dupWidth
+        append = AppendByKey(cursor, keyWidth: keyWidth, dupWidth: dupWidth)
+        run.reserveCapacity(Self.runLimit * dupWidth)
+    }
+
+    /// Adds the next entry: `dup` as a big-endian integer of `dupWidth` bytes.
+    @inline(__always)
+    mutating func put(key: UInt64, dup: UInt128) throws {
+        if count > 0 && (key != self.key || count == Self.runLimit) { try writeRun() }
+        self.key = key
+        var bigEndian = dup.bigEndian
+        withUnsafeBytes(of: &bigEndian) { run.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[(16 - dupWidth)...])) }
+        count += 1
+    }
+
+    /// Writes the last run.
+    mutating func finish() throws {
+        if count > 0 { try writeRun() }
+    }
+
+    private mutating func writeRun() throws {
+        try run.withUnsafeBytes { bytes in
+            let flags = try append.flags(key: key, firstDup: Keys.readWide(bytes, width: dupWidth))
+            if flags == UInt32(MDB_APPENDDUP) {
+                try cursor.putMultiple(key: key, keyWidth: keyWidth, duplicates: bytes, width: dupWidth, count: count, flags: flags)
+            } else {
+                for start in stride(from: 0, to: count * dupWidth, by: dupWidth) {
+                    try cursor.put(key: key, keyWidth: keyWidth, bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + dupWidth)]), flags: flags)
+                }
+            }
+        }
+        run.removeAll(keepingCapacity: true)
+        count = 0
     }
 }

@@ -214,6 +214,26 @@ final class Cursor {
         }
     }
 
+    /// Puts `count` duplicates of `width` bytes each, packed one after another in `duplicates`,
+    /// under one key given as a big-endian integer, in a single `MDB_MULTIPLE` call (DUPFIXED
+    /// only): LMDB finds the key once, not once a duplicate.
+    func putMultiple(key: UInt64, keyWidth: Int, duplicates: UnsafeRawBufferPointer, width: Int, count: Int, flags: UInt32) throws {
+        var keyBE = key.bigEndian
+        try withUnsafeMutableBytes(of: &keyBE) { k in
+            var kv = MDB_val(mv_size: keyWidth, mv_data: k.baseAddress! + (8 - keyWidth))
+            // LMDB reads an array of two: the first duplicate's size and address, then the count
+            // (where it writes back how many it put).
+            var data = (MDB_val(mv_size: width, mv_data: UnsafeMutableRawPointer(mutating: duplicates.baseAddress)), MDB_val(mv_size: count, mv_data: nil))
+            let rc = withUnsafeMutablePointer(to: &data) { pair in
+                pair.withMemoryRebound(to: MDB_val.self, capacity: 2) { mdb_cursor_put(handle, &kv, $0, flags | UInt32(MDB_MULTIPLE)) }
+            }
+            try LMDB.check(rc, "cursor put")
+            guard data.1.mv_size == count else {
+                throw LumbungError(.storeLMDB, value: "\(data.1.mv_size) of \(count)", rule: "a put of many duplicates stored only part of them")
+            }
+        }
+    }
+
     /// Positions at a key and duplicate given as big-endian integers (as ``put(key:keyWidth:value:valueWidth:value2:flags:)``
     /// takes them), with `op` `MDB_GET_BOTH` (exact) or `MDB_GET_BOTH_RANGE` (first duplicate >=), without allocating.
     @inline(__always)

@@ -64,11 +64,6 @@ struct UniqueLayout: Hashable, Sendable {
         return (number(key: UInt64(truncatingIfNeeded: entry >> UInt128(8 * dupWidth)), dup: dup), id(dup: dup))
     }
 
-    /// Adds `number` of household `id` (refusing a duplicate already there, unless `flags` says otherwise).
-    @inline(__always) func put(_ cursor: Cursor, _ number: UInt64, id: UInt64, flags: UInt32) throws {
-        try cursor.put(key: key(number), keyWidth: keyWidth, wide: dup(number, id: id), width: dupWidth, flags: flags)
-    }
-
     /// Positions `cursor` at `number`'s first entry, or the next number's; false past the end.
     @inline(__always) func seek(_ cursor: Cursor, _ number: UInt64) throws -> Bool {
         try cursor.seek(key: key(number), keyWidth: keyWidth, wide: dupFloor(number), width: dupWidth, MDB_GET_BOTH_RANGE)
