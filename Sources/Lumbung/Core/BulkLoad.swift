@@ -41,6 +41,10 @@ public final class BulkLoader {
     /// trained on carry it too, so it compresses to almost nothing).
     private let time = RecordCodec.date(milliseconds: RecordCodec.milliseconds(Date()))
     public private(set) var summary = BulkLoadSummary()
+    /// The first error a write of this load threw: the load is all or nothing, so once a chunk
+    /// was written in part (and its counters not summed), every later call throws it too, and
+    /// the transaction is rolled back even when `produce` caught the first throw.
+    private var failure: (any Error)?
 
     static let trainingSample = 10_000
     /// The most households whose index entries a load holds by default (about 440 bytes each,
@@ -97,6 +101,7 @@ public final class BulkLoader {
     }
 
     private func add(_ household: consuming Household, keepingID: Bool, validated: Bool) throws {
+        // `failing` written out: its closure would copy the household.
         if let failure { throw failure }
         do { try addUnchecked(household, keepingID: keepingID, validated: validated) } catch {
             failure = error
@@ -104,11 +109,7 @@ public final class BulkLoader {
         }
     }
 
-    /// The first error a write of this load threw: the load is all or nothing, so once a chunk
-    /// was written in part (and its counters not summed), every later call throws it too, and
-    /// the transaction is rolled back even when `produce` caught the first throw.
-    private var failure: (any Error)?
-
+    /// Runs `body` unless the load failed before, and remembers its error as the load's failure.
     private func failing(_ body: () throws -> Void) throws {
         if let failure { throw failure }
         do { try body() } catch {
