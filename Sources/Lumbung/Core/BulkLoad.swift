@@ -101,18 +101,15 @@ public final class BulkLoader {
     }
 
     private func add(_ household: consuming Household, keepingID: Bool, validated: Bool) throws {
-        // `failing` written out: its closure would copy the household.
-        if let failure { throw failure }
-        do { try addUnchecked(household, keepingID: keepingID, validated: validated) } catch {
-            failure = error
-            throw error
-        }
+        // Handed through, not captured: a captured household would be copied.
+        try failing(household) { household in try addUnchecked(household, keepingID: keepingID, validated: validated) }
     }
 
-    /// Runs `body` unless the load failed before, and remembers its error as the load's failure.
-    private func failing(_ body: () throws -> Void) throws {
+    /// Runs `body` on `value` unless the load failed before, and remembers its error as the
+    /// load's failure.
+    private func failing<Value>(_ value: consuming Value, _ body: (consuming Value) throws -> Void) throws {
         if let failure { throw failure }
-        do { try body() } catch {
+        do { try body(value) } catch {
             failure = error
             throw error
         }
@@ -339,7 +336,7 @@ public final class BulkLoader {
 
     /// Ends the load: writes held-back households and the collected index entries.
     func finish() throws {
-        try failing { try flushDeferred() }
+        try failing(()) { _ in try flushDeferred() }
     }
 }
 

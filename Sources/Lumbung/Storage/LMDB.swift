@@ -256,16 +256,8 @@ final class Cursor {
         }
     }
 
-    /// Puts a key and a duplicate wider than 8 bytes (the low `width` bytes of `wide`), both
-    /// big-endian, without allocating.
-    @inline(__always)
-    func put(key: UInt64, keyWidth: Int, wide: UInt128, width: Int, flags: UInt32) throws {
-        try withWide(key: key, keyWidth: keyWidth, wide: wide, width: width) { kv, vv in
-            try LMDB.check(mdb_cursor_put(handle, &kv, &vv, flags), "cursor put")
-        }
-    }
-
-    /// Positions at a key and duplicate given as ``put(key:keyWidth:wide:width:flags:)`` takes them.
+    /// Positions at a key and a duplicate wider than 8 bytes (the low `width` bytes of `wide`),
+    /// both big-endian, without allocating.
     @inline(__always)
     func seek(key: UInt64, keyWidth: Int, wide: UInt128, width: Int, _ op: MDB_cursor_op) throws -> Bool {
         try withWide(key: key, keyWidth: keyWidth, wide: wide, width: width) { kv, vv in

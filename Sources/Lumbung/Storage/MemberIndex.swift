@@ -508,9 +508,8 @@ extension Environment {
             found = try records.move(MDB_NEXT)
         }
         entries.sort { $0.desa < $1.desa || ($0.desa == $1.desa && $0.entry < $1.entry) }
-        let cursor = try txn.cursor(dbs[.member])
-        for item in entries {
-            try cursor.put(key: item.desa, keyWidth: Keys.desaWidth, wide: item.entry, width: MemberIndex.entryWidth, flags: UInt32(MDB_APPENDDUP))
-        }
+        var writer = try SortedDupWriter(txn.cursor(dbs[.member]), keyWidth: Keys.desaWidth, dupWidth: MemberIndex.entryWidth)
+        for item in entries { try writer.put(key: item.desa, dup: item.entry) }
+        try writer.finish()
     }
 }
