@@ -243,8 +243,8 @@ struct RecordCodecTests {
         let dictionary = try Compressor.train(samples: samples)
         try dictionary.withUnsafeBytes { try compressor.register(7, bytes: $0) }
         for (household, payload) in zip(households, samples) {
-            for dictionaryID in [nil, 7] as [UInt32?] {
-                let sealed = try compressor.seal(payload, dictionaryID: dictionaryID)
+            for (dictionaryID, form) in [(nil, .block), (7, .frame), (7, .block)] as [(UInt32?, Compressor.Form)] {
+                let sealed = try compressor.seal(payload, dictionaryID: dictionaryID, form: form)
                 let decoded = try sealed.withUnsafeBytes { stored in
                     try compressor.open(stored) { try RecordCodec.decode($0, id: household.id) }
                 }

@@ -32,7 +32,7 @@ import Testing
         #expect(byModel.map(\.id) == byBytes.map(\.id))
     }
 
-    @Test("a new store is format 2 and keys its unique indexes by region")
+    @Test("a new store is of the current format and keys its unique indexes by region")
     func newStoreKeysByRegion() throws {
         let store = try Store(path: directory.sub("new"))
         #expect(store.environment.dbs.unique == .regionKeys)
@@ -56,7 +56,7 @@ import Testing
         try store.environment.withWrite { txn in try txn.put(store.environment.dbs.meta, MetaKey.format, Keys.be(1, width: 4)) }
     }
 
-    @Test("an empty format-1 store opened writable becomes format 2; opened read-only it keeps format 1")
+    @Test("an empty format-1 store opened writable becomes the current format; opened read-only it keeps format 1")
     func emptyFormat1StoreUpgrades() throws {
         let path = directory.sub("empty1")
         try markFormat1(path)
@@ -67,7 +67,27 @@ import Testing
         let store = try Store(path: path)
         #expect(store.environment.dbs.unique == .regionKeys)
         let format = try store.environment.withRead { txn in try txn.get(store.environment.dbs.meta, MetaKey.format).map { Keys.read($0.buffer, width: 4) } }
-        #expect(format == 2)
+        #expect(format == UInt64(Environment.formatVersion))
+    }
+
+    @Test("a store of format 2 opened writable becomes format 3, full as it is; read-only it stays format 2")
+    func format2StoreUpgrades() throws {
+        let path = directory.sub("filled2")
+        var factory = HouseholdFactory(seed: 5)
+        let households = (0..<80).map { _ in factory.household() }
+        do {
+            let store = try Store(path: path)
+            try store.bulkLoad { loader in for household in households { try loader.add(household) } }
+            try store.environment.withWrite { txn in try txn.put(store.environment.dbs.meta, MetaKey.format, Keys.be(2, width: 4)) }
+        }
+        do {
+            let readOnly = try Store(path: path, options: .readOnly)
+            #expect(readOnly.environment.dbs.format == 2 && !readOnly.environment.dbs.writesFormat3)
+        }
+        let store = try Store(path: path)
+        #expect(store.environment.dbs.format == 3 && store.environment.dbs.unique == .regionKeys)
+        #expect(try store.read { tx in try tx.householdCount() } == 80)
+        #expect(try store.check().isClean)
     }
 
     @Test("a format-1 store that holds households keeps its layout: writes, lookups and check")
@@ -88,6 +108,14 @@ import Testing
             return (cursor.keyBytes.count, cursor.valueBytes.count)
         }
         #expect(key == (4, 8))
+        // It writes format 1's encodings too: records as zstd frames, each insert with its digest.
+        #expect(!store.environment.dbs.writesFormat3)
+        try store.read { tx in
+            let tags = try ids.map { id in try Compressor.Envelope(try #require(try tx.txn.get(tx.dbs.records, Keys.record(id))).buffer).tag }
+            #expect(tags.contains(Compressor.plainHeadTag) && !tags.contains(Compressor.blockTag), "\(tags)")
+            let journal = try tx.changes(household: ids[0])
+            #expect(journal.count == 1 && !journal[0].fromRecord && journal[0].digest.count == JournalEntry.digestLength)
+        }
         #expect(try store.check().isClean)
     }
 

@@ -6,9 +6,12 @@ import CZstd
 /// One CDict/DDict per dictionary per process; compression and decompression contexts are pooled
 /// so each thread borrows one at a time.
 final class Compressor: @unchecked Sendable {
-    /// zstd level for records. The dictionary does most of the work: on generated households
-    /// level 3 packs as tight as 5 and 6 (within 1.5%) at half their cost (BENCHMARKS.md).
-    static let level: Int32 = 3
+    /// zstd's parameters for records: level 3's strategy (double fast) with tables sized to a
+    /// 64 KiB dictionary and matches of 5 bytes or more. The dictionary does most of the work:
+    /// on generated households this packs about 1% tighter than level 3 at its speed; only the
+    /// binary-tree strategies (level 11 on) gain more, 7%, at four times the cost (BENCHMARKS.md).
+    static let parameters = ZSTD_compressionParameters(
+        windowLog: 17, chainLog: 17, hashLog: 17, searchLog: 1, minMatch: 5, targetLength: 0, strategy: ZSTD_dfast)
     /// Records shorter than this are stored raw: the frame header would eat the gain.
     static let minimumSize = 48
 
@@ -16,6 +19,19 @@ final class Compressor: @unchecked Sendable {
         let compress: OpaquePointer
         let decompress: OpaquePointer
     }
+
+    /// How a sealed record holds its compressed bytes.
+    enum Form: Sendable {
+        /// One zstd frame (``zstdTag``, ``plainHeadTag``): what stores of format 2 and older hold.
+        case frame
+        /// One bare zstd block after the payload's length (``blockTag``), without the frame's
+        /// magic number, header and block header: about 8 bytes a record less (format 3).
+        case block
+    }
+
+    /// The form ``seal(_:dictionaryID:form:)`` writes unless told: the store's format's, set when
+    /// the store is opened (``Environment``), before any write.
+    var form: Form = .block
 
     private let dictionaries = Locked<[UInt32: Dictionary]>([:])
     private let compressionContexts = Locked<[OpaquePointer]>([])
@@ -37,7 +53,9 @@ final class Compressor: @unchecked Sendable {
     /// Registers a dictionary's bytes under its id (once per process).
     func register(_ id: UInt32, bytes: UnsafeRawBufferPointer) throws {
         if hasDictionary(id) { return }
-        guard let cdict = ZSTD_createCDict(bytes.baseAddress, bytes.count, Self.level),
+        guard let cdict = ZSTD_createCDict_advanced(
+                bytes.baseAddress, bytes.count, ZSTD_dlm_byCopy, ZSTD_dct_auto, Self.parameters,
+                ZSTD_customMem(customAlloc: nil, customFree: nil, opaque: nil)),
             let ddict = ZSTD_createDDict(bytes.baseAddress, bytes.count)
         else {
             throw LumbungError(.storeCompression, value: "dictionary \(id)", rule: "zstd could not load the dictionary")
@@ -83,31 +101,43 @@ final class Compressor: @unchecked Sendable {
     // - 2 (zstd, plain head): a varint dictionary id, the plain head's length (varint) and bytes
     //   (``RecordCodec/plainHeadLength(_:)``), then one zstd frame of the rest. A ranking rewrites
     //   the head and keeps the frame as it is (``resealed(_:head:)``).
+    // - 3 (zstd block, plain head; format 3): as 2, but the rest is its length once opened
+    //   (varint) and one bare zstd block (``Form/block``).
 
     static let rawTag: UInt8 = 0
     static let zstdTag: UInt8 = 1
     static let plainHeadTag: UInt8 = 2
+    static let blockTag: UInt8 = 3
 
-    /// Wraps an encoded record for storage, compressing it with `dictionaryID` when that helps.
-    /// A v2 payload's plain head stays outside the frame.
-    func seal(_ payload: [UInt8], dictionaryID: UInt32?) throws -> [UInt8] {
+    /// Wraps an encoded record for storage, compressing it with `dictionaryID` when that helps,
+    /// in `form` (the store's, ``form``, unless told). A v2 payload's plain head stays outside
+    /// the compressed bytes.
+    func seal(_ payload: [UInt8], dictionaryID: UInt32?, form: Form? = nil) throws -> [UInt8] {
         guard let dictionaryID, payload.count >= Self.minimumSize, let dictionary = dictionary(dictionaryID) else {
             return [Self.rawTag] + payload
         }
         let plain = try payload.withUnsafeBytes { try RecordCodec.plainHeadLength($0) }
+        // A block holds at most 128 KiB; a larger record (none in practice) stays a frame.
+        let block = (form ?? self.form) == .block && plain > 0 && payload.count - plain <= ZSTD_BLOCKSIZE_MAX
         let bound = ZSTD_compressBound(payload.count - plain)
-        var out = ByteWriter(capacity: bound + plain + 12)
-        out.byte(plain > 0 ? Self.plainHeadTag : Self.zstdTag)
+        var out = ByteWriter(capacity: bound + plain + 16)
+        out.byte(block ? Self.blockTag : plain > 0 ? Self.plainHeadTag : Self.zstdTag)
         out.varint(UInt64(dictionaryID))
         if plain > 0 {
             out.varint(UInt64(plain))
             out.bytes.append(contentsOf: payload[..<plain])
         }
+        if block { out.varint(UInt64(payload.count - plain)) }
         let header = out.bytes.count
         out.bytes.append(contentsOf: repeatElement(0, count: bound))
         let written = borrowCompression { context in
             out.bytes.withUnsafeMutableBytes { dst in
                 payload.withUnsafeBytes { src in
+                    if block {
+                        let begun = ZSTD_compressBegin_usingCDict(context, dictionary.compress)
+                        if ZSTD_isError(begun) != 0 { return begun }
+                        return ZSTD_compressBlock(context, dst.baseAddress! + header, bound, src.baseAddress! + plain, src.count - plain)
+                    }
                     ZSTD_CCtx_refCDict(context, dictionary.compress)
                     return ZSTD_compress2(context, dst.baseAddress! + header, bound, src.baseAddress! + plain, src.count - plain)
                 }
@@ -116,6 +146,8 @@ final class Compressor: @unchecked Sendable {
         if ZSTD_isError(written) != 0 {
             throw LumbungError(.storeCompression, rule: String(cString: ZSTD_getErrorName(written)))
         }
+        // A block of 0 bytes means zstd found nothing to gain: the record stays raw.
+        if block && written == 0 { return [Self.rawTag] + payload }
         out.bytes.removeLast(bound - written)
         return out.bytes.count < payload.count + 1 ? out.bytes : [Self.rawTag] + payload
     }
@@ -127,6 +159,12 @@ final class Compressor: @unchecked Sendable {
         var dictionaryID: UInt32?
         var plainHead: UnsafeRawBufferPointer
         var rest: UnsafeRawBufferPointer
+        /// The length of `rest` once opened, for a block (which does not state it); else nil.
+        var blockContentSize: Int?
+
+        /// Whether the plain head is kept outside the compressed bytes (tags 2 and 3).
+        var keepsPlainHead: Bool { Self.keepsPlainHead(tag) }
+        static func keepsPlainHead(_ tag: UInt8) -> Bool { tag == Compressor.plainHeadTag || tag == Compressor.blockTag }
 
         init(_ stored: UnsafeRawBufferPointer) throws {
             guard let tag = stored.first else { throw ByteReader.corrupt("empty record") }
@@ -136,21 +174,28 @@ final class Compressor: @unchecked Sendable {
             switch tag {
             case Compressor.rawTag:
                 dictionaryID = nil
-            case Compressor.zstdTag, Compressor.plainHeadTag:
+            case Compressor.zstdTag, Compressor.plainHeadTag, Compressor.blockTag:
                 dictionaryID = UInt32(truncatingIfNeeded: try reader.varint())
             default:
                 throw LumbungError(.recordVersion, value: String(tag), rule: "unknown record envelope; a newer Lumbung wrote it")
             }
-            let plain = tag == Compressor.plainHeadTag ? try reader.int() : 0
+            let plain = Self.keepsPlainHead(tag) ? try reader.int() : 0
             guard plain <= stored.count - reader.offset else { throw ByteReader.corrupt("plain head") }
             plainHead = UnsafeRawBufferPointer(rebasing: stored[reader.offset..<reader.offset + plain])
-            rest = UnsafeRawBufferPointer(rebasing: stored[(reader.offset + plain)...])
+            reader.offset += plain
+            if tag == Compressor.blockTag {
+                let size = try reader.int()
+                guard size <= ZSTD_BLOCKSIZE_MAX else { throw ByteReader.corrupt("zstd block") }
+                blockContentSize = size
+            }
+            rest = UnsafeRawBufferPointer(rebasing: stored[reader.offset...])
         }
 
         /// The payload's length once opened: the plain head and the frame's stated content size
-        /// (zstd checks the frame against it), or the raw payload's length.
+        /// (zstd checks the frame against it) or the block's, or the raw payload's length.
         func payloadSize() throws -> Int {
             guard dictionaryID != nil else { return rest.count }
+            if let blockContentSize { return plainHead.count + blockContentSize }
             let size = ZSTD_getFrameContentSize(rest.baseAddress, rest.count)
             guard size != ZSTD_CONTENTSIZE_ERROR, size != ZSTD_CONTENTSIZE_UNKNOWN, size < 1 << 24 else {
                 throw ByteReader.corrupt("zstd frame")
@@ -168,7 +213,19 @@ final class Compressor: @unchecked Sendable {
             }
             let plain = plainHead.count
             if plain > 0 { destination.copyMemory(from: plainHead.baseAddress!, byteCount: plain) }
-            let written = ZSTD_decompress_usingDDict(context, destination + plain, capacity - plain, rest.baseAddress, rest.count, dictionary)
+            var written: Int
+            if let blockContentSize {
+                written = ZSTD_decompressBegin_usingDDict(context, dictionary)
+                if ZSTD_isError(written) == 0 {
+                    written = ZSTD_decompressBlock(context, destination + plain, capacity - plain, rest.baseAddress, rest.count)
+                }
+                // A block states no length or checksum: the one stored beside it must agree.
+                if ZSTD_isError(written) == 0, written != blockContentSize {
+                    throw LumbungError(.recordCorrupt, rule: "zstd block of \(written) bytes, not the \(blockContentSize) stated")
+                }
+            } else {
+                written = ZSTD_decompress_usingDDict(context, destination + plain, capacity - plain, rest.baseAddress, rest.count, dictionary)
+            }
             if ZSTD_isError(written) != 0 {
                 throw LumbungError(.recordCorrupt, rule: "zstd: " + String(cString: ZSTD_getErrorName(written)))
             }
@@ -185,12 +242,13 @@ final class Compressor: @unchecked Sendable {
     /// nil when the record has no plain head (it must be re-encoded and sealed instead).
     static func resealed(_ stored: UnsafeRawBufferPointer, head: [UInt8]) throws -> [UInt8]? {
         let envelope = try Envelope(stored)
-        guard envelope.tag == plainHeadTag, let dictionaryID = envelope.dictionaryID else { return nil }
-        var out = ByteWriter(capacity: envelope.rest.count + head.count + 12)
-        out.byte(plainHeadTag)
+        guard envelope.keepsPlainHead, let dictionaryID = envelope.dictionaryID else { return nil }
+        var out = ByteWriter(capacity: envelope.rest.count + head.count + 16)
+        out.byte(envelope.tag)
         out.varint(UInt64(dictionaryID))
         out.varint(UInt64(head.count))
         out.bytes.append(contentsOf: head)
+        if let size = envelope.blockContentSize { out.varint(UInt64(size)) }
         out.bytes.append(contentsOf: envelope.rest)
         return out.bytes
     }

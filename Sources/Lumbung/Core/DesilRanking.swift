@@ -262,10 +262,12 @@ public final class DesilRanking {
             var start = 0
             for index in batch.rows.indices {
                 let row = batch.rows[index]
+                let prior = try transaction.priorDigest(of: row.id)
                 try records.put(key: row.id.rawValue, keyWidth: Keys.idWidth, bytes: UnsafeRawBufferPointer(rebasing: sealed[start..<row.sealedEnd]))
                 start = row.sealedEnd
                 if let history { try DesilHistory.put(history, id: row.id, version: version, desil: row.desil) }
-                try transaction.appendJournal(action: .update, id: row.id, digest: batch.digests[index], wilayah: batch.journalWilayah[index])
+                try transaction.appendJournal(
+                    action: .update, id: row.id, digest: batch.digests[index], wilayah: batch.journalWilayah[index], priorDigest: prior)
             }
         }
         updated += batch.rows.count

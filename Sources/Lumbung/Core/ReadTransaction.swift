@@ -108,11 +108,9 @@ public class ReadTransaction {
         guard let stored = try txn.get(dbs.records, Keys.record(id)) else { return nil }
         do {
             let envelope = try Compressor.Envelope(stored.buffer)
-            switch envelope.tag {
-            case Compressor.plainHeadTag: return try RecordCodec.plainHead(envelope.plainHead)
-            case Compressor.rawTag: return try RecordCodec.plainHead(envelope.rest)
-            default: return try openRecord(stored.buffer) { try RecordCodec.plainHead($0) }
-            }
+            if envelope.keepsPlainHead { return try RecordCodec.plainHead(envelope.plainHead) }
+            if envelope.tag == Compressor.rawTag { return try RecordCodec.plainHead(envelope.rest) }
+            return try openRecord(stored.buffer) { try RecordCodec.plainHead($0) }
         } catch let error as LumbungError {
             throw error.about(id)
         }
@@ -181,6 +179,7 @@ public class ReadTransaction {
             }
             found = try cursor.move(MDB_NEXT)
         }
+        try resolveDigests(&entries)
         return entries
     }
 

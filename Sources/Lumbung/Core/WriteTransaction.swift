@@ -30,6 +30,8 @@ public final class WriteTransaction: ReadTransaction {
     /// The sequence of this transaction's first journal entry.
     private var firstSequence: UInt64?
     private var journal: [JournalEntry] = []
+    /// The journal block ``priorDigest(of:)`` read last.
+    private var priorBlock: (first: UInt64, entries: [JournalEntry])?
     private var nextID: UInt64?
     private var currentDictionary: UInt32??
     /// The note journaled with household writes that give none (an applied request names itself).
@@ -122,11 +124,12 @@ public final class WriteTransaction: ReadTransaction {
     /// journal entry. Its id is never given again.
     func remove(_ old: Household) throws {
         let id = old.id!
+        let prior = try priorDigest(of: id)
         try txn.delete(dbs.records, Keys.record(id))
         if let history = dbs.desilHistory { try DesilHistory.delete(txn, dbi: history, id: id) }
         try updateIndexes(old: old, new: nil)
         counters.add(old, sign: -1)
-        try appendJournal(action: .delete, id: id, digest: [], wilayah: [old.wilayah])
+        try appendJournal(action: .delete, id: id, digest: [], wilayah: [old.wilayah], priorDigest: prior)
     }
 
     /// Moves the member with `nik` into household `target`, optionally with a new relation to
@@ -197,13 +200,14 @@ public final class WriteTransaction: ReadTransaction {
         var writer = ByteWriter()
         RecordCodec.encode(new, into: &writer)
         let sealed = try environment.compressor.seal(writer.bytes, dictionaryID: try dictionaryID())
+        let prior = old == nil ? [] : try priorDigest(of: id)
         try txn.put(dbs.records, Keys.record(id), sealed, flags: old == nil && append ? UInt32(MDB_APPEND) : 0)
         try updateIndexes(old: old, new: new)
         if let old { counters.add(old, sign: -1) }
         counters.add(new, sign: 1)
         try appendJournal(
             action: action ?? (old == nil ? .insert : .update), id: id, digest: JournalEntry.digest(of: writer.bytes),
-            wilayah: JournalEntry.wilayah(old: old?.wilayah, new: new.wilayah))
+            wilayah: JournalEntry.wilayah(old: old?.wilayah, new: new.wilayah), priorDigest: prior)
         return PutResult(id: id, outcome: old == nil ? .inserted : .updated)
     }
 
@@ -265,7 +269,7 @@ public final class WriteTransaction: ReadTransaction {
     /// `indexLater`: then the caller files the returned sequence itself (a bulk load, sorted).
     @discardableResult
     func appendJournal(action: JournalEntry.Action, id: HouseholdID, digest: [UInt8], note: String = "", wilayah: [KodeWilayah] = [],
-                       indexLater: Bool = false) throws -> UInt64 {
+                       fromRecord: Bool = false, priorDigest: [UInt8] = [], indexLater: Bool = false) throws -> UInt64 {
         if nextSequence == nil {
             nextSequence = try lastSequence() + 1
             firstSequence = nextSequence
@@ -274,7 +278,7 @@ public final class WriteTransaction: ReadTransaction {
         nextSequence = sequence + 1
         let entry = JournalEntry(
             sequence: sequence, time: Date(), actor: actor, action: action, householdID: id, digest: digest,
-            note: note.isEmpty ? journalNote : note, wilayah: wilayah)
+            note: note.isEmpty ? journalNote : note, wilayah: wilayah, fromRecord: fromRecord, priorDigest: priorDigest)
         if !indexLater, let household = entry.indexedHousehold {
             try JournalIndex.checkSequence(sequence)
             let index = JournalIndexEntry(household, sequence)
@@ -287,6 +291,21 @@ public final class WriteTransaction: ReadTransaction {
         // stays bounded; the blocks are the ones one flush at the end would write.
         if journal.count >= Self.journalEntriesHeld { try flushJournal(wholeBlocksOnly: true) }
         return sequence
+    }
+
+    /// The digest of household `id`'s stored record, for the entry of a change that is about to
+    /// replace or delete it, when the household's journal may not hold it
+    /// (``JournalEntry/priorDigest``): in a store of format 3, while the household's only entry
+    /// is its insert, which a bulk load leaves without one. Empty otherwise (and for no record).
+    func priorDigest(of id: HouseholdID) throws -> [UInt8] {
+        guard dbs.writesFormat3 else { return [] }
+        // A ranking changes households in id order, mostly of one block: it is kept, not the cursor.
+        var lookup = try JournalLookup(txn, journal: dbs.journal, block: priorBlock)
+        defer { priorBlock = lookup.block }
+        guard case .found(let last) = try recordChange(of: id, after: nil, lookup: &lookup), last.fromRecord,
+              let stored = try txn.get(dbs.records, Keys.record(id))
+        else { return [] }
+        return try environment.compressor.open(stored.buffer) { JournalEntry.digest(of: $0) }
     }
 
     /// Marks the journal's household index as covering this transaction's entries too, when
@@ -309,7 +328,7 @@ public final class WriteTransaction: ReadTransaction {
         let cursor = try txn.cursor(dbs.journal)
         var start = 0
         while start < journal.count {
-            let (block, count) = JournalBlock.encode(prefixOf: journal[start...])
+            let (block, count) = JournalBlock.encode(prefixOf: journal[start...], repeatWilayah: dbs.writesFormat3)
             if wholeBlocksOnly, start + count == journal.count { break }
             try cursor.put(Keys.journal(first.sequence + UInt64(start)), block, flags: UInt32(MDB_APPEND))
             start += count
@@ -376,8 +395,9 @@ public final class WriteTransaction: ReadTransaction {
             Store.logger.warning("dictionary training failed; records stay raw", metadata: ["error": "\(error)"])
             return nil
         }
-        let digest = JournalEntry.digest(of: bytes)
-        let id = max(1, UInt32(digest.withUnsafeBytes { Keys.read($0, width: 4) }))
+        // The smallest id no dictionary has: every sealed record names it, in one byte.
+        var id: UInt32 = 1
+        while try txn.get(dbs.meta, MetaKey.dictionary(id)) != nil { id += 1 }
         try txn.put(dbs.meta, MetaKey.dictionary(id), bytes)
         try txn.put(dbs.meta, MetaKey.currentDictionary, Keys.be(UInt64(id), width: 4))
         try bytes.withUnsafeBytes { try environment.compressor.register(id, bytes: $0) }

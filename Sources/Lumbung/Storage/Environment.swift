@@ -17,6 +17,12 @@ final class Environment: @unchecked Sendable {
         var kk: MDB_dbi = 0
         /// How `nik` and `kk` lay out their entries: the store's format's (``UniqueLayout/of(format:)``).
         var unique = UniqueLayout.regionKeys
+        /// The store's format (``Environment/formatVersion`` or older), which says what writes may
+        /// use: format 3's records as bare zstd blocks and journal entries that refer to the record
+        /// for their digest (``writesFormat3``).
+        var format = Environment.formatVersion
+        /// Whether writes use format 3's encodings; a store of format 1 keeps writing format 1's.
+        var writesFormat3: Bool { format >= 3 }
         /// The secondary indexes a store opened read-only lacks (it predates them), by raw value bit:
         /// empty, so a scan of one finds nothing.
         var absentIndexes: UInt64 = 0
@@ -48,10 +54,14 @@ final class Environment: @unchecked Sendable {
     /// references, …: LMDB's `maxdbs`; raising it changes no file).
     static let maxDatabases: MDB_dbi = 32
 
-    /// The on-disk format this build writes (and the newest it reads). Format 2 changed only the
-    /// unique indexes' layout (``UniqueLayout``): a store of format 1 keeps its layout, but for an
-    /// empty one opened writable, which becomes format 2.
-    static let formatVersion: UInt32 = 2
+    /// The on-disk format this build writes (and the newest it reads).
+    /// - Format 2 changed the unique indexes' layout (``UniqueLayout``): a store of format 1
+    ///   keeps its layout (and writes format 1), but for an empty one opened writable.
+    /// - Format 3 added encodings only: records as bare zstd blocks (``Compressor/Form/block``)
+    ///   and journal entries whose digest is the record's (``JournalEntry/fromRecord``) or
+    ///   whose desa is the entry's before. A store of format 2 opened writable becomes format 3,
+    ///   full or empty: what it holds stays readable, and older Lumbungs refuse it.
+    static let formatVersion: UInt32 = 3
 
     let handle: OpaquePointer
     let path: String
@@ -279,11 +289,14 @@ final class Environment: @unchecked Sendable {
                     .storeNewerFormat, value: path,
                     rule: "the store is format \(version); this Lumbung reads up to format \(Self.formatVersion). Upgrade Lumbung")
             }
-            if try version < Self.formatVersion && !readOnly && txn.entryCount(dbs.nik) == 0 && txn.entryCount(dbs.kk) == 0 {
+            if try version < Self.formatVersion && !readOnly
+                && (version >= 2 || txn.entryCount(dbs.nik) == 0 && txn.entryCount(dbs.kk) == 0) {
                 version = Self.formatVersion
                 try txn.put(dbs.meta, MetaKey.format, Keys.be(UInt64(version), width: 4))
             }
+            dbs.format = version
             dbs.unique = UniqueLayout.of(format: version)
+            compressor.form = dbs.writesFormat3 ? .block : .frame
         } else if try txn.entryCount(dbs.records) > 0 {
             throw LumbungError(.storeNotAStore, value: path, rule: "records without a format version")
         } else if !readOnly {

@@ -193,19 +193,89 @@ extension ReadTransaction {
             if let entry = try lookup.entry(sequence, household: id, path: environment.path), try include(entry) { entries.append(entry) }
             found = try cursor.move(order == .oldestFirst ? MDB_NEXT_DUP : MDB_PREV_DUP)
         }
+        try resolveDigests(&entries)
         return entries
     }
 }
 
+extension ReadTransaction {
+    /// Fills in the digest and desa of each insert read from its record
+    /// (``JournalEntry/fromRecord``): the ``JournalEntry/priorDigest`` and first desa of the
+    /// household's next entry that changed its record, or, while there is none, the stored
+    /// record's own. Left empty where neither can be read (the index lags, or the change is not
+    /// yet written).
+    func resolveDigests(_ entries: inout [JournalEntry]) throws {
+        guard entries.contains(where: { $0.fromRecord && $0.digest.isEmpty }),
+              try JournalIndex.lagging(txn, dbs: dbs, path: environment.path) == nil
+        else { return }
+        var lookup = try JournalLookup(txn, journal: dbs.journal)
+        for index in entries.indices where entries[index].fromRecord && entries[index].digest.isEmpty {
+            let id = entries[index].householdID
+            switch try recordChange(of: id, after: entries[index].sequence, lookup: &lookup) {
+            case .found(let next):
+                entries[index].digest = next.priorDigest
+                entries[index].wilayah = Array(next.wilayah.prefix(1))
+            case .none:
+                guard let stored = try txn.get(dbs.records, Keys.record(id)) else { break }
+                let (digest, desa) = try environment.compressor.open(stored.buffer) { payload in
+                    (JournalEntry.digest(of: payload), try RecordCodec.plainHead(payload).desa)
+                }
+                entries[index].digest = digest
+                entries[index].wilayah = [KodeWilayah(unchecked: desa, level: .desa)]
+            case .unwritten:
+                break
+            }
+        }
+    }
+
+    /// What a walk of a household's history found.
+    enum RecordChange {
+        case found(JournalEntry)
+        /// No entry that changed the record.
+        case none
+        /// An entry this write transaction filed but has not yet written to the journal.
+        case unwritten
+    }
+
+    /// The first entry of household `id` after `sequence` that changed its record (not a
+    /// request), or with `after` nil its newest; read through the journal's household index.
+    func recordChange(of id: HouseholdID, after sequence: UInt64?, lookup: inout JournalLookup) throws -> RecordChange {
+        guard let dbi = dbs.journalIndex else { return .none }
+        let key = Keys.journalIndexKey(id)
+        let low = Keys.journalIndexDup(id, (sequence ?? 0) &+ 1), high = Keys.journalIndexDup(id, Keys.journalIndexSequenceLimit - 1)
+        let cursor = try txn.cursor(dbi)
+        var found: Bool
+        if sequence != nil {
+            found = try cursor.seek(key: key, keyWidth: Keys.journalIndexKeyWidth, value: low, valueWidth: Keys.journalIndexDupWidth, MDB_GET_BOTH_RANGE)
+        } else if try cursor.seek(key: key, keyWidth: Keys.journalIndexKeyWidth, value: high, valueWidth: Keys.journalIndexDupWidth, MDB_GET_BOTH_RANGE) {
+            found = Keys.read(cursor.valueBytes, width: Keys.journalIndexDupWidth) == high ? true : try cursor.move(MDB_PREV_DUP)
+        } else {
+            found = try cursor.seek(key: key, keyWidth: Keys.journalIndexKeyWidth, MDB_SET_KEY) && cursor.move(MDB_LAST_DUP)
+        }
+        while found {
+            let dup = Keys.read(cursor.valueBytes, width: Keys.journalIndexDupWidth)
+            guard low <= dup, dup <= high else { break }
+            guard let entry = try lookup.entry(Keys.splitJournalIndex(key: key, dup: dup).sequence, household: id, path: environment.path) else {
+                return .unwritten
+            }
+            if entry.action.changesRecord { return .found(entry) }
+            found = try cursor.move(sequence != nil ? MDB_NEXT_DUP : MDB_PREV_DUP)
+        }
+        return .none
+    }
+}
+
 /// Journal entries by sequence, the last block read kept: a household's entries often share one.
-private struct JournalLookup {
+struct JournalLookup {
     let cursor: Cursor
     let last: UInt64
     var block: (first: UInt64, entries: [JournalEntry])?
 
-    init(_ txn: Txn, journal: MDB_dbi) throws {
+    /// `block`: one read before in the same transaction (blocks, once written, do not change).
+    init(_ txn: Txn, journal: MDB_dbi, block: (first: UInt64, entries: [JournalEntry])? = nil) throws {
         cursor = try txn.cursor(journal)
         last = try JournalBlock.lastSequence(txn, journal: journal)
+        self.block = block
     }
 
     /// The entry `sequence` of household `id`; nil past the journal's end (not yet written by
