@@ -92,6 +92,9 @@ struct RecordDigestJournalTests {
                 #expect(entry.wilayah.last == (try tx.household(id: id))?.wilayah, "household \(id): and its desa")
                 let history = try tx.changes(household: id)
                 #expect(history == feed.filter { $0.householdID == id }, "household \(id): history and feed agree")
+                // A scope's filter sees each entry's desa already filled in.
+                let desa = entry.wilayah.last!
+                #expect(try tx.changes(household: id, where: { $0.wilayah.contains(desa) }) == history.filter { $0.wilayah.contains(desa) })
             }
         }
     }

@@ -90,6 +90,8 @@ public final class DesilRanking {
         var new: Contribution?
         var sealed: [UInt8] = []
         var digest: [UInt8] = []
+        /// The digest of the record as it was, when the journal must keep it.
+        var priorDigest: [UInt8] = []
     }
 
     /// Applies a batch of rows (a few thousand at a time keeps memory bounded) and returns the
@@ -140,8 +142,10 @@ public final class DesilRanking {
         fileprivate var rows: [Row] = []
         /// The rows' sealed records, back to back (a row's ends at its `sealedEnd`).
         fileprivate var sealed: [UInt8] = []
-        /// Each row's journal digest and wilayah, at its index in `rows`.
+        /// Each row's journal digest, prior digest (``JournalEntry/priorDigest``) and wilayah,
+        /// at its index in `rows`.
         fileprivate var digests: [[UInt8]] = []
+        fileprivate var priorDigests: [[UInt8]] = []
         fileprivate var journalWilayah: [[KodeWilayah]] = []
         /// Indexes into `rows` of the rows whose summary changed, in primary index order (desa, id).
         fileprivate var primaryOrder: [Int32] = []
@@ -171,10 +175,11 @@ public final class DesilRanking {
         let entries = claim.entries.sorted { $0.id.rawValue < $1.id.rawValue }
         // The records are re-ranked straight from the transaction's pages, which stay put while
         // it lives and nothing writes through it.
-        var work: [(entry: Entry, stored: PageBytes)] = []
+        var work: [(entry: Entry, stored: PageBytes, keepsPrior: Bool)] = []
         work.reserveCapacity(entries.count)
         let records = try tx.txn.cursor(tx.dbs.records)
         defer { records.close() }
+        var journal = try JournalLookup(tx.txn, journal: tx.dbs.journal)
         for entry in entries {
             guard entry.id.isStorable,
                 try records.seek(key: entry.id.rawValue, keyWidth: Keys.idWidth, MDB_SET_KEY)
@@ -187,13 +192,14 @@ public final class DesilRanking {
             if let dictionary = try Compressor.dictionaryID(of: stored), !tx.environment.compressor.hasDictionary(dictionary) {
                 try tx.environment.loadDictionaries(tx.txn)
             }
-            work.append((entry, PageBytes(bytes: stored)))
+            work.append((entry, PageBytes(bytes: stored), try tx.keepsPriorDigest(of: entry.id, lookup: &journal)))
         }
         let prepared = prepare(work, workers: workers)
         let primary = try tx.txn.cursor(tx.dbs[.wilayah])
         defer { primary.close() }
         batch.rows.reserveCapacity(work.count)
         batch.digests.reserveCapacity(work.count)
+        batch.priorDigests.reserveCapacity(work.count)
         batch.journalWilayah.reserveCapacity(work.count)
         for (index, item) in work.enumerated() {
             let result = prepared[index]
@@ -209,6 +215,7 @@ public final class DesilRanking {
             batch.sealed.append(contentsOf: result.sealed)
             batch.rows.append(Row(id: item.entry.id, desil: item.entry.desil, sealedEnd: batch.sealed.count, old: old, new: new))
             batch.digests.append(result.digest)
+            batch.priorDigests.append(result.priorDigest)
             batch.journalWilayah.append([result.wilayah])
         }
         batch.refusals.sort { $0.line < $1.line }
@@ -262,12 +269,12 @@ public final class DesilRanking {
             var start = 0
             for index in batch.rows.indices {
                 let row = batch.rows[index]
-                let prior = try transaction.priorDigest(of: row.id)
                 try records.put(key: row.id.rawValue, keyWidth: Keys.idWidth, bytes: UnsafeRawBufferPointer(rebasing: sealed[start..<row.sealedEnd]))
                 start = row.sealedEnd
                 if let history { try DesilHistory.put(history, id: row.id, version: version, desil: row.desil) }
                 try transaction.appendJournal(
-                    action: .update, id: row.id, digest: batch.digests[index], wilayah: batch.journalWilayah[index], priorDigest: prior)
+                    action: .update, id: row.id, digest: batch.digests[index], wilayah: batch.journalWilayah[index],
+                    priorDigest: batch.priorDigests[index])
             }
         }
         updated += batch.rows.count
@@ -340,7 +347,7 @@ public final class DesilRanking {
 
     /// Re-ranks the records on every core: a plain-head record gets a new head before its kept
     /// frame; an older one is decoded, re-ranked, encoded and compressed.
-    private func prepare(_ work: [(entry: Entry, stored: PageBytes)], workers: Int) -> [Prepared] {
+    private func prepare(_ work: [(entry: Entry, stored: PageBytes, keepsPrior: Bool)], workers: Int) -> [Prepared] {
         guard !work.isEmpty else { return [] }
         let compressor = transaction.environment.compressor
         let dictionary = self.dictionary
@@ -361,7 +368,7 @@ public final class DesilRanking {
         return results.withLock { $0 }
     }
 
-    private static func prepare(_ item: (entry: Entry, stored: PageBytes), version: DesilVersion, milliseconds: Int64,
+    private static func prepare(_ item: (entry: Entry, stored: PageBytes, keepsPrior: Bool), version: DesilVersion, milliseconds: Int64,
                                 compressor: Compressor, dictionary: UInt32?) -> Prepared {
         var result = Prepared()
         do {
@@ -410,6 +417,7 @@ public final class DesilRanking {
                 result.digest = JournalEntry.digest(of: writer.bytes)
                 (result.old, result.new) = (Contribution(decoded!), Contribution(new))
             }
+            if item.keepsPrior { result.priorDigest = try compressor.open(stored) { JournalEntry.digest(of: $0) } }
             result.changed = true
         } catch let error as LumbungError {
             result.refusal = error.about(item.entry.id)

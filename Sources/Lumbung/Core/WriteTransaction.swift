@@ -295,16 +295,14 @@ public final class WriteTransaction: ReadTransaction {
 
     /// The digest of household `id`'s stored record, for the entry of a change that is about to
     /// replace or delete it, when the household's journal may not hold it
-    /// (``JournalEntry/priorDigest``): in a store of format 3, while the household's only entry
-    /// is its insert, which a bulk load leaves without one. Empty otherwise (and for no record).
+    /// (``JournalEntry/priorDigest``): in a store of format 3, while the household's last change
+    /// is an insert read from its record. Empty otherwise (and for no record).
     func priorDigest(of id: HouseholdID) throws -> [UInt8] {
         guard dbs.writesFormat3 else { return [] }
-        // A ranking changes households in id order, mostly of one block: it is kept, not the cursor.
+        // Households changed one after another often share a block: it is kept, not the cursor.
         var lookup = try JournalLookup(txn, journal: dbs.journal, block: priorBlock)
         defer { priorBlock = lookup.block }
-        guard case .found(let last) = try recordChange(of: id, after: nil, lookup: &lookup), last.fromRecord,
-              let stored = try txn.get(dbs.records, Keys.record(id))
-        else { return [] }
+        guard try keepsPriorDigest(of: id, lookup: &lookup), let stored = try txn.get(dbs.records, Keys.record(id)) else { return [] }
         return try environment.compressor.open(stored.buffer) { JournalEntry.digest(of: $0) }
     }
 

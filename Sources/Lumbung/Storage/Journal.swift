@@ -45,6 +45,8 @@ public struct JournalEntry: Hashable, Sendable {
     /// after, the next change's ``priorDigest`` and first desa (the one it moved from). Saves
     /// about 23 of 26 bytes a household of a bulk load.
     public let fromRecord: Bool
+    /// An entry read from its record whose digest and desa are not yet filled in.
+    var awaitsRecord: Bool { fromRecord && digest.isEmpty }
     /// The digest of the record this entry replaced, when the household's journal did not hold
     /// it: the first change after an insert read from its record (format 3). Empty otherwise.
     public let priorDigest: [UInt8]

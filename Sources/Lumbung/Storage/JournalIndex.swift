@@ -172,6 +172,7 @@ extension ReadTransaction {
         let low = Keys.journalIndexDup(id, after + 1), high = Keys.journalIndexDup(id, top - 1)
         let cursor = try txn.cursor(dbi)
         var lookup = try JournalLookup(txn, journal: dbs.journal)
+        var resolving = try JournalLookup(txn, journal: dbs.journal)
         var found: Bool
         switch order {
         case .oldestFirst:
@@ -190,10 +191,13 @@ extension ReadTransaction {
             guard low <= dup, dup <= high else { break }
             let sequence = Keys.splitJournalIndex(key: key, dup: dup).sequence
             // Entries this write transaction filed but has not yet written to the journal wait.
-            if let entry = try lookup.entry(sequence, household: id, path: environment.path), try include(entry) { entries.append(entry) }
+            if var entry = try lookup.entry(sequence, household: id, path: environment.path) {
+                // Filled in before `include` sees it: a scope filters on the desa.
+                try resolve(&entry, lookup: &resolving)
+                if try include(entry) { entries.append(entry) }
+            }
             found = try cursor.move(order == .oldestFirst ? MDB_NEXT_DUP : MDB_PREV_DUP)
         }
-        try resolveDigests(&entries)
         return entries
     }
 }
@@ -205,27 +209,38 @@ extension ReadTransaction {
     /// record's own. Left empty where neither can be read (the index lags, or the change is not
     /// yet written).
     func resolveDigests(_ entries: inout [JournalEntry]) throws {
-        guard entries.contains(where: { $0.fromRecord && $0.digest.isEmpty }),
-              try JournalIndex.lagging(txn, dbs: dbs, path: environment.path) == nil
-        else { return }
+        guard entries.contains(where: \.awaitsRecord), try JournalIndex.lagging(txn, dbs: dbs, path: environment.path) == nil else { return }
         var lookup = try JournalLookup(txn, journal: dbs.journal)
-        for index in entries.indices where entries[index].fromRecord && entries[index].digest.isEmpty {
-            let id = entries[index].householdID
-            switch try recordChange(of: id, after: entries[index].sequence, lookup: &lookup) {
-            case .found(let next):
-                entries[index].digest = next.priorDigest
-                entries[index].wilayah = Array(next.wilayah.prefix(1))
-            case .none:
-                guard let stored = try txn.get(dbs.records, Keys.record(id)) else { break }
-                let (digest, desa) = try environment.compressor.open(stored.buffer) { payload in
-                    (JournalEntry.digest(of: payload), try RecordCodec.plainHead(payload).desa)
-                }
-                entries[index].digest = digest
-                entries[index].wilayah = [KodeWilayah(unchecked: desa, level: .desa)]
-            case .unwritten:
-                break
+        for index in entries.indices where entries[index].awaitsRecord { try resolve(&entries[index], lookup: &lookup) }
+    }
+
+    /// ``resolveDigests(_:)`` for one entry, with the caller's lookup (the index must not lag).
+    func resolve(_ entry: inout JournalEntry, lookup: inout JournalLookup) throws {
+        guard entry.awaitsRecord else { return }
+        switch try recordChange(of: entry.householdID, after: entry.sequence, lookup: &lookup) {
+        case .found(let next):
+            entry.digest = next.priorDigest
+            entry.wilayah = Array(next.wilayah.prefix(1))
+        case .none:
+            guard let stored = try txn.get(dbs.records, Keys.record(entry.householdID)) else { return }
+            let (digest, desa) = try environment.compressor.open(stored.buffer) { payload in
+                (JournalEntry.digest(of: payload), try RecordCodec.plainHead(payload).desa)
             }
+            entry.digest = digest
+            entry.wilayah = [KodeWilayah(unchecked: desa, level: .desa)]
+        case .unwritten:
+            break
         }
+    }
+
+    /// Whether a change of household `id` must journal the digest it replaces
+    /// (``JournalEntry/priorDigest``): in a store of format 3, unless the household's last
+    /// change keeps its own digest. None found means its entries wait to be indexed (a bulk
+    /// load's, until its flush), so it is kept then too.
+    func keepsPriorDigest(of id: HouseholdID, lookup: inout JournalLookup) throws -> Bool {
+        guard dbs.writesFormat3 else { return false }
+        if case .found(let last) = try recordChange(of: id, after: nil, lookup: &lookup), !last.fromRecord { return false }
+        return true
     }
 
     /// What a walk of a household's history found.
