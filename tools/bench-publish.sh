@@ -3,7 +3,7 @@
 # (BENCHMARKS.md, "National roll-up"), RUNS times (each run replaces the partition of the one
 # before), and the DuckDB query set over the same snapshot's package. With LUMBUNG_BASELINE set,
 # the baseline binary and the binary under test publish in turn (B, A, B, A, …) into the same
-# cluster (B into a database of its own), and the medians of both are printed. Needs Debian's postgresql (and `pip install
+# cluster (B into a database of its own, from a store of the same households it wrote itself), and the medians of both are printed. Needs Debian's postgresql (and `pip install
 # duckdb` for the query set).
 #
 #   tools/bench-publish.sh                      # 1,000,000 households in /tmp/lumbung-pubbench
@@ -44,6 +44,13 @@ if [ ! -d "$store/snapshots/2026-11" ]; then
   "$lumbung" generate --store "$store" --kabupaten 32.16 --households "$n" 2>&1 | tail -1
   "$lumbung" snapshot create 2026-11 --store "$store" >/dev/null 2>&1
 fi
+# The baseline publishes the same households from a store it wrote itself: an older Lumbung
+# refuses a store of a newer format.
+baseline_store="$dir/baseline-store"
+if [ -n "$baseline" ] && [ ! -d "$baseline_store/snapshots/2026-11" ]; then
+  "$baseline" generate --store "$baseline_store" --kabupaten 32.16 --households "$n" 2>&1 | tail -1
+  "$baseline" snapshot create 2026-11 --store "$baseline_store" >/dev/null 2>&1
+fi
 
 # shellcheck source=tools/timed.sh
 . "$root/tools/timed.sh"
@@ -56,7 +63,7 @@ server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($16 + $17) / hz
 for i in $(seq "$runs"); do
   if [ -n "$baseline" ]; then
     before=$(server_cpu)
-    b=$(measured "$baseline" publish --store "$store" --postgres "$baseline_url" 2026-11)
+    b=$(measured "$baseline" publish --store "$baseline_store" --postgres "$baseline_url" 2026-11)
     echo "run $i B: $b   server cpu $(awk -v a="$(server_cpu)" -v b="$before" 'BEGIN { printf "%.2f", a - b }') s (load $(cut -d' ' -f1 /proc/loadavg))"; echo "$b" >> "$dir/b.txt"
   fi
   before=$(server_cpu)

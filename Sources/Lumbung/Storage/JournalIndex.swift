@@ -258,7 +258,9 @@ extension ReadTransaction {
         guard let dbi = dbs.journalIndex else { return .none }
         let key = Keys.journalIndexKey(id)
         let low = Keys.journalIndexDup(id, (sequence ?? 0) &+ 1), high = Keys.journalIndexDup(id, Keys.journalIndexSequenceLimit - 1)
-        let cursor = try txn.cursor(dbi)
+        // One cursor for all of a lookup's walks: a ranking walks every household of a batch.
+        let cursor = try lookup.indexCursor ?? txn.cursor(dbi)
+        lookup.indexCursor = cursor
         var found: Bool
         if sequence != nil {
             found = try cursor.seek(key: key, keyWidth: Keys.journalIndexKeyWidth, value: low, valueWidth: Keys.journalIndexDupWidth, MDB_GET_BOTH_RANGE)
@@ -285,6 +287,8 @@ struct JournalLookup {
     let cursor: Cursor
     let last: UInt64
     var block: (first: UInt64, entries: [JournalEntry])?
+    /// The household index's cursor ``ReadTransaction/recordChange(of:after:lookup:)`` walks with.
+    var indexCursor: Cursor?
 
     /// `block`: one read before in the same transaction (blocks, once written, do not change).
     init(_ txn: Txn, journal: MDB_dbi, block: (first: UInt64, entries: [JournalEntry])? = nil) throws {
