@@ -73,6 +73,16 @@ enum JournalIndex {
             "entries": "\(count)", "through": "\(last)", "seconds": "\(Int(Date().timeIntervalSince(started)))"])
     }
 
+    /// Positions `cursor` at the last duplicate under `key` that is at most `high`; false when
+    /// there is none (the caller still checks it against its own lower bound).
+    static func seekLast(_ cursor: Cursor, key: UInt64, atOrBelow high: UInt64) throws -> Bool {
+        if try cursor.seek(key: key, keyWidth: Keys.journalIndexKeyWidth, value: high, valueWidth: Keys.journalIndexDupWidth, MDB_GET_BOTH_RANGE) {
+            return Keys.read(cursor.valueBytes, width: Keys.journalIndexDupWidth) == high ? true : try cursor.move(MDB_PREV_DUP)
+        }
+        // Every entry under the key lies below `high`: start from its last.
+        return try cursor.seek(key: key, keyWidth: Keys.journalIndexKeyWidth, MDB_SET_KEY) && cursor.move(MDB_LAST_DUP)
+    }
+
     /// Calls `body` with the sequence and household of every journal entry after `sequence`
     /// that the index files, oldest first.
     static func forEachEntry(_ txn: Txn, journal: MDB_dbi, after sequence: UInt64, _ body: (UInt64, HouseholdID) throws -> Void) throws {
@@ -178,12 +188,7 @@ extension ReadTransaction {
         case .oldestFirst:
             found = try cursor.seek(key: key, keyWidth: Keys.journalIndexKeyWidth, value: low, valueWidth: Keys.journalIndexDupWidth, MDB_GET_BOTH_RANGE)
         case .newestFirst:
-            if try cursor.seek(key: key, keyWidth: Keys.journalIndexKeyWidth, value: high, valueWidth: Keys.journalIndexDupWidth, MDB_GET_BOTH_RANGE) {
-                found = Keys.read(cursor.valueBytes, width: Keys.journalIndexDupWidth) == high ? true : try cursor.move(MDB_PREV_DUP)
-            } else {
-                // Every entry under the key lies below `high`: start from its last.
-                found = try cursor.seek(key: key, keyWidth: Keys.journalIndexKeyWidth, MDB_SET_KEY) && cursor.move(MDB_LAST_DUP)
-            }
+            found = try JournalIndex.seekLast(cursor, key: key, atOrBelow: high)
         }
         var entries: [JournalEntry] = []
         while found, entries.count < limit {
@@ -264,10 +269,8 @@ extension ReadTransaction {
         var found: Bool
         if sequence != nil {
             found = try cursor.seek(key: key, keyWidth: Keys.journalIndexKeyWidth, value: low, valueWidth: Keys.journalIndexDupWidth, MDB_GET_BOTH_RANGE)
-        } else if try cursor.seek(key: key, keyWidth: Keys.journalIndexKeyWidth, value: high, valueWidth: Keys.journalIndexDupWidth, MDB_GET_BOTH_RANGE) {
-            found = Keys.read(cursor.valueBytes, width: Keys.journalIndexDupWidth) == high ? true : try cursor.move(MDB_PREV_DUP)
         } else {
-            found = try cursor.seek(key: key, keyWidth: Keys.journalIndexKeyWidth, MDB_SET_KEY) && cursor.move(MDB_LAST_DUP)
+            found = try JournalIndex.seekLast(cursor, key: key, atOrBelow: high)
         }
         while found {
             let dup = Keys.read(cursor.valueBytes, width: Keys.journalIndexDupWidth)
