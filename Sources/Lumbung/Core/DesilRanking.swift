@@ -399,7 +399,7 @@ public final class DesilRanking {
             if let envelope, let sealed = try Compressor.resealed(
                 stored, head: RecordCodec.plainHeadBytes(envelope.ranked(desil: entry.desil, version: version, milliseconds: milliseconds))) {
                 result.sealed = sealed
-                result.digest = try sealed.withUnsafeBytes { try compressor.open($0) { JournalEntry.digest(of: $0) } }
+                result.digest = try sealed.withUnsafeBytes { try JournalEntry.digest(ofStored: $0, compressor) }
                 if let decoded {
                     var new = decoded
                     new.desil = entry.desil
@@ -417,7 +417,7 @@ public final class DesilRanking {
                 result.digest = JournalEntry.digest(of: writer.bytes)
                 (result.old, result.new) = (Contribution(decoded!), Contribution(new))
             }
-            if item.keepsPrior { result.priorDigest = try compressor.open(stored) { JournalEntry.digest(of: $0) } }
+            if item.keepsPrior { result.priorDigest = try JournalEntry.digest(ofStored: stored, compressor) }
             result.changed = true
         } catch let error as LumbungError {
             result.refusal = error.about(item.entry.id)

@@ -303,7 +303,7 @@ public final class WriteTransaction: ReadTransaction {
         var lookup = try JournalLookup(txn, journal: dbs.journal, block: priorBlock)
         defer { priorBlock = lookup.block }
         guard try keepsPriorDigest(of: id, lookup: &lookup), let stored = try txn.get(dbs.records, Keys.record(id)) else { return [] }
-        return try environment.compressor.open(stored.buffer) { JournalEntry.digest(of: $0) }
+        return try JournalEntry.digest(ofStored: stored.buffer, environment.compressor)
     }
 
     /// Marks the journal's household index as covering this transaction's entries too, when

@@ -18,8 +18,7 @@ final class Environment: @unchecked Sendable {
         /// How `nik` and `kk` lay out their entries: the store's format's (``UniqueLayout/of(format:)``).
         var unique = UniqueLayout.regionKeys
         /// The store's format (``Environment/formatVersion`` or older), which says what writes may
-        /// use: format 3's records as bare zstd blocks and journal entries that refer to the record
-        /// for their digest (``writesFormat3``).
+        /// use: format 3's encodings (``writesFormat3``).
         var format = Environment.formatVersion
         /// Whether writes use format 3's encodings; a store of format 1 keeps writing format 1's.
         var writesFormat3: Bool { format >= 3 }
@@ -57,9 +56,10 @@ final class Environment: @unchecked Sendable {
     /// The on-disk format this build writes (and the newest it reads).
     /// - Format 2 changed the unique indexes' layout (``UniqueLayout``): a store of format 1
     ///   keeps its layout (and writes format 1), but for an empty one opened writable.
-    /// - Format 3 added encodings only: records as bare zstd blocks (``Compressor/Form/block``)
-    ///   and journal entries whose digest is the record's (``JournalEntry/fromRecord``) or
-    ///   whose desa is the entry's before. A store of format 2 opened writable becomes format 3,
+    /// - Format 3 added encodings only: records as bare zstd blocks (``Compressor/Form/block``),
+    ///   bulk-loaded inserts whose digest and desa are read from the record
+    ///   (``JournalEntry/fromRecord``), and a desa equal to the entry's before written once. A
+    ///   store of format 2 opened writable becomes format 3,
     ///   full or empty: what it holds stays readable, and older Lumbungs refuse it.
     static let formatVersion: UInt32 = 3
 

@@ -103,6 +103,11 @@ public struct JournalEntry: Hashable, Sendable {
         Array(SHA256.hash(data: payload).prefix(digestLength))
     }
 
+    /// The digest of a stored record: of its payload, opened with `compressor`.
+    static func digest(ofStored stored: UnsafeRawBufferPointer, _ compressor: Compressor) throws -> [UInt8] {
+        try compressor.open(stored) { digest(of: $0) }
+    }
+
 }
 
 /// The journal on disk: blocks of consecutive entries, keyed by the first entry's sequence number.
@@ -161,7 +166,7 @@ enum JournalBlock {
             }
             if entry.priorDigest.count == JournalEntry.digestLength { tag |= hasPriorDigest }
             if !entry.note.isEmpty { tag |= hasNote }
-            if !entry.wilayah.isEmpty && !entry.fromRecord { tag |= hasWilayah }
+            if !entry.wilayah.isEmpty { tag |= hasWilayah }
             body.byte(tag)
             body.zigzag(Int64(entry.householdID.rawValue) - id)
             if tag & hasDigest != 0 { body.bytes.append(contentsOf: entry.digest) }
